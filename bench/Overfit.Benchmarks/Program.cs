@@ -1,0 +1,19 @@
+namespace Overfit.Benchmarks;
+
+/// <summary>`dotnet run -c Release --project bench/Overfit.Benchmarks -- NAME [options] --json`</summary>
+public static class Program
+{
+    private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new()
+    {
+    };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || !Benchmarks.TryGetValue(args[0], out var run))
+        {
+            Console.Error.WriteLine($"usage: Overfit.Benchmarks NAME [options] --json; NAME is one of: {string.Join(", ", Benchmarks.Keys)}");
+            return 2;
+        }
+        return run(args[1..]);
+    }
+}

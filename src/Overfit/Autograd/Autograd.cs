@@ -1,0 +1,135 @@
+using System.Runtime.CompilerServices;
+using Overfit.Tensors;
+
+namespace Overfit.Autograd;
+
+/// <summary>Reverse-mode automatic differentiation: the tape, the no-grad scope and the backward engine.</summary>
+public static class Autograd
+{
+    [ThreadStatic] private static int _noGradDepth;
+
+    /// <summary>True unless inside a <see cref="NoGrad"/> scope on this thread.</summary>
+    public static bool IsGradEnabled => _noGradDepth == 0;
+
+    /// <summary>Within the returned scope no op records itself on the tape (evaluation, optimizer steps).</summary>
+    public static NoGradScope NoGrad() => new();
+
+    public readonly struct NoGradScope : IDisposable
+    {
+        public NoGradScope() => _noGradDepth++;
+
+        public void Dispose() => _noGradDepth--;
+    }
+
+    /// <summary>
+    /// Gradients of a scalar <paramref name="output"/> (or of output·<paramref name="gradOutput"/>) with respect to
+    /// <paramref name="inputs"/>, returned in order; leaves' <see cref="Tensor.Grad"/> are left untouched.
+    /// An input the output does not depend on gets a zero gradient.
+    /// </summary>
+    public static Tensor[] Gradient(Tensor output, Tensor[] inputs, Tensor? gradOutput = null, bool retainGraph = false)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var x in inputs)
+            if (!x.RequiresGrad)
+                throw new ArgumentException("every input of Gradient must have RequiresGrad = true", nameof(inputs));
+        var grads = Run(output, gradOutput, retainGraph, accumulateIntoLeaves: false, wanted: inputs);
+        var result = new Tensor[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+            result[i] = grads.TryGetValue(inputs[i], out var g) ? g : Tensor.ZerosLike(inputs[i]);
+        return result;
+    }
+
+    internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph)
+        => Run(output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null);
+
+    private static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted)
+    {
+        if (!output.RequiresGrad)
+            throw new InvalidOperationException("backward on a tensor that does not require grad: no input of the computation had RequiresGrad = true");
+        if (gradOutput is null)
+        {
+            if (output.Numel != 1)
+                throw new InvalidOperationException($"backward on a non-scalar output of shape {ShapeUtil.Format(output.ShapeSpan)} needs a gradient argument of the same shape");
+            gradOutput = Tensor.OnesLike(output);
+        }
+        else if (!ShapeUtil.SameShape(gradOutput.ShapeSpan, output.ShapeSpan))
+            throw new ArgumentException($"gradient of shape {ShapeUtil.Format(gradOutput.ShapeSpan)} does not match the output's shape {ShapeUtil.Format(output.ShapeSpan)}", nameof(gradOutput));
+
+        var order = TopologicalOrder(output);
+        var wantedSet = wanted is null ? null : new HashSet<Tensor>(wanted, ReferenceEqualityComparer.Instance);
+        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [output] = gradOutput };
+        var result = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+
+        using (NoGrad())
+        {
+            // order lists every tensor after all tensors that consume it.
+            foreach (var t in order)
+            {
+                if (!grads.Remove(t, out var g)) continue;
+                if (wantedSet is not null && wantedSet.Contains(t)) result[t] = g;
+                var node = t.GradFn;
+                if (node is null)
+                {
+                    if (accumulateIntoLeaves) t.Grad = t.Grad is null ? g.Contiguous().Clone() : t.Grad.Add(g);
+                    continue;
+                }
+                var rule = node.BackwardRule ?? throw new InvalidOperationException(
+                    $"trying to backward through the graph a second time (op {node.Name}); its saved values were freed after the first backward: pass retainGraph: true to the first call");
+                var inputGrads = rule(g);
+                for (int i = 0; i < node.Inputs.Length; i++)
+                {
+                    var x = node.Inputs[i];
+                    var gi = inputGrads[i];
+                    if (gi is null || !x.RequiresGrad) continue;
+                    if (!ShapeUtil.SameShape(gi.ShapeSpan, x.ShapeSpan))
+                        throw new InvalidOperationException($"internal: op {node.Name} produced a gradient of shape {ShapeUtil.Format(gi.ShapeSpan)} for an input of shape {ShapeUtil.Format(x.ShapeSpan)}");
+                    grads[x] = grads.TryGetValue(x, out var acc) ? acc.Add(gi) : gi;
+                }
+                if (!retainGraph) node.Release();
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Reverse post-order of the graph below <paramref name="root"/>, computed without recursion.</summary>
+    private static List<Tensor> TopologicalOrder(Tensor root)
+    {
+        var post = new List<Tensor>();
+        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { root };
+        var stack = new Stack<(Tensor T, int Next)>();
+        stack.Push((root, 0));
+        while (stack.Count > 0)
+        {
+            var (t, next) = stack.Pop();
+            var inputs = t.GradFn?.Inputs ?? [];
+            if (next < inputs.Length)
+            {
+                stack.Push((t, next + 1));
+                var child = inputs[next];
+                if (child.RequiresGrad && visited.Add(child)) stack.Push((child, 0));
+            }
+            else post.Add(t);
+        }
+        post.Reverse();
+        return post;
+    }
+
+    /// <summary>
+    /// Records an op: when grad mode is on and an input requires grad, <paramref name="result"/> becomes a
+    /// non-leaf whose gradient flows to the inputs through <paramref name="backward"/>.
+    /// </summary>
+    internal static Tensor Record(Tensor result, string name, Tensor[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        if (!IsGradEnabled) return result;
+        bool any = false;
+        foreach (var x in inputs) any |= x.RequiresGrad;
+        if (!any) return result;
+        result.GradFn = new Node(name, inputs, backward);
+        result.RequiresGrad = true;
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool Needs(Tensor t) => IsGradEnabled && t.RequiresGrad;
+}

@@ -1,0 +1,153 @@
+using System.Numerics;
+using Overfit.Tensors.Kernels;
+using static Overfit.Autograd.Autograd;
+
+namespace Overfit.Tensors;
+
+/// <summary>Binary arithmetic with broadcasting; each op states its gradient rule next to its forward.</summary>
+public sealed partial class Tensor
+{
+    public Tensor Add(Tensor other)
+    {
+        var r = Broadcasting.Binary<AddKernel>(this, other, "Add");
+        var (sa, sb) = (_shape, other._shape);
+        return Record(r, "Add", [this, other], g => [g.SumToShape(sa), g.SumToShape(sb)]);
+    }
+
+    public Tensor Sub(Tensor other)
+    {
+        var r = Broadcasting.Binary<SubKernel>(this, other, "Sub");
+        var (sa, sb) = (_shape, other._shape);
+        return Record(r, "Sub", [this, other], g => [g.SumToShape(sa), g.Neg().SumToShape(sb)]);
+    }
+
+    public Tensor Mul(Tensor other)
+    {
+        var r = Broadcasting.Binary<MulKernel>(this, other, "Mul");
+        var (a, b) = (this, other);
+        return Record(r, "Mul", [a, b], g => [
+            a.RequiresGrad ? g.Mul(b).SumToShape(a._shape) : null,
+            b.RequiresGrad ? g.Mul(a).SumToShape(b._shape) : null]);
+    }
+
+    public Tensor Div(Tensor other)
+    {
+        var r = Broadcasting.Binary<DivKernel>(this, other, "Div");
+        var (a, b) = (this, other);
+        return Record(r, "Div", [a, b], g => [
+            a.RequiresGrad ? g.Div(b).SumToShape(a._shape) : null,
+            b.RequiresGrad ? g.Mul(r).Div(b).Neg().SumToShape(b._shape) : null]);
+    }
+
+    /// <summary>this ^ exponent elementwise; d/dbase = e·x^(e-1), d/dexponent = x^e·ln x.</summary>
+    public Tensor Pow(Tensor exponent)
+    {
+        var r = Broadcasting.Binary<PowKernel>(this, exponent, "Pow");
+        var (a, b) = (this, exponent);
+        return Record(r, "Pow", [a, b], g => [
+            a.RequiresGrad ? g.Mul(b).Mul(a.Pow(b.Sub(Scalar(1, b.DType)))).SumToShape(a._shape) : null,
+            b.RequiresGrad ? g.Mul(r).Mul(a.Log()).SumToShape(b._shape) : null]);
+    }
+
+    public Tensor Pow(double exponent)
+    {
+        var r = Broadcasting.Binary<PowKernel>(this, Scalar(exponent, DType), "Pow");
+        var a = this;
+        return Record(r, "Pow", [a], g => [exponent == 0 ? ZerosLike(a) : g.Mul(a.Pow(exponent - 1)).Mul(exponent)]);
+    }
+
+    /// <summary>Elementwise maximum; the gradient goes to the larger operand (split evenly on ties, like PyTorch).</summary>
+    public Tensor Maximum(Tensor other) => MinMax<MaxKernel>(other, "Maximum", larger: true);
+
+    public Tensor Minimum(Tensor other) => MinMax<MinKernel>(other, "Minimum", larger: false);
+
+    private Tensor MinMax<TK>(Tensor other, string name, bool larger) where TK : struct, IBinaryKernel
+    {
+        var r = Broadcasting.Binary<TK>(this, other, name);
+        var (a, b) = (this, other);
+        return Record(r, name, [a, b], g =>
+        {
+            var aWins = larger ? a.Gt(b) : a.Lt(b);
+            var tie = a.Eq(b).Mul(Scalar(0.5, a.DType));
+            var wa = aWins.Add(tie);
+            var wb = OnesLike(wa).Sub(wa);
+            return [a.RequiresGrad ? g.Mul(wa).SumToShape(a._shape) : null, b.RequiresGrad ? g.Mul(wb).SumToShape(b._shape) : null];
+        });
+    }
+
+    public Tensor Add(double s) => Add(Scalar(s, DType));
+    public Tensor Sub(double s) => Sub(Scalar(s, DType));
+    public Tensor Mul(double s) => Mul(Scalar(s, DType));
+    public Tensor Div(double s) => Div(Scalar(s, DType));
+
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    public static Tensor operator -(Tensor a) => a.Neg();
+    public static Tensor operator +(Tensor a, double s) => a.Add(s);
+    public static Tensor operator +(double s, Tensor a) => a.Add(s);
+    public static Tensor operator -(Tensor a, double s) => a.Sub(s);
+    public static Tensor operator -(double s, Tensor a) => Scalar(s, a.DType).Sub(a);
+    public static Tensor operator *(Tensor a, double s) => a.Mul(s);
+    public static Tensor operator *(double s, Tensor a) => a.Mul(s);
+    public static Tensor operator /(Tensor a, double s) => a.Div(s);
+    public static Tensor operator /(double s, Tensor a) => Scalar(s, a.DType).Div(a);
+
+    // Comparisons give 0/1 tensors of the same dtype and are not differentiable.
+    public Tensor Gt(Tensor other) => Compare(other, "Gt", (x, y) => x > y);
+    public Tensor Lt(Tensor other) => Compare(other, "Lt", (x, y) => x < y);
+    public Tensor Ge(Tensor other) => Compare(other, "Ge", (x, y) => x >= y);
+    public Tensor Le(Tensor other) => Compare(other, "Le", (x, y) => x <= y);
+    public Tensor Eq(Tensor other) => Compare(other, "Eq", (x, y) => x == y);
+    public Tensor Gt(double s) => Gt(Scalar(s, DType));
+    public Tensor Lt(double s) => Lt(Scalar(s, DType));
+    public Tensor Ge(double s) => Ge(Scalar(s, DType));
+    public Tensor Le(double s) => Le(Scalar(s, DType));
+    public Tensor Eq(double s) => Eq(Scalar(s, DType));
+
+    private Tensor Compare(Tensor other, string op, Func<double, double, bool> pred)
+    {
+        CheckSameDType(this, other, op);
+        var shape = ShapeUtil.Broadcast(_shape, other._shape, op);
+        var a = BroadcastTo(shape).Detach().Contiguous();
+        var b = other.BroadcastTo(shape).Detach().Contiguous();
+        var r = Empty(shape, DType);
+        for (int i = 0; i < r.Numel; i++) r.SetFlat(i, pred(a.GetFlat(i), b.GetFlat(i)) ? 1 : 0);
+        return r;
+    }
+
+    /// <summary>Elementwise choice: <paramref name="x"/> where condition is non-zero, else <paramref name="y"/> (differentiable in x and y).</summary>
+    public static Tensor Where(Tensor condition, Tensor x, Tensor y)
+    {
+        CheckSameDType(x, y, "Where");
+        var shape = ShapeUtil.Broadcast(ShapeUtil.Broadcast(condition._shape, x._shape, "Where"), y._shape, "Where");
+        var c = condition.BroadcastTo(shape).Detach().Contiguous();
+        var xb = x.BroadcastTo(shape).Detach().Contiguous();
+        var yb = y.BroadcastTo(shape).Detach().Contiguous();
+        var r = Empty(shape, x.DType);
+        for (int i = 0; i < r.Numel; i++) r.SetFlat(i, c.GetFlat(i) != 0 ? xb.GetFlat(i) : yb.GetFlat(i));
+        var mask = c.To(x.DType).Ne0();
+        return Record(r, "Where", [x, y], g => [
+            x.RequiresGrad ? g.Mul(mask).SumToShape(x._shape) : null,
+            y.RequiresGrad ? g.Mul(OnesLike(mask).Sub(mask)).SumToShape(y._shape) : null]);
+    }
+
+    /// <summary>Sets elements where <paramref name="mask"/> is non-zero to <paramref name="value"/> (differentiable in this tensor).</summary>
+    public Tensor MaskedFill(Tensor mask, double value) => Where(mask, Full([], value, DType), this);
+
+    private Tensor Ne0()
+    {
+        var r = Empty(_shape, DType);
+        var c = Contiguous();
+        for (int i = 0; i < Numel; i++) r.SetFlat(i, c.GetFlat(i) != 0 ? 1 : 0);
+        return r;
+    }
+
+    internal static void ForEachDType(Tensor t, Action<float[]> f32, Action<double[]> f64)
+    {
+        if (t.Storage is float[] f) f32(f); else f64((double[])t.Storage);
+    }
+
+    internal static T ConvertScalar<T>(double v) where T : INumberBase<T> => T.CreateTruncating(v);
+}

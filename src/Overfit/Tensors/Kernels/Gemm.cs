@@ -1,10 +1,13 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Overfit.Tensors.Kernels;
 
 /// <summary>
 /// General matrix multiply on row-major spans: C = alpha·op(A)·op(B) + beta·C, op(A) m×k, op(B) k×n.
 /// A transposed operand is read in place (lda is the row stride of the stored matrix).
+/// When beta is zero, C is only written, never read (NaN or garbage in C does not leak into the result).
 /// </summary>
 public static partial class Gemm
 {
@@ -13,11 +16,61 @@ public static partial class Gemm
 
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
-        => Reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     public static void Multiply(bool transA, bool transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
-        => Reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    private static unsafe void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m < 0 || n < 0 || k < 0)
+            throw new ArgumentException($"Gemm: dimensions must be non-negative, got m={m}, n={n}, k={k}");
+        CheckOperand(a.Length, transA ? k : m, transA ? m : k, lda, nameof(a));
+        CheckOperand(b.Length, transB ? n : k, transB ? k : n, ldb, nameof(b));
+        CheckOperand(c.Length, m, n, ldc, nameof(c));
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == T.Zero)
+        {
+            ScaleRows(c, m, n, ldc, beta);
+            return;
+        }
+        fixed (T* pa = &MemoryMarshal.GetReference(a))
+        fixed (T* pb = &MemoryMarshal.GetReference(b))
+        fixed (T* pc = &MemoryMarshal.GetReference(c))
+        {
+            var p = new Problem<T>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            switch (SelectKernel())
+            {
+                case GemmKernel.Vector512: Dispatch<T, Kernel512<T>>(p); break;
+                case GemmKernel.Vector256: Dispatch<T, Kernel256<T>>(p); break;
+                case GemmKernel.Vector128: Dispatch<T, Kernel128<T>>(p); break;
+                default: Dispatch<T, KernelScalar<T>>(p); break;
+            }
+        }
+    }
+
+    /// <summary>The stored matrix is rows×cols with row stride ld; the span must reach its last element.</summary>
+    private static void CheckOperand(int length, int rows, int cols, int ld, string name)
+    {
+        if (rows == 0 || cols == 0) return;
+        if (ld < cols)
+            throw new ArgumentException($"Gemm: leading dimension of {name} must be at least {cols} (the stored row length), got {ld}", name);
+        long need = (long)(rows - 1) * ld + cols;
+        if (length < need)
+            throw new ArgumentException($"Gemm: {name} is a {rows}×{cols} matrix with row stride {ld}, which needs {need} elements; the span has {length}", name);
+    }
+
+    private static void ScaleRows<T>(Span<T> c, int m, int n, int ldc, T beta) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var ci = c.Slice(i * ldc, n);
+            if (beta == T.Zero) ci.Clear();
+            else if (beta != T.One) TensorPrimitives.Multiply(ci, beta, ci);
+        }
+    }
 
     /// <summary>Straightforward row-axpy product; the correctness reference for the blocked kernels.</summary>
     internal static void Reference<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.Benchmarks;
+
+/// <summary>
+/// `gemm [--json] [--reps N] [--size MxNxK]...`: GFLOPS of Gemm.Multiply against the system OpenBLAS for
+/// float32 and float64, with 1 and 2 threads. Each case is warmed up, then timed over several repetitions
+/// (each repetition long enough to dwarf timer resolution); the best repetition is reported.
+/// </summary>
+internal static class GemmBenchmark
+{
+    private static readonly (int M, int N, int K)[] DefaultSizes = [(1024, 1024, 1024), (128, 784, 256), (512, 512, 512)];
+
+    public static int Run(string[] args)
+    {
+        bool json = args.Contains("--json");
+        int reps = 7;
+        var sizes = new List<(int, int, int)>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--reps" && i + 1 < args.Length) reps = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            else if (args[i] == "--size" && i + 1 < args.Length)
+            {
+                var parts = args[++i].Split('x');
+                sizes.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture)));
+            }
+        }
+        if (sizes.Count == 0) sizes.AddRange(DefaultSizes);
+        var blas = OpenBlas.TryLoad();
+        if (!json)
+        {
+            Console.WriteLine($"OpenBLAS: {blas?.Path ?? "not found"}; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}; kernel: {Gemm.SelectKernel()}");
+        }
+        foreach (var dtype in new[] { "float32", "float64" })
+            foreach (var (m, n, k) in sizes)
+                foreach (int threads in new[] { 1, 2 })
+                {
+                    double ours = dtype == "float32" ? TimeFloat(m, n, k, threads, reps, null) : TimeDouble(m, n, k, threads, reps, null);
+                    double? theirs = blas is null ? null
+                        : dtype == "float32" ? TimeFloat(m, n, k, threads, reps, blas) : TimeDouble(m, n, k, threads, reps, blas);
+                    double? ratio = theirs is double t && t > 0 ? ours / t : null;
+                    if (json)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{{\"bench\":\"gemm\",\"dtype\":\"{dtype}\",\"m\":{m},\"n\":{n},\"k\":{k},\"threads\":{threads},\"overfit_gflops\":{ours:F2},\"openblas_gflops\":{Json(theirs, "F2")},\"ratio\":{Json(ratio, "F3")}}}"));
+                    else
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{dtype} {m}x{n}x{k} threads={threads}: overfit {ours:F1} GFLOPS, openblas {(theirs is null ? "n/a" : theirs.Value.ToString("F1", CultureInfo.InvariantCulture))}, ratio {(ratio is null ? "n/a" : ratio.Value.ToString("F3", CultureInfo.InvariantCulture))}"));
+                }
+        return 0;
+    }
+
+    private static string Json(double? x, string format) => x is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "null";
+
+    private static double TimeFloat(int m, int n, int k, int threads, int reps, OpenBlas? blas)
+    {
+        var rng = new Random(1);
+        var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() - 0.5);
+        for (int i = 0; i < b.Length; i++) b[i] = (float)(rng.NextDouble() - 0.5);
+        Action call = blas is null
+            ? () => Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n)
+            : () => blas.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
+        return Measure(call, m, n, k, threads, reps, blas);
+    }
+
+    private static double TimeDouble(int m, int n, int k, int threads, int reps, OpenBlas? blas)
+    {
+        var rng = new Random(1);
+        var a = new double[m * k]; var b = new double[k * n]; var c = new double[m * n];
+        for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
+        for (int i = 0; i < b.Length; i++) b[i] = rng.NextDouble() - 0.5;
+        Action call = blas is null
+            ? () => Gemm.Multiply(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n)
+            : () => blas.Dgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+        return Measure(call, m, n, k, threads, reps, blas);
+    }
+
+    /// <summary>Best GFLOPS over the repetitions; each repetition repeats the call until ~50 ms have passed.</summary>
+    private static double Measure(Action call, int m, int n, int k, int threads, int reps, OpenBlas? blas)
+    {
+        int saved = Gemm.MaxThreads;
+        Gemm.MaxThreads = threads;
+        blas?.SetThreads(threads);
+        try
+        {
+            var sw = Stopwatch.StartNew();
+            int calls = 0;
+            while (sw.Elapsed.TotalMilliseconds < 200 || calls < 3) { call(); calls++; }
+            int inner = Math.Max(1, (int)(calls * 50.0 / sw.Elapsed.TotalMilliseconds));
+            double best = double.MaxValue;
+            for (int r = 0; r < reps; r++)
+            {
+                sw.Restart();
+                for (int i = 0; i < inner; i++) call();
+                best = Math.Min(best, sw.Elapsed.TotalSeconds / inner);
+            }
+            return 2.0 * m * n * k / best / 1e9;
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Overfit.Tensors.Kernels;
+
+/// <summary>Which register-blocked micro-kernel runs the product.</summary>
+internal enum GemmKernel { Auto, Vector512, Vector256, Vector128, Scalar }
+
+/// <summary>One GEMM call, with raw pointers to the pinned operands (alive for the duration of the call).</summary>
+internal readonly unsafe struct Problem<T>(bool transA, bool transB, int m, int n, int k, T alpha, T* a, int lda,
+    T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged
+{
+    public readonly bool TransA = transA, TransB = transB;
+    public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
+    public readonly T Alpha = alpha, Beta = beta;
+    public readonly T* A = a, B = b, C = c;
+
+    /// <summary>The sub-product for rows [i0, i0+rows) and columns [j0, j0+cols) of C.</summary>
+    public Problem<T> Block(int i0, int rows, int j0, int cols) => new(TransA, TransB, rows, cols, K, Alpha,
+        TransA ? A + i0 : A + (nint)i0 * Lda, Lda,
+        TransB ? B + (nint)j0 * Ldb : B + j0, Ldb,
+        Beta, C + (nint)i0 * Ldc + j0, Ldc);
+}
+
+public static partial class Gemm
+{
+    /// <summary>Tests force a narrower micro-kernel with this; Auto picks the widest accelerated one.</summary>
+    internal static GemmKernel ForcedKernel { get; set; } = GemmKernel.Auto;
+
+    /// <summary>Below this many multiply-adds (m·n·k) a product runs on the calling thread: forking costs more than it saves.</summary>
+    internal const long ParallelThreshold = 1L << 21;
+
+    internal static GemmKernel SelectKernel()
+    {
+        if (ForcedKernel != GemmKernel.Auto) return ForcedKernel;
+        if (Vector512.IsHardwareAccelerated) return GemmKernel.Vector512;
+        if (Vector256.IsHardwareAccelerated) return GemmKernel.Vector256;
+        if (Vector128.IsHardwareAccelerated) return GemmKernel.Vector128;
+        return GemmKernel.Scalar;
+    }
+
+    /// <summary>Splits a large product into independent blocks of C (columns when C is wide, rows when tall), one per thread.</summary>
+    private static unsafe void Dispatch<T, TK>(Problem<T> p) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    {
+        long work = (long)p.M * p.N * p.K;
+        int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+        if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
+        bool splitColumns = p.N >= p.M;
+        int unit = splitColumns ? TK.NR : TK.MR;
+        int extent = splitColumns ? p.N : p.M;
+        threads = Math.Min(threads, (extent + unit - 1) / unit);
+        if (threads <= 1)
+        {
+            Blocked<T, TK>(p);
+            return;
+        }
+        int units = (extent + unit - 1) / unit;
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int u0 = (int)((long)units * t / threads), u1 = (int)((long)units * (t + 1) / threads);
+            int s0 = u0 * unit, s1 = Math.Min(extent, u1 * unit);
+            if (s1 <= s0) return;
+            var block = splitColumns ? p.Block(0, p.M, s0, s1 - s0) : p.Block(s0, s1 - s0, 0, p.N);
+            Blocked<T, TK>(block);
+        });
+    }
+
+    /// <summary>
+    /// Cache-blocked product on one thread: a KC×NC slab of B is packed into NR-column panels (kept in L2),
+    /// an MC×KC block of A into MR-row panels, and the micro-kernel sweeps MR×NR tiles of C.
+    /// </summary>
+    private static unsafe void Blocked<T, TK>(Problem<T> p) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    {
+        int mr = TK.MR, nr = TK.NR;
+        int kcMax = Unsafe.SizeOf<T>() == 4 ? 384 : 256;
+        int mcMax = Math.Max(mr, 96 / mr * mr);
+        int ncMax = Math.Max(nr, 2048 / nr * nr);
+        int kcCap = Math.Min(kcMax, p.K);
+        int mcCap = Math.Min(mcMax, RoundUp(p.M, mr));
+        int ncCap = Math.Min(ncMax, RoundUp(p.N, nr));
+        T* packA = PackBuffers<T>.A(mcCap * kcCap);
+        T* packB = PackBuffers<T>.B(ncCap * kcCap);
+        for (int jc = 0; jc < p.N; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, p.N - jc);
+            for (int pc = 0; pc < p.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, p.K - pc);
+                T beta = pc == 0 ? p.Beta : T.One;
+                PackB(p, pc, jc, kc, nc, nr, packB);
+                for (int ic = 0; ic < p.M; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, p.M - ic);
+                    PackA(p, ic, pc, mc, kc, mr, packA);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nrEff = Math.Min(nr, nc - jr);
+                        T* bPanel = packB + (nint)jr * kc;
+                        T* cCol = p.C + (nint)ic * p.Ldc + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr)
+                            TK.Run(kc, packA + (nint)ir * kc, bPanel, cCol + (nint)ir * p.Ldc, p.Ldc,
+                                Math.Min(mr, mc - ir), nrEff, p.Alpha, beta);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
+
+    /// <summary>Per-thread pinned packing buffers, grown on demand and reused across calls.</summary>
+    private static unsafe class PackBuffers<T> where T : unmanaged
+    {
+        [ThreadStatic] private static T[]? s_a;
+        [ThreadStatic] private static T[]? s_b;
+
+        public static T* A(int length) => Get(ref s_a, length);
+        public static T* B(int length) => Get(ref s_b, length);
+
+        private static T* Get(ref T[]? buffer, int length)
+        {
+            if (buffer is null || buffer.Length < length)
+                buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, 64), pinned: true);
+            return (T*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
+        }
+    }
+}

@@ -1,39 +1,39 @@
 namespace Overfit.Tensors.Kernels;
 
 /// <summary>
-/// Dense Float64 factorizations and solves on row-major spans (n×n matrices, n×nrhs right-hand sides).
-/// These are the raw kernels under <c>Linalg</c>; Gaussian processes and linear models call them directly.
+/// Dense factorizations and solves on row-major spans (n×n matrices, n×nrhs right-hand sides), in Float64 and
+/// Float32. These are the raw kernels under <c>Linalg</c>; Gaussian processes and linear models call them directly.
+/// Large matrices are processed in blocks so the work lands in the multi-threaded <see cref="Gemm"/>.
 /// </summary>
 public static partial class DenseLinalg
 {
     /// <summary>
-    /// In-place lower Cholesky factor of a symmetric positive-definite matrix (the strict upper triangle is zeroed).
-    /// Returns false with the 0-based failing pivot when the matrix is not positive definite.
+    /// In-place lower Cholesky factor of a symmetric positive-definite matrix (only the lower triangle is read;
+    /// the strict upper triangle is zeroed). Returns false with the 0-based failing pivot when the matrix is not
+    /// positive definite (the span then holds a partial factorization).
     /// </summary>
     public static bool TryCholesky(Span<double> a, int n, out int failedPivot)
     {
         CheckSquare(a.Length, n, nameof(a));
-        for (int j = 0; j < n; j++)
-        {
-            double d = a[j * n + j];
-            for (int k = 0; k < j; k++) d -= a[j * n + k] * a[j * n + k];
-            if (!(d > 0) || double.IsNaN(d)) { failedPivot = j; return false; }
-            double ljj = Math.Sqrt(d);
-            a[j * n + j] = ljj;
-            for (int i = j + 1; i < n; i++)
-            {
-                double s = a[i * n + j];
-                for (int k = 0; k < j; k++) s -= a[i * n + k] * a[j * n + k];
-                a[i * n + j] = s / ljj;
-            }
-            for (int i = 0; i < j; i++) a[i * n + j] = 0;
-        }
-        failedPivot = -1;
-        return true;
+        return TryCholeskyCore(a, n, out failedPivot);
+    }
+
+    /// <inheritdoc cref="TryCholesky(Span{double}, int, out int)"/>
+    public static bool TryCholesky(Span<float> a, int n, out int failedPivot)
+    {
+        CheckSquare(a.Length, n, nameof(a));
+        return TryCholeskyCore(a, n, out failedPivot);
     }
 
     /// <summary>In-place lower Cholesky; throws naming the failing pivot when not positive definite.</summary>
     public static void Cholesky(Span<double> a, int n)
+    {
+        if (!TryCholesky(a, n, out int pivot))
+            throw new NotPositiveDefiniteException(pivot, n);
+    }
+
+    /// <inheritdoc cref="Cholesky(Span{double}, int)"/>
+    public static void Cholesky(Span<float> a, int n)
     {
         if (!TryCholesky(a, n, out int pivot))
             throw new NotPositiveDefiniteException(pivot, n);
@@ -44,40 +44,25 @@ public static partial class DenseLinalg
     /// </summary>
     public static void SolveLowerInPlace(ReadOnlySpan<double> l, int n, Span<double> b, int nrhs, bool transpose = false)
     {
-        CheckSquare(l.Length, n, nameof(l));
-        if (b.Length != n * nrhs) throw new ArgumentException($"right-hand side has {b.Length} elements, expected {n}×{nrhs}", nameof(b));
-        if (!transpose)
-        {
-            for (int i = 0; i < n; i++)
-            {
-                var bi = b.Slice(i * nrhs, nrhs);
-                for (int k = 0; k < i; k++)
-                {
-                    double lik = l[i * n + k];
-                    if (lik == 0) continue;
-                    var bk = b.Slice(k * nrhs, nrhs);
-                    for (int c = 0; c < nrhs; c++) bi[c] -= lik * bk[c];
-                }
-                double inv = 1.0 / l[i * n + i];
-                for (int c = 0; c < nrhs; c++) bi[c] *= inv;
-            }
-        }
-        else
-        {
-            for (int i = n - 1; i >= 0; i--)
-            {
-                var bi = b.Slice(i * nrhs, nrhs);
-                for (int k = i + 1; k < n; k++)
-                {
-                    double lki = l[k * n + i];
-                    if (lki == 0) continue;
-                    var bk = b.Slice(k * nrhs, nrhs);
-                    for (int c = 0; c < nrhs; c++) bi[c] -= lki * bk[c];
-                }
-                double inv = 1.0 / l[i * n + i];
-                for (int c = 0; c < nrhs; c++) bi[c] *= inv;
-            }
-        }
+        CheckSolve(l.Length, n, b.Length, nrhs, nameof(l));
+        SolveTriangularCore(l, n, b, nrhs, lower: true, transpose);
+    }
+
+    /// <summary>
+    /// Solves op(T)·X = B in place for a triangular n×n matrix T (lower or upper; op(T) = T or Tᵀ), B n×nrhs.
+    /// Only T's named triangle is read. A zero on the diagonal yields IEEE infinities/NaN, as in BLAS trsm.
+    /// </summary>
+    public static void SolveTriangularInPlace(ReadOnlySpan<double> t, int n, Span<double> b, int nrhs, bool lower, bool transpose)
+    {
+        CheckSolve(t.Length, n, b.Length, nrhs, nameof(t));
+        SolveTriangularCore(t, n, b, nrhs, lower, transpose);
+    }
+
+    /// <inheritdoc cref="SolveTriangularInPlace(ReadOnlySpan{double}, int, Span{double}, int, bool, bool)"/>
+    public static void SolveTriangularInPlace(ReadOnlySpan<float> t, int n, Span<float> b, int nrhs, bool lower, bool transpose)
+    {
+        CheckSolve(t.Length, n, b.Length, nrhs, nameof(t));
+        SolveTriangularCore(t, n, b, nrhs, lower, transpose);
     }
 
     /// <summary>Solves A·X = B given A's lower Cholesky factor L, overwriting B.</summary>
@@ -87,9 +72,24 @@ public static partial class DenseLinalg
         SolveLowerInPlace(l, n, b, nrhs, transpose: true);
     }
 
+    /// <inheritdoc cref="CholeskySolveInPlace(ReadOnlySpan{double}, int, Span{double}, int)"/>
+    public static void CholeskySolveInPlace(ReadOnlySpan<float> l, int n, Span<float> b, int nrhs)
+    {
+        SolveTriangularInPlace(l, n, b, nrhs, lower: true, transpose: false);
+        SolveTriangularInPlace(l, n, b, nrhs, lower: true, transpose: true);
+    }
+
     /// <summary>log det A = 2 Σ log L_ii from A's Cholesky factor.</summary>
     public static double LogDetFromCholesky(ReadOnlySpan<double> l, int n)
     {
+        CheckSquare(l.Length, n, nameof(l));
+        return LogDetFromCholeskyCore(l, n);
+    }
+
+    /// <inheritdoc cref="LogDetFromCholesky(ReadOnlySpan{double}, int)"/>
+    public static double LogDetFromCholesky(ReadOnlySpan<float> l, int n)
+    {
+        CheckSquare(l.Length, n, nameof(l));
         double s = 0;
         for (int i = 0; i < n; i++) s += Math.Log(l[i * n + i]);
         return 2 * s;
@@ -97,7 +97,15 @@ public static partial class DenseLinalg
 
     private static void CheckSquare(int length, int n, string name)
     {
-        if (n < 0 || length != n * n) throw new ArgumentException($"expected an {n}×{n} matrix ({n * n} elements), got {length} elements", name);
+        if (n < 0 || length != n * n) throw new ArgumentException($"expected an {n}×{n} matrix ({(long)n * n} elements), got {length} elements", name);
+    }
+
+    private static void CheckSolve(int tLength, int n, int bLength, int nrhs, string tName)
+    {
+        if (n < 0 || tLength != n * n)
+            throw new ArgumentException($"triangular matrix: expected {n}×{n} ({(long)n * n} elements), got {tLength} elements", tName);
+        if (nrhs < 0 || bLength != (long)n * nrhs)
+            throw new ArgumentException($"right-hand side has {bLength} elements, expected {n}×{nrhs}", "b");
     }
 }
 

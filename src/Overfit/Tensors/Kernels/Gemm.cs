@@ -22,7 +22,7 @@ public static partial class Gemm
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
         => Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
-    private static unsafe void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+    internal static unsafe void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
         ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m < 0 || n < 0 || k < 0)

@@ -90,13 +90,25 @@ public static partial class Functional
         return Reduce(d.Mul(d), reduction, input.Numel);
     }
 
-    /// <summary>Binary cross-entropy on probabilities; log terms are clamped at −100 as PyTorch does.</summary>
+    /// <summary>
+    /// Binary cross-entropy on probabilities; log terms are clamped at −100 as PyTorch does, and the gradient
+    /// g·(p − t)/max(p(1 − p), 1e-12) stays finite at p = 0 and p = 1 (PyTorch's rule, same ε).
+    /// </summary>
     public static Tensor BinaryCrossEntropy(Tensor probs, Tensor target, Reduction reduction = Reduction.Mean)
     {
         CheckSameShape(probs, target, "BinaryCrossEntropy");
-        var logP = probs.Log().Clamp(min: -100);
-        var log1mP = probs.Neg().Add(1.0).Log().Clamp(min: -100);
-        var loss = target.Mul(logP).Add(target.Neg().Add(1.0).Mul(log1mP)).Neg();
+        Tensor loss, logP, log1mP;
+        var (p, t) = (probs.Detach(), target.Detach());
+        using (NoGrad())
+        {
+            logP = p.Log().Clamp(min: -100);
+            log1mP = p.Neg().Add(1.0).Log().Clamp(min: -100);
+            loss = t.Mul(logP).Add(t.Neg().Add(1.0).Mul(log1mP)).Neg();
+        }
+        const double Epsilon = 1e-12f; // PyTorch keeps this constant in single precision
+        loss = Record(loss, "BinaryCrossEntropy", [probs, target], g => [
+            probs.RequiresGrad ? g.Mul(p.Sub(t)).Div(p.Mul(p.Neg().Add(1.0)).Clamp(min: Epsilon)) : null,
+            target.RequiresGrad ? g.Mul(log1mP.Sub(logP)) : null]);
         return Reduce(loss, reduction, probs.Numel);
     }
 

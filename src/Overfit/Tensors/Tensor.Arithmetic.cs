@@ -46,7 +46,15 @@ public sealed partial class Tensor
         var (a, b) = (this, exponent);
         return Record(r, "Pow", [a, b], g => [
             a.RequiresGrad ? g.Mul(b).Mul(a.Pow(b.Sub(Scalar(1, b.DType)))).SumToShape(a._shape) : null,
-            b.RequiresGrad ? g.Mul(r).Mul(a.Log()).SumToShape(b._shape) : null]);
+            b.RequiresGrad ? ExponentGradient(g, a, b, r).SumToShape(b._shape) : null]);
+    }
+
+    /// <summary>g·x^e·ln x, with 0 where x = 0 and e ≥ 0 (the limit PyTorch uses, instead of 0·(−∞) = NaN).</summary>
+    private static Tensor ExponentGradient(Tensor g, Tensor x, Tensor e, Tensor r)
+    {
+        var raw = g.Mul(r).Mul(x.Log());
+        var zeroBase = x.Eq(0.0).Mul(e.Ge(0.0));
+        return Where(zeroBase, Scalar(0, raw.DType), raw);
     }
 
     public Tensor Pow(double exponent)
@@ -95,53 +103,51 @@ public sealed partial class Tensor
     public static Tensor operator /(double s, Tensor a) => Scalar(s, a.DType).Div(a);
 
     // Comparisons give 0/1 tensors of the same dtype and are not differentiable.
-    public Tensor Gt(Tensor other) => Compare(other, "Gt", (x, y) => x > y);
-    public Tensor Lt(Tensor other) => Compare(other, "Lt", (x, y) => x < y);
-    public Tensor Ge(Tensor other) => Compare(other, "Ge", (x, y) => x >= y);
-    public Tensor Le(Tensor other) => Compare(other, "Le", (x, y) => x <= y);
-    public Tensor Eq(Tensor other) => Compare(other, "Eq", (x, y) => x == y);
+    public Tensor Gt(Tensor other) => Compare(other, Comparison.Gt);
+    public Tensor Lt(Tensor other) => Compare(other, Comparison.Lt);
+    public Tensor Ge(Tensor other) => Compare(other, Comparison.Ge);
+    public Tensor Le(Tensor other) => Compare(other, Comparison.Le);
+    public Tensor Eq(Tensor other) => Compare(other, Comparison.Eq);
+    public Tensor Ne(Tensor other) => Compare(other, Comparison.Ne);
+    public Tensor Ne(double s) => Ne(Scalar(s, DType));
     public Tensor Gt(double s) => Gt(Scalar(s, DType));
     public Tensor Lt(double s) => Lt(Scalar(s, DType));
     public Tensor Ge(double s) => Ge(Scalar(s, DType));
     public Tensor Le(double s) => Le(Scalar(s, DType));
     public Tensor Eq(double s) => Eq(Scalar(s, DType));
 
-    private Tensor Compare(Tensor other, string op, Func<double, double, bool> pred)
-    {
-        CheckSameDType(this, other, op);
-        var shape = ShapeUtil.Broadcast(_shape, other._shape, op);
-        var a = BroadcastTo(shape).Detach().Contiguous();
-        var b = other.BroadcastTo(shape).Detach().Contiguous();
-        var r = Empty(shape, DType);
-        for (int i = 0; i < r.Numel; i++) r.SetFlat(i, pred(a.GetFlat(i), b.GetFlat(i)) ? 1 : 0);
-        return r;
-    }
+    private Tensor Compare(Tensor other, Comparison kind)
+        => ZipOp(this, other, new CompareOp<float>(kind), new CompareOp<double>(kind), kind.ToString());
 
     /// <summary>Elementwise choice: <paramref name="x"/> where condition is non-zero, else <paramref name="y"/> (differentiable in x and y).</summary>
     public static Tensor Where(Tensor condition, Tensor x, Tensor y)
     {
         CheckSameDType(x, y, "Where");
         var shape = ShapeUtil.Broadcast(ShapeUtil.Broadcast(condition._shape, x._shape, "Where"), y._shape, "Where");
-        var c = condition.BroadcastTo(shape).Detach().Contiguous();
-        var xb = x.BroadcastTo(shape).Detach().Contiguous();
-        var yb = y.BroadcastTo(shape).Detach().Contiguous();
+        // The condition may come in either dtype; it is read in x's dtype (0 stays 0, non-zero stays non-zero).
+        var c = condition.Detach().To(x.DType).BroadcastTo(shape).Contiguous();
+        var xb = x.Detach().BroadcastTo(shape).Contiguous();
+        var yb = y.Detach().BroadcastTo(shape).Contiguous();
         var r = Empty(shape, x.DType);
-        for (int i = 0; i < r.Numel; i++) r.SetFlat(i, c.GetFlat(i) != 0 ? xb.GetFlat(i) : yb.GetFlat(i));
-        var mask = c.To(x.DType).Ne0();
+        if (x.DType == DType.Float32) VectorLoops.Map(new SelectOp<float>(), c.AsSpan<float>(), xb.AsSpan<float>(), yb.AsSpan<float>(), r.AsSpan<float>());
+        else VectorLoops.Map(new SelectOp<double>(), c.AsSpan<double>(), xb.AsSpan<double>(), yb.AsSpan<double>(), r.AsSpan<double>());
         return Record(r, "Where", [x, y], g => [
-            x.RequiresGrad ? g.Mul(mask).SumToShape(x._shape) : null,
-            y.RequiresGrad ? g.Mul(OnesLike(mask).Sub(mask)).SumToShape(y._shape) : null]);
+            x.RequiresGrad ? ZipOp(c, g, new MaskOp<float>(false), new MaskOp<double>(false), "Where backward").SumToShape(x._shape) : null,
+            y.RequiresGrad ? ZipOp(c, g, new MaskOp<float>(true), new MaskOp<double>(true), "Where backward").SumToShape(y._shape) : null]);
     }
 
     /// <summary>Sets elements where <paramref name="mask"/> is non-zero to <paramref name="value"/> (differentiable in this tensor).</summary>
     public Tensor MaskedFill(Tensor mask, double value) => Where(mask, Full([], value, DType), this);
 
-    private Tensor Ne0()
+    /// <summary>The elements where <paramref name="mask"/> (broadcast to this shape) is non-zero, as a 1-D tensor in row-major order (differentiable).</summary>
+    public Tensor MaskedSelect(Tensor mask)
     {
-        var r = Empty(_shape, DType);
-        var c = Contiguous();
-        for (int i = 0; i < Numel; i++) r.SetFlat(i, c.GetFlat(i) != 0 ? 1 : 0);
-        return r;
+        var shape = ShapeUtil.Broadcast(_shape, mask._shape, "MaskedSelect");
+        var m = mask.Detach().To(DType.Float64).BroadcastTo(shape).Contiguous().AsSpan<double>();
+        var positions = new List<int>();
+        for (int i = 0; i < m.Length; i++) if (m[i] != 0) positions.Add(i);
+        var source = BroadcastTo(shape);
+        return source.Reshape(-1).IndexSelect(0, [.. positions]);
     }
 
     internal static void ForEachDType(Tensor t, Action<float[]> f32, Action<double[]> f64)

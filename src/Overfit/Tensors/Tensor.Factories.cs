@@ -89,7 +89,7 @@ public sealed partial class Tensor
     {
         var g = generator ?? Generator.Default;
         var t = Zeros(shape, dtype);
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, g.NextDouble());
+        FillUniform(t, 0, 1, g);
         t.RequiresGrad = requiresGrad;
         return t;
     }
@@ -100,9 +100,26 @@ public sealed partial class Tensor
         if (!(low <= high)) throw new ArgumentException($"low must be <= high, got low={low}, high={high}", nameof(low));
         var g = generator ?? Generator.Default;
         var t = Zeros(shape, dtype);
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, low + (high - low) * g.NextDouble());
+        FillUniform(t, low, high, g);
         t.RequiresGrad = requiresGrad;
         return t;
+    }
+
+    /// <summary>Draws one double per element; a Float32 draw that rounds up to <paramref name="high"/> is moved just below it, keeping [low, high).</summary>
+    private static void FillUniform(Tensor t, double low, double high, Generator g)
+    {
+        if (t.Storage is double[] d)
+        {
+            for (int i = 0; i < d.Length; i++) d[i] = low + (high - low) * g.NextDouble();
+            return;
+        }
+        var f = (float[])t.Storage;
+        float top = (float)high;
+        for (int i = 0; i < f.Length; i++)
+        {
+            float v = (float)(low + (high - low) * g.NextDouble());
+            f[i] = v >= top && high > low ? MathF.BitDecrement(top) : v;
+        }
     }
 
     /// <summary>Standard normal.</summary>
@@ -110,7 +127,8 @@ public sealed partial class Tensor
     {
         var g = generator ?? Generator.Default;
         var t = Zeros(shape, dtype);
-        for (int i = 0; i < t.Numel; i++) t.SetFlat(i, g.NextNormal());
+        if (t.Storage is double[] d) for (int i = 0; i < d.Length; i++) d[i] = g.NextNormal();
+        else { var f = (float[])t.Storage; for (int i = 0; i < f.Length; i++) f[i] = (float)g.NextNormal(); }
         t.RequiresGrad = requiresGrad;
         return t;
     }

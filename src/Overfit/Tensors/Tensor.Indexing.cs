@@ -75,13 +75,12 @@ public sealed partial class Tensor
         var dtype = DType;
         return Record(result, "IndexSelect", [this], g =>
         {
-            var gm = g.Transpose(0, d).Contiguous();
+            var gm = g.Detach().Transpose(0, d).Contiguous();
             var accShape = (int[])inShape.Clone();
             (accShape[0], accShape[d]) = (accShape[d], accShape[0]);
             var acc = Zeros(accShape, dtype);
-            for (int k = 0; k < index.Length; k++)
-                for (int j = 0; j < rowLen; j++)
-                    acc.SetFlat(index[k] * rowLen + j, acc.GetFlat(index[k] * rowLen + j) + gm.GetFlat(k * rowLen + j));
+            if (dtype == DType.Float32) AddRows(gm.AsSpan<float>(), index, rowLen, acc.AsSpan<float>());
+            else AddRows(gm.AsSpan<double>(), index, rowLen, acc.AsSpan<double>());
             return [acc.Transpose(0, d).Contiguous()];
         });
     }
@@ -113,16 +112,38 @@ public sealed partial class Tensor
             offsets[i] = off;
         }
         var r = Empty((int[])indexShape.Clone(), DType);
-        for (int i = 0; i < offsets.Length; i++) r.SetFlat(i, src.GetFlat(offsets[i]));
+        if (DType == DType.Float32) GatherAt(src.AsSpan<float>(), offsets, r.AsSpan<float>());
+        else GatherAt(src.AsSpan<double>(), offsets, r.AsSpan<double>());
         var inShape = _shape;
         var dtype = DType;
         return Record(r, "Gather", [this], g =>
         {
-            var gc = g.Contiguous();
+            var gc = g.Detach().Contiguous();
             var acc = Zeros(inShape, dtype);
-            for (int i = 0; i < offsets.Length; i++) acc.SetFlat(offsets[i], acc.GetFlat(offsets[i]) + gc.GetFlat(i));
+            if (dtype == DType.Float32) ScatterAddAt(gc.AsSpan<float>(), offsets, acc.AsSpan<float>());
+            else ScatterAddAt(gc.AsSpan<double>(), offsets, acc.AsSpan<double>());
             return [acc];
         });
+    }
+
+    /// <summary>dst row index[k] += src row k, for rows of <paramref name="rowLen"/> (SIMD per row).</summary>
+    private static void AddRows<T>(ReadOnlySpan<T> src, int[] index, int rowLen, Span<T> dst) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (int k = 0; k < index.Length; k++)
+        {
+            var row = dst.Slice(index[k] * rowLen, rowLen);
+            System.Numerics.Tensors.TensorPrimitives.Add(row, src.Slice(k * rowLen, rowLen), row);
+        }
+    }
+
+    private static void GatherAt<T>(ReadOnlySpan<T> src, int[] offsets, Span<T> dst)
+    {
+        for (int i = 0; i < offsets.Length; i++) dst[i] = src[offsets[i]];
+    }
+
+    private static void ScatterAddAt<T>(ReadOnlySpan<T> src, int[] offsets, Span<T> dst) where T : System.Numerics.INumberBase<T>
+    {
+        for (int i = 0; i < offsets.Length; i++) dst[offsets[i]] += src[i];
     }
 
     /// <summary>One-hot rows for class indices (not differentiable).</summary>

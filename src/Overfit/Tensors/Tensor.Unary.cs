@@ -16,7 +16,21 @@ public sealed partial class Tensor
         return r;
     }
 
-    /// <summary>Applies a scalar function elementwise (no autograd); for ops without a SIMD kernel.</summary>
+    /// <summary>Applies an operator struct elementwise (no autograd), SIMD where the op has a vector form.</summary>
+    internal Tensor MapOp<TF, TD>(TF opF, TD opD) where TF : struct, IUnaryOp<float> where TD : struct, IUnaryOp<double>
+    {
+        var src = Detach().Contiguous();
+        var r = Empty(_shape, DType);
+        if (DType == DType.Float32) VectorLoops.Map(opF, src.AsSpan<float>(), r.AsSpan<float>());
+        else VectorLoops.Map(opD, src.AsSpan<double>(), r.AsSpan<double>());
+        return r;
+    }
+
+    /// <summary>Applies a binary operator struct to two tensors with broadcasting (no autograd).</summary>
+    internal static Tensor ZipOp<TF, TD>(Tensor x, Tensor y, TF opF, TD opD, string name) where TF : struct, IBinaryOp<float> where TD : struct, IBinaryOp<double>
+        => Broadcasting.BinaryOp(x.Detach(), y.Detach(), opF, opD, name);
+
+    /// <summary>Applies a scalar function elementwise (no autograd); only for cold paths without a SIMD kernel.</summary>
     internal Tensor Map(Func<double, double> f)
     {
         var src = Detach().Contiguous();
@@ -63,8 +77,8 @@ public sealed partial class Tensor
         return Record(MapKernel<AbsKernel>(), "Abs", [x], g => [g.Mul(x.Sign())]);
     }
 
-    /// <summary>-1, 0 or 1 (not differentiable).</summary>
-    public Tensor Sign() => Map(v => double.IsNaN(v) ? double.NaN : Math.Sign(v));
+    /// <summary>-1, 0 or 1; NaN stays NaN (IEEE propagation, as NumPy; PyTorch gives 0). Not differentiable.</summary>
+    public Tensor Sign() => MapOp(new SignOp<float>(), new SignOp<double>());
 
     public Tensor Sin()
     {
@@ -94,28 +108,29 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var r = MapKernel<ReluKernel>();
-        return Record(r, "Relu", [this], g => [g.Mul(r.Gt(0.0))]);
+        return Record(r, "Relu", [this], g => [ZipOp(r, g, new ReluGradOp<float>(), new ReluGradOp<double>(), "Relu backward")]);
     }
 
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
         var x = this;
-        var r = Map(v => v > 0 ? v : v * negativeSlope);
-        return Record(r, "LeakyRelu", [x], g => [g.Mul(x.Map(v => v > 0 ? 1 : negativeSlope))]);
+        var r = MapOp(new LeakyReluOp<float>((float)negativeSlope), new LeakyReluOp<double>(negativeSlope));
+        return Record(r, "LeakyRelu", [x], g => [ZipOp(x, g, new LeakyReluGradOp<float>((float)negativeSlope), new LeakyReluGradOp<double>(negativeSlope), "LeakyRelu backward")]);
     }
 
     /// <summary>Exact GELU x·Φ(x) (PyTorch's default approximate='none').</summary>
     public Tensor Gelu()
     {
         var x = this;
-        return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [g.Mul(x.Map(v => SpecialFunctions.NormalCdf(v) + v * SpecialFunctions.NormalPdf(v)))]);
+        return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [g.Mul(x.MapKernel<GeluDerivativeKernel>())]);
     }
 
     public Tensor Elu(double alpha = 1.0)
     {
         var x = this;
-        var r = Map(v => v > 0 ? v : alpha * (Math.Exp(v) - 1));
-        return Record(r, "Elu", [x], g => [g.Mul(x.Map(v => v > 0 ? 1 : alpha * Math.Exp(v)))]);
+        var expm1 = MapKernel<ExpM1Kernel>();
+        var r = ZipOp(x, expm1, new EluOp<float>((float)alpha), new EluOp<double>(alpha), "Elu");
+        return Record(r, "Elu", [x], g => [ZipOp(r, g, new EluGradOp<float>((float)alpha), new EluGradOp<double>(alpha), "Elu backward")]);
     }
 
     /// <summary>x·sigmoid(x).</summary>
@@ -140,8 +155,8 @@ public sealed partial class Tensor
         if (min is double lo && max is double hi && lo > hi) throw new ArgumentException($"Clamp: min {lo} is greater than max {hi}");
         var x = this;
         double a = min ?? double.NegativeInfinity, b = max ?? double.PositiveInfinity;
-        var r = Map(v => double.IsNaN(v) ? v : Math.Min(Math.Max(v, a), b));
-        return Record(r, "Clamp", [x], g => [g.Mul(x.Map(v => v >= a && v <= b ? 1 : 0))]);
+        var r = MapOp(new ClampOp<float>((float)a, (float)b), new ClampOp<double>(a, b));
+        return Record(r, "Clamp", [x], g => [ZipOp(x, g, new ClampGradOp<float>((float)a, (float)b), new ClampGradOp<double>(a, b), "Clamp backward")]);
     }
 
     internal static double ToDouble<T>(T v) where T : INumberBase<T> => double.CreateTruncating(v);

@@ -61,29 +61,58 @@ internal readonly struct MinKernel : IBinaryKernel
     public static void Apply<T>(T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Min(y, x, d);
 }
 
+/// <summary>Adapts a kernel (static operator struct or op instance) to rows: span⊕span, span⊕scalar, scalar⊕span.</summary>
+internal interface IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d);
+    void Apply(ReadOnlySpan<T> x, T y, Span<T> d);
+    void Apply(T x, ReadOnlySpan<T> y, Span<T> d);
+}
+
+internal readonly struct StaticRows<TK, T> : IRowKernel<T> where TK : struct, IBinaryKernel where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TK.Apply(x, y, d);
+    public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TK.Apply(x, y, d);
+    public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TK.Apply(x, y, d);
+}
+
+internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+}
+
 /// <summary>Runs a binary kernel over two tensors with NumPy broadcasting, one inner row at a time.</summary>
 internal static class Broadcasting
 {
     public static Tensor Binary<TK>(Tensor a, Tensor b, string op) where TK : struct, IBinaryKernel
+        => Binary(a, b, new StaticRows<TK, float>(), new StaticRows<TK, double>(), op);
+
+    /// <summary>Broadcasts an op instance (one per dtype, since ops may carry parameters of their element type).</summary>
+    public static Tensor BinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IBinaryOp<float> where TD : struct, IBinaryOp<double>
+        => Binary(a, b, new OpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
+
+    private static Tensor Binary<KF, KD>(Tensor a, Tensor b, KF kf, KD kd, string op) where KF : struct, IRowKernel<float> where KD : struct, IRowKernel<double>
     {
         Tensor.CheckSameDType(a, b, op);
         var shape = ShapeUtil.Broadcast(a.ShapeSpan, b.ShapeSpan, op);
         var result = Tensor.Empty(shape, a.DType);
-        if (a.DType == DType.Float32) Run<TK, float>(a, b, result);
-        else Run<TK, double>(a, b, result);
+        if (a.DType == DType.Float32) Run<float, KF>(a, b, result, kf);
+        else Run<double, KD>(a, b, result, kd);
         return result;
     }
 
-    private static void Run<TK, T>(Tensor a, Tensor b, Tensor result) where TK : struct, IBinaryKernel where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Run<T, TK>(Tensor a, Tensor b, Tensor result, TK kernel) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var dst = result.Data<T>();
         if (a.IsContiguous && b.IsContiguous && ShapeUtil.SameShape(a.ShapeSpan, b.ShapeSpan))
         {
-            TK.Apply<T>(a.AsSpan<T>(), b.AsSpan<T>(), dst);
+            kernel.Apply(a.AsSpan<T>(), b.AsSpan<T>(), dst);
             return;
         }
-        if (b.Numel == 1 && a.IsContiguous && a.Numel == result.Numel) { TK.Apply<T>(a.AsSpan<T>(), b.Data<T>()[b.Offset], dst); return; }
-        if (a.Numel == 1 && b.IsContiguous && b.Numel == result.Numel) { TK.Apply<T>(a.Data<T>()[a.Offset], b.AsSpan<T>(), dst); return; }
+        if (b.Numel == 1 && a.IsContiguous && a.Numel == result.Numel) { kernel.Apply(a.AsSpan<T>(), b.Data<T>()[b.Offset], dst); return; }
+        if (a.Numel == 1 && b.IsContiguous && b.Numel == result.Numel) { kernel.Apply(a.Data<T>()[a.Offset], b.AsSpan<T>(), dst); return; }
 
         // General case: rows of the output; an operand whose inner stride is neither 0 nor 1 is made contiguous first.
         var shape = result.ShapeSpan;
@@ -98,10 +127,10 @@ internal static class Broadcasting
         Strided.ForEachRow(shape, sa, a.Offset, sb, b.Offset, so, 0, (oa, ob, od, n) =>
         {
             var d = dst.AsSpan(od, n);
-            if (innerA == 0 && innerB == 0) { TK.Apply<T>(xa.AsSpan(oa, 1), xb[ob], d[..1]); d.Fill(d[0]); }
-            else if (innerA == 0) TK.Apply<T>(xa[oa], xb.AsSpan(ob, n), d);
-            else if (innerB == 0) TK.Apply<T>(xa.AsSpan(oa, n), xb[ob], d);
-            else TK.Apply<T>(xa.AsSpan(oa, n), xb.AsSpan(ob, n), d);
+            if (innerA == 0 && innerB == 0) { kernel.Apply(xa.AsSpan(oa, 1), xb[ob], d[..1]); d.Fill(d[0]); }
+            else if (innerA == 0) kernel.Apply(xa[oa], xb.AsSpan(ob, n), d);
+            else if (innerB == 0) kernel.Apply(xa.AsSpan(oa, n), xb[ob], d);
+            else kernel.Apply(xa.AsSpan(oa, n), xb.AsSpan(ob, n), d);
         });
     }
 

@@ -25,16 +25,18 @@ internal readonly struct ReluKernel : IUnaryKernel
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, d);
 }
 
-/// <summary>Softplus log(1 + e^x) computed stably as max(x,0) + log1p(e^-|x|).</summary>
+internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d); }
+
+/// <summary>Softplus log(1 + e^x) computed stably as max(x,0) + log1p(e^-|x|), all in SIMD passes.</summary>
 internal readonly struct SoftplusKernel : IUnaryKernel
 {
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < x.Length; i++)
-        {
-            T v = x[i];
-            d[i] = T.Max(v, T.Zero) + T.LogP1(T.Exp(-T.Abs(v)));
-        }
+        TensorPrimitives.Abs(x, d);
+        TensorPrimitives.Negate(d, d);
+        TensorPrimitives.Exp(d, d);
+        TensorPrimitives.LogP1(d, d);
+        VectorLoops.Map(new SoftplusTailOp<T>(), x, d, d);
     }
 }
 
@@ -47,6 +49,19 @@ internal readonly struct GeluKernel : IUnaryKernel
         {
             double v = double.CreateTruncating(x[i]);
             d[i] = T.CreateTruncating(0.5 * v * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))));
+        }
+    }
+}
+
+/// <summary>Derivative of exact GELU: Φ(x) + x φ(x).</summary>
+internal readonly struct GeluDerivativeKernel : IUnaryKernel
+{
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = double.CreateTruncating(x[i]);
+            d[i] = T.CreateTruncating(SpecialFunctions.NormalCdf(v) + v * SpecialFunctions.NormalPdf(v));
         }
     }
 }

@@ -1,0 +1,91 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Overfit.Tensors.Kernels;
+
+/// <summary>An elementwise function of one value, in scalar and SIMD form (an operator struct; may carry parameters).</summary>
+internal interface IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    T Invoke(T x);
+    Vector<T> Invoke(Vector<T> x);
+}
+
+/// <summary>An elementwise function of two values, in scalar and SIMD form.</summary>
+internal interface IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    T Invoke(T x, T y);
+    Vector<T> Invoke(Vector<T> x, Vector<T> y);
+}
+
+/// <summary>An elementwise function of three values, in scalar and SIMD form.</summary>
+internal interface ITernaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    T Invoke(T x, T y, T z);
+    Vector<T> Invoke(Vector<T> x, Vector<T> y, Vector<T> z);
+}
+
+/// <summary>
+/// Runs operator structs over spans: full <see cref="Vector{T}"/> blocks, then a scalar tail.
+/// The struct type parameter makes the JIT inline the op (no delegate per element).
+/// Destinations may alias an input at the same position (in-place use).
+/// </summary>
+internal static class VectorLoops
+{
+    public static void Map<T, TOp>(TOp op, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<T>
+    {
+        CheckLength(x.Length, d.Length);
+        int i = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= x.Length - w; i += w) op.Invoke(Load(x, i)).CopyTo(d.Slice(i));
+        for (; i < x.Length; i++) d[i] = op.Invoke(x[i]);
+    }
+
+    public static void Map<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp<T>
+    {
+        CheckLength(x.Length, y.Length);
+        CheckLength(x.Length, d.Length);
+        int i = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= x.Length - w; i += w) op.Invoke(Load(x, i), Load(y, i)).CopyTo(d.Slice(i));
+        for (; i < x.Length; i++) d[i] = op.Invoke(x[i], y[i]);
+    }
+
+    public static void Map<T, TOp>(TOp op, ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp<T>
+    {
+        CheckLength(x.Length, d.Length);
+        int i = 0, w = Vector<T>.Count;
+        var vy = new Vector<T>(y);
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= x.Length - w; i += w) op.Invoke(Load(x, i), vy).CopyTo(d.Slice(i));
+        for (; i < x.Length; i++) d[i] = op.Invoke(x[i], y);
+    }
+
+    public static void Map<T, TOp>(TOp op, T x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IBinaryOp<T>
+    {
+        CheckLength(y.Length, d.Length);
+        int i = 0, w = Vector<T>.Count;
+        var vx = new Vector<T>(x);
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= y.Length - w; i += w) op.Invoke(vx, Load(y, i)).CopyTo(d.Slice(i));
+        for (; i < y.Length; i++) d[i] = op.Invoke(x, y[i]);
+    }
+
+    public static void Map<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, ReadOnlySpan<T> z, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ITernaryOp<T>
+    {
+        CheckLength(x.Length, y.Length);
+        CheckLength(x.Length, z.Length);
+        CheckLength(x.Length, d.Length);
+        int i = 0, w = Vector<T>.Count;
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= x.Length - w; i += w) op.Invoke(Load(x, i), Load(y, i), Load(z, i)).CopyTo(d.Slice(i));
+        for (; i < x.Length; i++) d[i] = op.Invoke(x[i], y[i], z[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Load<T>(ReadOnlySpan<T> s, int i) where T : unmanaged => new(s.Slice(i));
+
+    private static void CheckLength(int a, int b)
+    {
+        if (a != b) throw new ArgumentException($"span lengths differ: {a} and {b}");
+    }
+}

@@ -1,0 +1,156 @@
+using System.Numerics;
+using Overfit.Tensors.Kernels;
+using static Overfit.Autograd.Autograd;
+
+namespace Overfit.Tensors;
+
+/// <summary>Max/min with indices, argmax, logsumexp, softmax and log-softmax along one dim.</summary>
+public sealed partial class Tensor
+{
+    /// <summary>Largest element of the whole tensor (0-d); NaN if any element is NaN.</summary>
+    public Tensor Max() => Flatten().Max(0).Values;
+
+    public Tensor Min() => Flatten().Min(0).Values;
+
+    /// <summary>Largest values along <paramref name="dim"/> and their first indices (NaN wins, like PyTorch).</summary>
+    public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => Extreme(dim, keepDim, max: true);
+
+    public (Tensor Values, int[] Indices) Min(int dim, bool keepDim = false) => Extreme(dim, keepDim, max: false);
+
+    /// <summary>Index of the largest value along <paramref name="dim"/>, as an int array in row-major order of the other dims.</summary>
+    public int[] ArgMax(int dim) => Extreme(dim, false, max: true).Indices;
+
+    public int[] ArgMin(int dim) => Extreme(dim, false, max: false).Indices;
+
+    /// <summary>Index of the largest value along <paramref name="dim"/> as a Float64 tensor of the kept shape (keepDim keeps a size-1 dim).</summary>
+    public Tensor ArgMax(int dim, bool keepDim) => IndicesTensor(Extreme(dim, keepDim, max: true));
+
+    public Tensor ArgMin(int dim, bool keepDim) => IndicesTensor(Extreme(dim, keepDim, max: false));
+
+    private static Tensor IndicesTensor((Tensor Values, int[] Indices) e)
+        => new(Array.ConvertAll(e.Indices, i => (double)i), e.Values.Shape);
+
+    private (Tensor Values, int[] Indices) Extreme(int dim, bool keepDim, bool max)
+    {
+        string op = max ? "Max" : "Min";
+        if (Rank == 0) return (this, [0]);
+        int d = ShapeUtil.NormalizeDim(dim, Rank, op);
+        int len = _shape[d];
+        if (len == 0) throw new ArgumentException($"{op}: cannot reduce over dimension {d} of size 0 in shape {ShapeUtil.Format(_shape)}", nameof(dim));
+        var (_, keepShape, outShape) = ReducePlan([d], op);
+        int rows = Numel / len;
+        var indices = new int[rows];
+        var vals = Empty(keepShape, DType);
+        if (d == 0 && Rank > 1 && IsContiguous)
+        {
+            // Leading dim of a contiguous tensor: sweep the rows once instead of transposing.
+            if (DType == DType.Float32) RowKernels.ArgExtremeLeading(AsSpan<float>(), len, rows, max, indices, vals.AsSpan<float>());
+            else RowKernels.ArgExtremeLeading(AsSpan<double>(), len, rows, max, indices, vals.AsSpan<double>());
+        }
+        else
+        {
+            var moved = MoveDimLast(d);
+            if (DType == DType.Float32) RowKernels.ArgExtreme(moved.AsSpan<float>(), rows, len, max, indices, vals.AsSpan<float>());
+            else RowKernels.ArgExtreme(moved.AsSpan<double>(), rows, len, max, indices, vals.AsSpan<double>());
+        }
+        var shape = _shape;
+        var result = Record(vals.Reshape(keepDim ? keepShape : outShape).Detach(), op, [this], g =>
+        {
+            // Scatter g to the winning positions of a [rows, len] block laid out with dim d last, then move d back.
+            var grad = Zeros([rows, len], g.DType);
+            var gc = g.Detach().Contiguous();
+            if (g.DType == DType.Float32) ScatterRows(gc.AsSpan<float>(), indices, len, grad.AsSpan<float>());
+            else ScatterRows(gc.AsSpan<double>(), indices, len, grad.AsSpan<double>());
+            return [MoveLastDimBack(grad, shape, d)];
+        });
+        return (result, indices);
+    }
+
+    private static void ScatterRows<T>(ReadOnlySpan<T> g, int[] indices, int len, Span<T> dst)
+    {
+        for (int r = 0; r < indices.Length; r++) dst[r * len + indices[r]] = g[r];
+    }
+
+    /// <summary>A contiguous copy with dimension <paramref name="d"/> moved last (no copy when it already is last and the data contiguous); no autograd.</summary>
+    internal Tensor MoveDimLast(int d)
+    {
+        var src = Detach();
+        if (d == Rank - 1) return src.Contiguous();
+        var perm = new int[Rank];
+        for (int i = 0, k = 0; i < Rank; i++) if (i != d) perm[k++] = i;
+        perm[Rank - 1] = d;
+        return src.Permute(perm).Contiguous();
+    }
+
+    /// <summary>Inverse of <see cref="MoveDimLast"/>: reads a contiguous block laid out with dim d last as <paramref name="shape"/>.</summary>
+    internal static Tensor MoveLastDimBack(Tensor block, int[] shape, int d)
+    {
+        int rank = shape.Length;
+        var movedShape = new int[rank];
+        for (int i = 0, k = 0; i < rank; i++) if (i != d) movedShape[k++] = shape[i];
+        movedShape[rank - 1] = shape[d];
+        var moved = block.Detach().Reshape(movedShape);
+        if (d == rank - 1) return moved;
+        var inverse = new int[rank];
+        for (int i = 0; i < rank; i++) inverse[i] = i < d ? i : i == d ? rank - 1 : i - 1;
+        return moved.Permute(inverse).Contiguous();
+    }
+
+    /// <summary>log Σ exp along <paramref name="dim"/>, shifted by the max for stability; gradient g · softmax.</summary>
+    public Tensor LogSumExp(int dim, bool keepDim = false)
+    {
+        int d = ShapeUtil.NormalizeDim(dim, Rank, "LogSumExp");
+        if (Rank == 0) return Record(Detach().Clone(), "LogSumExp", [this], g => [g]);
+        var (_, keepShape, outShape) = ReducePlan([d], "LogSumExp");
+        int len = _shape[d], rows = Numel / Math.Max(len, 1);
+        if (len == 0) rows = ShapeUtil.Numel(keepShape);
+        var moved = MoveDimLast(d);
+        var r = Empty(keepShape, DType);
+        if (DType == DType.Float32) RowKernels.LogSumExp(moved.AsSpan<float>(), rows, len, r.AsSpan<float>());
+        else RowKernels.LogSumExp(moved.AsSpan<double>(), rows, len, r.AsSpan<double>());
+        var x = this;
+        return Record(r.Reshape(keepDim ? keepShape : outShape).Detach(), "LogSumExp", [x], g =>
+            [x.Detach().Sub(r).Exp().Mul(g.Reshape(keepShape))]);
+    }
+
+    /// <summary>Softmax along <paramref name="dim"/>; gradient y ⊙ (g − Σ g y).</summary>
+    public Tensor Softmax(int dim) => SoftmaxFamily(dim, log: false);
+
+    /// <summary>log softmax along <paramref name="dim"/>; gradient g − softmax · Σ g.</summary>
+    public Tensor LogSoftmax(int dim) => SoftmaxFamily(dim, log: true);
+
+    private Tensor SoftmaxFamily(int dim, bool log)
+    {
+        string op = log ? "LogSoftmax" : "Softmax";
+        int d = ShapeUtil.NormalizeDim(dim, Rank, op);
+        if (Rank == 0) return Record(log ? ZerosLike(this) : OnesLike(this), op, [this], g => [ZerosLike(g)]);
+        int len = _shape[d], rows = len == 0 ? 0 : Numel / len;
+        var moved = MoveDimLast(d);
+        var y = Empty(moved.Shape, DType);
+        if (DType == DType.Float32)
+        {
+            if (log) RowKernels.LogSoftmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
+            else RowKernels.Softmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
+        }
+        else
+        {
+            if (log) RowKernels.LogSoftmax(moved.AsSpan<double>(), rows, len, y.AsSpan<double>());
+            else RowKernels.Softmax(moved.AsSpan<double>(), rows, len, y.AsSpan<double>());
+        }
+        var shape = _shape;
+        return Record(MoveLastDimBack(y, shape, d), op, [this], g =>
+        {
+            var gm = g.MoveDimLast(d);
+            var dx = Empty(gm.Shape, g.DType);
+            if (g.DType == DType.Float32) SoftmaxBackward<float>(y, gm, rows, len, dx, log);
+            else SoftmaxBackward<double>(y, gm, rows, len, dx, log);
+            return [MoveLastDimBack(dx, shape, d)];
+        });
+    }
+
+    private static void SoftmaxBackward<T>(Tensor y, Tensor g, int rows, int len, Tensor dx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (log) RowKernels.LogSoftmaxBackward(y.AsSpan<T>(), g.AsSpan<T>(), rows, len, dx.AsSpan<T>());
+        else RowKernels.SoftmaxBackward(y.AsSpan<T>(), g.AsSpan<T>(), rows, len, dx.AsSpan<T>());
+    }
+}

@@ -1,0 +1,127 @@
+namespace Overfit.Data.Sources;
+
+/// <summary>Where a data root comes from; decides its place in the lookup order and how it is described.</summary>
+public enum DataRootKind
+{
+    /// <summary>A directory given explicitly (an option or a constructor argument).</summary>
+    Explicit,
+    /// <summary>The OVERFIT_DATA environment variable.</summary>
+    Environment,
+    /// <summary>The per-user cache ($XDG_CACHE_HOME/overfit or ~/.cache/overfit), where downloads go.</summary>
+    UserCache,
+    /// <summary>A system-wide directory such as Debian's /usr/share/datasets.</summary>
+    System,
+}
+
+/// <summary>A directory under which datasets are looked for, as &lt;root&gt;/&lt;dataset folder&gt;.</summary>
+public sealed record DataRoot(string Path, DataRootKind Kind)
+{
+    public string Describe() => Kind switch
+    {
+        DataRootKind.Explicit => $"explicit directory {Path}",
+        DataRootKind.Environment => $"OVERFIT_DATA={Path}",
+        DataRootKind.UserCache => $"user cache {Path}",
+        _ => $"system directory {Path}",
+    };
+}
+
+/// <summary>One place looked at and what was there.</summary>
+public sealed record LookupAttempt(DataRoot Root, string Directory, bool Found, string Detail);
+
+/// <summary>The outcome of a lookup: the directory holding every file of the dataset, or every place tried and why it failed.</summary>
+public sealed record LocateResult(DatasetInfo Dataset, string? Directory, IReadOnlyList<LookupAttempt> Attempts)
+{
+    public bool Found => Directory is not null;
+}
+
+/// <summary>
+/// Finds datasets on disk in a fixed order: explicit directory, OVERFIT_DATA, the user cache, then system
+/// directories (Debian's /usr/share/datasets). Roots are injectable so tests never depend on the machine.
+/// </summary>
+public sealed class DataLocator
+{
+    public const string EnvironmentVariable = "OVERFIT_DATA";
+    public const string DebianDatasetsRoot = "/usr/share/datasets";
+
+    public DataLocator(IEnumerable<DataRoot> roots, string? cacheRoot)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        Roots = roots.OrderBy(r => r.Kind).ToArray();
+        CacheRoot = cacheRoot;
+    }
+
+    /// <summary>Every root, in lookup order.</summary>
+    public IReadOnlyList<DataRoot> Roots { get; }
+
+    /// <summary>Where downloads are written (null: downloading is impossible).</summary>
+    public string? CacheRoot { get; }
+
+    /// <summary>The lookup order of this machine: <paramref name="explicitDirectory"/>, OVERFIT_DATA, the user cache, /usr/share/datasets.</summary>
+    public static DataLocator CreateDefault(string? explicitDirectory = null)
+    {
+        var roots = new List<DataRoot>();
+        if (!string.IsNullOrWhiteSpace(explicitDirectory)) roots.Add(new DataRoot(Path.GetFullPath(explicitDirectory), DataRootKind.Explicit));
+        string? fromEnvironment = System.Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment)) roots.Add(new DataRoot(Path.GetFullPath(fromEnvironment), DataRootKind.Environment));
+        string? cache = DefaultCacheRoot();
+        if (cache is not null) roots.Add(new DataRoot(cache, DataRootKind.UserCache));
+        roots.Add(new DataRoot(DebianDatasetsRoot, DataRootKind.System));
+        return new DataLocator(roots, cache);
+    }
+
+    /// <summary>$XDG_CACHE_HOME/overfit, else ~/.cache/overfit (null when there is no home directory).</summary>
+    public static string? DefaultCacheRoot()
+    {
+        string? xdg = System.Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        if (!string.IsNullOrWhiteSpace(xdg) && Path.IsPathRooted(xdg)) return Path.Combine(xdg, "overfit");
+        string home = System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile);
+        return string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".cache", "overfit");
+    }
+
+    /// <summary>The cache folder a download of <paramref name="dataset"/> goes to.</summary>
+    public string? CacheDirectory(DatasetInfo dataset) => CacheRoot is null ? null : Path.Combine(CacheRoot, dataset.DirectoryName);
+
+    /// <summary>Looks in every root, in order, for a folder holding all of the dataset's files (existence only; see <see cref="DatasetVerifier"/>).</summary>
+    public LocateResult Locate(DatasetInfo dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var attempts = new List<LookupAttempt>();
+        foreach (var root in Roots)
+        {
+            var candidates = new List<string> { Path.Combine(root.Path, dataset.DirectoryName) };
+            // An explicit directory may also be the dataset folder itself.
+            if (root.Kind is DataRootKind.Explicit or DataRootKind.Environment) candidates.Add(root.Path);
+            foreach (string directory in candidates)
+            {
+                string? missing = FirstMissingFile(dataset, directory);
+                bool found = missing is null;
+                string detail = !System.IO.Directory.Exists(directory) ? "no such directory"
+                    : found ? "all files present" : $"missing {missing}";
+                attempts.Add(new LookupAttempt(root, directory, found, detail));
+                if (found) return new LocateResult(dataset, directory, attempts);
+            }
+        }
+        return new LocateResult(dataset, null, attempts);
+    }
+
+    /// <summary>The path of <paramref name="file"/> in <paramref name="directory"/>: the name as listed, or for a .gz name the decompressed file.</summary>
+    public static string? ResolveFile(string directory, DatasetFile file)
+    {
+        string path = Path.Combine(directory, file.Name);
+        if (File.Exists(path)) return path;
+        if (file.Name.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            string raw = path[..^3];
+            if (File.Exists(raw)) return raw;
+        }
+        return null;
+    }
+
+    private static string? FirstMissingFile(DatasetInfo dataset, string directory)
+    {
+        if (!System.IO.Directory.Exists(directory)) return dataset.Files[0].Name;
+        foreach (var file in dataset.Files)
+            if (ResolveFile(directory, file) is null) return file.Name;
+        return null;
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text;
+
+namespace Overfit.Data.Sources;
+
+/// <summary>A dataset is nowhere on disk and could not be downloaded; the message lists every place looked at and how to get the data.</summary>
+public sealed class DataNotFoundException : Exception
+{
+    public DataNotFoundException(LocateResult lookup, string? downloadFailure = null)
+        : base(BuildMessage(lookup, downloadFailure))
+    {
+        Lookup = lookup;
+    }
+
+    public LocateResult Lookup { get; }
+
+    private static string BuildMessage(LocateResult lookup, string? downloadFailure)
+    {
+        var d = lookup.Dataset;
+        var text = new StringBuilder($"dataset {d.Name} was not found. Looked in:");
+        foreach (var a in lookup.Attempts) text.Append($"\n  - {a.Directory} ({a.Root.Describe()}): {a.Detail}");
+        if (lookup.Attempts.Count == 0) text.Append("\n  (no data directories configured)");
+        if (downloadFailure is not null) text.Append($"\nDownload failed: {downloadFailure}");
+        text.Append("\nTo get the data:");
+        if (d.DebianPackage is not null) text.Append($"\n  - apt-get install {d.DebianPackage}   (installs it under {DataLocator.DebianDatasetsRoot}/{d.DirectoryName})");
+        text.Append($"\n  - overfit data download {d.Name}   (downloads {d.BaseUrl} into the user cache, md5-verified)");
+        text.Append($"\n  - or put the files ({string.Join(", ", (d.Archive is null ? d.Files : [d.Archive]).Select(f => f.Name))}) in a folder and pass it with --data-dir or {DataLocator.EnvironmentVariable}");
+        return text.ToString();
+    }
+}

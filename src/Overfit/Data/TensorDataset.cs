@@ -1,0 +1,71 @@
+using Overfit.Tensors;
+
+namespace Overfit.Data;
+
+/// <summary>
+/// Samples held in tensors whose first dimension indexes the sample (PyTorch's TensorDataset): inputs,
+/// optional class labels, optional regression/binary targets.
+/// </summary>
+public sealed class TensorDataset : IBatchDataset
+{
+    public TensorDataset(Tensor inputs, int[]? labels = null, Tensor? targets = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Rank == 0) throw new ArgumentException("inputs must have a sample dimension first; got a scalar", nameof(inputs));
+        Inputs = inputs.Contiguous();
+        Count = inputs.Size(0);
+        if (labels is not null && labels.Length != Count)
+            throw new ArgumentException($"labels must have one entry per sample: expected {Count}, got {labels.Length}", nameof(labels));
+        if (targets is not null && (targets.Rank == 0 || targets.Size(0) != Count))
+            throw new ArgumentException($"targets must have {Count} rows (one per sample), got shape [{string.Join(", ", targets.Shape)}]", nameof(targets));
+        Labels = labels;
+        Targets = targets?.Contiguous();
+    }
+
+    public Tensor Inputs { get; }
+
+    public int[]? Labels { get; }
+
+    public Tensor? Targets { get; }
+
+    public int Count { get; }
+
+    public int[] SampleShape => Inputs.Shape[1..];
+
+    public Batch GetBatch(ReadOnlySpan<int> indices)
+    {
+        Tensor inputs = GatherRows(Inputs, indices, Count);
+        int[]? labels = null;
+        if (Labels is not null)
+        {
+            labels = new int[indices.Length];
+            for (int i = 0; i < indices.Length; i++) labels[i] = Labels[indices[i]];
+        }
+        Tensor? targets = Targets is null ? null : GatherRows(Targets, indices, Count);
+        return new Batch(inputs, labels, targets);
+    }
+
+    /// <summary>Copies the rows at <paramref name="indices"/> of a contiguous tensor into one new tensor.</summary>
+    internal static Tensor GatherRows(Tensor source, ReadOnlySpan<int> indices, int count)
+    {
+        int[] shape = source.Shape;
+        int rowLength = count == 0 ? 0 : source.Numel / count;
+        shape[0] = indices.Length;
+        if (source.DType == DType.Float32)
+            return Tensor.Wrap(CopyRows(source.Data<float>(), source.Offset, rowLength, indices, count), shape);
+        return Tensor.Wrap(CopyRows(source.Data<double>(), source.Offset, rowLength, indices, count), shape);
+    }
+
+    private static T[] CopyRows<T>(T[] storage, int offset, int rowLength, ReadOnlySpan<int> indices, int count)
+    {
+        var rows = new T[indices.Length * rowLength];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int index = indices[i];
+            if ((uint)index >= (uint)count)
+                throw new ArgumentOutOfRangeException(nameof(indices), $"sample index must be in [0, {count}), got {index} at position {i}");
+            storage.AsSpan(offset + index * rowLength, rowLength).CopyTo(rows.AsSpan(i * rowLength, rowLength));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Numerics;
+using Overfit.Tensors;
+
+namespace Overfit.Data.Transforms;
+
+/// <summary>
+/// Per-channel (x - mean[c]) / std[c] over a [B, C, ...] batch (torchvision's Normalize); one value for
+/// mean and std applies to every channel. The chapter uses mean 0.5 and std 0.5, mapping [0, 1] to [-1, 1].
+/// </summary>
+public sealed class Normalize : ITransform
+{
+    public Normalize(double[] mean, double[] std)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        if (mean.Length == 0) throw new ArgumentException("mean must have one value per channel (or one for all), got none", nameof(mean));
+        if (std.Length != mean.Length) throw new ArgumentException($"std must have as many values as mean ({mean.Length}), got {std.Length}", nameof(std));
+        for (int c = 0; c < std.Length; c++)
+            if (!(std[c] > 0) || double.IsInfinity(std[c])) throw new ArgumentOutOfRangeException(nameof(std), $"std must be positive and finite for every channel, got {std[c]} for channel {c}");
+        Mean = (double[])mean.Clone();
+        Std = (double[])std.Clone();
+    }
+
+    public Normalize(double mean, double std) : this([mean], [std]) { }
+
+    public IReadOnlyList<double> Mean { get; }
+
+    public IReadOnlyList<double> Std { get; }
+
+    public Tensor Apply(Tensor batch)
+    {
+        Tensor result = TransformInput.CopyOf(batch, 2, nameof(Normalize), "[B, C, ...]");
+        int channels = result.Size(1);
+        if (Mean.Count != 1 && Mean.Count != channels)
+            throw new ArgumentException($"Normalize has {Mean.Count} channel values but the batch has {channels} channels (dimension 1 of shape [{string.Join(", ", result.Shape)}])", nameof(batch));
+        if (result.DType == DType.Float32) Run<float>(result.Data<float>(), result.Size(0), channels);
+        else Run<double>(result.Data<double>(), result.Size(0), channels);
+        return result;
+    }
+
+    private void Run<T>(T[] data, int batch, int channels) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int plane = batch * channels == 0 ? 0 : data.Length / (batch * channels);
+        for (int b = 0; b < batch; b++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                int k = Mean.Count == 1 ? 0 : c;
+                // Subtract then divide, in the tensor's own precision, as torchvision does (sub_(mean).div_(std)).
+                T mean = T.CreateChecked(Mean[k]), std = T.CreateChecked(Std[k]);
+                Span<T> values = data.AsSpan((b * channels + c) * plane, plane);
+                for (int i = 0; i < values.Length; i++) values[i] = (values[i] - mean) / std;
+            }
+        }
+    }
+}
+
+/// <summary>Divides by <see cref="MaxValue"/> (255 by default): raw pixel values to [0, 1], as torchvision's ToTensor does.</summary>
+public sealed class ScaleToUnitRange : ITransform
+{
+    public ScaleToUnitRange(double maxValue = 255)
+    {
+        if (!(maxValue > 0) || double.IsInfinity(maxValue)) throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"maxValue must be positive and finite, got {maxValue}");
+        MaxValue = maxValue;
+    }
+
+    public double MaxValue { get; }
+
+    public Tensor Apply(Tensor batch)
+    {
+        Tensor result = TransformInput.CopyOf(batch, 1, nameof(ScaleToUnitRange), "any shape");
+        if (result.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Divide(result.Data<float>(), (float)MaxValue, result.Data<float>());
+        else System.Numerics.Tensors.TensorPrimitives.Divide(result.Data<double>(), MaxValue, result.Data<double>());
+        return result;
+    }
+}

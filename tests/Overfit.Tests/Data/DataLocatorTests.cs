@@ -1,0 +1,101 @@
+using Overfit.Data;
+using Overfit.Data.Sources;
+
+namespace Overfit.Tests.Data;
+
+public class DataLocatorTests
+{
+    private static void CopyFixture(string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.EnumerateFiles(DataFixtures.FashionMnistDirectory, "*.gz"))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+    }
+
+    [Fact]
+    public void LooksInOrderExplicitEnvironmentCacheSystem()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        var roots = new[]
+        {
+            new DataRoot(Path.Combine(temp.Path, "system"), DataRootKind.System),
+            new DataRoot(Path.Combine(temp.Path, "cache"), DataRootKind.UserCache),
+            new DataRoot(Path.Combine(temp.Path, "explicit"), DataRootKind.Explicit),
+        };
+        var locator = new DataLocator(roots, Path.Combine(temp.Path, "cache"));
+        Assert.Equal(new[] { DataRootKind.Explicit, DataRootKind.UserCache, DataRootKind.System }, locator.Roots.Select(r => r.Kind));
+        var subset = DataFixtures.FashionMnistSubset;
+
+        CopyFixture(Path.Combine(temp.Path, "system", "fashion-mnist"));
+        Assert.Equal(Path.Combine(temp.Path, "system", "fashion-mnist"), locator.Locate(subset).Directory);
+        CopyFixture(Path.Combine(temp.Path, "cache", "fashion-mnist"));
+        Assert.Equal(Path.Combine(temp.Path, "cache", "fashion-mnist"), locator.Locate(subset).Directory);
+        // An explicit directory may be the dataset folder itself.
+        CopyFixture(Path.Combine(temp.Path, "explicit"));
+        LocateResult found = locator.Locate(subset);
+        Assert.Equal(Path.Combine(temp.Path, "explicit"), found.Directory);
+        Assert.False(found.Attempts[0].Found);
+        Assert.True(found.Attempts[1].Found);
+    }
+
+    [Fact]
+    public void NotFoundListsEveryPlaceAndHowToGetTheData()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        Directory.CreateDirectory(Path.Combine(temp.Path, "cache", "fashion-mnist"));
+        File.WriteAllBytes(Path.Combine(temp.Path, "cache", "fashion-mnist", "train-images-idx3-ubyte.gz"), [1]);
+        var locator = new DataLocator(
+            [new DataRoot(Path.Combine(temp.Path, "cache"), DataRootKind.UserCache), new DataRoot(Path.Combine(temp.Path, "sys"), DataRootKind.System)],
+            Path.Combine(temp.Path, "cache"));
+        var store = new DatasetStore(locator, allowDownload: false);
+        var e = Assert.Throws<DataNotFoundException>(() => store.Load(DatasetCatalog.FashionMnist));
+        Assert.Contains(Path.Combine(temp.Path, "cache", "fashion-mnist"), e.Message);
+        Assert.Contains("missing train-labels-idx1-ubyte.gz", e.Message);
+        Assert.Contains(Path.Combine(temp.Path, "sys", "fashion-mnist"), e.Message);
+        Assert.Contains("no such directory", e.Message);
+        Assert.Contains("apt-get install dataset-fashion-mnist", e.Message);
+        Assert.Contains("overfit data download FashionMNIST", e.Message);
+        Assert.Contains("OVERFIT_DATA", e.Message);
+        Assert.Equal(2, e.Lookup.Attempts.Count);
+    }
+
+    [Fact]
+    public void DecompressedFilesAreFoundAndVerifiedByContent()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        foreach (var file in DataFixtures.FashionMnistSubset.Files)
+            File.WriteAllBytes(temp.File(file.Name[..^3]), Overfit.Data.Readers.IdxReader.ReadAllDecompressed(DataFixtures.FixtureFile(file.Name)));
+        var locator = new DataLocator([new DataRoot(temp.Path, DataRootKind.Explicit)], null);
+        Assert.Equal(temp.Path, locator.Locate(DataFixtures.FashionMnistSubset).Directory);
+        Assert.All(DatasetVerifier.Verify(DataFixtures.FashionMnistSubset, temp.Path), c => Assert.True(c.Ok, c.Detail));
+        Assert.Equal(500, new DatasetStore(locator, allowDownload: false).Load(DataFixtures.FashionMnistSubset, train: false).Count);
+    }
+
+    [Fact]
+    public void VerificationCatchesAModifiedFile()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        CopyFixture(temp.Path);
+        var checks = DatasetVerifier.Verify(DataFixtures.FashionMnistSubset, temp.Path);
+        Assert.All(checks, c => Assert.True(c.Ok, c.Detail));
+        // The fixture is not the full dataset: the full checksums must reject it.
+        Assert.All(DatasetVerifier.Verify(DatasetCatalog.FashionMnist, temp.Path), c => Assert.False(c.Ok));
+        byte[] labels = Overfit.Data.Readers.IdxReader.ReadAllDecompressed(temp.File("t10k-labels-idx1-ubyte.gz"));
+        labels[100] ^= 1;
+        File.Delete(temp.File("t10k-labels-idx1-ubyte.gz"));
+        File.WriteAllBytes(temp.File("t10k-labels-idx1-ubyte"), labels);
+        FileCheck bad = DatasetVerifier.Verify(DataFixtures.FashionMnistSubset, temp.Path)[3];
+        Assert.False(bad.Ok);
+        Assert.Contains("expected 46aa1f456ad6a5c48b50f4f28b2cc651", bad.Detail);
+    }
+
+    [Fact]
+    public void CatalogFindsNamesLoosely()
+    {
+        Assert.Same(DatasetCatalog.FashionMnist, DatasetCatalog.Find("fashion-mnist"));
+        Assert.Same(DatasetCatalog.Cifar100, DatasetCatalog.Find("cifar_100"));
+        var e = Assert.Throws<ArgumentException>(() => DatasetCatalog.Find("imagenet"));
+        Assert.Contains("FashionMNIST", e.Message);
+        Assert.Equal(10, DatasetCatalog.FashionMnist.ClassNames.Count);
+    }
+}

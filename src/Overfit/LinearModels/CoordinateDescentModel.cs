@@ -30,6 +30,9 @@ public abstract class CoordinateDescentModel : LinearModel
     /// <summary>Use the Gram (covariance) form: true, false, or null to decide from the shape (n ≥ p → Gram).</summary>
     public bool? Precompute { get; }
 
+    /// <summary>Starting coefficients for a Fit without a previous solution (e.g. the solution for a larger α).</summary>
+    public double[]? InitialCoefficients { get; init; }
+
     /// <summary>Sweeps run by the last Fit.</summary>
     public int Iterations { get; private set; }
     /// <summary>Duality gap at the end of the last Fit, on scikit-learn's scale (divided by n).</summary>
@@ -41,7 +44,10 @@ public abstract class CoordinateDescentModel : LinearModel
     private protected override void FitCore(MatrixView x, double[] y)
     {
         var problem = PenalizedProblem.Build(x, y, FitIntercept, Precompute);
-        var w = WarmStart && Coefficients.Length == x.Cols ? (double[])Coefficients.Clone() : new double[x.Cols];
+        if (InitialCoefficients is { } init && init.Length != x.Cols)
+            throw new ArgumentException($"InitialCoefficients must hold one value per feature ({x.Cols}), got {init.Length}", nameof(InitialCoefficients));
+        var w = WarmStart && Coefficients.Length == x.Cols ? (double[])Coefficients.Clone()
+            : InitialCoefficients is { } start ? (double[])start.Clone() : new double[x.Cols];
         var outcome = problem.Solve(w, Alpha, L1Ratio, MaxIter, Tol, Positive);
         Record(w, problem.InterceptFor(w, FitIntercept), outcome, x.Rows);
     }

@@ -1,0 +1,91 @@
+using Overfit.LinearModels.Internal;
+
+namespace Overfit.LinearModels;
+
+/// <summary>
+/// Shared machinery of <see cref="ElasticNet"/> and <see cref="Lasso"/>: scikit-learn's objective
+/// (1/(2n))·||y − Xw − b||² + α·ρ·||w||₁ + ½·α·(1−ρ)·||w||², solved by cyclic coordinate descent that stops when the
+/// duality gap falls below tol·||y − ȳ||².
+/// </summary>
+public abstract class CoordinateDescentModel : LinearModel
+{
+    private protected CoordinateDescentModel(double alpha, double l1Ratio, bool fitIntercept, int maxIter, double tol,
+        bool warmStart, bool positive, bool? precompute) : base(fitIntercept)
+    {
+        DenseInput.NonNegative(alpha, nameof(alpha));
+        DenseInput.UnitInterval(l1Ratio, nameof(l1Ratio));
+        DenseInput.AtLeast(maxIter, 1, nameof(maxIter));
+        DenseInput.Positive(tol, nameof(tol));
+        Alpha = alpha; L1Ratio = l1Ratio; MaxIter = maxIter; Tol = tol; WarmStart = warmStart; Positive = positive; Precompute = precompute;
+    }
+
+    public double Alpha { get; }
+    public double L1Ratio { get; }
+    public int MaxIter { get; }
+    public double Tol { get; }
+    /// <summary>Start from the previous Fit's coefficients instead of zeros.</summary>
+    public bool WarmStart { get; }
+    /// <summary>Constrain every coefficient to be ≥ 0.</summary>
+    public bool Positive { get; }
+    /// <summary>Use the Gram (covariance) form: true, false, or null to decide from the shape (n ≥ p → Gram).</summary>
+    public bool? Precompute { get; }
+
+    /// <summary>Starting coefficients for a Fit without a previous solution (e.g. the solution for a larger α).</summary>
+    public double[]? InitialCoefficients { get; init; }
+
+    /// <summary>Sweeps run by the last Fit.</summary>
+    public int Iterations { get; private set; }
+    /// <summary>Duality gap at the end of the last Fit, on scikit-learn's scale (divided by n).</summary>
+    public double DualGap { get; private set; }
+    public bool Converged { get; private set; }
+    /// <summary>scikit-learn's ConvergenceWarning as text when the last Fit stopped at MaxIter; null when it converged.</summary>
+    public string? ConvergenceWarning { get; private set; }
+
+    private protected override void FitCore(MatrixView x, double[] y)
+    {
+        var problem = PenalizedProblem.Build(x, y, FitIntercept, Precompute);
+        if (InitialCoefficients is { } init && init.Length != x.Cols)
+            throw new ArgumentException($"InitialCoefficients must hold one value per feature ({x.Cols}), got {init.Length}", nameof(InitialCoefficients));
+        var w = WarmStart && Coefficients.Length == x.Cols ? (double[])Coefficients.Clone()
+            : InitialCoefficients is { } start ? (double[])start.Clone() : new double[x.Cols];
+        var outcome = problem.Solve(w, Alpha, L1Ratio, MaxIter, Tol, Positive);
+        Record(w, problem.InterceptFor(w, FitIntercept), outcome, x.Rows);
+    }
+
+    internal void Record(double[] w, double intercept, CdOutcome outcome, int samples)
+    {
+        Coefficients = w;
+        Intercept = intercept;
+        Iterations = outcome.Iterations;
+        DualGap = outcome.Gap / samples;
+        Converged = outcome.Converged;
+        ConvergenceWarning = outcome.Converged ? null : PenalizedProblem.NonConvergenceMessage(outcome.Gap, outcome.Tolerance, Alpha);
+    }
+
+    private protected override void ResetLearnedState()
+    {
+        Iterations = 0; DualGap = 0; Converged = false; ConvergenceWarning = null;
+    }
+}
+
+/// <summary>Elastic net: L1 and L2 penalties mixed by <see cref="CoordinateDescentModel.L1Ratio"/> (ρ = 1 is the lasso, ρ = 0 ridge-like).</summary>
+public sealed class ElasticNet : CoordinateDescentModel
+{
+    public ElasticNet(double alpha = 1.0, double l1Ratio = 0.5, bool fitIntercept = true, int maxIter = 1000, double tol = 1e-4,
+        bool warmStart = false, bool positive = false, bool? precompute = null)
+        : base(alpha, l1Ratio, fitIntercept, maxIter, tol, warmStart, positive, precompute) { }
+
+    public ElasticNet Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
+    public ElasticNet Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+}
+
+/// <summary>Lasso: (1/(2n))·||y − Xw − b||² + α·||w||₁.</summary>
+public sealed class Lasso : CoordinateDescentModel
+{
+    public Lasso(double alpha = 1.0, bool fitIntercept = true, int maxIter = 1000, double tol = 1e-4,
+        bool warmStart = false, bool positive = false, bool? precompute = null)
+        : base(alpha, 1.0, fitIntercept, maxIter, tol, warmStart, positive, precompute) { }
+
+    public Lasso Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
+    public Lasso Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+}

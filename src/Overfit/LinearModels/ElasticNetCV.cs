@@ -1,0 +1,102 @@
+using Overfit.LinearModels.Internal;
+using Overfit.LinearModels.ModelSelection;
+
+namespace Overfit.LinearModels;
+
+/// <summary>
+/// Elastic net with α (and optionally ρ) chosen by k-fold cross-validation along regularization paths
+/// (scikit-learn's ElasticNetCV): the alpha grid comes from the full data, every unshuffled fold runs the whole path,
+/// the α with the lowest mean held-out MSE wins and the model is refit on all data.
+/// </summary>
+public class ElasticNetCV : LinearModel
+{
+    public ElasticNetCV(double[]? l1Ratios = null, int nAlphas = 100, double eps = 1e-3, double[]? alphas = null, bool fitIntercept = true,
+        int cv = 5, int maxIter = 1000, double tol = 1e-4, bool positive = false) : base(fitIntercept)
+    {
+        L1Ratios = l1Ratios is null ? [0.5] : (double[])l1Ratios.Clone();
+        if (L1Ratios.Length == 0) throw new ArgumentException("l1Ratios must hold at least one value, got none", nameof(l1Ratios));
+        for (int i = 0; i < L1Ratios.Length; i++) DenseInput.UnitInterval(L1Ratios[i], $"l1Ratios[{i}]");
+        DenseInput.AtLeast(nAlphas, 1, nameof(nAlphas));
+        DenseInput.Positive(eps, nameof(eps));
+        DenseInput.AtLeast(cv, 2, nameof(cv));
+        DenseInput.AtLeast(maxIter, 1, nameof(maxIter));
+        DenseInput.Positive(tol, nameof(tol));
+        GivenAlphas = ElasticNetPath.CheckedAlphas(alphas);
+        NAlphas = nAlphas; Eps = eps; Cv = cv; MaxIter = maxIter; Tol = tol; Positive = positive;
+    }
+
+    public double[] L1Ratios { get; }
+    public int NAlphas { get; }
+    public double Eps { get; }
+    public double[]? GivenAlphas { get; }
+    public int Cv { get; }
+    public int MaxIter { get; }
+    public double Tol { get; }
+    public bool Positive { get; }
+
+    /// <summary>Chosen penalty strength.</summary>
+    public double Alpha { get; private set; }
+    /// <summary>Chosen L1 ratio.</summary>
+    public double L1Ratio { get; private set; }
+    /// <summary>Alpha grid per L1 ratio (descending).</summary>
+    public double[][] Alphas { get; private set; } = [];
+    /// <summary>Held-out MSE: [l1 ratio][alpha][fold].</summary>
+    public double[][][] MsePath { get; private set; } = [];
+    public double DualGap { get; private set; }
+    public int Iterations { get; private set; }
+
+    public ElasticNetCV Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
+    public ElasticNetCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+
+    private protected override void FitCore(MatrixView x, double[] y)
+    {
+        int n = x.Rows, p = x.Cols;
+        if (n < Cv) throw new ArgumentException($"cv = {Cv} folds need at least {Cv} samples, got {n}", "x");
+        var folds = KFold.ContiguousFolds(n, Cv);
+        var stats = new FoldGrams(x.Span, n, p, y, folds);
+        var full = stats.Training(-1, FitIntercept);
+        var fullProblem = PenalizedProblem.FromGram(full);
+
+        Alphas = new double[L1Ratios.Length][];
+        MsePath = new double[L1Ratios.Length][][];
+        double bestMse = double.PositiveInfinity;
+        for (int r = 0; r < L1Ratios.Length; r++)
+        {
+            var grid = GivenAlphas is { } g ? (double[])g.Clone() : PenalizedProblem.AlphaGrid(full.Xty, n, L1Ratios[r], NAlphas, Eps);
+            Alphas[r] = grid;
+            var mse = new double[grid.Length][];
+            for (int a = 0; a < grid.Length; a++) mse[a] = new double[Cv];
+            for (int f = 0; f < Cv; f++)
+            {
+                var train = stats.Training(f, FitIntercept);
+                var path = ElasticNetPath.Run(PenalizedProblem.FromGram(train), grid, L1Ratios[r], MaxIter, Tol, Positive);
+                var foldMse = stats.TestMse(f, path.Coefficients, train, FitIntercept);
+                for (int a = 0; a < grid.Length; a++) mse[a][f] = foldMse[a];
+            }
+            MsePath[r] = mse;
+            for (int a = 0; a < grid.Length; a++)
+            {
+                double mean = mse[a].Average();
+                if (mean < bestMse) { bestMse = mean; Alpha = grid[a]; L1Ratio = L1Ratios[r]; }
+            }
+        }
+
+        var w = new double[p];
+        var outcome = fullProblem.Solve(w, Alpha, L1Ratio, MaxIter, Tol, Positive);
+        Coefficients = w;
+        Intercept = fullProblem.InterceptFor(w, FitIntercept);
+        DualGap = outcome.Gap / n;
+        Iterations = outcome.Iterations;
+    }
+}
+
+/// <summary>Lasso with α chosen by k-fold cross-validation (scikit-learn's LassoCV).</summary>
+public sealed class LassoCV : ElasticNetCV
+{
+    public LassoCV(int nAlphas = 100, double eps = 1e-3, double[]? alphas = null, bool fitIntercept = true, int cv = 5,
+        int maxIter = 1000, double tol = 1e-4, bool positive = false)
+        : base([1.0], nAlphas, eps, alphas, fitIntercept, cv, maxIter, tol, positive) { }
+
+    public new LassoCV Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
+    public new LassoCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+}

@@ -1,0 +1,83 @@
+using Overfit.LinearModels.Internal;
+
+namespace Overfit.LinearModels;
+
+/// <summary>Coefficients along a regularization path, alphas descending (scikit-learn's enet_path / lasso_path output).</summary>
+public sealed record RegularizationPath(double[] Alphas, double[][] Coefficients, double[] DualGaps, int[] Iterations, bool[] Converged);
+
+/// <summary>
+/// scikit-learn's enet_path: coordinate descent over a descending alpha grid, each solve warm-started from the previous
+/// one. Like scikit-learn, the data are used as given (no centering: center X and y first, or use ElasticNetCV).
+/// </summary>
+public static class ElasticNetPath
+{
+    public static RegularizationPath Compute(double[,] x, double[] y, double l1Ratio = 0.5, int nAlphas = 100, double eps = 1e-3,
+        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+    {
+        var xv = DenseInput.Matrix(x, nameof(x));
+        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+    }
+
+    public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, double l1Ratio = 0.5, int nAlphas = 100,
+        double eps = 1e-3, double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+    {
+        var xv = DenseInput.Matrix(x, nameof(x));
+        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+    }
+
+    internal static RegularizationPath Compute(MatrixView x, double[] y, double l1Ratio, int nAlphas, double eps,
+        double[]? alphas, int maxIter, double tol, bool positive, bool? precompute)
+    {
+        DenseInput.UnitInterval(l1Ratio, nameof(l1Ratio));
+        DenseInput.AtLeast(nAlphas, 1, nameof(nAlphas));
+        DenseInput.Positive(eps, nameof(eps));
+        DenseInput.AtLeast(maxIter, 1, nameof(maxIter));
+        DenseInput.Positive(tol, nameof(tol));
+        DenseInput.CheckXy(x, y);
+        var problem = PenalizedProblem.Build(x, y, center: false, precompute);
+        var grid = CheckedAlphas(alphas) ?? PenalizedProblem.AlphaGrid(problem.Xty, x.Rows, l1Ratio, nAlphas, eps);
+        return Run(problem, grid, l1Ratio, maxIter, tol, positive);
+    }
+
+    internal static double[]? CheckedAlphas(double[]? alphas)
+    {
+        if (alphas is null) return null;
+        if (alphas.Length == 0) throw new ArgumentException("alphas must hold at least one value, got none", nameof(alphas));
+        for (int i = 0; i < alphas.Length; i++) DenseInput.NonNegative(alphas[i], $"alphas[{i}]");
+        var sorted = (double[])alphas.Clone();
+        Array.Sort(sorted);
+        Array.Reverse(sorted);
+        return sorted;
+    }
+
+    internal static RegularizationPath Run(PenalizedProblem problem, double[] alphas, double l1Ratio, int maxIter, double tol, bool positive)
+    {
+        int p = problem.Features;
+        var w = new double[p];
+        var coefs = new double[alphas.Length][];
+        var gaps = new double[alphas.Length];
+        var iters = new int[alphas.Length];
+        var conv = new bool[alphas.Length];
+        for (int a = 0; a < alphas.Length; a++)
+        {
+            var o = problem.Solve(w, alphas[a], l1Ratio, maxIter, tol, positive);
+            coefs[a] = (double[])w.Clone();
+            gaps[a] = o.Gap / problem.Samples;
+            iters[a] = o.Iterations;
+            conv[a] = o.Converged;
+        }
+        return new RegularizationPath(alphas, coefs, gaps, iters, conv);
+    }
+}
+
+/// <summary>scikit-learn's lasso_path: <see cref="ElasticNetPath"/> with l1Ratio = 1.</summary>
+public static class LassoPath
+{
+    public static RegularizationPath Compute(double[,] x, double[] y, int nAlphas = 100, double eps = 1e-3, double[]? alphas = null,
+        int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+
+    public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, int nAlphas = 100, double eps = 1e-3,
+        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+}

@@ -1,0 +1,104 @@
+using System.Numerics.Tensors;
+using Overfit.LinearModels.Internal;
+using Overfit.Tensors;
+using Tensor = Overfit.Tensors.Tensor;
+
+namespace Overfit.LinearModels;
+
+/// <summary>
+/// Ridge regression with scikit-learn's objective ||y − Xw − b||² + α·||w||² (no 1/n; the intercept b is not
+/// penalized and is removed by centering).
+/// </summary>
+public sealed partial class Ridge : LinearModel
+{
+    public Ridge(double alpha = 1.0, bool fitIntercept = true, RidgeSolver solver = RidgeSolver.Auto, double tol = 1e-4, int? maxIter = null)
+        : base(fitIntercept)
+    {
+        DenseInput.NonNegative(alpha, nameof(alpha));
+        DenseInput.Positive(tol, nameof(tol));
+        if (maxIter is int m) DenseInput.AtLeast(m, 1, nameof(maxIter));
+        Alpha = alpha; Solver = solver; Tol = tol; MaxIter = maxIter;
+    }
+
+    public double Alpha { get; }
+    public RidgeSolver Solver { get; }
+    public double Tol { get; }
+    public int? MaxIter { get; }
+
+    /// <summary>The solver that produced the coefficients (Svd after a Cholesky fallback).</summary>
+    public RidgeSolver SolverUsed { get; private set; }
+
+    /// <summary>Conjugate-gradient iterations (0 for the direct solvers).</summary>
+    public int Iterations { get; private set; }
+
+    public Ridge Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
+    public Ridge Fit(Tensor x, Tensor y) { FitMatrix(x, y); return this; }
+
+    private protected override void FitCore(MatrixView x, double[] y)
+    {
+        Iterations = 0;
+        if (Solver == RidgeSolver.Svd) { FitSvd(x, y); return; }
+        var g = CenteredGram.Build(x.Span, x.Rows, x.Cols, y, FitIntercept);
+        int p = x.Cols;
+        if (Solver == RidgeSolver.ConjugateGradient)
+        {
+            (Coefficients, Iterations) = ConjugateGradient(g.Gram, p, Alpha, g.Xty, Tol, MaxIter ?? 10 * p);
+            SolverUsed = RidgeSolver.ConjugateGradient;
+        }
+        else
+        {
+            var a = (double[])g.Gram.Clone();
+            for (int i = 0; i < p; i++) a[i * p + i] += Alpha;
+            if (!SpdSolver.TryFactor(a, p)) { FitSvd(x, y); return; }
+            var w = (double[])g.Xty.Clone();
+            SpdSolver.Solve(a, p, w);
+            Coefficients = w;
+            SolverUsed = RidgeSolver.Cholesky;
+        }
+        Intercept = FitIntercept ? g.InterceptFor(Coefficients) : 0;
+    }
+
+    private void FitSvd(MatrixView x, double[] y)
+    {
+        var (xc, yc, xMean, yMean) = Centering.Center(x, y, FitIntercept);
+        var svd = ThinSvd.Compute(xc, x.Rows, x.Cols);
+        Coefficients = SolveFromSvd(svd, svd.UTransposeTimes(yc), Alpha);
+        Intercept = FitIntercept ? yMean - TensorPrimitives.Dot(xMean, Coefficients) : 0;
+        SolverUsed = RidgeSolver.Svd;
+    }
+
+    /// <summary>w = V·diag(s/(s²+α))·Uᵀy, ignoring singular values at or below 1e-15 as scikit-learn does.</summary>
+    internal static double[] SolveFromSvd(ThinSvd svd, ReadOnlySpan<double> uty, double alpha)
+    {
+        var coords = new double[svd.K];
+        for (int j = 0; j < svd.K; j++)
+        {
+            double s = svd.S[j];
+            coords[j] = s > 1e-15 ? s / (s * s + alpha) * uty[j] : 0;
+        }
+        return svd.VTimes(coords);
+    }
+
+    /// <summary>CG on (G + αI)w = b, stopping when ||r|| ≤ tol·||b|| (SciPy's cg criterion used by scikit-learn).</summary>
+    internal static (double[] W, int Iterations) ConjugateGradient(double[] gram, int p, double alpha, double[] b, double tol, int maxIter)
+    {
+        var w = new double[p];
+        var r = (double[])b.Clone();
+        var d = (double[])b.Clone();
+        var q = new double[p];
+        double rr = TensorPrimitives.Dot(r, r), stop = tol * tol * rr;
+        int it = 0;
+        while (rr > stop && it < maxIter)
+        {
+            for (int i = 0; i < p; i++) q[i] = TensorPrimitives.Dot(gram.AsSpan(i * p, p), d) + alpha * d[i];
+            double step = rr / TensorPrimitives.Dot(d, q);
+            TensorPrimitives.MultiplyAdd(d, step, w, w);
+            TensorPrimitives.MultiplyAdd(q, -step, r, r);
+            double rrNew = TensorPrimitives.Dot(r, r);
+            TensorPrimitives.MultiplyAdd(d, rrNew / rr, r, d);
+            rr = rrNew;
+            it++;
+        }
+        return (w, it);
+    }
+}

@@ -6,6 +6,7 @@ public static class Program
     private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new()
     {
         ["gemm"] = GemmBenchmark.Run,
+        ["gp"] = GpBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -1,0 +1,111 @@
+using Overfit.Tensors;
+
+namespace Overfit.GaussianProcesses;
+
+/// <summary>
+/// Gaussian process classifier (scikit-learn's GaussianProcessClassifier): binary Laplace approximation with the
+/// logistic link; more than two classes are handled one-vs-rest, each class with its own copy of the kernel, and
+/// the class probabilities are normalized to sum to one. Labels are any integers.
+/// </summary>
+public sealed class GaussianProcessClassifier
+{
+    private BinaryLaplaceClassifier[] _models = [];
+    private int _d;
+
+    public GaussianProcessClassifier(Kernel? kernel = null, int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
+    {
+        if (nRestartsOptimizer < 0) throw new ArgumentOutOfRangeException(nameof(nRestartsOptimizer), $"nRestartsOptimizer must be >= 0, got {nRestartsOptimizer}");
+        Kernel = kernel ?? new ConstantKernel(1.0, isFixed: true) * new RBF(1.0, isFixed: true);
+        NRestartsOptimizer = nRestartsOptimizer;
+        Seed = seed;
+        Optimize = optimize;
+    }
+
+    public Kernel Kernel { get; }
+    public int NRestartsOptimizer { get; }
+    public ulong Seed { get; }
+    public bool Optimize { get; }
+
+    /// <summary>Sorted distinct labels seen in Fit.</summary>
+    public int[] Classes { get; private set; } = [];
+    /// <summary>Fitted kernels: one for binary problems, one per class for one-vs-rest.</summary>
+    public IReadOnlyList<Kernel> FittedKernels => _models.Select(m => m.Kernel).ToArray();
+    /// <summary>Laplace log marginal likelihood (the mean over the one-vs-rest problems for several classes).</summary>
+    public double LogMarginalLikelihoodValue => _models.Length == 0 ? double.NaN : _models.Average(m => m.LogMarginalLikelihoodValue);
+
+    public GaussianProcessClassifier Fit(Tensor x, int[] y) => Fit(GpInput.ToMatrix(x, nameof(x)), y);
+
+    public GaussianProcessClassifier Fit(double[,] x, int[] y)
+    {
+        var (xd, n, d) = GpInput.Matrix(x, nameof(x));
+        ArgumentNullException.ThrowIfNull(y);
+        if (y.Length != n) throw new ArgumentException($"y must have one label per row of X ({n}), got {y.Length}", nameof(y));
+        Classes = y.Distinct().Order().ToArray();
+        if (Classes.Length < 2) throw new ArgumentException($"classification needs at least 2 classes, got {Classes.Length}", nameof(y));
+        _d = d;
+        var rng = new Generator(Seed);
+        int problems = Classes.Length == 2 ? 1 : Classes.Length;
+        _models = new BinaryLaplaceClassifier[problems];
+        for (int c = 0; c < problems; c++)
+        {
+            int positive = Classes.Length == 2 ? Classes[1] : Classes[c];
+            var y01 = y.Select(v => v == positive ? 1.0 : 0.0).ToArray();
+            var model = new BinaryLaplaceClassifier();
+            model.Fit(Kernel.Clone(), xd, n, d, y01, Optimize, NRestartsOptimizer, rng);
+            _models[c] = model;
+        }
+        return this;
+    }
+
+    /// <summary>Class probabilities, m×n_classes, columns in the order of <see cref="Classes"/>.</summary>
+    public double[,] PredictProba(double[,] x)
+    {
+        if (_models.Length == 0) throw new InvalidOperationException("call Fit before PredictProba");
+        var (xs, m, d) = GpInput.Matrix(x, nameof(x));
+        if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", nameof(x));
+        int k = Classes.Length;
+        var proba = new double[m, k];
+        if (k == 2)
+        {
+            var p1 = _models[0].PredictProbability(xs, m);
+            for (int j = 0; j < m; j++) { proba[j, 0] = 1 - p1[j]; proba[j, 1] = p1[j]; }
+            return proba;
+        }
+        for (int c = 0; c < k; c++)
+        {
+            var pc = _models[c].PredictProbability(xs, m);
+            for (int j = 0; j < m; j++) proba[j, c] = pc[j];
+        }
+        for (int j = 0; j < m; j++)
+        {
+            double s = 0;
+            for (int c = 0; c < k; c++) s += proba[j, c];
+            for (int c = 0; c < k; c++) proba[j, c] /= s;
+        }
+        return proba;
+    }
+
+    public int[] Predict(double[,] x)
+    {
+        var p = PredictProba(x);
+        var r = new int[p.GetLength(0)];
+        for (int j = 0; j < r.Length; j++)
+        {
+            int best = 0;
+            for (int c = 1; c < Classes.Length; c++) if (p[j, c] > p[j, best]) best = c;
+            r[j] = Classes[best];
+        }
+        return r;
+    }
+
+    /// <summary>Laplace log marginal likelihood at theta for a binary problem (and its gradient).</summary>
+    public double LogMarginalLikelihood(double[] theta, out double[] gradient)
+    {
+        if (_models.Length != 1) throw new InvalidOperationException("LogMarginalLikelihood(theta) is available for fitted binary problems");
+        ArgumentNullException.ThrowIfNull(theta);
+        var keep = _models[0].Kernel.Theta;
+        gradient = new double[theta.Length];
+        try { return _models[0].LogMarginalLikelihood(theta, gradient); }
+        finally { _models[0].Kernel.Theta = keep; }
+    }
+}

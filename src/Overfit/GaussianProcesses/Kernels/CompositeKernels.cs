@@ -1,0 +1,153 @@
+namespace Overfit.GaussianProcesses;
+
+/// <summary>Base of k1 ⊕ k2: hyperparameters are k1's then k2's, renamed k1__name / k2__name like scikit-learn.</summary>
+public abstract class BinaryKernel : Kernel
+{
+    private protected BinaryKernel(Kernel k1, Kernel k2)
+    {
+        K1 = k1 ?? throw new ArgumentNullException(nameof(k1));
+        K2 = k2 ?? throw new ArgumentNullException(nameof(k2));
+    }
+
+    public Kernel K1 { get; }
+    public Kernel K2 { get; }
+
+    public override IReadOnlyList<Hyperparameter> Hyperparameters =>
+        [.. K1.Hyperparameters.Select(h => h.Renamed("k1__")), .. K2.Hyperparameters.Select(h => h.Renamed("k2__"))];
+
+    public override bool IsStationary => K1.IsStationary && K2.IsStationary;
+
+    private protected (int P1, int P2) Counts() => (K1.ThetaCount, K2.ThetaCount);
+}
+
+/// <summary>k = k1 + k2.</summary>
+public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
+{
+    public override Kernel Clone() => new SumKernel(K1.Clone(), K2.Clone());
+    public override string ToString() => $"{K1} + {K2}";
+
+    public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
+    {
+        K1.Evaluate(x, n, y, m, d, k);
+        var t = new double[n * m];
+        K2.Evaluate(x, n, y, m, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * m)], t, k[..(n * m)]);
+    }
+
+    public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        K1.EvaluateSymmetric(x, n, d, k);
+        var t = new double[n * n];
+        K2.EvaluateSymmetric(x, n, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], t, k[..(n * n)]);
+    }
+
+    public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
+    {
+        K1.Diagonal(x, n, d, diag);
+        var t = new double[n];
+        K2.Diagonal(x, n, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Add(diag[..n], t, diag[..n]);
+    }
+
+    public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
+    {
+        var (p1, p2) = Counts();
+        K1.HyperparameterGradients(x, n, d, grads[..(p1 * n * n)]);
+        K2.HyperparameterGradients(x, n, d, grads.Slice(p1 * n * n, p2 * n * n));
+    }
+
+    public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
+        var (p1, p2) = Counts();
+        K1.ContractHyperparameterGradients(x, n, d, w, grad[..p1]);
+        K2.ContractHyperparameterGradients(x, n, d, w, grad.Slice(p1, p2));
+    }
+
+    public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
+    {
+        K1.InputGradient(x, y, m, d, grad);
+        var t = new double[m * d];
+        K2.InputGradient(x, y, m, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Add(grad[..(m * d)], t, grad[..(m * d)]);
+    }
+}
+
+/// <summary>k = k1 · k2 (elementwise); ∂k = ∂k1·k2 + k1·∂k2.</summary>
+public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
+{
+    public override Kernel Clone() => new ProductKernel(K1.Clone(), K2.Clone());
+    public override string ToString() => $"{Wrap(K1)} * {Wrap(K2)}";
+    private static string Wrap(Kernel k) => k is SumKernel ? $"({k})" : k.ToString()!;
+
+    public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
+    {
+        K1.Evaluate(x, n, y, m, d, k);
+        var t = new double[n * m];
+        K2.Evaluate(x, n, y, m, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..(n * m)], t, k[..(n * m)]);
+    }
+
+    public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        K1.EvaluateSymmetric(x, n, d, k);
+        var t = new double[n * n];
+        K2.EvaluateSymmetric(x, n, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..(n * n)], t, k[..(n * n)]);
+    }
+
+    public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
+    {
+        K1.Diagonal(x, n, d, diag);
+        var t = new double[n];
+        K2.Diagonal(x, n, d, t);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(diag[..n], t, diag[..n]);
+    }
+
+    public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
+    {
+        var (p1, p2) = Counts();
+        int nn = n * n;
+        var k1 = new double[nn];
+        var k2 = new double[nn];
+        K1.EvaluateSymmetric(x, n, d, k1);
+        K2.EvaluateSymmetric(x, n, d, k2);
+        K1.HyperparameterGradients(x, n, d, grads[..(p1 * nn)]);
+        for (int t = 0; t < p1; t++) System.Numerics.Tensors.TensorPrimitives.Multiply(grads.Slice(t * nn, nn), k2, grads.Slice(t * nn, nn));
+        K2.HyperparameterGradients(x, n, d, grads.Slice(p1 * nn, p2 * nn));
+        for (int t = p1; t < p1 + p2; t++) System.Numerics.Tensors.TensorPrimitives.Multiply(grads.Slice(t * nn, nn), k1, grads.Slice(t * nn, nn));
+    }
+
+    public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
+        // Σ W ∘ (∂k1 ∘ k2) = Σ (W ∘ k2) ∘ ∂k1: hand each factor the weight matrix scaled by the other factor.
+        var (p1, p2) = Counts();
+        int nn = n * n;
+        var buf = new double[nn];
+        if (p1 > 0)
+        {
+            K2.EvaluateSymmetric(x, n, d, buf);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(buf, w[..nn], buf);
+            K1.ContractHyperparameterGradients(x, n, d, buf, grad[..p1]);
+        }
+        if (p2 > 0)
+        {
+            K1.EvaluateSymmetric(x, n, d, buf);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(buf, w[..nn], buf);
+            K2.ContractHyperparameterGradients(x, n, d, buf, grad.Slice(p1, p2));
+        }
+    }
+
+    public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
+    {
+        var k1 = new double[m];
+        var k2 = new double[m];
+        K1.Evaluate(x, 1, y, m, d, k1);
+        K2.Evaluate(x, 1, y, m, d, k2);
+        var g2 = new double[m * d];
+        K1.InputGradient(x, y, m, d, grad);
+        K2.InputGradient(x, y, m, d, g2);
+        for (int j = 0; j < m; j++)
+            for (int c = 0; c < d; c++) grad[j * d + c] = grad[j * d + c] * k2[j] + k1[j] * g2[j * d + c];
+    }
+}

@@ -1,0 +1,63 @@
+using Overfit.Tensors;
+
+namespace Overfit.GaussianProcesses;
+
+/// <summary>Array and tensor entry points; they validate shapes and values, then call the span kernels.</summary>
+public abstract partial class Kernel
+{
+    public double[,] K(double[,] x)
+    {
+        var (data, n, d) = GpInput.Matrix(x, nameof(x));
+        var k = new double[n * n];
+        EvaluateSymmetric(data, n, d, k);
+        return GpInput.ToMatrix(k, n, n);
+    }
+
+    public double[,] K(double[,] x, double[,] y)
+    {
+        var (xd, n, d) = GpInput.Matrix(x, nameof(x));
+        var (yd, m, d2) = GpInput.Matrix(y, nameof(y));
+        if (d != d2) throw new ArgumentException($"Y must have {d} columns like X, got {d2}", nameof(y));
+        var k = new double[n * m];
+        Evaluate(xd, n, yd, m, d, k);
+        return GpInput.ToMatrix(k, n, m);
+    }
+
+    public double[] Diag(double[,] x)
+    {
+        var (data, n, d) = GpInput.Matrix(x, nameof(x));
+        var diag = new double[n];
+        Diagonal(data, n, d, diag);
+        return diag;
+    }
+
+    /// <summary>dK/dθ as an n×n×n_theta array (scikit-learn's eval_gradient layout).</summary>
+    public double[,,] HyperparameterGradient(double[,] x)
+    {
+        var (data, n, d) = GpInput.Matrix(x, nameof(x));
+        int p = ThetaCount;
+        var g = new double[p * n * n];
+        HyperparameterGradients(data, n, d, g);
+        var r = new double[n, n, p];
+        for (int t = 0; t < p; t++)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) r[i, j, t] = g[(t * n + i) * n + j];
+        return r;
+    }
+
+    /// <summary>∂k(x, y_j)/∂x as an m×d array.</summary>
+    public double[,] InputGradient(double[] x, double[,] y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var (yd, m, d) = GpInput.Matrix(y, nameof(y));
+        if (x.Length != d) throw new ArgumentException($"x must have {d} entries like the columns of Y, got {x.Length}", nameof(x));
+        GpInput.CheckFinite(x, nameof(x));
+        var g = new double[m * d];
+        InputGradient(x, yd, m, d, g);
+        return GpInput.ToMatrix(g, m, d);
+    }
+
+    public Tensor K(Tensor x) => Tensor.FromArray(K(GpInput.ToMatrix(x, nameof(x))));
+    public Tensor K(Tensor x, Tensor y) => Tensor.FromArray(K(GpInput.ToMatrix(x, nameof(x)), GpInput.ToMatrix(y, nameof(y))));
+    public Tensor Diag(Tensor x) => Tensor.FromArray(Diag(GpInput.ToMatrix(x, nameof(x))));
+}

@@ -1,0 +1,63 @@
+namespace Overfit.GaussianProcesses;
+
+/// <summary>
+/// Matérn kernel for ν ∈ {0.5, 1.5, 2.5} (ν = ∞ is <see cref="RBF"/>), isotropic or ARD (scikit-learn's Matern).
+/// With r the scaled distance: ν=½ exp(−r); ν=3/2 (1+√3r)exp(−√3r); ν=5/2 (1+√5r+5r²/3)exp(−√5r).
+/// </summary>
+public sealed class Matern : StationaryKernel
+{
+    private static readonly double Sqrt3 = Math.Sqrt(3), Sqrt5 = Math.Sqrt(5);
+
+    public Matern(double lengthScale = 1.0, double nu = 1.5, double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
+        : base(MakeLengthScale([lengthScale], lower, upper, isFixed, prior)) => Nu = CheckNu(nu);
+
+    /// <summary>ARD: one length scale per input dimension.</summary>
+    public Matern(double[] lengthScale, double nu = 1.5, double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
+        : base(MakeLengthScale(lengthScale, lower, upper, isFixed, prior)) => Nu = CheckNu(nu);
+
+    private Matern(Hyperparameter h, double nu) : base(h) => Nu = nu;
+
+    public double Nu { get; }
+
+    private static double CheckNu(double nu) =>
+        nu is 0.5 or 1.5 or 2.5 ? nu : throw new ArgumentOutOfRangeException(nameof(nu), $"nu must be 0.5, 1.5 or 2.5 (use RBF for infinity), got {nu}");
+
+    public override Kernel Clone() => new Matern(LengthScaleParameter.CloneDeep(), Nu);
+
+    public override string ToString() => $"Matern(nu={Nu}, {string.Join(", ", Hyperparameters)})";
+
+    protected override double ValueFromSquaredDistance(double r2)
+    {
+        double r = Math.Sqrt(r2);
+        return Nu switch
+        {
+            0.5 => Math.Exp(-r),
+            1.5 => (1 + Sqrt3 * r) * Math.Exp(-Sqrt3 * r),
+            _ => (1 + Sqrt5 * r + 5.0 / 3.0 * r2) * Math.Exp(-Sqrt5 * r),
+        };
+    }
+
+    protected override double GradientFactor(double r2)
+    {
+        double r = Math.Sqrt(r2);
+        return Nu switch
+        {
+            // dk/dr = −exp(−r); ∂r/∂log l_k = −D_k / r. At r = 0 every D_k is 0, so the factor is irrelevant: use 0.
+            0.5 => r > 0 ? Math.Exp(-r) / r : 0,
+            1.5 => 3 * Math.Exp(-Sqrt3 * r),
+            _ => 5.0 / 3.0 * (1 + Sqrt5 * r) * Math.Exp(-Sqrt5 * r),
+        };
+    }
+
+    protected override void ValuesFromSquaredDistances(Span<double> r2)
+    {
+        if (Nu != 2.5) { base.ValuesFromSquaredDistances(r2); return; }
+        // Vectorized ν = 5/2: t = √(5r²); k = (1 + t + t²/3)·exp(−t).
+        Span<double> e = r2.Length <= 4096 ? stackalloc double[r2.Length] : new double[r2.Length];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(r2, 5.0, r2);
+        System.Numerics.Tensors.TensorPrimitives.Sqrt(r2, e);
+        for (int i = 0; i < r2.Length; i++) { double t2 = r2[i]; r2[i] = 1 + e[i] + t2 / 3.0; e[i] = -e[i]; }
+        System.Numerics.Tensors.TensorPrimitives.Exp(e, e);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(r2, e, r2);
+    }
+}

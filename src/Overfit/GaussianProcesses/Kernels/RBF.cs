@@ -1,0 +1,26 @@
+namespace Overfit.GaussianProcesses;
+
+/// <summary>Squared exponential k = exp(−r²/2) (scikit-learn's RBF; scale it with a ConstantKernel for s²).</summary>
+public sealed class RBF : StationaryKernel
+{
+    public RBF(double lengthScale = 1.0, double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
+        : base(MakeLengthScale([lengthScale], lower, upper, isFixed, prior)) { }
+
+    /// <summary>ARD: one length scale per input dimension.</summary>
+    public RBF(double[] lengthScale, double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
+        : base(MakeLengthScale(lengthScale, lower, upper, isFixed, prior)) { }
+
+    private RBF(Hyperparameter h) : base(h) { }
+
+    public override Kernel Clone() => new RBF(LengthScaleParameter.CloneDeep());
+
+    protected override double ValueFromSquaredDistance(double r2) => Math.Exp(-0.5 * r2);
+
+    protected override double GradientFactor(double r2) => Math.Exp(-0.5 * r2);
+
+    protected override void ValuesFromSquaredDistances(Span<double> r2)
+    {
+        System.Numerics.Tensors.TensorPrimitives.Multiply(r2, -0.5, r2);
+        System.Numerics.Tensors.TensorPrimitives.Exp(r2, r2);
+    }
+}

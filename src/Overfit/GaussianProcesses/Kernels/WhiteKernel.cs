@@ -1,0 +1,46 @@
+namespace Overfit.GaussianProcesses;
+
+/// <summary>
+/// Independent noise: K(X) = σ²·I, but K(X, Y) = 0 for two input sets (scikit-learn's WhiteKernel, "noise_level"),
+/// so predictions at training inputs are of the noise-free function.
+/// </summary>
+public sealed class WhiteKernel : Kernel
+{
+    private readonly Hyperparameter _noise;
+
+    public WhiteKernel(double noiseLevel = 1.0, double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
+        => _noise = new Hyperparameter("noise_level", [noiseLevel], lower, upper, isFixed, prior);
+
+    private WhiteKernel(Hyperparameter noise) => _noise = noise;
+
+    public double NoiseLevel => _noise.Values[0];
+    public override IReadOnlyList<Hyperparameter> Hyperparameters => [_noise];
+    public override Kernel Clone() => new WhiteKernel(_noise.CloneDeep());
+    public override bool IsStationary => true;
+
+    public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k) => k[..(n * m)].Clear();
+
+    public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        k[..(n * n)].Clear();
+        for (int i = 0; i < n; i++) k[i * n + i] = NoiseLevel;
+    }
+
+    public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag) => diag[..n].Fill(NoiseLevel);
+
+    public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
+    {
+        if (_noise.IsFixed) return;
+        EvaluateSymmetric(x, n, d, grads);
+    }
+
+    public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
+        if (_noise.IsFixed) return;
+        double tr = 0;
+        for (int i = 0; i < n; i++) tr += w[i * n + i];
+        grad[0] += NoiseLevel * tr;
+    }
+
+    public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad) => grad[..(m * d)].Clear();
+}

@@ -1,0 +1,44 @@
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.GaussianProcesses;
+
+/// <summary>
+/// log p(y | X, θ) = −½ yᵀα − Σ log L_ii − n/2 log 2π with K + alpha·I = LLᵀ, α = K⁻¹y, and its gradient
+/// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one Cholesky and one inverse; the trace is contracted inside the kernels
+/// (fused loops over pairs), never through an n×n×p tensor. Buffers are reused across evaluations.
+/// </summary>
+internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha)
+{
+    private readonly double[] _k = new double[n * n];
+    private readonly double[] _l = new double[n * n];
+    private readonly double[] _a = new double[n];
+
+    public int N => n;
+
+    /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
+    public double Evaluate(double[] theta, double[]? gradient)
+    {
+        kernel.Theta = theta;
+        kernel.EvaluateSymmetric(x, n, d, _k);
+        for (int i = 0; i < n; i++) _k[i * n + i] += alpha;
+        double jitter = GpLinalg.CholeskyWithJitter(_k, n, _l);
+        if (gradient is not null) Array.Clear(gradient);
+        if (double.IsNaN(jitter)) return double.NegativeInfinity;
+        y.CopyTo(_a, 0);
+        DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
+        double dot = 0;
+        for (int i = 0; i < n; i++) dot += y[i] * _a[i];
+        double lml = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
+        if (gradient is null || gradient.Length == 0) return lml;
+        // W = ½(ααᵀ − K⁻¹), written over the K buffer.
+        GpLinalg.InverseFromCholesky(_l, n, _k);
+        for (int i = 0; i < n; i++)
+        {
+            double ai = _a[i];
+            var row = _k.AsSpan(i * n, n);
+            for (int j = 0; j < n; j++) row[j] = 0.5 * (ai * _a[j] - row[j]);
+        }
+        kernel.ContractHyperparameterGradients(x, n, d, _k, gradient);
+        return lml;
+    }
+}

@@ -1,0 +1,34 @@
+using Overfit.Tensors;
+
+namespace Overfit.NN;
+
+/// <summary>
+/// y = x·Wᵀ + b with W [out, in]. PyTorch's default initialization: weight and bias drawn from
+/// U(−1/√in, 1/√in) (kaiming_uniform with a = √5 reduces to exactly this bound).
+/// </summary>
+public sealed class Linear : Module
+{
+    public Linear(int inFeatures, int outFeatures, bool bias = true, Generator? generator = null, DType dtype = DType.Float32)
+    {
+        if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"inFeatures must be positive, got {inFeatures}");
+        if (outFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(outFeatures), $"outFeatures must be positive, got {outFeatures}");
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        var gen = generator ?? Generator.Default;
+        double bound = 1 / Math.Sqrt(inFeatures);
+        RegisterParameter("weight", Tensor.Uniform([outFeatures, inFeatures], -bound, bound, gen, dtype));
+        if (bias) RegisterParameter("bias", Tensor.Uniform([outFeatures], -bound, bound, gen, dtype));
+    }
+
+    public int InFeatures { get; }
+
+    public int OutFeatures { get; }
+
+    public Tensor Weight => GetParameter("weight")!;
+
+    public Tensor? Bias => GetParameter("bias");
+
+    protected override Tensor ForwardCore(Tensor input) => NNFunctional.Linear(input, Weight, Bias);
+
+    public override string ToString() => $"Linear(in={InFeatures}, out={OutFeatures}, bias={Bias is not null})";
+}

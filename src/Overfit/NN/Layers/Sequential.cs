@@ -1,0 +1,58 @@
+using Overfit.Tensors;
+
+namespace Overfit.NN;
+
+/// <summary>Runs its children in order; children are named "0", "1", ... as in PyTorch.</summary>
+public sealed class Sequential : Module
+{
+    private readonly List<Module> _layers = [];
+
+    public Sequential(params Module[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (var layer in layers) Append(layer);
+    }
+
+    public Sequential Append(Module layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        RegisterModule(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer);
+        _layers.Add(layer);
+        return this;
+    }
+
+    public int Count => _layers.Count;
+
+    public Module this[int index] => _layers[index];
+
+    protected override Tensor ForwardCore(Tensor input)
+    {
+        var x = input;
+        foreach (var layer in _layers) x = layer.Forward(x);
+        return x;
+    }
+
+    public override string ToString() => $"Sequential({string.Join(", ", _layers)})";
+}
+
+/// <summary>Flattens dimensions startDim..endDim (default: all but the batch dimension).</summary>
+public sealed class Flatten : Module
+{
+    public Flatten(int startDim = 1, int endDim = -1)
+    {
+        StartDim = startDim;
+        EndDim = endDim;
+    }
+
+    public int StartDim { get; }
+
+    public int EndDim { get; }
+
+    protected override Tensor ForwardCore(Tensor input) => input.Flatten(StartDim, EndDim);
+}
+
+/// <summary>Returns its input unchanged (a placeholder layer).</summary>
+public sealed class Identity : Module
+{
+    protected override Tensor ForwardCore(Tensor input) => input;
+}

@@ -1,0 +1,6 @@
+namespace Overfit.NN;
+
+/// <summary>Marks normalization layers, whose affine parameters conventionally get no weight decay.</summary>
+public interface INormalizationLayer
+{
+}

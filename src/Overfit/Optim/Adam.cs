@@ -1,0 +1,96 @@
+using System.Numerics;
+using Overfit.Tensors;
+
+namespace Overfit.Optim;
+
+/// <summary>
+/// Adam (PyTorch semantics): d = g + wd·θ (coupled); m = β₁m + (1−β₁)d; v = β₂v + (1−β₂)d²;
+/// θ −= lr/(1−β₁ᵗ) · m / (√v̂/√(1−β₂ᵗ) + ε), with v̂ = v or its running maximum (AMSGrad).
+/// One fused SIMD pass per parameter.
+/// </summary>
+public class Adam : Optimizer
+{
+    public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : this(OneGroup(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad) { }
+
+    public Adam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
+        : this(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: false) { }
+
+    private protected Adam(IEnumerable<ParameterGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay, bool amsgrad, bool decoupled)
+        : base(groups, lr, weightDecay)
+    {
+        if (!(beta1 >= 0 && beta1 < 1)) throw new ArgumentOutOfRangeException(nameof(beta1), $"beta1 must be in [0, 1), got {beta1}");
+        if (!(beta2 >= 0 && beta2 < 1)) throw new ArgumentOutOfRangeException(nameof(beta2), $"beta2 must be in [0, 1), got {beta2}");
+        CheckNonNegative(eps, nameof(eps));
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+        Amsgrad = amsgrad;
+        Decoupled = decoupled;
+    }
+
+    public double Beta1 { get; }
+
+    public double Beta2 { get; }
+
+    public double Eps { get; }
+
+    public bool Amsgrad { get; }
+
+    /// <summary>True for AdamW: weight decay shrinks θ directly instead of entering the gradient.</summary>
+    public bool Decoupled { get; }
+
+    protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
+    {
+        int t = IncrementStep(state);
+        var m = Buffer<T>(state, "exp_avg", parameter);
+        var v = Buffer<T>(state, "exp_avg_sq", parameter);
+        var vmax = Amsgrad ? Buffer<T>(state, "max_exp_avg_sq", parameter) : default;
+        double bc1 = 1 - Math.Pow(Beta1, t), bc2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
+        T stepSize = T.CreateTruncating(group.Lr / bc1);
+        T b1 = T.CreateTruncating(Beta1), b2 = T.CreateTruncating(Beta2);
+        T c1 = T.CreateTruncating(1 - Beta1), c2 = T.CreateTruncating(1 - Beta2);
+        T eps = T.CreateTruncating(Eps), bc2 = T.CreateTruncating(bc2Sqrt);
+        T coupledWd = T.CreateTruncating(Decoupled ? 0 : group.WeightDecay);
+        if (Decoupled && group.WeightDecay != 0)
+        {
+            T shrink = T.CreateTruncating(1 - group.Lr * group.WeightDecay);
+            for (int i = 0; i < param.Length; i++) param[i] *= shrink;
+        }
+        int k = 0;
+        if (!Amsgrad && Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        {
+            var vb1 = new Vector<T>(b1); var vb2 = new Vector<T>(b2); var vc1 = new Vector<T>(c1); var vc2 = new Vector<T>(c2);
+            var veps = new Vector<T>(eps); var vbc2 = new Vector<T>(bc2); var vstep = new Vector<T>(stepSize); var vwd = new Vector<T>(coupledWd);
+            for (; k <= param.Length - Vector<T>.Count; k += Vector<T>.Count)
+            {
+                var p = new Vector<T>(param.Slice(k));
+                var d = new Vector<T>(grad.Slice(k)) + vwd * p;
+                var mk = vb1 * new Vector<T>(m.Slice(k)) + vc1 * d;
+                var vk = vb2 * new Vector<T>(v.Slice(k)) + vc2 * (d * d);
+                mk.CopyTo(m.Slice(k));
+                vk.CopyTo(v.Slice(k));
+                (p - vstep * (mk / (Vector.SquareRoot(vk) / vbc2 + veps))).CopyTo(param.Slice(k));
+            }
+        }
+        for (; k < param.Length; k++)
+        {
+            T d = grad[k] + coupledWd * param[k];
+            m[k] = b1 * m[k] + c1 * d;
+            v[k] = b2 * v[k] + c2 * d * d;
+            T vk = v[k];
+            if (Amsgrad) vk = vmax[k] = T.Max(vmax[k], v[k]);
+            param[k] -= stepSize * (m[k] / (T.Sqrt(vk) / bc2 + eps));
+        }
+    }
+}
+
+/// <summary>AdamW: Adam with decoupled weight decay, θ *= 1 − lr·wd before the Adam step (default wd 1e-2).</summary>
+public sealed class AdamW : Adam
+{
+    public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
+        : this(OneGroup(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad) { }
+
+    public AdamW(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
+        : base(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: true) { }
+}

@@ -1,0 +1,51 @@
+using System.Numerics;
+using Overfit.Tensors;
+
+namespace Overfit.Optim;
+
+/// <summary>
+/// Stochastic gradient descent (PyTorch's SGD): d = g + wd·θ (coupled decay); with momentum μ,
+/// b₁ = d, bₜ = μ·bₜ₋₁ + (1 − dampening)·d, and d = d + μ·bₜ (Nesterov) or d = bₜ; θ −= lr·d.
+/// </summary>
+public sealed class SGD : Optimizer
+{
+    public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+        : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov) { }
+
+    public SGD(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
+        : base(groups, lr, weightDecay)
+    {
+        CheckNonNegative(momentum, nameof(momentum));
+        CheckNonNegative(dampening, nameof(dampening));
+        if (nesterov && (momentum <= 0 || dampening != 0))
+            throw new ArgumentException($"nesterov momentum requires momentum > 0 and dampening = 0, got momentum = {momentum}, dampening = {dampening}", nameof(nesterov));
+        Momentum = momentum;
+        Dampening = dampening;
+        Nesterov = nesterov;
+    }
+
+    public double Momentum { get; }
+
+    public double Dampening { get; }
+
+    public bool Nesterov { get; }
+
+    protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
+    {
+        T lr = T.CreateTruncating(group.Lr), wd = T.CreateTruncating(group.WeightDecay);
+        T mu = T.CreateTruncating(Momentum), keep = T.CreateTruncating(1 - Dampening);
+        bool first = !state.ContainsKey("momentum_buffer");
+        var buf = Momentum != 0 ? Buffer<T>(state, "momentum_buffer", parameter) : default;
+        for (int i = 0; i < param.Length; i++)
+        {
+            T d = grad[i];
+            if (group.WeightDecay != 0) d += wd * param[i];
+            if (Momentum != 0)
+            {
+                buf[i] = first ? d : mu * buf[i] + keep * d;
+                d = Nesterov ? d + mu * buf[i] : buf[i];
+            }
+            param[i] -= lr * d;
+        }
+    }
+}

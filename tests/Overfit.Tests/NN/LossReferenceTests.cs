@@ -1,0 +1,52 @@
+using Overfit.Data;
+using Overfit.NN;
+using Overfit.Tensors;
+using static Overfit.Tests.NN.TestInputs;
+
+namespace Overfit.Tests.NN;
+
+public class LossReferenceTests
+{
+    private static readonly int[] Labels = [2, 0, 3];
+
+    private static readonly Tensor Targets = Tensor.FromArray(new double[] { 0, 1, 1, 0, 1, 0, 0, 1, 0.5, 0.2, 1, 0 }, [3, 4]);
+
+    private static void Check(string name, Func<Tensor, Tensor> loss)
+    {
+        var x = Input(3, 4);
+        var l = loss(x);
+        l.Backward();
+        var (value, grad) = LayerReference.Values[name];
+        AssertClose(value, l.ToDoubleArray(), 1e-9, name);
+        AssertClose(grad, x.Grad!.ToDoubleArray(), 1e-9, name + " grad");
+    }
+
+    [Fact] public void CrossEntropy_Mean() => Check("ce_mean", x => new CrossEntropyLoss().Forward(x, Labels));
+
+    [Fact] public void CrossEntropy_Sum_LabelSmoothing() => Check("ce_sum_smooth", x => new CrossEntropyLoss(Reduction.Sum, 0.2).Forward(x, Labels));
+
+    [Fact] public void Nll_Mean() => Check("nll_mean", x => new NLLLoss().Forward(x.LogSoftmax(1), Labels));
+
+    [Fact] public void Mse_Mean() => Check("mse_mean", x => new MSELoss().Forward(x, Targets));
+
+    [Fact] public void Mse_Sum() => Check("mse_sum", x => new MSELoss(Reduction.Sum).Forward(x, Targets));
+
+    [Fact] public void Mse_None() => Check("mse_none_weighted", x => new MSELoss(Reduction.None).Forward(x, Targets).Mul(Weights([3, 4])).Sum());
+
+    [Fact] public void Bce_Mean() => Check("bce_mean", x => new BCELoss().Forward(x.Sigmoid(), Targets));
+
+    [Fact] public void BceWithLogits_Sum() => Check("bce_logits_sum", x => new BCEWithLogitsLoss(Reduction.Sum).Forward(x, Targets));
+
+    [Fact]
+    public void Compute_ReadsLabelsOrTargetsFromTheBatch()
+    {
+        var x = Input(3, 4);
+        var viaBatch = new CrossEntropyLoss().Compute(x, new Batch(x, Labels)).Item();
+        Assert.Equal(LayerReference.Values["ce_mean"].Output[0], viaBatch, 9);
+        var probs = Tensor.FromArray(new double[] { 0.2, 0.9 }, [2, 1]);
+        var bce = new BCELoss().Compute(probs, new Batch(probs, null, Tensor.FromArray(new double[] { 0, 1 }, [2]))).Item();
+        Assert.Equal(-(Math.Log(0.8) + Math.Log(0.9)) / 2, bce, 9);
+        var ex = Assert.Throws<ArgumentException>(() => new CrossEntropyLoss().Compute(x, new Batch(x)));
+        Assert.Contains("labels", ex.Message);
+    }
+}

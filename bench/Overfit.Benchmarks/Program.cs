@@ -7,6 +7,7 @@ public static class Program
     {
         ["gemm"] = GemmBenchmark.Run,
         ["gp"] = GpBenchmark.Run,
+        ["bo"] = BoBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Overfit.BayesianOptimization;
+
+namespace Overfit.Benchmarks;
+
+/// <summary>
+/// `bo --func hartmann6|branin|ackley5 --evals N --seeds S [--method botorch|bayesopt] --json`: runs the loop on S
+/// seeds and prints the quartiles of the final regret (best value found minus the known minimum; minimized) and the
+/// mean seconds per model-guided iteration (fit + acquisition optimization).
+/// </summary>
+public static class BoBenchmark
+{
+    public static int Run(string[] args)
+    {
+        string func = "hartmann6", method = "botorch";
+        int evals = 100, seeds = 10;
+        bool json = false, verbose = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--func": func = args[++i]; break;
+                case "--evals": evals = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--method": method = args[++i]; break;
+                case "--json": json = true; break;
+                case "--verbose": verbose = true; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+        var problem = SyntheticFunction.FromName(func);
+        var regrets = new List<double>();
+        var seconds = new List<double>();
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            double best;
+            if (method == "botorch")
+            {
+                var loop = new BoTorchLoop(x => -problem.Evaluate(x), problem.Bounds, new BoTorchLoopOptions { Seed = (ulong)seed },
+                    verbose ? Console.Error : null).Run(evals);
+                best = -loop.Best!.Target;
+                seconds.AddRange(loop.IterationSeconds);
+                Console.Error.WriteLine(FormattableString.Invariant(
+                    $"seed {seed}: regret {best - problem.OptimalValue:G4}, mean {loop.IterationSeconds.Average():F3} s/iter, last 10 {loop.IterationSeconds.TakeLast(10).Average():F3} s/iter"));
+            }
+            else if (method == "bayesopt")
+            {
+                var names = Enumerable.Range(0, problem.Dimension).Select(i => $"x{i:D2}").ToArray();
+                var pbounds = names.Select((n, i) => (n, (problem.Bounds.Lower[i], problem.Bounds.Upper[i]))).ToDictionary(p => p.n, p => p.Item2);
+                var bo = new BayesianOptimization.BayesianOptimization(p => -problem.Evaluate(names.Select(n => p[n]).ToArray()), pbounds, randomState: seed,
+                    log: verbose ? Console.Error : null);
+                int init = Math.Min(5, evals);
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                bo.Maximize(init, evals - init);
+                if (evals > init) seconds.Add(watch.Elapsed.TotalSeconds / (evals - init));
+                best = -bo.Max!.Value.Target;
+                Console.Error.WriteLine(FormattableString.Invariant($"seed {seed}: regret {best - problem.OptimalValue:G4}"));
+            }
+            else { Console.Error.WriteLine($"unknown method {method}; expected botorch or bayesopt"); return 2; }
+            regrets.Add(best - problem.OptimalValue);
+        }
+        regrets.Sort();
+        string line = FormattableString.Invariant(
+            $"{{\"bench\":\"bo\",\"func\":\"{func}\",\"method\":\"{method}\",\"evals\":{evals},\"seeds\":{seeds},\"regret_q25\":{Quantile(regrets, 0.25):G6},\"regret_median\":{Quantile(regrets, 0.5):G6},\"regret_q75\":{Quantile(regrets, 0.75):G6},\"sec_per_iter\":{(seconds.Count > 0 ? seconds.Average() : 0):G4}}}");
+        Console.WriteLine(json ? line : line.Replace(",", ", "));
+        return 0;
+    }
+
+    /// <summary>Linear-interpolation quantile of sorted values (numpy's default).</summary>
+    private static double Quantile(List<double> sorted, double p)
+    {
+        double pos = p * (sorted.Count - 1);
+        int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Count - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+}

@@ -1,0 +1,48 @@
+namespace Overfit.BayesianOptimization;
+
+/// <summary>
+/// An acquisition function to maximize (BoTorch semantics). It scores a batch of q candidate points given as a
+/// row-major q×Dimension span; analytic acquisitions accept q = 1 only.
+/// </summary>
+public abstract class AcquisitionFunction
+{
+    protected AcquisitionFunction(IPosteriorModel model)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+    }
+
+    public IPosteriorModel Model { get; }
+    public int Dimension => Model.Dimension;
+
+    /// <summary>Largest q this acquisition accepts (1 for analytic ones).</summary>
+    public virtual int MaxBatchSize => 1;
+
+    /// <summary>Value at a q-batch and its gradient with respect to the batch (written into <paramref name="gradient"/>).</summary>
+    public abstract double EvaluateWithGradient(ReadOnlySpan<double> x, int q, Span<double> gradient);
+
+    /// <summary>Value at a q-batch.</summary>
+    public virtual double Evaluate(ReadOnlySpan<double> x, int q = 1)
+    {
+        var scratch = new double[x.Length];
+        return EvaluateWithGradient(x, q, scratch);
+    }
+
+    /// <summary>Values of <paramref name="count"/> q-batches stored one after another.</summary>
+    public virtual void EvaluateMany(ReadOnlySpan<double> x, int count, int q, Span<double> values)
+    {
+        int size = q * Dimension;
+        for (int i = 0; i < count; i++) values[i] = Evaluate(x.Slice(i * size, size), q);
+    }
+
+    /// <summary>The same acquisition with pending points (already chosen, not yet evaluated) taken into account.</summary>
+    public virtual AcquisitionFunction WithPending(double[] pending)
+        => throw new NotSupportedException($"{GetType().Name} does not take pending points; use a Monte Carlo acquisition for q > 1");
+
+    protected void CheckBatch(ReadOnlySpan<double> x, int q)
+    {
+        if (q < 1 || q > MaxBatchSize)
+            throw new ArgumentOutOfRangeException(nameof(q), q, $"{GetType().Name} expects a batch size in 1..{MaxBatchSize}, got {q}");
+        if (x.Length != q * Dimension)
+            throw new ArgumentException($"expected {q}×{Dimension} = {q * Dimension} coordinates, got {x.Length}", nameof(x));
+    }
+}

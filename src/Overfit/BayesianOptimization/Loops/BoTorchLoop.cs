@@ -1,0 +1,101 @@
+namespace Overfit.BayesianOptimization;
+
+/// <summary>Settings of <see cref="BoTorchLoop"/>.</summary>
+public sealed record BoTorchLoopOptions
+{
+    /// <summary>Scrambled-Sobol initial points; null uses 2(d + 1).</summary>
+    public int? InitialPoints { get; init; }
+    public int NumRestarts { get; init; } = 10;
+    public int RawSamples { get; init; } = 512;
+    public ulong Seed { get; init; }
+    /// <summary>Start each fit from the previous hyperparameters (and from the default ones; the better fit wins).</summary>
+    public bool WarmStart { get; init; } = true;
+    public GPKernelKind Kernel { get; init; } = GPKernelKind.Matern52;
+    /// <summary>Builds the acquisition from the fitted model and the best observed target; null is LogEI.</summary>
+    public Func<SingleTaskGP, double, AcquisitionFunction>? AcquisitionFactory { get; init; }
+}
+
+/// <summary>
+/// The BoTorch loop: scrambled-Sobol initial points, then repeatedly fit a <see cref="SingleTaskGP"/> (unit-cube
+/// inputs from the bounds, standardized outcomes), maximize LogEI with <see cref="AcquisitionOptimizer"/> (10
+/// restarts, 512 raw samples) and evaluate the candidate. Maximizes the objective; logs every evaluation.
+/// </summary>
+public sealed class BoTorchLoop
+{
+    private readonly Func<double[], double> _objective;
+    private readonly EvaluationLog _log;
+    private double[]? _hyperparameters;
+
+    public BoTorchLoop(Func<double[], double> objective, Bounds bounds, BoTorchLoopOptions? options = null, TextWriter? log = null)
+    {
+        _objective = objective ?? throw new ArgumentNullException(nameof(objective));
+        Bounds = bounds ?? throw new ArgumentNullException(nameof(bounds));
+        Options = options ?? new BoTorchLoopOptions();
+        if (Options.InitialPoints is < 1) throw new ArgumentOutOfRangeException(nameof(options), Options.InitialPoints, $"expected at least one initial point, got {Options.InitialPoints}");
+        _log = new EvaluationLog(log);
+    }
+
+    public Bounds Bounds { get; }
+    public BoTorchLoopOptions Options { get; }
+    public IReadOnlyList<EvaluationRecord> History => _log.Records;
+    public IReadOnlyList<string> Warnings => _log.Warnings;
+    public SingleTaskGP? Model { get; private set; }
+    /// <summary>Seconds spent fitting and optimizing the acquisition, per model-guided iteration.</summary>
+    public List<double> IterationSeconds { get; } = [];
+
+    /// <summary>The best complete evaluation (null before any).</summary>
+    public EvaluationRecord? Best => _log.BestIndex < 0 ? null : _log.Records[_log.BestIndex];
+
+    /// <summary>Runs until <paramref name="evaluations"/> evaluations in total (initial ones included) have been made.</summary>
+    public BoTorchLoop Run(int evaluations)
+    {
+        if (evaluations < 1) throw new ArgumentOutOfRangeException(nameof(evaluations), evaluations, $"expected at least one evaluation, got {evaluations}");
+        int d = Bounds.Dimension;
+        int initial = Math.Min(Options.InitialPoints ?? 2 * (d + 1), evaluations);
+        if (_log.Records.Count == 0)
+        {
+            var sobol = new SobolEngine(d, scramble: true, seed: Options.Seed).Draw(initial);
+            Bounds.FromUnitCube(sobol);
+            for (int i = 0; i < initial; i++) Evaluate(sobol.AsSpan(i * d, d).ToArray());
+        }
+        int iteration = 0;
+        while (_log.Records.Count < evaluations)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var candidate = Suggest(iteration++);
+            IterationSeconds.Add(watch.Elapsed.TotalSeconds);
+            Evaluate(candidate);
+        }
+        return this;
+    }
+
+    /// <summary>Fits the model to the complete evaluations and returns the acquisition's maximizer.</summary>
+    public double[] Suggest(int iteration = 0)
+    {
+        var (x, y) = _log.Observations(Bounds.Dimension);
+        var rngSeed = Options.Seed * 1_000_003UL + (ulong)iteration;
+        if (y.Length == 0)
+        {
+            var random = new SobolEngine(Bounds.Dimension, scramble: true, seed: rngSeed).Draw(1);
+            Bounds.FromUnitCube(random);
+            return random;
+        }
+        var options = new SingleTaskGPOptions { InputBounds = Bounds, Kernel = Options.Kernel, Seed = rngSeed };
+        var model = SingleTaskGP.Fit(x, y, options);
+        if (Options.WarmStart && _hyperparameters is not null)
+        {
+            var warm = SingleTaskGP.Fit(x, y, options with { InitialHyperparameters = _hyperparameters });
+            if (warm.LogPosterior > model.LogPosterior) model = warm;
+        }
+        _hyperparameters = model.RawHyperparameters;
+        Model = model;
+        double best = y.Max();
+        var acq = Options.AcquisitionFactory?.Invoke(model, best) ?? new LogExpectedImprovement(model, best);
+        var result = AcquisitionOptimizer.Optimize(acq, Bounds, 1, Options.NumRestarts, Options.RawSamples,
+            new AcquisitionOptimizerOptions { Seed = rngSeed });
+        return result.Candidates;
+    }
+
+    private void Evaluate(double[] x)
+        => _log.Evaluate(x, _objective, p => "[" + string.Join(", ", p.Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))) + "]");
+}

@@ -1,0 +1,37 @@
+namespace Overfit.BayesianOptimization;
+
+/// <summary>
+/// Settings of <see cref="SingleTaskGP"/>. The defaults are BoTorch's SingleTaskGP (before 0.12): inputs normalized to
+/// the unit cube, outcomes standardized, ARD Matern-5/2 times an output scale, a learned constant mean, and the priors
+/// lengthscale ~ Gamma(3, 6), outputscale ~ Gamma(2, 0.15), noise ~ Gamma(1.1, 0.05) with noise floor 1e-4.
+/// (Gamma(concentration, rate); the log prior densities are added to the marginal likelihood.)
+/// </summary>
+public sealed record SingleTaskGPOptions
+{
+    public GPKernelKind Kernel { get; init; } = GPKernelKind.Matern52;
+    /// <summary>One length scale per input dimension (true) or one shared length scale.</summary>
+    public bool Ard { get; init; } = true;
+    /// <summary>Box used to normalize inputs to [0,1]^d; null uses the training data's min and max.</summary>
+    public Bounds? InputBounds { get; init; }
+    public bool NormalizeInputs { get; init; } = true;
+    public bool StandardizeOutcomes { get; init; } = true;
+    /// <summary>Standard deviation with n-1 (BoTorch's Standardize) or n (scikit-learn's normalize_y).</summary>
+    public bool UnbiasedStandardDeviation { get; init; } = true;
+    public bool UsePriors { get; init; } = true;
+    public bool LearnOutputScale { get; init; } = true;
+    public bool LearnMean { get; init; } = true;
+    /// <summary>Fixed homoscedastic noise variance in standardized units (scikit-learn's alpha); null learns it.</summary>
+    public double? FixedNoise { get; init; }
+    /// <summary>Observed per-point noise variances in outcome units (BoTorch's train_Yvar); null learns the noise.</summary>
+    public double[]? TrainYVariance { get; init; }
+    public double NoiseFloor { get; init; } = 1e-4;
+    public (double Low, double High) LengthscaleBounds { get; init; } = (0.005, 50.0);
+    public (double Low, double High) OutputScaleBounds { get; init; } = (0.01, 100.0);
+    public (double Low, double High) NoiseBounds { get; init; } = (1e-4, 10.0);
+    /// <summary>Extra fits from random starting points (the best marginal likelihood wins).</summary>
+    public int NumRestarts { get; init; }
+    /// <summary>Starting hyperparameters (a previous model's <see cref="SingleTaskGP.RawHyperparameters"/>): warm start.</summary>
+    public double[]? InitialHyperparameters { get; init; }
+    public int MaxIterations { get; init; } = 200;
+    public ulong Seed { get; init; }
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Overfit.Cli.Commands;
+using Overfit.Cli.Experiments;
 
 namespace Overfit.Cli;
 
@@ -15,6 +16,8 @@ public static class Program
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(InfoCommand.Create());
+        ExperimentCommand.AddAll(root, ExperimentRegistry.All);
+        root.Subcommands.Add(TourCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Overfit.Cli.Infrastructure;
+
+namespace Overfit.Cli.Experiments;
+
+/// <summary>Turns an <see cref="IExperiment"/> into an <c>overfit &lt;name&gt;</c> command with the shared options.</summary>
+public static class ExperimentCommand
+{
+    public static Command Create(IExperiment experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var leafName = experiment.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1];
+        var command = new Command(leafName, experiment.Description);
+        var common = new CommonOptions(BudgetLevel.Full);
+        common.AddTo(command);
+        foreach (var option in experiment.Options) command.Options.Add(option);
+        command.SetAction(parse =>
+        {
+            var settings = common.Read(parse, experiment.Name);
+            var output = CliOutput.From(parse, settings.Json);
+            return CommandGuard.Run(output.Stderr, () =>
+            {
+                var directory = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
+                var record = ExperimentRunner.Run(experiment, directory, settings.Seed, settings.Budget, output, parse);
+                if (settings.Json) output.Stdout.WriteLine(record.ToJson());
+                if (!record.Succeeded) throw new InvalidOperationException(record.Error);
+                ExperimentRunner.PrintSummary(record, output.Human);
+                return 0;
+            });
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Adds the command of every experiment under <paramref name="root"/>; a name with a space such as
+    /// "gp bike-route" goes under a parent command "gp", created on first use.
+    /// </summary>
+    public static void AddAll(Command root, IEnumerable<IExperiment> experiments)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        foreach (var experiment in experiments)
+        {
+            var parts = experiment.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var parent = root;
+            foreach (var part in parts[..^1])
+            {
+                var existing = parent.Subcommands.FirstOrDefault(c => c.Name == part);
+                if (existing is null)
+                {
+                    existing = new Command(part, $"{part} experiments");
+                    parent.Subcommands.Add(existing);
+                }
+                parent = existing;
+            }
+            parent.Subcommands.Add(Create(experiment));
+        }
+    }
+}

@@ -70,6 +70,7 @@ public static partial class Gemm
     /// Cache-blocked product on one thread: a KC×NC slab of B is packed into NR-column panels (kept in L2),
     /// an MC×KC block of A into MR-row panels, and the micro-kernel sweeps MR×NR tiles of C.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Blocked<T, TK>(Problem<T> p) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;

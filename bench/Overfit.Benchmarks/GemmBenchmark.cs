@@ -5,7 +5,7 @@ using Overfit.Tensors.Kernels;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `gemm [--json] [--reps N] [--size MxNxK]...`: GFLOPS of Gemm.Multiply against the system OpenBLAS for
+/// `gemm [--json] [--reps N] [--size MxNxK]... [--linalg]`: GFLOPS of Gemm.Multiply against the system OpenBLAS for
 /// float32 and float64, with 1 and 2 threads. Each case is warmed up, then timed over several repetitions
 /// (each repetition long enough to dwarf timer resolution); the best repetition is reported.
 /// </summary>
@@ -16,6 +16,7 @@ internal static class GemmBenchmark
     public static int Run(string[] args)
     {
         bool json = args.Contains("--json");
+        if (args.Contains("--linalg")) return GemmLinalgTiming.Run(json);
         int reps = 7;
         var sizes = new List<(int, int, int)>();
         for (int i = 0; i < args.Length; i++)
@@ -29,17 +30,15 @@ internal static class GemmBenchmark
         }
         if (sizes.Count == 0) sizes.AddRange(DefaultSizes);
         var blas = OpenBlas.TryLoad();
-        if (!json)
+        // The set-up line goes to stderr under --json so stdout stays one JSON object per line.
         {
-            Console.WriteLine($"OpenBLAS: {blas?.Path ?? "not found"}; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}; kernel: {Gemm.SelectKernel()}");
+            (json ? Console.Error : Console.Out).WriteLine($"OpenBLAS: {blas?.Path ?? "not found"}; OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}; kernel: {Gemm.SelectKernel()}");
         }
         foreach (var dtype in new[] { "float32", "float64" })
             foreach (var (m, n, k) in sizes)
                 foreach (int threads in new[] { 1, 2 })
                 {
-                    double ours = dtype == "float32" ? TimeFloat(m, n, k, threads, reps, null) : TimeDouble(m, n, k, threads, reps, null);
-                    double? theirs = blas is null ? null
-                        : dtype == "float32" ? TimeFloat(m, n, k, threads, reps, blas) : TimeDouble(m, n, k, threads, reps, blas);
+                    var (ours, theirs) = dtype == "float32" ? TimeFloat(m, n, k, threads, reps, blas) : TimeDouble(m, n, k, threads, reps, blas);
                     double? ratio = theirs is double t && t > 0 ? ours / t : null;
                     if (json)
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -53,51 +52,63 @@ internal static class GemmBenchmark
 
     private static string Json(double? x, string format) => x is double v ? v.ToString(format, CultureInfo.InvariantCulture) : "null";
 
-    private static double TimeFloat(int m, int n, int k, int threads, int reps, OpenBlas? blas)
+    private static (double Ours, double? Theirs) TimeFloat(int m, int n, int k, int threads, int reps, OpenBlas? blas)
     {
         var rng = new Random(1);
         var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
         for (int i = 0; i < a.Length; i++) a[i] = (float)(rng.NextDouble() - 0.5);
         for (int i = 0; i < b.Length; i++) b[i] = (float)(rng.NextDouble() - 0.5);
-        Action call = blas is null
-            ? () => Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n)
-            : () => blas.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n);
-        return Measure(call, m, n, k, threads, reps, blas);
+        return Measure(() => Gemm.Multiply(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n),
+            blas is null ? null : () => blas.Sgemm(false, false, m, n, k, 1f, a, k, b, n, 0f, c, n), m, n, k, threads, reps, blas);
     }
 
-    private static double TimeDouble(int m, int n, int k, int threads, int reps, OpenBlas? blas)
+    private static (double Ours, double? Theirs) TimeDouble(int m, int n, int k, int threads, int reps, OpenBlas? blas)
     {
         var rng = new Random(1);
         var a = new double[m * k]; var b = new double[k * n]; var c = new double[m * n];
         for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;
         for (int i = 0; i < b.Length; i++) b[i] = rng.NextDouble() - 0.5;
-        Action call = blas is null
-            ? () => Gemm.Multiply(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n)
-            : () => blas.Dgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
-        return Measure(call, m, n, k, threads, reps, blas);
+        return Measure(() => Gemm.Multiply(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n),
+            blas is null ? null : () => blas.Dgemm(false, false, m, n, k, 1.0, a, k, b, n, 0.0, c, n), m, n, k, threads, reps, blas);
     }
 
-    /// <summary>Best GFLOPS over the repetitions; each repetition repeats the call until ~50 ms have passed.</summary>
-    private static double Measure(Action call, int m, int n, int k, int threads, int reps, OpenBlas? blas)
+    /// <summary>
+    /// Best GFLOPS of each implementation. Repetitions of the two alternate, so both see the same machine load;
+    /// each repetition repeats the call until ~50 ms have passed.
+    /// </summary>
+    private static (double Ours, double? Theirs) Measure(Action ours, Action? theirs, int m, int n, int k, int threads, int reps, OpenBlas? blas)
     {
         int saved = Gemm.MaxThreads;
         Gemm.MaxThreads = threads;
         blas?.SetThreads(threads);
         try
         {
-            var sw = Stopwatch.StartNew();
-            int calls = 0;
-            while (sw.Elapsed.TotalMilliseconds < 200 || calls < 3) { call(); calls++; }
-            int inner = Math.Max(1, (int)(calls * 50.0 / sw.Elapsed.TotalMilliseconds));
-            double best = double.MaxValue;
+            int innerOurs = Calibrate(ours), innerTheirs = theirs is null ? 0 : Calibrate(theirs);
+            double bestOurs = double.MaxValue, bestTheirs = double.MaxValue;
             for (int r = 0; r < reps; r++)
             {
-                sw.Restart();
-                for (int i = 0; i < inner; i++) call();
-                best = Math.Min(best, sw.Elapsed.TotalSeconds / inner);
+                bestOurs = Math.Min(bestOurs, TimeOne(ours, innerOurs));
+                if (theirs is not null) bestTheirs = Math.Min(bestTheirs, TimeOne(theirs, innerTheirs));
             }
-            return 2.0 * m * n * k / best / 1e9;
+            double flop = 2.0 * m * n * k / 1e9;
+            return (flop / bestOurs, theirs is null ? null : flop / bestTheirs);
         }
         finally { Gemm.MaxThreads = saved; }
+    }
+
+    /// <summary>Warms up for 200 ms (JIT tiers, thread pool, caches) and returns how many calls fill ~50 ms.</summary>
+    private static int Calibrate(Action call)
+    {
+        var sw = Stopwatch.StartNew();
+        int calls = 0;
+        while (sw.Elapsed.TotalMilliseconds < 200 || calls < 3) { call(); calls++; }
+        return Math.Max(1, (int)(calls * 50.0 / sw.Elapsed.TotalMilliseconds));
+    }
+
+    private static double TimeOne(Action call, int inner)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < inner; i++) call();
+        return sw.Elapsed.TotalSeconds / inner;
     }
 }

@@ -82,6 +82,13 @@ public sealed class GemmTests
             var cf = new float[] { float.NaN, float.PositiveInfinity, 1, 2 };
             Gemm.Multiply(false, false, 2, 2, 0, 1f, ReadOnlySpan<float>.Empty, 1, ReadOnlySpan<float>.Empty, 2, 0f, cf, 2);
             Assert.Equal(new float[] { 0, 0, 0, 0 }, cf);
+            // Matrix-vector shapes (one row or one column of C) take their own path.
+            var row = new double[] { double.NaN, double.NaN };
+            Gemm.Multiply(false, false, 1, 2, 3, 1.0, a, 3, b, 2, 0.0, row, 2);
+            Assert.Equal(new double[] { 4, 5 }, row);
+            var column = new double[] { double.NaN, -7, double.NaN };   // ldc 2: the middle element is not part of C
+            Gemm.Multiply(false, true, 2, 1, 3, 2.0, a, 3, new double[] { 1, 1, 1 }, 3, 0.0, column, 2);
+            Assert.Equal(new double[] { 12, -7, 30 }, column);
         }
     }
 

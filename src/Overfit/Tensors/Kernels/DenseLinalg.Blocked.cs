@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -16,6 +17,7 @@ public static partial class DenseLinalg
     private const int SolveBlock = 64;
 
     /// <summary>Right-looking blocked lower Cholesky; reads only the lower triangle, zeroes the strict upper one on success.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool TryCholeskyCore<T>(Span<T> a, int n, out int failedPivot) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nb = n >= CholeskyBlockThreshold ? CholeskyBlock : Math.Max(n, 1);
@@ -25,16 +27,7 @@ public static partial class DenseLinalg
             if (!FactorDiagonalBlock(a, n, j0, jb, out failedPivot)) return false;
             int below = j0 + jb;
             if (below >= n) break;
-            // Panel: A21 ← A21·L11⁻ᵀ, one row at a time (each row is a forward substitution against L11).
-            for (int r = below; r < n; r++)
-            {
-                var x = a.Slice(r * n + j0, jb);
-                for (int j = 0; j < jb; j++)
-                {
-                    var lj = a.Slice((j0 + j) * n + j0, j);
-                    x[j] = (x[j] - TensorPrimitives.Dot<T>(x[..j], lj)) / a[(j0 + j) * n + j0 + j];
-                }
-            }
+            SolvePanel(a, n, j0, jb);
             // Trailing update of the lower triangle, A22 ← A22 − A21·A21ᵀ, by row strips so only the
             // lower block triangle (plus the diagonal blocks) is computed.
             const int strip = 192;
@@ -51,7 +44,33 @@ public static partial class DenseLinalg
         return true;
     }
 
+    /// <summary>
+    /// Panel step A21 ← A21·L11⁻ᵀ for the rows below the diagonal block at (j0, j0). Solved as L11·Yᵀ = A21ᵀ on
+    /// transposed copies, so the inner loops are long row updates over all panel rows (SIMD friendly) rather
+    /// than many short dot products.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SolvePanel<T>(Span<T> a, int n, int j0, int jb) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int below = j0 + jb, rows = n - below;
+        var l11 = new T[jb * jb];
+        for (int i = 0; i < jb; i++) a.Slice((j0 + i) * n + j0, i + 1).CopyTo(l11.AsSpan(i * jb));
+        var y = new T[jb * rows];
+        for (int r = 0; r < rows; r++)
+        {
+            var src = a.Slice((below + r) * n + j0, jb);
+            for (int j = 0; j < jb; j++) y[j * rows + r] = src[j];
+        }
+        SolveTriangularCore<T>(l11, jb, y, rows, lower: true, transpose: false);
+        for (int r = 0; r < rows; r++)
+        {
+            var dst = a.Slice((below + r) * n + j0, jb);
+            for (int j = 0; j < jb; j++) dst[j] = y[j * rows + r];
+        }
+    }
+
     /// <summary>Unblocked Cholesky of the jb×jb diagonal block at (j0, j0), by dot products of contiguous rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool FactorDiagonalBlock<T>(Span<T> a, int n, int j0, int jb, out int failedPivot) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int j = 0; j < jb; j++)
@@ -81,6 +100,7 @@ public static partial class DenseLinalg
     /// Only the triangle named by <paramref name="lower"/> is read. Blocks of 64 rows are solved directly and
     /// the rest of B is updated with one GEMM per block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SolveTriangularCore<T>(ReadOnlySpan<T> t, int n, Span<T> b, int nrhs, bool lower, bool transpose)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -114,6 +134,7 @@ public static partial class DenseLinalg
     private static ReadOnlySpan<T> OpBlock<T>(ReadOnlySpan<T> t, int n, bool transpose, int r0, int c0)
         => transpose ? t[(c0 * n + r0)..] : t[(r0 * n + c0)..];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SolveDiagonalBlock<T>(ReadOnlySpan<T> t, int n, Span<T> b, int nrhs, bool transpose, int i0, int i1, bool forward)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Overfit.Tensors.Kernels;
 
 public static partial class DenseLinalg
@@ -48,6 +49,7 @@ public static partial class DenseLinalg
     }
 
     /// <summary>One Jacobi rotation W ← JᵀWJ that zeroes W[p,q]; the rotation is accumulated into V ← VJ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rotate(double[] w, Span<double> v, int n, int p, int q)
     {
         double apq = w[p * n + q];

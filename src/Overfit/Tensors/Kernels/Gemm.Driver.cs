@@ -70,10 +70,13 @@ public static partial class Gemm
     /// Cache-blocked product on one thread: a KC×NC slab of B is packed into NR-column panels (kept in L2),
     /// an MC×KC block of A into MR-row panels, and the micro-kernel sweeps MR×NR tiles of C.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Blocked<T, TK>(Problem<T> p) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        int kcMax = Unsafe.SizeOf<T>() == 4 ? 384 : 256;
+        // KC = 256 keeps one packed B micro-panel (KC×NR: 32 KB for both dtypes on Vector512) in L1 while the
+        // MC×KC block of A (~96-192 KB) sits in L2; NC bounds the packed B slab to a few MB.
+        int kcMax = 256;
         int mcMax = Math.Max(mr, 96 / mr * mr);
         int ncMax = Math.Max(nr, 2048 / nr * nr);
         int kcCap = Math.Min(kcMax, p.K);

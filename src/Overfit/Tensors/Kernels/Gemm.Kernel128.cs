@@ -13,6 +13,7 @@ internal readonly struct Kernel128<T> : IMicroKernel<T> where T : unmanaged, IFl
     public static int MR => 6;
     public static int NR => 2 * Vector128<T>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(int kc, T* a, T* b, T* c, int ldc, int mr, int nr, T alpha, T beta)
     {
         int w = Vector128<T>.Count;

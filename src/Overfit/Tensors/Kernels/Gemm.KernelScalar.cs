@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Overfit.Tensors.Kernels;
@@ -35,6 +36,7 @@ internal readonly struct KernelScalar<T> : IMicroKernel<T> where T : unmanaged, 
     public static int MR => 4;
     public static int NR => 4;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(int kc, T* a, T* b, T* c, int ldc, int mr, int nr, T alpha, T beta)
     {
         T* tile = stackalloc T[16];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Overfit.Tensors.Kernels;
@@ -8,6 +9,7 @@ public static partial class Gemm
     /// Packs op(A)[ic..ic+mc, pc..pc+kc] into MR-row panels: panel r holds, for each p, the MR values of column p
     /// (zero-padded past the last row), so the micro-kernel reads A strictly sequentially.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackA<T>(in Problem<T> p, int ic, int pc, int mc, int kc, int mr, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int ir = 0; ir < mc; ir += mr)
@@ -44,6 +46,7 @@ public static partial class Gemm
     /// Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-column panels: panel j holds, for each p, the NR values of row p
     /// (zero-padded past the last column).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void PackB<T>(in Problem<T> p, int pc, int jc, int kc, int nc, int nr, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int jr = 0; jr < nc; jr += nr)

@@ -41,6 +41,7 @@ public static partial class Gemm
         fixed (T* pc = &MemoryMarshal.GetReference(c))
         {
             var p = new Problem<T>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            if (TrySkinny(p)) return;
             switch (SelectKernel())
             {
                 case GemmKernel.Vector512: Dispatch<T, Kernel512<T>>(p); break;

@@ -11,6 +11,7 @@ public sealed partial class Tensor
     {
         var src = Detach().Contiguous();
         var r = Empty(_shape, DType);
+        if (Numel == 0) return r; // some TensorPrimitives kernels reject empty spans
         if (DType == DType.Float32) TK.Apply<float>(src.AsSpan<float>(), r.AsSpan<float>());
         else TK.Apply<double>(src.AsSpan<double>(), r.AsSpan<double>());
         return r;

@@ -106,6 +106,7 @@ internal static class Broadcasting
     private static void Run<T, TK>(Tensor a, Tensor b, Tensor result, TK kernel) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var dst = result.Data<T>();
+        if (result.Numel == 0) return;
         if (a.IsContiguous && b.IsContiguous && ShapeUtil.SameShape(a.ShapeSpan, b.ShapeSpan))
         {
             kernel.Apply(a.AsSpan<T>(), b.AsSpan<T>(), dst);

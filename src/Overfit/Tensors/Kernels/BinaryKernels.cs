@@ -97,7 +97,7 @@ internal static class Broadcasting
     {
         Tensor.CheckSameDType(a, b, op);
         var shape = ShapeUtil.Broadcast(a.ShapeSpan, b.ShapeSpan, op);
-        var result = Tensor.Empty(shape, a.DType);
+        var result = Tensor.Uninitialized(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, KF>(a, b, result, kf);
         else Run<double, KD>(a, b, result, kd);
         return result;

@@ -116,4 +116,27 @@ public class SimdTailTests
             Assert.Equal(x.Select(v => v >= 0 ? 0 : 1).ToArray(), leadIndex);
         }
     }
+
+    [Theory]
+    [InlineData(DType.Float32)]
+    [InlineData(DType.Float64)]
+    public void LeadingDimExtremesAgreeWithTheRowPath(DType dtype)
+    {
+        // Max/min over dim 0 of a contiguous tensor sweeps rows with SIMD; over dim 1 of the transpose it
+        // searches rows with IndexOfMax. Both must give the same values and first indices, NaN included.
+        foreach (int cols in new[] { 1, 7, 37, 64, 131 })
+        {
+            var data = Values(6 * cols, (ulong)cols, DType.Float64);
+            for (int k = 0; k < data.Length; k += 11) data[k] = Math.Round(data[k]); // ties
+            data[3 * cols + cols / 2] = double.NaN;
+            var t = Tensor.FromArray(data, [6, cols]).To(dtype);
+            foreach (bool max in new[] { true, false })
+            {
+                var (v0, i0) = max ? t.Max(0) : t.Min(0);
+                var (v1, i1) = max ? t.T.Max(1) : t.T.Min(1);
+                Check(max ? "leading max" : "leading min", cols, dtype, v1.ToDoubleArray(), v0);
+                Assert.Equal(i1, i0);
+            }
+        }
+    }
 }

@@ -51,13 +51,15 @@ public static class OpsBenchmark
                     "softmax_rows" => () => m.Softmax(1),
                     _ => () => m.LogSumExp(1),
                 };
+                int gen2Before = GC.CollectionCount(2);
                 double ms = MedianMs(f, reps);
+                double gen2PerCall = (GC.CollectionCount(2) - gen2Before) / (double)(reps + 5);
                 string name = dtype.Name();
                 double? t = torchMs is not null && torchMs.TryGetValue((op, name), out var v) ? v : null;
                 if (json)
                     Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"n\":{N},\"overfit_ms\":{Fmt(ms)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")}}}");
                 else
-                    Console.WriteLine($"{op,-16} {name,-8} n={N}  overfit {ms,8:F3} ms" + (t is double tv2 ? $"  torch {tv2,8:F3} ms  ratio {tv2 / ms,5:F2}" : ""));
+                    Console.WriteLine($"{op,-16} {name,-8} n={N}  overfit {ms,8:F3} ms  gen2 GCs/call {gen2PerCall,4:F2}" + (t is double tv2 ? $"  torch {tv2,8:F3} ms  ratio {tv2 / ms,5:F2}" : ""));
             }
         }
         return 0;

@@ -7,7 +7,10 @@ namespace Overfit.Tensors;
 /// <summary>Max/min with indices, argmax, logsumexp, softmax and log-softmax along one dim.</summary>
 public sealed partial class Tensor
 {
-    /// <summary>Largest element of the whole tensor (0-d); NaN if any element is NaN.</summary>
+    /// <summary>
+    /// Largest element of the whole tensor (0-d); NaN if any element is NaN. The gradient goes to the first
+    /// largest element (PyTorch splits it evenly among ties; the two agree whenever the maximum is unique).
+    /// </summary>
     public Tensor Max() => Flatten().Max(0).Values;
 
     public Tensor Min() => Flatten().Min(0).Values;

@@ -8,6 +8,7 @@ public static class Program
         ["gemm"] = GemmBenchmark.Run,
         ["gp"] = GpBenchmark.Run,
         ["bo"] = BoBenchmark.Run,
+        ["ops"] = OpsBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -71,7 +71,8 @@ public static class Autograd
                 var node = t.GradFn;
                 if (node is null)
                 {
-                    if (accumulateIntoLeaves) t.Grad = t.Grad is null ? g.Contiguous().Clone() : t.Grad.Add(g);
+                    // A leaf owns its gradient: copy once (Contiguous already copies a strided or broadcast view).
+                    if (accumulateIntoLeaves) t.Grad = t.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : t.Grad.Add(g);
                     continue;
                 }
                 var rule = node.BackwardRule ?? throw new InvalidOperationException(

@@ -128,7 +128,7 @@ public sealed partial class Tensor
         var c = condition.Detach().To(x.DType).BroadcastTo(shape).Contiguous();
         var xb = x.Detach().BroadcastTo(shape).Contiguous();
         var yb = y.Detach().BroadcastTo(shape).Contiguous();
-        var r = Empty(shape, x.DType);
+        var r = Uninitialized(shape, x.DType);
         if (x.DType == DType.Float32) VectorLoops.Map(new SelectOp<float>(), c.AsSpan<float>(), xb.AsSpan<float>(), yb.AsSpan<float>(), r.AsSpan<float>());
         else VectorLoops.Map(new SelectOp<double>(), c.AsSpan<double>(), xb.AsSpan<double>(), yb.AsSpan<double>(), r.AsSpan<double>());
         return Record(r, "Where", [x, y], g => [

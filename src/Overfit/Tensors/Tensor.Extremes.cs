@@ -7,7 +7,10 @@ namespace Overfit.Tensors;
 /// <summary>Max/min with indices, argmax, logsumexp, softmax and log-softmax along one dim.</summary>
 public sealed partial class Tensor
 {
-    /// <summary>Largest element of the whole tensor (0-d); NaN if any element is NaN.</summary>
+    /// <summary>
+    /// Largest element of the whole tensor (0-d); NaN if any element is NaN. The gradient goes to the first
+    /// largest element (PyTorch splits it evenly among ties; the two agree whenever the maximum is unique).
+    /// </summary>
     public Tensor Max() => Flatten().Max(0).Values;
 
     public Tensor Min() => Flatten().Min(0).Values;
@@ -126,7 +129,7 @@ public sealed partial class Tensor
         if (Rank == 0) return Record(log ? ZerosLike(this) : OnesLike(this), op, [this], g => [ZerosLike(g)]);
         int len = _shape[d], rows = len == 0 ? 0 : Numel / len;
         var moved = MoveDimLast(d);
-        var y = Empty(moved.Shape, DType);
+        var y = Uninitialized(moved.Shape, DType);
         if (DType == DType.Float32)
         {
             if (log) RowKernels.LogSoftmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
@@ -141,7 +144,7 @@ public sealed partial class Tensor
         return Record(MoveLastDimBack(y, shape, d), op, [this], g =>
         {
             var gm = g.MoveDimLast(d);
-            var dx = Empty(gm.Shape, g.DType);
+            var dx = Uninitialized(gm.Shape, g.DType);
             if (g.DType == DType.Float32) SoftmaxBackward<float>(y, gm, rows, len, dx, log);
             else SoftmaxBackward<double>(y, gm, rows, len, dx, log);
             return [MoveLastDimBack(dx, shape, d)];

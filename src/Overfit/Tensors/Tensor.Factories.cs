@@ -6,6 +6,17 @@ public sealed partial class Tensor
 
     internal static Tensor Empty(int[] shape, DType dtype) => new(Allocate(dtype, ShapeUtil.Numel(shape)), (int[])shape.Clone());
 
+    /// <summary>
+    /// Like <see cref="Empty"/> but without zeroing the storage: only for results a kernel overwrites completely.
+    /// Skipping the clear matters for large outputs, where zeroing costs as much as the op itself.
+    /// </summary>
+    internal static Tensor Uninitialized(int[] shape, DType dtype)
+    {
+        int n = ShapeUtil.Numel(shape);
+        Array data = dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(n) : GC.AllocateUninitializedArray<double>(n);
+        return new(data, (int[])shape.Clone());
+    }
+
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
         => new(Allocate(dtype, ShapeUtil.Numel(CheckShape(shape))), (int[])shape.Clone()) { RequiresGrad = requiresGrad };
 

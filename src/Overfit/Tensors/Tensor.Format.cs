@@ -29,14 +29,21 @@ public sealed partial class Tensor
         sb.Append('[');
         for (int i = 0; i < size; i++)
         {
-            if (size > 6 && i == 3) { sb.Append("..., "); i = size - 3; }
-            if (dim == c.Rank - 1) sb.Append(FormatValue(c.GetFlat(offset + i * stride)));
+            bool last = dim == c.Rank - 1;
+            if (size > 6 && i == 3)
+            {
+                if (last) sb.Append("..., ");
+                else sb.Append('\n').Append(' ', indent + dim + 1).Append("...,");
+                i = size - 3;
+            }
+            if (last) sb.Append(FormatValue(c.GetFlat(offset + i * stride)));
             else
             {
                 if (i > 0) sb.Append('\n').Append(' ', indent + dim + 1);
                 Append(sb, c, dim + 1, offset + i * stride, indent);
             }
-            if (i < size - 1) sb.Append(", ");
+            // No trailing blank before a line break.
+            if (i < size - 1) sb.Append(last ? ", " : ",");
         }
         sb.Append(']');
     }

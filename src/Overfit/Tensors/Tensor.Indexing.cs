@@ -10,6 +10,7 @@ public sealed partial class Tensor
     {
         if (tensors is null || tensors.Length == 0) throw new ArgumentException("Concat needs at least one tensor", nameof(tensors));
         var first = tensors[0];
+        if (first.Rank == 0) throw new ArgumentException("Concat: zero-dimensional tensors have no dimension to join along; use Stack", nameof(tensors));
         int d = ShapeUtil.NormalizeDim(dim, first.Rank, "Concat");
         int total = 0;
         foreach (var t in tensors)

@@ -10,7 +10,8 @@ public sealed partial class Tensor
     internal Tensor MapKernel<TK>() where TK : struct, IUnaryKernel
     {
         var src = Detach().Contiguous();
-        var r = Empty(_shape, DType);
+        var r = Uninitialized(_shape, DType);
+        if (Numel == 0) return r; // some TensorPrimitives kernels reject empty spans
         if (DType == DType.Float32) TK.Apply<float>(src.AsSpan<float>(), r.AsSpan<float>());
         else TK.Apply<double>(src.AsSpan<double>(), r.AsSpan<double>());
         return r;
@@ -20,7 +21,7 @@ public sealed partial class Tensor
     internal Tensor MapOp<TF, TD>(TF opF, TD opD) where TF : struct, IUnaryOp<float> where TD : struct, IUnaryOp<double>
     {
         var src = Detach().Contiguous();
-        var r = Empty(_shape, DType);
+        var r = Uninitialized(_shape, DType);
         if (DType == DType.Float32) VectorLoops.Map(opF, src.AsSpan<float>(), r.AsSpan<float>());
         else VectorLoops.Map(opD, src.AsSpan<double>(), r.AsSpan<double>());
         return r;
@@ -34,7 +35,7 @@ public sealed partial class Tensor
     internal Tensor Map(Func<double, double> f)
     {
         var src = Detach().Contiguous();
-        var r = Empty(_shape, DType);
+        var r = Uninitialized(_shape, DType);
         if (DType == DType.Float32)
         {
             var s = src.AsSpan<float>(); var d = r.AsSpan<float>();

@@ -9,7 +9,7 @@ public sealed partial class Tensor
     public Tensor Contiguous()
     {
         if (IsContiguous) return this;
-        var result = Empty(_shape, DType);
+        var result = Uninitialized(_shape, DType);
         if (Storage is float[] f) Strided.Gather(f, Offset, _shape, _strides, result.AsSpan<float>());
         else Strided.Gather((double[])Storage, Offset, _shape, _strides, result.AsSpan<double>());
         return Autograd.Autograd.Record(result, "Contiguous", [this], g => [g]);
@@ -18,7 +18,7 @@ public sealed partial class Tensor
     /// <summary>A new tensor with its own copy of the data (differentiable).</summary>
     public Tensor Clone()
     {
-        var result = Empty(_shape, DType);
+        var result = Uninitialized(_shape, DType);
         result.CopyFromUnchecked(this);
         return Autograd.Autograd.Record(result, "Clone", [this], g => [g]);
     }

@@ -53,6 +53,7 @@ public sealed partial class Tensor
     {
         get
         {
+            if (Numel == 0) return true; // nothing to lay out, whatever the strides say
             int expected = 1;
             for (int i = _shape.Length - 1; i >= 0; i--)
             {

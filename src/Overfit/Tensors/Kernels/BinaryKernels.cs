@@ -97,7 +97,7 @@ internal static class Broadcasting
     {
         Tensor.CheckSameDType(a, b, op);
         var shape = ShapeUtil.Broadcast(a.ShapeSpan, b.ShapeSpan, op);
-        var result = Tensor.Empty(shape, a.DType);
+        var result = Tensor.Uninitialized(shape, a.DType);
         if (a.DType == DType.Float32) Run<float, KF>(a, b, result, kf);
         else Run<double, KD>(a, b, result, kd);
         return result;
@@ -106,6 +106,7 @@ internal static class Broadcasting
     private static void Run<T, TK>(Tensor a, Tensor b, Tensor result, TK kernel) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var dst = result.Data<T>();
+        if (result.Numel == 0) return;
         if (a.IsContiguous && b.IsContiguous && ShapeUtil.SameShape(a.ShapeSpan, b.ShapeSpan))
         {
             kernel.Apply(a.AsSpan<T>(), b.AsSpan<T>(), dst);

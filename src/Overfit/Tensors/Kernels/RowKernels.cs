@@ -34,17 +34,38 @@ internal static class RowKernels
     public static void ArgExtremeLeading<T>(ReadOnlySpan<T> src, int rows, int cols, bool max, Span<int> indices, Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         src[..cols].CopyTo(values);
-        indices[..cols].Clear();
+        // Row numbers are tracked in T lanes beside the values (exact below 2^24 rows even in Float32).
+        var best = new T[cols];
+        int w = Vector<T>.Count;
+        bool simd = Vector.IsHardwareAccelerated && rows < 1 << 24;
         for (int r = 1; r < rows; r++)
         {
             var row = src.Slice(r * cols, cols);
-            for (int j = 0; j < cols; j++)
+            T rowNumber = T.CreateTruncating(r);
+            int j = 0;
+            if (simd)
             {
-                T v = row[j], best = values[j];
-                if (T.IsNaN(best)) continue;
-                if (T.IsNaN(v) || (max ? v > best : v < best)) { values[j] = v; indices[j] = r; }
+                var vr = new Vector<T>(rowNumber);
+                for (; j <= cols - w; j += w)
+                {
+                    var v = new Vector<T>(row.Slice(j));
+                    var b = new Vector<T>(values.Slice(j));
+                    var better = max ? Vector.GreaterThan(v, b) : Vector.LessThan(v, b);
+                    var vNaN = ~Vector.Equals(v, v);
+                    var bNaN = ~Vector.Equals(b, b);
+                    var take = (better | vNaN) & ~bNaN;
+                    Vector.ConditionalSelect(take, v, b).CopyTo(values.Slice(j));
+                    Vector.ConditionalSelect(take, vr, new Vector<T>(best.AsSpan(j))).CopyTo(best.AsSpan(j));
+                }
+            }
+            for (; j < cols; j++)
+            {
+                T v = row[j], b = values[j];
+                if (T.IsNaN(b)) continue;
+                if (T.IsNaN(v) || (max ? v > b : v < b)) { values[j] = v; best[j] = rowNumber; }
             }
         }
+        for (int j = 0; j < cols; j++) indices[j] = int.CreateTruncating(best[j]);
     }
 
     /// <summary>Numerically stable softmax of each row: exp(x − max) / Σ.</summary>

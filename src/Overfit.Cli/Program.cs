@@ -15,6 +15,7 @@ public static class Program
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 }

@@ -96,7 +96,8 @@ public static partial class DataCommand
         }
         catch (ArgumentException e)
         {
-            error.WriteLine(e.Message);
+            // The message already names the argument; drop .NET's "(Parameter 'name')" suffix on the console.
+            error.WriteLine(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", ""));
             dataset = null!;
             return false;
         }

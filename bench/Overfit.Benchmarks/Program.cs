@@ -9,6 +9,7 @@ public static class Program
         ["gp"] = GpBenchmark.Run,
         ["bo"] = BoBenchmark.Run,
         ["ops"] = OpsBenchmark.Run,
+        ["data"] = DataBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         ExperimentCommand.AddAll(root, ExperimentRegistry.All);
         root.Subcommands.Add(TourCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 }

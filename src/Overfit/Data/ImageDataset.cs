@@ -1,5 +1,4 @@
-using System.Numerics.Tensors;
-using Tensor = Overfit.Tensors.Tensor;
+using Overfit.Data.Kernels;
 using Overfit.Tensors;
 
 namespace Overfit.Data;
@@ -63,18 +62,17 @@ public sealed class ImageDataset : IBatchDataset
     public Batch GetBatch(ReadOnlySpan<int> indices)
     {
         int size = ImageSize;
-        var values = new float[indices.Length * size];
+        // Every element is written below, so the array need not be zeroed first.
+        var values = GC.AllocateUninitializedArray<float>(indices.Length * size);
         var labels = new int[indices.Length];
         for (int i = 0; i < indices.Length; i++)
         {
             int index = indices[i];
             if ((uint)index >= (uint)Count)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"image index must be in [0, {Count}), got {index} at position {i}");
-            TensorPrimitives.ConvertChecked<byte, float>(Pixels.AsSpan(index * size, size), values.AsSpan(i * size, size));
+            PixelConversion.ToUnitFloats(Pixels.AsSpan(index * size, size), values.AsSpan(i * size, size));
             labels[i] = Labels[index];
         }
-        // Division (not multiplication by 1/255) so values equal torchvision's img.float().div(255) bit for bit.
-        TensorPrimitives.Divide(values, 255f, values);
         return new Batch(Tensor.Wrap(values, [indices.Length, Channels, Height, Width]), labels);
     }
 

@@ -58,7 +58,8 @@ public sealed class TensorDataset : IBatchDataset
 
     private static T[] CopyRows<T>(T[] storage, int offset, int rowLength, ReadOnlySpan<int> indices, int count)
     {
-        var rows = new T[indices.Length * rowLength];
+        // Every row is copied over, so the array need not be zeroed first.
+        var rows = GC.AllocateUninitializedArray<T>(indices.Length * rowLength);
         for (int i = 0; i < indices.Length; i++)
         {
             int index = indices[i];

@@ -36,6 +36,15 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void VectorizedPixelConversionEqualsScalarDivision()
+    {
+        byte[] bytes = Enumerable.Range(0, 256 + 45).Select(i => (byte)(i * 7 % 256)).ToArray();
+        var floats = new float[bytes.Length];
+        Overfit.Data.Kernels.PixelConversion.ToUnitFloats(bytes, floats);
+        for (int i = 0; i < bytes.Length; i++) Assert.Equal(bytes[i] / 255f, floats[i]);
+    }
+
+    [Fact]
     public void BatchCountsWithAndWithoutDropLast()
     {
         var data = Numbered(10);

@@ -90,6 +90,29 @@ public class DataLocatorTests
     }
 
     [Fact]
+    public void DefaultLookupOrderReadsTheEnvironment()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        string? oldData = Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable);
+        string? oldCache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        try
+        {
+            Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, temp.File("from-env"));
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", temp.File("xdg"));
+            DataLocator locator = DataLocator.CreateDefault(temp.File("explicit"));
+            Assert.Equal(new[] { temp.File("explicit"), temp.File("from-env"), Path.Combine(temp.File("xdg"), "overfit"), "/usr/share/datasets" },
+                locator.Roots.Select(r => r.Path));
+            Assert.Equal(Path.Combine(temp.File("xdg"), "overfit"), locator.CacheRoot);
+            Assert.Equal(Path.Combine(temp.File("xdg"), "overfit", "fashion-mnist"), locator.CacheDirectory(DatasetCatalog.FashionMnist));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(DataLocator.EnvironmentVariable, oldData);
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", oldCache);
+        }
+    }
+
+    [Fact]
     public void CatalogFindsNamesLoosely()
     {
         Assert.Same(DatasetCatalog.FashionMnist, DatasetCatalog.Find("fashion-mnist"));

@@ -77,6 +77,21 @@ public class TransformTests
         Assert.Equal(0, filled[4]);
     }
 
+    [Theory]
+    // Expected: /usr/bin/python3 tests/reference/data_rotation.py (python3-torch 1.13), which reproduces
+    // torchvision's tensor rotate (bilinear, zero fill, about the centre) with affine_grid-style sampling.
+    [InlineData(30.0, new[] { 1.022844990179, 6.602972009102, 5.550240473581, 4.433099028024, 0.830213345054, 2.790707856479, 6.226038968048, 3.450961894323, 8.004809471617, 4.295431001964, 2.888784067832, 4.508416575329, 3.733253175473, 6.444950054802, 4.59094833006, 2.795431001964, 4.593266739737, 3.64711431703, 5.119718833629, 0.423566410922 })]
+    [InlineData(-17.0, new[] { 1.265781450347, 4.099432147099, 7.599056797573, 5.329868395123, 3.062817437904, 4.536392779524, 5.328042173843, 2.907526034508, 5.804063773582, 5.458353823218, 6.287229319669, 1.760977730104, 5.665386395751, 8.44239836983, 2.052039670464, 2.809941903587, 4.183833275492, 5.488213570766, 5.283031403263, 3.276049066582 })]
+    public void RotationMatchesTorchvisionConventions(double degrees, double[] expected)
+    {
+        // A 4x5 (non-square) image so that the centre ((W-1)/2, (H-1)/2) and the direction are both pinned down.
+        var values = new double[20];
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 5; j++) values[i * 5 + j] = (3 * i + 5 * j) % 11;
+        double[] rotated = new RandomRotation(degrees, degrees, seed: 0).Apply(Tensor.FromArray(values, [1, 1, 4, 5])).ToDoubleArray();
+        for (int k = 0; k < 20; k++) Assert.True(Math.Abs(expected[k] - rotated[k]) < 1e-9, $"pixel {k}: expected {expected[k]}, got {rotated[k]}");
+    }
+
     [Fact]
     public void RandomRotationIsSeededAndWithinRange()
     {

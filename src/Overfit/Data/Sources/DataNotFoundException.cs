@@ -23,7 +23,9 @@ public sealed class DataNotFoundException : Exception
         text.Append("\nTo get the data:");
         if (d.DebianPackage is not null) text.Append($"\n  - apt-get install {d.DebianPackage}   (installs it under {DataLocator.DebianDatasetsRoot}/{d.DirectoryName})");
         text.Append($"\n  - overfit data download {d.Name}   (downloads {d.BaseUrl} into the user cache, md5-verified)");
-        text.Append($"\n  - or put the files ({string.Join(", ", (d.Archive is null ? d.Files : [d.Archive]).Select(f => f.Name))}) in a folder and pass it with --data-dir or {DataLocator.EnvironmentVariable}");
+        string what = d.Archive is null ? $"put the files ({string.Join(", ", d.Files.Select(f => f.Name))}) in a folder"
+            : $"extract {d.Archive.Name} ({d.BaseUrl}{d.Archive.Name}) into a folder";
+        text.Append($"\n  - or {what} and pass it with --data-dir or {DataLocator.EnvironmentVariable}");
         return text.ToString();
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
-using Overfit.Tensors;
+using System.Numerics.Tensors;
+using Tensor = Overfit.Tensors.Tensor;
+using DType = Overfit.Tensors.DType;
 
 namespace Overfit.Data.Transforms;
 
@@ -46,10 +48,11 @@ public sealed class Normalize : ITransform
             for (int c = 0; c < channels; c++)
             {
                 int k = Mean.Count == 1 ? 0 : c;
-                // Subtract then divide, in the tensor's own precision, as torchvision does (sub_(mean).div_(std)).
+                // Subtract then divide, each rounded in the tensor's own precision, as torchvision does (sub_(mean).div_(std)).
                 T mean = T.CreateChecked(Mean[k]), std = T.CreateChecked(Std[k]);
                 Span<T> values = data.AsSpan((b * channels + c) * plane, plane);
-                for (int i = 0; i < values.Length; i++) values[i] = (values[i] - mean) / std;
+                TensorPrimitives.Subtract(values, mean, values);
+                TensorPrimitives.Divide(values, std, values);
             }
         }
     }
@@ -69,8 +72,8 @@ public sealed class ScaleToUnitRange : ITransform
     public Tensor Apply(Tensor batch)
     {
         Tensor result = TransformInput.CopyOf(batch, 1, nameof(ScaleToUnitRange), "any shape");
-        if (result.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Divide(result.Data<float>(), (float)MaxValue, result.Data<float>());
-        else System.Numerics.Tensors.TensorPrimitives.Divide(result.Data<double>(), MaxValue, result.Data<double>());
+        if (result.DType == DType.Float32) TensorPrimitives.Divide(result.Data<float>(), (float)MaxValue, result.Data<float>());
+        else TensorPrimitives.Divide(result.Data<double>(), MaxValue, result.Data<double>());
         return result;
     }
 }

@@ -76,19 +76,32 @@ public sealed class RandomRotation : ITransform
                 double sx = cx + cos * dx - sin * dy;
                 double sy = cy + sin * dx + cos * dy;
                 int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
-                T fx = T.CreateTruncating(sx - x0), fy = T.CreateTruncating(sy - y0);
-                for (int c = 0; c < channels; c++)
+                double fx = sx - x0, fy = sy - y0;
+                // Bilinear weights of the four neighbours, shared by every channel.
+                T w00 = T.CreateTruncating((1 - fx) * (1 - fy)), w01 = T.CreateTruncating(fx * (1 - fy));
+                T w10 = T.CreateTruncating((1 - fx) * fy), w11 = T.CreateTruncating(fx * fy);
+                int at = y * width + x;
+                if ((uint)x0 < (uint)(width - 1) && (uint)y0 < (uint)(height - 1))
                 {
-                    ReadOnlySpan<T> image = source.Slice(c * plane, plane);
-                    T top = Lerp(Read(image, x0, y0, width, height, fill), Read(image, x0 + 1, y0, width, height, fill), fx);
-                    T bottom = Lerp(Read(image, x0, y0 + 1, width, height, fill), Read(image, x0 + 1, y0 + 1, width, height, fill), fx);
-                    target[c * plane + y * width + x] = Lerp(top, bottom, fy);
+                    int top = y0 * width + x0;
+                    for (int c = 0; c < channels; c++)
+                    {
+                        ReadOnlySpan<T> image = source.Slice(c * plane, plane);
+                        target[c * plane + at] = w00 * image[top] + w01 * image[top + 1] + w10 * image[top + width] + w11 * image[top + width + 1];
+                    }
+                }
+                else
+                {
+                    for (int c = 0; c < channels; c++)
+                    {
+                        ReadOnlySpan<T> image = source.Slice(c * plane, plane);
+                        target[c * plane + at] = w00 * Read(image, x0, y0, width, height, fill) + w01 * Read(image, x0 + 1, y0, width, height, fill)
+                            + w10 * Read(image, x0, y0 + 1, width, height, fill) + w11 * Read(image, x0 + 1, y0 + 1, width, height, fill);
+                    }
                 }
             }
         }
     }
-
-    private static T Lerp<T>(T a, T b, T t) where T : IFloatingPointIeee754<T> => a + (b - a) * t;
 
     private static T Read<T>(ReadOnlySpan<T> image, int x, int y, int width, int height, T fill)
         => (uint)x < (uint)width && (uint)y < (uint)height ? image[y * width + x] : fill;

@@ -35,12 +35,12 @@ internal static class CoordinateDescent
                 double qjj = gram[j * p + j];
                 if (qjj == 0) continue;
                 double wj = w[j];
-                var row = gram.Slice(j * p, p);
-                if (wj != 0) TensorPrimitives.MultiplyAdd(row, -wj, h, h);
-                double tmp = xty[j] - h[j];
+                // H without coordinate j's own contribution, then one rank-1 update by the change only (scikit-learn
+                // removes and re-adds the whole contribution: same result up to rounding, half the work, none when w_j stays).
+                double tmp = xty[j] - (h[j] - qjj * wj);
                 double nw = positive && tmp < 0 ? 0 : Math.CopySign(Math.Max(Math.Abs(tmp) - l1, 0), tmp) / (qjj + l2);
                 w[j] = nw;
-                if (nw != 0) TensorPrimitives.MultiplyAdd(row, nw, h, h);
+                if (nw != wj) TensorPrimitives.MultiplyAdd(gram.Slice(j * p, p), nw - wj, h, h);
                 dwMax = Math.Max(dwMax, Math.Abs(nw - wj));
                 wMax = Math.Max(wMax, Math.Abs(nw));
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Overfit.LinearModels.Internal;
@@ -15,6 +16,7 @@ internal static class CoordinateDescent
     /// <summary>
     /// Covariance form: works on Q = XᵀX and q = Xᵀy only (p² per sweep instead of n·p), keeping H = Q·w current.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     public static CdOutcome SolveGram(Span<double> w, ReadOnlySpan<double> gram, ReadOnlySpan<double> xty, double yNorm2, int p,
         double l1, double l2, int maxIter, double tol, bool positive)
     {
@@ -65,6 +67,7 @@ internal static class CoordinateDescent
     /// <summary>
     /// Data form for wide problems (p &gt; n): X stored by columns (column j at xCols[j·n..]), residual kept current.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     public static CdOutcome SolveColumns(Span<double> w, ReadOnlySpan<double> xCols, ReadOnlySpan<double> y, int n, int p,
         double l1, double l2, int maxIter, double tol, bool positive)
     {

@@ -43,7 +43,7 @@ internal sealed class FoldGrams
             var block = _xs.AsSpan(s * p, rows * p);
             var yb = _ys.AsSpan(s, rows);
             var g = new double[p * p];
-            CenteredGram.UpperGram(block, rows, p, g);
+            CenteredGram.RawGram(block, rows, p, g);
             CenteredGram.MirrorUpper(g, p);
             var cs = new double[p];
             var xty = new double[p];

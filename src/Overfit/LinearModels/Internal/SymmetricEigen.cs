@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Overfit.LinearModels.Internal;
@@ -10,6 +11,7 @@ namespace Overfit.LinearModels.Internal;
 internal static class SymmetricEigen
 {
     /// <summary>Eigenvalues descending, and V with row j the unit eigenvector of eigenvalue j.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     public static (double[] Values, double[] VectorRows) Compute(ReadOnlySpan<double> matrix, int n)
     {
         var a = matrix.ToArray();
@@ -89,10 +91,10 @@ internal static class SymmetricEigen
     /// <summary>
     /// Implicit QL on the tridiagonal (d, e), e[i] coupling i and i+1; rotations are applied to the rows of zt.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     private static void TridiagonalQl(double[] d, double[] e, double[] zt, int n)
     {
         const double Eps = 2.220446049250313e-16;
-        var tmp = new double[n];
         for (int l = 0; l < n; l++)
         {
             int iter = 0, m;
@@ -130,7 +132,7 @@ internal static class SymmetricEigen
                     p = s * r;
                     d[i + 1] = g + p;
                     g = c * r - b;
-                    Rotate(zt.AsSpan(i * n, n), zt.AsSpan((i + 1) * n, n), c, s, tmp);
+                    ThinSvd.Rotate(zt.AsSpan(i * n, n), zt.AsSpan((i + 1) * n, n), c, s);
                 }
                 if (deflated) continue;
                 d[l] -= p;
@@ -147,15 +149,5 @@ internal static class SymmetricEigen
         if (x == 0) return 0;
         double r = y / x;
         return x * Math.Sqrt(1 + r * r);
-    }
-
-    /// <summary>(x, y) ← (c·x − s·y, s·x + c·y).</summary>
-    private static void Rotate(Span<double> x, Span<double> y, double c, double s, Span<double> tmp)
-    {
-        y.CopyTo(tmp);
-        TensorPrimitives.Multiply(y, c, y);
-        TensorPrimitives.MultiplyAdd(x, s, y, y);
-        TensorPrimitives.Multiply(x, c, x);
-        TensorPrimitives.MultiplyAdd(tmp, -s, x, x);
     }
 }

@@ -101,8 +101,11 @@ public sealed class RidgeCV : LinearModel
         var g = CenteredGram.Build(x.Span, n, p, y, FitIntercept);
         var (lambda, vRows) = SymmetricEigen.Compute(g.Gram, p);
         // Z = Xc·V: projections of the centered samples on the eigenvectors.
+        var v = new double[p * p];   // V with eigenvectors as columns: a plain (untransposed) GEMM operand
+        for (int j = 0; j < p; j++)
+            for (int i = 0; i < p; i++) v[i * p + j] = vRows[j * p + i];
         var z = new double[n * p];
-        Gemm.Multiply(false, true, n, p, p, 1.0, x.Span, p, vRows, p, 0.0, z, p);
+        Gemm.Multiply(false, false, n, p, p, 1.0, x.Span, p, v, p, 0.0, z, p);
         var shift = new double[p];
         for (int j = 0; j < p; j++) shift[j] = TensorPrimitives.Dot(vRows.AsSpan(j * p, p), g.XMean);
         var q = new double[p];

@@ -10,6 +10,7 @@ public static class Program
         ["bo"] = BoBenchmark.Run,
         ["ops"] = OpsBenchmark.Run,
         ["data"] = DataBenchmark.Run,
+        ["linear"] = LinearBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -99,15 +99,17 @@ public sealed class RidgeCV : LinearModel
     {
         int n = x.Rows, p = x.Cols;
         var g = CenteredGram.Build(x.Span, n, p, y, FitIntercept);
-        var eig = ThinSvd.Compute(g.Gram, p, p);   // symmetric PSD: singular values are the eigenvalues
-        var lambda = eig.S;
+        var (lambda, vRows) = SymmetricEigen.Compute(g.Gram, p);
         // Z = Xc·V: projections of the centered samples on the eigenvectors.
+        var v = new double[p * p];   // V with eigenvectors as columns: a plain (untransposed) GEMM operand
+        for (int j = 0; j < p; j++)
+            for (int i = 0; i < p; i++) v[i * p + j] = vRows[j * p + i];
         var z = new double[n * p];
-        Gemm.Multiply(false, true, n, p, p, 1.0, x.Span, p, eig.VRows, p, 0.0, z, p);
+        Gemm.Multiply(false, false, n, p, p, 1.0, x.Span, p, v, p, 0.0, z, p);
         var shift = new double[p];
-        for (int j = 0; j < p; j++) shift[j] = TensorPrimitives.Dot(eig.VRows.AsSpan(j * p, p), g.XMean);
+        for (int j = 0; j < p; j++) shift[j] = TensorPrimitives.Dot(vRows.AsSpan(j * p, p), g.XMean);
         var q = new double[p];
-        for (int j = 0; j < p; j++) q[j] = TensorPrimitives.Dot(eig.VRows.AsSpan(j * p, p), g.Xty);
+        for (int j = 0; j < p; j++) q[j] = TensorPrimitives.Dot(vRows.AsSpan(j * p, p), g.Xty);
         for (int i = 0; i < n; i++) TensorPrimitives.Subtract(z.AsSpan(i * p, p), shift, z.AsSpan(i * p, p));
         var zSq = new double[n * p];
         TensorPrimitives.Multiply(z, z, zSq);
@@ -141,7 +143,9 @@ public sealed class RidgeCV : LinearModel
         Choose(scores);
         var coords = new double[p];
         for (int j = 0; j < p; j++) coords[j] = q[j] / (Math.Max(lambda[j], 0) + Alpha);
-        Coefficients = eig.VTimes(coords);
+        var w = new double[p];
+        for (int j = 0; j < p; j++) TensorPrimitives.MultiplyAdd(vRows.AsSpan(j * p, p), coords[j], w, w);
+        Coefficients = w;
         Intercept = FitIntercept ? g.InterceptFor(Coefficients) : 0;
     }
 

@@ -43,7 +43,7 @@ internal sealed class FoldGrams
             var block = _xs.AsSpan(s * p, rows * p);
             var yb = _ys.AsSpan(s, rows);
             var g = new double[p * p];
-            CenteredGram.UpperGram(block, rows, p, g);
+            CenteredGram.RawGram(block, rows, p, g);
             CenteredGram.MirrorUpper(g, p);
             var cs = new double[p];
             var xty = new double[p];
@@ -117,10 +117,11 @@ internal sealed class FoldGrams
     {
         var (s, e) = _folds[fold];
         int rows = e - s, p = _p, m = coefs.Length;
-        var w = new double[m * p];
-        for (int a = 0; a < m; a++) coefs[a].CopyTo(w, a * p);
+        var w = new double[p * m];   // coefficient vectors as columns
+        for (int a = 0; a < m; a++)
+            for (int j = 0; j < p; j++) w[j * m + a] = coefs[a][j];
         var pred = new double[rows * m];
-        Gemm.Multiply(false, true, rows, m, p, 1.0, _xs.AsSpan(s * p, rows * p), p, w, p, 0.0, pred, m);
+        Gemm.Multiply(false, false, rows, m, p, 1.0, _xs.AsSpan(s * p, rows * p), p, w, m, 0.0, pred, m);
         var mse = new double[m];
         for (int a = 0; a < m; a++)
         {

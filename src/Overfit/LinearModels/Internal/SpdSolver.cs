@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Overfit.LinearModels.Internal;
@@ -6,6 +7,7 @@ namespace Overfit.LinearModels.Internal;
 internal static class SpdSolver
 {
     /// <summary>Overwrites <paramref name="a"/> with its lower factor; false when a pivot is not positive.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     public static bool TryFactor(double[] a, int n)
     {
         for (int j = 0; j < n; j++)

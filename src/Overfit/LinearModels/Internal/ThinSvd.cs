@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Overfit.LinearModels.Internal;
@@ -62,6 +63,7 @@ internal sealed class ThinSvd
     }
 
     /// <summary>Decomposes the m×n matrix whose columns are the rows of <paramref name="cols"/> (m ≥ n); cols is overwritten.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     private static (double[] S, double[] URows, double[] VRows) DecomposeColumns(double[] cols, int m, int n)
     {
         double[]? reflectors = null;
@@ -116,6 +118,7 @@ internal sealed class ThinSvd
     }
 
     /// <summary>In-place Householder QR of the column-stored m×n matrix; returns the reflector vectors (row k, entries k..m-1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     private static double[] HouseholderQr(double[] cols, int m, int n)
     {
         var refl = new double[n * m];
@@ -141,10 +144,10 @@ internal sealed class ThinSvd
     }
 
     /// <summary>Cyclic one-sided Jacobi: rotates column pairs until all are orthogonal to working precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     private static void JacobiSweeps(double[] w, int m, double[] v, int n)
     {
         const double Eps = 2.220446049250313e-16;
-        var tmp = new double[Math.Max(m, n)];
         for (int sweep = 0; sweep < 80; sweep++)
         {
             bool rotated = false;
@@ -163,21 +166,32 @@ internal sealed class ThinSvd
                     double t = Math.Sign(zeta) / (Math.Abs(zeta) + Math.Sqrt(1 + zeta * zeta));
                     if (zeta == 0) t = 1;
                     double c = 1 / Math.Sqrt(1 + t * t), s = c * t;
-                    Rotate(ci, cj, c, s, tmp.AsSpan(0, m));
-                    Rotate(v.AsSpan(i * n, n), v.AsSpan(j * n, n), c, s, tmp.AsSpan(0, n));
+                    Rotate(ci, cj, c, s);
+                    Rotate(v.AsSpan(i * n, n), v.AsSpan(j * n, n), c, s);
                 }
             }
             if (!rotated) return;
         }
     }
 
-    /// <summary>(x, y) ← (c·x − s·y, s·x + c·y).</summary>
-    private static void Rotate(Span<double> x, Span<double> y, double c, double s, Span<double> tmp)
+    /// <summary>(x, y) ← (c·x − s·y, s·x + c·y) in one fused pass.</summary>
+    internal static void Rotate(Span<double> x, Span<double> y, double c, double s)
     {
-        x.CopyTo(tmp);
-        TensorPrimitives.Multiply(x, c, x);
-        TensorPrimitives.MultiplyAdd(y, -s, x, x);
-        TensorPrimitives.Multiply(y, c, y);
-        TensorPrimitives.MultiplyAdd(tmp, s, y, y);
+        int k = 0, w = System.Numerics.Vector<double>.Count;
+        var vc = new System.Numerics.Vector<double>(c);
+        var vs = new System.Numerics.Vector<double>(s);
+        for (; k <= x.Length - w; k += w)
+        {
+            var xv = new System.Numerics.Vector<double>(x[k..]);
+            var yv = new System.Numerics.Vector<double>(y[k..]);
+            (vc * xv - vs * yv).CopyTo(x[k..]);
+            (vs * xv + vc * yv).CopyTo(y[k..]);
+        }
+        for (; k < x.Length; k++)
+        {
+            double xk = x[k], yk = y[k];
+            x[k] = c * xk - s * yk;
+            y[k] = s * xk + c * yk;
+        }
     }
 }

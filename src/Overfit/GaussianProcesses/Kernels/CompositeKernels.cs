@@ -37,9 +37,16 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         K1.EvaluateSymmetric(x, n, d, k);
-        var t = new double[n * n];
-        K2.EvaluateSymmetric(x, n, d, t);
-        System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], t, k[..(n * n)]);
+        // Noise and constant terms are added in place: no n×n temporary.
+        if (K2 is WhiteKernel white) { for (int i = 0; i < n; i++) k[i * n + i] += white.NoiseLevel; return; }
+        if (K2 is ConstantKernel constant) { System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], constant.ConstantValue, k[..(n * n)]); return; }
+        var t = System.Buffers.ArrayPool<double>.Shared.Rent(n * n);
+        try
+        {
+            K2.EvaluateSymmetric(x, n, d, t);
+            System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], t.AsSpan(0, n * n), k[..(n * n)]);
+        }
+        finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
@@ -92,10 +99,18 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
+        int nn = n * n;
+        // A constant factor scales in place: no n×n temporary.
+        if (K1 is ConstantKernel c1) { K2.EvaluateSymmetric(x, n, d, k); System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], c1.ConstantValue, k[..nn]); return; }
         K1.EvaluateSymmetric(x, n, d, k);
-        var t = new double[n * n];
-        K2.EvaluateSymmetric(x, n, d, t);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..(n * n)], t, k[..(n * n)]);
+        if (K2 is ConstantKernel c2) { System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], c2.ConstantValue, k[..nn]); return; }
+        var t = System.Buffers.ArrayPool<double>.Shared.Rent(nn);
+        try
+        {
+            K2.EvaluateSymmetric(x, n, d, t);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], t.AsSpan(0, nn), k[..nn]);
+        }
+        finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)

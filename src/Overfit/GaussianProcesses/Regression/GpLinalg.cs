@@ -38,15 +38,31 @@ internal static class GpLinalg
     /// </summary>
     public static void InverseFromCholesky(ReadOnlySpan<double> l, int n, Span<double> inverse)
     {
-        var linv = new double[n * n];
-        l[..(n * n)].CopyTo(linv);
-        var scratch = new double[n * n];
-        TriangularInverse(linv, 0, n, n, scratch);
-        var result = inverse[..(n * n)];
-        LowerTransposeTimesLower(linv, 0, n, n, result, scratch);
-        // The recursion fills the lower triangle; mirror it.
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < i; j++) result[j * n + i] = result[i * n + j];
+        var pool = System.Buffers.ArrayPool<double>.Shared;
+        var linvArray = pool.Rent(n * n);
+        var scratchArray = pool.Rent(n * n);
+        try
+        {
+            var linv = linvArray.AsSpan(0, n * n);
+            var scratch = scratchArray.AsSpan(0, n * n);
+            l[..(n * n)].CopyTo(linv);
+            TriangularInverse(linv, 0, n, n, scratch);
+            var result = inverse[..(n * n)];
+            LowerTransposeTimesLower(linv, 0, n, n, result, scratch);
+            // The recursion fills the lower triangle; mirror it (tiled, like the kernel matrices).
+            for (int i0 = 0; i0 < n; i0 += 64)
+                for (int j0 = 0; j0 <= i0; j0 += 64)
+                {
+                    int iEnd = Math.Min(i0 + 64, n), jEnd = Math.Min(j0 + 64, n);
+                    for (int i = i0; i < iEnd; i++)
+                        for (int j = j0; j < Math.Min(jEnd, i); j++) result[j * n + i] = result[i * n + j];
+                }
+        }
+        finally
+        {
+            pool.Return(linvArray);
+            pool.Return(scratchArray);
+        }
     }
 
     /// <summary>In-place inverse of the lower-triangular block of order m at (o, o) of a row-major matrix with leading dimension ld.</summary>

@@ -23,6 +23,8 @@ public class KernelContractTests
         ["ScaledMaternPlusWhite"] = () => new ConstantKernel(2.0) * new Matern([0.6, 1.4, 0.9], nu: 2.5) + new WhiteKernel(0.2),
         ["RbfTimesPeriodic"] = () => new RBF(1.5) * new ExpSineSquared(0.9, 1.7),
         ["SumOfThree"] = () => 1.5 * new RBF(0.8) + new RationalQuadratic(0.7, 2.0) + new DotProduct(0.4),
+        ["ConstantTimesSum"] = () => new ConstantKernel(0.7) * (new RBF(0.8) + new WhiteKernel(0.2)),
+        ["SumTimesConstant"] = () => (new Matern([0.5, 0.9, 1.2], nu: 2.5) + new DotProduct(0.3)) * new ConstantKernel(1.9, isFixed: true),
         ["FixedPart"] = () => new ConstantKernel(1.3, isFixed: true) * new RBF([0.9, 1.1, 1.3]) + new WhiteKernel(0.1, isFixed: true),
     };
 
@@ -37,6 +39,8 @@ public class KernelContractTests
 
     private const int N = 7, D = 3;
 
+    private static bool ContainsWhite(Kernel k) => k is WhiteKernel || (k is BinaryKernel b && (ContainsWhite(b.K1) || ContainsWhite(b.K2)));
+
     [Theory, MemberData(nameof(KernelNames))]
     public void KernelMatrixIsSymmetricAndMatchesCrossEvaluation(string name)
     {
@@ -48,7 +52,7 @@ public class KernelContractTests
         k.Evaluate(x, N, x, N, D, kxy);
         var diag = new double[N];
         k.Diagonal(x, N, D, diag);
-        bool hasWhite = name is "White" or "ScaledMaternPlusWhite" or "FixedPart";
+        bool hasWhite = ContainsWhite(k);
         for (int i = 0; i < N; i++)
             for (int j = 0; j < N; j++)
             {
@@ -133,11 +137,19 @@ public class KernelContractTests
         k.HyperparameterGradients(x, n, D, g);
         var fused = new double[p];
         k.ContractHyperparameterGradients(x, n, D, w, fused);
+        var fused2 = new double[p];
+        double value = k.ContractValueAndGradients(x, n, D, w, fused2);
+        var kx = new double[nn];
+        k.EvaluateSymmetric(x, n, D, kx);
+        double expectedValue = 0;
+        for (int i = 0; i < nn; i++) expectedValue += w[i] * kx[i];
+        Assert.True(Math.Abs(value - expectedValue) <= 1e-9 * (1 + Math.Abs(expectedValue)), $"{name}: Σ W∘K fused {value} vs {expectedValue}");
         for (int t = 0; t < p; t++)
         {
             double s = 0;
             for (int i = 0; i < nn; i++) s += w[i] * g[t * nn + i];
             Assert.True(Math.Abs(s - fused[t]) <= 1e-9 * (1 + Math.Abs(s)), $"{name} theta {t}: fused {fused[t]} vs materialized {s}");
+            Assert.True(Math.Abs(s - fused2[t]) <= 1e-9 * (1 + Math.Abs(s)), $"{name} theta {t}: fused with value {fused2[t]} vs materialized {s}");
         }
     }
 

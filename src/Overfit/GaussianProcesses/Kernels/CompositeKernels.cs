@@ -37,9 +37,16 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         K1.EvaluateSymmetric(x, n, d, k);
-        var t = new double[n * n];
-        K2.EvaluateSymmetric(x, n, d, t);
-        System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], t, k[..(n * n)]);
+        // Noise and constant terms are added in place: no n×n temporary.
+        if (K2 is WhiteKernel white) { for (int i = 0; i < n; i++) k[i * n + i] += white.NoiseLevel; return; }
+        if (K2 is ConstantKernel constant) { System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], constant.ConstantValue, k[..(n * n)]); return; }
+        var t = System.Buffers.ArrayPool<double>.Shared.Rent(n * n);
+        try
+        {
+            K2.EvaluateSymmetric(x, n, d, t);
+            System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], t.AsSpan(0, n * n), k[..(n * n)]);
+        }
+        finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
@@ -58,10 +65,12 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
     }
 
     public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+        => ContractValueAndGradients(x, n, d, w, grad);
+
+    public override double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
         var (p1, p2) = Counts();
-        K1.ContractHyperparameterGradients(x, n, d, w, grad[..p1]);
-        K2.ContractHyperparameterGradients(x, n, d, w, grad.Slice(p1, p2));
+        return K1.ContractValueAndGradients(x, n, d, w, grad[..p1]) + K2.ContractValueAndGradients(x, n, d, w, grad.Slice(p1, p2));
     }
 
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
@@ -90,10 +99,18 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
+        int nn = n * n;
+        // A constant factor scales in place: no n×n temporary.
+        if (K1 is ConstantKernel c1) { K2.EvaluateSymmetric(x, n, d, k); System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], c1.ConstantValue, k[..nn]); return; }
         K1.EvaluateSymmetric(x, n, d, k);
-        var t = new double[n * n];
-        K2.EvaluateSymmetric(x, n, d, t);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..(n * n)], t, k[..(n * n)]);
+        if (K2 is ConstantKernel c2) { System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], c2.ConstantValue, k[..nn]); return; }
+        var t = System.Buffers.ArrayPool<double>.Shared.Rent(nn);
+        try
+        {
+            K2.EvaluateSymmetric(x, n, d, t);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], t.AsSpan(0, nn), k[..nn]);
+        }
+        finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
@@ -119,23 +136,38 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
     }
 
     public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+        => ContractValueAndGradients(x, n, d, w, grad);
+
+    public override double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
-        // Σ W ∘ (∂k1 ∘ k2) = Σ (W ∘ k2) ∘ ∂k1: hand each factor the weight matrix scaled by the other factor.
         var (p1, p2) = Counts();
+        // A constant factor c (the usual amplitude) needs no n×n buffer: Σ W∘(c·K) = c·Σ W∘K and
+        // ∂(c·K)/∂log c = c·K, so one contraction of the other factor gives both parts.
+        if (K1 is ConstantKernel c1) return ScaledByConstant(c1.ConstantValue, p1 > 0, K2, x, n, d, w, grad[..p1], grad.Slice(p1, p2));
+        if (K2 is ConstantKernel c2) return ScaledByConstant(c2.ConstantValue, p2 > 0, K1, x, n, d, w, grad.Slice(p1, p2), grad[..p1]);
+        // General case: Σ W∘(∂k1∘k2) = Σ (W∘k2)∘∂k1, so each factor gets W scaled by the other one.
         int nn = n * n;
         var buf = new double[nn];
-        if (p1 > 0)
-        {
-            K2.EvaluateSymmetric(x, n, d, buf);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(buf, w[..nn], buf);
-            K1.ContractHyperparameterGradients(x, n, d, buf, grad[..p1]);
-        }
+        K2.EvaluateSymmetric(x, n, d, buf);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(buf, w[..nn], buf);
+        double value = K1.ContractValueAndGradients(x, n, d, buf, grad[..p1]);
         if (p2 > 0)
         {
             K1.EvaluateSymmetric(x, n, d, buf);
             System.Numerics.Tensors.TensorPrimitives.Multiply(buf, w[..nn], buf);
             K2.ContractHyperparameterGradients(x, n, d, buf, grad.Slice(p1, p2));
         }
+        return value;
+    }
+
+    private static double ScaledByConstant(double c, bool constantIsFree, Kernel other, ReadOnlySpan<double> x, int n, int d,
+        ReadOnlySpan<double> w, Span<double> constantGrad, Span<double> otherGrad)
+    {
+        var g = new double[otherGrad.Length];
+        double v = other.ContractValueAndGradients(x, n, d, w, g);
+        for (int t = 0; t < g.Length; t++) otherGrad[t] += c * g[t];
+        if (constantIsFree) constantGrad[0] += c * v;
+        return c * v;
     }
 
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)

@@ -32,5 +32,12 @@ public sealed class ConstantKernel : Kernel
         grad[0] += ConstantValue * s;
     }
 
+    public override double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
+        double v = ConstantValue * System.Numerics.Tensors.TensorPrimitives.Sum(w[..(n * n)]);
+        if (!_c.IsFixed) grad[0] += v;
+        return v;
+    }
+
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad) => grad[..(m * d)].Clear();
 }

@@ -48,6 +48,19 @@ public abstract partial class Kernel
         }
     }
 
+    /// <summary>
+    /// Returns Σ_ij W_ij K_ij and adds Σ_ij W_ij ∂K_ij/∂θ_t to grad[t] (W symmetric). Products with a constant
+    /// factor need both, and stationary kernels produce both from one pass over the pairs.
+    /// </summary>
+    public virtual double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
+        var k = new double[n * n];
+        EvaluateSymmetric(x, n, d, k);
+        double v = System.Numerics.Tensors.TensorPrimitives.Dot(k, w[..(n * n)]);
+        ContractHyperparameterGradients(x, n, d, w, grad);
+        return v;
+    }
+
     /// <summary>Writes ∂k(x, y_j)/∂x for one point x (d) against Y (m×d) into an m×d block.</summary>
     public abstract void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad);
 

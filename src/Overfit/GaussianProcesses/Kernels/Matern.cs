@@ -49,6 +49,24 @@ public sealed class Matern : StationaryKernel
         };
     }
 
+    protected override void ValuesAndGradientFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
+    {
+        if (Nu != 2.5) { base.ValuesAndGradientFactors(r2, values, factors); return; }
+        // Vectorized ν = 5/2 with t = √(5r²), e = exp(−t): k = (1 + t + t²/3)e, g = 5/3 (1 + t)e.
+        System.Numerics.Tensors.TensorPrimitives.Multiply(r2, 5.0, values);          // t²
+        System.Numerics.Tensors.TensorPrimitives.Sqrt(values, factors);              // t
+        System.Numerics.Tensors.TensorPrimitives.Multiply(values, 1.0 / 3.0, values); // t²/3
+        System.Numerics.Tensors.TensorPrimitives.Add(values, factors, values);
+        System.Numerics.Tensors.TensorPrimitives.Add(values, 1.0, values);           // 1 + t + t²/3
+        System.Numerics.Tensors.TensorPrimitives.Add(factors, 1.0, factors);         // 1 + t
+        Span<double> e = r2.Length <= 2048 ? stackalloc double[r2.Length] : new double[r2.Length];
+        System.Numerics.Tensors.TensorPrimitives.Subtract(1.0, factors, e);          // −t
+        System.Numerics.Tensors.TensorPrimitives.Exp(e, e);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(values, e, values);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(factors, e, factors);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(factors, 5.0 / 3.0, factors);
+    }
+
     protected override void ValuesFromSquaredDistances(Span<double> r2)
     {
         if (Nu != 2.5) { base.ValuesFromSquaredDistances(r2); return; }

@@ -18,6 +18,13 @@ public sealed class RBF : StationaryKernel
 
     protected override double GradientFactor(double r2) => Math.Exp(-0.5 * r2);
 
+    protected override void ValuesAndGradientFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
+    {
+        System.Numerics.Tensors.TensorPrimitives.Multiply(r2, -0.5, values);
+        System.Numerics.Tensors.TensorPrimitives.Exp(values, values);
+        values.CopyTo(factors);
+    }
+
     protected override void ValuesFromSquaredDistances(Span<double> r2)
     {
         System.Numerics.Tensors.TensorPrimitives.Multiply(r2, -0.5, r2);

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Overfit.GaussianProcesses;
 
 /// <summary>
@@ -55,14 +57,15 @@ public abstract class StationaryKernel : Kernel
         return t;
     }
 
-    private static void SquaredDistanceRow(double[] xt, int n, int d, ReadOnlySpan<double> point, int from, Span<double> r2)
+    private static void SquaredDistanceRow(double[] xt, int n, int d, ReadOnlySpan<double> point, int from, Span<double> r2, Span<double> tmp)
     {
         r2.Clear();
+        var t = tmp[..r2.Length];
         for (int k = 0; k < d; k++)
         {
             var col = new ReadOnlySpan<double>(xt, k * n + from, r2.Length);
-            double p = point[k];
-            for (int j = 0; j < col.Length; j++) { double t = col[j] - p; r2[j] += t * t; }
+            TensorPrimitives.Subtract(col, point[k], t);
+            TensorPrimitives.MultiplyAdd(t, t, r2, r2);
         }
     }
 
@@ -71,11 +74,12 @@ public abstract class StationaryKernel : Kernel
         var yt = ScaledTransposed(y, m, d);
         var inv = InverseLengthScales(d);
         var p = new double[d];
+        var tmp = new double[m];
         for (int i = 0; i < n; i++)
         {
             for (int c = 0; c < d; c++) p[c] = x[i * d + c] * inv[c];
             var row = k.Slice(i * m, m);
-            SquaredDistanceRow(yt, m, d, p, 0, row);
+            SquaredDistanceRow(yt, m, d, p, 0, row, tmp);
             ValuesFromSquaredDistances(row);
         }
     }
@@ -89,19 +93,18 @@ public abstract class StationaryKernel : Kernel
             PairParallel.For(n, (_, start, end) =>
             {
                 var p = new double[d];
+                var tmp = new double[n];
                 var kk = new Span<double>(kptr, n * n);
                 for (int i = start; i < end; i++)
                 {
                     for (int c = 0; c < d; c++) p[c] = xt[c * n + i];
                     var row = kk.Slice(i * n + i, n - i);
-                    SquaredDistanceRow(xt, n, d, p, i, row);
+                    SquaredDistanceRow(xt, n, d, p, i, row, tmp);
                     row[0] = 0;
                     ValuesFromSquaredDistances(row);
                 }
             });
-            // Mirror the upper triangle into the lower one.
-            for (int i = 0; i < n; i++)
-                for (int j = i + 1; j < n; j++) kptr[j * n + i] = kptr[i * n + j];
+            MirrorUpperToLower(kptr, n);
         }
     }
 
@@ -123,12 +126,26 @@ public abstract class StationaryKernel : Kernel
             }
     }
 
-    public override unsafe void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
-        if (LengthScaleParameter.IsFixed) return;
+        if (!LengthScaleParameter.IsFixed) ContractValueAndGradients(x, n, d, w, grad);
+    }
+
+    /// <summary>Writes k(r²) into <paramref name="values"/> and g(r²) into <paramref name="factors"/> for a row of r² (override to vectorize).</summary>
+    protected virtual void ValuesAndGradientFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
+    {
+        for (int i = 0; i < r2.Length; i++) { values[i] = ValueFromSquaredDistance(r2[i]); factors[i] = GradientFactor(r2[i]); }
+    }
+
+    /// <summary>
+    /// One pass over the upper-triangle pairs: r² per pair, then k and g vectorized per row, accumulating
+    /// Σ W∘K and Σ_ij W_ij g_ij D_k,ij for every length scale at once (no n×n×d tensor).
+    /// </summary>
+    public override unsafe double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
         var xt = ScaledTransposed(x, n, d);
         int chunks = PairParallel.ChunkCount(n);
-        var partial = new double[chunks * d];
+        var partial = new double[chunks * (d + 1)];
         fixed (double* wp = w)
         {
             double* wptr = wp;
@@ -137,33 +154,63 @@ public abstract class StationaryKernel : Kernel
                 var ww = new ReadOnlySpan<double>(wptr, n * n);
                 var p = new double[d];
                 var r2 = new double[n];
+                var values = new double[n];
+                var factors = new double[n];
+                var tmp = new double[n];
                 var acc = new double[d];
+                double value = 0;
                 for (int i = start; i < end; i++)
                 {
+                    value += ww[i * n + i] * ValueFromSquaredDistance(0);
                     int len = n - i - 1;
                     if (len == 0) continue;
                     for (int c = 0; c < d; c++) p[c] = xt[c * n + i];
+                    var t = tmp.AsSpan(0, len);
                     var row = r2.AsSpan(0, len);
-                    SquaredDistanceRow(xt, n, d, p, i + 1, row);
+                    SquaredDistanceRow(xt, n, d, p, i + 1, row, t);
+                    var kv = values.AsSpan(0, len);
+                    var g = factors.AsSpan(0, len);
+                    ValuesAndGradientFactors(row, kv, g);
                     var wrow = ww.Slice(i * n + i + 1, len);
-                    // Off-diagonal pairs count twice (W and dK are symmetric); the diagonal has D = 0.
-                    for (int j = 0; j < len; j++) row[j] = 2 * wrow[j] * GradientFactor(row[j]);
+                    // Off-diagonal pairs count twice (W and K are symmetric); the diagonal has D = 0.
+                    value += 2 * TensorPrimitives.Dot(kv, wrow);
+                    TensorPrimitives.Multiply(g, wrow, g);
                     for (int c = 0; c < d; c++)
                     {
-                        var col = new ReadOnlySpan<double>(xt, c * n + i + 1, len);
-                        double pc = p[c], s = 0;
-                        for (int j = 0; j < len; j++) { double t = col[j] - pc; s += row[j] * t * t; }
-                        acc[c] += s;
+                        TensorPrimitives.Subtract(new ReadOnlySpan<double>(xt, c * n + i + 1, len), p[c], t);
+                        TensorPrimitives.Multiply(t, t, t);
+                        acc[c] += 2 * TensorPrimitives.Dot(g, t);
                     }
                 }
-                acc.CopyTo(partial, chunk * d);
+                acc.CopyTo(partial, chunk * (d + 1));
+                partial[chunk * (d + 1) + d] = value;
             });
         }
+        double total = 0;
+        bool free = !LengthScaleParameter.IsFixed;
         for (int ch = 0; ch < chunks; ch++)
+        {
+            total += partial[ch * (d + 1) + d];
+            if (!free) continue;
             for (int c = 0; c < d; c++)
             {
-                if (IsAnisotropic) grad[c] += partial[ch * d + c];
-                else grad[0] += partial[ch * d + c];
+                if (IsAnisotropic) grad[c] += partial[ch * (d + 1) + c];
+                else grad[0] += partial[ch * (d + 1) + c];
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Copies the upper triangle into the lower one in 64×64 tiles, so the strided side stays in cache.</summary>
+    internal static unsafe void MirrorUpperToLower(double* k, int n)
+    {
+        const int tile = 64;
+        for (int i0 = 0; i0 < n; i0 += tile)
+            for (int j0 = i0; j0 < n; j0 += tile)
+            {
+                int iEnd = Math.Min(i0 + tile, n), jEnd = Math.Min(j0 + tile, n);
+                for (int i = i0; i < iEnd; i++)
+                    for (int j = Math.Max(j0, i + 1); j < jEnd; j++) k[j * n + i] = k[i * n + j];
             }
     }
 

@@ -42,5 +42,13 @@ public sealed class WhiteKernel : Kernel
         grad[0] += NoiseLevel * tr;
     }
 
+    public override double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
+    {
+        double tr = 0;
+        for (int i = 0; i < n; i++) tr += w[i * n + i];
+        if (!_noise.IsFixed) grad[0] += NoiseLevel * tr;
+        return NoiseLevel * tr;
+    }
+
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad) => grad[..(m * d)].Clear();
 }

@@ -17,6 +17,14 @@ public sealed class BoundedLbfgs
 
     /// <summary>Minimizes f over [lower, upper]; <paramref name="f"/> returns the value and writes the gradient.</summary>
     public Result Minimize(Func<double[], double[], double> f, double[] x0, double[] lower, double[] upper)
+        => MinimizeWithLazyGradient((x, g) => f(x, g ?? new double[x.Length]), x0, lower, upper);
+
+    /// <summary>
+    /// Minimizes f over [lower, upper] where <paramref name="f"/> receives a null gradient buffer when only the value is
+    /// needed: trial points of the line search are valued first and the gradient is asked for once a point is accepted
+    /// (for a GP that saves the inverse of K on every rejected trial).
+    /// </summary>
+    public Result MinimizeWithLazyGradient(Func<double[], double[]?, double> f, double[] x0, double[] lower, double[] upper)
     {
         int p = x0.Length;
         if (lower.Length != p || upper.Length != p)
@@ -56,11 +64,16 @@ public sealed class BoundedLbfgs
             for (int ls = 0; ls < 40; ls++)
             {
                 for (int i = 0; i < p; i++) xNew[i] = Math.Clamp(x[i] + step * dir[i], lower[i], upper[i]);
-                fNew = f(xNew, gNew);
+                fNew = f(xNew, null);
                 evals++;
                 double decrease = 0;
                 for (int i = 0; i < p; i++) decrease += g[i] * (xNew[i] - x[i]);
-                if (double.IsFinite(fNew) && fNew <= fx + 1e-4 * decrease) { accepted = true; break; }
+                if (double.IsFinite(fNew) && fNew <= fx + 1e-4 * decrease)
+                {
+                    accepted = true;
+                    fNew = f(xNew, gNew);
+                    break;
+                }
                 step *= ls == 0 && double.IsFinite(fNew) ? Math.Clamp(-0.5 * slope * step / (fNew - fx - slope * step), 0.1, 0.5) : 0.5;
             }
             if (!accepted)

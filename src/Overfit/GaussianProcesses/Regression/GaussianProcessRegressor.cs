@@ -102,13 +102,14 @@ public sealed partial class GaussianProcessRegressor
         var upper = new double[p];
         for (int i = 0; i < p; i++) { lower[i] = bounds[i, 0]; upper[i] = bounds[i, 1]; }
         bool priors = kernel.HasPriors;
-        double Objective(double[] theta, double[] grad)
+        double Objective(double[] theta, double[]? grad)
         {
             double v = lml.Evaluate(theta, grad);
             if (!double.IsFinite(v)) return double.PositiveInfinity;
+            if (priors) v += kernel.LogPrior();
+            if (grad is null) return -v;
             if (priors)
             {
-                v += kernel.LogPrior();
                 var pg = kernel.LogPriorGradient();
                 for (int i = 0; i < p; i++) grad[i] += pg[i];
             }
@@ -116,7 +117,7 @@ public sealed partial class GaussianProcessRegressor
             return -v;
         }
         var optimizer = new BoundedLbfgs();
-        var results = new List<BoundedLbfgs.Result> { optimizer.Minimize(Objective, kernel.Theta, lower, upper) };
+        var results = new List<BoundedLbfgs.Result> { optimizer.MinimizeWithLazyGradient(Objective, kernel.Theta, lower, upper) };
         if (NRestartsOptimizer > 0)
         {
             for (int i = 0; i < p; i++)
@@ -127,7 +128,7 @@ public sealed partial class GaussianProcessRegressor
             {
                 var start = new double[p];
                 for (int i = 0; i < p; i++) start[i] = lower[i] + rng.NextDouble() * (upper[i] - lower[i]);
-                results.Add(optimizer.Minimize(Objective, start, lower, upper));
+                results.Add(optimizer.MinimizeWithLazyGradient(Objective, start, lower, upper));
             }
         }
         OptimizerResults = results;

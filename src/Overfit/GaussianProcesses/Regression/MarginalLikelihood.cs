@@ -13,22 +13,34 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     private readonly double[] _l = new double[n * n];
     private readonly double[] _a = new double[n];
 
+    private double[]? _factoredTheta;
+    private double _factoredLml;
+
     public int N => n;
 
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
     public double Evaluate(double[] theta, double[]? gradient)
     {
-        kernel.Theta = theta;
-        kernel.EvaluateSymmetric(x, n, d, _k);
-        for (int i = 0; i < n; i++) _k[i * n + i] += alpha;
-        double jitter = GpLinalg.CholeskyWithJitter(_k, n, _l);
         if (gradient is not null) Array.Clear(gradient);
-        if (double.IsNaN(jitter)) return double.NegativeInfinity;
-        y.CopyTo(_a, 0);
-        DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
-        double dot = 0;
-        for (int i = 0; i < n; i++) dot += y[i] * _a[i];
-        double lml = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
+        kernel.Theta = theta;
+        double lml;
+        if (_factoredTheta is not null && theta.AsSpan().SequenceEqual(_factoredTheta))
+            lml = _factoredLml; // the line search valued this point already; reuse its factorization
+        else
+        {
+            _factoredTheta = null;
+            kernel.EvaluateSymmetric(x, n, d, _k);
+            for (int i = 0; i < n; i++) _k[i * n + i] += alpha;
+            double jitter = GpLinalg.CholeskyWithJitter(_k, n, _l);
+            if (double.IsNaN(jitter)) return double.NegativeInfinity;
+            y.CopyTo(_a, 0);
+            DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
+            double dot = 0;
+            for (int i = 0; i < n; i++) dot += y[i] * _a[i];
+            lml = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
+            _factoredTheta = (double[])theta.Clone();
+            _factoredLml = lml;
+        }
         if (gradient is null || gradient.Length == 0) return lml;
         // W = ½(ααᵀ − K⁻¹), written over the K buffer.
         GpLinalg.InverseFromCholesky(_l, n, _k);

@@ -50,3 +50,20 @@ public class LossReferenceTests
         Assert.Contains("labels", ex.Message);
     }
 }
+
+public class BinaryCrossEntropySaturationTests
+{
+    [Fact]
+    public void SaturatedProbabilities_GiveFiniteLossAndGradient_AsTorch()
+    {
+        // torch: F.binary_cross_entropy(p=[1, 0, 0.5], t=[0, 0, 1], 'sum') = 100 + 0 + log 2; grad = (p − t)/max(p(1 − p), 1e-12)
+        var p = Tensor.FromArray(new[] { 1.0, 0.0, 0.5 }, [3], requiresGrad: true);
+        var t = Tensor.FromArray(new[] { 0.0, 0.0, 1.0 }, [3]);
+        var loss = new BCELoss(Reduction.Sum).Forward(p, t);
+        Assert.Equal(100 + Math.Log(2), loss.Item(), 10);
+        loss.Backward();
+        Assert.Equal([1e12, 0, -2], p.Grad!.ToDoubleArray());
+        var ex = Assert.Throws<ArgumentException>(() => new BCELoss().Forward(Tensor.FromArray(new[] { 1.5 }, [1]), Tensor.FromArray(new[] { 1.0 }, [1])));
+        Assert.Contains("[0, 1]", ex.Message);
+    }
+}

@@ -5,6 +5,7 @@ public static class Program
 {
     private static readonly Dictionary<string, Func<string[], int>> Benchmarks = new()
     {
+        ["mlp"] = MlpBenchmark.Run,
     };
 
     public static int Main(string[] args)

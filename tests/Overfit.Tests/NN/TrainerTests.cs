@@ -150,4 +150,21 @@ public class TrainerTests
         Assert.Equal([1, 2, 2], history.Entries.Select(e => e.Epoch).ToArray());
         Assert.True(double.IsNaN(history.Entries[0].TestLoss));
     }
+
+    [Fact]
+    public void Scheduler_IsSteppedPerEpoch_AndClippingKeepsTheNormBounded()
+    {
+        var model = new Linear(4, 3);
+        var opt = new SGD(model.Parameters(), lr: 0.1);
+        var trainer = new Trainer(model, opt) { Scheduler = new StepLR(opt, 1, 0.5), MaxGradNorm = 0.01 };
+        double maxNorm = 0;
+        trainer.Callbacks.Add(new BatchCounter(() =>
+        {
+            double sq = model.Parameters().Sum(p => p.Grad!.ToDoubleArray().Sum(v => v * v));
+            maxNorm = Math.Max(maxNorm, Math.Sqrt(sq));
+        }));
+        trainer.Fit(Blobs(3, 1), null, epochs: 3);
+        Assert.Equal(0.1 * 0.125, opt.Lr, 12);
+        Assert.True(maxNorm <= 0.01 + 1e-6, $"gradient norm {maxNorm}");
+    }
 }

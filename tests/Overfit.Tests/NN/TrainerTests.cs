@@ -168,3 +168,41 @@ public class TrainerTests
         Assert.True(maxNorm <= 0.01 + 1e-6, $"gradient norm {maxNorm}");
     }
 }
+
+public class MonteCarloDropoutTests
+{
+    [Fact]
+    public void Predict_AveragesStochasticPasses_AndRestoresModes()
+    {
+        var model = new Sequential(new Linear(3, 16, generator: new Generator(1)), new ReLU(), new Dropout(0.5, new Generator(2)), new Linear(16, 1, generator: new Generator(3)));
+        model.Eval();
+        var x = Tensor.Randn([4, 3], new Generator(4));
+        var (mean, variance) = MonteCarloDropout.Predict(model, x, samples: 200);
+        Assert.Equal([4, 1], mean.Shape);
+        Assert.All(variance.ToDoubleArray(), v => Assert.True(v > 0));
+        // Inverted dropout keeps the expectation: the MC mean approaches the deterministic eval output.
+        var plain = model.Forward(x).ToDoubleArray();
+        var spread = variance.ToDoubleArray().Select(Math.Sqrt).ToArray();
+        var m = mean.ToDoubleArray();
+        for (int i = 0; i < 4; i++) Assert.True(Math.Abs(m[i] - plain[i]) < 5 * spread[i] / Math.Sqrt(200) + 1e-6, $"row {i}: {m[i]} vs {plain[i]}");
+        Assert.All(model.NamedModules(), mm => Assert.False(mm.Module.Training));
+        Assert.Equal("samples", Assert.Throws<ArgumentOutOfRangeException>(() => MonteCarloDropout.Predict(model, x, 1)).ParamName);
+    }
+
+    [Fact]
+    public void Trainer_SavesTheFinalModel_WhenAskedTo()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "overfit-trainer-" + Guid.NewGuid().ToString("N") + ".safetensors");
+        try
+        {
+            var model = new Linear(4, 3);
+            var data = new List<Overfit.Data.Batch> { new(Tensor.Randn([8, 4], new Generator(1)), [0, 1, 2, 0, 1, 2, 0, 1]) };
+            new Trainer(model) { SavePath = path }.Fit(data, null, epochs: 1);
+            Assert.Equal(model.Weight.ToDoubleArray(), Checkpoint.Read(path).Tensors["weight"].ToDoubleArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

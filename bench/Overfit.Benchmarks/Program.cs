@@ -11,6 +11,7 @@ public static class Program
         ["ops"] = OpsBenchmark.Run,
         ["data"] = DataBenchmark.Run,
         ["linear"] = LinearBenchmark.Run,
+        ["mlp"] = MlpBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -166,6 +166,19 @@ public class NormalizationTests
     }
 
     [Fact]
+    public void InstanceNorm_TrackedRunningStats_MatchTorch()
+    {
+        var m = new InstanceNorm1d(3, momentum: 0.2, trackRunningStats: true, dtype: DType.Float64);
+        m.Forward(Input(2, 3, 5).Detach());
+        var (mean, var) = NormReference.Values["instancenorm1d_tracked.running"];
+        var state = m.StateDict();
+        AssertClose(mean, state["running_mean"].ToDoubleArray(), 1e-9, "running_mean");
+        AssertClose(var, state["running_var"].ToDoubleArray(), 1e-9, "running_var");
+        m.Eval();
+        Show("instancenorm1d_tracked_eval", m, [2, 3, 5]);
+    }
+
+    [Fact]
     public void GroupNorm_MatchesTorch()
     {
         var gn = new GroupNorm(2, 4, dtype: DType.Float64);
@@ -173,5 +186,15 @@ public class NormalizationTests
         Show("groupnorm", gn, [2, 4, 3]);
         var ex = Assert.Throws<ArgumentException>(() => new GroupNorm(3, 4));
         Assert.Equal("numChannels", ex.ParamName);
+    }
+
+    [Fact]
+    public void NoDecayGroup_TakesNormalizationParametersAndBiases()
+    {
+        var model = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new LayerNorm(4), new Linear(4, 2, bias: false));
+        var groups = Overfit.Optim.ParameterGroups.WithNoDecayOnBiasAndNorm(model, 0.01);
+        Assert.Equal(2, groups[0].Parameters.Count); // the two Linear weights
+        Assert.Equal(5, groups[1].Parameters.Count); // one bias + BN weight/bias + LN weight/bias
+        Assert.All(groups[0].Parameters, p => Assert.Equal(2, p.Rank));
     }
 }

@@ -46,7 +46,7 @@ public sealed class BCELoss(Reduction reduction = Reduction.Mean) : ILoss
 {
     public Reduction Reduction { get; } = reduction;
 
-    public Tensor Forward(Tensor probs, Tensor target) => Functional.BinaryCrossEntropy(probs, target, Reduction);
+    public Tensor Forward(Tensor probs, Tensor target) => NNFunctional.BinaryCrossEntropy(probs, target, Reduction);
 
     public Tensor Compute(Tensor output, Batch batch) => Forward(output, LossTargets.Targets(batch, output, nameof(BCELoss)));
 }

@@ -7,7 +7,7 @@ namespace Overfit.NN;
 /// (none at all with <c>noActivation</c>); a final Linear to <c>numLabels</c>.
 /// State-dict keys: "layers.0.weight", "layers.0.bias", ... as the chapter's PyTorch model.
 /// </summary>
-public sealed class SimpleNetwork : Module
+public sealed class SimpleNetwork : Module, IHasConfiguration
 {
     private readonly Flatten _flatten;
     private readonly Sequential _layers;

@@ -45,6 +45,9 @@ public sealed class Trainer
     /// <summary>Counts correct predictions of a batch; by default chosen from the loss (argmax for class labels, threshold for binary).</summary>
     public Func<Tensor, Batch, int>? CorrectCounter { get; set; }
 
+    /// <summary>When set, the final model is saved there as a safetensors checkpoint (the chapter's train_model saves it).</summary>
+    public string? SavePath { get; set; }
+
     /// <summary>Set by a callback to end training after the current epoch.</summary>
     public bool StopRequested { get; set; }
 
@@ -107,6 +110,7 @@ public sealed class Trainer
             if (StopRequested && epoch < epochs) history.StoppedEarlyAt = epoch;
         }
         foreach (var c in Callbacks) c.OnTrainEnd(this, history);
+        if (SavePath is not null && !history.Cancelled) Checkpoint.Save(Model, SavePath);
         return history;
     }
 

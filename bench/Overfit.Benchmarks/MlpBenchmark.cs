@@ -1,0 +1,137 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using Overfit.NN;
+using Overfit.Optim;
+using Overfit.Tensors;
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.Benchmarks;
+
+/// <summary>
+/// `mlp`: trains the chapter's SimpleNetwork [256, 192, 128, 64] with ReLU, Adam(1e-3), batch 128, on
+/// full Fashion-MNIST normalized as (x/255 − 0.5)/0.5, and prints one JSON line per epoch, the same
+/// measurement as the PyTorch anchor (wall time of the training pass; test accuracy after it).
+/// Options: --epochs N (10), --batch B (128), --threads T (all cores), --seed S (0), --limit N (first N
+/// training images; for smoke runs), --data DIR, --save FILE (safetensors checkpoint at the end), --json.
+/// </summary>
+public static class MlpBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int epochs = IntOption(args, "--epochs", 10);
+        int batch = IntOption(args, "--batch", 128);
+        int threads = IntOption(args, "--threads", Environment.ProcessorCount);
+        int seed = IntOption(args, "--seed", 0);
+        int limit = IntOption(args, "--limit", int.MaxValue);
+        string dir = StringOption(args, "--data") ?? "/usr/share/datasets/fashion-mnist/";
+        string? save = StringOption(args, "--save");
+        bool json = args.Contains("--json");
+        Gemm.MaxThreads = threads;
+
+        var (trainX, trainRows) = Images(Path.Combine(dir, "train-images-idx3-ubyte.gz"));
+        var trainY = Labels(Path.Combine(dir, "train-labels-idx1-ubyte.gz"));
+        var (testX, testRows) = Images(Path.Combine(dir, "t10k-images-idx3-ubyte.gz"));
+        var testY = Labels(Path.Combine(dir, "t10k-labels-idx1-ubyte.gz"));
+        trainRows = Math.Min(trainRows, limit);
+
+        var gen = new Generator((ulong)seed);
+        var model = new SimpleNetwork(new ReLU(), generator: gen);
+        var opt = new Adam(model.Parameters(), lr: 1e-3);
+        var loss = new CrossEntropyLoss();
+        var batchX = new float[batch * 784];
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            model.Train();
+            var perm = gen.Permutation(trainRows);
+            double total = 0;
+            var clock = Stopwatch.StartNew();
+            for (int start = 0; start < trainRows; start += batch)
+            {
+                int n = Math.Min(batch, trainRows - start);
+                var labels = new int[n];
+                for (int i = 0; i < n; i++)
+                {
+                    int row = perm[start + i];
+                    Array.Copy(trainX, row * 784, batchX, i * 784, 784);
+                    labels[i] = trainY[row];
+                }
+                var x = Tensor.FromArray(n == batch ? batchX : batchX[..(n * 784)], [n, 784]);
+                opt.ZeroGrad();
+                var l = loss.Forward(model.Forward(x), labels);
+                l.Backward();
+                opt.Step();
+                total += l.Item() * n;
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            double acc = TestAccuracy(model, testX, testY, testRows);
+            string line = string.Create(CultureInfo.InvariantCulture,
+                $"{{\"bench\":\"mlp\",\"epoch\":{epoch},\"epoch_s\":{seconds:F3},\"train_loss\":{total / trainRows:F4},\"test_acc\":{acc:F4},\"threads\":{threads}}}");
+            Console.WriteLine(json ? line : line.Replace("\"", "", StringComparison.Ordinal));
+        }
+        if (save is not null) Checkpoint.Save(model, save, new Dictionary<string, string> { ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture) });
+        return 0;
+    }
+
+    private static double TestAccuracy(Module model, float[] x, byte[] y, int rows)
+    {
+        model.Eval();
+        int correct = 0;
+        using (Overfit.Autograd.Autograd.NoGrad())
+        {
+            for (int start = 0; start < rows; start += 1000)
+            {
+                int n = Math.Min(1000, rows - start);
+                var logits = model.Forward(Tensor.FromArray(x[(start * 784)..((start + n) * 784)], [n, 784]));
+                var pred = logits.ArgMax(1);
+                for (int i = 0; i < n; i++) if (pred[i] == y[start + i]) correct++;
+            }
+        }
+        return (double)correct / rows;
+    }
+
+    /// <summary>IDX images (magic 2051, big-endian count, rows, cols), normalized (x/255 − 0.5)/0.5.</summary>
+    private static (float[] Pixels, int Count) Images(string path)
+    {
+        var raw = Decompress(path);
+        if (BinaryPrimitives.ReadInt32BigEndian(raw) != 2051) throw new InvalidDataException($"{path}: not an IDX image file (magic {BinaryPrimitives.ReadInt32BigEndian(raw)}, expected 2051)");
+        int count = BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(4));
+        int size = BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(8)) * BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(12));
+        if (size != 784) throw new InvalidDataException($"{path}: images of {size} pixels, expected 28x28 = 784");
+        var pixels = new float[count * size];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (raw[16 + i] / 255f - 0.5f) / 0.5f;
+        return (pixels, count);
+    }
+
+    private static byte[] Labels(string path)
+    {
+        var raw = Decompress(path);
+        if (BinaryPrimitives.ReadInt32BigEndian(raw) != 2049) throw new InvalidDataException($"{path}: not an IDX label file (magic {BinaryPrimitives.ReadInt32BigEndian(raw)}, expected 2049)");
+        return raw[8..];
+    }
+
+    private static byte[] Decompress(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var gz = new GZipStream(file, CompressionMode.Decompress);
+        using var ms = new MemoryStream();
+        gz.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    private static int IntOption(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        if (i < 0) return fallback;
+        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v <= 0)
+            throw new ArgumentException($"{name} needs a positive integer, got '{(i + 1 < args.Length ? args[i + 1] : "")}'");
+        return v;
+    }
+
+    private static string? StringOption(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Overfit.NN;
+using Overfit.Tensors;
+
+namespace Overfit.Tests.NN;
+
+public sealed class CheckpointTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "overfit-ckpt-" + Guid.NewGuid().ToString("N"));
+
+    public CheckpointTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void ReadsAFileWrittenByPythonWithJsonAndStruct()
+    {
+        // tests/fixtures/nn/python_written.safetensors comes from tests/reference/nn_safetensors.py (json + struct only).
+        var content = Checkpoint.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "nn", "python_written.safetensors"));
+        Assert.Equal("python-fixture", content.Metadata["model"]);
+        var w = content.Tensors["layers.0.weight"];
+        Assert.Equal(DType.Float32, w.DType);
+        Assert.Equal([2, 3], w.Shape);
+        Assert.Equal(new float[] { 0.5f, -1.25f, 2.0f, 3.5f, -0.125f, 1e-3f }, w.ToFloatArray());
+        Assert.Equal(new float[] { 0.25f, -0.75f }, content.Tensors["layers.0.bias"].ToFloatArray());
+        var w2 = content.Tensors["layers.2.weight"];
+        Assert.Equal(DType.Float64, w2.DType);
+        Assert.Equal(new[] { 1.0 / 3.0, -2.5e10 }, w2.ToDoubleArray());
+        Assert.Equal(7.0, content.Tensors["num_batches_tracked"].Item());
+        Assert.Empty(content.Tensors["num_batches_tracked"].Shape);
+    }
+
+    [Fact]
+    public void WritesAFileWhoseHeaderAndDataParseByHand()
+    {
+        // The same parse the Python check does (tests/reference/nn_safetensors.py check FILE): length, JSON, offsets, raw data.
+        var net = new SimpleNetwork(new ReLU(), inputSize: 6, numLabels: 2, hidden: [3], generator: new Generator(2));
+        string path = Path.Combine(_dir, "net.safetensors");
+        Checkpoint.Save(net, path, new Dictionary<string, string> { ["epochs"] = "3" });
+        var bytes = File.ReadAllBytes(path);
+        ulong n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        Assert.Equal(0, (int)((8 + n) % 8));
+        using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)n));
+        var root = doc.RootElement;
+        var meta = root.GetProperty("__metadata__");
+        Assert.Equal("SimpleNetwork", meta.GetProperty("model").GetString());
+        Assert.Equal("3", meta.GetProperty("hidden").GetString());
+        Assert.Equal("ReLU", meta.GetProperty("activation").GetString());
+        Assert.Equal("3", meta.GetProperty("epochs").GetString());
+        var entry = root.GetProperty("layers.0.weight");
+        Assert.Equal("F32", entry.GetProperty("dtype").GetString());
+        Assert.Equal([3, 6], entry.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        var off = entry.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        Assert.Equal(3 * 6 * 4, off[1] - off[0]);
+        int start = 8 + (int)n + off[0];
+        var values = Enumerable.Range(0, 18).Select(i => BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(start + 4 * i))).ToArray();
+        Assert.Equal(net.StateDict()["layers.0.weight"].ToFloatArray(), values);
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp-*"));
+    }
+
+    [Fact]
+    public void SaveThenLoad_RestoresEveryTensor_IncludingBuffers()
+    {
+        var a = new Sequential(new Linear(4, 3, generator: new Generator(1)), new BatchNorm1d(3), new Linear(3, 2, generator: new Generator(2)));
+        a.Forward(Tensor.Randn([5, 4], new Generator(3)));
+        string path = Path.Combine(_dir, "a.safetensors");
+        Checkpoint.Save(a, path);
+        var b = new Sequential(new Linear(4, 3, generator: new Generator(7)), new BatchNorm1d(3), new Linear(3, 2, generator: new Generator(8)));
+        Checkpoint.Load(b, path);
+        foreach (var (k, v) in a.StateDict()) Assert.Equal(v.ToDoubleArray(), b.StateDict()[k].ToDoubleArray());
+        Checkpoint.Save(b, path); // overwrites atomically
+        Assert.Equal(a.StateDict().Count, Checkpoint.Read(path).Tensors.Count);
+    }
+
+    [Fact]
+    public void LoadingIntoAModelOfAnotherShape_NamesTheKey()
+    {
+        string path = Path.Combine(_dir, "small.safetensors");
+        Checkpoint.Save(new SimpleNetwork(new ReLU(), inputSize: 6, hidden: [3]), path);
+        var ex = Assert.Throws<ArgumentException>(() => Checkpoint.Load(new SimpleNetwork(new ReLU(), inputSize: 6, hidden: [4]), path));
+        Assert.Contains("layers.0.weight", ex.Message);
+        Assert.Contains("[3, 6]", ex.Message);
+        Assert.Contains("[4, 6]", ex.Message);
+    }
+
+    [Fact]
+    public void CorruptFiles_AreRejectedWithAReason()
+    {
+        string path = Path.Combine(_dir, "bad.safetensors");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        Assert.Contains("too short", Assert.Throws<InvalidDataException>(() => Checkpoint.Read(path)).Message);
+        var header = System.Text.Encoding.UTF8.GetBytes("{\"x\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}");
+        var bytes = new byte[8 + header.Length + 8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
+        Assert.Contains("'x'", Assert.Throws<InvalidDataException>(() => Checkpoint.Read(path)).Message);
+        Assert.Throws<FileNotFoundException>(() => Checkpoint.Read(Path.Combine(_dir, "missing.safetensors")));
+    }
+}

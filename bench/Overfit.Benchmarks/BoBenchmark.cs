@@ -47,7 +47,7 @@ public static class BoBenchmark
                     Console.Error.WriteLine(FormattableString.Invariant(
                         $"model: lengthscales [{string.Join(", ", m.Lengthscales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}], outputscale {m.OutputScale:G3}, noise {m.Noise:G3}, mean {m.MeanConstant:G3}"));
                 Console.Error.WriteLine(FormattableString.Invariant(
-                    $"seed {seed}: regret {best - problem.OptimalValue:G4}, mean {loop.IterationSeconds.Average():F3} s/iter, last 10 {loop.IterationSeconds.TakeLast(10).Average():F3} s/iter"));
+                    $"seed {seed}: regret {best - problem.OptimalValue:G4}, mean {loop.IterationSeconds.Average():F3} s/iter, last 10 {loop.IterationSeconds.TakeLast(10).Average():F3} s/iter (fit {loop.FitSeconds.TakeLast(10).Average():F3})"));
             }
             else if (method == "bayesopt")
             {

@@ -45,6 +45,8 @@ public sealed class BoTorchLoop
     public SingleTaskGP? Model { get; private set; }
     /// <summary>Seconds spent fitting and optimizing the acquisition, per model-guided iteration.</summary>
     public List<double> IterationSeconds { get; } = [];
+    /// <summary>Of <see cref="IterationSeconds"/>, the part spent fitting the model.</summary>
+    public List<double> FitSeconds { get; } = [];
 
     /// <summary>The best complete evaluation (null before any).</summary>
     public EvaluationRecord? Best => _log.BestIndex < 0 ? null : _log.Records[_log.BestIndex];
@@ -83,6 +85,7 @@ public sealed class BoTorchLoop
             Bounds.FromUnitCube(random);
             return random;
         }
+        var fitWatch = System.Diagnostics.Stopwatch.StartNew();
         var options = (Options.ModelOptions ?? new SingleTaskGPOptions()) with { InputBounds = Bounds, Seed = rngSeed };
         SingleTaskGP? model = null;
         if (Options.WarmStart && _hyperparameters is not null)
@@ -94,6 +97,7 @@ public sealed class BoTorchLoop
             if (model is null || cold.LogPosterior > model.LogPosterior) model = cold;
         }
         _hyperparameters = model.RawHyperparameters;
+        FitSeconds.Add(fitWatch.Elapsed.TotalSeconds);
         Model = model;
         double best = y.Max();
         var acq = Options.AcquisitionFactory?.Invoke(model, best) ?? new LogExpectedImprovement(model, best);

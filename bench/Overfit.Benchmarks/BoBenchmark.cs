@@ -12,8 +12,9 @@ public static class BoBenchmark
 {
     public static int Run(string[] args)
     {
-        string func = "hartmann6", method = "botorch";
+        string func = "hartmann6", method = "botorch", priors = "gamma";
         int evals = 100, seeds = 10;
+        int? initialPoints = null;
         bool json = false, verbose = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -23,6 +24,8 @@ public static class BoBenchmark
                 case "--evals": evals = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--method": method = args[++i]; break;
+                case "--priors": priors = args[++i]; break;
+                case "--init": initialPoints = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--verbose": verbose = true; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
@@ -36,12 +39,15 @@ public static class BoBenchmark
             double best;
             if (method == "botorch")
             {
-                var loop = new BoTorchLoop(x => -problem.Evaluate(x), problem.Bounds, new BoTorchLoopOptions { Seed = (ulong)seed },
+                var loop = new BoTorchLoop(x => -problem.Evaluate(x), problem.Bounds, new BoTorchLoopOptions { Seed = (ulong)seed, ModelOptions = ModelOptions(priors), InitialPoints = initialPoints },
                     verbose ? Console.Error : null).Run(evals);
                 best = -loop.Best!.Target;
                 seconds.AddRange(loop.IterationSeconds);
+                if (verbose && loop.Model is { } m)
+                    Console.Error.WriteLine(FormattableString.Invariant(
+                        $"model: lengthscales [{string.Join(", ", m.Lengthscales.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)))}], outputscale {m.OutputScale:G3}, noise {m.Noise:G3}, mean {m.MeanConstant:G3}"));
                 Console.Error.WriteLine(FormattableString.Invariant(
-                    $"seed {seed}: regret {best - problem.OptimalValue:G4}, mean {loop.IterationSeconds.Average():F3} s/iter, last 10 {loop.IterationSeconds.TakeLast(10).Average():F3} s/iter"));
+                    $"seed {seed}: regret {best - problem.OptimalValue:G4}, mean {loop.IterationSeconds.Average():F3} s/iter, last 10 {loop.IterationSeconds.TakeLast(10).Average():F3} s/iter (fit {loop.FitSeconds.TakeLast(10).Average():F3})"));
             }
             else if (method == "bayesopt")
             {
@@ -65,6 +71,16 @@ public static class BoBenchmark
         Console.WriteLine(json ? line : line.Replace(",", ", "));
         return 0;
     }
+
+    /// <summary>gamma: BoTorch's classic SingleTaskGP; lognormal: its newer dimension-scaled priors with RBF and no output scale.</summary>
+    private static SingleTaskGPOptions ModelOptions(string priors) => priors switch
+    {
+        "gamma" => new SingleTaskGPOptions(),
+        "lognormal" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal, Kernel = GPKernelKind.Rbf, LearnOutputScale = false },
+        "gamma-zeromean" => new SingleTaskGPOptions { LearnMean = false },
+        "lognormal-matern" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal },
+        _ => throw new ArgumentException($"unknown priors '{priors}'; expected gamma, gamma-zeromean, lognormal or lognormal-matern", nameof(priors)),
+    };
 
     /// <summary>Linear-interpolation quantile of sorted values (numpy's default).</summary>
     private static double Quantile(List<double> sorted, double p)

@@ -92,6 +92,20 @@ public class MonteCarloAcquisitionTests
     }
 
     [Fact]
+    public void NoisyEIHandlesMoreBaselinePointsThanSobolDimensions()
+    {
+        var rng = new Overfit.Tensors.Generator(4);
+        var bigX = Enumerable.Range(0, 80).Select(_ => rng.NextDouble()).ToArray();
+        var bigY = Enumerable.Range(0, 40).Select(i => Math.Sin(3 * bigX[2 * i]) + Math.Cos(2 * bigX[2 * i + 1])).ToArray();
+        var model = SingleTaskGP.Fit(bigX, bigY, new SingleTaskGPOptions { InputBounds = Bounds.UnitCube(2) });
+        var acq = new QLogNoisyExpectedImprovement(model, bigX, numSamples: 64);
+        var g = new double[2];
+        double value = acq.EvaluateWithGradient([0.4, 0.6], 1, g);
+        Assert.True(double.IsFinite(value));
+        BoTestHelpers.CheckGradient(p => acq.Evaluate(p), [0.4, 0.6], g, atol: 1e-5, rtol: 1e-3);
+    }
+
+    [Fact]
     public void BadArgumentsThrow()
     {
         var model = BoTestHelpers.FittedModel();

@@ -39,9 +39,9 @@ public class SingleTaskGPTests
     [Fact]
     public void ObjectiveGradientMatchesFiniteDifferences()
     {
-        foreach (var kernel in new[] { GPKernelKind.Matern52, GPKernelKind.Rbf })
+        foreach (var (kernel, priors) in new[] { (GPKernelKind.Matern52, GPPriorKind.Gamma), (GPKernelKind.Rbf, GPPriorKind.Gamma), (GPKernelKind.Matern52, GPPriorKind.DimensionScaledLogNormal) })
         {
-            var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { Kernel = kernel });
+            var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { Kernel = kernel, Priors = priors });
             double[] theta = [Math.Log(0.4), Math.Log(0.7), Math.Log(1.3), Math.Log(0.05), 0.2];
             var g = new double[theta.Length];
             model.NegativeObjectiveForTests(theta, g);

@@ -37,8 +37,19 @@ public abstract class MonteCarloAcquisition : AcquisitionFunction
     /// </summary>
     protected abstract double Reduce(double[] f, double[] mean, int samples, int batch, int total, double[]? fGrad, double[]? meanGrad);
 
+    /// <summary>
+    /// Fixed base samples per joint size: scrambled Sobol normals while the joint size fits the Sobol table
+    /// (<see cref="SobolEngine.MaxDimension"/>), seeded pseudo-random normals beyond (e.g. noisy EI over many baseline points).
+    /// </summary>
     private double[] BaseSamples(int total)
-        => _baseSamples.GetOrAdd(total, t => SobolEngine.DrawNormal(NumSamples, t, Seed));
+        => _baseSamples.GetOrAdd(total, t =>
+        {
+            if (t <= SobolEngine.MaxDimension) return SobolEngine.DrawNormal(NumSamples, t, Seed);
+            var rng = new Tensors.Generator(Seed);
+            var z = new double[NumSamples * t];
+            for (int i = 0; i < z.Length; i++) z[i] = rng.NextNormal();
+            return z;
+        });
 
     public override double Evaluate(ReadOnlySpan<double> x, int q = 1) => Run(x, q, false, default);
 

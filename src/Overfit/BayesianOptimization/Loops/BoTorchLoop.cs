@@ -8,9 +8,12 @@ public sealed record BoTorchLoopOptions
     public int NumRestarts { get; init; } = 10;
     public int RawSamples { get; init; } = 512;
     public ulong Seed { get; init; }
-    /// <summary>Start each fit from the previous hyperparameters (and from the default ones; the better fit wins).</summary>
+    /// <summary>Start each fit from the previous hyperparameters.</summary>
     public bool WarmStart { get; init; } = true;
-    public GPKernelKind Kernel { get; init; } = GPKernelKind.Matern52;
+    /// <summary>With warm starts, also fit from the default hyperparameters every this many iterations (the better fit wins).</summary>
+    public int ColdFitEvery { get; init; } = 5;
+    /// <summary>Model settings (the loop sets the input bounds, seed and warm start); null is BoTorch's defaults.</summary>
+    public SingleTaskGPOptions? ModelOptions { get; init; }
     /// <summary>Builds the acquisition from the fitted model and the best observed target; null is LogEI.</summary>
     public Func<SingleTaskGP, double, AcquisitionFunction>? AcquisitionFactory { get; init; }
 }
@@ -42,6 +45,8 @@ public sealed class BoTorchLoop
     public SingleTaskGP? Model { get; private set; }
     /// <summary>Seconds spent fitting and optimizing the acquisition, per model-guided iteration.</summary>
     public List<double> IterationSeconds { get; } = [];
+    /// <summary>Of <see cref="IterationSeconds"/>, the part spent fitting the model.</summary>
+    public List<double> FitSeconds { get; } = [];
 
     /// <summary>The best complete evaluation (null before any).</summary>
     public EvaluationRecord? Best => _log.BestIndex < 0 ? null : _log.Records[_log.BestIndex];
@@ -80,14 +85,19 @@ public sealed class BoTorchLoop
             Bounds.FromUnitCube(random);
             return random;
         }
-        var options = new SingleTaskGPOptions { InputBounds = Bounds, Kernel = Options.Kernel, Seed = rngSeed };
-        var model = SingleTaskGP.Fit(x, y, options);
+        var fitWatch = System.Diagnostics.Stopwatch.StartNew();
+        var options = (Options.ModelOptions ?? new SingleTaskGPOptions()) with { InputBounds = Bounds, Seed = rngSeed };
+        SingleTaskGP? model = null;
         if (Options.WarmStart && _hyperparameters is not null)
+            model = SingleTaskGP.Fit(x, y, options with { InitialHyperparameters = _hyperparameters });
+        if (model is null || iteration % Math.Max(Options.ColdFitEvery, 1) == 0)
         {
-            var warm = SingleTaskGP.Fit(x, y, options with { InitialHyperparameters = _hyperparameters });
-            if (warm.LogPosterior > model.LogPosterior) model = warm;
+            // A fit from the default starting point now and then keeps the warm chain from sticking in a poor optimum.
+            var cold = SingleTaskGP.Fit(x, y, options);
+            if (model is null || cold.LogPosterior > model.LogPosterior) model = cold;
         }
         _hyperparameters = model.RawHyperparameters;
+        FitSeconds.Add(fitWatch.Elapsed.TotalSeconds);
         Model = model;
         double best = y.Max();
         var acq = Options.AcquisitionFactory?.Invoke(model, best) ?? new LogExpectedImprovement(model, best);

@@ -106,13 +106,7 @@ public sealed partial class SingleTaskGP
         }
         if (MeanIndex >= 0) grad[MeanIndex] = alpha.Sum();
 
-        double logPrior = 0;
-        if (Options.UsePriors)
-        {
-            for (int g = 0; g < _sqDiff.Length; g++) logPrior += GammaLogPrior(h.Lengthscales[g], 3.0, 6.0, ref grad[g]);
-            if (OutputScaleIndex >= 0) logPrior += GammaLogPrior(h.OutputScale, 2.0, 0.15, ref grad[OutputScaleIndex]);
-            if (NoiseIndex >= 0) logPrior += GammaLogPrior(h.Noise, 1.1, 0.05, ref grad[NoiseIndex]);
-        }
+        double logPrior = LogPrior(h, grad);
         for (int i = 0; i < grad.Length; i++) grad[i] = -grad[i] / n;
         return -(logp + logPrior) / n;
     }
@@ -150,20 +144,36 @@ public sealed partial class SingleTaskGP
                 _xScaledSq[i] += v * v;
             }
         var scratch = new double[theta.Length];
-        LogMarginalLikelihood = double.NaN;
-        bool priors = Options.UsePriors;
         double objective = NegativeObjective(theta, scratch);
         LogPosterior = -objective * n;
-        if (!priors) LogMarginalLikelihood = -objective * n;
-        else
+        LogMarginalLikelihood = LogPosterior - LogPrior(h, new double[theta.Length]);
+    }
+
+    /// <summary>Sum of the log prior densities (0 without priors); adds their derivatives in θ to <paramref name="grad"/>.</summary>
+    private double LogPrior(Hyper h, Span<double> grad)
+    {
+        if (!Options.UsePriors) return 0;
+        double lp = 0;
+        if (Options.Priors == GPPriorKind.Gamma)
         {
-            // Report the likelihood alone: subtract the priors again.
-            double lp = 0, ignore = 0;
-            for (int g = 0; g < _sqDiff.Length; g++) lp += GammaLogPrior(h.Lengthscales[g], 3.0, 6.0, ref ignore);
-            if (OutputScaleIndex >= 0) lp += GammaLogPrior(h.OutputScale, 2.0, 0.15, ref ignore);
-            if (NoiseIndex >= 0) lp += GammaLogPrior(h.Noise, 1.1, 0.05, ref ignore);
-            LogMarginalLikelihood = -objective * n - lp;
+            for (int g = 0; g < _sqDiff.Length; g++) lp += GammaLogPrior(h.Lengthscales[g], 3.0, 6.0, ref grad[g]);
+            if (OutputScaleIndex >= 0) lp += GammaLogPrior(h.OutputScale, 2.0, 0.15, ref grad[OutputScaleIndex]);
+            if (NoiseIndex >= 0) lp += GammaLogPrior(h.Noise, 1.1, 0.05, ref grad[NoiseIndex]);
+            return lp;
         }
+        double loc = Math.Sqrt(2) + 0.5 * Math.Log(Dimension);
+        for (int g = 0; g < _sqDiff.Length; g++) lp += LogNormalLogPrior(h.Lengthscales[g], loc, Math.Sqrt(3), ref grad[g]);
+        if (OutputScaleIndex >= 0) lp += GammaLogPrior(h.OutputScale, 2.0, 0.15, ref grad[OutputScaleIndex]);
+        if (NoiseIndex >= 0) lp += LogNormalLogPrior(h.Noise, -4.0, 1.0, ref grad[NoiseIndex]);
+        return lp;
+    }
+
+    /// <summary>log LogNormal(p; mu, sigma) and, added to <paramref name="gradLog"/>, its derivative in log p.</summary>
+    private static double LogNormalLogPrior(double p, double mu, double sigma, ref double gradLog)
+    {
+        double t = Math.Log(p);
+        gradLog += -1 - (t - mu) / (sigma * sigma);
+        return -t - Math.Log(sigma * Math.Sqrt(2 * Math.PI)) - (t - mu) * (t - mu) / (2 * sigma * sigma);
     }
 
     /// <summary>Objective used by the fit, exposed to tests for gradient checks.</summary>

@@ -5,6 +5,7 @@ namespace Overfit.BayesianOptimization;
 /// the unit cube, outcomes standardized, ARD Matern-5/2 times an output scale, a learned constant mean, and the priors
 /// lengthscale ~ Gamma(3, 6), outputscale ~ Gamma(2, 0.15), noise ~ Gamma(1.1, 0.05) with noise floor 1e-4.
 /// (Gamma(concentration, rate); the log prior densities are added to the marginal likelihood.)
+/// <see cref="GPPriorKind.DimensionScaledLogNormal"/> selects BoTorch's newer priors instead (Hvarfner et al. 2024).
 /// </summary>
 public sealed record SingleTaskGPOptions
 {
@@ -18,6 +19,7 @@ public sealed record SingleTaskGPOptions
     /// <summary>Standard deviation with n-1 (BoTorch's Standardize) or n (scikit-learn's normalize_y).</summary>
     public bool UnbiasedStandardDeviation { get; init; } = true;
     public bool UsePriors { get; init; } = true;
+    public GPPriorKind Priors { get; init; } = GPPriorKind.Gamma;
     public bool LearnOutputScale { get; init; } = true;
     public bool LearnMean { get; init; } = true;
     /// <summary>Fixed homoscedastic noise variance in standardized units (scikit-learn's alpha); null learns it.</summary>
@@ -34,4 +36,16 @@ public sealed record SingleTaskGPOptions
     public double[]? InitialHyperparameters { get; init; }
     public int MaxIterations { get; init; } = 200;
     public ulong Seed { get; init; }
+}
+
+/// <summary>Hyperparameter priors of <see cref="SingleTaskGP"/>.</summary>
+public enum GPPriorKind
+{
+    /// <summary>lengthscale ~ Gamma(3, 6), outputscale ~ Gamma(2, 0.15), noise ~ Gamma(1.1, 0.05) (BoTorch before 0.12).</summary>
+    Gamma,
+    /// <summary>
+    /// lengthscale ~ LogNormal(√2 + log(d)/2, √3) (longer length scales in more dimensions), noise ~ LogNormal(-4, 1),
+    /// outputscale (if learned) ~ Gamma(2, 0.15). BoTorch 0.12's default pairs this with RBF and no output scale.
+    /// </summary>
+    DimensionScaledLogNormal,
 }

@@ -10,6 +10,9 @@ public sealed record LbfgsResult(double[] X, double Value, int Iterations, int E
 /// free variables (those not held at a bound by their gradient), steps are projected onto the box, and a
 /// backtracking Armijo search along the projected path accepts them. A variable with equal lower and upper bound
 /// stays fixed. Stops like scipy's L-BFGS-B: projected gradient below pgtol or relative decrease below ftol.
+/// MathNet.Numerics' BfgsBMinimizer is not used: it keeps a dense BFGS matrix and throws when its line search fails
+/// or the iteration limit is reached (both routine for acquisition surfaces); here either just ends the run with the
+/// best point so far.
 /// </summary>
 public static class BoundedLbfgs
 {

@@ -64,6 +64,7 @@ public static partial class HtmlReport
         html.Append("<details><summary>Settings of this run</summary>\n");
         var settings = run.Settings.Select(s => (IReadOnlyList<string>)[s.Key, ResultTable.Format(s.Value)]).ToList();
         settings.Add(["run directory", run.RunDirectory]);
+        if (run.Files is { Count: > 0 } files) settings.Add(["data files", string.Join(", ", files)]);
         AppendTable(html, null, ["setting", "value"], settings);
         html.Append("</details>\n</section>\n");
     }

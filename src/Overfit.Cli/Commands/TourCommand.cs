@@ -54,7 +54,8 @@ public static class TourCommand
         }
 
         var reportPath = Path.Combine(directory, ReportFileName);
-        HtmlReport.Write(reportPath, "Overfit tour: overfitting and its remedies", records, DateTime.UtcNow);
+        HtmlReport.Write(reportPath, "Overfit tour: overfitting and its remedies", records, DateTime.UtcNow,
+            new Dictionary<string, object?> { ["seed"] = settings.Seed, ["budget"] = settings.Budget.ToString().ToLowerInvariant() });
         var summary = Summary(records, directory, reportPath, settings);
         AtomicFileJson(Path.Combine(directory, "metrics.json"), summary);
         if (settings.Json) output.Stdout.WriteLine(JsonSerializer.Serialize(summary, RunRecord.JsonOptions));

@@ -27,6 +27,7 @@ public static class TourCommand
         {
             Description = "Run only these experiments (names as in `overfit --help`, e.g. --only batchnorm)",
             AllowMultipleArgumentsPerToken = true,
+            HelpName = "NAME",
         };
         command.Options.Add(only);
         command.SetAction(parse =>

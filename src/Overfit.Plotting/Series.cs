@@ -23,3 +23,6 @@ public sealed record BarSeries(string Label, double[] Values);
 
 /// <summary>A labelled point drawn on top of a panel (e.g. an optimum, an end point).</summary>
 public sealed record LabelledPoint(string Label, double X, double Y);
+
+/// <summary>A named mean curve with its band (e.g. cross-validation mean ± one standard deviation).</summary>
+public sealed record BandSeries(string Label, double[] X, double[] Mean, double[] Lower, double[] Upper);

@@ -27,6 +27,7 @@ public static class TourCommand
         {
             Description = "Run only these experiments (names as in `overfit --help`, e.g. --only batchnorm)",
             AllowMultipleArgumentsPerToken = true,
+            HelpName = "NAME",
         };
         command.Options.Add(only);
         command.SetAction(parse =>
@@ -54,7 +55,8 @@ public static class TourCommand
         }
 
         var reportPath = Path.Combine(directory, ReportFileName);
-        HtmlReport.Write(reportPath, "Overfit tour: overfitting and its remedies", records, DateTime.UtcNow);
+        HtmlReport.Write(reportPath, "Overfit tour: overfitting and its remedies", records, DateTime.UtcNow,
+            new Dictionary<string, object?> { ["seed"] = settings.Seed, ["budget"] = settings.Budget.ToString().ToLowerInvariant() });
         var summary = Summary(records, directory, reportPath, settings);
         AtomicFileJson(Path.Combine(directory, "metrics.json"), summary);
         if (settings.Json) output.Stdout.WriteLine(JsonSerializer.Serialize(summary, RunRecord.JsonOptions));

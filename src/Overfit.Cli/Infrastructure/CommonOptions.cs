@@ -23,11 +23,13 @@ public sealed class CommonOptions
         Seed = new Option<int>("--seed")
         {
             Description = "Seed of every random number generator in the run (same seed, same numbers)",
+            HelpName = "N",
             DefaultValueFactory = _ => DefaultSeed,
         };
         Out = new Option<string?>("--out")
         {
             Description = "Run directory for figures, metrics.json and reports (default: runs/<yyyyMMdd-HHmmss>-<command>)",
+            HelpName = "DIR",
         };
         Json = new Option<bool>("--json")
         {
@@ -36,6 +38,7 @@ public sealed class CommonOptions
         Budget = new Option<BudgetLevel>("--budget")
         {
             Description = "How much work to do: tiny (seconds), quick (a few minutes for everything), full (the chapter's settings)",
+            HelpName = "tiny|quick|full",
             DefaultValueFactory = _ => defaultBudget,
         };
     }

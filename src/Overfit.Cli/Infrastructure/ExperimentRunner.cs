@@ -30,7 +30,7 @@ public static class ExperimentRunner
             error = OneLine(ex);
         }
         var record = new RunRecord(experiment.Name, experiment.Description, context.Directory, error is null, error,
-            started, clock.Elapsed, context.Settings, context.Notes, result);
+            started, clock.Elapsed, context.Settings, context.Notes, result, context.Files);
         record.WriteMetrics();
         return record;
     }
@@ -48,6 +48,8 @@ public static class ExperimentRunner
         }
         foreach (var figure in record.Result.Figures)
             console.MarkupLine($"figure: {Markup.Escape(Path.Combine(record.RunDirectory, figure.PngPath))} (+ .svg)");
+        foreach (var file in record.Files ?? [])
+            console.MarkupLine($"data: {Markup.Escape(Path.Combine(record.RunDirectory, file))}");
         console.MarkupLine($"run directory: {Markup.Escape(record.RunDirectory)} (metrics.json)");
     }
 

@@ -16,6 +16,7 @@ public sealed class RunContext
 {
     private readonly Dictionary<string, object?> _settings = new(StringComparer.Ordinal);
     private readonly List<string> _notes = [];
+    private readonly List<string> _files = [];
     private readonly ParseResult? _parse;
 
     public RunContext(string name, string directory, int seed, BudgetLevel budget, CliOutput output, ParseResult? parse = null)
@@ -49,6 +50,9 @@ public sealed class RunContext
 
     /// <summary>Warnings and remarks shown during the run (e.g. a poorly conditioned fit), kept for the report.</summary>
     public IReadOnlyList<string> Notes => _notes;
+
+    /// <summary>Data files written by the run (relative to the run directory), listed in metrics.json.</summary>
+    public IReadOnlyList<string> Files => _files;
 
     /// <summary>A generator seeded from the run's seed; distinct <paramref name="stream"/>s give independent streams.</summary>
     public Generator CreateGenerator(int stream = 0) => new(unchecked((ulong)Seed * 1_000_003UL + (ulong)stream));
@@ -85,6 +89,28 @@ public sealed class RunContext
         ArgumentNullException.ThrowIfNull(figure);
         var saved = figure.Save(Directory, name);
         return new FigureRecord(name, caption, Path.GetFileName(saved.PngPath), Path.GetFileName(saved.SvgPath));
+    }
+
+    /// <summary>Writes <paramref name="table"/> as <c>fileName</c> (CSV) in the run directory, atomically; returns the relative path.</summary>
+    public string SaveCsv(ResultTable table, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var path = PathFor(fileName);
+        AtomicFile.WriteAllText(path, CsvWriter.ToCsv(table));
+        _files.Add(fileName);
+        return fileName;
+    }
+
+    /// <summary>
+    /// Full path of <paramref name="fileName"/> inside the run directory; a plain file name only, so that
+    /// nothing is written outside the run.
+    /// </summary>
+    public string PathFor(string fileName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
+        if (fileName != Path.GetFileName(fileName) || fileName.StartsWith('.'))
+            throw new ArgumentException($"fileName: expected a plain file name inside the run directory, got '{fileName}'", nameof(fileName));
+        return Path.Combine(Directory, fileName);
     }
 
     /// <summary>Runs <paramref name="work"/> with a progress bar (or plain lines when output is redirected).</summary>

@@ -17,7 +17,8 @@ public sealed record RunRecord(
     TimeSpan Elapsed,
     IReadOnlyDictionary<string, object?> Settings,
     IReadOnlyList<string> Notes,
-    ExperimentResult Result)
+    ExperimentResult Result,
+    IReadOnlyList<string>? Files = null)
 {
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -39,6 +40,7 @@ public sealed record RunRecord(
         ["settings"] = Settings,
         ["metrics"] = Result.Metrics,
         ["notes"] = Notes,
+        ["files"] = Files ?? [],
         ["figures"] = Result.Figures.Select(f => new Dictionary<string, string> { ["name"] = f.Name, ["caption"] = f.Caption, ["png"] = f.PngPath, ["svg"] = f.SvgPath }).ToList(),
         ["tables"] = Result.Tables.Select(t => new Dictionary<string, object> { ["title"] = t.Title, ["columns"] = t.Columns, ["rows"] = t.Rows }).ToList(),
     };

@@ -13,7 +13,8 @@ namespace Overfit.Cli.Reporting;
 /// </summary>
 public static partial class HtmlReport
 {
-    public static string Build(string title, IReadOnlyList<RunRecord> runs, DateTime generatedUtc)
+    /// <param name="settings">Settings shared by all runs (e.g. seed and budget of a tour), shown under the title.</param>
+    public static string Build(string title, IReadOnlyList<RunRecord> runs, DateTime generatedUtc, IReadOnlyDictionary<string, object?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(runs);
@@ -24,7 +25,10 @@ public static partial class HtmlReport
         html.Append("<header><h1>").Append(Encode(title)).Append("</h1>\n<p class=\"meta\">Generated ")
             .Append(Encode(generatedUtc.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
             .Append(" · ").Append(runs.Count).Append(runs.Count == 1 ? " experiment" : " experiments")
-            .Append(" · ").Append(runs.Count(r => !r.Succeeded)).Append(" failed</p>\n");
+            .Append(" · ").Append(runs.Count(r => !r.Succeeded)).Append(" failed");
+        foreach (var (key, value) in settings ?? new Dictionary<string, object?>())
+            html.Append(" · ").Append(Encode(key)).Append(' ').Append(Encode(ResultTable.Format(value)));
+        html.Append("</p>\n");
         AppendContents(html, runs);
         html.Append("</header>\n<main>\n");
         foreach (var run in runs) AppendRun(html, run);
@@ -33,8 +37,8 @@ public static partial class HtmlReport
     }
 
     /// <summary>Writes the report atomically to <paramref name="path"/>.</summary>
-    public static void Write(string path, string title, IReadOnlyList<RunRecord> runs, DateTime generatedUtc) =>
-        AtomicFile.WriteAllText(path, Build(title, runs, generatedUtc));
+    public static void Write(string path, string title, IReadOnlyList<RunRecord> runs, DateTime generatedUtc, IReadOnlyDictionary<string, object?>? settings = null) =>
+        AtomicFile.WriteAllText(path, Build(title, runs, generatedUtc, settings));
 
     private static void AppendContents(StringBuilder html, IReadOnlyList<RunRecord> runs)
     {
@@ -60,10 +64,17 @@ public static partial class HtmlReport
         foreach (var figure in run.Result.Figures) AppendFigure(html, run, figure);
         foreach (var table in run.Result.Tables) AppendTable(html, table.Title, table.Columns, table.Rows);
         if (run.Result.Metrics.Count > 0)
-            AppendTable(html, "Metrics", ["metric", "value"], run.Result.Metrics.Select(m => (IReadOnlyList<string>)[m.Key, ResultTable.Format(m.Value)]).ToList());
+        {
+            // When result tables already show the numbers, the raw metrics are folded away.
+            bool folded = run.Result.Tables.Count > 0;
+            if (folded) html.Append("<details><summary>All metrics (as in metrics.json)</summary>\n");
+            AppendTable(html, folded ? null : "Metrics", ["metric", "value"], run.Result.Metrics.Select(m => (IReadOnlyList<string>)[m.Key, ResultTable.Format(m.Value)]).ToList());
+            if (folded) html.Append("</details>\n");
+        }
         html.Append("<details><summary>Settings of this run</summary>\n");
         var settings = run.Settings.Select(s => (IReadOnlyList<string>)[s.Key, ResultTable.Format(s.Value)]).ToList();
         settings.Add(["run directory", run.RunDirectory]);
+        if (run.Files is { Count: > 0 } files) settings.Add(["data files", string.Join(", ", files)]);
         AppendTable(html, null, ["setting", "value"], settings);
         html.Append("</details>\n</section>\n");
     }

@@ -58,6 +58,10 @@ public class CommandLineTests
         Assert.Equal(5, root.GetProperty("metrics").GetProperty("steps").GetInt32());
         Assert.Equal("a note for the report", root.GetProperty("notes")[0].GetString());
         Assert.Equal(5, root.GetProperty("tables")[0].GetProperty("rows").GetArrayLength());
+        Assert.Equal("values.csv", root.GetProperty("files")[0].GetString());
+        var csv = File.ReadAllLines(Path.Combine(outDir, "values.csv"));
+        Assert.Equal("step,value", csv[0]);
+        Assert.Equal(6, csv.Length);
         var figure = root.GetProperty("figures")[0];
         foreach (var key in new[] { "png", "svg" })
         {
@@ -116,6 +120,13 @@ public class CommandLineTests
         var run = CliHarness.Run(root, "gp", "two", "--out", folder.Sub("two"), "--budget", "tiny");
         Assert.Equal(0, run.ExitCode);
         Assert.True(File.Exists(Path.Combine(folder.Sub("two"), "curve.png")));
+    }
+
+    [Fact]
+    public void CsvQuotesCellsThatNeedIt()
+    {
+        var table = new ResultTable("t", "name", "value").AddRow("a,b", 0.5).AddRow("say \"hi\"", double.NaN);
+        Assert.Equal("name,value\n\"a,b\",0.5\n\"say \"\"hi\"\"\",NaN\n", CsvWriter.ToCsv(table));
     }
 
     [Fact]

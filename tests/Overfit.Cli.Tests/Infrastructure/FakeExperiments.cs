@@ -31,6 +31,7 @@ public sealed class FakeExperiment(string name, string? failWith = null) : IExpe
         var saved = context.SaveFigure(figure, "curve", "A fake curve");
         var table = new ResultTable("fake table", "step", "value");
         for (int i = 0; i < steps; i++) table.AddRow(i, values[i]);
+        context.SaveCsv(table, "values.csv");
         context.Note("a note for the report");
         return new ExperimentResult(new Dictionary<string, object?> { ["steps"] = steps, ["sum"] = values.Sum() }, [saved], [table]);
     }

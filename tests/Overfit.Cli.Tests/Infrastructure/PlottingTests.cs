@@ -62,6 +62,23 @@ public class PlottingTests
     }
 
     [Fact]
+    public void BandsAndLogScalesRenderAndCheckTheirInput()
+    {
+        double[] x = [1, 2, 3];
+        var figure = new Figure();
+        figure.Panel(0).LinesWithBands("validation curve", "degree", "error (log scale)",
+            [new BandSeries("validation", x, PanelExtensions.Log10([1, 10, 100]), PanelExtensions.Log10([0.5, 5, 50]), PanelExtensions.Log10([2, 20, 200]))])
+            .LogScaleY();
+        Assert.True(figure.ToPng().Length > 5_000);
+        Assert.Equal([0.0, 1, 2], PanelExtensions.Log10([1, 10, 100]));
+
+        var log = Assert.Throws<ArgumentException>(() => PanelExtensions.Log10([1, 0]));
+        Assert.Contains("got 0 at index 1", log.Message);
+        var band = Assert.Throws<ArgumentException>(() => new Figure().Panel(0).LinesWithBands("t", "x", "y", [new BandSeries("cv", x, x, x, [1, 2])]));
+        Assert.Contains("series 'cv' Upper: expected 3 values, got 2", band.Message);
+    }
+
+    [Fact]
     public void RunningBestTracksTheMinimumOrMaximum()
     {
         Assert.Equal([3.0, 2, 2, 1], PanelExtensions.RunningBest([3, 2, 4, 1]));

@@ -99,12 +99,13 @@ public class TourAndReportTests
         var record = new RunRecord("demo", "a <b> & c", "/nowhere", true, null, DateTime.UnixEpoch, TimeSpan.FromSeconds(1.5),
             new Dictionary<string, object?> { ["seed"] = 42, ["alpha"] = 0.1 }, [],
             new ExperimentResult(new Dictionary<string, object?> { ["error_rate"] = 0.25 }, [], [new ResultTable("t", "k", "v").AddRow("x<y", 1.0)]));
-        var html = HtmlReport.Build("Report <title>", [record], DateTime.UnixEpoch);
+        var html = HtmlReport.Build("Report <title>", [record], DateTime.UnixEpoch, new Dictionary<string, object?> { ["budget"] = "quick" });
         AssertSelfContained(html);
         Assert.Contains("a &lt;b&gt; &amp; c", html);
         Assert.Contains("x&lt;y", html);
         Assert.Contains("<td>alpha</td><td>0.1</td>", html);
         Assert.Contains("<td>error_rate</td><td>0.25</td>", html);
         Assert.Contains("Report &lt;title&gt;", html);
+        Assert.Contains("· budget quick", html);
     }
 }

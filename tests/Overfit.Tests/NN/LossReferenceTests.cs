@@ -72,9 +72,9 @@ public class BinaryCrossEntropySaturationTests
     {
         var p = Tensor.FromArray(new[] { 0.2, 0.7, 0.45, 0.9 }, [2, 2], requiresGrad: true);
         var t = Tensor.FromArray(new[] { 0.0, 1.0, 0.3, 1.0 }, [2, 2]);
-        var r = Overfit.Autograd.GradCheck.Check(x => NNFunctional.BinaryCrossEntropy(x[0], t), [p], 1e-6, 1e-6, 1e-5);
+        var r = global::Overfit.Autograd.GradCheck.Check(x => NNFunctional.BinaryCrossEntropy(x[0], t), [p], 1e-6, 1e-6, 1e-5);
         Assert.True(r.Passed, r.Message);
-        var rNone = Overfit.Autograd.GradCheck.Check(x => NNFunctional.BinaryCrossEntropy(x[0], t, Reduction.None).Mul(t.Add(1)).Sum(), [p], 1e-6, 1e-6, 1e-5);
+        var rNone = global::Overfit.Autograd.GradCheck.Check(x => NNFunctional.BinaryCrossEntropy(x[0], t, Reduction.None).Mul(t.Add(1)).Sum(), [p], 1e-6, 1e-6, 1e-5);
         Assert.True(rNone.Passed, rNone.Message);
     }
 }

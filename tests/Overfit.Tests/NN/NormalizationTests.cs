@@ -107,12 +107,12 @@ public class NormalizationTests
         var beta = Tensor.FromArray(new[] { 0.2, 0.5 }, [2], requiresGrad: true);
         var c = Tensor.Randn(shape, new Generator(12), DType.Float64);
         var fused = NNFunctional.BatchNorm(x, null, null, gamma, beta, useBatchStatistics: true).Mul(c).Sum();
-        var gf = Autograd.Autograd.Gradient(fused, [x, gamma, beta]);
+        var gf = global::Overfit.Autograd.Autograd.Gradient(fused, [x, gamma, beta]);
         int[] dims = spatial ? [0, 2] : [0];
         int[] pshape = spatial ? [1, 2, 1] : [1, 2];
         var mean = x.Mean(dims, keepDim: true);
         var composed = x.Sub(mean).Div(x.Var(dims, unbiased: false, keepDim: true).Add(1e-5).Sqrt()).Mul(gamma.Reshape(pshape)).Add(beta.Reshape(pshape)).Mul(c).Sum();
-        var gc = Autograd.Autograd.Gradient(composed, [x, gamma, beta]);
+        var gc = global::Overfit.Autograd.Autograd.Gradient(composed, [x, gamma, beta]);
         Assert.Equal(composed.Item(), fused.Item(), 10);
         for (int i = 0; i < 3; i++) AssertClose(gc[i].ToDoubleArray(), gf[i].ToDoubleArray(), 1e-9, $"gradient {i}");
     }

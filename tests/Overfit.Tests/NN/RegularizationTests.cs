@@ -52,10 +52,10 @@ public class RegularizationTests
         // Gradient: the same sum written out with tensor ops, differentiated by autograd.
         var x = Tensor.Randn([4, 3], new Generator(1), DType.Float64);
         net.Forward(x);
-        var got = Overfit.Autograd.Autograd.Gradient(net.RegularizationLoss(), [first.Weight, first.Bias!, second.Weight]);
+        var got = global::Overfit.Autograd.Autograd.Gradient(net.RegularizationLoss(), [first.Weight, first.Bias!, second.Weight]);
         var h = x.MatMul(first.Weight.T).Add(first.Bias!).Tanh().MatMul(second.Weight.T).Add(second.Bias!);
         var explicitSum = first.Weight.Mul(first.Weight).Sum().Mul(0.01).Add(first.Bias!.Abs().Sum().Mul(0.1)).Add(h.Abs().Sum().Mul(0.5));
-        var want = Overfit.Autograd.Autograd.Gradient(explicitSum, [first.Weight, first.Bias!, second.Weight]);
+        var want = global::Overfit.Autograd.Autograd.Gradient(explicitSum, [first.Weight, first.Bias!, second.Weight]);
         for (int i = 0; i < 3; i++) TestInputs.AssertClose(want[i].ToDoubleArray(), got[i].ToDoubleArray(), 1e-12, $"gradient {i}");
         Assert.Equal(0.0, new Sequential(new Linear(2, 2)).RegularizationLoss().Item());
         net.Eval();

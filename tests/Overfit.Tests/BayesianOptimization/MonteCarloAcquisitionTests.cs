@@ -58,7 +58,7 @@ public class MonteCarloAcquisitionTests
         var acq = new QExpectedImprovement(model, 1.6, seed: 5);
         double same = acq.Evaluate([0.5, 0.5, 0.5, 0.5], 2);
         double single = acq.Evaluate([0.5, 0.5], 1);
-        Assert.Equal(single, same, 6); // a duplicated point adds nothing
+        Assert.Equal(single, same, 4); // a duplicated point adds nothing (up to the jitter its singular joint covariance needs)
         Assert.True(acq.Evaluate([0.5, 0.5, 0.05, 0.95], 2) >= single);
     }
 

@@ -131,6 +131,14 @@ for alpha, tag in [(0.1, "01"), (10.0, "10")]:
     arr(f"PipelineRidgeSvd{tag}Coef", model[-1].coef_)
     num(f"PipelineRidgeSvd{tag}Intercept", model[-1].intercept_)
 
+# alpha = 0 (the chapter's first panel): the centered bias column makes XᵀX singular, LAPACK's Cholesky fails and
+# scikit-learn falls back to its svd solver
+model = make_pipeline(PolynomialFeatures(degree=10), Ridge(alpha=0.0, solver="auto"))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    model.fit(x2.reshape(-1, 1), y2)
+arr("PipelineRidge00Pred", model.predict(x2.reshape(-1, 1)))
+
 # ---- least squares and ridge
 sets = {"Dense": dense(), "Ill": ill(), "Wide": wide(), "Collinear": collinear(), "Sparse": sparse_truth()}
 for name, (X, y) in sets.items():

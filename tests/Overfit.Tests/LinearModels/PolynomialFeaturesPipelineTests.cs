@@ -52,6 +52,17 @@ public class PolynomialFeaturesPipelineTests
     }
 
     [Fact]
+    public void ChapterPipelineWithoutPenaltyFallsBackToSvdLikeScikitLearn()
+    {
+        var x = LinearTestData.Column(LinearTestData.Sine2X());
+        var model = new Pipeline(new PolynomialFeatures(10), new Ridge(0.0)).Fit(x, R.Sine2Y);
+        Assert.Equal(RidgeSolver.Svd, ((Ridge)model.Estimator).SolverUsed);
+        // Unpenalized degree-10 least squares on raw powers: the centered design has condition ~1e12, so two SVD
+        // implementations agree to about 1e-5 in the fitted values.
+        Close.All(R.PipelineRidge00Pred, model.Predict(x), 1e-4, 1e-5, "predictions");
+    }
+
+    [Fact]
     public void CloneUnfittedKeepsSettingsOnly()
     {
         var x = LinearTestData.Column(LinearTestData.Sine2X());

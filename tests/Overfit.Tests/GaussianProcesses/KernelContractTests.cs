@@ -127,7 +127,7 @@ public class KernelContractTests
     public void FusedContractionEqualsMaterializedGradient(string name)
     {
         var k = AllKernels()[name]();
-        int n = 60; // large enough to take the parallel path of the fused loops
+        int n = 300; // above PairParallel's serial threshold, so the parallel chunks of the fused loops run
         var x = Points(n, D, salt: 3);
         int p = k.ThetaCount, nn = n * n;
         var w = new double[nn];
@@ -141,6 +141,18 @@ public class KernelContractTests
         double value = k.ContractValueAndGradients(x, n, D, w, fused2);
         var kx = new double[nn];
         k.EvaluateSymmetric(x, n, D, kx);
+        var kxy = new double[nn];
+        k.Evaluate(x, n, x, n, D, kxy);
+        var diag = new double[n];
+        k.Diagonal(x, n, D, diag);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                // The parallel, tiled symmetric path agrees with the plain cross evaluation (white noise aside).
+                Assert.Equal(kx[i * n + j], kx[j * n + i]);
+                if (i != j) Assert.Equal(kxy[i * n + j], kx[i * n + j], 12);
+                else Assert.Equal(diag[i], kx[i * n + i], 12);
+            }
         double expectedValue = 0;
         for (int i = 0; i < nn; i++) expectedValue += w[i] * kx[i];
         Assert.True(Math.Abs(value - expectedValue) <= 1e-9 * (1 + Math.Abs(expectedValue)), $"{name}: Σ W∘K fused {value} vs {expectedValue}");

@@ -60,14 +60,17 @@ public sealed class BoundedLbfgs
             }
             double step = sList.Count == 0 ? Math.Min(1.0, 1.0 / Math.Max(1e-12, Norm(dir))) : 1.0;
             double fNew = double.NaN;
-            bool accepted = false;
+            bool accepted = false, belowRoundOff = false;
+            double noise = FunctionTolerance * Math.Max(Math.Abs(fx), 1.0);
             for (int ls = 0; ls < 40; ls++)
             {
                 for (int i = 0; i < p; i++) xNew[i] = Math.Clamp(x[i] + step * dir[i], lower[i], upper[i]);
-                fNew = f(xNew, null);
-                evals++;
                 double decrease = 0;
                 for (int i = 0; i < p; i++) decrease += g[i] * (xNew[i] - x[i]);
+                // Once the predicted decrease is below the objective's round-off, backtracking cannot succeed.
+                if (-decrease <= noise) { belowRoundOff = true; break; }
+                fNew = f(xNew, null);
+                evals++;
                 if (double.IsFinite(fNew) && fNew <= fx + 1e-4 * decrease)
                 {
                     accepted = true;
@@ -76,6 +79,7 @@ public sealed class BoundedLbfgs
                 }
                 step *= ls == 0 && double.IsFinite(fNew) ? Math.Clamp(-0.5 * slope * step / (fNew - fx - slope * step), 0.1, 0.5) : 0.5;
             }
+            if (belowRoundOff) { message = "predicted decrease below the objective's round-off"; break; }
             if (!accepted)
             {
                 if (sList.Count > 0) { sList.Clear(); yList.Clear(); continue; }

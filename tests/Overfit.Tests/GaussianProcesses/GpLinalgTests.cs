@@ -9,6 +9,7 @@ public class GpLinalgTests
     [InlineData(5)]
     [InlineData(64)]
     [InlineData(157)]
+    [InlineData(301)]
     public void InverseFromCholeskyInvertsTheMatrix(int n)
     {
         var x = KernelContractTests.Points(n, 3);

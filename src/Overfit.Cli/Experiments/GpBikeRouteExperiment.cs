@@ -53,13 +53,15 @@ public sealed class GpBikeRouteExperiment : IExperiment
             int widest = Array.IndexOf(std, std.Max());
             double maxWidth = upper[widest] - lower[widest];
             foreach (var warning in gp.Warnings) context.Note($"{route.Times.Length} GPS points: {warning}");
-            for (int i = 0; i < times.Length; i++) predictions.AddRow(route.Times.Length, times[i], mean[i], std[i], lower[i], upper[i]);
+            for (int i = 0; i < times.Length; i++) predictions.AddRow(route.Times.Length, Exact(times[i]), Exact(mean[i]), Exact(std[i]), Exact(lower[i]), Exact(upper[i]));
             table.AddRow(route.Times.Length, maxResidual, maxStdAtRecords, maxWidth, times[widest]);
 
             figure.Panel(r).MeanWithBand($"Route estimation ({route.Times.Length} GPS points)", "time (min)", "position (km)",
                 times, mean, lower, upper, meanLabel: "predicted path", bandLabel: "95% band (mean ± 2 std)",
                 observations: new Series("GPS records", route.Times, route.Positions));
-            figure.Panel(r).Axes.SetLimits(-0.3, 10.3, -2.5, 6);
+            figure.Panel(r).Axes.SetLimits(-0.3, 10.3, -2.5, 6.5);
+            // The path climbs toward the last record at the upper right; the legend goes where the plot is empty.
+            FigureStyle.ShowLegendIfLabelled(figure.Panel(r), ScottPlot.Alignment.UpperLeft);
 
             metrics[$"{tag}_points"] = route.Times.Length;
             metrics[$"{tag}_max_abs_residual_at_records"] = maxResidual;
@@ -73,6 +75,8 @@ public sealed class GpBikeRouteExperiment : IExperiment
             "Predicted route (line) and 95% band (mean ± 2 std) from 5 and from 8 GPS records; the band closes at every record and widens between them");
         return new ExperimentResult(metrics, [saved], [table]);
     }
+
+    private static string Exact(double value) => GpRegressExperiment.Exact(value);
 
     internal static double[,] Column(double[] values)
     {

@@ -63,5 +63,5 @@ public sealed partial class GpRegressExperiment
     }
 
     // Round-trip text so the CSV keeps every digit (the table's default format keeps 6).
-    private static string Exact(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    internal static string Exact(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }

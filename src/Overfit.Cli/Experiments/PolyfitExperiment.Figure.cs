@@ -12,7 +12,7 @@ public sealed partial class PolyfitExperiment
         var points = new Series("noisy sine (data)", data.X, data.Y);
 
         var left = figure.Panel(0);
-        left.Lines("Polynomial fits on a noisy sine", "x (radians)", "y",
+        left.Lines("Polynomial fits on a noisy sine", "x (radians)", "y = sin(x) + noise",
             fits.Select(f => new Series($"degree {f.Degree}{(f.PoorlyConditioned ? " (poorly conditioned)" : "")}", grid, f.Curve)));
         AddData(left, points);
         // A high degree swings far outside the data between and beyond points; the chapter's range keeps the sine readable.
@@ -20,7 +20,7 @@ public sealed partial class PolyfitExperiment
 
         var right = figure.Panel(1);
         var power = fits.First(f => f.Degree == highest);
-        right.Lines($"Degree {highest}: power basis vs Chebyshev basis", "x (radians)", "y",
+        right.Lines($"Degree {highest}: power basis vs Chebyshev basis", "x (radians)", "y = sin(x) + noise",
         [
             new Series($"power basis (polyfit), rank {power.Rank}", grid, power.Curve),
             new Series("Chebyshev basis (well conditioned)", grid, chebyshevCurve),

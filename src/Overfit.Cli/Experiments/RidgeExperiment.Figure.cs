@@ -13,7 +13,7 @@ public sealed partial class RidgeExperiment
         {
             var fit = fits[i];
             var panel = figure.Panel(i);
-            panel.Lines($"alpha = {fit.Alpha:0.0e+00}", "x (radians)", "y = sin(x) + noise",
+            panel.Lines(fit.Alpha == 0 ? (settings.Model == "ridge" ? "alpha = 0 (no penalty: ridge = least squares)" : "alpha = 0 (no penalty)") : $"alpha = {fit.Alpha:0.0e+00}", "x (radians)", "y = sin(x) + noise",
             [
                 new Series($"least squares, degree {Degree}", grid, leastSquaresCurve),
                 new Series($"{settings.Label}, degree {Degree}", grid, fit.Curve),
@@ -39,10 +39,11 @@ public sealed partial class RidgeExperiment
         [
             Band("least squares, train", degrees, curve.LeastSquares.Train, curve.LeastSquares.TrainMin, curve.LeastSquares.TrainMax),
             Band("least squares, validation", degrees, curve.LeastSquares.Validation, curve.LeastSquares.ValidationMin, curve.LeastSquares.ValidationMax),
-            Band($"{settings.Label} (alpha {settings.CurveAlpha:G3}), train", degrees, curve.Penalized.Train, curve.Penalized.TrainMin, curve.Penalized.TrainMax),
-            Band($"{settings.Label} (alpha {settings.CurveAlpha:G3}), validation", degrees, curve.Penalized.Validation, curve.Penalized.ValidationMin, curve.Penalized.ValidationMax),
+            Band($"{settings.Label}, alpha {settings.CurveAlpha:G3}, train", degrees, curve.Penalized.Train, curve.Penalized.TrainMin, curve.Penalized.TrainMax),
+            Band($"{settings.Label}, alpha {settings.CurveAlpha:G3}, validation", degrees, curve.Penalized.Validation, curve.Penalized.ValidationMin, curve.Penalized.ValidationMax),
         ]);
         panel.LogScaleY();
+        panel.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         FigureStyle.ShowLegendIfLabelled(panel, Alignment.UpperLeft);
         return figure;
     }

@@ -34,7 +34,7 @@ public sealed partial class RidgeExperiment : IExperiment
         DefaultValueFactory = _ => [0.0, 0.1, 10.0],
     };
 
-    private readonly Option<double> _l1Ratio = new("--l1-ratio") { Description = "Share of the L1 penalty for elasticnet, in [0, 1]", DefaultValueFactory = _ => 0.5 };
+    private readonly Option<double> _l1Ratio = new("--l1-ratio") { Description = "Share of the L1 penalty for elasticnet, in [0, 1]", HelpName = "R", DefaultValueFactory = _ => 0.5 };
 
     private readonly Option<int> _maxDegree = new("--max-degree") { Description = "Highest degree of the validation curve", HelpName = "N", DefaultValueFactory = _ => 15 };
 

@@ -22,12 +22,12 @@ public sealed partial class BatchNormExperiment
             if (i > 0)
             {
                 // Dashed guides through the target mean, as in the chapter's figure.
-                Guide(panel, -2, centers[i][1], 12, centers[i][1]);
-                Guide(panel, centers[i][0], -2, centers[i][0], 12);
+                Guide(panel, -3, centers[i][1], 12, centers[i][1]);
+                Guide(panel, centers[i][0], -3, centers[i][0], 12);
             }
             panel.Points([new LabelledPoint(centerLabels[i], centers[i][0], centers[i][1])], MarkerShape.FilledDiamond, colorIndex: 1);
             // The same limits on every panel make the shift and the shrinking of the cloud visible.
-            panel.Axes.SetLimits(-2, 12, -2, 12);
+            panel.Axes.SetLimits(-3, 12, -3, 12);   // the chapter's batch scaled by γ=2 reaches below -2
         }
         return figure;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Overfit.Cli.Infrastructure;
+using Overfit.Data.Synthetic;
 using Overfit.Plotting;
 using Overfit.Tensors;
 
@@ -22,14 +23,21 @@ public sealed partial class BatchNormExperiment : IExperiment
     private readonly Option<double> _gamma = new("--gamma") { Description = "Scale γ of the third panel", DefaultValueFactory = _ => 2.0 };
     private readonly Option<double> _beta = new("--beta") { Description = "Shift β of the third panel", DefaultValueFactory = _ => 1.0 };
 
-    /// <param name="source">Draws the 50×2 batch from a seed; by default uniform on [0, 10) from <see cref="Generator"/>.</param>
-    public BatchNormExperiment(Func<int, FeatureSample>? source = null) => _source = source ?? UniformFeatures;
+    /// <param name="source">
+    /// Draws the 50×2 batch from a seed; by default the chapter's np.random.seed(seed); np.random.rand(50, 2) * 10
+    /// (<see cref="ChapterFeatures"/>), so the default seed 42 prints the chapter's numbers.
+    /// </param>
+    public BatchNormExperiment(Func<int, FeatureSample>? source = null) => _source = source ?? ChapterFeatures;
 
     public string Name => "batchnorm";
 
     public string Description => "Batch normalization on a two-feature batch: original, normalized and scaled-and-shifted points with their statistics";
 
     public IReadOnlyList<Option> Options => [_gamma, _beta];
+
+    /// <summary>The chapter's batch: NumPy's np.random.seed(seed); np.random.rand(50, 2) * 10, drawn by the NumPy-compatible RandomState.</summary>
+    public static FeatureSample ChapterFeatures(int seed) =>
+        new(ChapterData.BatchNormDemo(seed, Samples), "np.random.seed(seed); np.random.rand(50, 2) * 10 (NumPy-compatible RandomState)");
 
     /// <summary>50 points uniform on [0, 10)² from the library's own generator.</summary>
     public static FeatureSample UniformFeatures(int seed)

@@ -8,6 +8,10 @@ public static class ExperimentRegistry
 {
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new PolyfitExperiment(),
+        new RidgeExperiment(),
+        new GpBikeRouteExperiment(),
+        new GpRegressExperiment(),
         new BatchNormExperiment(),
     ];
 }

@@ -9,5 +9,6 @@ public static class ExperimentRegistry
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new BatchNormExperiment(),
+        new DropoutExperiment(),
     ];
 }

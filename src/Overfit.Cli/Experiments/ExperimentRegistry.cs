@@ -10,5 +10,6 @@ public static class ExperimentRegistry
     [
         new BatchNormExperiment(),
         new DropoutExperiment(),
+        new RegularizeExperiment(),
     ];
 }

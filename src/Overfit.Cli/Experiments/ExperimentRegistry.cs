@@ -11,5 +11,6 @@ public static class ExperimentRegistry
         new BatchNormExperiment(),
         new DropoutExperiment(),
         new RegularizeExperiment(),
+        new BayesOptExperiment(),
     ];
 }

@@ -19,7 +19,7 @@ public sealed partial class DropoutExperiment : IExperiment
     public const int BatchSize = 64;
     public const double LearningRate = 1e-3;
 
-    private readonly Option<int?> _epochs = new("--epochs") { Description = "Maximum epochs (default from --budget: tiny 4, quick 30, full 200)" };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Maximum epochs (default from --budget: tiny 3, quick 30, full 200)" };
     private readonly Option<int> _patience = new("--patience") { Description = "Early-stopping patience in epochs on the validation loss", DefaultValueFactory = _ => 20 };
     private readonly Option<double> _rate = new("--rate") { Description = "Dropout probability after each hidden layer", DefaultValueFactory = _ => 0.5 };
 
@@ -31,7 +31,7 @@ public sealed partial class DropoutExperiment : IExperiment
 
     public ExperimentResult Run(RunContext context, ExperimentBudget budget)
     {
-        int epochs = context.GetOption(_epochs, null) ?? budget.Pick(4, 30, 200);
+        int epochs = context.GetOption(_epochs, null) ?? budget.Pick(3, 30, 200);
         int patience = context.GetOption(_patience, 20);
         double rate = context.GetOption(_rate, 0.5);
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"--epochs: expected at least 1, got {epochs}");

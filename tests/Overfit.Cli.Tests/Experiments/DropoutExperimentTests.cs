@@ -10,7 +10,7 @@ public class DropoutExperimentTests
     {
         using var folder = new TempFolder();
         var outDir = folder.Sub("dropout");
-        const int maxEpochs = 8, patience = 2;
+        const int maxEpochs = 6, patience = 2;
         var metrics = SucceededWithMetrics(CliHarness.Run("dropout", "--out", outDir, "--epochs", $"{maxEpochs}", "--patience", $"{patience}"), outDir);
         FigureWritten(outDir, "dropout");
 

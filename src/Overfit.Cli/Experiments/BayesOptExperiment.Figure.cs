@@ -20,8 +20,26 @@ public sealed partial class BayesOptExperiment
         double[] Log(double[] v) => v.Select(r => Math.Log10(Math.Max(r - function.OptimalValue, RegretFloor))).ToArray();
         var regret = figure.Panel(1).LinesWithBands($"{function.Name}: simple regret", "evaluation", "best so far − optimum (log scale)",
             curves.Select(c => new BandSeries($"{c.Label} (median, IQR)", x, Log(c.BestSoFarMedian), Log(c.Lower), Log(c.Upper))), markers: false);
-        regret.LogScaleY();
+        var logs = curves.SelectMany(c => Log(c.Lower).Concat(Log(c.Upper))).ToArray();
+        if (logs.Max() - logs.Min() < 2.5) regret.Axes.Left.TickGenerator = OneTwoFiveTicks(logs.Min(), logs.Max());
+        else regret.LogScaleY();
         FigureStyle.ShowLegendIfLabelled(regret, Alignment.UpperRight);
         return figure;
+    }
+
+    /// <summary>
+    /// Labelled ticks at 1, 2 and 5 times powers of ten for a log axis spanning few decades, where decade
+    /// ticks alone would leave one label or none.
+    /// </summary>
+    private static ScottPlot.TickGenerators.NumericManual OneTwoFiveTicks(double minLog, double maxLog)
+    {
+        var ticks = new List<Tick>();
+        for (int decade = (int)Math.Floor(minLog) - 1; decade <= (int)Math.Ceiling(maxLog) + 1; decade++)
+            foreach (var m in new[] { 1.0, 2.0, 5.0 })
+            {
+                double value = m * Math.Pow(10, decade);
+                ticks.Add(new Tick(Math.Log10(value), value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        return new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
     }
 }

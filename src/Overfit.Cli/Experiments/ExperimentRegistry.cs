@@ -13,5 +13,8 @@ public static class ExperimentRegistry
         new GpBikeRouteExperiment(),
         new GpRegressExperiment(),
         new BatchNormExperiment(),
+        new DropoutExperiment(),
+        new RegularizeExperiment(),
+        new BayesOptExperiment(),
     ];
 }

@@ -57,8 +57,11 @@ public static class MlpBenchmark
                     Array.Copy(trainX, row * 784, batchX, i * 784, 784);
                     labels[i] = trainY[row];
                 }
-                var x = Tensor.FromArray(n == batch ? batchX : batchX[..(n * 784)], [n, 784]);
-                opt.ZeroGrad();
+                // The batch buffer is wrapped, not copied: the graph that reads it is released by Backward
+                // before the next batch overwrites it.
+                var x = n == batch ? Tensor.Wrap(batchX, [n, 784]) : Tensor.FromArray(batchX[..(n * 784)], [n, 784]);
+                // Zeroed in place (torch 1.13's zero_grad default), so backward accumulates into the same buffers.
+                opt.ZeroGrad(setToNone: false);
                 var l = loss.Forward(model.Forward(x), labels);
                 l.Backward();
                 opt.Step();

@@ -105,8 +105,10 @@ public static class Autograd
             leaf.Grad = g.IsContiguous ? g.Clone() : g.Contiguous();
             return;
         }
-        if (grad.IsContiguous && g.IsContiguous && grad.DType == g.DType && ShapeUtil.SameShape(grad.ShapeSpan, g.ShapeSpan))
+        if (grad.IsContiguous && grad.DType == g.DType && ShapeUtil.SameShape(grad.ShapeSpan, g.ShapeSpan))
         {
+            // A strided or broadcast gradient (Sum's backward expands a scalar) is made contiguous first.
+            if (!g.IsContiguous) g = g.Contiguous();
             if (grad.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Add(grad.AsSpan<float>(), g.AsSpan<float>(), grad.AsSpan<float>());
             else System.Numerics.Tensors.TensorPrimitives.Add(grad.AsSpan<double>(), g.AsSpan<double>(), grad.AsSpan<double>());
             return;

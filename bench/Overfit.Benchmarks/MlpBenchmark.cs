@@ -57,8 +57,11 @@ public static class MlpBenchmark
                     Array.Copy(trainX, row * 784, batchX, i * 784, 784);
                     labels[i] = trainY[row];
                 }
-                var x = Tensor.FromArray(n == batch ? batchX : batchX[..(n * 784)], [n, 784]);
-                opt.ZeroGrad();
+                // The batch buffer is wrapped, not copied: the graph that reads it is released by Backward
+                // before the next batch overwrites it.
+                var x = n == batch ? Tensor.Wrap(batchX, [n, 784]) : Tensor.FromArray(batchX[..(n * 784)], [n, 784]);
+                // Zeroed in place (torch 1.13's zero_grad default), so backward accumulates into the same buffers.
+                opt.ZeroGrad(setToNone: false);
                 var l = loss.Forward(model.Forward(x), labels);
                 l.Backward();
                 opt.Step();
@@ -80,10 +83,14 @@ public static class MlpBenchmark
         int correct = 0;
         using (Overfit.Autograd.Autograd.NoGrad())
         {
+            // One reused input buffer; the no-grad forward keeps no reference to it.
+            var buffer = new float[Math.Min(1000, rows) * 784];
             for (int start = 0; start < rows; start += 1000)
             {
                 int n = Math.Min(1000, rows - start);
-                var logits = model.Forward(Tensor.FromArray(x[(start * 784)..((start + n) * 784)], [n, 784]));
+                Array.Copy(x, start * 784, buffer, 0, n * 784);
+                var input = n * 784 == buffer.Length ? Tensor.Wrap(buffer, [n, 784]) : Tensor.FromArray(buffer[..(n * 784)], [n, 784]);
+                var logits = model.Forward(input);
                 var pred = logits.ArgMax(1);
                 for (int i = 0; i < n; i++) if (pred[i] == y[start + i]) correct++;
             }
@@ -91,34 +98,43 @@ public static class MlpBenchmark
         return (double)correct / rows;
     }
 
-    /// <summary>IDX images (magic 2051, big-endian count, rows, cols), normalized (x/255 − 0.5)/0.5.</summary>
+    /// <summary>
+    /// IDX images (magic 2051, big-endian count, rows, cols), normalized (x/255 − 0.5)/0.5. The pixels are
+    /// converted while streaming out of the gzip file, so no decompressed byte copy of the set is ever held.
+    /// </summary>
     private static (float[] Pixels, int Count) Images(string path)
     {
-        var raw = Decompress(path);
-        if (BinaryPrimitives.ReadInt32BigEndian(raw) != 2051) throw new InvalidDataException($"{path}: not an IDX image file (magic {BinaryPrimitives.ReadInt32BigEndian(raw)}, expected 2051)");
-        int count = BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(4));
-        int size = BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(8)) * BinaryPrimitives.ReadInt32BigEndian(raw.AsSpan(12));
+        using var gz = OpenGzip(path);
+        Span<byte> header = stackalloc byte[16];
+        gz.ReadExactly(header);
+        if (BinaryPrimitives.ReadInt32BigEndian(header) != 2051) throw new InvalidDataException($"{path}: not an IDX image file (magic {BinaryPrimitives.ReadInt32BigEndian(header)}, expected 2051)");
+        int count = BinaryPrimitives.ReadInt32BigEndian(header[4..]);
+        int size = BinaryPrimitives.ReadInt32BigEndian(header[8..]) * BinaryPrimitives.ReadInt32BigEndian(header[12..]);
         if (size != 784) throw new InvalidDataException($"{path}: images of {size} pixels, expected 28x28 = 784");
-        var pixels = new float[count * size];
-        for (int i = 0; i < pixels.Length; i++) pixels[i] = (raw[16 + i] / 255f - 0.5f) / 0.5f;
+        var pixels = new float[(long)count * size];
+        var chunk = new byte[size * 256];
+        for (int done = 0; done < pixels.Length;)
+        {
+            int n = Math.Min(chunk.Length, pixels.Length - done);
+            gz.ReadExactly(chunk, 0, n);
+            for (int i = 0; i < n; i++) pixels[done + i] = (chunk[i] / 255f - 0.5f) / 0.5f;
+            done += n;
+        }
         return (pixels, count);
     }
 
     private static byte[] Labels(string path)
     {
-        var raw = Decompress(path);
-        if (BinaryPrimitives.ReadInt32BigEndian(raw) != 2049) throw new InvalidDataException($"{path}: not an IDX label file (magic {BinaryPrimitives.ReadInt32BigEndian(raw)}, expected 2049)");
-        return raw[8..];
+        using var gz = OpenGzip(path);
+        Span<byte> header = stackalloc byte[8];
+        gz.ReadExactly(header);
+        if (BinaryPrimitives.ReadInt32BigEndian(header) != 2049) throw new InvalidDataException($"{path}: not an IDX label file (magic {BinaryPrimitives.ReadInt32BigEndian(header)}, expected 2049)");
+        var labels = new byte[BinaryPrimitives.ReadInt32BigEndian(header[4..])];
+        gz.ReadExactly(labels);
+        return labels;
     }
 
-    private static byte[] Decompress(string path)
-    {
-        using var file = File.OpenRead(path);
-        using var gz = new GZipStream(file, CompressionMode.Decompress);
-        using var ms = new MemoryStream();
-        gz.CopyTo(ms);
-        return ms.ToArray();
-    }
+    private static GZipStream OpenGzip(string path) => new(File.OpenRead(path), CompressionMode.Decompress);
 
     private static int IntOption(string[] args, string name, int fallback)
     {

@@ -71,8 +71,7 @@ public static class Autograd
                 var node = t.GradFn;
                 if (node is null)
                 {
-                    // A leaf owns its gradient: copy once (Contiguous already copies a strided or broadcast view).
-                    if (accumulateIntoLeaves) t.Grad = t.Grad is null ? (g.IsContiguous ? g.Clone() : g.Contiguous()) : t.Grad.Add(g);
+                    if (accumulateIntoLeaves) AccumulateLeafGrad(t, g);
                     continue;
                 }
                 var rule = node.BackwardRule ?? throw new InvalidOperationException(
@@ -91,6 +90,30 @@ public static class Autograd
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="g"/> into the leaf's gradient. A leaf owns its gradient: the first one is copied
+    /// (Contiguous already copies a strided or broadcast view); later ones are summed into that buffer in place,
+    /// as PyTorch does, so a training loop that zeroes gradients in place allocates nothing here.
+    /// </summary>
+    private static void AccumulateLeafGrad(Tensor leaf, Tensor g)
+    {
+        var grad = leaf.Grad;
+        if (grad is null)
+        {
+            leaf.Grad = g.IsContiguous ? g.Clone() : g.Contiguous();
+            return;
+        }
+        if (grad.IsContiguous && grad.DType == g.DType && ShapeUtil.SameShape(grad.ShapeSpan, g.ShapeSpan))
+        {
+            // A strided or broadcast gradient (Sum's backward expands a scalar) is made contiguous first.
+            if (!g.IsContiguous) g = g.Contiguous();
+            if (grad.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Add(grad.AsSpan<float>(), g.AsSpan<float>(), grad.AsSpan<float>());
+            else System.Numerics.Tensors.TensorPrimitives.Add(grad.AsSpan<double>(), g.AsSpan<double>(), grad.AsSpan<double>());
+            return;
+        }
+        leaf.Grad = grad.Add(g);
     }
 
     /// <summary>Reverse post-order of the graph below <paramref name="root"/>, computed without recursion.</summary>

@@ -48,7 +48,8 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         {
             double ai = _a[i];
             var row = _k.AsSpan(i * n, n);
-            for (int j = 0; j < n; j++) row[j] = 0.5 * (ai * _a[j] - row[j]);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(row, -0.5, row);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_a, 0.5 * ai, row, row);
         }
         kernel.ContractHyperparameterGradients(x, n, d, _k, gradient);
         return lml;

@@ -155,6 +155,7 @@ public static partial class DenseLinalg
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n == 0 || nrhs == 0) return;
+        if (nrhs == 1) { SolveTriangularVector(t, n, b, lower, transpose); return; }
         bool forward = lower != transpose;   // op(T) is lower triangular: substitute from the top
         if (forward)
         {
@@ -176,6 +177,42 @@ public static partial class DenseLinalg
                 if (i0 > 0)   // B[..i0, :] −= op(T)[..i0, i0..i1]·X[i0..i1, :]
                     Gemm.Run(transpose, false, i0, nrhs, i1 - i0, -T.One, OpBlock(t, n, transpose, 0, i0), n,
                         b[(i0 * nrhs)..], nrhs, T.One, b, nrhs);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One right-hand side: every step is a contiguous dot product (op(T) = T, rows of T) or a contiguous vector
+    /// update (op(T) = Tᵀ, a row of T is a column of op(T)), instead of n² one-element row updates.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SolveTriangularVector<T>(ReadOnlySpan<T> t, int n, Span<T> b, bool lower, bool transpose)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!transpose)
+        {
+            if (lower)
+                for (int i = 0; i < n; i++) b[i] = (b[i] - TensorPrimitives.Dot(t.Slice(i * n, i), b[..i])) / t[i * n + i];
+            else
+                for (int i = n - 1; i >= 0; i--) b[i] = (b[i] - TensorPrimitives.Dot(t.Slice(i * n + i + 1, n - i - 1), b[(i + 1)..n])) / t[i * n + i];
+        }
+        else if (lower)
+        {
+            for (int i = n - 1; i >= 0; i--)   // Lᵀx = b: x_i is final once the later rows are eliminated
+            {
+                T xi = b[i] / t[i * n + i];
+                b[i] = xi;
+                TensorPrimitives.MultiplyAdd(t.Slice(i * n, i), -xi, b[..i], b[..i]);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++)   // Uᵀx = b
+            {
+                T xi = b[i] / t[i * n + i];
+                b[i] = xi;
+                var rest = b[(i + 1)..n];
+                TensorPrimitives.MultiplyAdd(t.Slice(i * n + i + 1, n - i - 1), -xi, rest, rest);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.GaussianProcesses;
@@ -19,6 +20,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     public int N => n;
 
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(double[] theta, double[]? gradient)
     {
         if (gradient is not null) Array.Clear(gradient);

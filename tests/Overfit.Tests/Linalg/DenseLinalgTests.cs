@@ -24,6 +24,7 @@ public sealed class DenseLinalgTests
     [InlineData(127)]
     [InlineData(128)]
     [InlineData(250)]
+    [InlineData(383)]
     public void CholeskyReconstructsTheMatrix(int n)
     {
         var a = RandomSpd(n, n + 1);
@@ -51,6 +52,7 @@ public sealed class DenseLinalgTests
     [InlineData(300, 0)]
     [InlineData(300, 150)]
     [InlineData(300, 299)]
+    [InlineData(383, 191)]
     public void NonPositivePivotIsReportedByIndex(int n, int bad)
     {
         var a = RandomSpd(n, 3);

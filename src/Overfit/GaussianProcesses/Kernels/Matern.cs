@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Overfit.GaussianProcesses;
 
 /// <summary>
@@ -49,6 +51,7 @@ public sealed class Matern : StationaryKernel
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ValuesAndGradientFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
     {
         if (Nu != 2.5) { base.ValuesAndGradientFactors(r2, values, factors); return; }
@@ -67,6 +70,7 @@ public sealed class Matern : StationaryKernel
         System.Numerics.Tensors.TensorPrimitives.Multiply(factors, 5.0 / 3.0, factors);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ValuesFromSquaredDistances(Span<double> r2)
     {
         if (Nu != 2.5) { base.ValuesFromSquaredDistances(r2); return; }

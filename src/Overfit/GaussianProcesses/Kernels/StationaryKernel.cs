@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Overfit.GaussianProcesses;
@@ -57,6 +58,7 @@ public abstract class StationaryKernel : Kernel
         return t;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SquaredDistanceRow(double[] xt, int n, int d, ReadOnlySpan<double> point, int from, Span<double> r2, Span<double> tmp)
     {
         r2.Clear();
@@ -90,7 +92,7 @@ public abstract class StationaryKernel : Kernel
         fixed (double* kp = k)
         {
             double* kptr = kp;
-            PairParallel.For(n, (_, start, end) =>
+            PairParallel.For(n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, start, end) =>
             {
                 var p = new double[d];
                 var tmp = new double[n];
@@ -149,7 +151,7 @@ public abstract class StationaryKernel : Kernel
         fixed (double* wp = w)
         {
             double* wptr = wp;
-            PairParallel.For(n, (chunk, start, end) =>
+            PairParallel.For(n, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, start, end) =>
             {
                 var ww = new ReadOnlySpan<double>(wptr, n * n);
                 var p = new double[d];
@@ -202,6 +204,7 @@ public abstract class StationaryKernel : Kernel
     }
 
     /// <summary>Copies the upper triangle into the lower one in 64×64 tiles, so the strided side stays in cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void MirrorUpperToLower(double* k, int n)
     {
         const int tile = 64;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.GaussianProcesses;
@@ -36,6 +37,7 @@ internal static class GpLinalg
     /// followed by a recursive LᵀL product, both spending their time in the GEMM. About n³ flops, against 2n³
     /// for solving against the identity.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InverseFromCholesky(ReadOnlySpan<double> l, int n, Span<double> inverse)
     {
         var pool = System.Buffers.ArrayPool<double>.Shared;
@@ -66,6 +68,7 @@ internal static class GpLinalg
     }
 
     /// <summary>In-place inverse of the lower-triangular block of order m at (o, o) of a row-major matrix with leading dimension ld.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TriangularInverse(Span<double> a, int o, int m, int ld, Span<double> scratch)
     {
         if (m <= Leaf)
@@ -96,6 +99,7 @@ internal static class GpLinalg
     }
 
     /// <summary>Lower triangle of Lᵀ·L for the lower-triangular block of order m at (o, o), written to c at the same place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LowerTransposeTimesLower(ReadOnlySpan<double> l, int o, int m, int ld, Span<double> c, Span<double> scratch)
     {
         if (m <= Leaf)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.GaussianProcesses;
@@ -19,6 +20,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     public int N => n;
 
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(double[] theta, double[]? gradient)
     {
         if (gradient is not null) Array.Clear(gradient);
@@ -48,7 +50,8 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         {
             double ai = _a[i];
             var row = _k.AsSpan(i * n, n);
-            for (int j = 0; j < n; j++) row[j] = 0.5 * (ai * _a[j] - row[j]);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(row, -0.5, row);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_a, 0.5 * ai, row, row);
         }
         kernel.ContractHyperparameterGradients(x, n, d, _k, gradient);
         return lml;

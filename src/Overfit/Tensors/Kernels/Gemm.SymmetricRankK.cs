@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Overfit.Tensors.Kernels;
@@ -62,61 +63,81 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Splits C into column strips a few micro-panels wide; strip [j0, j0+w) needs only rows i ≥ j0. The rows below the
-    /// strip's diagonal block run as one ordinary blocked product straight into C; the w×w diagonal block is computed in
-    /// full (into C when the upper triangle will be overwritten anyway, else into a scratch tile whose lower part is
-    /// merged). Strips are dealt to threads largest first so each gets about the same number of multiply-adds.
+    /// Splits the rows of C into one contiguous range per thread with about the same share of the lower triangle
+    /// (boundaries at n·√(t/T)); each thread then runs <see cref="SymmetricRows{T, TK}"/> on its range.
     /// </summary>
     private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        int n = p.M;
-        int width = Math.Max(TK.NR, 32 / TK.NR * TK.NR);
-        int strips = (n + width - 1) / width;
+        int n = p.M, mr = TK.MR;
         long work = (long)n * n / 2 * p.K;
         int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
-        if (threads > 1) threads = (int)Math.Min(Math.Min(threads, strips), Math.Max(1, work / ParallelThreshold));
+        if (threads > 1) threads = (int)Math.Min(Math.Min(threads, (n + mr - 1) / mr), Math.Max(1, work / ParallelThreshold));
         if (threads <= 1)
         {
-            for (int s = 0; s < strips; s++) SymmetricStrip<T, TK>(p, s * width, Math.Min(width, n - s * width), fillUpper);
+            SymmetricRows<T, TK>(p, 0, n, fillUpper);
             return;
         }
-        // Strip s costs (n − s·width)·width: decreasing in s, so a greedy deal in order balances well.
-        var owned = new List<int>[threads];
-        var load = new long[threads];
-        for (int t = 0; t < threads; t++) owned[t] = [];
-        for (int s = 0; s < strips; s++)
-        {
-            int least = 0;
-            for (int t = 1; t < threads; t++) if (load[t] < load[least]) least = t;
-            owned[least].Add(s);
-            load[least] += (long)(n - s * width) * width;
-        }
+        var bounds = new int[threads + 1];
+        for (int t = 1; t < threads; t++) bounds[t] = Math.Min(n, RoundUp((int)(n * Math.Sqrt((double)t / threads)), mr));
+        bounds[threads] = n;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            foreach (int s in owned[t]) SymmetricStrip<T, TK>(p, s * width, Math.Min(width, n - s * width), fillUpper);
+            if (bounds[t + 1] > bounds[t]) SymmetricRows<T, TK>(p, bounds[t], bounds[t + 1], fillUpper);
         });
     }
 
-    private static unsafe void SymmetricStrip<T, TK>(Problem<T> p, int j0, int w, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    /// <summary>
+    /// Rows [r0, r1) of the lower triangle, blocked like <see cref="Blocked{T, TK}"/>: per KC slab the columns [0, r1)
+    /// of op(B) are packed once and each MC-row block of op(A) once (so every element is packed once per slab, not once
+    /// per tile column), and the micro-kernel runs only the MR×NR tiles that reach the diagonal or below. A tile that
+    /// straddles the diagonal is computed in full: straight into C when the upper triangle will be overwritten by the
+    /// mirror anyway, else into a scratch tile whose lower part is merged, leaving the upper triangle untouched.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SymmetricRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        int n = p.M;
-        if (fillUpper)
+        int mr = TK.MR, nr = TK.NR;
+        int kcMax = 256, mcMax = Math.Max(mr, 96 / mr * mr);
+        int kcCap = Math.Min(kcMax, p.K);
+        int cols = r1;
+        T* packA = PackBuffers<T>.A(Math.Min(mcMax, RoundUp(r1 - r0, mr)) * kcCap);
+        T* packB = PackBuffers<T>.B(RoundUp(cols, nr) * kcCap);
+        T* tile = stackalloc T[mr * nr];
+        for (int pc = 0; pc < p.K; pc += kcMax)
         {
-            Blocked<T, TK>(p.Block(j0, n - j0, j0, w));
-            return;
-        }
-        if (n - j0 - w > 0) Blocked<T, TK>(p.Block(j0 + w, n - j0 - w, j0, w));
-        // Diagonal block into scratch with beta = 0, then C[i, j] = tile[i, j] + beta·C[i, j] for j ≤ i only.
-        var tile = new T[w * w];
-        fixed (T* pt = tile)
-        {
-            var diag = p.Block(j0, w, j0, w);
-            Blocked<T, TK>(new Problem<T>(diag.TransA, diag.TransB, w, w, p.K, p.Alpha, diag.A, p.Lda, diag.B, p.Ldb, T.Zero, pt, w));
-            for (int i = 0; i < w; i++)
+            int kc = Math.Min(kcMax, p.K - pc);
+            T beta = pc == 0 ? p.Beta : T.One;
+            PackB(p, pc, 0, kc, cols, nr, packB);
+            for (int ic = r0; ic < r1; ic += mcMax)
             {
-                T* ci = p.C + (nint)(j0 + i) * p.Ldc + j0;
-                for (int j = 0; j <= i; j++)
-                    ci[j] = p.Beta == T.Zero ? pt[i * w + j] : pt[i * w + j] + p.Beta * ci[j];
+                int mc = Math.Min(mcMax, r1 - ic);
+                PackA(p, ic, pc, mc, kc, mr, packA);
+                int colEnd = ic + mc;   // columns at or beyond the block's last row + 1 are strictly upper
+                for (int jr = 0; jr < colEnd; jr += nr)
+                {
+                    int nrEff = Math.Min(nr, colEnd - jr);
+                    T* bPanel = packB + (nint)jr * kc;
+                    for (int ir = 0; ir < mc; ir += mr)
+                    {
+                        int i0 = ic + ir, rows = Math.Min(mr, mc - ir);
+                        if (jr > i0 + rows - 1) continue;   // tile wholly above the diagonal
+                        T* aPanel = packA + (nint)ir * kc;
+                        T* c = p.C + (nint)i0 * p.Ldc + jr;
+                        if (fillUpper || jr + nrEff - 1 <= i0)
+                        {
+                            TK.Run(kc, aPanel, bPanel, c, p.Ldc, rows, nrEff, p.Alpha, beta);
+                            continue;
+                        }
+                        TK.Run(kc, aPanel, bPanel, tile, nr, rows, nrEff, p.Alpha, T.Zero);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            T* cr = c + (nint)r * p.Ldc;
+                            int last = Math.Min(nrEff - 1, i0 + r - jr);
+                            for (int j = 0; j <= last; j++)
+                                cr[j] = beta == T.Zero ? tile[r * nr + j] : tile[r * nr + j] + beta * cr[j];
+                        }
+                    }
+                }
             }
         }
     }

@@ -75,12 +75,11 @@ internal sealed class CenteredGram
     }
 
     /// <summary>
-    /// Xᵀ·X through the shared GEMM as one full product: a packed, multi-threaded GEMM runs a single large call faster
-    /// than the ~5/8 of the flops a blocked upper-triangle scheme would save. Callers still mirror the upper triangle
-    /// so the result is exactly symmetric.
+    /// Xᵀ·X through the shared symmetric rank-k product: only the lower triangle is multiplied (half the flops of a full
+    /// GEMM), then mirrored, so the result is exactly symmetric.
     /// </summary>
     public static void RawGram(ReadOnlySpan<double> x, int n, int p, Span<double> g)
-        => Gemm.Multiply(true, false, p, p, n, 1.0, x, p, x, p, 0.0, g, p);
+        => Gemm.SymmetricRankK(true, p, n, 1.0, x, p, 0.0, g, p, fillUpper: true);
 
     public static void MirrorUpper(Span<double> g, int p)
     {

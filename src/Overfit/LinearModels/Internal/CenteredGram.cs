@@ -28,35 +28,42 @@ internal sealed class CenteredGram
         double yMean = center ? TensorPrimitives.Sum(y) / n : 0;
         var mean = new double[p];
         var xty = new double[p];
+        var sumSq = center ? new double[p] : [];
         double yNorm2 = 0;
         for (int i = 0; i < n; i++)
         {
             var row = x.Slice(i * p, p);
             double yc = y[i] - yMean;
             yNorm2 += yc * yc;
-            if (center) TensorPrimitives.Add(row, mean, mean);
+            if (center)
+            {
+                TensorPrimitives.Add(row, mean, mean);
+                TensorPrimitives.MultiplyAdd(row, row, sumSq, sumSq);
+            }
             TensorPrimitives.MultiplyAdd(row, yc, xty, xty);
         }
         if (center) TensorPrimitives.Multiply(mean, 1.0 / n, mean);
 
         var gram = new double[p * p];
-        bool needsCopy = false;
         if (center)
         {
-            // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
-            RawGram(x, n, p, gram);
+            // Decided from the column sums of squares of the same pass, so a badly offset X costs one Gram, not two.
+            bool needsCopy = false;
             for (int j = 0; j < p; j++)
             {
-                double spread = gram[j * p + j] / n - mean[j] * mean[j];
+                double spread = sumSq[j] / n - mean[j] * mean[j];
                 if (mean[j] * mean[j] > MaxMeanToSpreadRatio * Math.Max(spread, 0)) { needsCopy = true; break; }
             }
             if (!needsCopy)
+            {
+                // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
+                RawGram(x, n, p, gram);
                 for (int i = 0; i < p; i++)
                     TensorPrimitives.MultiplyAdd(mean.AsSpan(i), -n * mean[i], gram.AsSpan(i * p + i, p - i), gram.AsSpan(i * p + i, p - i));
+            }
             else
             {
                 var xc = CenteredCopy(x, n, p, mean);
-                Array.Clear(gram);
                 RawGram(xc, n, p, gram);
                 Array.Clear(xty);
                 for (int i = 0; i < n; i++) TensorPrimitives.MultiplyAdd(xc.AsSpan(i * p, p), y[i] - yMean, xty, xty);

@@ -66,13 +66,16 @@ public class ElasticNetCV : LinearModel
             Alphas[r] = grid;
             var mse = new double[grid.Length][];
             for (int a = 0; a < grid.Length; a++) mse[a] = new double[Cv];
-            for (int f = 0; f < Cv; f++)
+            // Folds are independent (each reads the shared statistics and writes only its own column of mse), so they
+            // run side by side; the result does not depend on the order.
+            double l1Ratio = L1Ratios[r];
+            Parallel.For(0, Cv, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, f =>
             {
                 var train = stats.Training(f, FitIntercept);
-                var path = ElasticNetPath.Run(PenalizedProblem.FromGram(train), grid, L1Ratios[r], MaxIter, Tol, Positive);
+                var path = ElasticNetPath.Run(PenalizedProblem.FromGram(train), grid, l1Ratio, MaxIter, Tol, Positive);
                 var foldMse = stats.TestMse(f, path.Coefficients, train, FitIntercept);
                 for (int a = 0; a < grid.Length; a++) mse[a][f] = foldMse[a];
-            }
+            });
             MsePath[r] = mse;
             for (int a = 0; a < grid.Length; a++)
             {

@@ -53,7 +53,7 @@ public class ElasticNetCV : LinearModel
         int n = x.Rows, p = x.Cols;
         if (n < Cv) throw new ArgumentException($"cv = {Cv} folds need at least {Cv} samples, got {n}", "x");
         var folds = KFold.ContiguousFolds(n, Cv);
-        var stats = new FoldGrams(x.Span, n, p, y, folds);
+        var stats = new FoldGrams(x, y, folds);
         var full = stats.Training(-1, FitIntercept);
         var fullProblem = PenalizedProblem.FromGram(full);
 

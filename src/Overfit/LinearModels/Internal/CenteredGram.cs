@@ -48,13 +48,7 @@ internal sealed class CenteredGram
         if (center)
         {
             // Decided from the column sums of squares of the same pass, so a badly offset X costs one Gram, not two.
-            bool needsCopy = false;
-            for (int j = 0; j < p; j++)
-            {
-                double spread = sumSq[j] / n - mean[j] * mean[j];
-                if (mean[j] * mean[j] > MaxMeanToSpreadRatio * Math.Max(spread, 0)) { needsCopy = true; break; }
-            }
-            if (!needsCopy)
+            if (!NeedsCenteredCopy(mean, sumSq, n))
             {
                 // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
                 RawGram(x, n, p, gram);
@@ -72,6 +66,17 @@ internal sealed class CenteredGram
         else RawGram(x, n, p, gram);
         MirrorUpper(gram, p);
         return new CenteredGram { Samples = n, Features = p, XMean = mean, YMean = yMean, Gram = gram, Xty = xty, YNorm2 = yNorm2 };
+    }
+
+    /// <summary>True when some column's mean² exceeds <see cref="MaxMeanToSpreadRatio"/> times its variance (from Σx and Σx²).</summary>
+    public static bool NeedsCenteredCopy(ReadOnlySpan<double> mean, ReadOnlySpan<double> sumSq, int n)
+    {
+        for (int j = 0; j < mean.Length; j++)
+        {
+            double spread = sumSq[j] / n - mean[j] * mean[j];
+            if (mean[j] * mean[j] > MaxMeanToSpreadRatio * Math.Max(spread, 0)) return true;
+        }
+        return false;
     }
 
     public static double[] CenteredCopy(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> mean)

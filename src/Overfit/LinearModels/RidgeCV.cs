@@ -111,8 +111,6 @@ public sealed class RidgeCV : LinearModel
         var q = new double[p];
         for (int j = 0; j < p; j++) q[j] = TensorPrimitives.Dot(vRows.AsSpan(j * p, p), g.Xty);
         for (int i = 0; i < n; i++) TensorPrimitives.Subtract(z.AsSpan(i * p, p), shift, z.AsSpan(i * p, p));
-        var zSq = new double[n * p];
-        TensorPrimitives.Multiply(z, z, zSq);
 
         int m = CandidateAlphas.Length;
         var fitW = new double[p * m];
@@ -127,7 +125,8 @@ public sealed class RidgeCV : LinearModel
         var yHat = new double[n * m];
         var hat = new double[n * m];
         Gemm.Multiply(false, false, n, m, p, 1.0, z, p, fitW, m, 0.0, yHat, m);
-        Gemm.Multiply(false, false, n, m, p, 1.0, zSq, p, hatW, m, 0.0, hat, m);
+        TensorPrimitives.Multiply(z, z, z);   // Z is not needed past this point: square it in place (saves an n×p buffer)
+        Gemm.Multiply(false, false, n, m, p, 1.0, z, p, hatW, m, 0.0, hat, m);
         double h0 = FitIntercept ? 1.0 / n : 0.0;
         var scores = new double[m];
         for (int a = 0; a < m; a++)

@@ -48,7 +48,7 @@ public sealed partial class Ridge : LinearModel
         }
         else
         {
-            var a = (double[])g.Gram.Clone();
+            var a = g.Gram;   // the Gram matrix is not needed after this: factor it in place rather than copy it
             for (int i = 0; i < p; i++) a[i * p + i] += Alpha;
             if (!DenseLinalg.TryCholesky(a, p, out _)) { FitSvd(x, y); return; }
             var w = (double[])g.Xty.Clone();

@@ -5,7 +5,7 @@ using Overfit.Tensors.Kernels;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `gemm [--json] [--reps N] [--size MxNxK]... [--linalg]`: GFLOPS of Gemm.Multiply against the system OpenBLAS for
+/// `gemm [--json] [--reps N] [--size MxNxK]... [--linalg] [--syrk]`: GFLOPS of Gemm.Multiply against the system OpenBLAS for
 /// float32 and float64, with 1 and 2 threads. Each case is warmed up, then timed over several repetitions
 /// (each repetition long enough to dwarf timer resolution); the best repetition is reported.
 /// </summary>
@@ -17,6 +17,7 @@ internal static class GemmBenchmark
     {
         bool json = args.Contains("--json");
         if (args.Contains("--linalg")) return GemmLinalgTiming.Run(json);
+        if (args.Contains("--syrk")) return GemmSyrkTiming.Run(json);
         int reps = 7;
         var sizes = new List<(int, int, int)>();
         for (int i = 0; i < args.Length; i++)

@@ -53,7 +53,7 @@ public class ElasticNetCV : LinearModel
         int n = x.Rows, p = x.Cols;
         if (n < Cv) throw new ArgumentException($"cv = {Cv} folds need at least {Cv} samples, got {n}", "x");
         var folds = KFold.ContiguousFolds(n, Cv);
-        var stats = new FoldGrams(x.Span, n, p, y, folds);
+        var stats = new FoldGrams(x, y, folds);
         var full = stats.Training(-1, FitIntercept);
         var fullProblem = PenalizedProblem.FromGram(full);
 
@@ -66,13 +66,16 @@ public class ElasticNetCV : LinearModel
             Alphas[r] = grid;
             var mse = new double[grid.Length][];
             for (int a = 0; a < grid.Length; a++) mse[a] = new double[Cv];
-            for (int f = 0; f < Cv; f++)
+            // Folds are independent (each reads the shared statistics and writes only its own column of mse), so they
+            // run side by side; the result does not depend on the order.
+            double l1Ratio = L1Ratios[r];
+            Parallel.For(0, Cv, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, f =>
             {
                 var train = stats.Training(f, FitIntercept);
-                var path = ElasticNetPath.Run(PenalizedProblem.FromGram(train), grid, L1Ratios[r], MaxIter, Tol, Positive);
+                var path = ElasticNetPath.Run(PenalizedProblem.FromGram(train), grid, l1Ratio, MaxIter, Tol, Positive);
                 var foldMse = stats.TestMse(f, path.Coefficients, train, FitIntercept);
                 for (int a = 0; a < grid.Length; a++) mse[a][f] = foldMse[a];
-            }
+            });
             MsePath[r] = mse;
             for (int a = 0; a < grid.Length; a++)
             {

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Overfit.LinearModels.Internal;
 using Overfit.Tensors;
+using Overfit.Tensors.Kernels;
 using Tensor = Overfit.Tensors.Tensor;
 
 namespace Overfit.LinearModels;
@@ -47,11 +48,11 @@ public sealed partial class Ridge : LinearModel
         }
         else
         {
-            var a = (double[])g.Gram.Clone();
+            var a = g.Gram;   // the Gram matrix is not needed after this: factor it in place rather than copy it
             for (int i = 0; i < p; i++) a[i * p + i] += Alpha;
-            if (!SpdSolver.TryFactor(a, p)) { FitSvd(x, y); return; }
+            if (!DenseLinalg.TryCholesky(a, p, out _)) { FitSvd(x, y); return; }
             var w = (double[])g.Xty.Clone();
-            SpdSolver.Solve(a, p, w);
+            DenseLinalg.CholeskySolveInPlace(a, p, w, 1);
             Coefficients = w;
             SolverUsed = RidgeSolver.Cholesky;
         }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Overfit.LinearModels.Internal;
 using Overfit.LinearModels.ModelSelection;
@@ -97,24 +98,16 @@ public sealed class RidgeCV : LinearModel
 
     private void FitLooCovariance(MatrixView x, double[] y)
     {
-        int n = x.Rows, p = x.Cols;
+        int n = x.Rows, p = x.Cols, m = CandidateAlphas.Length;
         var g = CenteredGram.Build(x.Span, n, p, y, FitIntercept);
         var (lambda, vRows) = SymmetricEigen.Compute(g.Gram, p);
-        // Z = Xc·V: projections of the centered samples on the eigenvectors.
         var v = new double[p * p];   // V with eigenvectors as columns: a plain (untransposed) GEMM operand
         for (int j = 0; j < p; j++)
             for (int i = 0; i < p; i++) v[i * p + j] = vRows[j * p + i];
-        var z = new double[n * p];
-        Gemm.Multiply(false, false, n, p, p, 1.0, x.Span, p, v, p, 0.0, z, p);
         var shift = new double[p];
         for (int j = 0; j < p; j++) shift[j] = TensorPrimitives.Dot(vRows.AsSpan(j * p, p), g.XMean);
         var q = new double[p];
         for (int j = 0; j < p; j++) q[j] = TensorPrimitives.Dot(vRows.AsSpan(j * p, p), g.Xty);
-        for (int i = 0; i < n; i++) TensorPrimitives.Subtract(z.AsSpan(i * p, p), shift, z.AsSpan(i * p, p));
-        var zSq = new double[n * p];
-        TensorPrimitives.Multiply(z, z, zSq);
-
-        int m = CandidateAlphas.Length;
         var fitW = new double[p * m];
         var hatW = new double[p * m];
         for (int j = 0; j < p; j++)
@@ -124,21 +117,40 @@ public sealed class RidgeCV : LinearModel
                 fitW[j * m + a] = q[j] * inv;
                 hatW[j * m + a] = inv;
             }
-        var yHat = new double[n * m];
-        var hat = new double[n * m];
-        Gemm.Multiply(false, false, n, m, p, 1.0, z, p, fitW, m, 0.0, yHat, m);
-        Gemm.Multiply(false, false, n, m, p, 1.0, zSq, p, hatW, m, 0.0, hat, m);
-        double h0 = FitIntercept ? 1.0 / n : 0.0;
+
+        // The n×p and n×m work buffers are rented: fresh multi-megabyte arrays on every fit keep the large-object heap
+        // collecting, which under load costs more than the fit itself. Every element used is written before it is read.
+        var pool = ArrayPool<double>.Shared;
+        double[] zBuffer = pool.Rent(n * p), yHatBuffer = pool.Rent(n * m), hatBuffer = pool.Rent(n * m);
         var scores = new double[m];
-        for (int a = 0; a < m; a++)
+        try
         {
-            double sum = 0;
-            for (int i = 0; i < n; i++)
+            // Z = Xc·V: projections of the centered samples on the eigenvectors.
+            var z = zBuffer.AsSpan(0, n * p);
+            Gemm.Multiply(false, false, n, p, p, 1.0, x.Span, p, v, p, 0.0, z, p);
+            for (int i = 0; i < n; i++) TensorPrimitives.Subtract(z.Slice(i * p, p), shift, z.Slice(i * p, p));
+            var yHat = yHatBuffer.AsSpan(0, n * m);
+            var hat = hatBuffer.AsSpan(0, n * m);
+            Gemm.Multiply(false, false, n, m, p, 1.0, z, p, fitW, m, 0.0, yHat, m);
+            TensorPrimitives.Multiply(z, z, z);   // Z is not needed past this point: square it in place
+            Gemm.Multiply(false, false, n, m, p, 1.0, z, p, hatW, m, 0.0, hat, m);
+            double h0 = FitIntercept ? 1.0 / n : 0.0;
+            for (int a = 0; a < m; a++)
             {
-                double e = (y[i] - g.YMean - yHat[i * m + a]) / (1 - h0 - hat[i * m + a]);
-                sum += e * e;
+                double sum = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double e = (y[i] - g.YMean - yHat[i * m + a]) / (1 - h0 - hat[i * m + a]);
+                    sum += e * e;
+                }
+                scores[a] = -sum / n;
             }
-            scores[a] = -sum / n;
+        }
+        finally
+        {
+            pool.Return(zBuffer);
+            pool.Return(yHatBuffer);
+            pool.Return(hatBuffer);
         }
         Choose(scores);
         var coords = new double[p];

@@ -28,35 +28,36 @@ internal sealed class CenteredGram
         double yMean = center ? TensorPrimitives.Sum(y) / n : 0;
         var mean = new double[p];
         var xty = new double[p];
+        var sumSq = center ? new double[p] : [];
         double yNorm2 = 0;
         for (int i = 0; i < n; i++)
         {
             var row = x.Slice(i * p, p);
             double yc = y[i] - yMean;
             yNorm2 += yc * yc;
-            if (center) TensorPrimitives.Add(row, mean, mean);
+            if (center)
+            {
+                TensorPrimitives.Add(row, mean, mean);
+                TensorPrimitives.MultiplyAdd(row, row, sumSq, sumSq);
+            }
             TensorPrimitives.MultiplyAdd(row, yc, xty, xty);
         }
         if (center) TensorPrimitives.Multiply(mean, 1.0 / n, mean);
 
         var gram = new double[p * p];
-        bool needsCopy = false;
         if (center)
         {
-            // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
-            RawGram(x, n, p, gram);
-            for (int j = 0; j < p; j++)
+            // Decided from the column sums of squares of the same pass, so a badly offset X costs one Gram, not two.
+            if (!NeedsCenteredCopy(mean, sumSq, n))
             {
-                double spread = gram[j * p + j] / n - mean[j] * mean[j];
-                if (mean[j] * mean[j] > MaxMeanToSpreadRatio * Math.Max(spread, 0)) { needsCopy = true; break; }
-            }
-            if (!needsCopy)
+                // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
+                RawGram(x, n, p, gram);
                 for (int i = 0; i < p; i++)
                     TensorPrimitives.MultiplyAdd(mean.AsSpan(i), -n * mean[i], gram.AsSpan(i * p + i, p - i), gram.AsSpan(i * p + i, p - i));
+            }
             else
             {
                 var xc = CenteredCopy(x, n, p, mean);
-                Array.Clear(gram);
                 RawGram(xc, n, p, gram);
                 Array.Clear(xty);
                 for (int i = 0; i < n; i++) TensorPrimitives.MultiplyAdd(xc.AsSpan(i * p, p), y[i] - yMean, xty, xty);
@@ -67,6 +68,17 @@ internal sealed class CenteredGram
         return new CenteredGram { Samples = n, Features = p, XMean = mean, YMean = yMean, Gram = gram, Xty = xty, YNorm2 = yNorm2 };
     }
 
+    /// <summary>True when some column's mean² exceeds <see cref="MaxMeanToSpreadRatio"/> times its variance (from Σx and Σx²).</summary>
+    public static bool NeedsCenteredCopy(ReadOnlySpan<double> mean, ReadOnlySpan<double> sumSq, int n)
+    {
+        for (int j = 0; j < mean.Length; j++)
+        {
+            double spread = sumSq[j] / n - mean[j] * mean[j];
+            if (mean[j] * mean[j] > MaxMeanToSpreadRatio * Math.Max(spread, 0)) return true;
+        }
+        return false;
+    }
+
     public static double[] CenteredCopy(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> mean)
     {
         var xc = new double[n * p];
@@ -75,12 +87,11 @@ internal sealed class CenteredGram
     }
 
     /// <summary>
-    /// Xᵀ·X through the shared GEMM as one full product: a packed, multi-threaded GEMM runs a single large call faster
-    /// than the ~5/8 of the flops a blocked upper-triangle scheme would save. Callers still mirror the upper triangle
-    /// so the result is exactly symmetric.
+    /// Xᵀ·X through the shared symmetric rank-k product: only the lower triangle is multiplied (half the flops of a full
+    /// GEMM), then mirrored, so the result is exactly symmetric.
     /// </summary>
     public static void RawGram(ReadOnlySpan<double> x, int n, int p, Span<double> g)
-        => Gemm.Multiply(true, false, p, p, n, 1.0, x, p, x, p, 0.0, g, p);
+        => Gemm.SymmetricRankK(true, p, n, 1.0, x, p, 0.0, g, p, fillUpper: true);
 
     public static void MirrorUpper(Span<double> g, int p)
     {

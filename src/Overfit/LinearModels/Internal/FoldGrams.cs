@@ -6,14 +6,16 @@ namespace Overfit.LinearModels.Internal;
 /// <summary>
 /// Gram statistics of every training split of an unshuffled k-fold partition from ONE pass over X: each fold's
 /// block contributes its own XᵀX, and a training split's Gram is the total minus the held-out block, centered with
-/// the split's means. X and y are shifted by their global means first so that this subtraction keeps full precision.
+/// the split's means. When a column's mean is large against its spread, X is shifted by its global means first (a
+/// centered copy) so that this subtraction keeps full precision; otherwise X is read in place, unshifted.
 /// </summary>
 internal sealed class FoldGrams
 {
     private readonly int _n, _p;
-    private readonly double[] _xs;            // X − global mean, row-major
+    private readonly MatrixView _x;
+    private readonly double[]? _xShiftedCopy; // X − _xMean, row-major, when the shift is needed for precision
     private readonly double[] _ys;            // y − global mean
-    private readonly double[] _xMean;
+    private readonly double[] _xMean;         // the shift applied to X: its global means, or zeros when X is used as is
     private readonly double _yMean;
     private readonly (int Start, int End)[] _folds;
     private readonly double[][] _gram, _colSum, _xty;
@@ -21,14 +23,27 @@ internal sealed class FoldGrams
     private readonly double[] _totalGram, _totalColSum, _totalXty;
     private readonly double _totalYSum, _totalYy;
 
-    public FoldGrams(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> y, (int Start, int End)[] folds)
+    public FoldGrams(MatrixView xv, ReadOnlySpan<double> y, (int Start, int End)[] folds)
     {
-        _n = n; _p = p; _folds = folds;
-        _xMean = new double[p];
-        for (int i = 0; i < n; i++) TensorPrimitives.Add(x.Slice(i * p, p), _xMean, _xMean);
-        TensorPrimitives.Multiply(_xMean, 1.0 / n, _xMean);
+        int n = xv.Rows, p = xv.Cols;
+        var x = xv.Span;
+        _n = n; _p = p; _folds = folds; _x = xv;
+        var mean = new double[p];
+        var sumSq = new double[p];
+        for (int i = 0; i < n; i++)
+        {
+            var row = x.Slice(i * p, p);
+            TensorPrimitives.Add(row, mean, mean);
+            TensorPrimitives.MultiplyAdd(row, row, sumSq, sumSq);
+        }
+        TensorPrimitives.Multiply(mean, 1.0 / n, mean);
         _yMean = TensorPrimitives.Sum(y) / n;
-        _xs = CenteredGram.CenteredCopy(x, n, p, _xMean);
+        if (CenteredGram.NeedsCenteredCopy(mean, sumSq, n))
+        {
+            _xMean = mean;
+            _xShiftedCopy = CenteredGram.CenteredCopy(x, n, p, mean);
+        }
+        else _xMean = new double[p];
         _ys = new double[n];
         TensorPrimitives.Subtract(y, _yMean, _ys);
 
@@ -40,7 +55,7 @@ internal sealed class FoldGrams
         {
             var (s, e) = folds[f];
             int rows = e - s;
-            var block = _xs.AsSpan(s * p, rows * p);
+            var block = Xs.Slice(s * p, rows * p);
             var yb = _ys.AsSpan(s, rows);
             var g = new double[p * p];
             CenteredGram.RawGram(block, rows, p, g);
@@ -62,6 +77,9 @@ internal sealed class FoldGrams
     }
 
     public int Folds => _folds.Length;
+
+    /// <summary>X as the statistics see it: shifted by <see cref="_xMean"/>.</summary>
+    private ReadOnlySpan<double> Xs => _xShiftedCopy is { } copy ? copy : _x.Span;
 
     /// <summary>Centered statistics of all rows (fold = -1) or of all rows except fold f.</summary>
     public CenteredGram Training(int fold, bool center)
@@ -121,7 +139,7 @@ internal sealed class FoldGrams
         for (int a = 0; a < m; a++)
             for (int j = 0; j < p; j++) w[j * m + a] = coefs[a][j];
         var pred = new double[rows * m];
-        Gemm.Multiply(false, false, rows, m, p, 1.0, _xs.AsSpan(s * p, rows * p), p, w, m, 0.0, pred, m);
+        Gemm.Multiply(false, false, rows, m, p, 1.0, Xs.Slice(s * p, rows * p), p, w, m, 0.0, pred, m);
         var mse = new double[m];
         for (int a = 0; a < m; a++)
         {

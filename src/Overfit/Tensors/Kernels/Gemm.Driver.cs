@@ -56,7 +56,7 @@ public static partial class Gemm
             return;
         }
         int units = (extent + unit - 1) / unit;
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        GemmWorkers.Run(threads, t =>
         {
             int u0 = (int)((long)units * t / threads), u1 = (int)((long)units * (t + 1) / threads);
             int s0 = u0 * unit, s1 = Math.Min(extent, u1 * unit);

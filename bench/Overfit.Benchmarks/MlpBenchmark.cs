@@ -29,6 +29,7 @@ public static class MlpBenchmark
         string? save = StringOption(args, "--save");
         bool json = args.Contains("--json");
         Gemm.MaxThreads = threads;
+        if (args.Contains("--profile")) return MlpStepProfile.Run(args, batch, threads);
 
         var (trainX, trainRows) = Images(Path.Combine(dir, "train-images-idx3-ubyte.gz"));
         var trainY = Labels(Path.Combine(dir, "train-labels-idx1-ubyte.gz"));

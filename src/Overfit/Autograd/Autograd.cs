@@ -33,7 +33,12 @@ public static class Autograd
         foreach (var x in inputs)
             if (!x.RequiresGrad)
                 throw new ArgumentException("every input of Gradient must have RequiresGrad = true", nameof(inputs));
-        var grads = Run(output, gradOutput, retainGraph, accumulateIntoLeaves: false, wanted: inputs);
+        // A Gradient call from inside a backward rule must not let fused rules write into leaves' gradients.
+        bool outer = _accumulatingIntoLeaves;
+        _accumulatingIntoLeaves = false;
+        Dictionary<Tensor, Tensor> grads;
+        try { grads = Run(output, gradOutput, retainGraph, accumulateIntoLeaves: false, wanted: inputs); }
+        finally { _accumulatingIntoLeaves = outer; }
         var result = new Tensor[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
             result[i] = grads.TryGetValue(inputs[i], out var g) ? g : Tensor.ZerosLike(inputs[i]);
@@ -41,7 +46,34 @@ public static class Autograd
     }
 
     internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph)
-        => Run(output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null);
+    {
+        bool outer = _accumulatingIntoLeaves;
+        _accumulatingIntoLeaves = true;
+        try { Run(output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null); }
+        finally { _accumulatingIntoLeaves = outer; }
+    }
+
+    /// <summary>True on this thread while <see cref="Backward"/> (not <see cref="Gradient"/>) runs its rules.</summary>
+    [ThreadStatic] private static bool _accumulatingIntoLeaves;
+
+    /// <summary>
+    /// For a fused op's backward rule: where the rule may put its gradient for <paramref name="leaf"/> itself (and
+    /// then return null for that input), so a large weight gradient is not materialized and then summed into the
+    /// leaf by the engine. Null unless <see cref="Backward"/> (not <see cref="Gradient"/>) is running and the input
+    /// is a leaf that requires grad. Otherwise the leaf's own contiguous gradient buffer, to add into (the engine adds
+    /// into it in place too), or, when the leaf has no gradient yet (or one of another layout), a new buffer with
+    /// <paramref name="fresh"/> set: the rule writes it in full and then assigns it to <see cref="Tensor.Grad"/>.
+    /// </summary>
+    internal static Tensor? LeafGradTarget(Tensor leaf, out bool fresh)
+    {
+        fresh = false;
+        if (!_accumulatingIntoLeaves || !leaf.IsLeaf || !leaf.RequiresGrad) return null;
+        var grad = leaf.Grad;
+        if (grad is not null && grad.IsContiguous && grad.DType == leaf.DType && ShapeUtil.SameShape(grad.ShapeSpan, leaf.ShapeSpan)) return grad;
+        if (grad is not null) return null;
+        fresh = true;
+        return Tensor.Empty(leaf.Shape, leaf.DType);
+    }
 
     private static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted)
     {

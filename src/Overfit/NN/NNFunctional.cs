@@ -46,10 +46,19 @@ public static partial class NNFunctional
         {
             var gc = g.Contiguous();
             Tensor? dx = input.RequiresGrad ? Tensor.Empty(inShape, input.DType) : null;
-            Tensor? dw = weight.RequiresGrad ? Tensor.Empty([outF, inF], input.DType) : null;
+            // During Backward the weight's gradient goes straight into the leaf's buffer (accumulated by the GEMM).
+            bool fresh = true;
+            Tensor? dwTarget = weight.RequiresGrad ? LeafGradTarget(weight, out fresh) : null;
+            if (dwTarget is null) fresh = true;
+            Tensor? dw = weight.RequiresGrad ? dwTarget ?? Tensor.Empty([outF, inF], input.DType) : null;
             Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Empty([outF], input.DType) : null;
-            if (input.DType == DType.Float32) LinearBackward<float>(gc.AsSpan<float>(), x.AsSpan<float>(), w.AsSpan<float>(), dx, dw, db, rows, inF, outF);
-            else LinearBackward<double>(gc.AsSpan<double>(), x.AsSpan<double>(), w.AsSpan<double>(), dx, dw, db, rows, inF, outF);
+            if (input.DType == DType.Float32) LinearBackward<float>(gc, x, w, dx, dw, fresh, db, rows, inF, outF);
+            else LinearBackward<double>(gc, x, w, dx, dw, fresh, db, rows, inF, outF);
+            if (dwTarget is not null)
+            {
+                if (fresh) weight.Grad = dwTarget;
+                dw = null;
+            }
             return bias is null ? [dx, dw] : [dx, dw, db];
         });
     }
@@ -63,16 +72,36 @@ public static partial class NNFunctional
         Multiply(false, true, rows, outF, inF, T.One, x, inF, w, inF, b.IsEmpty ? T.Zero : T.One, y, outF);
     }
 
-    private static void LinearBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, ReadOnlySpan<T> w, Tensor? dx, Tensor? dw, Tensor? db, int rows, int inF, int outF)
+    /// <summary>Below this many multiply-adds per product, dx and dW run one after the other (a fork costs more).</summary>
+    private const long ConcurrentBackwardWork = 1L << 19;
+
+    /// <summary>
+    /// dx = g·W and dW (+)= gᵀ·x (added into dw unless <paramref name="dwFresh"/>), db = Σ g. The two products are
+    /// independent and equally large, so they run at the same time on two cores when both are wanted and big enough.
+    /// </summary>
+    private static void LinearBackward<T>(Tensor g, Tensor x, Tensor w, Tensor? dx, Tensor? dw, bool dwFresh, Tensor? db, int rows, int inF, int outF)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (dx is not null) Multiply(false, false, rows, inF, outF, T.One, g, outF, w, inF, T.Zero, dx.AsSpan<T>(), inF);
-        if (dw is not null) Multiply(true, false, outF, inF, rows, T.One, g, outF, x, inF, T.Zero, dw.AsSpan<T>(), inF);
-        if (db is not null)
+        void InputGrad()
         {
-            var s = db.AsSpan<T>();
-            s.Clear();
-            for (int r = 0; r < rows; r++) TensorPrimitives.Add(s, g.Slice(r * outF, outF), s);
+            if (dx is not null) Multiply(false, false, rows, inF, outF, T.One, g.AsSpan<T>(), outF, w.AsSpan<T>(), inF, T.Zero, dx.AsSpan<T>(), inF);
+            if (db is not null)
+            {
+                var s = db.AsSpan<T>();
+                var gs = g.AsSpan<T>();
+                s.Clear();
+                for (int r = 0; r < rows; r++) TensorPrimitives.Add(s, gs.Slice(r * outF, outF), s);
+            }
+        }
+        void WeightGrad()
+        {
+            if (dw is not null) Multiply(true, false, outF, inF, rows, T.One, g.AsSpan<T>(), outF, x.AsSpan<T>(), inF, dwFresh ? T.Zero : T.One, dw.AsSpan<T>(), inF);
+        }
+        if (dx is not null && dw is not null && (long)rows * inF * outF >= ConcurrentBackwardWork) Gemm.Concurrently(InputGrad, WeightGrad);
+        else
+        {
+            InputGrad();
+            WeightGrad();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Overfit.Tensors;
 
 namespace Overfit.Optim;
@@ -8,7 +7,7 @@ namespace Overfit.Optim;
 /// θ −= lr/(1−β₁ᵗ) · m / (√v̂/√(1−β₂ᵗ) + ε), with v̂ = v or its running maximum (AMSGrad).
 /// One fused SIMD pass per parameter.
 /// </summary>
-public class Adam : Optimizer
+public partial class Adam : Optimizer
 {
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
         : this(OneGroup(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad) { }
@@ -57,29 +56,17 @@ public class Adam : Optimizer
             T shrink = T.CreateTruncating(1 - group.Lr * group.WeightDecay);
             for (int i = 0; i < param.Length; i++) param[i] *= shrink;
         }
-        int k = 0;
-        if (!Amsgrad && Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        if (!Amsgrad)
         {
-            var vb1 = new Vector<T>(b1); var vb2 = new Vector<T>(b2); var vc1 = new Vector<T>(c1); var vc2 = new Vector<T>(c2);
-            var veps = new Vector<T>(eps); var vbc2 = new Vector<T>(bc2); var vstep = new Vector<T>(stepSize); var vwd = new Vector<T>(coupledWd);
-            for (; k <= param.Length - Vector<T>.Count; k += Vector<T>.Count)
-            {
-                var p = new Vector<T>(param.Slice(k));
-                var d = new Vector<T>(grad.Slice(k)) + vwd * p;
-                var mk = vb1 * new Vector<T>(m.Slice(k)) + vc1 * d;
-                var vk = vb2 * new Vector<T>(v.Slice(k)) + vc2 * (d * d);
-                mk.CopyTo(m.Slice(k));
-                vk.CopyTo(v.Slice(k));
-                (p - vstep * (mk / (Vector.SquareRoot(vk) / vbc2 + veps))).CopyTo(param.Slice(k));
-            }
+            AdamUpdate(param, grad, m, v, new AdamScalars<T>(b1, b2, c1, c2, eps, bc2, stepSize, coupledWd));
+            return;
         }
-        for (; k < param.Length; k++)
+        for (int k = 0; k < param.Length; k++)
         {
             T d = grad[k] + coupledWd * param[k];
             m[k] = b1 * m[k] + c1 * d;
             v[k] = b2 * v[k] + c2 * d * d;
-            T vk = v[k];
-            if (Amsgrad) vk = vmax[k] = T.Max(vmax[k], v[k]);
+            T vk = vmax[k] = T.Max(vmax[k], v[k]);
             param[k] -= stepSize * (m[k] / (T.Sqrt(vk) / bc2 + eps));
         }
     }

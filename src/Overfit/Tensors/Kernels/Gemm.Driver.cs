@@ -44,7 +44,8 @@ public static partial class Gemm
     private static unsafe void Dispatch<T, TK>(Problem<T> p) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         long work = (long)p.M * p.N * p.K;
-        int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+        // A product started from inside a job of a parallel region (one of two concurrent products) stays on its thread.
+        int threads = GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
         if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
         bool splitColumns = p.N >= p.M;
         int unit = splitColumns ? TK.NR : TK.MR;

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -30,6 +32,11 @@ public static partial class Gemm
             else
             {
                 T* src = p.A + (nint)(ic + ir) * p.Lda + pc;
+                if (typeof(T) == typeof(float) && rows == 6 && mr == 6 && Avx.IsSupported)
+                {
+                    PackRowsTransposed6((float*)src, p.Lda, kc, (float*)panel);
+                    continue;
+                }
                 int r = 0;
                 for (; r < rows; r++)
                 {
@@ -76,6 +83,12 @@ public static partial class Gemm
             {
                 // Stored B is n×k: column j of op(B) is the contiguous stored row j.
                 T* src = p.B + (nint)(jc + jr) * p.Ldb + pc;
+                if (typeof(T) == typeof(float) && cols == nr && nr % 8 == 0 && Avx.IsSupported)
+                {
+                    for (int j0 = 0; j0 < nr; j0 += 8)
+                        PackRowsTransposed8((float*)src + (nint)j0 * p.Ldb, p.Ldb, kc, (float*)panel + j0, nr);
+                    continue;
+                }
                 int j = 0;
                 for (; j < cols; j++)
                 {
@@ -86,5 +99,75 @@ public static partial class Gemm
                     for (int q = 0; q < kc; q++) panel[q * nr + j] = T.Zero;
             }
         }
+    }
+
+    /// <summary>
+    /// dst[q·ldd + r] = src[r·lds + q] for r &lt; 8, q &lt; kc: eight stored rows become kc groups of eight, by 8×8
+    /// register transposes (a scalar gather here cost as much as the multiply-adds of a short product).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackRowsTransposed8(float* src, int lds, int kc, float* dst, int ldd)
+    {
+        int q = 0;
+        for (; q + 8 <= kc; q += 8)
+        {
+            float* s = src + q;
+            Transpose8(Avx.LoadVector256(s), Avx.LoadVector256(s + lds), Avx.LoadVector256(s + 2 * lds), Avx.LoadVector256(s + 3 * lds),
+                Avx.LoadVector256(s + 4 * lds), Avx.LoadVector256(s + 5 * lds), Avx.LoadVector256(s + 6 * lds), Avx.LoadVector256(s + 7 * lds),
+                out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6, out var o7);
+            float* d = dst + (nint)q * ldd;
+            Avx.Store(d, o0); Avx.Store(d + ldd, o1); Avx.Store(d + 2 * ldd, o2); Avx.Store(d + 3 * ldd, o3);
+            Avx.Store(d + 4 * ldd, o4); Avx.Store(d + 5 * ldd, o5); Avx.Store(d + 6 * ldd, o6); Avx.Store(d + 7 * ldd, o7);
+        }
+        for (; q < kc; q++)
+            for (int r = 0; r < 8; r++) dst[(nint)q * ldd + r] = src[(nint)r * lds + q];
+    }
+
+    /// <summary>The MR = 6 A panel: dst[q·6 + r] = src[r·lds + q] for r &lt; 6, by 8×8 transposes with two zero rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackRowsTransposed6(float* src, int lds, int kc, float* dst)
+    {
+        int q = 0;
+        var zero = Vector256<float>.Zero;
+        for (; q + 8 <= kc; q += 8)
+        {
+            float* s = src + q;
+            Transpose8(Avx.LoadVector256(s), Avx.LoadVector256(s + lds), Avx.LoadVector256(s + 2 * lds), Avx.LoadVector256(s + 3 * lds),
+                Avx.LoadVector256(s + 4 * lds), Avx.LoadVector256(s + 5 * lds), zero, zero,
+                out var o0, out var o1, out var o2, out var o3, out var o4, out var o5, out var o6, out var o7);
+            float* d = dst + (nint)q * 6;
+            Store6(d, o0); Store6(d + 6, o1); Store6(d + 12, o2); Store6(d + 18, o3);
+            Store6(d + 24, o4); Store6(d + 30, o5); Store6(d + 36, o6); Store6(d + 42, o7);
+        }
+        for (; q < kc; q++)
+            for (int r = 0; r < 6; r++) dst[(nint)q * 6 + r] = src[(nint)r * lds + q];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store6(float* d, Vector256<float> v)
+    {
+        Sse.Store(d, v.GetLower());
+        Unsafe.WriteUnaligned(d + 4, v.GetUpper().AsDouble().ToScalar());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+        out Vector256<float> o0, out Vector256<float> o1, out Vector256<float> o2, out Vector256<float> o3,
+        out Vector256<float> o4, out Vector256<float> o5, out Vector256<float> o6, out Vector256<float> o7)
+    {
+        // Pairs of rows interleaved, then quadruples, then the 128-bit halves swapped into place.
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+        var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+        var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+        var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+        o0 = Avx.Permute2x128(s0, s4, 0x20); o1 = Avx.Permute2x128(s1, s5, 0x20);
+        o2 = Avx.Permute2x128(s2, s6, 0x20); o3 = Avx.Permute2x128(s3, s7, 0x20);
+        o4 = Avx.Permute2x128(s0, s4, 0x31); o5 = Avx.Permute2x128(s1, s5, 0x31);
+        o6 = Avx.Permute2x128(s2, s6, 0x31); o7 = Avx.Permute2x128(s3, s7, 0x31);
     }
 }

@@ -1,0 +1,94 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.Optim;
+
+/// <summary>The per-step constants of one Adam update (already in the parameter's precision).</summary>
+internal readonly record struct AdamScalars<T>(T Beta1, T Beta2, T OneMinusBeta1, T OneMinusBeta2, T Eps, T Bc2Sqrt, T StepSize, T WeightDecay)
+    where T : unmanaged;
+
+public partial class Adam
+{
+    /// <summary>Parameters at least this long are updated in two halves on two cores (when GEMM may use two threads).</summary>
+    private const int ParallelLength = 1 << 15;
+
+    /// <summary>
+    /// The non-AMSGrad update in one fused pass. Each element needs a square root and two divisions (kept, so the
+    /// result rounds as PyTorch's), which bound the pass more than memory does: the widest vectors and both cores
+    /// pay off on the large weight matrices.
+    /// </summary>
+    private static unsafe void AdamUpdate<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> m, Span<T> v, AdamScalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = param.Length;
+        fixed (T* pp = param)
+        fixed (T* pg = grad)
+        fixed (T* pm = m)
+        fixed (T* pv = v)
+        {
+            if (n < ParallelLength || Math.Min(Gemm.MaxThreads, Environment.ProcessorCount) < 2)
+            {
+                AdamRange(pp, pg, pm, pv, 0, n, s);
+                return;
+            }
+            nint ap = (nint)pp, ag = (nint)pg, am = (nint)pm, av = (nint)pv;
+            // Halves aligned to 64 elements so both run whole vectors.
+            int half = n / 2 / 64 * 64;
+            GemmWorkers.Run(2, i =>
+            {
+                int from = i == 0 ? 0 : half, to = i == 0 ? half : n;
+                AdamRange((T*)ap, (T*)ag, (T*)am, (T*)av, from, to, s);
+            });
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AdamRange<T>(T* p, T* g, T* m, T* v, int from, int to, AdamScalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = from;
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            var b1 = Vector512.Create(s.Beta1); var b2 = Vector512.Create(s.Beta2);
+            var c1 = Vector512.Create(s.OneMinusBeta1); var c2 = Vector512.Create(s.OneMinusBeta2);
+            var eps = Vector512.Create(s.Eps); var bc2 = Vector512.Create(s.Bc2Sqrt);
+            var step = Vector512.Create(s.StepSize); var wd = Vector512.Create(s.WeightDecay);
+            for (; k <= to - Vector512<T>.Count; k += Vector512<T>.Count)
+            {
+                var pk = Vector512.Load(p + k);
+                var d = Vector512.Load(g + k) + wd * pk;
+                var mk = b1 * Vector512.Load(m + k) + c1 * d;
+                var vk = b2 * Vector512.Load(v + k) + c2 * (d * d);
+                mk.Store(m + k);
+                vk.Store(v + k);
+                (pk - step * (mk / (Vector512.Sqrt(vk) / bc2 + eps))).Store(p + k);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            var b1 = Vector256.Create(s.Beta1); var b2 = Vector256.Create(s.Beta2);
+            var c1 = Vector256.Create(s.OneMinusBeta1); var c2 = Vector256.Create(s.OneMinusBeta2);
+            var eps = Vector256.Create(s.Eps); var bc2 = Vector256.Create(s.Bc2Sqrt);
+            var step = Vector256.Create(s.StepSize); var wd = Vector256.Create(s.WeightDecay);
+            for (; k <= to - Vector256<T>.Count; k += Vector256<T>.Count)
+            {
+                var pk = Vector256.Load(p + k);
+                var d = Vector256.Load(g + k) + wd * pk;
+                var mk = b1 * Vector256.Load(m + k) + c1 * d;
+                var vk = b2 * Vector256.Load(v + k) + c2 * (d * d);
+                mk.Store(m + k);
+                vk.Store(v + k);
+                (pk - step * (mk / (Vector256.Sqrt(vk) / bc2 + eps))).Store(p + k);
+            }
+        }
+        for (; k < to; k++)
+        {
+            T d = g[k] + s.WeightDecay * p[k];
+            m[k] = s.Beta1 * m[k] + s.OneMinusBeta1 * d;
+            v[k] = s.Beta2 * v[k] + s.OneMinusBeta2 * d * d;
+            p[k] -= s.StepSize * (m[k] / (T.Sqrt(v[k]) / s.Bc2Sqrt + s.Eps));
+        }
+    }
+}

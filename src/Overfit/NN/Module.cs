@@ -37,6 +37,9 @@ public abstract partial class Module
         return output;
     }
 
+    /// <summary>What <see cref="Forward"/> leaves without an activity regularizer; for a fused pass that stands in for it.</summary>
+    internal void ClearActivityPenalty() => _lastActivityPenalty = null;
+
     /// <summary>The computation of the module; called by <see cref="Forward"/>.</summary>
     protected abstract Tensor ForwardCore(Tensor input);
 

@@ -30,5 +30,16 @@ public sealed class Linear : Module
 
     protected override Tensor ForwardCore(Tensor input) => NNFunctional.Linear(input, Weight, Bias);
 
+    /// <summary>
+    /// ReLU(Forward(input)) as one fused op, for <see cref="Sequential"/>. Stands in for both modules' Forward,
+    /// which is exact only while neither has an activity regularizer (the caller checks).
+    /// </summary>
+    internal Tensor ForwardWithRelu(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ClearActivityPenalty();
+        return NNFunctional.LinearRelu(input, Weight, Bias);
+    }
+
     public override string ToString() => $"Linear(in={InFeatures}, out={OutFeatures}, bias={Bias is not null})";
 }

@@ -28,7 +28,20 @@ public sealed class Sequential : Module
     protected override Tensor ForwardCore(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            // A Linear followed by a ReLU runs as one fused op (same values and gradients, half the buffers),
+            // unless either carries an activity penalty, which needs its own module's output.
+            if (_layers[i] is Linear linear && i + 1 < _layers.Count && _layers[i + 1] is ReLU relu
+                && linear.ActivityRegularizer is null && relu.ActivityRegularizer is null)
+            {
+                x = linear.ForwardWithRelu(x);
+                relu.ClearActivityPenalty();
+                i++;
+                continue;
+            }
+            x = _layers[i].Forward(x);
+        }
         return x;
     }
 

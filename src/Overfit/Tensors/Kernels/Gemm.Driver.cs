@@ -31,8 +31,6 @@ public static partial class Gemm
     /// <summary>Below this many multiply-adds (m·n·k) a product runs on the calling thread: forking costs more than it saves.</summary>
     internal const long ParallelThreshold = 1L << 21;
 
-    internal static long SplitThreshold = long.Parse(Environment.GetEnvironmentVariable("OVERFIT_SPLIT") ?? "2097152");
-
     internal static GemmKernel SelectKernel()
     {
         if (ForcedKernel != GemmKernel.Auto) return ForcedKernel;
@@ -48,7 +46,7 @@ public static partial class Gemm
         long work = (long)p.M * p.N * p.K;
         // A product started from inside a job of a parallel region (one of two concurrent products) stays on its thread.
         int threads = GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
-        if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / SplitThreshold));
+        if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
         bool splitColumns = p.N >= p.M;
         int unit = splitColumns ? TK.NR : TK.MR;
         int extent = splitColumns ? p.N : p.M;

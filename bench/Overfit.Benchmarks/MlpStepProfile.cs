@@ -44,10 +44,11 @@ internal static class MlpStepProfile
         var inputsProp = rule.DeclaringType!.GetProperty("Inputs")!;
         int gen0Start = 0;
         var pauseStart = TimeSpan.Zero;
+        long allocStart = 0;
         var perm = gen.Permutation(rows);
         for (int s = 0; s < steps + 100; s++)
         {
-            if (s == 100) { times.Clear(); gen0Start = GC.CollectionCount(0); pauseStart = GC.GetTotalPauseDuration(); }
+            if (s == 100) { times.Clear(); gen0Start = GC.CollectionCount(0); pauseStart = GC.GetTotalPauseDuration(); allocStart = GC.GetTotalAllocatedBytes(precise: true); }
             long stepStart = Stopwatch.GetTimestamp();
             long t = Stopwatch.GetTimestamp();
             var labels = new int[batch];
@@ -118,7 +119,8 @@ internal static class MlpStepProfile
         }
         int gen0 = GC.CollectionCount(0) - gen0Start;
         double pauseUs = (GC.GetTotalPauseDuration() - pauseStart).TotalMicroseconds;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {threads}, batch {batch}, {steps} steps; gen0 collections per 469 steps: {gen0 * 469.0 / steps:F1}; GC pause per step {pauseUs / steps:F1} us; gen1 total {GC.CollectionCount(1)}, gen2 total {GC.CollectionCount(2)}"));
+        double allocKb = (GC.GetTotalAllocatedBytes(precise: true) - allocStart) / 1024.0 / steps;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {threads}, batch {batch}, {steps} steps; gen0 collections per 469 steps: {gen0 * 469.0 / steps:F1}; GC pause per step {pauseUs / steps:F1} us; allocated per step {allocKb:F0} KB; gen1 total {GC.CollectionCount(1)}, gen2 total {GC.CollectionCount(2)}"));
         double sumMin = 0;
         foreach (var (name, list) in times)
         {

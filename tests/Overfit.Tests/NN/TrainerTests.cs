@@ -42,6 +42,23 @@ public class TrainerTests
     }
 
     [Fact]
+    public void TrainStep_ZeroesGradientsInPlace_AndReusesTheirBuffers()
+    {
+        var model = new SimpleNetwork(new ReLU(), inputSize: 4, numLabels: 3, hidden: [8], generator: new Generator(4));
+        var trainer = new Trainer(model, new Adam(model.Parameters(), lr: 1e-2));
+        var batches = Blobs(2, 5);
+        trainer.TrainStep(batches[0]);
+        var buffers = model.Parameters().Select(p => p.Grad!).ToArray();
+        // The second step's gradient is its batch's alone (zeroed, not accumulated), at the weights before its update.
+        var weight = model.Parameters().First();
+        var expected = Overfit.Autograd.Autograd.Gradient(new CrossEntropyLoss().Forward(model.Forward(batches[1].Inputs), batches[1].Labels!), [weight])[0];
+        trainer.TrainStep(batches[1]);
+        var after = model.Parameters().Select(p => p.Grad!).ToArray();
+        for (int i = 0; i < buffers.Length; i++) Assert.Same(buffers[i], after[i]);
+        Assert.Equal(expected.ToDoubleArray(), weight.Grad!.ToDoubleArray());
+    }
+
+    [Fact]
     public void DefaultOptimizer_IsTheChaptersSgdWithMomentum()
     {
         var trainer = new Trainer(new Linear(4, 3));

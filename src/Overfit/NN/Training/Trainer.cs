@@ -128,7 +128,9 @@ public sealed class Trainer
     public (double Loss, int Correct) TrainStep(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        Optimizer.ZeroGrad();
+        // Zeroed in place, as torch 1.13's optimizer.zero_grad() in the chapter's train_model: the backward then adds
+        // into the same gradient buffers every step instead of allocating them anew.
+        Optimizer.ZeroGrad(setToNone: false);
         var output = Model.Forward(batch.Inputs);
         var loss = Loss.Compute(output, batch);
         if (loss.Numel != 1) throw new InvalidOperationException($"the loss must be a scalar for training, got shape {ShapeUtil.Format(loss.ShapeSpan)}: use Reduction.Mean or Sum");

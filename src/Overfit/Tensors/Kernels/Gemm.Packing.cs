@@ -37,6 +37,11 @@ public static partial class Gemm
                     PackRowsTransposed6((float*)src, p.Lda, kc, (float*)panel);
                     continue;
                 }
+                if (typeof(T) == typeof(double) && rows == 6 && mr == 6 && Avx.IsSupported)
+                {
+                    PackRowsTransposed6((double*)src, p.Lda, kc, (double*)panel);
+                    continue;
+                }
                 int r = 0;
                 for (; r < rows; r++)
                 {
@@ -87,6 +92,12 @@ public static partial class Gemm
                 {
                     for (int j0 = 0; j0 < nr; j0 += 8)
                         PackRowsTransposed8((float*)src + (nint)j0 * p.Ldb, p.Ldb, kc, (float*)panel + j0, nr);
+                    continue;
+                }
+                if (typeof(T) == typeof(double) && cols == nr && nr % 4 == 0 && Avx.IsSupported)
+                {
+                    for (int j0 = 0; j0 < nr; j0 += 4)
+                        PackRowsTransposed4((double*)src + (nint)j0 * p.Ldb, p.Ldb, kc, (double*)panel + j0, nr);
                     continue;
                 }
                 int j = 0;
@@ -169,5 +180,56 @@ public static partial class Gemm
         o2 = Avx.Permute2x128(s2, s6, 0x20); o3 = Avx.Permute2x128(s3, s7, 0x20);
         o4 = Avx.Permute2x128(s0, s4, 0x31); o5 = Avx.Permute2x128(s1, s5, 0x31);
         o6 = Avx.Permute2x128(s2, s6, 0x31); o7 = Avx.Permute2x128(s3, s7, 0x31);
+    }
+
+    /// <summary>Float64: dst[q·ldd + r] = src[r·lds + q] for r &lt; 4, q &lt; kc, by 4×4 register transposes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackRowsTransposed4(double* src, int lds, int kc, double* dst, int ldd)
+    {
+        int q = 0;
+        for (; q + 4 <= kc; q += 4)
+        {
+            double* s = src + q;
+            Transpose4(Avx.LoadVector256(s), Avx.LoadVector256(s + lds), Avx.LoadVector256(s + 2 * lds), Avx.LoadVector256(s + 3 * lds),
+                out var o0, out var o1, out var o2, out var o3);
+            double* d = dst + (nint)q * ldd;
+            Avx.Store(d, o0); Avx.Store(d + ldd, o1); Avx.Store(d + 2 * ldd, o2); Avx.Store(d + 3 * ldd, o3);
+        }
+        for (; q < kc; q++)
+            for (int r = 0; r < 4; r++) dst[(nint)q * ldd + r] = src[(nint)r * lds + q];
+    }
+
+    /// <summary>The Float64 MR = 6 A panel: rows 0–3 by a 4×4 transpose, rows 4–5 by interleaving pairs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void PackRowsTransposed6(double* src, int lds, int kc, double* dst)
+    {
+        int q = 0;
+        for (; q + 4 <= kc; q += 4)
+        {
+            double* s = src + q;
+            Transpose4(Avx.LoadVector256(s), Avx.LoadVector256(s + lds), Avx.LoadVector256(s + 2 * lds), Avx.LoadVector256(s + 3 * lds),
+                out var o0, out var o1, out var o2, out var o3);
+            var r4 = Avx.LoadVector256(s + 4 * lds);
+            var r5 = Avx.LoadVector256(s + 5 * lds);
+            var lo = Avx.UnpackLow(r4, r5);  // (r4[q], r5[q]) | (r4[q+2], r5[q+2])
+            var hi = Avx.UnpackHigh(r4, r5); // (r4[q+1], r5[q+1]) | (r4[q+3], r5[q+3])
+            double* d = dst + (nint)q * 6;
+            Avx.Store(d, o0); Sse2.Store(d + 4, lo.GetLower());
+            Avx.Store(d + 6, o1); Sse2.Store(d + 10, hi.GetLower());
+            Avx.Store(d + 12, o2); Sse2.Store(d + 16, lo.GetUpper());
+            Avx.Store(d + 18, o3); Sse2.Store(d + 22, hi.GetUpper());
+        }
+        for (; q < kc; q++)
+            for (int r = 0; r < 6; r++) dst[(nint)q * 6 + r] = src[(nint)r * lds + q];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4(Vector256<double> r0, Vector256<double> r1, Vector256<double> r2, Vector256<double> r3,
+        out Vector256<double> o0, out Vector256<double> o1, out Vector256<double> o2, out Vector256<double> o3)
+    {
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        o0 = Avx.Permute2x128(t0, t2, 0x20); o1 = Avx.Permute2x128(t1, t3, 0x20);
+        o2 = Avx.Permute2x128(t0, t2, 0x31); o3 = Avx.Permute2x128(t1, t3, 0x31);
     }
 }

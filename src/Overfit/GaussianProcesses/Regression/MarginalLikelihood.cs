@@ -5,14 +5,16 @@ namespace Overfit.GaussianProcesses;
 
 /// <summary>
 /// log p(y | X, θ) = −½ yᵀα − Σ log L_ii − n/2 log 2π with K + alpha·I = LLᵀ, α = K⁻¹y, and its gradient
-/// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one Cholesky and one inverse; the trace is contracted inside the kernels
-/// (fused loops over pairs), never through an n×n×p tensor. Buffers are reused across evaluations.
+/// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one blocked Cholesky and one blocked inverse; the trace is contracted inside the
+/// kernels (fused loops over pairs), never through an n×n×p tensor. Three n×n buffers are reused across evaluations:
+/// the factor (K is built straight into it), K⁻¹ turned into the weight matrix, and the scratch of the inverse.
 /// </summary>
 internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha)
 {
-    private readonly double[] _k = new double[n * n];
     private readonly double[] _l = new double[n * n];
+    private readonly double[] _diagonalInverses = new double[GpLinalg.DiagonalInverseLength(n)];
     private readonly double[] _a = new double[n];
+    private double[]? _w, _scratch;
 
     private double[]? _factoredTheta;
     private double _factoredLml;
@@ -31,10 +33,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         else
         {
             _factoredTheta = null;
-            kernel.EvaluateSymmetric(x, n, d, _k);
-            for (int i = 0; i < n; i++) _k[i * n + i] += alpha;
-            double jitter = GpLinalg.CholeskyWithJitter(_k, n, _l);
-            if (double.IsNaN(jitter)) return double.NegativeInfinity;
+            if (!FactorWithJitter()) return double.NegativeInfinity;
             y.CopyTo(_a, 0);
             DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
             double dot = 0;
@@ -44,16 +43,34 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             _factoredLml = lml;
         }
         if (gradient is null || gradient.Length == 0) return lml;
-        // W = ½(ααᵀ − K⁻¹), written over the K buffer.
-        GpLinalg.InverseFromCholesky(_l, n, _k);
-        for (int i = 0; i < n; i++)
-        {
-            double ai = _a[i];
-            var row = _k.AsSpan(i * n, n);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, -0.5, row);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_a, 0.5 * ai, row, row);
-        }
-        kernel.ContractHyperparameterGradients(x, n, d, _k, gradient);
+        _w ??= new double[n * n];
+        _scratch ??= new double[n * n];
+        GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w, _scratch);
+        GpLinalg.WeightsFromInverse(_w, _a, n);
+        kernel.ContractHyperparameterGradients(x, n, d, _w, gradient);
         return lml;
+    }
+
+    /// <summary>
+    /// Builds K + alpha·I into the factor buffer and factors it; when that fails, rebuilds it with the jitter ladder of
+    /// <see cref="GpLinalg.CholeskyWithJitter"/> (K is rebuilt rather than kept, which saves an n×n copy per evaluation).
+    /// </summary>
+    private bool FactorWithJitter()
+    {
+        double meanDiag = 0;
+        for (int step = 0; step <= GpLinalg.JitterSteps; step++)
+        {
+            kernel.EvaluateSymmetric(x, n, d, _l);
+            if (step == 0)
+            {
+                for (int i = 0; i < n; i++) meanDiag += _l[i * n + i] + alpha;
+                meanDiag = Math.Abs(meanDiag / n);
+                if (meanDiag == 0 || !double.IsFinite(meanDiag)) meanDiag = 1;
+            }
+            double jitter = step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * meanDiag;
+            for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
+            if (GpLinalg.TryCholeskyBlocked(_l, n, _diagonalInverses, out _)) return true;
+        }
+        return false;
     }
 }

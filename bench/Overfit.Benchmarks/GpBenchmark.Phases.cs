@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+using Overfit.GaussianProcesses;
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.Benchmarks;
+
+public static partial class GpBenchmark
+{
+    /// <summary>
+    /// `gp --phases`: minimum over warm repetitions of each step of one log-marginal-likelihood evaluation at the
+    /// fitted hyperparameters (kernel matrix, Cholesky, solve, inverse, weight matrix, gradient contraction), the
+    /// whole evaluation, and a square GEMM of the same order for scale.
+    /// </summary>
+    private static void Phases(GaussianProcessRegressor gp, double[,] x2, double[] y, int n, int d, int reps)
+    {
+        var x = new double[n * d];
+        for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) x[i * d + c] = x2[i, c];
+        double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Sum() / n);
+        var yn = y.Select(v => (v - mean) / sd).ToArray();
+        var kernel = gp.FittedKernel!.Clone();
+        var theta = kernel.Theta;
+        var k = new double[n * n];
+        var l = new double[n * n];
+        var a = new double[n];
+        var grad = new double[theta.Length];
+        var results = new List<(string, double)>();
+        void Time(string name, Action body)
+        {
+            body();
+            double best = double.MaxValue;
+            for (int r = 0; r < reps; r++)
+            {
+                var sw = Stopwatch.StartNew();
+                body();
+                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+            }
+            results.Add((name, best));
+        }
+        Time("kernel", () => { kernel.EvaluateSymmetric(x, n, d, k); for (int i = 0; i < n; i++) k[i * n + i] += 1e-10; });
+        Time("cholesky", () => GpLinalg.CholeskyWithJitter(k, n, l));
+        Time("solve", () => { yn.CopyTo(a, 0); DenseLinalg.CholeskySolveInPlace(l, n, a, 1); });
+        var w = new double[n * n];
+        Time("inverse", () => GpLinalg.InverseFromCholesky(l, n, w));
+        var lb = new double[n * n];
+        var dinv = new double[GpLinalg.DiagonalInverseLength(n)];
+        var scratch = new double[n * n];
+        var wb = new double[n * n];
+        Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
+        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb, scratch));
+        int nbw = GpLinalg.BlockWidth;
+        Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorDiagonalBlock(lb, n, j0, jb, out _); } });
+        Time("diaginverses", () => { for (int j0 = 0; j0 < n; j0 += nbw) GpLinalg.InvertLowerBlock(lb, n, j0, Math.Min(nbw, n - j0), dinv.AsSpan(j0 * nbw)); });
+        Time("syrks", () => { for (int j0 = 0; j0 + nbw < n; j0 += nbw) { int j1 = j0 + nbw; Gemm.SymmetricRankK(false, n - j1, nbw, -1e-30, scratch.AsSpan(j1 * n + j0), n, 1.0, wb.AsSpan(j1 * n + j1), n); } });
+        Time("panelgemms", () => { for (int j0 = 0; j0 + nbw < n; j0 += nbw) { int j1 = j0 + nbw; Gemm.Multiply(false, true, n - j1, nbw, nbw, 1e-30, scratch, nbw, dinv, nbw, 0.0, wb.AsSpan(j1 * n + j0), n); } });
+        Time("syrk-full", () => Gemm.SymmetricRankK(false, n, n, 1.0, k, n, 0.0, wb, n));
+        GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _);
+        GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb, scratch);
+        double e1 = 0, e2 = 0;
+        for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { e1 = Math.Max(e1, Math.Abs(lb[i * n + j] - l[i * n + j])); e2 = Math.Max(e2, Math.Abs(wb[i * n + j] - w[i * n + j]) / Math.Abs(w[i * n + i])); }
+        Console.WriteLine($"blocked vs recursive: factor max diff {e1:G3}, inverse max rel diff {e2:G3}");
+        Time("contract", () => { Array.Clear(grad); kernel.ContractHyperparameterGradients(x, n, d, w, grad); });
+        var lml = new MarginalLikelihood(kernel, x, n, d, yn, 1e-10);
+        var t2 = (double[])theta.Clone();
+        int flip = 0;
+        Time("lml+grad", () => { t2[0] = theta[0] + 1e-9 * (flip++ & 1); lml.Evaluate(t2, grad); });
+        Time("lml", () => { t2[0] = theta[0] + 1e-9 * (flip++ & 1); lml.Evaluate(t2, null); });
+        Time("gemm n^3", () => Gemm.Multiply(false, false, n, n, n, 1.0, k, n, l, n, 0.0, w, n));
+        Time("fit (warm)", () => new GaussianProcessRegressor(gp.Kernel, normalizeY: true).Fit(x2, y));
+        Console.WriteLine(string.Join("  ", results.Select(r => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.00} ms", r.Item1, r.Item2))));
+    }
+}

@@ -108,4 +108,34 @@ public class GpBlockedLinalgTests
                 Assert.Equal(0.5 * (a[i] * a[j] - inv), w[i * n + j], 14);
             }
     }
+
+    public static TheoryData<int, int> LowerTriangleCases() => new() { { 0, 7 }, { 0, 300 }, { 1, 300 }, { 2, 301 }, { 3, 300 }, { 4, 290 }, { 5, 300 }, { 6, 50 } };
+
+    private static Kernel LowerTriangleKernel(int index) => index switch
+    {
+        0 => new ConstantKernel(3.0) * new Matern([0.8, 1.1, 1.5], nu: 2.5) + new WhiteKernel(0.05),
+        1 => new Matern(0.7, nu: 0.5),
+        2 => new Matern([0.8, 1.1, 1.5], nu: 1.5) * new ConstantKernel(0.4),
+        3 => new RBF([0.5, 2.0, 1.0]) + new ConstantKernel(0.3),
+        4 => new RationalQuadratic(0.9, 1.5) + new WhiteKernel(0.1),
+        5 => new RBF(0.6) * new Matern(1.2, nu: 2.5),
+        _ => new ConstantKernel(2.0) * new ConstantKernel(0.5),
+    };
+
+    [Theory]
+    [MemberData(nameof(LowerTriangleCases))]
+    public void LowerTriangleMatchesTheFullKernelMatrix(int kernelIndex, int n)
+    {
+        var x = KernelContractTests.Points(n, 3);
+        var kernel = LowerTriangleKernel(kernelIndex);
+        var full = new double[n * n];
+        kernel.EvaluateSymmetric(x, n, 3, full);
+        var lower = new double[n * n];
+        Array.Fill(lower, double.NaN);
+        kernel.EvaluateLowerTriangle(x, n, 3, lower);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(lower[i * n + j] - full[i * n + j]) <= 1e-14 * Math.Max(1, Math.Abs(full[i * n + j])),
+                    $"{kernel}: K[{i},{j}] = {lower[i * n + j]}, full matrix {full[i * n + j]}");
+    }
 }

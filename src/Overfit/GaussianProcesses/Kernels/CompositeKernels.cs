@@ -49,6 +49,18 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
         finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
     }
 
+    internal override void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        if (K2 is WhiteKernel white) { K1.EvaluateLowerTriangle(x, n, d, k); for (int i = 0; i < n; i++) k[i * n + i] += white.NoiseLevel; return; }
+        if (K2 is ConstantKernel constant)
+        {
+            K1.EvaluateLowerTriangle(x, n, d, k);
+            for (int i = 0; i < n; i++) System.Numerics.Tensors.TensorPrimitives.Add(k.Slice(i * n, i + 1), constant.ConstantValue, k.Slice(i * n, i + 1));
+            return;
+        }
+        EvaluateSymmetric(x, n, d, k);
+    }
+
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
     {
         K1.Diagonal(x, n, d, diag);
@@ -111,6 +123,16 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
             System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], t.AsSpan(0, nn), k[..nn]);
         }
         finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
+    }
+
+    internal override void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        // A constant factor scales the rows' lower parts in place.
+        Kernel? other = K1 is ConstantKernel ? K2 : K2 is ConstantKernel ? K1 : null;
+        if (other is null) { EvaluateSymmetric(x, n, d, k); return; }
+        double c = K1 is ConstantKernel c1 ? c1.ConstantValue : ((ConstantKernel)K2).ConstantValue;
+        other.EvaluateLowerTriangle(x, n, d, k);
+        for (int i = 0; i < n; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(k.Slice(i * n, i + 1), c, k.Slice(i * n, i + 1));
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)

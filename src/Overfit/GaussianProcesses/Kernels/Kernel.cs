@@ -22,6 +22,12 @@ public abstract partial class Kernel
     /// <summary>Writes K(X) (n×n, noise terms on the diagonal) into <paramref name="k"/>.</summary>
     public abstract void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k);
 
+    /// <summary>
+    /// Writes the lower triangle (j ≤ i, diagonal included) of K(X) into <paramref name="k"/>; the strict upper triangle
+    /// is unspecified. The Cholesky of the marginal likelihood reads only this half. The default builds all of K.
+    /// </summary>
+    internal virtual void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k) => EvaluateSymmetric(x, n, d, k);
+
     /// <summary>Writes diag K(X) (n values).</summary>
     public abstract void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag);
 

@@ -8,7 +8,7 @@ namespace Overfit.GaussianProcesses;
 /// A subclass gives k as a function of r² and the factor g(r²) with ∂k/∂log l_k = g(r²)·D_k, D_k = (x_k − x'_k)²/l_k²;
 /// everything else (matrices, gradients, fused contraction, input gradients) is shared here.
 /// </summary>
-public abstract class StationaryKernel : Kernel
+public abstract partial class StationaryKernel : Kernel
 {
     private protected readonly Hyperparameter LengthScaleParameter;
 

@@ -14,7 +14,13 @@ namespace Overfit.GaussianProcesses;
 internal static partial class GpLinalg
 {
     /// <summary>Block width: wide enough for the GEMM to run near its peak, narrow enough for cheap diagonal blocks.</summary>
-    internal const int BlockWidth = 128;
+    internal static int BlockWidth = 128;
+
+    /// <summary>Column chunk of the triangular products in the inverse (two blocks: few GEMM calls, little wasted work on zeros).</summary>
+    private static int ProductChunk => 2 * BlockWidth;
+
+    /// <summary>Diagonal blocks up to this order are factored and inverted by plain loops; larger ones are split in halves.</summary>
+    private const int DiagonalLeaf = 48;
 
     /// <summary>Storage for the inverses of the diagonal blocks: block starting at row o lives at rows o.. of an n×BlockWidth array.</summary>
     public static int DiagonalInverseLength(int n) => n * BlockWidth;
@@ -34,9 +40,8 @@ internal static partial class GpLinalg
             for (int j0 = 0; j0 < n; j0 += BlockWidth)
             {
                 int jb = Math.Min(BlockWidth, n - j0), j1 = j0 + jb, rest = n - j1;
-                if (!FactorDiagonalBlock(a, n, j0, jb, out failedPivot)) return false;
                 var inv = diagonalInverses.Slice(j0 * BlockWidth, jb * BlockWidth);
-                InvertLowerBlock(a, n, j0, jb, inv);
+                if (!FactorAndInvertDiagonalBlock(a, n, j0, jb, inv, 0, panelArray, out failedPivot)) return false;
                 if (rest == 0) break;
                 // Panel: L21 = A21·L11⁻ᵀ (one GEMM on a copy of A21).
                 var panel = panelArray.AsSpan(0, rest * jb);
@@ -76,18 +81,54 @@ internal static partial class GpLinalg
                 }
                 if (j0 == 0) continue;
                 var t = tArray.AsSpan(0, jb * j0);
-                Gemm.Multiply(false, false, jb, j0, j0, 1.0, l[(j0 * n)..], n, x, n, 0.0, t, j0);
+                // T = L_J,<J·X_<J,<J by column chunks: chunk [c0, c1) of X is zero above row c0, so its product
+                // starts there (about half the flops of one full product, in a few large GEMMs).
+                for (int c0 = 0; c0 < j0; c0 += ProductChunk)
+                {
+                    int cw = Math.Min(ProductChunk, j0 - c0);
+                    Gemm.Multiply(false, false, jb, cw, j0 - c0, 1.0, l[(j0 * n + c0)..], n, x[(c0 * n + c0)..], n, 0.0, t[c0..], j0);
+                }
                 Gemm.Multiply(false, false, jb, j0, jb, -1.0, inv, BlockWidth, t, j0, 0.0, x[(j0 * n)..], n);
             }
         }
         finally { pool.Return(tArray); }
-        // A⁻¹ = XᵀX = Σ_J X_J,≤Jᵀ X_J,≤J: one lower-only rank-jb update per block row, largest first.
-        int last = (n - 1) / BlockWidth * BlockWidth;
-        for (int k0 = last; k0 >= 0; k0 -= BlockWidth)
+        // A⁻¹ = XᵀX by block rows: for J ≤ I the blocks of X above row I are zero, so block row I of the lower
+        // triangle is X_≥I,Iᵀ·X_≥I,≤I, one GEMM with a long inner dimension that writes its rows of the result once.
+        for (int i0 = 0; i0 < n; i0 += BlockWidth)
         {
-            int kb = Math.Min(BlockWidth, n - k0), k1 = k0 + kb;
-            Gemm.SymmetricRankK(true, k1, kb, 1.0, x[(k0 * n)..], n, k0 == last ? 0.0 : 1.0, inverse, n);
+            int ib = Math.Min(BlockWidth, n - i0), i1 = i0 + ib;
+            Gemm.Multiply(true, false, ib, i1, n - i0, 1.0, x[(i0 * n + i0)..], n, x[(i0 * n)..], n, 0.0, inverse[(i0 * n)..], n);
         }
+    }
+
+    /// <summary>
+    /// Factors the m×m diagonal block at (o, o) and writes its inverse at (r, r) of <paramref name="inv"/> (row stride
+    /// <see cref="BlockWidth"/>, zeros above the diagonal). Halves recursively: [L11 0; L21 L22]⁻¹ =
+    /// [L11⁻¹ 0; −L22⁻¹·L21·L11⁻¹ L22⁻¹], with L21 = A21·L11⁻ᵀ and A22 −= L21·L21ᵀ as small products.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool FactorAndInvertDiagonalBlock(Span<double> a, int n, int o, int m, Span<double> inv, int r, double[] scratch, out int failedPivot)
+    {
+        int w = BlockWidth;
+        if (m <= DiagonalLeaf)
+        {
+            if (!FactorDiagonalBlock(a, n, o, m, out failedPivot)) return false;
+            InvertLowerBlock(a, n, o, m, inv[(r * w + r)..]);
+            return true;
+        }
+        int m1 = m / 2, m2 = m - m1;
+        if (!FactorAndInvertDiagonalBlock(a, n, o, m1, inv, r, scratch, out failedPivot)) return false;
+        var copy = scratch.AsSpan(0, m2 * m1);
+        for (int i = 0; i < m2; i++) a.Slice((o + m1 + i) * n + o, m1).CopyTo(copy.Slice(i * m1, m1));
+        Gemm.Multiply(false, true, m2, m1, m1, 1.0, copy, m1, inv[(r * w + r)..], w, 0.0, a[((o + m1) * n + o)..], n);
+        Gemm.SymmetricRankK(false, m2, m1, -1.0, a[((o + m1) * n + o)..], n, 1.0, a[((o + m1) * n + o + m1)..], n);
+        if (!FactorAndInvertDiagonalBlock(a, n, o + m1, m2, inv, r + m1, scratch, out failedPivot)) return false;
+        // Lower-left block of the inverse: −L22⁻¹·(L21·L11⁻¹); the upper-right block is zero.
+        var t = scratch.AsSpan(0, m2 * m1);
+        Gemm.Multiply(false, false, m2, m1, m1, 1.0, a[((o + m1) * n + o)..], n, inv[(r * w + r)..], w, 0.0, t, m1);
+        Gemm.Multiply(false, false, m2, m1, m2, -1.0, inv[((r + m1) * w + r + m1)..], w, t, m1, 0.0, inv[((r + m1) * w + r)..], w);
+        for (int i = 0; i < m1; i++) inv.Slice((r + i) * w + r + m1, m2).Clear();
+        return true;
     }
 
     /// <summary>Unblocked Cholesky of the jb×jb diagonal block at (j0, j0): row by row, each entry one contiguous dot product.</summary>

@@ -60,7 +60,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         double meanDiag = 0;
         for (int step = 0; step <= GpLinalg.JitterSteps; step++)
         {
-            kernel.EvaluateSymmetric(x, n, d, _l);
+            kernel.EvaluateLowerTriangle(x, n, d, _l);
             if (step == 0)
             {
                 for (int i = 0; i < n; i++) meanDiag += _l[i * n + i] + alpha;

@@ -90,6 +90,15 @@ public static partial class GpBenchmark
         double e1 = 0, e2 = 0;
         for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { e1 = Math.Max(e1, Math.Abs(lb[i * n + j] - l[i * n + j])); e2 = Math.Max(e2, Math.Abs(wb[i * n + j] - w[i * n + j]) / Math.Abs(w[i * n + i])); }
         Console.WriteLine($"blocked vs recursive: factor max diff {e1:G3}, inverse max rel diff {e2:G3}");
+        var cl = new double[n * n];
+        GpLinalg.TryCholeskyBlocked(kl, n, dinv, out _);
+        GpLinalg.InverseFromBlockedCholesky(kl, n, dinv, cl, scratch);
+        var ycopy = (double[])yn.Clone();
+        DenseLinalg.CholeskySolveInPlace(kl, n, ycopy, 1);
+        var wl = (double[])cl.Clone();
+        Time("weights", () => { cl.CopyTo(wl, 0); GpLinalg.WeightsFromInverse(wl, ycopy, n); });
+        Time("contract-full", () => { Array.Clear(grad); kernel.ContractHyperparameterGradients(x, n, d, wl, grad); });
+        Time("contract-lower", () => { Array.Clear(grad); kernel.ContractLowerWeights(x, n, d, new LowerWeights(cl, ycopy, n), grad); });
         Time("contract", () => { Array.Clear(grad); kernel.ContractHyperparameterGradients(x, n, d, w, grad); });
         var lml = new MarginalLikelihood(kernel, x, n, d, yn, 1e-10);
         var t2 = (double[])theta.Clone();

@@ -38,11 +38,13 @@ public static partial class GpBenchmark
         WarmUp(kernel, d);
         double warmUpSeconds = warmUp.Elapsed.TotalSeconds;
         var gp = new GaussianProcessRegressor(kernel, normalizeY: true, nRestartsOptimizer: 0, seed: 0);
+        var jit0 = System.Runtime.JitInfo.GetCompilationTime(); long jm0 = System.Runtime.JitInfo.GetCompiledMethodCount(); int gc0 = GC.CollectionCount(2), gc00 = GC.CollectionCount(0);
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         gp.Fit(x, y);
         double fit = sw.Elapsed.TotalSeconds;
+        if (phases > 0) Console.WriteLine($"during fit: jit {(System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds:0} ms, {System.Runtime.JitInfo.GetCompiledMethodCount() - jm0} methods, gen2 {GC.CollectionCount(2) - gc0} gen0 {GC.CollectionCount(0) - gc00}");
         if (phases > 0) Console.WriteLine($"jit {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms for {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompiledILBytes()} IL bytes");
         process.Refresh();
         double fitCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
@@ -65,17 +67,25 @@ public static partial class GpBenchmark
     }
 
     /// <summary>
-    /// Fits a small problem of the same kind (its own seed, n = 400) a few times before the timed fit, so that the
-    /// timed fit measures the library rather than the .NET JIT compiling it: a cold process first runs the kernels,
-    /// the Cholesky and the GEMM as unoptimized tier-0 code and recompiles them in the background, which costs about
-    /// a second (scikit-learn's compiled NumPy/SciPy code needs no such step). The readable output reports the warm-up.
+    /// Fits a small problem of the same kind (its own seed, n = 400) before the timed fit until the JIT is quiet, so
+    /// that the timed fit measures the library rather than the .NET JIT compiling it: a cold process first runs the
+    /// kernels, the Cholesky and the GEMM as unoptimized tier-0 code and recompiles them in the background, which costs
+    /// about a second (scikit-learn's compiled NumPy/SciPy code needs no such step). Quiet means a warm-up fit after
+    /// which no method was compiled, with pauses for the background recompilation; the readable output reports the time.
     /// </summary>
     private static void WarmUp(Kernel kernel, int d)
     {
         var (x, y) = Friedman(new Generator(1), 400, d, noise: 1.0);
         var sw = Stopwatch.StartNew();
-        for (int i = 0; i < 3 || sw.Elapsed.TotalSeconds < 0.5; i++)
+        long compiled = -1;
+        for (int quiet = 0; quiet < 2 && sw.Elapsed.TotalSeconds < 20;)
+        {
             new GaussianProcessRegressor(kernel, normalizeY: true).Fit(x, y);
+            Thread.Sleep(250);
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+        }
     }
 
     /// <summary>Friedman #1: 10 sin(π x0 x1) + 20 (x2 − ½)² + 10 x3 + 5 x4 (+ Gaussian noise), inputs uniform on [0,1]^d.</summary>

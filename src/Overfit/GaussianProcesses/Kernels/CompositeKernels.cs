@@ -85,6 +85,14 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
         return K1.ContractValueAndGradients(x, n, d, w, grad[..p1]) + K2.ContractValueAndGradients(x, n, d, w, grad.Slice(p1, p2));
     }
 
+    internal override bool SupportsLowerWeights => K1.SupportsLowerWeights && K2.SupportsLowerWeights;
+
+    internal override double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+    {
+        var (p1, p2) = Counts();
+        return K1.ContractLowerWeights(x, n, d, w, grad[..p1]) + K2.ContractLowerWeights(x, n, d, w, grad.Slice(p1, p2));
+    }
+
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         K1.InputGradient(x, y, m, d, grad);
@@ -180,6 +188,24 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
             K2.ContractHyperparameterGradients(x, n, d, buf, grad.Slice(p1, p2));
         }
         return value;
+    }
+
+    internal override bool SupportsLowerWeights =>
+        (K1 is ConstantKernel && K2.SupportsLowerWeights) || (K2 is ConstantKernel && K1.SupportsLowerWeights);
+
+    internal override double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+    {
+        var (p1, p2) = Counts();
+        bool constantFirst = K1 is ConstantKernel && K2.SupportsLowerWeights;
+        double c = constantFirst ? ((ConstantKernel)K1).ConstantValue : ((ConstantKernel)K2).ConstantValue;
+        var other = constantFirst ? K2 : K1;
+        var otherGrad = constantFirst ? grad.Slice(p1, p2) : grad[..p1];
+        var constantGrad = constantFirst ? grad[..p1] : grad.Slice(p1, p2);
+        var g = new double[otherGrad.Length];
+        double v = other.ContractLowerWeights(x, n, d, w, g);
+        for (int t = 0; t < g.Length; t++) otherGrad[t] += c * g[t];
+        if (constantGrad.Length > 0) constantGrad[0] += c * v;
+        return c * v;
     }
 
     private static double ScaledByConstant(double c, bool constantIsFree, Kernel other, ReadOnlySpan<double> x, int n, int d,

@@ -67,6 +67,16 @@ public abstract partial class Kernel
         return v;
     }
 
+    /// <summary>Whether <see cref="ContractLowerWeights"/> is implemented (by every part of a composite).</summary>
+    internal virtual bool SupportsLowerWeights => false;
+
+    /// <summary>
+    /// <see cref="ContractValueAndGradients"/> for the marginal-likelihood weights W = ½(ααᵀ − K⁻¹) given as K⁻¹'s lower
+    /// triangle and α, never formed as a matrix: the weights are made pair by pair inside the kernel's own loop.
+    /// </summary>
+    internal virtual double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+        => throw new NotSupportedException($"{GetType().Name} has no lower-triangle contraction; check SupportsLowerWeights first");
+
     /// <summary>Writes ∂k(x, y_j)/∂x for one point x (d) against Y (m×d) into an m×d block.</summary>
     public abstract void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad);
 
@@ -171,3 +181,31 @@ public abstract partial class Kernel
 
     public override string ToString() => $"{GetType().Name}({string.Join(", ", Hyperparameters)})";
 }
+
+/// <summary>
+/// W = ½(ααᵀ − C) represented by the lower triangle of C = K⁻¹ (n×n row-major, upper part ignored) and α (n):
+/// W_ij = ½(α_i α_j − C_ij) for j ≤ i, symmetric.
+/// </summary>
+internal readonly record struct LowerWeights(double[] Inverse, double[] Alpha, int N)
+{
+    /// <summary>Σ_ij W_ij over the whole symmetric matrix.</summary>
+    public double Sum()
+    {
+        double sa = 0, sc = 0;
+        for (int i = 0; i < N; i++)
+        {
+            sa += Alpha[i];
+            sc += Inverse[i * N + i] + 2 * System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<double>(Inverse, i * N, i));
+        }
+        return 0.5 * (sa * sa - sc);
+    }
+
+    /// <summary>tr W.</summary>
+    public double Trace()
+    {
+        double t = 0;
+        for (int i = 0; i < N; i++) t += 0.5 * (Alpha[i] * Alpha[i] - Inverse[i * N + i]);
+        return t;
+    }
+}
+

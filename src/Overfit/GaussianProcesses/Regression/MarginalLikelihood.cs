@@ -46,8 +46,12 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         _w ??= new double[n * n];
         _scratch ??= new double[n * n];
         GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w, _scratch);
-        GpLinalg.WeightsFromInverse(_w, _a, n);
-        kernel.ContractHyperparameterGradients(x, n, d, _w, gradient);
+        if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
+        else
+        {
+            GpLinalg.WeightsFromInverse(_w, _a, n);
+            kernel.ContractHyperparameterGradients(x, n, d, _w, gradient);
+        }
         return lml;
     }
 

@@ -64,21 +64,19 @@ public static partial class GpBenchmark
         Time("inverse", () => GpLinalg.InverseFromCholesky(l, n, w));
         foreach (int bw in new[] { 64, 96, 128, 160, 192, 256 })
         {
-            GpLinalg.BlockWidth = bw;
-            var lb2 = new double[n * n]; var dinv2 = new double[GpLinalg.DiagonalInverseLength(n)]; var w2 = new double[n * n]; var s2 = new double[n * n];
-            Time($"chol{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlocked(lb2, n, dinv2, out _); });
-            Time($"inv{bw}", () => GpLinalg.InverseFromBlockedCholesky(lb2, n, dinv2, w2, s2));
+            var lb2 = new double[n * n]; var dinv2 = new double[n * bw]; var w2 = new double[n * n]; var s2 = new double[n * n];
+            Time($"chol{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlocked(lb2, n, bw, dinv2, out _); });
+            Time($"inv{bw}", () => GpLinalg.InverseFromBlockedCholesky(lb2, n, bw, dinv2, w2, s2));
         }
-        GpLinalg.BlockWidth = 128;
         var lb = new double[n * n];
         var dinv = new double[GpLinalg.DiagonalInverseLength(n)];
         var scratch = new double[n * n];
         var wb = new double[n * n];
         Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
         Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb, scratch));
-        int nbw = GpLinalg.BlockWidth;
+        int nbw = GpLinalg.BlockWidth(n);
         Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorDiagonalBlock(lb, n, j0, jb, out _); } });
-        Time("diaginverses", () => { for (int j0 = 0; j0 < n; j0 += nbw) GpLinalg.InvertLowerBlock(lb, n, j0, Math.Min(nbw, n - j0), dinv.AsSpan(j0 * nbw)); });
+        Time("diaginverses", () => { for (int j0 = 0; j0 < n; j0 += nbw) GpLinalg.InvertLowerBlock(lb, n, j0, Math.Min(nbw, n - j0), dinv.AsSpan(j0 * nbw), nbw); });
         Time("syrks", () => { for (int j0 = 0; j0 + nbw < n; j0 += nbw) { int j1 = j0 + nbw; Gemm.SymmetricRankK(false, n - j1, nbw, -1e-30, scratch.AsSpan(j1 * n + j0), n, 1.0, wb.AsSpan(j1 * n + j1), n); } });
         Time("panelgemms", () => { for (int j0 = 0; j0 + nbw < n; j0 += nbw) { int j1 = j0 + nbw; Gemm.Multiply(false, true, n - j1, nbw, nbw, 1e-30, scratch, nbw, dinv, nbw, 0.0, wb.AsSpan(j1 * n + j0), n); } });
         Time("trtri-T-gemms", () => { for (int j0 = nbw; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int c0 = 0; c0 < j0; c0 += 2 * nbw) { int cw = Math.Min(2 * nbw, j0 - c0); Gemm.Multiply(false, false, jb, cw, j0 - c0, 1.0, k.AsSpan(j0 * n + c0), n, scratch.AsSpan(c0 * n + c0), n, 0.0, wb.AsSpan(c0), j0); } } });

@@ -37,33 +37,37 @@ public class GpBlockedLinalgTests
             for (int j = i + 1; j < n; j++) Assert.Equal(k[i * n + j], l[i * n + j]); // strict upper triangle untouched
         }
         // Each stored diagonal-block inverse times its block is the identity.
-        for (int j0 = 0; j0 < n; j0 += GpLinalg.BlockWidth)
+        int bw = GpLinalg.BlockWidth(n);
+        for (int j0 = 0; j0 < n; j0 += bw)
         {
-            int jb = Math.Min(GpLinalg.BlockWidth, n - j0);
+            int jb = Math.Min(bw, n - j0);
             for (int i = 0; i < jb; i++)
                 for (int j = 0; j < jb; j++)
                 {
                     double s = 0;
-                    for (int t = 0; t < jb; t++) s += inverses[(j0 + i) * GpLinalg.BlockWidth + t] * l[(j0 + t) * n + j0 + j] * (t <= i ? 1 : 0) * (j <= t ? 1 : 0);
+                    for (int t = 0; t < jb; t++) s += inverses[(j0 + i) * bw + t] * l[(j0 + t) * n + j0 + j] * (t <= i ? 1 : 0) * (j <= t ? 1 : 0);
                     Assert.True(Math.Abs(s - (i == j ? 1 : 0)) < 1e-10, $"block {j0}: (L⁻¹L)[{i},{j}] = {s}");
                 }
         }
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(60)]
-    [InlineData(128)]
-    [InlineData(257)]
-    [InlineData(301)]
-    public void BlockedInverseMatchesTheRecursiveInverse(int n)
+    [InlineData(1, 0)]
+    [InlineData(60, 0)]
+    [InlineData(128, 0)]
+    [InlineData(257, 0)]
+    [InlineData(301, 0)]
+    [InlineData(600, 256)]
+    [InlineData(300, 64)]
+    public void BlockedInverseMatchesTheRecursiveInverse(int n, int blockWidth)
     {
         var k = KernelMatrix(n);
         var l = (double[])k.Clone();
-        var inverses = new double[GpLinalg.DiagonalInverseLength(n)];
-        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, inverses, out _));
+        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        var inverses = new double[n * bw];
+        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
         var inv = new double[n * n];
-        GpLinalg.InverseFromBlockedCholesky(l, n, inverses, inv, new double[n * n]);
+        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, inv, new double[n * n]);
         var reference = new double[n * n];
         var lRef = new double[n * n];
         Assert.Equal(0.0, GpLinalg.CholeskyWithJitter(k, n, lRef));

@@ -13,40 +13,47 @@ namespace Overfit.GaussianProcesses;
 /// </summary>
 internal static partial class GpLinalg
 {
-    /// <summary>Block width: wide enough for the GEMM to run near its peak, narrow enough for cheap diagonal blocks.</summary>
-    internal static int BlockWidth = 128;
+    /// <summary>
+    /// Block width for order n: wide enough for the GEMM to run near its peak, narrow enough for cheap diagonal blocks.
+    /// Large matrices get wider blocks, because every block column streams the whole trailing matrix through memory.
+    /// </summary>
+    internal static int BlockWidth(int n) => n <= 2048 ? 128 : 256;
 
-    /// <summary>Column chunk of the triangular products in the inverse (two blocks: few GEMM calls, little wasted work on zeros).</summary>
-    private static int ProductChunk => 2 * BlockWidth;
+    
 
     /// <summary>Diagonal blocks up to this order are factored and inverted by plain loops; larger ones are split in halves.</summary>
     private const int DiagonalLeaf = 48;
 
     /// <summary>Storage for the inverses of the diagonal blocks: block starting at row o lives at rows o.. of an n×BlockWidth array.</summary>
-    public static int DiagonalInverseLength(int n) => n * BlockWidth;
+    public static int DiagonalInverseLength(int n) => n * BlockWidth(n);
 
     /// <summary>
     /// Lower Cholesky factor of the n×n row-major matrix in place. Reads only the lower triangle and leaves the
     /// strict upper triangle as it was. Writes the inverse of each diagonal block into <paramref name="diagonalInverses"/>
-    /// (zeros above its diagonal). Returns false with the failing pivot when the matrix is not positive definite.
+    /// (zeros above its diagonal; row stride <see cref="BlockWidth"/>(n)). Returns false with the failing pivot when the matrix is not positive definite.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryCholeskyBlocked(Span<double> a, int n, Span<double> diagonalInverses, out int failedPivot)
+        => TryCholeskyBlocked(a, n, BlockWidth(n), diagonalInverses, out failedPivot);
+
+    /// <summary><see cref="TryCholeskyBlocked(Span{double}, int, Span{double}, out int)"/> with an explicit block width (inverses stored with row stride <paramref name="bw"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool TryCholeskyBlocked(Span<double> a, int n, int bw, Span<double> diagonalInverses, out int failedPivot)
     {
         var pool = System.Buffers.ArrayPool<double>.Shared;
-        var panelArray = pool.Rent(Math.Max(1, n * BlockWidth));
+        var panelArray = pool.Rent(Math.Max(1, n * bw));
         try
         {
-            for (int j0 = 0; j0 < n; j0 += BlockWidth)
+            for (int j0 = 0; j0 < n; j0 += bw)
             {
-                int jb = Math.Min(BlockWidth, n - j0), j1 = j0 + jb, rest = n - j1;
-                var inv = diagonalInverses.Slice(j0 * BlockWidth, jb * BlockWidth);
-                if (!FactorAndInvertDiagonalBlock(a, n, j0, jb, inv, 0, panelArray, out failedPivot)) return false;
+                int jb = Math.Min(bw, n - j0), j1 = j0 + jb, rest = n - j1;
+                var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
+                if (!FactorAndInvertDiagonalBlock(a, n, bw, j0, jb, inv, 0, panelArray, out failedPivot)) return false;
                 if (rest == 0) break;
                 // Panel: L21 = A21·L11⁻ᵀ (one GEMM on a copy of A21).
                 var panel = panelArray.AsSpan(0, rest * jb);
                 for (int i = 0; i < rest; i++) a.Slice((j1 + i) * n + j0, jb).CopyTo(panel.Slice(i * jb, jb));
-                Gemm.Multiply(false, true, rest, jb, jb, 1.0, panel, jb, inv, BlockWidth, 0.0, a[(j1 * n + j0)..], n);
+                Gemm.Multiply(false, true, rest, jb, jb, 1.0, panel, jb, inv, bw, 0.0, a[(j1 * n + j0)..], n);
                 // Trailing: A22 −= L21·L21ᵀ, lower triangle only.
                 Gemm.SymmetricRankK(false, rest, jb, -1.0, a[(j1 * n + j0)..], n, 1.0, a[(j1 * n + j1)..], n);
             }
@@ -62,67 +69,73 @@ internal static partial class GpLinalg
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, Span<double> scratch)
+        => InverseFromBlockedCholesky(l, n, BlockWidth(n), diagonalInverses, inverse, scratch);
+
+    /// <summary><see cref="InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double}, Span{double})"/> with the block width the factorization used.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, Span<double> scratch)
     {
         var x = scratch[..(n * n)];
         var pool = System.Buffers.ArrayPool<double>.Shared;
-        var tArray = pool.Rent(Math.Max(1, n * BlockWidth));
+        var tArray = pool.Rent(Math.Max(1, n * bw));
         try
         {
             // X = L⁻¹ by block rows: X_JJ = L_JJ⁻¹, X_J,<J = −X_JJ·(L_J,<J·X_<J,<J). Row J is zero right of its block.
-            for (int j0 = 0; j0 < n; j0 += BlockWidth)
+            for (int j0 = 0; j0 < n; j0 += bw)
             {
-                int jb = Math.Min(BlockWidth, n - j0), j1 = j0 + jb;
-                var inv = diagonalInverses.Slice(j0 * BlockWidth, jb * BlockWidth);
+                int jb = Math.Min(bw, n - j0), j1 = j0 + jb;
+                var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
                 for (int i = 0; i < jb; i++)
                 {
                     var row = x.Slice((j0 + i) * n, n);
-                    inv.Slice(i * BlockWidth, jb).CopyTo(row[j0..]);
+                    inv.Slice(i * bw, jb).CopyTo(row[j0..]);
                     row[j1..].Clear();
                 }
                 if (j0 == 0) continue;
                 var t = tArray.AsSpan(0, jb * j0);
                 // T = L_J,<J·X_<J,<J by column chunks: chunk [c0, c1) of X is zero above row c0, so its product
                 // starts there (about half the flops of one full product, in a few large GEMMs).
-                for (int c0 = 0; c0 < j0; c0 += ProductChunk)
+                for (int c0 = 0; c0 < j0; c0 += bw)
                 {
-                    int cw = Math.Min(ProductChunk, j0 - c0);
+                    int cw = Math.Min(bw, j0 - c0);
                     Gemm.Multiply(false, false, jb, cw, j0 - c0, 1.0, l[(j0 * n + c0)..], n, x[(c0 * n + c0)..], n, 0.0, t[c0..], j0);
                 }
-                Gemm.Multiply(false, false, jb, j0, jb, -1.0, inv, BlockWidth, t, j0, 0.0, x[(j0 * n)..], n);
+                Gemm.Multiply(false, false, jb, j0, jb, -1.0, inv, bw, t, j0, 0.0, x[(j0 * n)..], n);
             }
         }
         finally { pool.Return(tArray); }
         // A⁻¹ = XᵀX by block rows: for J ≤ I the blocks of X above row I are zero, so block row I of the lower
-        // triangle is X_≥I,Iᵀ·X_≥I,≤I, one GEMM with a long inner dimension that writes its rows of the result once.
-        for (int i0 = 0; i0 < n; i0 += BlockWidth)
+        // triangle is X_≥I,Iᵀ·X_≥I,≤I: a GEMM with a long inner dimension left of the diagonal block and a lower-only
+        // rank-k update on it, each writing its part of the result once.
+        for (int i0 = 0; i0 < n; i0 += bw)
         {
-            int ib = Math.Min(BlockWidth, n - i0), i1 = i0 + ib;
-            Gemm.Multiply(true, false, ib, i1, n - i0, 1.0, x[(i0 * n + i0)..], n, x[(i0 * n)..], n, 0.0, inverse[(i0 * n)..], n);
+            int ib = Math.Min(bw, n - i0), i1 = i0 + ib;
+            if (i0 > 0) Gemm.Multiply(true, false, ib, i0, n - i0, 1.0, x[(i0 * n + i0)..], n, x[(i0 * n)..], n, 0.0, inverse[(i0 * n)..], n);
+            Gemm.SymmetricRankK(true, ib, n - i0, 1.0, x[(i0 * n + i0)..], n, 0.0, inverse[(i0 * n + i0)..], n);
         }
     }
 
     /// <summary>
     /// Factors the m×m diagonal block at (o, o) and writes its inverse at (r, r) of <paramref name="inv"/> (row stride
-    /// <see cref="BlockWidth"/>, zeros above the diagonal). Halves recursively: [L11 0; L21 L22]⁻¹ =
+    /// <paramref name="w"/>, zeros above the diagonal). Halves recursively: [L11 0; L21 L22]⁻¹ =
     /// [L11⁻¹ 0; −L22⁻¹·L21·L11⁻¹ L22⁻¹], with L21 = A21·L11⁻ᵀ and A22 −= L21·L21ᵀ as small products.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool FactorAndInvertDiagonalBlock(Span<double> a, int n, int o, int m, Span<double> inv, int r, double[] scratch, out int failedPivot)
+    private static bool FactorAndInvertDiagonalBlock(Span<double> a, int n, int w, int o, int m, Span<double> inv, int r, double[] scratch, out int failedPivot)
     {
-        int w = BlockWidth;
         if (m <= DiagonalLeaf)
         {
             if (!FactorDiagonalBlock(a, n, o, m, out failedPivot)) return false;
-            InvertLowerBlock(a, n, o, m, inv[(r * w + r)..]);
+            InvertLowerBlock(a, n, o, m, inv[(r * w + r)..], w);
             return true;
         }
         int m1 = m / 2, m2 = m - m1;
-        if (!FactorAndInvertDiagonalBlock(a, n, o, m1, inv, r, scratch, out failedPivot)) return false;
+        if (!FactorAndInvertDiagonalBlock(a, n, w, o, m1, inv, r, scratch, out failedPivot)) return false;
         var copy = scratch.AsSpan(0, m2 * m1);
         for (int i = 0; i < m2; i++) a.Slice((o + m1 + i) * n + o, m1).CopyTo(copy.Slice(i * m1, m1));
         Gemm.Multiply(false, true, m2, m1, m1, 1.0, copy, m1, inv[(r * w + r)..], w, 0.0, a[((o + m1) * n + o)..], n);
         Gemm.SymmetricRankK(false, m2, m1, -1.0, a[((o + m1) * n + o)..], n, 1.0, a[((o + m1) * n + o + m1)..], n);
-        if (!FactorAndInvertDiagonalBlock(a, n, o + m1, m2, inv, r + m1, scratch, out failedPivot)) return false;
+        if (!FactorAndInvertDiagonalBlock(a, n, w, o + m1, m2, inv, r + m1, scratch, out failedPivot)) return false;
         // Lower-left block of the inverse: −L22⁻¹·(L21·L11⁻¹); the upper-right block is zero.
         var t = scratch.AsSpan(0, m2 * m1);
         Gemm.Multiply(false, false, m2, m1, m1, 1.0, a[((o + m1) * n + o)..], n, inv[(r * w + r)..], w, 0.0, t, m1);
@@ -153,18 +166,18 @@ internal static partial class GpLinalg
 
     /// <summary>
     /// Inverse of the jb×jb lower-triangular block at (j0, j0) of the factor into <paramref name="inv"/> (row stride
-    /// <see cref="BlockWidth"/>, zeros above the diagonal): row i of L⁻¹ is −(1/L_ii)·Σ_k&lt;i L_ik·(row k of L⁻¹), row updates vectorized.
+    /// <paramref name="w"/>, zeros above the diagonal): row i of L⁻¹ is −(1/L_ii)·Σ_k&lt;i L_ik·(row k of L⁻¹), row updates vectorized.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void InvertLowerBlock(ReadOnlySpan<double> a, int n, int j0, int jb, Span<double> inv)
+    internal static void InvertLowerBlock(ReadOnlySpan<double> a, int n, int j0, int jb, Span<double> inv, int w)
     {
         for (int i = 0; i < jb; i++)
         {
-            var row = inv.Slice(i * BlockWidth, jb);
+            var row = inv.Slice(i * w, jb);
             row.Clear();
             var li = a.Slice((j0 + i) * n + j0, i + 1);
             for (int k = 0; k < i; k++)
-                TensorPrimitives.MultiplyAdd(inv.Slice(k * BlockWidth, k + 1), li[k], row[..(k + 1)], row[..(k + 1)]);
+                TensorPrimitives.MultiplyAdd(inv.Slice(k * w, k + 1), li[k], row[..(k + 1)], row[..(k + 1)]);
             double r = 1.0 / li[i];
             TensorPrimitives.Multiply(row[..i], -r, row[..i]);
             row[i] = r;

@@ -21,6 +21,21 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
 
     public int N => n;
 
+    /// <summary>
+    /// A copy of the factor of K + alpha·I (+ jitter) at <paramref name="theta"/>, strict upper triangle zeroed, when
+    /// that is the point factored last (the optimizer's final point usually is); null otherwise.
+    /// </summary>
+    public double[]? FactorAt(double[] theta, out double jitter)
+    {
+        jitter = _factoredJitter;
+        if (_factoredTheta is null || !theta.AsSpan().SequenceEqual(_factoredTheta)) return null;
+        var copy = (double[])_l.Clone();
+        for (int i = 0; i < n; i++) copy.AsSpan(i * n + i + 1, n - i - 1).Clear();
+        return copy;
+    }
+
+    private double _factoredJitter;
+
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(double[] theta, double[]? gradient)
@@ -73,6 +88,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             }
             double jitter = step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * meanDiag;
             for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
+            _factoredJitter = jitter;
             if (GpLinalg.TryCholeskyBlocked(_l, n, _diagonalInverses, out _)) return true;
         }
         return false;

@@ -22,7 +22,7 @@ internal static partial class GpLinalg
     
 
     /// <summary>Diagonal blocks up to this order are factored and inverted by plain loops; larger ones are split in halves.</summary>
-    private const int DiagonalLeaf = 48;
+    private const int DiagonalLeaf = 24;
 
     /// <summary>Storage for the inverses of the diagonal blocks: block starting at row o lives at rows o.. of an n×BlockWidth array.</summary>
     public static int DiagonalInverseLength(int n) => n * BlockWidth(n);
@@ -121,7 +121,7 @@ internal static partial class GpLinalg
     /// [L11⁻¹ 0; −L22⁻¹·L21·L11⁻¹ L22⁻¹], with L21 = A21·L11⁻ᵀ and A22 −= L21·L21ᵀ as small products.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool FactorAndInvertDiagonalBlock(Span<double> a, int n, int w, int o, int m, Span<double> inv, int r, double[] scratch, out int failedPivot)
+    internal static bool FactorAndInvertDiagonalBlock(Span<double> a, int n, int w, int o, int m, Span<double> inv, int r, double[] scratch, out int failedPivot)
     {
         if (m <= DiagonalLeaf)
         {

@@ -11,7 +11,8 @@ namespace Overfit.GaussianProcesses;
 /// </summary>
 internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha)
 {
-    private readonly double[] _l = new double[n * n];
+    // Uninitialized: every buffer is fully written before it is read (K before the factorization, K⁻¹ before use).
+    private readonly double[] _l = GC.AllocateUninitializedArray<double>(n * n);
     private readonly double[] _diagonalInverses = new double[GpLinalg.DiagonalInverseLength(n)];
     private readonly double[] _a = new double[n];
     private double[]? _w, _scratch;
@@ -58,8 +59,8 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             _factoredLml = lml;
         }
         if (gradient is null || gradient.Length == 0) return lml;
-        _w ??= new double[n * n];
-        _scratch ??= new double[n * n];
+        _w ??= GC.AllocateUninitializedArray<double>(n * n);
+        _scratch ??= GC.AllocateUninitializedArray<double>(n * n);
         GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w, _scratch);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
         else

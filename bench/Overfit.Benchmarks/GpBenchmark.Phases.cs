@@ -107,6 +107,19 @@ public static partial class GpBenchmark
         int flip = 0;
         Time("lml+grad", () => { t2[0] = theta[0] + 1e-9 * (flip++ & 1); lml.Evaluate(t2, grad); });
         Time("lml", () => { t2[0] = theta[0] + 1e-9 * (flip++ & 1); lml.Evaluate(t2, null); });
+        {
+            int m = 2000;
+            var (xs2, _) = Friedman(new Overfit.Tensors.Generator(9), m, d, noise: 0.0);
+            var xs = new double[m * d];
+            for (int i = 0; i < m; i++) for (int c = 0; c < d; c++) xs[i * d + c] = xs2[i, c];
+            var kt = new double[n * m];
+            var lz = (double[])lb.Clone();
+            GpLinalg.TryCholeskyBlocked(lz, n, dinv, out _);
+            for (int i = 0; i < n; i++) lz.AsSpan(i * n + i + 1, n - i - 1).Clear();
+            Time("predict: K(X, X*)", () => kernel.Evaluate(x, n, xs, m, d, kt));
+            Time("predict: solve L V = K*", () => { kernel.Evaluate(x, n, xs, m, d, kt); DenseLinalg.SolveLowerInPlace(lz, n, kt, m); });
+            Time("predict: whole", () => gp.Predict(xs2));
+        }
         Time("gemm n^3", () => Gemm.Multiply(false, false, n, n, n, 1.0, k, n, l, n, 0.0, w, n));
         var fits = new List<double>();
         for (int r = 0; r < 4; r++)

@@ -29,6 +29,9 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         K1.Evaluate(x, n, y, m, d, k);
+        // White noise is zero between two input sets and a constant adds in place: no n×m temporary.
+        if (K2 is WhiteKernel) return;
+        if (K2 is ConstantKernel constant) { System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * m)], constant.ConstantValue, k[..(n * m)]); return; }
         var t = new double[n * m];
         K2.Evaluate(x, n, y, m, d, t);
         System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * m)], t, k[..(n * m)]);
@@ -111,10 +114,14 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
+        int nm = n * m;
+        // A constant factor scales in place: no n×m temporary.
+        if (K1 is ConstantKernel c1) { K2.Evaluate(x, n, y, m, d, k); System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], c1.ConstantValue, k[..nm]); return; }
         K1.Evaluate(x, n, y, m, d, k);
-        var t = new double[n * m];
+        if (K2 is ConstantKernel c2) { System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], c2.ConstantValue, k[..nm]); return; }
+        var t = new double[nm];
         K2.Evaluate(x, n, y, m, d, t);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..(n * m)], t, k[..(n * m)]);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], t, k[..nm]);
     }
 
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)

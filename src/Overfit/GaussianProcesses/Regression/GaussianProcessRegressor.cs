@@ -74,7 +74,7 @@ public sealed partial class GaussianProcessRegressor
         // Final factorization at the chosen hyperparameters, with the jitter ladder (the optimizer's last factor when it
         // was taken at exactly these hyperparameters).
         double factoredJitter = 0;
-        _l = chosen is null ? null : lml.FactorAt(chosen, out factoredJitter);
+        _l = chosen is null ? null : lml.TakeFactorAt(chosen, out factoredJitter);
         if (_l is not null) Jitter = factoredJitter;
         else
         {

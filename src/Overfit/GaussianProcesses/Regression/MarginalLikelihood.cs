@@ -23,24 +23,27 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     public int N => n;
 
     /// <summary>
-    /// A copy of the factor of K + alpha·I (+ jitter) at <paramref name="theta"/>, strict upper triangle zeroed, when
-    /// that is the point factored last (the optimizer's final point usually is); null otherwise.
+    /// Hands over the factor of K + alpha·I (+ jitter) at <paramref name="theta"/>, strict upper triangle zeroed, when
+    /// that is the point factored last (the optimizer's final point usually is); null otherwise. After a hand-over
+    /// this instance can no longer evaluate (the buffer belongs to the caller).
     /// </summary>
-    public double[]? FactorAt(double[] theta, out double jitter)
+    public double[]? TakeFactorAt(double[] theta, out double jitter)
     {
         jitter = _factoredJitter;
-        if (_factoredTheta is null || !theta.AsSpan().SequenceEqual(_factoredTheta)) return null;
-        var copy = (double[])_l.Clone();
-        for (int i = 0; i < n; i++) copy.AsSpan(i * n + i + 1, n - i - 1).Clear();
-        return copy;
+        if (_factorTaken || _factoredTheta is null || !theta.AsSpan().SequenceEqual(_factoredTheta)) return null;
+        for (int i = 0; i < n; i++) _l.AsSpan(i * n + i + 1, n - i - 1).Clear();
+        _factorTaken = true;
+        return _l;
     }
 
+    private bool _factorTaken;
     private double _factoredJitter;
 
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(double[] theta, double[]? gradient)
     {
+        if (_factorTaken) throw new InvalidOperationException("the factor buffer was handed over; create a new MarginalLikelihood");
         if (gradient is not null) Array.Clear(gradient);
         kernel.Theta = theta;
         double lml;

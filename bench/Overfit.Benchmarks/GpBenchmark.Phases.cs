@@ -66,14 +66,14 @@ public static partial class GpBenchmark
         {
             var lb2 = new double[n * n]; var dinv2 = new double[n * bw]; var w2 = new double[n * n]; var s2 = new double[n * n];
             Time($"chol{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlocked(lb2, n, bw, dinv2, out _); });
-            Time($"inv{bw}", () => GpLinalg.InverseFromBlockedCholesky(lb2, n, bw, dinv2, w2, s2));
+            Time($"inv{bw}", () => GpLinalg.InverseFromBlockedCholesky(lb2, n, bw, dinv2, w2));
         }
         var lb = new double[n * n];
         var dinv = new double[GpLinalg.DiagonalInverseLength(n)];
         var scratch = new double[n * n];
         var wb = new double[n * n];
         Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
-        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb, scratch));
+        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
         int nbw = GpLinalg.BlockWidth(n);
         Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorDiagonalBlock(lb, n, j0, jb, out _); } });
         var diagScratch = new double[n * nbw];
@@ -88,13 +88,13 @@ public static partial class GpBenchmark
         Time("lauum-gemms", () => { for (int i0 = 0; i0 < n; i0 += nbw) { int ib = Math.Min(nbw, n - i0); Gemm.Multiply(true, false, ib, i0 + ib, n - i0, 1.0, scratch.AsSpan(i0 * n + i0), n, scratch.AsSpan(i0 * n), n, 0.0, wb.AsSpan(i0 * n), n); } });
         Time("syrk-full", () => Gemm.SymmetricRankK(false, n, n, 1.0, k, n, 0.0, wb, n));
         GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _);
-        GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb, scratch);
+        GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb);
         double e1 = 0, e2 = 0;
         for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { e1 = Math.Max(e1, Math.Abs(lb[i * n + j] - l[i * n + j])); e2 = Math.Max(e2, Math.Abs(wb[i * n + j] - w[i * n + j]) / Math.Abs(w[i * n + i])); }
         Console.WriteLine($"blocked vs recursive: factor max diff {e1:G3}, inverse max rel diff {e2:G3}");
         var cl = new double[n * n];
         GpLinalg.TryCholeskyBlocked(kl, n, dinv, out _);
-        GpLinalg.InverseFromBlockedCholesky(kl, n, dinv, cl, scratch);
+        GpLinalg.InverseFromBlockedCholesky(kl, n, dinv, cl);
         var ycopy = (double[])yn.Clone();
         DenseLinalg.CholeskySolveInPlace(kl, n, ycopy, 1);
         var wl = (double[])cl.Clone();

@@ -67,7 +67,7 @@ public class GpBlockedLinalgTests
         var inverses = new double[n * bw];
         Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
         var inv = new double[n * n];
-        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, inv, new double[n * n]);
+        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, inv);
         var reference = new double[n * n];
         var lRef = new double[n * n];
         Assert.Equal(0.0, GpLinalg.CholeskyWithJitter(k, n, lRef));

@@ -65,17 +65,18 @@ internal static partial class GpLinalg
 
     /// <summary>
     /// Lower triangle of A⁻¹ = L⁻ᵀL⁻¹ into <paramref name="inverse"/> (strict upper triangle unspecified) from the
-    /// factor and diagonal-block inverses of <see cref="TryCholeskyBlocked"/>. <paramref name="scratch"/> holds n×n.
+    /// factor and diagonal-block inverses of <see cref="TryCholeskyBlocked"/>. L⁻¹ is formed in the same buffer and
+    /// overwritten block row by block row, so no second n×n buffer is needed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, Span<double> scratch)
-        => InverseFromBlockedCholesky(l, n, BlockWidth(n), diagonalInverses, inverse, scratch);
+    public static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
+        => InverseFromBlockedCholesky(l, n, BlockWidth(n), diagonalInverses, inverse);
 
-    /// <summary><see cref="InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double}, Span{double})"/> with the block width the factorization used.</summary>
+    /// <summary><see cref="InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/> with the block width the factorization used.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, Span<double> scratch)
+    internal static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
     {
-        var x = scratch[..(n * n)];
+        var x = inverse[..(n * n)];
         var pool = System.Buffers.ArrayPool<double>.Shared;
         var tArray = pool.Rent(Math.Max(1, n * bw));
         try
@@ -102,17 +103,20 @@ internal static partial class GpLinalg
                 }
                 Gemm.Multiply(false, false, jb, j0, jb, -1.0, inv, bw, t, j0, 0.0, x[(j0 * n)..], n);
             }
+            // A⁻¹ = XᵀX by block rows: for J ≤ I the blocks of X above row I are zero, so block row I of the lower
+            // triangle is X_≥I,Iᵀ·X_≥I,≤I: a GEMM with a long inner dimension left of the diagonal block and a
+            // lower-only rank-k update on it. Block row I reads only rows ≥ I of X, so, going down, each result is
+            // staged in T and then written over the rows of X that no later block row reads.
+            for (int i0 = 0; i0 < n; i0 += bw)
+            {
+                int ib = Math.Min(bw, n - i0), i1 = i0 + ib;
+                var t = tArray.AsSpan(0, ib * i1);
+                if (i0 > 0) Gemm.Multiply(true, false, ib, i0, n - i0, 1.0, x[(i0 * n + i0)..], n, x[(i0 * n)..], n, 0.0, t, i1);
+                Gemm.SymmetricRankK(true, ib, n - i0, 1.0, x[(i0 * n + i0)..], n, 0.0, t[i0..], i1);
+                for (int i = 0; i < ib; i++) t.Slice(i * i1, i0 + i + 1).CopyTo(x[((i0 + i) * n)..]);
+            }
         }
         finally { pool.Return(tArray); }
-        // A⁻¹ = XᵀX by block rows: for J ≤ I the blocks of X above row I are zero, so block row I of the lower
-        // triangle is X_≥I,Iᵀ·X_≥I,≤I: a GEMM with a long inner dimension left of the diagonal block and a lower-only
-        // rank-k update on it, each writing its part of the result once.
-        for (int i0 = 0; i0 < n; i0 += bw)
-        {
-            int ib = Math.Min(bw, n - i0), i1 = i0 + ib;
-            if (i0 > 0) Gemm.Multiply(true, false, ib, i0, n - i0, 1.0, x[(i0 * n + i0)..], n, x[(i0 * n)..], n, 0.0, inverse[(i0 * n)..], n);
-            Gemm.SymmetricRankK(true, ib, n - i0, 1.0, x[(i0 * n + i0)..], n, 0.0, inverse[(i0 * n + i0)..], n);
-        }
     }
 
     /// <summary>

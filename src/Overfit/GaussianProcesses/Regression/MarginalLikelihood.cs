@@ -6,8 +6,8 @@ namespace Overfit.GaussianProcesses;
 /// <summary>
 /// log p(y | X, θ) = −½ yᵀα − Σ log L_ii − n/2 log 2π with K + alpha·I = LLᵀ, α = K⁻¹y, and its gradient
 /// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one blocked Cholesky and one blocked inverse; the trace is contracted inside the
-/// kernels (fused loops over pairs), never through an n×n×p tensor. Three n×n buffers are reused across evaluations:
-/// the factor (K is built straight into it), K⁻¹ turned into the weight matrix, and the scratch of the inverse.
+/// kernels (fused loops over pairs), never through an n×n×p tensor. Two n×n buffers are reused across evaluations:
+/// the factor (K is built straight into it) and K⁻¹ (formed in place from L⁻¹).
 /// </summary>
 internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha)
 {
@@ -15,7 +15,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     private readonly double[] _l = GC.AllocateUninitializedArray<double>(n * n);
     private readonly double[] _diagonalInverses = new double[GpLinalg.DiagonalInverseLength(n)];
     private readonly double[] _a = new double[n];
-    private double[]? _w, _scratch;
+    private double[]? _w;
 
     private double[]? _factoredTheta;
     private double _factoredLml;
@@ -63,8 +63,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         }
         if (gradient is null || gradient.Length == 0) return lml;
         _w ??= GC.AllocateUninitializedArray<double>(n * n);
-        _scratch ??= GC.AllocateUninitializedArray<double>(n * n);
-        GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w, _scratch);
+        GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
         else
         {

@@ -8,8 +8,8 @@ namespace Overfit.GaussianProcesses;
 /// Blocked right-looking Cholesky and the inverse from it (LAPACK's potrf / trtri / lauum pattern), for the
 /// marginal likelihood. Every O(n³) step is one large product per block column: the trailing update is a
 /// lower-only symmetric rank-k update, the panel solve and the triangular inverse are GEMMs against the inverses
-/// of the diagonal blocks (kept from the factorization), and LᵀL is a sum of symmetric rank-k updates. Only
-/// narrow diagonal blocks run plain loops.
+/// of the diagonal blocks (kept from the factorization), and L⁻ᵀL⁻¹ is one GEMM plus one lower-only rank-k update
+/// per block row. Only the diagonal blocks, split in halves down to a small order, run plain loops.
 /// </summary>
 internal static partial class GpLinalg
 {
@@ -18,8 +18,6 @@ internal static partial class GpLinalg
     /// Large matrices get wider blocks, because every block column streams the whole trailing matrix through memory.
     /// </summary>
     internal static int BlockWidth(int n) => n <= 2048 ? 128 : 256;
-
-    
 
     /// <summary>Diagonal blocks up to this order are factored and inverted by plain loops; larger ones are split in halves.</summary>
     private const int DiagonalLeaf = 24;

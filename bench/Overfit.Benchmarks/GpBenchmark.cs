@@ -11,12 +11,13 @@ namespace Overfit.Benchmarks;
 /// The data come from Overfit's seeded generator (xoshiro256**), not NumPy's PCG64, so the draws differ from the
 /// anchor's while the problem is the same; compare fit time and log marginal likelihood.
 /// </summary>
-public static class GpBenchmark
+public static partial class GpBenchmark
 {
     public static int Run(string[] args)
     {
         int n = 1000, d = 5, nTest = 2000;
         bool json = false;
+        int phases = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -24,7 +25,8 @@ public static class GpBenchmark
                 case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json"); return 2;
+                case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
@@ -32,12 +34,18 @@ public static class GpBenchmark
         var (x, y) = Friedman(rng, n, d, noise: 1.0);
         var (xt, yt) = Friedman(rng, nTest, d, noise: 0.0);
         var kernel = new ConstantKernel(1.0) * new Matern(Enumerable.Repeat(1.0, d).ToArray(), nu: 2.5) + new WhiteKernel(1.0);
+        var warmUp = Stopwatch.StartNew();
+        WarmUp(kernel, d);
+        double warmUpSeconds = warmUp.Elapsed.TotalSeconds;
         var gp = new GaussianProcessRegressor(kernel, normalizeY: true, nRestartsOptimizer: 0, seed: 0);
+        var jit0 = System.Runtime.JitInfo.GetCompilationTime(); long jm0 = System.Runtime.JitInfo.GetCompiledMethodCount(); int gc0 = GC.CollectionCount(2), gc00 = GC.CollectionCount(0);
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         gp.Fit(x, y);
         double fit = sw.Elapsed.TotalSeconds;
+        if (phases > 0) Console.WriteLine($"during fit: jit {(System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalMilliseconds:0} ms, {System.Runtime.JitInfo.GetCompiledMethodCount() - jm0} methods, gen2 {GC.CollectionCount(2) - gc0} gen0 {GC.CollectionCount(0) - gc00}");
+        if (phases > 0) Console.WriteLine($"jit {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:0} ms for {System.Runtime.JitInfo.GetCompiledMethodCount()} methods, {System.Runtime.JitInfo.GetCompiledILBytes()} IL bytes");
         process.Refresh();
         double fitCpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
         sw.Restart();
@@ -51,10 +59,34 @@ public static class GpBenchmark
             Console.WriteLine(string.Format(inv, "{{\"bench\":\"gp\",\"n\":{0},\"d\":{1},\"fit_s\":{2:0.###},\"predict_s\":{3:0.###},\"lml\":{4:0.###},\"rmse\":{5:0.####}}}",
                 n, d, fit, predict, gp.LogMarginalLikelihoodValue, rmse));
         else
-            Console.WriteLine(string.Format(inv, "n={0} d={1} fit {2:0.###} s (cpu {3:0.###} s) predict {4:0.###} s lml {5:0.###} rmse {6:0.####} iterations {7} evaluations {8} ({9}) kernel {10}",
+            Console.WriteLine(string.Format(inv, "n={0} d={1} fit {2:0.###} s (cpu {3:0.###} s) predict {4:0.###} s lml {5:0.######} rmse {6:0.####} iterations {7} evaluations {8} ({9}) kernel {10}; warm-up {11:0.##} s",
                 n, d, fit, fitCpu, predict, gp.LogMarginalLikelihoodValue, rmse, gp.OptimizerResults.Sum(r => r.Iterations),
-                gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel));
+                gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel, warmUpSeconds));
+        if (phases > 0) Phases(gp, x, y, n, d, phases);
         return 0;
+    }
+
+    /// <summary>
+    /// Fits a small problem of the same kind (its own seed, n = 400, predicting 800 points) before the timed fit until the JIT is quiet, so
+    /// that the timed fit measures the library rather than the .NET JIT compiling it: a cold process first runs the
+    /// kernels, the Cholesky and the GEMM as unoptimized tier-0 code and recompiles them in the background, which costs
+    /// about a second (scikit-learn's compiled NumPy/SciPy code needs no such step). Quiet means a warm-up fit after
+    /// which no method was compiled, with pauses for the background recompilation; the readable output reports the time.
+    /// </summary>
+    private static void WarmUp(Kernel kernel, int d)
+    {
+        var (x, y) = Friedman(new Generator(1), 400, d, noise: 1.0);
+        var (xt, _) = Friedman(new Generator(2), 800, d, noise: 0.0);
+        var sw = Stopwatch.StartNew();
+        long compiled = -1;
+        for (int quiet = 0; quiet < 2 && sw.Elapsed.TotalSeconds < 20;)
+        {
+            new GaussianProcessRegressor(kernel, normalizeY: true).Fit(x, y).Predict(xt);
+            Thread.Sleep(250);
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+        }
     }
 
     /// <summary>Friedman #1: 10 sin(π x0 x1) + 20 (x2 − ½)² + 10 x3 + 5 x4 (+ Gaussian noise), inputs uniform on [0,1]^d.</summary>

@@ -88,5 +88,5 @@ gp = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimi
 t0 = time.perf_counter(); gp.fit(X, y); t1 = time.perf_counter()
 mu = gp.predict(Xt); t2 = time.perf_counter()
 print(json.dumps({"bench": "gp-sklearn", "n": n, "d": d, "fit_s": round(t1 - t0, 3), "predict_s": round(t2 - t1, 3),
-                  "lml": round(float(gp.log_marginal_likelihood_value_), 3),
+                  "lml": round(float(gp.log_marginal_likelihood_value_), 6),
                   "rmse": round(float(np.sqrt(np.mean((mu - yt) ** 2))), 4), "nfev": nfev.get("nfev"), "kernel": str(gp.kernel_)}))

@@ -150,7 +150,8 @@ public class KernelContractTests
             {
                 // The parallel, tiled symmetric path agrees with the plain cross evaluation (white noise aside).
                 Assert.Equal(kx[i * n + j], kx[j * n + i]);
-                if (i != j) Assert.Equal(kxy[i * n + j], kx[i * n + j], 12);
+                // (a tolerance, not rounding to 12 decimals: the two paths round r² differently in the last bit)
+                if (i != j) Assert.True(Math.Abs(kxy[i * n + j] - kx[i * n + j]) <= 1e-12, $"K(X, X)[{i},{j}] = {kxy[i * n + j]}, K(X) {kx[i * n + j]}");
                 else Assert.Equal(diag[i], kx[i * n + i], 12);
             }
         double expectedValue = 0;

@@ -29,6 +29,9 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         K1.Evaluate(x, n, y, m, d, k);
+        // White noise is zero between two input sets and a constant adds in place: no n×m temporary.
+        if (K2 is WhiteKernel) return;
+        if (K2 is ConstantKernel constant) { System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * m)], constant.ConstantValue, k[..(n * m)]); return; }
         var t = new double[n * m];
         K2.Evaluate(x, n, y, m, d, t);
         System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * m)], t, k[..(n * m)]);
@@ -47,6 +50,18 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
             System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * n)], t.AsSpan(0, n * n), k[..(n * n)]);
         }
         finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
+    }
+
+    internal override void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        if (K2 is WhiteKernel white) { K1.EvaluateLowerTriangle(x, n, d, k); for (int i = 0; i < n; i++) k[i * n + i] += white.NoiseLevel; return; }
+        if (K2 is ConstantKernel constant)
+        {
+            K1.EvaluateLowerTriangle(x, n, d, k);
+            for (int i = 0; i < n; i++) System.Numerics.Tensors.TensorPrimitives.Add(k.Slice(i * n, i + 1), constant.ConstantValue, k.Slice(i * n, i + 1));
+            return;
+        }
+        EvaluateSymmetric(x, n, d, k);
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
@@ -73,6 +88,14 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
         return K1.ContractValueAndGradients(x, n, d, w, grad[..p1]) + K2.ContractValueAndGradients(x, n, d, w, grad.Slice(p1, p2));
     }
 
+    internal override bool SupportsLowerWeights => K1.SupportsLowerWeights && K2.SupportsLowerWeights;
+
+    internal override double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+    {
+        var (p1, p2) = Counts();
+        return K1.ContractLowerWeights(x, n, d, w, grad[..p1]) + K2.ContractLowerWeights(x, n, d, w, grad.Slice(p1, p2));
+    }
+
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         K1.InputGradient(x, y, m, d, grad);
@@ -91,10 +114,14 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
+        int nm = n * m;
+        // A constant factor scales in place: no n×m temporary.
+        if (K1 is ConstantKernel c1) { K2.Evaluate(x, n, y, m, d, k); System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], c1.ConstantValue, k[..nm]); return; }
         K1.Evaluate(x, n, y, m, d, k);
-        var t = new double[n * m];
+        if (K2 is ConstantKernel c2) { System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], c2.ConstantValue, k[..nm]); return; }
+        var t = new double[nm];
         K2.Evaluate(x, n, y, m, d, t);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..(n * m)], t, k[..(n * m)]);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], t, k[..nm]);
     }
 
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
@@ -111,6 +138,16 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
             System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nn], t.AsSpan(0, nn), k[..nn]);
         }
         finally { System.Buffers.ArrayPool<double>.Shared.Return(t); }
+    }
+
+    internal override void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k)
+    {
+        // A constant factor scales the rows' lower parts in place.
+        Kernel? other = K1 is ConstantKernel ? K2 : K2 is ConstantKernel ? K1 : null;
+        if (other is null) { EvaluateSymmetric(x, n, d, k); return; }
+        double c = K1 is ConstantKernel c1 ? c1.ConstantValue : ((ConstantKernel)K2).ConstantValue;
+        other.EvaluateLowerTriangle(x, n, d, k);
+        for (int i = 0; i < n; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(k.Slice(i * n, i + 1), c, k.Slice(i * n, i + 1));
     }
 
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
@@ -158,6 +195,24 @@ public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
             K2.ContractHyperparameterGradients(x, n, d, buf, grad.Slice(p1, p2));
         }
         return value;
+    }
+
+    internal override bool SupportsLowerWeights =>
+        (K1 is ConstantKernel && K2.SupportsLowerWeights) || (K2 is ConstantKernel && K1.SupportsLowerWeights);
+
+    internal override double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+    {
+        var (p1, p2) = Counts();
+        bool constantFirst = K1 is ConstantKernel && K2.SupportsLowerWeights;
+        double c = constantFirst ? ((ConstantKernel)K1).ConstantValue : ((ConstantKernel)K2).ConstantValue;
+        var other = constantFirst ? K2 : K1;
+        var otherGrad = constantFirst ? grad.Slice(p1, p2) : grad[..p1];
+        var constantGrad = constantFirst ? grad[..p1] : grad.Slice(p1, p2);
+        var g = new double[otherGrad.Length];
+        double v = other.ContractLowerWeights(x, n, d, w, g);
+        for (int t = 0; t < g.Length; t++) otherGrad[t] += c * g[t];
+        if (constantGrad.Length > 0) constantGrad[0] += c * v;
+        return c * v;
     }
 
     private static double ScaledByConstant(double c, bool constantIsFree, Kernel other, ReadOnlySpan<double> x, int n, int d,

@@ -39,5 +39,14 @@ public sealed class ConstantKernel : Kernel
         return v;
     }
 
+    internal override bool SupportsLowerWeights => true;
+
+    internal override double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+    {
+        double v = ConstantValue * w.Sum();
+        if (!_c.IsFixed) grad[0] += v;
+        return v;
+    }
+
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad) => grad[..(m * d)].Clear();
 }

@@ -22,6 +22,12 @@ public abstract partial class Kernel
     /// <summary>Writes K(X) (n×n, noise terms on the diagonal) into <paramref name="k"/>.</summary>
     public abstract void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k);
 
+    /// <summary>
+    /// Writes the lower triangle (j ≤ i, diagonal included) of K(X) into <paramref name="k"/>; the strict upper triangle
+    /// is unspecified. The Cholesky of the marginal likelihood reads only this half. The default builds all of K.
+    /// </summary>
+    internal virtual void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k) => EvaluateSymmetric(x, n, d, k);
+
     /// <summary>Writes diag K(X) (n values).</summary>
     public abstract void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag);
 
@@ -60,6 +66,16 @@ public abstract partial class Kernel
         ContractHyperparameterGradients(x, n, d, w, grad);
         return v;
     }
+
+    /// <summary>Whether <see cref="ContractLowerWeights"/> is implemented (by every part of a composite).</summary>
+    internal virtual bool SupportsLowerWeights => false;
+
+    /// <summary>
+    /// <see cref="ContractValueAndGradients"/> for the marginal-likelihood weights W = ½(ααᵀ − K⁻¹) given as K⁻¹'s lower
+    /// triangle and α, never formed as a matrix: the weights are made pair by pair inside the kernel's own loop.
+    /// </summary>
+    internal virtual double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+        => throw new NotSupportedException($"{GetType().Name} has no lower-triangle contraction; check SupportsLowerWeights first");
 
     /// <summary>Writes ∂k(x, y_j)/∂x for one point x (d) against Y (m×d) into an m×d block.</summary>
     public abstract void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad);
@@ -165,3 +181,31 @@ public abstract partial class Kernel
 
     public override string ToString() => $"{GetType().Name}({string.Join(", ", Hyperparameters)})";
 }
+
+/// <summary>
+/// W = ½(ααᵀ − C) represented by the lower triangle of C = K⁻¹ (n×n row-major, upper part ignored) and α (n):
+/// W_ij = ½(α_i α_j − C_ij) for j ≤ i, symmetric.
+/// </summary>
+internal readonly record struct LowerWeights(double[] Inverse, double[] Alpha, int N)
+{
+    /// <summary>Σ_ij W_ij over the whole symmetric matrix.</summary>
+    public double Sum()
+    {
+        double sa = 0, sc = 0;
+        for (int i = 0; i < N; i++)
+        {
+            sa += Alpha[i];
+            sc += Inverse[i * N + i] + 2 * System.Numerics.Tensors.TensorPrimitives.Sum(new ReadOnlySpan<double>(Inverse, i * N, i));
+        }
+        return 0.5 * (sa * sa - sc);
+    }
+
+    /// <summary>tr W.</summary>
+    public double Trace()
+    {
+        double t = 0;
+        for (int i = 0; i < N; i++) t += 0.5 * (Alpha[i] * Alpha[i] - Inverse[i * N + i]);
+        return t;
+    }
+}
+

@@ -8,7 +8,7 @@ namespace Overfit.GaussianProcesses;
 /// A subclass gives k as a function of r² and the factor g(r²) with ∂k/∂log l_k = g(r²)·D_k, D_k = (x_k − x'_k)²/l_k²;
 /// everything else (matrices, gradients, fused contraction, input gradients) is shared here.
 /// </summary>
-public abstract class StationaryKernel : Kernel
+public abstract partial class StationaryKernel : Kernel
 {
     private protected readonly Hyperparameter LengthScaleParameter;
 
@@ -71,18 +71,36 @@ public abstract class StationaryKernel : Kernel
         }
     }
 
-    public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
+    /// <summary>
+    /// K(X, Y) row by row: r² over all dimensions in registers, then the kernel values vectorized per row; large
+    /// blocks (predictions at many points) are split over the cores by rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override unsafe void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         var yt = ScaledTransposed(y, m, d);
         var inv = InverseLengthScales(d);
-        var p = new double[d];
-        var tmp = new double[m];
-        for (int i = 0; i < n; i++)
+        int chunks = (long)n * m < 100_000 ? 1 : Math.Min(n, 4 * Environment.ProcessorCount);
+        fixed (double* xp = x)
+        fixed (double* kp = k)
+        fixed (double* yp = yt)
         {
-            for (int c = 0; c < d; c++) p[c] = x[i * d + c] * inv[c];
-            var row = k.Slice(i * m, m);
-            SquaredDistanceRow(yt, m, d, p, 0, row, tmp);
-            ValuesFromSquaredDistances(row);
+            double* xptr = xp, kptr = kp, ytp = yp;
+            if (chunks == 1) { EvaluateRows(xptr, ytp, inv, kptr, 0, n, m, d); return; }
+            Parallel.For(0, chunks, c => EvaluateRows(xptr, ytp, inv, kptr, (int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks), m, d));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private unsafe void EvaluateRows(double* x, double* yt, double[] inv, double* k, int start, int end, int m, int d)
+    {
+        var point = stackalloc double[d];
+        for (int i = start; i < end; i++)
+        {
+            for (int c = 0; c < d; c++) point[c] = x[(nint)i * d + c] * inv[c];
+            double* row = k + (nint)i * m;
+            SquaredDistancesToPoint(yt, m, d, point, row, m);
+            ValuesFromSquaredDistances(new Span<double>(row, m));
         }
     }
 

@@ -50,5 +50,14 @@ public sealed class WhiteKernel : Kernel
         return NoiseLevel * tr;
     }
 
+    internal override bool SupportsLowerWeights => true;
+
+    internal override double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
+    {
+        double v = NoiseLevel * w.Trace();
+        if (!_noise.IsFixed) grad[0] += v;
+        return v;
+    }
+
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad) => grad[..(m * d)].Clear();
 }

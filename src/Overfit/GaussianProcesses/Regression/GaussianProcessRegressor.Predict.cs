@@ -26,6 +26,7 @@ public sealed partial class GaussianProcessRegressor
         return (mean, GpInput.ToMatrix(cov!, mean.Length, mean.Length));
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance)
     {
         var (xs, m, d) = GpInput.Matrix(xStar, nameof(xStar));

@@ -69,15 +69,22 @@ public sealed partial class GaussianProcessRegressor
         else { _yMean = 0; _yStd = 1; }
         var kernel = Kernel.Clone();
         var lml = new MarginalLikelihood(kernel, xd, n, d, yv, Alpha);
-        if (Optimize && kernel.ThetaCount > 0) OptimizeHyperparameters(kernel, lml);
+        double[]? chosen = Optimize && kernel.ThetaCount > 0 ? OptimizeHyperparameters(kernel, lml) : null;
         FittedKernel = kernel;
-        // Final factorization at the chosen hyperparameters, with the jitter ladder.
-        var k = new double[n * n];
-        kernel.EvaluateSymmetric(xd, n, d, k);
-        for (int i = 0; i < n; i++) k[i * n + i] += Alpha;
-        _l = new double[n * n];
-        Jitter = GpLinalg.CholeskyWithJitter(k, n, _l);
-        if (double.IsNaN(Jitter)) throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n));
+        // Final factorization at the chosen hyperparameters, with the jitter ladder (the optimizer's last factor when it
+        // was taken at exactly these hyperparameters).
+        double factoredJitter = 0;
+        _l = chosen is null ? null : lml.TakeFactorAt(chosen, out factoredJitter);
+        if (_l is not null) Jitter = factoredJitter;
+        else
+        {
+            var k = new double[n * n];
+            kernel.EvaluateSymmetric(xd, n, d, k);
+            for (int i = 0; i < n; i++) k[i * n + i] += Alpha;
+            _l = new double[n * n];
+            Jitter = GpLinalg.CholeskyWithJitter(k, n, _l);
+            if (double.IsNaN(Jitter)) throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n));
+        }
         if (Jitter > 0)
             AddWarning($"kernel matrix was not numerically positive definite; added jitter {Jitter:G3} to its diagonal (duplicated inputs without noise?)");
         _alpha = (double[])yv.Clone();
@@ -94,7 +101,8 @@ public sealed partial class GaussianProcessRegressor
         System.Diagnostics.Trace.TraceWarning(message);
     }
 
-    private void OptimizeHyperparameters(Kernel kernel, MarginalLikelihood lml)
+    /// <summary>Sets the kernel's theta to the best optimizer result and returns it (as the optimizer saw it).</summary>
+    private double[] OptimizeHyperparameters(Kernel kernel, MarginalLikelihood lml)
     {
         var bounds = kernel.Bounds;
         int p = kernel.ThetaCount;
@@ -135,6 +143,7 @@ public sealed partial class GaussianProcessRegressor
         var best = results.Where(r => double.IsFinite(r.Value)).MinBy(r => r.Value)
             ?? throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(lml.N) + " (the log marginal likelihood was not finite at any optimizer start)");
         kernel.Theta = best.X;
+        return best.X;
     }
 
     /// <summary>Log marginal likelihood of the training data at <paramref name="theta"/> (the fitted kernel's theta when null).</summary>

@@ -4,7 +4,7 @@ using Overfit.Tensors.Kernels;
 namespace Overfit.GaussianProcesses;
 
 /// <summary>Cholesky with an adaptive jitter ladder and the inverse built from it; shared by regression and classification.</summary>
-internal static class GpLinalg
+internal static partial class GpLinalg
 {
     /// <summary>Ladder: no jitter, then 1e-8·mean(diag) growing ×10 up to 1e-4·mean(diag).</summary>
     public const int JitterSteps = 5;

@@ -5,24 +5,45 @@ namespace Overfit.GaussianProcesses;
 
 /// <summary>
 /// log p(y | X, θ) = −½ yᵀα − Σ log L_ii − n/2 log 2π with K + alpha·I = LLᵀ, α = K⁻¹y, and its gradient
-/// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one Cholesky and one inverse; the trace is contracted inside the kernels
-/// (fused loops over pairs), never through an n×n×p tensor. Buffers are reused across evaluations.
+/// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one blocked Cholesky and one blocked inverse; the trace is contracted inside the
+/// kernels (fused loops over pairs), never through an n×n×p tensor. Two n×n buffers are reused across evaluations:
+/// the factor (K is built straight into it) and K⁻¹ (formed in place from L⁻¹).
 /// </summary>
 internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha)
 {
-    private readonly double[] _k = new double[n * n];
-    private readonly double[] _l = new double[n * n];
+    // Uninitialized: every buffer is fully written before it is read (K before the factorization, K⁻¹ before use).
+    private readonly double[] _l = GC.AllocateUninitializedArray<double>(n * n);
+    private readonly double[] _diagonalInverses = new double[GpLinalg.DiagonalInverseLength(n)];
     private readonly double[] _a = new double[n];
+    private double[]? _w;
 
     private double[]? _factoredTheta;
     private double _factoredLml;
 
     public int N => n;
 
+    /// <summary>
+    /// Hands over the factor of K + alpha·I (+ jitter) at <paramref name="theta"/>, strict upper triangle zeroed, when
+    /// that is the point factored last (the optimizer's final point usually is); null otherwise. After a hand-over
+    /// this instance can no longer evaluate (the buffer belongs to the caller).
+    /// </summary>
+    public double[]? TakeFactorAt(double[] theta, out double jitter)
+    {
+        jitter = _factoredJitter;
+        if (_factorTaken || _factoredTheta is null || !theta.AsSpan().SequenceEqual(_factoredTheta)) return null;
+        for (int i = 0; i < n; i++) _l.AsSpan(i * n + i + 1, n - i - 1).Clear();
+        _factorTaken = true;
+        return _l;
+    }
+
+    private bool _factorTaken;
+    private double _factoredJitter;
+
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(double[] theta, double[]? gradient)
     {
+        if (_factorTaken) throw new InvalidOperationException("the factor buffer was handed over; create a new MarginalLikelihood");
         if (gradient is not null) Array.Clear(gradient);
         kernel.Theta = theta;
         double lml;
@@ -31,10 +52,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         else
         {
             _factoredTheta = null;
-            kernel.EvaluateSymmetric(x, n, d, _k);
-            for (int i = 0; i < n; i++) _k[i * n + i] += alpha;
-            double jitter = GpLinalg.CholeskyWithJitter(_k, n, _l);
-            if (double.IsNaN(jitter)) return double.NegativeInfinity;
+            if (!FactorWithJitter()) return double.NegativeInfinity;
             y.CopyTo(_a, 0);
             DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
             double dot = 0;
@@ -44,16 +62,38 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             _factoredLml = lml;
         }
         if (gradient is null || gradient.Length == 0) return lml;
-        // W = ½(ααᵀ − K⁻¹), written over the K buffer.
-        GpLinalg.InverseFromCholesky(_l, n, _k);
-        for (int i = 0; i < n; i++)
+        _w ??= GC.AllocateUninitializedArray<double>(n * n);
+        GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w);
+        if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
+        else
         {
-            double ai = _a[i];
-            var row = _k.AsSpan(i * n, n);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(row, -0.5, row);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_a, 0.5 * ai, row, row);
+            GpLinalg.WeightsFromInverse(_w, _a, n);
+            kernel.ContractHyperparameterGradients(x, n, d, _w, gradient);
         }
-        kernel.ContractHyperparameterGradients(x, n, d, _k, gradient);
         return lml;
+    }
+
+    /// <summary>
+    /// Builds K + alpha·I into the factor buffer and factors it; when that fails, rebuilds it with the jitter ladder of
+    /// <see cref="GpLinalg.CholeskyWithJitter"/> (K is rebuilt rather than kept, which saves an n×n copy per evaluation).
+    /// </summary>
+    private bool FactorWithJitter()
+    {
+        double meanDiag = 0;
+        for (int step = 0; step <= GpLinalg.JitterSteps; step++)
+        {
+            kernel.EvaluateLowerTriangle(x, n, d, _l);
+            if (step == 0)
+            {
+                for (int i = 0; i < n; i++) meanDiag += _l[i * n + i] + alpha;
+                meanDiag = Math.Abs(meanDiag / n);
+                if (meanDiag == 0 || !double.IsFinite(meanDiag)) meanDiag = 1;
+            }
+            double jitter = step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * meanDiag;
+            for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
+            _factoredJitter = jitter;
+            if (GpLinalg.TryCholeskyBlocked(_l, n, _diagonalInverses, out _)) return true;
+        }
+        return false;
     }
 }

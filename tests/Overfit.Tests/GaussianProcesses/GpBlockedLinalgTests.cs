@@ -1,0 +1,145 @@
+using Overfit.GaussianProcesses;
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.Tests.GaussianProcesses;
+
+/// <summary>The blocked factorization and inverse of the marginal likelihood against the plain routines (Float64).</summary>
+public class GpBlockedLinalgTests
+{
+    private static double[] KernelMatrix(int n)
+    {
+        var x = KernelContractTests.Points(n, 3);
+        var k = new double[n * n];
+        (new ConstantKernel(2.5) * new Matern([0.8, 1.1, 1.5], nu: 2.5) + new WhiteKernel(0.05)).EvaluateSymmetric(x, n, 3, k);
+        return k;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(128)]
+    [InlineData(129)]
+    [InlineData(300)]
+    public void BlockedCholeskyMatchesTheReferenceFactor(int n)
+    {
+        var k = KernelMatrix(n);
+        var reference = (double[])k.Clone();
+        DenseLinalg.Cholesky(reference, n);
+        var l = (double[])k.Clone();
+        var inverses = new double[GpLinalg.DiagonalInverseLength(n)];
+        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, inverses, out int pivot));
+        Assert.Equal(-1, pivot);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(l[i * n + j] - reference[i * n + j]) <= 1e-12 * Math.Sqrt(k[i * n + i] * k[j * n + j]) + 1e-13,
+                    $"L[{i},{j}] = {l[i * n + j]}, reference {reference[i * n + j]}");
+            for (int j = i + 1; j < n; j++) Assert.Equal(k[i * n + j], l[i * n + j]); // strict upper triangle untouched
+        }
+        // Each stored diagonal-block inverse times its block is the identity.
+        int bw = GpLinalg.BlockWidth(n);
+        for (int j0 = 0; j0 < n; j0 += bw)
+        {
+            int jb = Math.Min(bw, n - j0);
+            for (int i = 0; i < jb; i++)
+                for (int j = 0; j < jb; j++)
+                {
+                    double s = 0;
+                    for (int t = 0; t < jb; t++) s += inverses[(j0 + i) * bw + t] * l[(j0 + t) * n + j0 + j] * (t <= i ? 1 : 0) * (j <= t ? 1 : 0);
+                    Assert.True(Math.Abs(s - (i == j ? 1 : 0)) < 1e-10, $"block {j0}: (L⁻¹L)[{i},{j}] = {s}");
+                }
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(60, 0)]
+    [InlineData(128, 0)]
+    [InlineData(257, 0)]
+    [InlineData(301, 0)]
+    [InlineData(600, 256)]
+    [InlineData(300, 64)]
+    public void BlockedInverseMatchesTheRecursiveInverse(int n, int blockWidth)
+    {
+        var k = KernelMatrix(n);
+        var l = (double[])k.Clone();
+        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        var inverses = new double[n * bw];
+        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
+        var inv = new double[n * n];
+        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, inv);
+        var reference = new double[n * n];
+        var lRef = new double[n * n];
+        Assert.Equal(0.0, GpLinalg.CholeskyWithJitter(k, n, lRef));
+        GpLinalg.InverseFromCholesky(lRef, n, reference);
+        double scale = 0;
+        foreach (double v in reference) scale = Math.Max(scale, Math.Abs(v));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-10 * scale, $"K⁻¹[{i},{j}] = {inv[i * n + j]}, reference {reference[i * n + j]}");
+    }
+
+    [Fact]
+    public void BlockedCholeskyReportsTheFailingPivot()
+    {
+        // Positive definite except that row 200 duplicates row 3 exactly: the pivot of row 200 is (numerically) zero or negative.
+        int n = 260;
+        var k = KernelMatrix(n);
+        for (int j = 0; j < n; j++) { k[200 * n + j] = k[3 * n + j]; k[j * n + 200] = k[j * n + 3]; }
+        k[200 * n + 200] = k[3 * n + 3];
+        k[200 * n + 3] = k[3 * n + 200] = k[3 * n + 3];
+        // A clear negative eigenvalue: shrink the diagonal entry below the off-diagonal coupling.
+        k[200 * n + 200] = 0.5 * k[3 * n + 3];
+        var l = (double[])k.Clone();
+        Assert.False(GpLinalg.TryCholeskyBlocked(l, n, new double[GpLinalg.DiagonalInverseLength(n)], out int pivot));
+        Assert.Equal(200, pivot);
+    }
+
+    [Fact]
+    public void WeightsAreHalfOfAlphaAlphaTransposedMinusTheInverse()
+    {
+        int n = 70;
+        var rng = new Overfit.Tensors.Generator(3);
+        var lower = new double[n * n];
+        var a = new double[n];
+        for (int i = 0; i < n; i++) { a[i] = rng.NextNormal(); for (int j = 0; j <= i; j++) lower[i * n + j] = rng.NextNormal(); }
+        var w = (double[])lower.Clone();
+        GpLinalg.WeightsFromInverse(w, a, n);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double inv = i >= j ? lower[i * n + j] : lower[j * n + i];
+                Assert.Equal(0.5 * (a[i] * a[j] - inv), w[i * n + j], 14);
+            }
+    }
+
+    public static TheoryData<int, int> LowerTriangleCases() => new() { { 0, 7 }, { 0, 300 }, { 1, 300 }, { 2, 301 }, { 3, 300 }, { 4, 290 }, { 5, 300 }, { 6, 50 } };
+
+    private static Kernel LowerTriangleKernel(int index) => index switch
+    {
+        0 => new ConstantKernel(3.0) * new Matern([0.8, 1.1, 1.5], nu: 2.5) + new WhiteKernel(0.05),
+        1 => new Matern(0.7, nu: 0.5),
+        2 => new Matern([0.8, 1.1, 1.5], nu: 1.5) * new ConstantKernel(0.4),
+        3 => new RBF([0.5, 2.0, 1.0]) + new ConstantKernel(0.3),
+        4 => new RationalQuadratic(0.9, 1.5) + new WhiteKernel(0.1),
+        5 => new RBF(0.6) * new Matern(1.2, nu: 2.5),
+        _ => new ConstantKernel(2.0) * new ConstantKernel(0.5),
+    };
+
+    [Theory]
+    [MemberData(nameof(LowerTriangleCases))]
+    public void LowerTriangleMatchesTheFullKernelMatrix(int kernelIndex, int n)
+    {
+        var x = KernelContractTests.Points(n, 3);
+        var kernel = LowerTriangleKernel(kernelIndex);
+        var full = new double[n * n];
+        kernel.EvaluateSymmetric(x, n, 3, full);
+        var lower = new double[n * n];
+        Array.Fill(lower, double.NaN);
+        kernel.EvaluateLowerTriangle(x, n, 3, lower);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(lower[i * n + j] - full[i * n + j]) <= 1e-14 * Math.Max(1, Math.Abs(full[i * n + j])),
+                    $"{kernel}: K[{i},{j}] = {lower[i * n + j]}, full matrix {full[i * n + j]}");
+    }
+}

@@ -62,6 +62,28 @@ public sealed class SymmetricRankKTests
         finally { Gemm.MaxThreads = saved; }
     }
 
+    /// <summary>Tall products (k ≥ 4n, above the parallel threshold) split the depth among the threads and add the partial triangles.</summary>
+    [Fact]
+    public void TallProductsSplitOverTheDepthMatchReference()
+    {
+        var rng = new Random(21);
+        using var _ = GemmTestScope.Force(GemmKernel.Auto);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Gemm.MaxThreads = threads;
+                Compare<double>(rng, true, 64, 2101, 1, 0, pad: 0, fill: true);
+                Compare<double>(rng, true, 37, 8000, -0.5, 0.75, pad: 3, fill: false);
+                Compare<double>(rng, false, 50, 6001, 2, -1, pad: 1, fill: false);
+                Compare<double>(rng, false, 19, 25000, 1, 0, pad: 0, fill: true);
+                Compare<float>(rng, true, 45, 7000, 1.5, 0.25, pad: 2, fill: true);
+            }
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
+
     [Fact]
     public void ZeroBetaIgnoresNaNInLowerTriangle()
     {

@@ -23,8 +23,9 @@ public static partial class Gemm
         => RunSymmetric(transA, n, k, alpha, a, lda, beta, c, ldc, fillUpper);
 
     internal static unsafe void RunSymmetric<T>(bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
-        T beta, Span<T> c, int ldc, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
+        T beta, Span<T> c, int ldc, bool fillUpper, int maxThreads = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (maxThreads <= 0) maxThreads = MaxThreads;
         if (n < 0 || k < 0)
             throw new ArgumentException($"SymmetricRankK: dimensions must be non-negative, got n={n}, k={k}");
         CheckOperand(a.Length, transA ? k : n, transA ? n : k, lda, nameof(a));
@@ -40,10 +41,10 @@ public static partial class Gemm
                 var p = new Problem<T>(transA, !transA, n, n, k, alpha, pa, lda, pa, lda, beta, pc, ldc);
                 switch (SelectKernel())
                 {
-                    case GemmKernel.Vector512: SymmetricTiles<T, Kernel512<T>>(p, fillUpper); break;
-                    case GemmKernel.Vector256: SymmetricTiles<T, Kernel256<T>>(p, fillUpper); break;
-                    case GemmKernel.Vector128: SymmetricTiles<T, Kernel128<T>>(p, fillUpper); break;
-                    default: SymmetricTiles<T, KernelScalar<T>>(p, fillUpper); break;
+                    case GemmKernel.Vector512: SymmetricTiles<T, Kernel512<T>>(p, fillUpper, maxThreads); break;
+                    case GemmKernel.Vector256: SymmetricTiles<T, Kernel256<T>>(p, fillUpper, maxThreads); break;
+                    case GemmKernel.Vector128: SymmetricTiles<T, Kernel128<T>>(p, fillUpper, maxThreads); break;
+                    default: SymmetricTiles<T, KernelScalar<T>>(p, fillUpper, maxThreads); break;
                 }
             }
             if (fillUpper)
@@ -63,15 +64,29 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Splits the rows of C into one contiguous range per thread with about the same share of the lower triangle
-    /// (boundaries at n·√(t/T)); each thread then runs <see cref="SymmetricRows{T, TK}"/> on its range.
+    /// Above this depth-to-order ratio (k ≥ ratio·n, a tall AᵀA such as a Gram matrix of many samples) the threads split
+    /// the sum over k instead of the rows of C: every thread then packs only its own share of A once, where a split of
+    /// the rows makes each thread pack (nearly) all of A, and the shares of the triangle are equal by construction.
     /// </summary>
-    private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    private const int DepthSplitRatio = 4;
+
+    /// <summary>
+    /// Picks the threads and the way to share the lower triangle among them: by depth for tall products
+    /// (<see cref="SymmetricDepthSplit{T, TK}"/>), else one contiguous range of rows per thread with about the same
+    /// share of the triangle (boundaries at n·√(t/T)); each thread runs <see cref="SymmetricRows{T, TK}"/>.
+    /// </summary>
+    private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper, int maxThreads) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int n = p.M, mr = TK.MR;
         long work = (long)n * n / 2 * p.K;
-        int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
-        if (threads > 1) threads = (int)Math.Min(Math.Min(threads, (n + mr - 1) / mr), Math.Max(1, work / ParallelThreshold));
+        int threads = Math.Min(Math.Max(1, maxThreads), Environment.ProcessorCount);
+        if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
+        if (threads > 1 && p.K >= (long)DepthSplitRatio * n)
+        {
+            SymmetricDepthSplit<T, TK>(p, fillUpper, threads);
+            return;
+        }
+        if (threads > 1) threads = Math.Min(threads, (n + mr - 1) / mr);
         if (threads <= 1)
         {
             SymmetricRows<T, TK>(p, 0, n, fillUpper);
@@ -84,6 +99,59 @@ public static partial class Gemm
         {
             if (bounds[t + 1] > bounds[t]) SymmetricRows<T, TK>(p, bounds[t], bounds[t + 1], fillUpper);
         });
+    }
+
+    /// <summary>
+    /// Thread t sums the products over its slice [k·t/T, k·(t+1)/T) of the depth: the first thread straight into C
+    /// (with beta), the others into scratch triangles that are then added to C's lower triangle.
+    /// </summary>
+    private static unsafe void SymmetricDepthSplit<T, TK>(Problem<T> p, bool fillUpper, int threads) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    {
+        int n = p.M;
+        var scratch = DepthScratch<T>.Get((threads - 1) * n * n);
+        nint scratchAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(scratch));
+        {
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                T* sp = (T*)scratchAddress;
+                int k0 = (int)((long)p.K * t / threads), k1 = (int)((long)p.K * (t + 1) / threads);
+                // Stored A is k×n when op(A) = Aᵀ (the slice is a block of rows), else n×k (a block of columns).
+                T* a = p.TransA ? p.A + (nint)k0 * p.Lda : p.A + k0;
+                var part = t == 0
+                    ? new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, p.Beta, p.C, p.Ldc)
+                    : new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, T.Zero, sp + (nint)(t - 1) * n * n, n);
+                if (k1 > k0) SymmetricRows<T, TK>(part, 0, n, t == 0 ? fillUpper : true);
+                else if (t > 0) new Span<T>(part.C, n * n).Clear();
+                else ScaleLower(p.C, n, p.Ldc, p.Beta);
+            });
+            T* sp = (T*)scratchAddress;
+            for (int t = 1; t < threads; t++)
+            {
+                T* part = sp + (nint)(t - 1) * n * n;
+                for (int i = 0; i < n; i++) AddRow(part + (nint)i * n, p.C + (nint)i * p.Ldc, i + 1);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AddRow<T>(T* src, T* dst, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        for (; j <= length - Vector<T>.Count; j += Vector<T>.Count)
+            (Vector.Load(dst + j) + Vector.Load(src + j)).Store(dst + j);
+        for (; j < length; j++) dst[j] += src[j];
+    }
+
+    /// <summary>Scratch triangles of the depth split, reused by the calling thread (pinned: the workers read them by pointer).</summary>
+    private static class DepthScratch<T> where T : unmanaged
+    {
+        [ThreadStatic] private static T[]? s_buffer;
+
+        public static T[] Get(int length)
+        {
+            if (s_buffer is null || s_buffer.Length < length) s_buffer = GC.AllocateUninitializedArray<T>(length, pinned: true);
+            return s_buffer;
+        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Overfit.Benchmarks;
 
 /// <summary>
 /// `linear [--json] [--n N] [--p P] [--anchor PATH]`: the regularized linear-model cases of the scikit-learn anchor
-/// (dense n×p design with correlated column pairs and a 20-sparse truth), median of 3 in-process runs after a warm-up.
+/// (dense n×p design with correlated column pairs and a 20-sparse truth), median of 3 in-process runs after a warm-up long enough for the tiered JIT to settle.
 /// With --anchor the scikit-learn script runs right after in the same invocation (OMP_NUM_THREADS=2) and the ratios
 /// go to stderr.
 /// </summary>
@@ -30,11 +30,18 @@ public static class LinearBenchmark
             ("ridge_cholesky", () => new Ridge(1.0, solver: RidgeSolver.Cholesky).Fit(x, y)),
             ("lasso_alpha0.1", () => new Lasso(0.1).Fit(x, y)),
         };
-        // Warm-up of every case first: the shared kernels (GEMM) start as tier-0 code and are recompiled in the background
-        // after ~30 calls; without this the first case would be timed on unoptimized kernels and the last on optimized ones.
-        for (int w = 0; w < 2; w++)
-            foreach (var (_, fit) in cases) fit();
-        Thread.Sleep(500);
+        // Warm-up of every case first, long enough for the runtime's tiered JIT to finish: methods start as tier-0 code
+        // and are recompiled in the background only after ~30 calls and a quiet spell, so with a couple of warm-up calls
+        // the timed calls would run partly unoptimized code while the background compiler competes for the two cores.
+        for (int round = 0; round < 3; round++)
+        {
+            foreach (var (_, fit) in cases)
+            {
+                var warm = Stopwatch.StartNew();
+                for (int calls = 0; calls < 40 && (calls < 4 || warm.Elapsed.TotalSeconds < 0.4); calls++) fit();
+            }
+            Thread.Sleep(300);
+        }
         var ours = new Dictionary<string, double>();
         foreach (var (name, fit) in cases)
         {

@@ -7,7 +7,7 @@ using Overfit.Tensors.Kernels;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `linear --breakdown [--n N] [--p P] [--reps R]`: where the time of the slow linear cases goes, as the minimum of many
+/// `linear --breakdown [--n N] [--p P] [--reps R] [--threads T]`: where the time of the slow linear cases goes, as the minimum of many
 /// warm calls (milliseconds) per stage — input checks, the Gram product XᵀX (symmetric rank-k, one and two threads, and
 /// as a full GEMM for scale), the fused statistics pass, the coordinate-descent path on a prepared problem — plus the
 /// sweep counts of the two paths.
@@ -17,6 +17,7 @@ internal static class LinearBreakdown
     public static int Run(string[] args, int n, int p, double[,] x, double[] y)
     {
         int reps = IntOption(args, "--reps", 30);
+        Gemm.MaxThreads = IntOption(args, "--threads", Gemm.MaxThreads);
         var view = DenseInput.Matrix(x, "x");
         var flat = view.Span.ToArray();
         var g = new double[p * p];

@@ -29,19 +29,7 @@ internal sealed class CenteredGram
         var mean = new double[p];
         var xty = new double[p];
         var sumSq = center ? new double[p] : [];
-        double yNorm2 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var row = x.Slice(i * p, p);
-            double yc = y[i] - yMean;
-            yNorm2 += yc * yc;
-            if (center)
-            {
-                TensorPrimitives.Add(row, mean, mean);
-                TensorPrimitives.MultiplyAdd(row, row, sumSq, sumSq);
-            }
-            TensorPrimitives.MultiplyAdd(row, yc, xty, xty);
-        }
+        double yNorm2 = RowStatistics.Accumulate(x, n, p, y, yMean, center, mean, sumSq, xty);
         if (center) TensorPrimitives.Multiply(mean, 1.0 / n, mean);
 
         var gram = new double[p * p];
@@ -50,10 +38,11 @@ internal sealed class CenteredGram
             // Decided from the column sums of squares of the same pass, so a badly offset X costs one Gram, not two.
             if (!NeedsCenteredCopy(mean, sumSq, n))
             {
-                // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
-                RawGram(x, n, p, gram);
+                // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0. The lower triangle of XᵀX, centered, then mirrored once.
+                Gemm.SymmetricRankK(true, p, n, 1.0, x, p, 0.0, gram, p);
                 for (int i = 0; i < p; i++)
-                    TensorPrimitives.MultiplyAdd(mean.AsSpan(i), -n * mean[i], gram.AsSpan(i * p + i, p - i), gram.AsSpan(i * p + i, p - i));
+                    TensorPrimitives.MultiplyAdd(mean.AsSpan(0, i + 1), -n * mean[i], gram.AsSpan(i * p, i + 1), gram.AsSpan(i * p, i + 1));
+                MirrorLower(gram, p);
             }
             else
             {
@@ -64,7 +53,6 @@ internal sealed class CenteredGram
             }
         }
         else RawGram(x, n, p, gram);
-        MirrorUpper(gram, p);
         return new CenteredGram { Samples = n, Features = p, XMean = mean, YMean = yMean, Gram = gram, Xty = xty, YNorm2 = yNorm2 };
     }
 
@@ -92,6 +80,13 @@ internal sealed class CenteredGram
     /// </summary>
     public static void RawGram(ReadOnlySpan<double> x, int n, int p, Span<double> g)
         => Gemm.SymmetricRankK(true, p, n, 1.0, x, p, 0.0, g, p, fillUpper: true);
+
+    /// <summary>Copies the lower triangle onto the upper one.</summary>
+    public static void MirrorLower(Span<double> g, int p)
+    {
+        for (int i = 1; i < p; i++)
+            for (int j = 0; j < i; j++) g[j * p + i] = g[i * p + j];
+    }
 
     public static void MirrorUpper(Span<double> g, int p)
     {

@@ -20,6 +20,7 @@ internal sealed class PenalizedProblem
     public CenteredGram? Gram { get; private init; }
     private double[]? _columns;
     private double[]? _yc;
+    private double[]? _gramScratch;   // reused by every solve of a path (one problem is solved by one thread at a time)
 
     public static PenalizedProblem Build(MatrixView x, double[] y, bool center, bool? precompute)
     {
@@ -45,7 +46,8 @@ internal sealed class PenalizedProblem
     {
         double l1 = alpha * l1Ratio * Samples, l2 = alpha * (1 - l1Ratio) * Samples;
         return Gram is { } g
-            ? CoordinateDescent.SolveGram(w, g.Gram, g.Xty, g.YNorm2, Features, l1, l2, maxIter, tol, positive)
+            ? CoordinateDescent.SolveGram(w, g.Gram, g.Xty, g.YNorm2, Features, l1, l2, maxIter, tol, positive,
+                _gramScratch ??= new double[3 * Features])
             : CoordinateDescent.SolveColumns(w, _columns!, _yc!, Samples, Features, l1, l2, maxIter, tol, positive);
     }
 

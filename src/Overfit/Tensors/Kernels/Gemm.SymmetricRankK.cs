@@ -73,11 +73,11 @@ public static partial class Gemm
     /// <summary>
     /// Picks the threads and the way to share the lower triangle among them: by depth for tall products
     /// (<see cref="SymmetricDepthSplit{T, TK}"/>), else one contiguous range of rows per thread with about the same
-    /// share of the triangle (boundaries at n·√(t/T)); each thread runs <see cref="SymmetricRows{T, TK}"/>.
+    /// share of the triangle (boundaries at n·√(t/T)); each thread runs <see cref="TriangleRows{T, TK}"/>.
     /// </summary>
     private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper, int maxThreads) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        int n = p.M, mr = TK.MR;
+        int n = p.M, mr = typeof(TK) == typeof(Kernel512<T>) ? SharedMR : TK.MR;
         long work = (long)n * n / 2 * p.K;
         int threads = Math.Min(Math.Max(1, maxThreads), Environment.ProcessorCount);
         if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
@@ -89,7 +89,7 @@ public static partial class Gemm
         if (threads > 1) threads = Math.Min(threads, (n + mr - 1) / mr);
         if (threads <= 1)
         {
-            SymmetricRows<T, TK>(p, 0, n, fillUpper);
+            TriangleRows<T, TK>(p, 0, n, fillUpper);
             return;
         }
         var bounds = new int[threads + 1];
@@ -97,7 +97,7 @@ public static partial class Gemm
         bounds[threads] = n;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            if (bounds[t + 1] > bounds[t]) SymmetricRows<T, TK>(p, bounds[t], bounds[t + 1], fillUpper);
+            if (bounds[t + 1] > bounds[t]) TriangleRows<T, TK>(p, bounds[t], bounds[t + 1], fillUpper);
         });
     }
 
@@ -120,7 +120,7 @@ public static partial class Gemm
                 var part = t == 0
                     ? new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, p.Beta, p.C, p.Ldc)
                     : new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, T.Zero, sp + (nint)(t - 1) * n * n, n);
-                if (k1 > k0) SymmetricRows<T, TK>(part, 0, n, t == 0 ? fillUpper : true);
+                if (k1 > k0) TriangleRows<T, TK>(part, 0, n, t == 0 ? fillUpper : true);
                 else if (t > 0) new Span<T>(part.C, n * n).Clear();
                 else ScaleLower(p.C, n, p.Ldc, p.Beta);
             });
@@ -131,6 +131,13 @@ public static partial class Gemm
                 for (int i = 0; i < n; i++) AddRow(part + (nint)i * n, p.C + (nint)i * p.Ldc, i + 1);
             }
         }
+    }
+
+    /// <summary>Rows [r0, r1) of the lower triangle: the shared-panel path on Vector512, the general one otherwise.</summary>
+    private static void TriangleRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    {
+        if (typeof(TK) == typeof(Kernel512<T>)) SymmetricRowsShared(p, r0, r1, fillUpper);
+        else SymmetricRows<T, TK>(p, r0, r1, fillUpper);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

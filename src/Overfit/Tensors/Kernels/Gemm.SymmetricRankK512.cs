@@ -1,0 +1,133 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Overfit.Tensors.Kernels;
+
+public static partial class Gemm
+{
+    /// <summary>Rows per tile of the shared-panel path: a divisor of the panel width 2·lanes, so a group never straddles panels.</summary>
+    private const int SharedMR = 8;
+
+    /// <summary>
+    /// Rows [r0, r1) of the lower triangle on Vector512 hardware, with ONE packing of each KC slab: op(A) = op(B)ᵀ, so
+    /// the NR-column panels of op(B) already hold, for every depth index, the values that a tile of rows broadcasts —
+    /// an 8-row group is half (double) or a quarter (float) of a panel, read with the panel's stride. The general path
+    /// packs every element twice (once per operand); this one once, and the micro-kernel runs 8×(2·lanes) tiles
+    /// (sixteen accumulators) over the tiles that reach the diagonal or below. <paramref name="r0"/> is a multiple of 8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SymmetricRowsShared<T>(Problem<T> p, int r0, int r1, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = 2 * Vector512<T>.Count, mr = SharedMR;
+        int kcMax = 256, kcCap = Math.Min(kcMax, p.K);
+        int cols = r1;
+        T* pack = PackBuffers<T>.B(RoundUp(cols, nr) * kcCap);
+        T* tile = stackalloc T[SharedMR * 2 * Vector512<T>.Count];
+        for (int pc = 0; pc < p.K; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, p.K - pc);
+            T beta = pc == 0 ? p.Beta : T.One;
+            PackB(p, pc, 0, kc, cols, nr, pack);
+            for (int jr = 0; jr < cols; jr += nr)
+            {
+                int nrEff = Math.Min(nr, cols - jr);
+                T* bPanel = pack + (nint)jr * kc;
+                for (int i0 = Math.Max(r0, jr); i0 < r1; i0 += mr)
+                {
+                    int rows = Math.Min(mr, r1 - i0);
+                    T* aGroup = pack + (nint)(i0 / nr * nr) * kc + i0 % nr;
+                    T* c = p.C + (nint)i0 * p.Ldc + jr;
+                    if (fillUpper || jr + nrEff - 1 <= i0)
+                    {
+                        SharedKernel(kc, aGroup, bPanel, c, p.Ldc, rows, nrEff, p.Alpha, beta, tile);
+                        continue;
+                    }
+                    SharedKernel(kc, aGroup, bPanel, tile, nr, rows, nrEff, p.Alpha, T.Zero, tile);
+                    for (int r = 0; r < rows; r++)
+                    {
+                        T* cr = c + (nint)r * p.Ldc;
+                        int last = Math.Min(nrEff - 1, i0 + r - jr);
+                        for (int j = 0; j <= last; j++)
+                            cr[j] = beta == T.Zero ? tile[r * nr + j] : tile[r * nr + j] + beta * cr[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// 8×(2·lanes) tile: per depth step two vector loads of the B panel, eight broadcasts from the A group (stride = the
+    /// panel width) and sixteen fused multiply-adds. Partial tiles go through <paramref name="scratch"/> (which may be the
+    /// destination itself when it is the scratch tile: the full-tile store then applies).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SharedKernel<T>(int kc, T* a, T* b, T* c, int ldc, int rows, int cols, T alpha, T beta, T* scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count, stride = 2 * w;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + w);
+            var x = Vector512.Create(a[0]); c00 = Fma512(x, b0, c00); c01 = Fma512(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Fma512(x, b0, c10); c11 = Fma512(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Fma512(x, b0, c20); c21 = Fma512(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Fma512(x, b0, c30); c31 = Fma512(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Fma512(x, b0, c40); c41 = Fma512(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Fma512(x, b0, c50); c51 = Fma512(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Fma512(x, b0, c60); c61 = Fma512(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Fma512(x, b0, c70); c71 = Fma512(x, b1, c71);
+            a += stride;
+            b += stride;
+        }
+        var va = Vector512.Create(alpha);
+        bool full = rows == SharedMR && cols == stride;
+        T* dst = full ? c : scratch;
+        int ld = full ? ldc : stride;
+        int mode = !full || beta == T.Zero ? 0 : beta == T.One ? 1 : 2;
+        var vb = Vector512.Create(beta);
+        StoreRow512(dst, w, c00, c01, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c10, c11, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c20, c21, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c30, c31, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c40, c41, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c50, c51, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c60, c61, va, vb, mode); dst += ld;
+        StoreRow512(dst, w, c70, c71, va, vb, mode);
+        if (!full && scratch != c) MicroKernels.StorePartial(scratch, stride, c, ldc, rows, cols, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow512<T>(T* c, int w, Vector512<T> acc0, Vector512<T> acc1, Vector512<T> alpha, Vector512<T> beta, int mode)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (mode == 0)
+        {
+            (acc0 * alpha).Store(c);
+            (acc1 * alpha).Store(c + w);
+        }
+        else if (mode == 1)
+        {
+            Fma512(acc0, alpha, Vector512.Load(c)).Store(c);
+            Fma512(acc1, alpha, Vector512.Load(c + w)).Store(c + w);
+        }
+        else
+        {
+            Fma512(acc0, alpha, Vector512.Load(c) * beta).Store(c);
+            Fma512(acc1, alpha, Vector512.Load(c + w) * beta).Store(c + w);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma512<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+            return Vector512.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double))
+            return Vector512.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
+    }
+}

@@ -22,6 +22,8 @@ internal static class LinearBreakdown
         var flat = view.Span.ToArray();
         var g = new double[p * p];
         int saved = Gemm.MaxThreads;
+        var spd = CenteredGram.Build(view.Span, n, p, y, center: true).Gram;
+        for (int i = 0; i < p; i++) spd[i * p + i] += 1.0;
 
         var stages = new List<(string, Action)>
         {
@@ -29,6 +31,13 @@ internal static class LinearBreakdown
             ("XtX syrk 1 thread", () => { Gemm.MaxThreads = 1; Gemm.SymmetricRankK(true, p, n, 1.0, flat, p, 0.0, g, p, fillUpper: true); Gemm.MaxThreads = saved; }),
             ("XtX syrk 2 threads", () => Gemm.SymmetricRankK(true, p, n, 1.0, flat, p, 0.0, g, p, fillUpper: true)),
             ("XtX gemm 2 threads", () => Gemm.Multiply(true, false, p, p, n, 1.0, flat, p, flat, p, 0.0, g, p)),
+            ("row statistics pass", () => RowStatistics.Accumulate(view.Span, n, p, y, 0.5, true, new double[p], new double[p], new double[p])),
+            ("cholesky + solve p×p", () =>
+            {
+                var a = (double[])spd.Clone();
+                DenseLinalg.TryCholesky(a, p, out _);
+                DenseLinalg.CholeskySolveInPlace(a, p, new double[p], 1);
+            }),
             ("gram build, no centering", () => CenteredGram.Build(view.Span, n, p, y, center: false)),
             ("gram build, centering", () => CenteredGram.Build(view.Span, n, p, y, center: true)),
             ("problem build (path)", () => PenalizedProblem.Build(view, y, center: false, precompute: null)),

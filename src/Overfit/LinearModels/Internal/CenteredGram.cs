@@ -23,6 +23,7 @@ internal sealed class CenteredGram
     private const double MaxMeanToSpreadRatio = 0.25;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
+    /// <summary>Builds the statistics from one pass over the rows plus the Gram product; throws on a non-finite X (y must be finite).</summary>
     public static CenteredGram Build(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> y, bool center)
     {
         double yMean = center ? TensorPrimitives.Sum(y) / n : 0;
@@ -30,6 +31,9 @@ internal sealed class CenteredGram
         var xty = new double[p];
         var sumSq = center ? new double[p] : [];
         double yNorm2 = RowStatistics.Accumulate(x, n, p, y, yMean, center, mean, sumSq, xty);
+        // A NaN or ±∞ anywhere in column j makes Σ x_ij·(y_i − ȳ) NaN or infinite (∞·0 is NaN), so X needs scanning for
+        // the position of the bad value only when Xᵀy is not finite (finite y is checked before).
+        if (!double.IsFinite(TensorPrimitives.Sum(xty))) DenseInput.CheckFinite(x, p, "x");
         if (center) TensorPrimitives.Multiply(mean, 1.0 / n, mean);
 
         var gram = new double[p * p];

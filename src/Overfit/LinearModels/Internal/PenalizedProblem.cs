@@ -22,6 +22,7 @@ internal sealed class PenalizedProblem
     private double[]? _yc;
     private double[]? _gramScratch;   // reused by every solve of a path (one problem is solved by one thread at a time)
 
+    /// <summary>Also rejects a non-finite X, naming its first bad value (the Gram form finds out from Xᵀy).</summary>
     public static PenalizedProblem Build(MatrixView x, double[] y, bool center, bool? precompute)
     {
         int n = x.Rows, p = x.Cols;
@@ -31,6 +32,7 @@ internal sealed class PenalizedProblem
             var g = CenteredGram.Build(x.Span, n, p, y, center);
             return new PenalizedProblem { Samples = n, Features = p, XMean = g.XMean, YMean = g.YMean, Xty = g.Xty, Gram = g };
         }
+        DenseInput.CheckFinite(x.Span, p, "x");
         var (xc, yc, mean, yMean) = Centering.Center(x, y, center);
         var cols = CoordinateDescent.ToColumns(xc, n, p, ReadOnlySpan<double>.Empty);
         var xty = new double[p];

@@ -7,7 +7,7 @@ using Overfit.Tensors.Kernels;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `linear --breakdown [--n N] [--p P] [--reps R] [--threads T]`: where the time of the slow linear cases goes, as the minimum of many
+/// `linear --breakdown [--n N] [--p P] [--reps R] [--threads T] [--dump FILE]`: where the time of the slow linear cases goes, as the minimum of many
 /// warm calls (milliseconds) per stage — input checks, the Gram product XᵀX (symmetric rank-k, one and two threads, and
 /// as a full GEMM for scale), the fused statistics pass, the coordinate-descent path on a prepared problem — plus the
 /// sweep counts of the two paths.
@@ -67,6 +67,18 @@ internal static class LinearBreakdown
 
         var lasso = ElasticNetPath.Run(plain, grid1, 1.0, 1000, 1e-4, false);
         var enet = ElasticNetPath.Run(plain, grid5, 0.5, 1000, 1e-4, false);
+        if (Array.IndexOf(args, "--dump") is int d and >= 0 && d + 1 < args.Length)
+        {
+            // X (row-major) then y as raw little-endian doubles, and the sweeps per alpha, to compare with scikit-learn's
+            // return_n_iter on the very same data.
+            using (var f = File.Create(args[d + 1]))
+            {
+                f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(view.Span));
+                f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan()));
+            }
+            Console.WriteLine($"lasso sweeps per alpha: {string.Join(",", lasso.Iterations)}");
+            Console.WriteLine($"enet sweeps per alpha: {string.Join(",", enet.Iterations)}");
+        }
         Console.WriteLine($"sweeps: lasso path {lasso.Iterations.Sum()}, enet path {enet.Iterations.Sum()}, Lasso(0.1) {new Lasso(0.1).Fit(x, y).Iterations}");
         return 0;
     }

@@ -36,7 +36,7 @@ internal sealed class CenteredGram
         if (!double.IsFinite(TensorPrimitives.Sum(xty))) DenseInput.CheckFinite(x, p, "x");
         if (center) TensorPrimitives.Multiply(mean, 1.0 / n, mean);
 
-        var gram = new double[p * p];
+        var gram = GC.AllocateUninitializedArray<double>(p * p);   // every entry is written below (product, then mirror)
         if (center)
         {
             // Decided from the column sums of squares of the same pass, so a badly offset X costs one Gram, not two.

@@ -105,9 +105,10 @@ public static partial class Gemm
     /// Thread t sums the products over its slice [k·t/T, k·(t+1)/T) of the depth: the first thread straight into C
     /// (with beta), the others into scratch triangles that are then added to C's lower triangle.
     /// </summary>
-    private static unsafe void SymmetricDepthSplit<T, TK>(Problem<T> p, bool fillUpper, int threads) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    private static unsafe void SymmetricDepthSplit<T, TK>(Problem<T> p, bool fillUpper, int threads, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int n = p.M;
+        nint extraAddress = (nint)extra;
         var scratch = DepthScratch<T>.Get((threads - 1) * n * n);
         nint scratchAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(scratch));
         {
@@ -120,7 +121,8 @@ public static partial class Gemm
                 var part = t == 0
                     ? new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, p.Beta, p.C, p.Ldc)
                     : new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, T.Zero, sp + (nint)(t - 1) * n * n, n);
-                if (k1 > k0) TriangleRows<T, TK>(part, 0, n, t == 0 ? fillUpper : true);
+                T* partExtra = extraAddress == 0 ? null : (T*)extraAddress + k0;
+                if (k1 > k0) TriangleRows<T, TK>(part, 0, n, t == 0 ? fillUpper : true, partExtra);
                 else if (t > 0) new Span<T>(part.C, n * n).Clear();
                 else ScaleLower(p.C, n, p.Ldc, p.Beta);
             });
@@ -134,9 +136,9 @@ public static partial class Gemm
     }
 
     /// <summary>Rows [r0, r1) of the lower triangle: the shared-panel path on Vector512, the general one otherwise.</summary>
-    private static void TriangleRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    private static unsafe void TriangleRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        if (typeof(TK) == typeof(Kernel512<T>)) SymmetricRowsShared(p, r0, r1, fillUpper);
+        if (typeof(TK) == typeof(Kernel512<T>)) SymmetricRowsShared(p, r0, r1, fillUpper, extra);
         else SymmetricRows<T, TK>(p, r0, r1, fillUpper);
     }
 

@@ -17,7 +17,7 @@ public static partial class Gemm
     /// (sixteen accumulators) over the tiles that reach the diagonal or below. <paramref name="r0"/> is a multiple of 8.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SymmetricRowsShared<T>(Problem<T> p, int r0, int r1, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void SymmetricRowsShared<T>(Problem<T> p, int r0, int r1, bool fillUpper, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nr = 2 * Vector512<T>.Count, mr = SharedMR;
         int kcMax = 256, kcCap = Math.Min(kcMax, p.K);
@@ -28,7 +28,8 @@ public static partial class Gemm
         {
             int kc = Math.Min(kcMax, p.K - pc);
             T beta = pc == 0 ? p.Beta : T.One;
-            PackB(p, pc, 0, kc, cols, nr, pack);
+            if (extra == null) PackB(p, pc, 0, kc, cols, nr, pack);
+            else PackAugmented(p, pc, kc, cols, nr, pack, extra + pc);
             for (int jr = 0; jr < cols; jr += nr)
             {
                 int nrEff = Math.Min(nr, cols - jr);
@@ -54,6 +55,58 @@ public static partial class Gemm
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Packs rows [pc, pc+kc) of the augmented matrix [A | 1 | v] (A stored k×(M−2), transposed operand) into NR-column
+    /// panels: the stored columns are copied, column M−2 is all ones and column M−1 holds v (already offset by pc).
+    /// </summary>
+    private static unsafe void PackAugmented<T>(in Problem<T> p, int pc, int kc, int cols, int nr, T* dst, T* v) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int stored = p.M - 2;
+        for (int jr = 0; jr < cols; jr += nr)
+        {
+            T* panel = dst + (nint)jr * kc;
+            T* src = p.A + (nint)pc * p.Lda + jr;
+            if (jr + nr <= stored)
+            {
+                nuint bytes = (nuint)(nr * sizeof(T));
+                for (int q = 0; q < kc; q++, src += p.Lda, panel += nr) Buffer.MemoryCopy(src, panel, bytes, bytes);
+                continue;
+            }
+            for (int q = 0; q < kc; q++, src += p.Lda, panel += nr)
+                for (int j = 0; j < nr; j++)
+                {
+                    int col = jr + j;
+                    panel[j] = col >= cols ? T.Zero : col < stored ? src[j] : col == stored ? T.One : v[q];
+                }
+        }
+    }
+
+    /// <summary>
+    /// The lower triangle of BᵀB for the k×(n+2) matrix B = [A | 1 | v] (A stored k×n row-major with row stride lda,
+    /// v a k-vector) into c ((n+2)×(n+2), row stride n+2) without forming B: AᵀA, then in row n the column sums 1ᵀA
+    /// and k, in row n+1 vᵀA, 1ᵀv and vᵀv. The statistics a least-squares problem needs besides AᵀA thus come out of
+    /// the same packing pass over A. False (nothing done) unless the Vector512 shared-panel path is available.
+    /// </summary>
+    internal static unsafe bool TryAugmentedGram(ReadOnlySpan<double> a, int k, int n, int lda, ReadOnlySpan<double> v, Span<double> c)
+    {
+        if (SelectKernel() != GemmKernel.Vector512) return false;
+        if (k < 1 || n < 1) throw new ArgumentException($"TryAugmentedGram: dimensions must be positive, got k={k}, n={n}");
+        CheckOperand(a.Length, k, n, lda, nameof(a));
+        if (v.Length < k) throw new ArgumentException($"TryAugmentedGram: v must hold k = {k} values, got {v.Length}", nameof(v));
+        int m = n + 2;
+        if (c.Length < m * m) throw new ArgumentException($"TryAugmentedGram: c must hold (n+2)² = {m * m} values, got {c.Length}", nameof(c));
+        fixed (double* pa = a, pv = v, pc = c)
+        {
+            var p = new Problem<double>(true, false, m, m, k, 1.0, pa, lda, pa, lda, 0.0, pc, m);
+            long work = (long)m * m / 2 * k;
+            int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+            if (threads > 1) threads = (int)Math.Min(Math.Min(threads, k), Math.Max(1, work / ParallelThreshold));
+            if (threads > 1) SymmetricDepthSplit<double, Kernel512<double>>(p, false, threads, pv);
+            else SymmetricRowsShared(p, 0, m, false, pv);
+        }
+        return true;
     }
 
     /// <summary>

@@ -68,6 +68,8 @@ internal sealed class CenteredGram
         return new CenteredGram { Samples = n, Features = p, XMean = mean, YMean = yMean, Gram = gram, Xty = xty, YNorm2 = yNorm2 };
     }
 
+    [ThreadStatic] private static double[]? t_augmented;
+
     /// <summary>
     /// The lower triangle of XᵀX into <paramref name="gram"/> and Σx, Σx² (when centering), Xᵀyc, ||yc||² from the Gram
     /// matrix of [X | 1 | yc], yc = y − ȳ; false when that product is not available on this hardware.
@@ -79,7 +81,9 @@ internal sealed class CenteredGram
         int m = p + 2;
         var yc = new double[n];
         TensorPrimitives.Subtract(y, yMean, yc);
-        var aug = GC.AllocateUninitializedArray<double>(m * m);
+        // Scratch reused by the calling thread: for p in the hundreds it is a large-object allocation per fit otherwise.
+        if (t_augmented is null || t_augmented.Length < m * m) t_augmented = GC.AllocateUninitializedArray<double>(m * m);
+        var aug = t_augmented;
         if (!Gemm.TryAugmentedGram(x, n, p, p, yc, aug)) return false;
         for (int i = 0; i < p; i++) aug.AsSpan(i * m, i + 1).CopyTo(gram.Slice(i * p, i + 1));
         aug.AsSpan(p * m, p).CopyTo(sum);

@@ -23,9 +23,8 @@ public static partial class Gemm
         => RunSymmetric(transA, n, k, alpha, a, lda, beta, c, ldc, fillUpper);
 
     internal static unsafe void RunSymmetric<T>(bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
-        T beta, Span<T> c, int ldc, bool fillUpper, int maxThreads = 0) where T : unmanaged, IFloatingPointIeee754<T>
+        T beta, Span<T> c, int ldc, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (maxThreads <= 0) maxThreads = MaxThreads;
         if (n < 0 || k < 0)
             throw new ArgumentException($"SymmetricRankK: dimensions must be non-negative, got n={n}, k={k}");
         CheckOperand(a.Length, transA ? k : n, transA ? n : k, lda, nameof(a));
@@ -41,10 +40,10 @@ public static partial class Gemm
                 var p = new Problem<T>(transA, !transA, n, n, k, alpha, pa, lda, pa, lda, beta, pc, ldc);
                 switch (SelectKernel())
                 {
-                    case GemmKernel.Vector512: SymmetricTiles<T, Kernel512<T>>(p, fillUpper, maxThreads); break;
-                    case GemmKernel.Vector256: SymmetricTiles<T, Kernel256<T>>(p, fillUpper, maxThreads); break;
-                    case GemmKernel.Vector128: SymmetricTiles<T, Kernel128<T>>(p, fillUpper, maxThreads); break;
-                    default: SymmetricTiles<T, KernelScalar<T>>(p, fillUpper, maxThreads); break;
+                    case GemmKernel.Vector512: SymmetricTiles<T, Kernel512<T>>(p, fillUpper); break;
+                    case GemmKernel.Vector256: SymmetricTiles<T, Kernel256<T>>(p, fillUpper); break;
+                    case GemmKernel.Vector128: SymmetricTiles<T, Kernel128<T>>(p, fillUpper); break;
+                    default: SymmetricTiles<T, KernelScalar<T>>(p, fillUpper); break;
                 }
             }
             if (fillUpper)
@@ -75,11 +74,11 @@ public static partial class Gemm
     /// (<see cref="SymmetricDepthSplit{T, TK}"/>), else one contiguous range of rows per thread with about the same
     /// share of the triangle (boundaries at n·√(t/T)); each thread runs <see cref="TriangleRows{T, TK}"/>.
     /// </summary>
-    private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper, int maxThreads) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int n = p.M, mr = typeof(TK) == typeof(Kernel512<T>) ? SharedMR : TK.MR;
         long work = (long)n * n / 2 * p.K;
-        int threads = Math.Min(Math.Max(1, maxThreads), Environment.ProcessorCount);
+        int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
         if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
         if (threads > 1 && p.K >= (long)DepthSplitRatio * n)
         {

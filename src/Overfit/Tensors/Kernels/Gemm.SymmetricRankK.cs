@@ -121,7 +121,7 @@ public static partial class Gemm
                     ? new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, p.Beta, p.C, p.Ldc)
                     : new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, T.Zero, sp + (nint)(t - 1) * n * n, n);
                 T* partExtra = extraAddress == 0 ? null : (T*)extraAddress + k0;
-                if (k1 > k0) TriangleRows<T, TK>(part, 0, n, t == 0 ? fillUpper : true, partExtra);
+                if (k1 > k0) TriangleRows<T, TK>(part, 0, n, t == 0 && fillUpper, partExtra);   // scratch: only its lower part is read
                 else if (t > 0) new Span<T>(part.C, n * n).Clear();
                 else ScaleLower(p.C, n, p.Ldc, p.Beta);
             });

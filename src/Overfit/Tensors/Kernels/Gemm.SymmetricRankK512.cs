@@ -39,12 +39,17 @@ public static partial class Gemm
                     int rows = Math.Min(mr, r1 - i0);
                     T* aGroup = pack + (nint)(i0 / nr * nr) * kc + i0 % nr;
                     T* c = p.C + (nint)i0 * p.Ldc + jr;
-                    if (fillUpper || jr + nrEff - 1 <= i0)
+                    // A tile straddling the diagonal: columns past the group's last row are strictly upper, so when they
+                    // make up a whole vector (the first group of a panel) only the left half of the panel is multiplied.
+                    int needed = Math.Min(nrEff, i0 + rows - jr);
+                    bool half = needed <= Vector512<T>.Count && needed < nrEff;
+                    if (jr + nrEff - 1 <= i0 || (fillUpper && !half))
                     {
                         SharedKernel(kc, aGroup, bPanel, c, p.Ldc, rows, nrEff, p.Alpha, beta, tile);
                         continue;
                     }
-                    SharedKernel(kc, aGroup, bPanel, tile, nr, rows, nrEff, p.Alpha, T.Zero, tile);
+                    if (half) HalfKernel(kc, aGroup, bPanel, tile, rows, p.Alpha);
+                    else SharedKernel(kc, aGroup, bPanel, tile, nr, rows, nrEff, p.Alpha, T.Zero, tile);
                     for (int r = 0; r < rows; r++)
                     {
                         T* cr = c + (nint)r * p.Ldc;
@@ -151,6 +156,31 @@ public static partial class Gemm
         StoreRow512(dst, w, c60, c61, va, vb, mode); dst += ld;
         StoreRow512(dst, w, c70, c71, va, vb, mode);
         if (!full && scratch != c) MicroKernels.StorePartial(scratch, stride, c, ldc, rows, cols, beta);
+    }
+
+    /// <summary>8×lanes tile from the left half of a panel into the scratch tile (row stride 2·lanes), alpha applied.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void HalfKernel<T>(int kc, T* a, T* b, T* tile, int rows, T alpha) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = Vector512<T>.Count, stride = 2 * w;
+        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int q = 0; q < kc; q++)
+        {
+            var b0 = Vector512.Load(b);
+            c0 = Fma512(Vector512.Create(a[0]), b0, c0);
+            c1 = Fma512(Vector512.Create(a[1]), b0, c1);
+            c2 = Fma512(Vector512.Create(a[2]), b0, c2);
+            c3 = Fma512(Vector512.Create(a[3]), b0, c3);
+            c4 = Fma512(Vector512.Create(a[4]), b0, c4);
+            c5 = Fma512(Vector512.Create(a[5]), b0, c5);
+            c6 = Fma512(Vector512.Create(a[6]), b0, c6);
+            c7 = Fma512(Vector512.Create(a[7]), b0, c7);
+            a += stride;
+            b += stride;
+        }
+        var va = Vector512.Create(alpha);
+        (c0 * va).Store(tile); (c1 * va).Store(tile + stride); (c2 * va).Store(tile + 2 * stride); (c3 * va).Store(tile + 3 * stride);
+        (c4 * va).Store(tile + 4 * stride); (c5 * va).Store(tile + 5 * stride); (c6 * va).Store(tile + 6 * stride); (c7 * va).Store(tile + 7 * stride);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

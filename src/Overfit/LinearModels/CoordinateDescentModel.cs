@@ -41,6 +41,9 @@ public abstract class CoordinateDescentModel : LinearModel
     /// <summary>scikit-learn's ConvergenceWarning as text when the last Fit stopped at MaxIter; null when it converged.</summary>
     public string? ConvergenceWarning { get; private set; }
 
+    // PenalizedProblem.Build rejects a non-finite X in both of its forms.
+    private protected override bool ChecksFiniteWhileFitting => true;
+
     private protected override void FitCore(MatrixView x, double[] y)
     {
         var problem = PenalizedProblem.Build(x, y, FitIntercept, Precompute);

@@ -33,7 +33,7 @@ public static class ElasticNetPath
         DenseInput.Positive(eps, nameof(eps));
         DenseInput.AtLeast(maxIter, 1, nameof(maxIter));
         DenseInput.Positive(tol, nameof(tol));
-        DenseInput.CheckXy(x, y);
+        DenseInput.CheckXy(x, y, checkX: false);   // PenalizedProblem.Build checks X in its own pass
         var problem = PenalizedProblem.Build(x, y, center: false, precompute);
         var grid = CheckedAlphas(alphas) ?? PenalizedProblem.AlphaGrid(problem.Xty, x.Rows, l1Ratio, nAlphas, eps);
         return Run(problem, grid, l1Ratio, maxIter, tol, positive);

@@ -28,9 +28,12 @@ public abstract class LinearModel : IRegressor
 
     private protected void FitChecked(MatrixView x, double[] y)
     {
-        DenseInput.CheckXy(x, y);
+        DenseInput.CheckXy(x, y, checkX: !ChecksFiniteWhileFitting);
         FitCore(x, y);
     }
+
+    /// <summary>True when FitCore itself rejects a non-finite X (from its one pass over the rows), so X is not scanned twice.</summary>
+    private protected virtual bool ChecksFiniteWhileFitting => false;
 
     private protected void FitMatrix(double[,] x, double[] y) => FitChecked(DenseInput.Matrix(x, nameof(x)), DenseInput.Vector(y, nameof(y)));
     private protected void FitMatrix(Tensor x, Tensor y) => FitChecked(DenseInput.Matrix(x, nameof(x)), DenseInput.Vector(y, nameof(y)));

@@ -35,6 +35,9 @@ public sealed partial class Ridge : LinearModel
     public Ridge Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
     public Ridge Fit(Tensor x, Tensor y) { FitMatrix(x, y); return this; }
 
+    // The Gram route rejects a non-finite X from its statistics pass (and a fallback to SVD comes after that pass).
+    private protected override bool ChecksFiniteWhileFitting => Solver != RidgeSolver.Svd;
+
     private protected override void FitCore(MatrixView x, double[] y)
     {
         Iterations = 0;

@@ -62,6 +62,74 @@ public sealed class SymmetricRankKTests
         finally { Gemm.MaxThreads = saved; }
     }
 
+    /// <summary>Tall products (k ≥ 4n, above the parallel threshold) split the depth among the threads and add the partial triangles.</summary>
+    [Fact]
+    public void TallProductsSplitOverTheDepthMatchReference()
+    {
+        var rng = new Random(21);
+        using var _ = GemmTestScope.Force(GemmKernel.Auto);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Gemm.MaxThreads = threads;
+                Compare<double>(rng, true, 64, 2101, 1, 0, pad: 0, fill: true);
+                Compare<double>(rng, true, 37, 8000, -0.5, 0.75, pad: 3, fill: false);
+                Compare<double>(rng, false, 50, 6001, 2, -1, pad: 1, fill: false);
+                Compare<double>(rng, false, 19, 25000, 1, 0, pad: 0, fill: true);
+                Compare<float>(rng, true, 45, 7000, 1.5, 0.25, pad: 2, fill: true);
+            }
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
+
+    /// <summary>
+    /// The Gram matrix of the augmented [A | 1 | v] (column sums and Aᵀv from the same packing pass) against the plain
+    /// product of the explicitly built augmented matrix, on several shapes (panel edges, padded rows) and thread counts.
+    /// </summary>
+    [Fact]
+    public void AugmentedGramMatchesTheProductOfTheAugmentedMatrix()
+    {
+        var rng = new Random(33);
+        using var _ = GemmTestScope.Force(GemmKernel.Auto);
+        int saved = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Gemm.MaxThreads = threads;
+                foreach (var (k, n, pad) in new[] { (1, 1, 0), (9, 3, 2), (50, 14, 0), (50, 15, 1), (300, 30, 0), (3001, 46, 3), (20000, 13, 0), (40001, 13, 1), (2600, 200, 0) })
+                {
+                    var a = Fill(rng, k * (n + pad));
+                    var v = Fill(rng, k);
+                    int m = n + 2;
+                    var c = new double[m * m];
+                    Array.Fill(c, double.NaN);
+                    if (!Gemm.TryAugmentedGram(a, k, n, n + pad, v, c))
+                    {
+                        Assert.NotEqual(GemmKernel.Vector512, Gemm.SelectKernel());
+                        return;
+                    }
+                    var b = new double[k * m];
+                    for (int q = 0; q < k; q++)
+                    {
+                        for (int j = 0; j < n; j++) b[q * m + j] = a[q * (n + pad) + j];
+                        b[q * m + n] = 1;
+                        b[q * m + n + 1] = v[q];
+                    }
+                    var expected = new double[m * m];
+                    Gemm.Reference(true, false, m, m, k, 1.0, b, m, b, m, 0.0, expected, m);
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j <= i; j++)
+                            Assert.True(Math.Abs(c[i * m + j] - expected[i * m + j]) <= 1e-13 * (k + 1),
+                                $"C[{i},{j}] = {c[i * m + j]}, expected {expected[i * m + j]} (k={k} n={n} threads={threads})");
+                }
+            }
+        }
+        finally { Gemm.MaxThreads = saved; }
+    }
+
     [Fact]
     public void ZeroBetaIgnoresNaNInLowerTriangle()
     {

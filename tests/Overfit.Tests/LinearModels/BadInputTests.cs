@@ -33,6 +33,38 @@ public class BadInputTests
         Assert.Contains("y must contain only finite values, got -∞ at index 7", e.Message.Replace("-Infinity", "-∞"));
     }
 
+    /// <summary>
+    /// The routes that find a non-finite X from their own statistics pass (Xᵀy) rather than a separate scan: every
+    /// solver and form, the path functions, and ±∞ against a centered y of zeros (∞·0 is NaN, still caught).
+    /// </summary>
+    [Fact]
+    public void NonFiniteXIsRejectedByEverySolverRoute()
+    {
+        var x = (double[,])Data.X.Clone();
+        x[5, 1] = double.PositiveInfinity;
+        const string expected = "x must contain only finite values, got ∞ at row 5, column 1";
+        var fits = new (string What, Action Fit)[]
+        {
+            ("ridge cholesky", () => new Ridge(1, solver: RidgeSolver.Cholesky).Fit(x, Data.Y)),
+            ("ridge svd", () => new Ridge(1, solver: RidgeSolver.Svd).Fit(x, Data.Y)),
+            ("ridge cg", () => new Ridge(1, solver: RidgeSolver.ConjugateGradient).Fit(x, Data.Y)),
+            ("lasso gram", () => new Lasso(0.1, precompute: true).Fit(x, Data.Y)),
+            ("lasso columns", () => new Lasso(0.1, precompute: false).Fit(x, Data.Y)),
+            ("lasso, no intercept", () => new Lasso(0.1, fitIntercept: false).Fit(x, Data.Y)),
+            ("lasso, constant y", () => new Lasso(0.1).Fit(x, Enumerable.Repeat(2.5, Data.Y.Length).ToArray())),
+            ("lasso path", () => LassoPath.Compute(x, Data.Y, nAlphas: 3)),
+            ("enet path, columns", () => ElasticNetPath.Compute(x, Data.Y, 0.5, nAlphas: 3, precompute: false)),
+        };
+        foreach (var (what, fit) in fits)
+        {
+            var e = Assert.Throws<ArgumentException>(fit);
+            Assert.True(e.Message.Replace("Infinity", "∞").Contains(expected), $"{what}: {e.Message}");
+            Assert.Equal("x", e.ParamName);
+        }
+        x[5, 1] = double.NaN;
+        Assert.Contains("got NaN at row 5, column 1", Assert.Throws<ArgumentException>(() => new ElasticNet(0.1).Fit(x, Data.Y)).Message);
+    }
+
     [Theory]
     [MemberData(nameof(Estimators))]
     public void MismatchedLengthsAreRejected(string name)

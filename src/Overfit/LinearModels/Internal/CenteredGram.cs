@@ -22,6 +22,11 @@ internal sealed class CenteredGram
     /// <summary>Largest mean²/variance ratio for which X·ᵀX − n·μμᵀ keeps full precision (beyond it, center a copy first).</summary>
     private const double MaxMeanToSpreadRatio = 0.25;
 
+    /// <summary>
+    /// Builds the statistics and the Gram product; throws on a non-finite X (y must be finite). Where the shared-panel
+    /// product is available, XᵀX, Σx and Xᵀyc all come from ONE packing pass over X, as the Gram matrix of [X | 1 | yc];
+    /// otherwise one fused pass over the rows gives the statistics and a second one the product.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     public static CenteredGram Build(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> y, bool center)
     {
@@ -29,43 +34,63 @@ internal sealed class CenteredGram
         var mean = new double[p];
         var xty = new double[p];
         var sumSq = center ? new double[p] : [];
-        double yNorm2 = 0;
-        for (int i = 0; i < n; i++)
-        {
-            var row = x.Slice(i * p, p);
-            double yc = y[i] - yMean;
-            yNorm2 += yc * yc;
-            if (center)
-            {
-                TensorPrimitives.Add(row, mean, mean);
-                TensorPrimitives.MultiplyAdd(row, row, sumSq, sumSq);
-            }
-            TensorPrimitives.MultiplyAdd(row, yc, xty, xty);
-        }
+        var gram = GC.AllocateUninitializedArray<double>(p * p);   // every entry is written below (product, then mirror)
+        bool haveGram = TryAugmented(x, n, p, y, yMean, gram, mean, sumSq, xty, out double yNorm2);
+        if (!haveGram) yNorm2 = RowStatistics.Accumulate(x, n, p, y, yMean, center, mean, sumSq, xty);
+        // A NaN or ±∞ anywhere in column j makes Σ x_ij·(y_i − ȳ) NaN or infinite (∞·0 is NaN), so X needs scanning for
+        // the position of the bad value only when Xᵀy is not finite (finite y is checked before).
+        if (!double.IsFinite(TensorPrimitives.Sum(xty))) DenseInput.CheckFinite(x, p, "x");
         if (center) TensorPrimitives.Multiply(mean, 1.0 / n, mean);
+        else Array.Clear(mean);   // the augmented product also gives Σx; without centering the means are zero
 
-        var gram = new double[p * p];
         if (center)
         {
-            // Decided from the column sums of squares of the same pass, so a badly offset X costs one Gram, not two.
             if (!NeedsCenteredCopy(mean, sumSq, n))
             {
-                // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0.
-                RawGram(x, n, p, gram);
+                // Σx·yc already equals Σ(x−μ)·yc because Σyc = 0. The lower triangle of XᵀX, centered, then mirrored once.
+                if (!haveGram) Gemm.SymmetricRankK(true, p, n, 1.0, x, p, 0.0, gram, p);
                 for (int i = 0; i < p; i++)
-                    TensorPrimitives.MultiplyAdd(mean.AsSpan(i), -n * mean[i], gram.AsSpan(i * p + i, p - i), gram.AsSpan(i * p + i, p - i));
+                    TensorPrimitives.MultiplyAdd(mean.AsSpan(0, i + 1), -n * mean[i], gram.AsSpan(i * p, i + 1), gram.AsSpan(i * p, i + 1));
+                MirrorLower(gram, p);
             }
             else
             {
+                // A column whose mean dwarfs its spread would lose its digits in XᵀX − n·μμᵀ: center a copy instead (this
+                // rare case pays for a second product).
                 var xc = CenteredCopy(x, n, p, mean);
                 RawGram(xc, n, p, gram);
                 Array.Clear(xty);
                 for (int i = 0; i < n; i++) TensorPrimitives.MultiplyAdd(xc.AsSpan(i * p, p), y[i] - yMean, xty, xty);
             }
         }
+        else if (haveGram) MirrorLower(gram, p);
         else RawGram(x, n, p, gram);
-        MirrorUpper(gram, p);
         return new CenteredGram { Samples = n, Features = p, XMean = mean, YMean = yMean, Gram = gram, Xty = xty, YNorm2 = yNorm2 };
+    }
+
+    [ThreadStatic] private static double[]? t_augmented;
+
+    /// <summary>
+    /// The lower triangle of XᵀX into <paramref name="gram"/> and Σx, Σx² (when centering), Xᵀyc, ||yc||² from the Gram
+    /// matrix of [X | 1 | yc], yc = y − ȳ; false when that product is not available on this hardware.
+    /// </summary>
+    private static bool TryAugmented(ReadOnlySpan<double> x, int n, int p, ReadOnlySpan<double> y, double yMean, Span<double> gram,
+        Span<double> sum, Span<double> sumSq, Span<double> xty, out double yNorm2)
+    {
+        yNorm2 = 0;
+        int m = p + 2;
+        var yc = new double[n];
+        TensorPrimitives.Subtract(y, yMean, yc);
+        // Scratch reused by the calling thread: for p in the hundreds it is a large-object allocation per fit otherwise.
+        if (t_augmented is null || t_augmented.Length < m * m) t_augmented = GC.AllocateUninitializedArray<double>(m * m);
+        var aug = t_augmented;
+        if (!Gemm.TryAugmentedGram(x, n, p, p, yc, aug)) return false;
+        for (int i = 0; i < p; i++) aug.AsSpan(i * m, i + 1).CopyTo(gram.Slice(i * p, i + 1));
+        aug.AsSpan(p * m, p).CopyTo(sum);
+        aug.AsSpan((p + 1) * m, p).CopyTo(xty);
+        for (int j = 0; j < sumSq.Length; j++) sumSq[j] = aug[j * m + j];
+        yNorm2 = aug[(p + 1) * m + p + 1];
+        return true;
     }
 
     /// <summary>True when some column's mean² exceeds <see cref="MaxMeanToSpreadRatio"/> times its variance (from Σx and Σx²).</summary>
@@ -92,6 +117,13 @@ internal sealed class CenteredGram
     /// </summary>
     public static void RawGram(ReadOnlySpan<double> x, int n, int p, Span<double> g)
         => Gemm.SymmetricRankK(true, p, n, 1.0, x, p, 0.0, g, p, fillUpper: true);
+
+    /// <summary>Copies the lower triangle onto the upper one.</summary>
+    public static void MirrorLower(Span<double> g, int p)
+    {
+        for (int i = 1; i < p; i++)
+            for (int j = 0; j < i; j++) g[j * p + i] = g[i * p + j];
+    }
 
     public static void MirrorUpper(Span<double> g, int p)
     {

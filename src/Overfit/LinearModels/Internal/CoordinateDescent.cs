@@ -11,59 +11,8 @@ internal readonly record struct CdOutcome(double Gap, double Tolerance, int Iter
 /// same update order, stopping test (largest weight change below tol, then duality gap below tol·||y||²) and gap
 /// formula as scikit-learn's cd_fast, so the iterates agree with it to rounding.
 /// </summary>
-internal static class CoordinateDescent
+internal static partial class CoordinateDescent
 {
-    /// <summary>
-    /// Covariance form: works on Q = XᵀX and q = Xᵀy only (p² per sweep instead of n·p), keeping H = Q·w current.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
-    public static CdOutcome SolveGram(Span<double> w, ReadOnlySpan<double> gram, ReadOnlySpan<double> xty, double yNorm2, int p,
-        double l1, double l2, int maxIter, double tol, bool positive)
-    {
-        Span<double> h = new double[p];
-        Span<double> xta = new double[p];
-        for (int j = 0; j < p; j++)
-            if (w[j] != 0) TensorPrimitives.MultiplyAdd(gram.Slice(j * p, p), w[j], h, h);
-        double dwTol = tol;
-        tol *= yNorm2;
-        double gap = tol + 1;
-        int iter;
-        bool converged = false;
-        for (iter = 0; iter < maxIter; iter++)
-        {
-            double wMax = 0, dwMax = 0;
-            for (int j = 0; j < p; j++)
-            {
-                double qjj = gram[j * p + j];
-                if (qjj == 0) continue;
-                double wj = w[j];
-                // H without coordinate j's own contribution, then one rank-1 update by the change only (scikit-learn
-                // removes and re-adds the whole contribution: same result up to rounding, half the work, none when w_j stays).
-                double tmp = xty[j] - (h[j] - qjj * wj);
-                double nw = positive && tmp < 0 ? 0 : Math.CopySign(Math.Max(Math.Abs(tmp) - l1, 0), tmp) / (qjj + l2);
-                w[j] = nw;
-                if (nw != wj) TensorPrimitives.MultiplyAdd(gram.Slice(j * p, p), nw - wj, h, h);
-                dwMax = Math.Max(dwMax, Math.Abs(nw - wj));
-                wMax = Math.Max(wMax, Math.Abs(nw));
-            }
-            if (wMax == 0 || dwMax / wMax < dwTol || iter == maxIter - 1)
-            {
-                double qDotW = TensorPrimitives.Dot(xty, w);
-                TensorPrimitives.Subtract(xty, h, xta);
-                TensorPrimitives.MultiplyAdd(w, -l2, xta, xta);
-                double dual = positive ? TensorPrimitives.Max(xta) : Math.Abs(TensorPrimitives.MaxMagnitude(xta));
-                double rNorm2 = yNorm2 + TensorPrimitives.Dot(w, h) - 2 * qDotW;
-                double wNorm2 = TensorPrimitives.Dot(w, w);
-                double scale;
-                if (dual > l1) { scale = l1 / dual; gap = 0.5 * (rNorm2 + rNorm2 * scale * scale); }
-                else { scale = 1; gap = rNorm2; }
-                gap += l1 * TensorPrimitives.SumOfMagnitudes(w) - scale * yNorm2 + scale * qDotW + 0.5 * l2 * (1 + scale * scale) * wNorm2;
-                if (gap < tol) { converged = true; break; }
-            }
-        }
-        return new CdOutcome(gap, tol, Math.Min(iter + 1, maxIter), converged);
-    }
-
     /// <summary>
     /// Data form for wide problems (p &gt; n): X stored by columns (column j at xCols[j·n..]), residual kept current.
     /// </summary>

@@ -86,12 +86,15 @@ internal static class DenseInput
         return Vector(y.ToDoubleArray(), name);
     }
 
-    /// <summary>Throws unless X and y describe the same samples and contain only finite numbers.</summary>
-    public static void CheckXy(MatrixView x, ReadOnlySpan<double> y, string xName = "x", string yName = "y")
+    /// <summary>
+    /// Throws unless X and y describe the same samples and contain only finite numbers. With <paramref name="checkX"/>
+    /// false the caller's own pass over X checks it (<see cref="CenteredGram.Build"/> does, from Xᵀy), so X is read once.
+    /// </summary>
+    public static void CheckXy(MatrixView x, ReadOnlySpan<double> y, string xName = "x", string yName = "y", bool checkX = true)
     {
         if (y.Length != x.Rows)
             throw new ArgumentException($"{xName} and {yName} must have the same number of samples: {xName} has {x.Rows} rows, {yName} has {y.Length} values", yName);
-        CheckFinite(x.Span, x.Cols, xName);
+        if (checkX) CheckFinite(x.Span, x.Cols, xName);
         CheckFinite(y, 1, yName);
     }
 

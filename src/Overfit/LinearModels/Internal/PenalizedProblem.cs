@@ -20,7 +20,9 @@ internal sealed class PenalizedProblem
     public CenteredGram? Gram { get; private init; }
     private double[]? _columns;
     private double[]? _yc;
+    private double[]? _gramScratch;   // reused by every solve of a path (one problem is solved by one thread at a time)
 
+    /// <summary>Also rejects a non-finite X, naming its first bad value (the Gram form finds out from Xᵀy).</summary>
     public static PenalizedProblem Build(MatrixView x, double[] y, bool center, bool? precompute)
     {
         int n = x.Rows, p = x.Cols;
@@ -30,6 +32,7 @@ internal sealed class PenalizedProblem
             var g = CenteredGram.Build(x.Span, n, p, y, center);
             return new PenalizedProblem { Samples = n, Features = p, XMean = g.XMean, YMean = g.YMean, Xty = g.Xty, Gram = g };
         }
+        DenseInput.CheckFinite(x.Span, p, "x");
         var (xc, yc, mean, yMean) = Centering.Center(x, y, center);
         var cols = CoordinateDescent.ToColumns(xc, n, p, ReadOnlySpan<double>.Empty);
         var xty = new double[p];
@@ -45,7 +48,8 @@ internal sealed class PenalizedProblem
     {
         double l1 = alpha * l1Ratio * Samples, l2 = alpha * (1 - l1Ratio) * Samples;
         return Gram is { } g
-            ? CoordinateDescent.SolveGram(w, g.Gram, g.Xty, g.YNorm2, Features, l1, l2, maxIter, tol, positive)
+            ? CoordinateDescent.SolveGram(w, g.Gram, g.Xty, g.YNorm2, Features, l1, l2, maxIter, tol, positive,
+                _gramScratch ??= new double[3 * Features])
             : CoordinateDescent.SolveColumns(w, _columns!, _yc!, Samples, Features, l1, l2, maxIter, tol, positive);
     }
 

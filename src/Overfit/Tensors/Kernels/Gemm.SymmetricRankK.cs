@@ -63,18 +63,32 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// Splits the rows of C into one contiguous range per thread with about the same share of the lower triangle
-    /// (boundaries at n·√(t/T)); each thread then runs <see cref="SymmetricRows{T, TK}"/> on its range.
+    /// Above this depth-to-order ratio (k ≥ ratio·n, a tall AᵀA such as a Gram matrix of many samples) the threads split
+    /// the sum over k instead of the rows of C: every thread then packs only its own share of A once, where a split of
+    /// the rows makes each thread pack (nearly) all of A, and the shares of the triangle are equal by construction.
+    /// </summary>
+    private const int DepthSplitRatio = 4;
+
+    /// <summary>
+    /// Picks the threads and the way to share the lower triangle among them: by depth for tall products
+    /// (<see cref="SymmetricDepthSplit{T, TK}"/>), else one contiguous range of rows per thread with about the same
+    /// share of the triangle (boundaries at n·√(t/T)); each thread runs <see cref="TriangleRows{T, TK}"/>.
     /// </summary>
     private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        int n = p.M, mr = TK.MR;
+        int n = p.M, mr = typeof(TK) == typeof(Kernel512<T>) ? SharedMR : TK.MR;
         long work = (long)n * n / 2 * p.K;
         int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
-        if (threads > 1) threads = (int)Math.Min(Math.Min(threads, (n + mr - 1) / mr), Math.Max(1, work / ParallelThreshold));
+        if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
+        if (threads > 1 && p.K >= (long)DepthSplitRatio * n)
+        {
+            SymmetricDepthSplit<T, TK>(p, fillUpper, threads);
+            return;
+        }
+        if (threads > 1) threads = Math.Min(threads, (n + mr - 1) / mr);
         if (threads <= 1)
         {
-            SymmetricRows<T, TK>(p, 0, n, fillUpper);
+            TriangleRows<T, TK>(p, 0, n, fillUpper);
             return;
         }
         var bounds = new int[threads + 1];
@@ -82,8 +96,70 @@ public static partial class Gemm
         bounds[threads] = n;
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
         {
-            if (bounds[t + 1] > bounds[t]) SymmetricRows<T, TK>(p, bounds[t], bounds[t + 1], fillUpper);
+            if (bounds[t + 1] > bounds[t]) TriangleRows<T, TK>(p, bounds[t], bounds[t + 1], fillUpper);
         });
+    }
+
+    /// <summary>
+    /// Thread t sums the products over its slice [k·t/T, k·(t+1)/T) of the depth: the first thread straight into C
+    /// (with beta), the others into scratch triangles that are then added to C's lower triangle.
+    /// </summary>
+    private static unsafe void SymmetricDepthSplit<T, TK>(Problem<T> p, bool fillUpper, int threads, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    {
+        int n = p.M;
+        nint extraAddress = (nint)extra;
+        var scratch = DepthScratch<T>.Get((threads - 1) * n * n);
+        nint scratchAddress = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(scratch));
+        {
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                T* sp = (T*)scratchAddress;
+                int k0 = (int)((long)p.K * t / threads), k1 = (int)((long)p.K * (t + 1) / threads);
+                // Stored A is k×n when op(A) = Aᵀ (the slice is a block of rows), else n×k (a block of columns).
+                T* a = p.TransA ? p.A + (nint)k0 * p.Lda : p.A + k0;
+                var part = t == 0
+                    ? new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, p.Beta, p.C, p.Ldc)
+                    : new Problem<T>(p.TransA, p.TransB, n, n, k1 - k0, p.Alpha, a, p.Lda, a, p.Lda, T.Zero, sp + (nint)(t - 1) * n * n, n);
+                T* partExtra = extraAddress == 0 ? null : (T*)extraAddress + k0;
+                if (k1 > k0) TriangleRows<T, TK>(part, 0, n, t == 0 && fillUpper, partExtra);   // scratch: only its lower part is read
+                else if (t > 0) new Span<T>(part.C, n * n).Clear();
+                else ScaleLower(p.C, n, p.Ldc, p.Beta);
+            });
+            T* sp = (T*)scratchAddress;
+            for (int t = 1; t < threads; t++)
+            {
+                T* part = sp + (nint)(t - 1) * n * n;
+                for (int i = 0; i < n; i++) AddRow(part + (nint)i * n, p.C + (nint)i * p.Ldc, i + 1);
+            }
+        }
+    }
+
+    /// <summary>Rows [r0, r1) of the lower triangle: the shared-panel path on Vector512, the general one otherwise.</summary>
+    private static unsafe void TriangleRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
+    {
+        if (typeof(TK) == typeof(Kernel512<T>)) SymmetricRowsShared(p, r0, r1, fillUpper, extra);
+        else SymmetricRows<T, TK>(p, r0, r1, fillUpper);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void AddRow<T>(T* src, T* dst, int length) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int j = 0;
+        for (; j <= length - Vector<T>.Count; j += Vector<T>.Count)
+            (Vector.Load(dst + j) + Vector.Load(src + j)).Store(dst + j);
+        for (; j < length; j++) dst[j] += src[j];
+    }
+
+    /// <summary>Scratch triangles of the depth split, reused by the calling thread (pinned: the workers read them by pointer).</summary>
+    private static class DepthScratch<T> where T : unmanaged
+    {
+        [ThreadStatic] private static T[]? s_buffer;
+
+        public static T[] Get(int length)
+        {
+            if (s_buffer is null || s_buffer.Length < length) s_buffer = GC.AllocateUninitializedArray<T>(length, pinned: true);
+            return s_buffer;
+        }
     }
 
     /// <summary>

@@ -74,6 +74,9 @@ public static partial class GpBenchmark
         var wb = new double[n * n];
         Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
         Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
+        Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
+        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
+        Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
         int nbw = GpLinalg.BlockWidth(n);
         Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorDiagonalBlock(lb, n, j0, jb, out _); } });
         var diagScratch = new double[n * nbw];
@@ -129,6 +132,20 @@ public static partial class GpBenchmark
             fits.Add(sw.Elapsed.TotalMilliseconds);
         }
         Console.WriteLine("fits again: " + string.Join(", ", fits.Select(f => f.ToString("0", CultureInfo.InvariantCulture))) + " ms");
+        // Same process, interleaved: fits with the inverse's products split across the cores vs run side by side.
+        var split = new List<string>();
+        var sideBySide = new List<string>();
+        for (int r = 0; r < 2 * reps / 5; r++)
+        {
+            MarginalLikelihood.ConcurrentInverse = r % 2 == 1;
+            var sw = Stopwatch.StartNew();
+            var fitted = new GaussianProcessRegressor(gp.Kernel, normalizeY: true).Fit(x2, y);
+            string entry = string.Format(CultureInfo.InvariantCulture, "{0:0} ({1})", sw.Elapsed.TotalMilliseconds, fitted.OptimizerResults[0].Evaluations);
+            (r % 2 == 1 ? sideBySide : split).Add(entry);
+        }
+        MarginalLikelihood.ConcurrentInverse = true;
+        Console.WriteLine("fits, inverse split: " + string.Join(", ", split) + " ms (evaluations)");
+        Console.WriteLine("fits, inverse side by side: " + string.Join(", ", sideBySide) + " ms (evaluations)");
         Console.WriteLine(string.Join("\n", results.Select(r => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.00} ms", r.Item1, r.Item2))));
     }
 }

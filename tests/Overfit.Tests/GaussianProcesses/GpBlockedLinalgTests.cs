@@ -79,6 +79,33 @@ public class GpBlockedLinalgTests
                 Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-10 * scale, $"K⁻¹[{i},{j}] = {inv[i * n + j]}, reference {reference[i * n + j]}");
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(128, 0)]
+    [InlineData(129, 0)]
+    [InlineData(301, 0)]
+    [InlineData(600, 256)]
+    [InlineData(300, 64)]
+    [InlineData(250, 96)]
+    public void ConcurrentInverseMatchesTheOneCoreInverse(int n, int blockWidth)
+    {
+        var k = KernelMatrix(n);
+        var l = (double[])k.Clone();
+        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        var inverses = new double[n * bw];
+        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
+        var reference = new double[n * n];
+        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, reference);
+        var inv = new double[n * n];
+        Array.Fill(inv, double.NaN); // every lower entry must be written
+        GpLinalg.InverseFromBlockedCholeskyConcurrent(l, n, bw, inverses, inv);
+        double scale = 0;
+        foreach (double v in reference) scale = Math.Max(scale, Math.Abs(v));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-11 * scale, $"K⁻¹[{i},{j}] = {inv[i * n + j]}, one-core {reference[i * n + j]}");
+    }
+
     [Fact]
     public void BlockedCholeskyReportsTheFailingPivot()
     {

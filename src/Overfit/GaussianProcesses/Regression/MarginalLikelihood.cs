@@ -22,6 +22,9 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
 
     public int N => n;
 
+    /// <summary>Whether the inverse runs its block products side by side on two cores (the default) or splits each product across them; a switch for same-process timing comparisons.</summary>
+    internal static bool ConcurrentInverse { get; set; } = true;
+
     /// <summary>
     /// Hands over the factor of K + alpha·I (+ jitter) at <paramref name="theta"/>, strict upper triangle zeroed, when
     /// that is the point factored last (the optimizer's final point usually is); null otherwise. After a hand-over
@@ -63,7 +66,8 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         }
         if (gradient is null || gradient.Length == 0) return lml;
         _w ??= GC.AllocateUninitializedArray<double>(n * n);
-        GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w);
+        if (ConcurrentInverse) GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
+        else GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
         else
         {

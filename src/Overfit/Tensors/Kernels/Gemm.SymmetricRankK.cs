@@ -70,7 +70,8 @@ public static partial class Gemm
     {
         int n = p.M, mr = TK.MR;
         long work = (long)n * n / 2 * p.K;
-        int threads = Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+        // Inside a job of GemmWorkers the other cores are busy with its sibling jobs (as in the driver).
+        int threads = GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
         if (threads > 1) threads = (int)Math.Min(Math.Min(threads, (n + mr - 1) / mr), Math.Max(1, work / ParallelThreshold));
         if (threads <= 1)
         {

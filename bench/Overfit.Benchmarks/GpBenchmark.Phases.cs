@@ -78,6 +78,9 @@ public static partial class GpBenchmark
         Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
         Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
         Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
+        for (int rep = 0; rep < 2; rep++)
+            foreach (int chunk in new[] { 64, 96, 128 })
+                Time($"inv-concurrent, product chunks {chunk}", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, GpLinalg.BlockWidth(n), dinv, wb, chunk));
         Time("chol-concurrent", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb, n, dinv, out _); });
         Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
         Time("chol-concurrent", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb, n, dinv, out _); });

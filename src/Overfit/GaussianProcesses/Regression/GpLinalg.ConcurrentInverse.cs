@@ -21,7 +21,7 @@ internal static partial class GpLinalg
 
     /// <summary><see cref="InverseFromBlockedCholeskyConcurrent(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/> with the block width the factorization used.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
+    internal static unsafe void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, int productChunk = ChunkWidth)
     {
         if (Math.Min(Gemm.MaxThreads, Environment.ProcessorCount) < 2 || n <= bw)
         {
@@ -75,7 +75,7 @@ internal static partial class GpLinalg
                 for (int i0 = 0; i0 < n; i0 += bw)
                 {
                     int ib = Math.Min(bw, n - i0), i1 = i0 + ib;
-                    int chunks = (i1 + ChunkWidth - 1) / ChunkWidth, next = 0, top = i0;
+                    int chunks = (i1 + productChunk - 1) / productChunk, next = 0, top = i0;
                     Gemm.Concurrently(Columns, Columns);
 
                     void Columns()
@@ -84,7 +84,7 @@ internal static partial class GpLinalg
                         var tw = stage.AsSpan(0, ib * i1);
                         for (int c; (c = Interlocked.Increment(ref next) - 1) < chunks;)
                         {
-                            int c0 = c * ChunkWidth, cw = Math.Min(ChunkWidth, i1 - c0);
+                            int c0 = c * productChunk, cw = Math.Min(productChunk, i1 - c0);
                             // Columns inside the diagonal block: rows above the chunk are upper triangle (not needed), and
                             // X is zero above row c0 in these columns, so the inner dimension starts there too.
                             int r = Math.Max(0, c0 - top), k0 = Math.Max(top, c0);

@@ -15,19 +15,13 @@ internal static partial class GpLinalg
     /// <summary>Column width of one chunk: with 128-wide blocks a chunk of a block row costs about as much as its diagonal part.</summary>
     private const int ChunkWidth = 64;
 
-    /// <summary>
-    /// Column width of one chunk of L⁻ᵀL⁻¹: each chunk packs the block row's long operand again, so wider chunks pack
-    /// less but balance the two cores worse; 96 measured 1-2% faster than 64 and 4% faster than 128 at n = 1000.
-    /// </summary>
-    private const int ProductChunkWidth = 96;
-
     /// <summary>Lower triangle of A⁻¹ = L⁻ᵀL⁻¹, as <see cref="InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/>, on two cores side by side.</summary>
     public static void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
         => InverseFromBlockedCholeskyConcurrent(l, n, BlockWidth(n), diagonalInverses, inverse);
 
     /// <summary><see cref="InverseFromBlockedCholeskyConcurrent(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/> with the block width the factorization used.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, int productChunk = ProductChunkWidth)
+    internal static unsafe void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, int productChunk = ChunkWidth)
     {
         if (Math.Min(Gemm.MaxThreads, Environment.ProcessorCount) < 2 || n <= bw)
         {

@@ -24,6 +24,7 @@ public static partial class GpBenchmark
             }
             Console.WriteLine("fits right after: " + string.Join(", ", fits0.Select(f => f.ToString("0", CultureInfo.InvariantCulture))) + " ms");
         }
+        Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "lml: fitted {0:0.000000000}, re-evaluated {1:0.000000000}", gp.LogMarginalLikelihoodValue, gp.LogMarginalLikelihood()));
         var x = new double[n * d];
         for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) x[i * d + c] = x2[i, c];
         double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Sum() / n);
@@ -67,6 +68,8 @@ public static partial class GpBenchmark
             var lb2 = new double[n * n]; var dinv2 = new double[n * bw]; var w2 = new double[n * n]; var s2 = new double[n * n];
             Time($"chol{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlocked(lb2, n, bw, dinv2, out _); });
             Time($"inv{bw}", () => GpLinalg.InverseFromBlockedCholesky(lb2, n, bw, dinv2, w2));
+            Time($"chol-concurrent{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb2, n, bw, dinv2, out _); });
+            Time($"inv-concurrent{bw}", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb2, n, bw, dinv2, w2));
         }
         var lb = new double[n * n];
         var dinv = new double[GpLinalg.DiagonalInverseLength(n)];
@@ -74,6 +77,15 @@ public static partial class GpBenchmark
         var wb = new double[n * n];
         Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
         Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
+        Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
+        for (int rep = 0; rep < 2; rep++)
+            foreach (int chunk in new[] { 64, 96, 128 })
+                Time($"inv-concurrent, product chunks {chunk}", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, GpLinalg.BlockWidth(n), dinv, wb, chunk));
+        Time("chol-concurrent", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb, n, dinv, out _); });
+        Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
+        Time("chol-concurrent", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb, n, dinv, out _); });
+        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
+        Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
         int nbw = GpLinalg.BlockWidth(n);
         Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorDiagonalBlock(lb, n, j0, jb, out _); } });
         var diagScratch = new double[n * nbw];
@@ -129,6 +141,20 @@ public static partial class GpBenchmark
             fits.Add(sw.Elapsed.TotalMilliseconds);
         }
         Console.WriteLine("fits again: " + string.Join(", ", fits.Select(f => f.ToString("0", CultureInfo.InvariantCulture))) + " ms");
+        // Same process, interleaved: fits with the factorization's and inverse's products split across the cores vs run side by side.
+        var split = new List<string>();
+        var sideBySide = new List<string>();
+        for (int r = 0; r < 2 * reps / 5; r++)
+        {
+            MarginalLikelihood.ConcurrentLinalg = r % 2 == 1;
+            var sw = Stopwatch.StartNew();
+            var fitted = new GaussianProcessRegressor(gp.Kernel, normalizeY: true).Fit(x2, y);
+            string entry = string.Format(CultureInfo.InvariantCulture, "{0:0} ({1}, {2:0.00000000})", sw.Elapsed.TotalMilliseconds, fitted.OptimizerResults[0].Evaluations, fitted.LogMarginalLikelihoodValue);
+            (r % 2 == 1 ? sideBySide : split).Add(entry);
+        }
+        MarginalLikelihood.ConcurrentLinalg = true;
+        Console.WriteLine("fits, products split: " + string.Join(", ", split) + " ms (evaluations, lml)");
+        Console.WriteLine("fits, products side by side: " + string.Join(", ", sideBySide) + " ms (evaluations, lml)");
         Console.WriteLine(string.Join("\n", results.Select(r => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.00} ms", r.Item1, r.Item2))));
     }
 }

@@ -79,6 +79,78 @@ public class GpBlockedLinalgTests
                 Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-10 * scale, $"K⁻¹[{i},{j}] = {inv[i * n + j]}, reference {reference[i * n + j]}");
     }
 
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(128, 0)]
+    [InlineData(129, 0)]
+    [InlineData(301, 0)]
+    [InlineData(600, 256)]
+    [InlineData(300, 64)]
+    [InlineData(250, 96)]
+    public void ConcurrentInverseMatchesTheOneCoreInverse(int n, int blockWidth)
+    {
+        var k = KernelMatrix(n);
+        var l = (double[])k.Clone();
+        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        var inverses = new double[n * bw];
+        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
+        var reference = new double[n * n];
+        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, reference);
+        var inv = new double[n * n];
+        Array.Fill(inv, double.NaN); // every lower entry must be written
+        GpLinalg.InverseFromBlockedCholeskyConcurrent(l, n, bw, inverses, inv);
+        double scale = 0;
+        foreach (double v in reference) scale = Math.Max(scale, Math.Abs(v));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-11 * scale, $"K⁻¹[{i},{j}] = {inv[i * n + j]}, one-core {reference[i * n + j]}");
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(129, 0)]
+    [InlineData(300, 0)]
+    [InlineData(600, 256)]
+    [InlineData(300, 64)]
+    [InlineData(250, 96)]
+    [InlineData(200, 24)]
+    public void ConcurrentCholeskyMatchesTheOneCoreFactor(int n, int blockWidth)
+    {
+        var k = KernelMatrix(n);
+        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        var reference = (double[])k.Clone();
+        var referenceInverses = new double[n * bw];
+        Assert.True(GpLinalg.TryCholeskyBlocked(reference, n, bw, referenceInverses, out _));
+        var l = (double[])k.Clone();
+        var inverses = new double[n * bw];
+        Assert.True(GpLinalg.TryCholeskyBlockedConcurrent(l, n, bw, inverses, out int pivot));
+        Assert.Equal(-1, pivot);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(l[i * n + j] - reference[i * n + j]) <= 1e-12 * Math.Sqrt(k[i * n + i] * k[j * n + j]) + 1e-13,
+                    $"L[{i},{j}] = {l[i * n + j]}, one-core {reference[i * n + j]}");
+            for (int j = i + 1; j < n; j++) Assert.Equal(k[i * n + j], l[i * n + j]); // strict upper triangle untouched
+        }
+        for (int i = 0; i < inverses.Length; i++)
+            Assert.True(Math.Abs(inverses[i] - referenceInverses[i]) <= 1e-9 * (1 + Math.Abs(referenceInverses[i])), $"diagonal inverses [{i}]");
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(260)]
+    public void ConcurrentCholeskyReportsTheFailingPivot(int failingRow)
+    {
+        // Row failingRow duplicates row 3 with a smaller diagonal: a clear negative pivot there, in a later block.
+        int n = 300;
+        var k = KernelMatrix(n);
+        for (int j = 0; j < n; j++) { k[failingRow * n + j] = k[3 * n + j]; k[j * n + failingRow] = k[j * n + 3]; }
+        k[failingRow * n + 3] = k[3 * n + failingRow] = k[3 * n + 3];
+        k[failingRow * n + failingRow] = 0.5 * k[3 * n + 3];
+        Assert.False(GpLinalg.TryCholeskyBlockedConcurrent(k, n, 64, new double[n * 64], out int pivot));
+        Assert.Equal(failingRow, pivot);
+    }
+
     [Fact]
     public void BlockedCholeskyReportsTheFailingPivot()
     {

@@ -85,13 +85,14 @@ public static partial class Gemm
 
     /// <summary>
     /// <see cref="Blocked{T, TK}"/> without packing A: p.A is the packed operand and p.Lda its full column count.
-    /// All row panels of a KC slab stay in L2 while one packed B micro-panel sits in L1.
+    /// As there, an MC-row block of a KC slab stays in L2 while one packed B micro-panel sits in L1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void BlockedPrepackedA<T, TK>(Problem<T> p, int k0) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
         int kcMax = 256;
+        int mcMax = Math.Max(mr, 96 / mr * mr);
         int ncMax = Math.Max(nr, 2048 / nr * nr);
         int kcCap = Math.Min(kcMax, p.K);
         int ncCap = Math.Min(ncMax, RoundUp(p.N, nr));
@@ -106,14 +107,18 @@ public static partial class Gemm
                 T beta = pc == 0 ? p.Beta : T.One;
                 PackB(p, pc, jc, kc, nc, nr, packB);
                 T* aSlab = p.A + (nint)(k0 + pc) * mr;
-                for (int jr = 0; jr < nc; jr += nr)
+                for (int ic = 0; ic < p.M; ic += mcMax)
                 {
-                    int nrEff = Math.Min(nr, nc - jr);
-                    T* bPanel = packB + (nint)jr * kc;
-                    T* cCol = p.C + jc + jr;
-                    for (int ir = 0, panel = 0; ir < p.M; ir += mr, panel++)
-                        TK.Run(kc, aSlab + (nint)(panel * panelStride), bPanel, cCol + (nint)ir * p.Ldc, p.Ldc,
-                            Math.Min(mr, p.M - ir), nrEff, p.Alpha, beta);
+                    int mc = Math.Min(mcMax, p.M - ic);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        int nrEff = Math.Min(nr, nc - jr);
+                        T* bPanel = packB + (nint)jr * kc;
+                        T* cCol = p.C + (nint)ic * p.Ldc + jc + jr;
+                        for (int ir = 0; ir < mc; ir += mr)
+                            TK.Run(kc, aSlab + (nint)((ic + ir) / mr * panelStride), bPanel, cCol + (nint)ir * p.Ldc, p.Ldc,
+                                Math.Min(mr, mc - ir), nrEff, p.Alpha, beta);
+                    }
                 }
             }
         }

@@ -17,7 +17,7 @@ public static partial class GpBenchmark
     {
         int n = 1000, d = 5, nTest = 2000;
         bool json = false;
-        int phases = 0, compare = 0;
+        int phases = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,8 +26,7 @@ public static partial class GpBenchmark
                 case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--compare": compare = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--compare REPS]"); return 2;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
@@ -64,7 +63,6 @@ public static partial class GpBenchmark
                 n, d, fit, fitCpu, predict, gp.LogMarginalLikelihoodValue, rmse, gp.OptimizerResults.Sum(r => r.Iterations),
                 gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel, warmUpSeconds));
         if (phases > 0) Phases(gp, x, y, n, d, phases);
-        if (compare > 0) CompareInverse(gp, x, y, n, d, compare);
         return 0;
     }
 

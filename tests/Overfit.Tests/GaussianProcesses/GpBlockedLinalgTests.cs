@@ -96,24 +96,14 @@ public class GpBlockedLinalgTests
         Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
         var reference = new double[n * n];
         GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, reference);
+        var inv = new double[n * n];
+        Array.Fill(inv, double.NaN); // every lower entry must be written
+        GpLinalg.InverseFromBlockedCholeskyConcurrent(l, n, bw, inverses, inv);
         double scale = 0;
         foreach (double v in reference) scale = Math.Max(scale, Math.Abs(v));
-        bool saved = GpLinalg.PrepackedInverse;
-        try
-        {
-            // Both ways of running L⁻¹'s column chunks: shared operands packed once per block row, or per chunk.
-            foreach (bool prepacked in new[] { true, false })
-            {
-                GpLinalg.PrepackedInverse = prepacked;
-                var inv = new double[n * n];
-                Array.Fill(inv, double.NaN); // every lower entry must be written
-                GpLinalg.InverseFromBlockedCholeskyConcurrent(l, n, bw, inverses, inv);
-                for (int i = 0; i < n; i++)
-                    for (int j = 0; j <= i; j++)
-                        Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-11 * scale, $"prepacked {prepacked}: K⁻¹[{i},{j}] = {inv[i * n + j]}, one-core {reference[i * n + j]}");
-            }
-        }
-        finally { GpLinalg.PrepackedInverse = saved; }
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(inv[i * n + j] - reference[i * n + j]) <= 1e-11 * scale, $"K⁻¹[{i},{j}] = {inv[i * n + j]}, one-core {reference[i * n + j]}");
     }
 
     [Theory]

@@ -60,17 +60,21 @@ public static partial class NNFunctional
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Record(y, relu ? "LinearRelu" : "Linear", inputs, g =>
         {
+            bool ownsGradient = TakeHandedGradient(g, y);
             var gc = g.Contiguous();
-            Tensor? dx = input.RequiresGrad ? Tensor.Uninitialized(inShape, input.DType) : null;
             // During Backward the weight's gradient goes straight into the leaf's buffer (accumulated by the GEMM).
             bool fresh = true;
             Tensor? dwTarget = weight.RequiresGrad ? LeafGradTarget(weight, out fresh) : null;
             if (dwTarget is null) fresh = true;
+            // A leaf target means Backward (not Gradient) runs this rule: the input gradient may come from the pool.
+            Tensor? dx = !input.RequiresGrad ? null
+                : dwTarget is not null ? RentInputGradient(input, inShape, input.DType) : Tensor.Uninitialized(inShape, input.DType);
             Tensor? dw = weight.RequiresGrad ? dwTarget ?? Tensor.Uninitialized([outF, inF], input.DType) : null;
             Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Uninitialized([outF], input.DType) : null;
             var shapes = new LinearShapes(rows, inF, outF);
             if (input.DType == DType.Float32) LinearBackward<float>(gc, relu ? y : null, x, w, dx, dw, fresh, db, shapes);
             else LinearBackward<double>(gc, relu ? y : null, x, w, dx, dw, fresh, db, shapes);
+            if (ownsGradient) ReturnInputGradient(g);
             if (dwTarget is not null)
             {
                 if (fresh) weight.Grad = dwTarget;

@@ -20,20 +20,27 @@ public static partial class NNFunctional
 
     [ThreadStatic] private static Dictionary<(int Length, DType DType), Stack<Array>>? _gradientPool;
 
-    /// <summary>At most this many spare buffers of one length are kept: a chain needs one per distinct width.</summary>
-    private const int SparesPerLength = 2;
+    /// <summary>
+    /// At most this many spare buffers of one length are kept: a chain needs about two per distinct width (the
+    /// activation of a <see cref="Sequential"/>'s hidden layer and the gradient handed back for it).
+    /// </summary>
+    private const int SparesPerLength = 4;
 
     /// <summary>A gradient buffer for <paramref name="of"/>, from the pool, recorded as handed to its producer's rule.</summary>
     private static Tensor RentInputGradient(Tensor of, int[] shape, DType dtype)
     {
-        int n = ShapeUtil.Numel(shape);
-        Tensor dx;
-        if (_gradientPool is not null && _gradientPool.TryGetValue((n, dtype), out var spares) && spares.Count > 0)
-            dx = Tensor.Wrap(spares.Pop(), shape);
-        else dx = Tensor.Uninitialized(shape, dtype);
+        var dx = RentBuffer(shape, dtype);
         _handedGradient = dx;
         _handedGradientOf = of;
         return dx;
+    }
+
+    private static Tensor RentBuffer(int[] shape, DType dtype)
+    {
+        int n = ShapeUtil.Numel(shape);
+        if (_gradientPool is not null && _gradientPool.TryGetValue((n, dtype), out var spares) && spares.Count > 0)
+            return Tensor.Wrap(spares.Pop(), shape);
+        return Tensor.Uninitialized(shape, dtype);
     }
 
     /// <summary>

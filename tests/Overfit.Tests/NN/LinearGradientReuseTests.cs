@@ -96,3 +96,71 @@ public sealed class LinearGradientReuseTests
         Assert.Equal(kept, dh.ToDoubleArray());
     }
 }
+
+/// <summary>
+/// A Sequential's hidden Linear+ReLU outputs are recycled after a releasing Backward: repeated steps, a retained
+/// graph that is walked again after other steps, and Gradient calls must all see intact activations.
+/// </summary>
+public sealed class SequentialActivationReuseTests
+{
+    private static Sequential Net() => new(
+        new Linear(12, 16, generator: new Generator(21)), new ReLU(),
+        new Linear(16, 16, generator: new Generator(22)), new ReLU(),
+        new Linear(16, 3, generator: new Generator(23)));
+
+    private static Tensor Loss(Sequential net, Tensor x, Tensor k) => (net.Forward(x) * k).Sum();
+
+    [Fact]
+    public void RepeatedSteps_MatchGradient()
+    {
+        var net = Net();
+        var leaves = net.Parameters().ToArray();
+        var gen = new Generator(24);
+        for (int step = 0; step < 4; step++)
+        {
+            var x = Tensor.Randn([24, 12], gen);
+            var k = Tensor.Randn([24, 3], gen);
+            var expected = Overfit.Autograd.Autograd.Gradient(Loss(net, x, k), leaves);
+            net.ZeroGrad();
+            Loss(net, x, k).Backward();
+            for (int i = 0; i < leaves.Length; i++) Assert.Equal(expected[i].ToDoubleArray(), leaves[i].Grad!.ToDoubleArray());
+        }
+    }
+
+    [Fact]
+    public void RetainedGraph_WalkedAgainAfterOtherSteps_StillSeesItsActivations()
+    {
+        var net = Net();
+        var leaves = net.Parameters().ToArray();
+        var gen = new Generator(25);
+        var x = Tensor.Randn([24, 12], gen);
+        var k = Tensor.Randn([24, 3], gen);
+        var expected = Overfit.Autograd.Autograd.Gradient(Loss(net, x, k), leaves);
+        var kept = Loss(net, x, k);
+        kept.Backward(retainGraph: true);
+        // Other steps rent buffers of the same sizes in between.
+        for (int step = 0; step < 2; step++) Loss(net, Tensor.Randn([24, 12], gen), Tensor.Randn([24, 3], gen)).Backward();
+        net.ZeroGrad();
+        kept.Backward();
+        for (int i = 0; i < leaves.Length; i++) Assert.Equal(expected[i].ToDoubleArray(), leaves[i].Grad!.ToDoubleArray());
+    }
+
+    [Fact]
+    public void TwoLiveGraphs_BackwardInEitherOrder_MatchGradient()
+    {
+        var net = Net();
+        var leaves = net.Parameters().ToArray();
+        var gen = new Generator(26);
+        var (x1, k1) = (Tensor.Randn([24, 12], gen), Tensor.Randn([24, 3], gen));
+        var (x2, k2) = (Tensor.Randn([24, 12], gen), Tensor.Randn([24, 3], gen));
+        var e2 = Overfit.Autograd.Autograd.Gradient(Loss(net, x2, k2), leaves);
+        var l1 = Loss(net, x1, k1);
+        var l2 = Loss(net, x2, k2);
+        l1.Backward();
+        // l1's buffers are back in the pool; a third pass takes them while l2's graph is still live.
+        Loss(net, Tensor.Randn([24, 12], gen), k1);
+        net.ZeroGrad();
+        l2.Backward();
+        for (int i = 0; i < leaves.Length; i++) Assert.Equal(e2[i].ToDoubleArray(), leaves[i].Grad!.ToDoubleArray());
+    }
+}

@@ -71,7 +71,7 @@ internal static class MlpStepProfile
                 // As Sequential runs them: a Linear followed by a ReLU is one fused op.
                 if (layers[i] is Linear linear && i + 1 < layers.Count && layers[i + 1] is ReLU)
                 {
-                    h = linear.ForwardWithRelu(h);
+                    h = linear.ForwardWithRelu(h, internalOutput: i + 2 < layers.Count && layers[i + 2] is Linear);
                     Add($"fwd {i} {layers[i]}+ReLU", Us(t));
                     i++;
                     continue;

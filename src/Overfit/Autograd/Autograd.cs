@@ -47,11 +47,20 @@ public static class Autograd
 
     internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph)
     {
-        bool outer = _accumulatingIntoLeaves;
+        bool outer = _accumulatingIntoLeaves, outerReleasing = _releasingGraph;
         _accumulatingIntoLeaves = true;
+        _releasingGraph = !retainGraph;
         try { Run(output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null); }
-        finally { _accumulatingIntoLeaves = outer; }
+        finally { (_accumulatingIntoLeaves, _releasingGraph) = (outer, outerReleasing); }
     }
+
+    /// <summary>
+    /// True on this thread while <see cref="Backward"/> runs without retainGraph: each rule runs once and its
+    /// saved tensors are dropped after it, so a rule may recycle buffers that only the graph could still read.
+    /// </summary>
+    internal static bool IsReleasingGraph => _releasingGraph && _accumulatingIntoLeaves;
+
+    [ThreadStatic] private static bool _releasingGraph;
 
     /// <summary>True on this thread while <see cref="Backward"/> (not <see cref="Gradient"/>) runs its rules.</summary>
     [ThreadStatic] private static bool _accumulatingIntoLeaves;

@@ -24,7 +24,13 @@ public static partial class NNFunctional
     /// </summary>
     public static Tensor LinearRelu(Tensor input, Tensor weight, Tensor? bias = null) => LinearCore(input, weight, bias, relu: true);
 
-    private static Tensor LinearCore(Tensor input, Tensor weight, Tensor? bias, bool relu)
+    /// <summary>
+    /// LinearRelu whose output only the next Linear op of the same <see cref="Sequential"/> ever sees: its buffer
+    /// comes from the pool and goes back to it once this op's rule (the last reader) has run in a releasing Backward.
+    /// </summary>
+    internal static Tensor LinearReluInternal(Tensor input, Tensor weight, Tensor? bias) => LinearCore(input, weight, bias, relu: true, internalOutput: true);
+
+    private static Tensor LinearCore(Tensor input, Tensor weight, Tensor? bias, bool relu, bool internalOutput = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
@@ -45,7 +51,7 @@ public static partial class NNFunctional
         var outShape = (int[])inShape.Clone();
         outShape[^1] = outF;
         // Every element is written: the bias rows (or beta = 0) start the product.
-        var y = Tensor.Uninitialized(outShape, input.DType);
+        var y = internalOutput ? RentBuffer(outShape, input.DType) : Tensor.Uninitialized(outShape, input.DType);
         if (input.DType == DType.Float32)
         {
             LinearForward<float>(x.AsSpan<float>(), w.AsSpan<float>(), b is null ? default : b.AsSpan<float>(), y.AsSpan<float>(), rows, inF, outF);
@@ -60,17 +66,23 @@ public static partial class NNFunctional
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Record(y, relu ? "LinearRelu" : "Linear", inputs, g =>
         {
+            bool ownsGradient = TakeHandedGradient(g, y);
             var gc = g.Contiguous();
-            Tensor? dx = input.RequiresGrad ? Tensor.Uninitialized(inShape, input.DType) : null;
             // During Backward the weight's gradient goes straight into the leaf's buffer (accumulated by the GEMM).
             bool fresh = true;
             Tensor? dwTarget = weight.RequiresGrad ? LeafGradTarget(weight, out fresh) : null;
             if (dwTarget is null) fresh = true;
+            // A leaf target means Backward (not Gradient) runs this rule: the input gradient may come from the pool.
+            Tensor? dx = !input.RequiresGrad ? null
+                : dwTarget is not null ? RentInputGradient(input, inShape, input.DType) : Tensor.Uninitialized(inShape, input.DType);
             Tensor? dw = weight.RequiresGrad ? dwTarget ?? Tensor.Uninitialized([outF, inF], input.DType) : null;
             Tensor? db = bias is not null && bias.RequiresGrad ? Tensor.Uninitialized([outF], input.DType) : null;
             var shapes = new LinearShapes(rows, inF, outF);
             if (input.DType == DType.Float32) LinearBackward<float>(gc, relu ? y : null, x, w, dx, dw, fresh, db, shapes);
             else LinearBackward<double>(gc, relu ? y : null, x, w, dx, dw, fresh, db, shapes);
+            if (ownsGradient) ReturnInputGradient(g);
+            // The consumer's rule ran before this one (the engine's order) and nothing else holds y.
+            if (internalOutput && IsReleasingGraph) ReturnInputGradient(y);
             if (dwTarget is not null)
             {
                 if (fresh) weight.Grad = dwTarget;

@@ -34,11 +34,11 @@ public sealed class Linear : Module
     /// ReLU(Forward(input)) as one fused op, for <see cref="Sequential"/>. Stands in for both modules' Forward,
     /// which is exact only while neither has an activity regularizer (the caller checks).
     /// </summary>
-    internal Tensor ForwardWithRelu(Tensor input)
+    internal Tensor ForwardWithRelu(Tensor input, bool internalOutput = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         ClearActivityPenalty();
-        return NNFunctional.LinearRelu(input, Weight, Bias);
+        return internalOutput ? NNFunctional.LinearReluInternal(input, Weight, Bias) : NNFunctional.LinearRelu(input, Weight, Bias);
     }
 
     public override string ToString() => $"Linear(in={InFeatures}, out={OutFeatures}, bias={Bias is not null})";

@@ -35,7 +35,9 @@ public sealed class Sequential : Module
             if (_layers[i] is Linear linear && i + 1 < _layers.Count && _layers[i + 1] is ReLU relu
                 && linear.ActivityRegularizer is null && relu.ActivityRegularizer is null)
             {
-                x = linear.ForwardWithRelu(x);
+                // When a Linear comes next, it is the only reader of the pair's output, whose buffer can be recycled.
+                bool linearNext = i + 2 < _layers.Count && _layers[i + 2] is Linear;
+                x = linear.ForwardWithRelu(x, internalOutput: linearNext);
                 relu.ClearActivityPenalty();
                 i++;
                 continue;

@@ -53,19 +53,7 @@ public abstract partial class StationaryKernel
                 partial[chunk * (d + 1) + d] = value;
             });
         }
-        double total = 0;
-        bool free = !LengthScaleParameter.IsFixed;
-        for (int ch = 0; ch < chunks; ch++)
-        {
-            total += partial[ch * (d + 1) + d];
-            if (!free) continue;
-            for (int c = 0; c < d; c++)
-            {
-                if (IsAnisotropic) grad[c] += partial[ch * (d + 1) + c];
-                else grad[0] += partial[ch * (d + 1) + c];
-            }
-        }
-        return total;
+        return SumChunkPartials(partial, chunks, d, grad);
     }
 
     /// <summary>

@@ -206,6 +206,16 @@ public abstract partial class StationaryKernel : Kernel
                 partial[chunk * (d + 1) + d] = value;
             });
         }
+        return SumChunkPartials(partial, chunks, d, grad);
+    }
+
+    /// <summary>
+    /// Adds the per-chunk length-scale sums (d per chunk, then the chunk's value term) into the gradient (one entry
+    /// per dimension, or all into one for an isotropic kernel; none when the length scale is fixed) and returns the
+    /// summed value term. Chunks are summed in order, so the result does not depend on which thread ran which chunk.
+    /// </summary>
+    private double SumChunkPartials(double[] partial, int chunks, int d, Span<double> grad)
+    {
         double total = 0;
         bool free = !LengthScaleParameter.IsFixed;
         for (int ch = 0; ch < chunks; ch++)

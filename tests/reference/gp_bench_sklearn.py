@@ -2,7 +2,7 @@
 The benchmark draws Friedman #1 with Overfit's generator (xoshiro256** seeded by SplitMix64, uniform doubles
 from the top 53 bits, normals by the Marsaglia polar method); this script reproduces that stream in Python, so both
 libraries fit the same 1000 points: ConstantKernel(1)*Matern(ARD, nu=2.5)+WhiteKernel(1), normalize_y, no restarts.
-The anchor script /work/shared/anchors/sklearn_gp.py draws the same kind of problem with NumPy's PCG64 instead.
+The anchor script ../shared/anchors/sklearn_gp.py draws the same kind of problem with NumPy's PCG64 instead.
 Usage: /usr/bin/python3 tests/reference/gp_bench_sklearn.py N D  -> JSON line (fit_s, predict_s, lml, rmse, nfev)"""
 import json, math, sys, time
 import numpy as np

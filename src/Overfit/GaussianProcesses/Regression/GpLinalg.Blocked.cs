@@ -70,6 +70,21 @@ internal static partial class GpLinalg
     public static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
         => InverseFromBlockedCholesky(l, n, BlockWidth(n), diagonalInverses, inverse);
 
+    /// <summary>
+    /// Starts block row J of X = L⁻¹: its diagonal block is L_JJ⁻¹ (stored bw wide in <paramref name="diagonalInverses"/>)
+    /// and everything right of it is zero; the part left of it is written by the caller's products.
+    /// </summary>
+    internal static void SeedInverseBlockRow(Span<double> x, int n, int bw, int j0, int jb, ReadOnlySpan<double> diagonalInverses)
+    {
+        var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
+        for (int i = 0; i < jb; i++)
+        {
+            var row = x.Slice((j0 + i) * n, n);
+            inv.Slice(i * bw, jb).CopyTo(row[j0..]);
+            row[(j0 + jb)..].Clear();
+        }
+    }
+
     /// <summary><see cref="InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/> with the block width the factorization used.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void InverseFromBlockedCholesky(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
@@ -82,14 +97,8 @@ internal static partial class GpLinalg
             // X = L⁻¹ by block rows: X_JJ = L_JJ⁻¹, X_J,<J = −X_JJ·(L_J,<J·X_<J,<J). Row J is zero right of its block.
             for (int j0 = 0; j0 < n; j0 += bw)
             {
-                int jb = Math.Min(bw, n - j0), j1 = j0 + jb;
-                var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
-                for (int i = 0; i < jb; i++)
-                {
-                    var row = x.Slice((j0 + i) * n, n);
-                    inv.Slice(i * bw, jb).CopyTo(row[j0..]);
-                    row[j1..].Clear();
-                }
+                int jb = Math.Min(bw, n - j0);
+                SeedInverseBlockRow(x, n, bw, j0, jb, diagonalInverses);
                 if (j0 == 0) continue;
                 var t = tArray.AsSpan(0, jb * j0);
                 // T = L_J,<J·X_<J,<J by column chunks: chunk [c0, c1) of X is zero above row c0, so its product
@@ -99,7 +108,7 @@ internal static partial class GpLinalg
                     int cw = Math.Min(bw, j0 - c0);
                     Gemm.Multiply(false, false, jb, cw, j0 - c0, 1.0, l[(j0 * n + c0)..], n, x[(c0 * n + c0)..], n, 0.0, t[c0..], j0);
                 }
-                Gemm.Multiply(false, false, jb, j0, jb, -1.0, inv, bw, t, j0, 0.0, x[(j0 * n)..], n);
+                Gemm.Multiply(false, false, jb, j0, jb, -1.0, diagonalInverses.Slice(j0 * bw, jb * bw), bw, t, j0, 0.0, x[(j0 * n)..], n);
             }
             // A⁻¹ = XᵀX by block rows: for J ≤ I the blocks of X above row I are zero, so block row I of the lower
             // triangle is X_≥I,Iᵀ·X_≥I,≤I: a GEMM with a long inner dimension left of the diagonal block and a

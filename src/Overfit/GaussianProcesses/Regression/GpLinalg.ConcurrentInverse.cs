@@ -44,15 +44,8 @@ internal static partial class GpLinalg
                 // it reads only rows above J of X, so the chunks of one block row are independent.
                 for (int j0 = 0; j0 < n; j0 += bw)
                 {
-                    int jb = Math.Min(bw, n - j0), j1 = j0 + jb;
-                    var x = inverse[..len];
-                    var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
-                    for (int i = 0; i < jb; i++)
-                    {
-                        var row = x.Slice((j0 + i) * n, n);
-                        inv.Slice(i * bw, jb).CopyTo(row[j0..]);
-                        row[j1..].Clear();
-                    }
+                    int jb = Math.Min(bw, n - j0);
+                    SeedInverseBlockRow(inverse[..len], n, bw, j0, jb, diagonalInverses);
                     if (j0 == 0) continue;
                     int chunks = (j0 + ChunkWidth - 1) / ChunkWidth, next = 0, row0 = j0;
                     Gemm.Concurrently(() => Rows(chunk0), () => Rows(chunk1));

@@ -64,14 +64,14 @@ internal static class GemmCheck
         => $"transA={ta} transB={tb} m={m} n={n} k={k} alpha={alpha} beta={beta}";
 
     /// <summary>Values exactly representable in Float32, so both dtypes see the same operands.</summary>
-    private static double[] Fill(Random rng, int length)
+    internal static double[] Fill(Random rng, int length)
     {
         var x = new double[length];
         for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
         return x;
     }
 
-    private static T[] Cast<T>(double[] x) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T[] Cast<T>(double[] x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var r = new T[x.Length];
         for (int i = 0; i < x.Length; i++) r[i] = T.CreateChecked(x[i]);

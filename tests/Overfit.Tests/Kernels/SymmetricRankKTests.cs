@@ -101,8 +101,8 @@ public sealed class SymmetricRankKTests
                 Gemm.MaxThreads = threads;
                 foreach (var (k, n, pad) in new[] { (1, 1, 0), (9, 3, 2), (50, 14, 0), (50, 15, 1), (300, 30, 0), (3001, 46, 3), (20000, 13, 0), (40001, 13, 1), (2600, 200, 0) })
                 {
-                    var a = Fill(rng, k * (n + pad));
-                    var v = Fill(rng, k);
+                    var a = GemmCheck.Fill(rng, k * (n + pad));
+                    var v = GemmCheck.Fill(rng, k);
                     int m = n + 2;
                     var c = new double[m * m];
                     Array.Fill(c, double.NaN);
@@ -155,15 +155,15 @@ public sealed class SymmetricRankKTests
     {
         int aRows = ta ? k : n, aCols = ta ? n : k;
         int lda = aCols + pad, ldc = n + pad;
-        var a = Fill(rng, aRows * lda);
-        var c = Fill(rng, n * ldc);
+        var a = GemmCheck.Fill(rng, aRows * lda);
+        var c = GemmCheck.Fill(rng, n * ldc);
         var expected = (double[])c.Clone();
         Gemm.Reference(ta, !ta, n, n, k, alpha, a, lda, a, lda, beta, expected, ldc);
-        var ct = Cast<T>(c);
+        var ct = GemmCheck.Cast<T>(c);
         if (typeof(T) == typeof(float))
-            Gemm.SymmetricRankK(ta, n, k, (float)alpha, (float[])(object)Cast<T>(a), lda, (float)beta, (float[])(object)ct, ldc, fill);
+            Gemm.SymmetricRankK(ta, n, k, (float)alpha, (float[])(object)GemmCheck.Cast<T>(a), lda, (float)beta, (float[])(object)ct, ldc, fill);
         else
-            Gemm.SymmetricRankK(ta, n, k, alpha, (double[])(object)Cast<T>(a), lda, beta, (double[])(object)ct, ldc, fill);
+            Gemm.SymmetricRankK(ta, n, k, alpha, (double[])(object)GemmCheck.Cast<T>(a), lda, beta, (double[])(object)ct, ldc, fill);
         double eps = typeof(T) == typeof(float) ? 6e-8 : 1.2e-16;
         // Error bound of a k-term sum scales with Σ|a_qi·a_qj|, which on the diagonal (sums of squares) is ~k/3, not ~√k.
         var absA = Array.ConvertAll(a, Math.Abs);
@@ -189,19 +189,5 @@ public sealed class SymmetricRankKTests
                 double tol = 8 * eps * ((k + 2) * Math.Abs(alpha) * Math.Max(1, magnitude[at]) + 2 * Math.Abs(beta) + 1);
                 Assert.True(Math.Abs(got - expected[at]) <= tol, $"C[{i},{j}] = {got}, reference {expected[at]} (tol {tol}) for {what}");
             }
-    }
-
-    private static double[] Fill(Random rng, int length)
-    {
-        var x = new double[length];
-        for (int i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
-        return x;
-    }
-
-    private static T[] Cast<T>(double[] x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var r = new T[x.Length];
-        for (int i = 0; i < x.Length; i++) r[i] = T.CreateChecked(x[i]);
-        return r;
     }
 }

@@ -97,16 +97,20 @@ internal static class GemmBenchmark
         finally { Gemm.MaxThreads = saved; }
     }
 
-    /// <summary>Warms up for 200 ms (JIT tiers, thread pool, caches) and returns how many calls fill ~50 ms.</summary>
-    private static int Calibrate(Action call)
+    /// <summary>
+    /// Warms up for <paramref name="warmMs"/> (JIT tiers, thread pool, caches) and returns how many calls fill
+    /// about <paramref name="repetitionMs"/>.
+    /// </summary>
+    internal static int Calibrate(Action call, double warmMs = 200, double repetitionMs = 50)
     {
         var sw = Stopwatch.StartNew();
         int calls = 0;
-        while (sw.Elapsed.TotalMilliseconds < 200 || calls < 3) { call(); calls++; }
-        return Math.Max(1, (int)(calls * 50.0 / sw.Elapsed.TotalMilliseconds));
+        while (sw.Elapsed.TotalMilliseconds < warmMs || calls < 3) { call(); calls++; }
+        return Math.Max(1, (int)(calls * repetitionMs / sw.Elapsed.TotalMilliseconds));
     }
 
-    private static double TimeOne(Action call, int inner)
+    /// <summary>Seconds per call, averaged over <paramref name="inner"/> back-to-back calls.</summary>
+    internal static double TimeOne(Action call, int inner)
     {
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < inner; i++) call();

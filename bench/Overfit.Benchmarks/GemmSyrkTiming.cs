@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Overfit.Tensors.Kernels;
 
@@ -52,30 +51,15 @@ internal static class GemmSyrkTiming
         Gemm.MaxThreads = threads;
         try
         {
-            int innerGemm = Calibrate(gemm), innerSyrk = Calibrate(syrk);
+            int innerGemm = GemmBenchmark.Calibrate(gemm, 150, 30), innerSyrk = GemmBenchmark.Calibrate(syrk, 150, 30);
             double bestGemm = double.MaxValue, bestSyrk = double.MaxValue;
             for (int r = 0; r < 7; r++)
             {
-                bestGemm = Math.Min(bestGemm, TimeOne(gemm, innerGemm));
-                bestSyrk = Math.Min(bestSyrk, TimeOne(syrk, innerSyrk));
+                bestGemm = Math.Min(bestGemm, GemmBenchmark.TimeOne(gemm, innerGemm));
+                bestSyrk = Math.Min(bestSyrk, GemmBenchmark.TimeOne(syrk, innerSyrk));
             }
             return (bestGemm, bestSyrk);
         }
         finally { Gemm.MaxThreads = saved; }
-    }
-
-    private static int Calibrate(Action call)
-    {
-        var sw = Stopwatch.StartNew();
-        int calls = 0;
-        while (sw.Elapsed.TotalMilliseconds < 150 || calls < 3) { call(); calls++; }
-        return Math.Max(1, (int)(calls * 30.0 / sw.Elapsed.TotalMilliseconds));
-    }
-
-    private static double TimeOne(Action call, int inner)
-    {
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < inner; i++) call();
-        return sw.Elapsed.TotalSeconds / inner;
     }
 }

@@ -15,19 +15,28 @@ internal static partial class GpLinalg
     /// </summary>
     public static double CholeskyWithJitter(ReadOnlySpan<double> k, int n, Span<double> l)
     {
-        double meanDiag = 0;
-        for (int i = 0; i < n; i++) meanDiag += k[i * n + i];
-        meanDiag = Math.Abs(meanDiag / n);
-        if (meanDiag == 0 || !double.IsFinite(meanDiag)) meanDiag = 1;
+        double diagonalSum = 0;
+        for (int i = 0; i < n; i++) diagonalSum += k[i * n + i];
+        double scale = JitterScale(diagonalSum, n);
         for (int step = 0; step <= JitterSteps; step++)
         {
-            double jitter = step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * meanDiag;
+            double jitter = JitterAt(step, scale);
             k[..(n * n)].CopyTo(l);
             for (int i = 0; i < n; i++) l[i * n + i] += jitter;
             if (DenseLinalg.TryCholesky(l[..(n * n)], n, out _)) return jitter;
         }
         return double.NaN;
     }
+
+    /// <summary>|mean of the diagonal| from its sum, the unit of the jitter ladder (1 when that is zero or not finite).</summary>
+    public static double JitterScale(double diagonalSum, int n)
+    {
+        double meanDiag = Math.Abs(diagonalSum / n);
+        return meanDiag == 0 || !double.IsFinite(meanDiag) ? 1 : meanDiag;
+    }
+
+    /// <summary>The jitter of ladder step <paramref name="step"/> (0: none; then 1e-8·scale growing ×10).</summary>
+    public static double JitterAt(int step, double scale) => step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * scale;
 
     /// <summary>Below this order the recursive routines switch to plain loops.</summary>
     private const int Leaf = 64;

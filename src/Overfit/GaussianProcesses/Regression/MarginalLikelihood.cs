@@ -86,17 +86,17 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     /// </summary>
     private bool FactorWithJitter()
     {
-        double meanDiag = 0;
+        double scale = 1;
         for (int step = 0; step <= GpLinalg.JitterSteps; step++)
         {
             kernel.EvaluateLowerTriangle(x, n, d, _l);
             if (step == 0)
             {
-                for (int i = 0; i < n; i++) meanDiag += _l[i * n + i] + alpha;
-                meanDiag = Math.Abs(meanDiag / n);
-                if (meanDiag == 0 || !double.IsFinite(meanDiag)) meanDiag = 1;
+                double diagonalSum = 0;
+                for (int i = 0; i < n; i++) diagonalSum += _l[i * n + i] + alpha;
+                scale = GpLinalg.JitterScale(diagonalSum, n);
             }
-            double jitter = step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * meanDiag;
+            double jitter = GpLinalg.JitterAt(step, scale);
             for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
             _factoredJitter = jitter;
             bool factored = ConcurrentLinalg

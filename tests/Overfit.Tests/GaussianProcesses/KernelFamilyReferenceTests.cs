@@ -11,12 +11,7 @@ namespace Overfit.Tests.GaussianProcesses;
 /// </summary>
 public class KernelFamilyReferenceTests
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "fixtures", "reference", "gp_kernels", "gp_kernels.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
-    });
+    private static readonly Lazy<JsonElement> Root = new(() => ReferenceFixture.Load("gp_kernels", "gp_kernels.json"));
 
     public static TheoryData<string> Names => new(["Matern07", "Matern1", "Matern3", "Matern45", "MaternInf", "ExpRbf", "ExpRq", "ExpScaledMatern",
         "PairwiseLinear", "PairwisePoly", "PairwiseSigmoid"]);

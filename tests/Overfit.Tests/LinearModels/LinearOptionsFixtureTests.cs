@@ -10,12 +10,7 @@ namespace Overfit.Tests.LinearModels;
 /// </summary>
 public class LinearOptionsFixtureTests
 {
-    private static readonly Lazy<JsonElement> Root = new(() =>
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "fixtures", "reference", "linear", "linear_options.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.Clone();
-    });
+    private static readonly Lazy<JsonElement> Root = new(() => ReferenceFixture.Load("linear", "linear_options.json"));
 
     internal static double[,] X => Matrix(Root.Value.GetProperty("X"));
     internal static double[] Y => Vector(Root.Value.GetProperty("y"));

@@ -12,11 +12,7 @@ namespace Overfit.Tests.NN;
 public class LossFixtureTests
 {
     private static readonly Lazy<Dictionary<string, JsonElement>> Cases = new(() =>
-    {
-        var path = Path.Combine(AppContext.BaseDirectory, "fixtures", "reference", "losses", "losses.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.Clone());
-    });
+        ReferenceFixture.Load("losses", "losses.json").GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c));
 
     public static TheoryData<string> Names()
     {

@@ -30,9 +30,26 @@ public sealed partial class GaussianProcessRegressor
         Optimize = optimize;
     }
 
+    /// <summary>
+    /// Per-sample noise (scikit-learn's array alpha): alpha[i] is added to K's i-th diagonal entry, so noisier
+    /// observations count less. Fit checks that there is one value per training sample.
+    /// </summary>
+    public GaussianProcessRegressor(Kernel? kernel, double[] alpha, bool normalizeY = false, int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
+        : this(kernel, 0.0, normalizeY, nRestartsOptimizer, seed, optimize)
+    {
+        ArgumentNullException.ThrowIfNull(alpha);
+        for (int i = 0; i < alpha.Length; i++)
+            if (!(alpha[i] >= 0) || double.IsInfinity(alpha[i]))
+                throw new ArgumentOutOfRangeException(nameof(alpha), $"alpha must be finite and >= 0, got {alpha[i]} at index {i}");
+        AlphaPerSample = (double[])alpha.Clone();
+    }
+
     /// <summary>The kernel given to the constructor (never modified; Fit works on a clone).</summary>
     public Kernel Kernel { get; }
+    /// <summary>Noise added to every diagonal entry of K (0 when <see cref="AlphaPerSample"/> is given).</summary>
     public double Alpha { get; }
+    /// <summary>Noise per training sample, or null when one <see cref="Alpha"/> serves all.</summary>
+    public double[]? AlphaPerSample { get; }
     public bool NormalizeY { get; }
     public int NRestartsOptimizer { get; }
     public ulong Seed { get; }
@@ -40,6 +57,8 @@ public sealed partial class GaussianProcessRegressor
 
     /// <summary>The kernel with fitted hyperparameters (scikit-learn's kernel_); null before Fit.</summary>
     public Kernel? FittedKernel { get; private set; }
+    /// <summary>The fitted kernel as a list (empty before Fit), named like <see cref="GaussianProcessClassifier.FittedKernels"/>.</summary>
+    public IReadOnlyList<Kernel> FittedKernels => FittedKernel is null ? [] : [FittedKernel];
     public double LogMarginalLikelihoodValue { get; private set; } = double.NaN;
     /// <summary>Jitter added to the diagonal in the final factorization (0 when none was needed).</summary>
     public double Jitter { get; private set; }
@@ -55,6 +74,8 @@ public sealed partial class GaussianProcessRegressor
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
         var yv = GpInput.Vector(y, nameof(y));
         if (yv.Length != n) throw new ArgumentException($"y must have one target per row of X ({n}), got {yv.Length}", nameof(y));
+        if (AlphaPerSample is { } perSample && perSample.Length != n)
+            throw new ArgumentException($"alpha must hold one noise value per training sample ({n}), got {perSample.Length}", "alpha");
         _warnings.Clear();
         _xTrain = xd; _n = n; _d = d;
         if (NormalizeY)
@@ -68,7 +89,7 @@ public sealed partial class GaussianProcessRegressor
         }
         else { _yMean = 0; _yStd = 1; }
         var kernel = Kernel.Clone();
-        var lml = new MarginalLikelihood(kernel, xd, n, d, yv, Alpha);
+        var lml = new MarginalLikelihood(kernel, xd, n, d, yv, Alpha, AlphaPerSample);
         double[]? chosen = Optimize && kernel.ThetaCount > 0 ? OptimizeHyperparameters(kernel, lml) : null;
         FittedKernel = kernel;
         // Final factorization at the chosen hyperparameters, with the jitter ladder (the optimizer's last factor when it
@@ -80,7 +101,7 @@ public sealed partial class GaussianProcessRegressor
         {
             var k = new double[n * n];
             kernel.EvaluateSymmetric(xd, n, d, k);
-            for (int i = 0; i < n; i++) k[i * n + i] += Alpha;
+            for (int i = 0; i < n; i++) k[i * n + i] += Alpha + (AlphaPerSample?[i] ?? 0);
             _l = new double[n * n];
             Jitter = GpLinalg.CholeskyWithJitter(k, n, _l);
             if (double.IsNaN(Jitter)) throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n));
@@ -160,7 +181,7 @@ public sealed partial class GaussianProcessRegressor
         if (theta.Length != kernel.ThetaCount)
             throw new ArgumentException($"theta must have {kernel.ThetaCount} entries, got {theta.Length}", nameof(theta));
         var y = TrainingTargetsNormalized();
-        var lml = new MarginalLikelihood(kernel, _xTrain, _n, _d, y, Alpha);
+        var lml = new MarginalLikelihood(kernel, _xTrain, _n, _d, y, Alpha, AlphaPerSample);
         gradient = new double[theta.Length];
         return lml.Evaluate(theta, computeGradient ? gradient : null);
     }
@@ -170,7 +191,7 @@ public sealed partial class GaussianProcessRegressor
         // y = K α with K = k(X) + alpha·I (+ jitter): recover the training targets without storing a second copy.
         var k = new double[_n * _n];
         FittedKernel!.EvaluateSymmetric(_xTrain, _n, _d, k);
-        for (int i = 0; i < _n; i++) k[i * _n + i] += Alpha + Jitter;
+        for (int i = 0; i < _n; i++) k[i * _n + i] += Alpha + (AlphaPerSample?[i] ?? 0) + Jitter;
         var y = new double[_n];
         Gemm.Multiply(false, false, _n, 1, _n, 1.0, k, _n, _alpha, 1, 0.0, y, 1);
         return y;

@@ -38,6 +38,23 @@ public class WeightedLossTests
     }
 
     [Fact]
+    public void Float32AgreesWithFloat64ToSinglePrecision()
+    {
+        var x64 = Randn(18, 5, 4);
+        int[] targets = [3, -100, 0, 2, 1];
+        var l64 = Functional.CrossEntropy(x64, targets, Reduction.Mean, 0.1, ClassWeight);
+        l64.Backward();
+        var x32 = x64.Detach().To(DType.Float32).WithGrad();
+        var l32 = Functional.CrossEntropy(x32, targets, Reduction.Mean, 0.1, ClassWeight.To(DType.Float32));
+        l32.Backward();
+        Assert.Equal(DType.Float32, l32.DType);
+        Assert.Equal(l64.Item(), l32.Item(), 5);
+        var g64 = x64.Grad!.ToDoubleArray();
+        var g32 = x32.Grad!.ToDoubleArray();
+        for (int i = 0; i < g64.Length; i++) Assert.Equal(g64[i], g32[i], 5);
+    }
+
+    [Fact]
     public void NllWithWeightAndIgnoreIndex()
     {
         AssertGradCheck(x => Functional.NllLoss(x[0].LogSoftmax(1), [3, -100, 0, 2, 1], Reduction.Mean, ClassWeight), Randn(4, 5, 4));

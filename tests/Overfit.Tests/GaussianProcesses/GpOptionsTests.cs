@@ -46,6 +46,38 @@ public class GpOptionsTests
         Assert.Equal(gp.LogMarginalLikelihoodValue, gp.LogMarginalLikelihood(), 9);
     }
 
+    [Theory]
+    [InlineData("multi_fixed_raw", false, false)]
+    [InlineData("multi_fitted_raw", true, false)]
+    [InlineData("multi_fixed_norm", false, true)]
+    [InlineData("multi_fitted_norm", true, true)]
+    public void TwoTargetsShareOneKernelAsInScikitLearn(string name, bool optimize, bool normalize)
+    {
+        var root = Root.Value;
+        var c = root.GetProperty("cases").GetProperty(name);
+        var gp = new GaussianProcessRegressor(new ConstantKernel(1.0) * new RBF([1.0, 1.0]), alpha: 1e-2, normalizeY: normalize, optimize: optimize)
+            .Fit(LinearModels.LinearOptionsFixtureTests.Matrix(root.GetProperty("X2")), LinearModels.LinearOptionsFixtureTests.Matrix(root.GetProperty("Y2")));
+        Assert.Equal(2, gp.Targets);
+        var theta = Vector(c.GetProperty("theta"));
+        // Fitted: the two L-BFGS-B runs stop at slightly different points of a flat optimum; the likelihood is what must agree.
+        for (int t = 0; t < theta.Length; t++)
+            Assert.True(Math.Abs(theta[t] - gp.FittedKernel!.Theta[t]) <= (optimize ? 1e-3 : 1e-14), $"{name} theta[{t}]: expected {theta[t]}, got {gp.FittedKernel!.Theta[t]}");
+        Assert.Equal(c.GetProperty("lml").GetDouble(), gp.LogMarginalLikelihoodValue, optimize ? 6 : 10);
+        Assert.Equal(gp.LogMarginalLikelihoodValue, gp.LogMarginalLikelihood(), 9);
+        var (mean, std) = gp.PredictTargets(LinearModels.LinearOptionsFixtureTests.Matrix(root.GetProperty("Xs2")));
+        var expectedMean = LinearModels.LinearOptionsFixtureTests.Matrix(c.GetProperty("mean"));
+        var expectedStd = LinearModels.LinearOptionsFixtureTests.Matrix(c.GetProperty("std"));
+        double tol = optimize ? 1e-4 : 1e-10;
+        for (int j = 0; j < 4; j++)
+            for (int t = 0; t < 2; t++)
+            {
+                Assert.True(Math.Abs(expectedMean[j, t] - mean[j, t]) <= tol * (1 + Math.Abs(expectedMean[j, t])), $"{name} mean[{j},{t}]: expected {expectedMean[j, t]}, got {mean[j, t]}");
+                Assert.True(Math.Abs(expectedStd[j, t] - std[j, t]) <= tol, $"{name} std[{j},{t}]: expected {expectedStd[j, t]}, got {std[j, t]}");
+            }
+        Assert.Contains("PredictTargets", Assert.Throws<InvalidOperationException>(() => gp.Predict(new double[,] { { 0, 0 } })).Message);
+        Assert.Contains("one row of targets per row of X (15), got 3", Assert.Throws<ArgumentException>(() => gp.Fit(new double[15, 2], new double[3, 2])).Message);
+    }
+
     [Fact]
     public void PerSampleAlphaIsChecked()
     {

@@ -78,29 +78,53 @@ public sealed partial class GaussianProcessRegressor
             throw new ArgumentException($"alpha must hold one noise value per training sample ({n}), got {perSample.Length}", "alpha");
         _warnings.Clear();
         _xTrain = xd; _n = n; _d = d;
-        if (NormalizeY)
-        {
-            _yMean = yv.Average();
-            double v = 0;
-            foreach (double t in yv) v += (t - _yMean) * (t - _yMean);
-            _yStd = Math.Sqrt(v / n);
-            if (_yStd == 0) _yStd = 1; // constant targets: scikit-learn leaves the scale alone
-            for (int i = 0; i < n; i++) yv[i] = (yv[i] - _yMean) / _yStd;
-        }
-        else { _yMean = 0; _yStd = 1; }
+        (_yMean, _yStd) = Standardize(yv);
         var kernel = Kernel.Clone();
         var lml = new MarginalLikelihood(kernel, xd, n, d, yv, Alpha, AlphaPerSample);
-        double[]? chosen = Optimize && kernel.ThetaCount > 0 ? OptimizeHyperparameters(kernel, lml) : null;
+        double[]? chosen = Optimize && kernel.ThetaCount > 0 ? OptimizeHyperparameters(kernel, lml.Evaluate, n) : null;
+        FactorFinal(kernel, lml, chosen);
+        _alpha = (double[])yv.Clone();
+        DenseLinalg.CholeskySolveInPlace(_l!, n, _alpha, 1);
+        _targets = null;
+        LogMarginalLikelihoodValue = DataFit(yv, _alpha) - 0.5 * DenseLinalg.LogDetFromCholesky(_l!, n) - 0.5 * n * Math.Log(2 * Math.PI);
+        return this;
+    }
+
+    /// <summary>With <see cref="NormalizeY"/>, subtracts the mean and divides by the standard deviation in place; returns both (0 and 1 otherwise).</summary>
+    private (double Mean, double Std) Standardize(double[] y)
+    {
+        if (!NormalizeY) return (0, 1);
+        double mean = y.Average(), v = 0;
+        foreach (double t in y) v += (t - mean) * (t - mean);
+        double std = Math.Sqrt(v / y.Length);
+        if (std == 0) std = 1; // constant targets: scikit-learn leaves the scale alone
+        for (int i = 0; i < y.Length; i++) y[i] = (y[i] - mean) / std;
+        return (mean, std);
+    }
+
+    /// <summary>−½ yᵀα, the data-fit term of the log marginal likelihood.</summary>
+    private static double DataFit(double[] y, double[] alpha)
+    {
+        double dot = 0;
+        for (int i = 0; i < y.Length; i++) dot += y[i] * alpha[i];
+        return -0.5 * dot;
+    }
+
+    /// <summary>
+    /// Sets <see cref="FittedKernel"/> and factors K + noise at the chosen hyperparameters with the jitter ladder (taking the
+    /// optimizer's last factor when it was computed at exactly these hyperparameters).
+    /// </summary>
+    private void FactorFinal(Kernel kernel, MarginalLikelihood lml, double[]? chosen)
+    {
         FittedKernel = kernel;
-        // Final factorization at the chosen hyperparameters, with the jitter ladder (the optimizer's last factor when it
-        // was taken at exactly these hyperparameters).
+        int n = _n;
         double factoredJitter = 0;
         _l = chosen is null ? null : lml.TakeFactorAt(chosen, out factoredJitter);
         if (_l is not null) Jitter = factoredJitter;
         else
         {
             var k = new double[n * n];
-            kernel.EvaluateSymmetric(xd, n, d, k);
+            kernel.EvaluateSymmetric(_xTrain, n, _d, k);
             for (int i = 0; i < n; i++) k[i * n + i] += Alpha + (AlphaPerSample?[i] ?? 0);
             _l = new double[n * n];
             Jitter = GpLinalg.CholeskyWithJitter(k, n, _l);
@@ -108,12 +132,6 @@ public sealed partial class GaussianProcessRegressor
         }
         if (Jitter > 0)
             AddWarning($"kernel matrix was not numerically positive definite; added jitter {Jitter:G3} to its diagonal (duplicated inputs without noise?)");
-        _alpha = (double[])yv.Clone();
-        DenseLinalg.CholeskySolveInPlace(_l, n, _alpha, 1);
-        double dot = 0;
-        for (int i = 0; i < n; i++) dot += yv[i] * _alpha[i];
-        LogMarginalLikelihoodValue = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
-        return this;
     }
 
     private void AddWarning(string message)
@@ -123,7 +141,7 @@ public sealed partial class GaussianProcessRegressor
     }
 
     /// <summary>Sets the kernel's theta to the best optimizer result and returns it (as the optimizer saw it).</summary>
-    private double[] OptimizeHyperparameters(Kernel kernel, MarginalLikelihood lml)
+    private double[] OptimizeHyperparameters(Kernel kernel, Func<double[], double[]?, double> logMarginalLikelihood, int n)
     {
         var bounds = kernel.Bounds;
         int p = kernel.ThetaCount;
@@ -133,7 +151,7 @@ public sealed partial class GaussianProcessRegressor
         bool priors = kernel.HasPriors;
         double Objective(double[] theta, double[]? grad)
         {
-            double v = lml.Evaluate(theta, grad);
+            double v = logMarginalLikelihood(theta, grad);
             if (!double.IsFinite(v)) return double.PositiveInfinity;
             if (priors) v += kernel.LogPrior();
             if (grad is null) return -v;
@@ -162,7 +180,7 @@ public sealed partial class GaussianProcessRegressor
         }
         OptimizerResults = results;
         var best = results.Where(r => double.IsFinite(r.Value)).MinBy(r => r.Value)
-            ?? throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(lml.N) + " (the log marginal likelihood was not finite at any optimizer start)");
+            ?? throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n) + " (the log marginal likelihood was not finite at any optimizer start)");
         kernel.Theta = best.X;
         return best.X;
     }
@@ -180,20 +198,26 @@ public sealed partial class GaussianProcessRegressor
         theta ??= kernel.Theta;
         if (theta.Length != kernel.ThetaCount)
             throw new ArgumentException($"theta must have {kernel.ThetaCount} entries, got {theta.Length}", nameof(theta));
-        var y = TrainingTargetsNormalized();
-        var lml = new MarginalLikelihood(kernel, _xTrain, _n, _d, y, Alpha, AlphaPerSample);
         gradient = new double[theta.Length];
-        return lml.Evaluate(theta, computeGradient ? gradient : null);
+        double total = 0;
+        var part = new double[theta.Length];
+        foreach (var alpha in _targets ?? [_alpha!])
+        {
+            var lml = new MarginalLikelihood(kernel, _xTrain, _n, _d, TrainingTargetsNormalized(alpha), Alpha, AlphaPerSample);
+            total += lml.Evaluate(theta, computeGradient ? part : null);
+            if (computeGradient) for (int i = 0; i < part.Length; i++) gradient[i] += part[i];
+        }
+        return total;
     }
 
-    private double[] TrainingTargetsNormalized()
+    private double[] TrainingTargetsNormalized(double[] alpha)
     {
         // y = K α with K = k(X) + alpha·I (+ jitter): recover the training targets without storing a second copy.
         var k = new double[_n * _n];
         FittedKernel!.EvaluateSymmetric(_xTrain, _n, _d, k);
         for (int i = 0; i < _n; i++) k[i * _n + i] += Alpha + (AlphaPerSample?[i] ?? 0) + Jitter;
         var y = new double[_n];
-        Gemm.Multiply(false, false, _n, 1, _n, 1.0, k, _n, _alpha, 1, 0.0, y, 1);
+        Gemm.Multiply(false, false, _n, 1, _n, 1.0, k, _n, alpha, 1, 0.0, y, 1);
         return y;
     }
 }

@@ -21,10 +21,12 @@ public static class ElasticNetPath
     }
 
     public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, double l1Ratio = 0.5, int nAlphas = 100,
-        double eps = 1e-3, double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+        double eps = 1e-3, double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null,
+        Overfit.Tensors.Tensor? sampleWeight = null)
     {
         var xv = DenseInput.Matrix(x, nameof(x));
-        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+        var w = sampleWeight is null ? null : DenseInput.Vector(sampleWeight, nameof(sampleWeight));
+        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute, w);
     }
 
     internal static RegularizationPath Compute(MatrixView x, double[] y, double l1Ratio, int nAlphas, double eps,
@@ -87,6 +89,7 @@ public static class LassoPath
         => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
 
     public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, int nAlphas = 100, double eps = 1e-3,
-        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
-        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null,
+        Overfit.Tensors.Tensor? sampleWeight = null)
+        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
 }

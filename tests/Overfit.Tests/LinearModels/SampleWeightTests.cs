@@ -102,6 +102,10 @@ public class SampleWeightTests
             var single = new ElasticNet(enet.Alphas[a], 0.6, fitIntercept: false, tol: 1e-13, maxIter: 100000).Fit(X, Y, Weights);
             for (int j = 0; j < single.Coefficients.Length; j++) Assert.Equal(single.Coefficients[j], enet.Coefficients[a][j], 9);
         }
+        var viaArrays = LassoPath.Compute(X, Y, nAlphas: 5, sampleWeight: Weights);
+        var viaTensors = LassoPath.Compute(Tensor.FromArray(X), Tensor.FromArray(Y), nAlphas: 5, sampleWeight: Tensor.FromArray(Weights));
+        Assert.Equal(viaArrays.Alphas, viaTensors.Alphas);
+        for (int a = 0; a < 5; a++) Assert.Equal(viaArrays.Coefficients[a], viaTensors.Coefficients[a]);
     }
 
     [Theory]

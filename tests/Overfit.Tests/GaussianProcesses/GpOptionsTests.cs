@@ -75,6 +75,9 @@ public class GpOptionsTests
                 Assert.True(Math.Abs(expectedStd[j, t] - std[j, t]) <= tol, $"{name} std[{j},{t}]: expected {expectedStd[j, t]}, got {std[j, t]}");
             }
         Assert.Contains("PredictTargets", Assert.Throws<InvalidOperationException>(() => gp.Predict(new double[,] { { 0, 0 } })).Message);
+        var viaTensors = new GaussianProcessRegressor(new ConstantKernel(1.0) * new RBF([1.0, 1.0]), alpha: 1e-2, normalizeY: normalize, optimize: false)
+            .Fit(global::Overfit.Tensors.Tensor.FromArray(LinearModels.LinearOptionsFixtureTests.Matrix(root.GetProperty("X2"))), global::Overfit.Tensors.Tensor.FromArray(LinearModels.LinearOptionsFixtureTests.Matrix(root.GetProperty("Y2"))));
+        Assert.Equal(2, viaTensors.Targets);
         Assert.Contains("one row of targets per row of X (15), got 3", Assert.Throws<ArgumentException>(() => gp.Fit(new double[15, 2], new double[3, 2])).Message);
     }
 

@@ -67,7 +67,10 @@ public sealed partial class GaussianProcessRegressor
     public IReadOnlyList<BoundedLbfgs.Result> OptimizerResults { get; private set; } = [];
     public bool IsFitted => FittedKernel is not null;
 
-    public GaussianProcessRegressor Fit(Tensor x, Tensor y) => Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
+    /// <summary>Fits y of shape [n], or [n, t] for t targets sharing one kernel.</summary>
+    public GaussianProcessRegressor Fit(Tensor x, Tensor y) => y is { Rank: 2 } && y.Size(1) > 1
+        ? Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.ToMatrix(y, nameof(y)))
+        : Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
 
     public GaussianProcessRegressor Fit(double[,] x, double[] y)
     {

@@ -1,3 +1,4 @@
+using Overfit.Optim;
 using Overfit.Tensors;
 
 namespace Overfit.BayesianOptimization;
@@ -99,7 +100,7 @@ public sealed class BayesianOptimization
         foreach (int i in order)
         {
             var start = tries.AsSpan(i * d, d).ToArray();
-            var res = BoundedLbfgs.Minimize((p, g) =>
+            var res = new BoundedLbfgs().Minimize((p, g) =>
             {
                 double v = acq.EvaluateWithGradient(p, 1, g);
                 for (int c = 0; c < g.Length; c++) g[c] = -g[c];

@@ -42,21 +42,11 @@ public sealed partial class SingleTaskGP
         return (k, kf, dk);
     }
 
-    /// <summary>Cholesky with growing jitter (1e-8·mean diagonal, ×10 each try, up to 6 tries); null if it still fails.</summary>
+    /// <summary>Cholesky of <paramref name="k"/> with the one jitter ladder (<see cref="DenseLinalg.TryPsdSafeCholesky"/>); null if it still fails.</summary>
     internal static double[]? CholeskyWithJitter(double[] k, int n)
     {
-        var work = (double[])k.Clone();
-        if (DenseLinalg.TryCholesky(work, n, out _)) return work;
-        double meanDiag = 0;
-        for (int i = 0; i < n; i++) meanDiag += k[i * n + i];
-        double jitter = 1e-8 * Math.Max(meanDiag / Math.Max(n, 1), 1e-12);
-        for (int attempt = 0; attempt < 6; attempt++, jitter *= 10)
-        {
-            Array.Copy(k, work, k.Length);
-            for (int i = 0; i < n; i++) work[i * n + i] += jitter;
-            if (DenseLinalg.TryCholesky(work, n, out _)) return work;
-        }
-        return null;
+        var work = new double[k.Length];
+        return double.IsNaN(DenseLinalg.TryPsdSafeCholesky(k, n, work)) ? null : work;
     }
 
     /// <summary>-(log p(y|θ) + log prior(θ)) / n and its gradient with respect to the log-parameters θ.</summary>

@@ -87,16 +87,16 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     private bool FactorWithJitter()
     {
         double scale = 1;
-        for (int step = 0; step <= GpLinalg.JitterSteps; step++)
+        for (int step = 0; step <= DenseLinalg.JitterSteps; step++)
         {
             kernel.EvaluateLowerTriangle(x, n, d, _l);
             if (step == 0)
             {
                 double diagonalSum = 0;
                 for (int i = 0; i < n; i++) diagonalSum += _l[i * n + i] + alpha;
-                scale = GpLinalg.JitterScale(diagonalSum, n);
+                scale = DenseLinalg.JitterScale(diagonalSum, n);
             }
-            double jitter = GpLinalg.JitterAt(step, scale);
+            double jitter = DenseLinalg.JitterAt(step, scale);
             for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
             _factoredJitter = jitter;
             bool factored = ConcurrentLinalg

@@ -17,7 +17,7 @@ public class SingleTaskGPTests
     {
         var model = BoTestHelpers.FittedModel(SklearnLike);
         var grad = new double[3];
-        double objective = model.NegativeObjectiveForTests([Math.Log(0.3), Math.Log(0.6), Math.Log(1.5)], grad);
+        double objective = model.NegativeObjective([Math.Log(0.3), Math.Log(0.6), Math.Log(1.5)], grad);
         Assert.Equal(-8.218065757366144, -objective * 8, 1e-9);
     }
 
@@ -44,8 +44,8 @@ public class SingleTaskGPTests
             var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { Kernel = kernel, Priors = priors });
             double[] theta = [Math.Log(0.4), Math.Log(0.7), Math.Log(1.3), Math.Log(0.05), 0.2];
             var g = new double[theta.Length];
-            model.NegativeObjectiveForTests(theta, g);
-            BoTestHelpers.CheckGradient(t => model.NegativeObjectiveForTests(t, new double[t.Length]), theta, g, atol: 1e-7);
+            model.NegativeObjective(theta, g);
+            BoTestHelpers.CheckGradient(t => model.NegativeObjective(t, new double[t.Length]), theta, g, atol: 1e-7);
         }
     }
 

@@ -49,8 +49,8 @@ public sealed partial class SingleTaskGP
         return double.IsNaN(DenseLinalg.TryPsdSafeCholesky(k, n, work)) ? null : work;
     }
 
-    /// <summary>-(log p(y|θ) + log prior(θ)) / n and its gradient with respect to the log-parameters θ.</summary>
-    private double NegativeObjective(ReadOnlySpan<double> theta, Span<double> grad)
+    /// <summary>-(log p(y|θ) + log prior(θ)) / n and its gradient with respect to the log-parameters θ (internal: tests check the gradient).</summary>
+    internal double NegativeObjective(ReadOnlySpan<double> theta, Span<double> grad)
     {
         int n = Count;
         var h = Unpack(theta);
@@ -165,7 +165,4 @@ public sealed partial class SingleTaskGP
         gradLog += -1 - (t - mu) / (sigma * sigma);
         return -t - Math.Log(sigma * Math.Sqrt(2 * Math.PI)) - (t - mu) * (t - mu) / (2 * sigma * sigma);
     }
-
-    /// <summary>Objective used by the fit, exposed to tests for gradient checks.</summary>
-    internal double NegativeObjectiveForTests(ReadOnlySpan<double> theta, Span<double> grad) => NegativeObjective(theta, grad);
 }

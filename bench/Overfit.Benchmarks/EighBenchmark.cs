@@ -8,7 +8,7 @@ namespace Overfit.Benchmarks;
 /// <summary>
 /// `eigh --n 200 --json`: DenseLinalg.SymmetricEigen (all eigenvalues and eigenvectors) of a random symmetric n×n
 /// matrix, median of repeated runs after a warm-up; the anchor is numpy.linalg.eigh
-/// (tests/reference/linalg_eigh_reference.py --bench N prints its timing on the same kind of matrix).
+/// (`tests/fixtures/reference/linalg/eigh_reference.py --bench N` times it on the same kind of matrix).
 /// </summary>
 public static class EighBenchmark
 {

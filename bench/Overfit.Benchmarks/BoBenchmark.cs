@@ -76,7 +76,7 @@ public static class BoBenchmark
     private static SingleTaskGPOptions ModelOptions(string priors) => priors switch
     {
         "gamma" => new SingleTaskGPOptions(),
-        "lognormal" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal, Kernel = GPKernelKind.Rbf, LearnOutputScale = false },
+        "lognormal" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal, Kernel = new Overfit.GaussianProcesses.RBF(), LearnOutputScale = false },
         "gamma-zeromean" => new SingleTaskGPOptions { LearnMean = false },
         "lognormal-matern" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal },
         _ => throw new ArgumentException($"unknown priors '{priors}'; expected gamma, gamma-zeromean, lognormal or lognormal-matern", nameof(priors)),

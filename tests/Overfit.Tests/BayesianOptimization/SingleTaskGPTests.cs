@@ -1,4 +1,5 @@
 using Overfit.BayesianOptimization;
+using Overfit.GaussianProcesses;
 
 namespace Overfit.Tests.BayesianOptimization;
 
@@ -39,7 +40,7 @@ public class SingleTaskGPTests
     [Fact]
     public void ObjectiveGradientMatchesFiniteDifferences()
     {
-        foreach (var (kernel, priors) in new[] { (GPKernelKind.Matern52, GPPriorKind.Gamma), (GPKernelKind.Rbf, GPPriorKind.Gamma), (GPKernelKind.Matern52, GPPriorKind.DimensionScaledLogNormal) })
+        foreach (var (kernel, priors) in new (StationaryKernel, GPPriorKind)[] { (new Matern(nu: 2.5), GPPriorKind.Gamma), (new RBF(), GPPriorKind.Gamma), (new Matern(nu: 2.5), GPPriorKind.DimensionScaledLogNormal) })
         {
             var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { Kernel = kernel, Priors = priors });
             double[] theta = [Math.Log(0.4), Math.Log(0.7), Math.Log(1.3), Math.Log(0.05), 0.2];

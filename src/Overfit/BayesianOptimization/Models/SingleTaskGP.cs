@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 using Overfit.Optim;
 using Overfit.Tensors;
 

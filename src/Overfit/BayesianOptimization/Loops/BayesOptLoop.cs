@@ -1,4 +1,3 @@
-using Overfit.GaussianProcesses;
 using Overfit.Optim;
 using Overfit.Tensors;
 
@@ -79,13 +78,12 @@ public sealed class BayesOptLoop
     {
         var (x, y) = _log.Observations(_bounds.Dimension);
         if (y.Length == 0) return RandomPoint();
-        // bayes_opt's surrogate: scikit-learn's GaussianProcessRegressor(Matern(nu=2.5), alpha=1e-6, normalize_y=True,
-        // n_restarts_optimizer=5), which is the GP core's regressor.
-        int dim = _bounds.Dimension;
-        var rows = new double[y.Length, dim];
-        Buffer.BlockCopy(x, 0, rows, 0, y.Length * dim * sizeof(double));
-        var model = new GaussianProcessRegressor(new Matern(nu: 2.5), alpha: 1e-6, normalizeY: true, nRestartsOptimizer: 5,
-            seed: _rng.NextUInt64() ^ (ulong)_fits++).Fit(rows, y);
+        var model = SingleTaskGP.Fit(x, y, new SingleTaskGPOptions
+        {
+            Ard = false, NormalizeInputs = false, UsePriors = false, LearnOutputScale = false, LearnMean = false,
+            FixedNoise = 1e-6, UnbiasedStandardDeviation = false, LengthscaleBounds = (1e-5, 1e5),
+            NumRestarts = 5, Seed = _rng.NextUInt64() ^ (ulong)_fits++,
+        });
         double yMax = y.Max();
         AcquisitionFunction acq = Acquisition == BayesOptAcquisition.UpperConfidenceBound
             ? new UpperConfidenceBound(model, Kappa * Kappa)

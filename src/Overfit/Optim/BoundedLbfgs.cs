@@ -130,10 +130,12 @@ public sealed class BoundedLbfgs
                     decrease += g[i] * (xt[i] - x[i]);
                 }
                 if (!moved) break;
-                // A trial whose predicted decrease is already within the relative-reduction tolerance is the search's
-                // last: accepted, the tolerance test ends the run next; rejected, shorter steps predict still less, so
-                // on an objective with round-off (a GP's LML at n = 1000 varies by ~1e-6 between neighbouring points)
-                // further halvings only spend evaluations on noise before the search fails anyway.
+                // A trial whose predicted decrease is already within the relative-reduction tolerance (or negative, when
+                // the projection bends the path uphill) is the search's last: accepted, its reduction is about that small
+                // and the tolerance test usually ends the run next; rejected, shorter steps predict still less, so on an
+                // objective with round-off (a GP's LML at n = 1000 varies by ~1e-6 between neighbouring points) further
+                // backtracking only spends evaluations on noise before the search fails anyway. Not a stopping rule:
+                // a failed search clears the memory and retries, as L-BFGS-B does.
                 bool lastTrial = -decrease <= tolerance * Math.Max(Math.Abs(fx), 1.0);
                 ft = f(xt, lazyGradient ? null : gt);
                 evals++;

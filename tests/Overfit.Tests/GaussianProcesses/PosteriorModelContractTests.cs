@@ -17,6 +17,7 @@ public class PosteriorModelContractTests
     private static readonly Dictionary<string, Func<IPosteriorModel>> Models = new()
     {
         ["SingleTaskGP"] = () => BoTestHelpers.FittedModel(),
+        ["SingleTaskGPScaledInputs"] = () => BoTestHelpers.FittedModel(new SingleTaskGPOptions { InputBounds = new Bounds([-1, 0], [2, 3]) }),
         ["RegressorMaternWhite"] = () =>
         {
             var (x, y) = BoTestHelpers.SmallData();

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Overfit.LinearModels.Internal;
 using Overfit.LinearModels.ModelSelection;
+using Overfit.Tensors.Kernels;
 
 namespace Overfit.LinearModels;
 

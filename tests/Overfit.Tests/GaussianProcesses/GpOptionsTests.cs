@@ -10,7 +10,7 @@ namespace Overfit.Tests.GaussianProcesses;
 /// </summary>
 public class GpOptionsTests
 {
-    private static readonly Lazy<JsonElement> Root = new(() => ReferenceFixture.Load("gp_options", "gp_options.json"));
+    private static readonly Lazy<JsonElement> Root = new(() => Fixtures.ReferenceFixture.LoadDocument("gp_options/gp_options.json"));
 
     private static double[] Vector(JsonElement e) => e.EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Array ? v[0].GetDouble() : v.GetDouble()).ToArray();
 

@@ -11,7 +11,7 @@ namespace Overfit.Tests.GaussianProcesses;
 /// </summary>
 public class KernelFamilyReferenceTests
 {
-    private static readonly Lazy<JsonElement> Root = new(() => ReferenceFixture.Load("gp_kernels", "gp_kernels.json"));
+    private static readonly Lazy<JsonElement> Root = new(() => Fixtures.ReferenceFixture.LoadDocument("gp_kernels/gp_kernels.json"));
 
     public static TheoryData<string> Names => new(["Matern07", "Matern1", "Matern3", "Matern45", "MaternInf", "ExpRbf", "ExpRq", "ExpScaledMatern",
         "PairwiseLinear", "PairwisePoly", "PairwiseSigmoid"]);

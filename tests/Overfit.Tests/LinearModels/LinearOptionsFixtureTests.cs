@@ -10,7 +10,7 @@ namespace Overfit.Tests.LinearModels;
 /// </summary>
 public class LinearOptionsFixtureTests
 {
-    private static readonly Lazy<JsonElement> Root = new(() => ReferenceFixture.Load("linear", "linear_options.json"));
+    private static readonly Lazy<JsonElement> Root = new(() => Fixtures.ReferenceFixture.LoadDocument("linear/linear_options.json"));
 
     internal static double[,] X => Matrix(Root.Value.GetProperty("X"));
     internal static double[] Y => Vector(Root.Value.GetProperty("y"));

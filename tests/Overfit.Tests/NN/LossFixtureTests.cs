@@ -12,7 +12,7 @@ namespace Overfit.Tests.NN;
 public class LossFixtureTests
 {
     private static readonly Lazy<Dictionary<string, JsonElement>> Cases = new(() =>
-        ReferenceFixture.Load("losses", "losses.json").GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c));
+        Fixtures.ReferenceFixture.LoadDocument("losses/losses.json").GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c));
 
     public static TheoryData<string> Names()
     {

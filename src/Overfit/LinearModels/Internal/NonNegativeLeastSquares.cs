@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Overfit.Tensors.Kernels;
 
 namespace Overfit.LinearModels.Internal;
 

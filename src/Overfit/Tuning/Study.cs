@@ -34,7 +34,7 @@ public sealed partial class Study
     public bool IsMultiObjective => Directions.Count > 1;
 
     /// <summary>
-    /// Creates a study (Optuna's create_study). Defaults: in-memory storage, <see cref="RandomSampler"/>,
+    /// Creates a study (Optuna's create_study). Defaults: in-memory storage, <see cref="TpeSampler"/>,
     /// <see cref="MedianPruner"/>, minimize. Give <paramref name="directions"/> for several objectives.
     /// </summary>
     public static Study Create(string? studyName = null, IStorage? storage = null, ISampler? sampler = null, IPruner? pruner = null,
@@ -73,7 +73,7 @@ public sealed partial class Study
     }
 
     /// <summary>The default sampler. Optuna 3.1 uses TPE for one objective and NSGA-II for several; TPE handles both here.</summary>
-    private static ISampler DefaultSampler(IReadOnlyList<StudyDirection> directions) => new RandomSampler();
+    private static ISampler DefaultSampler(IReadOnlyList<StudyDirection> directions) => new TpeSampler();
 
     /// <summary>All trials, ordered by number.</summary>
     public IReadOnlyList<FrozenTrial> Trials => GetTrials();
@@ -84,6 +84,9 @@ public sealed partial class Study
         var all = Storage.GetAllTrials(StudyId, states);
         return _trialFilter is null ? all : all.Where(_trialFilter).ToArray();
     }
+
+    /// <summary>True for a sampler's narrowed view of the study (a Hyperband bracket): its trial list depends on the trial asking.</summary>
+    internal bool IsFiltered => _trialFilter is not null;
 
     public IReadOnlyDictionary<string, object?> UserAttrs => Storage.GetStudyUserAttrs(StudyId);
     public IReadOnlyDictionary<string, object?> SystemAttrs => Storage.GetStudySystemAttrs(StudyId);

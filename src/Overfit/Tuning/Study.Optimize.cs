@@ -46,12 +46,12 @@ public sealed partial class Study
         foreach (var type in catchTypes ?? [])
             if (!typeof(Exception).IsAssignableFrom(type)) throw new ArgumentException($"catch: expected exception types, got {type.Name}", nameof(catchTypes));
         var callbackList = callbacks?.ToArray() ?? [];
-        _stopRequested = false;
+        _stop.Requested = false;
         var watch = Stopwatch.StartNew();
         int started = 0, finished = 0;
         bool NextTrial()
         {
-            if (_stopRequested) return false;
+            if (_stop.Requested) return false;
             if (timeout is { } limit && watch.Elapsed >= limit) return false;
             if (nTrials is { } n) return Interlocked.Increment(ref started) <= n;
             return true;
@@ -74,7 +74,7 @@ public sealed partial class Study
             catch (Exception e)
             {
                 lock (errors) errors.Add(e);
-                _stopRequested = true; // like Optuna's pool: an uncaught error ends the optimization
+                _stop.Requested = true; // like Optuna's pool: an uncaught error ends the optimization
             }
         }) { IsBackground = true }).ToArray();
         foreach (var th in threads) th.Start();

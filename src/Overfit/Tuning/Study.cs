@@ -7,10 +7,14 @@ namespace Overfit.Tuning;
 public sealed partial class Study
 {
     private readonly Func<FrozenTrial, bool>? _trialFilter;
-    private volatile bool _stopRequested;
+    private readonly StopFlag _stop;
 
-    private Study(string studyName, int studyId, IStorage storage, ISampler sampler, IPruner pruner, IReadOnlyList<StudyDirection> directions, Func<FrozenTrial, bool>? trialFilter = null)
+    /// <summary>Shared by a study and its narrowed views, so a view's Stop ends the caller's loop.</summary>
+    private sealed class StopFlag { public volatile bool Requested; }
+
+    private Study(string studyName, int studyId, IStorage storage, ISampler sampler, IPruner pruner, IReadOnlyList<StudyDirection> directions, Func<FrozenTrial, bool>? trialFilter = null, StopFlag? stop = null)
     {
+        _stop = stop ?? new StopFlag();
         StudyName = studyName;
         StudyId = studyId;
         Storage = storage;
@@ -34,7 +38,7 @@ public sealed partial class Study
     public bool IsMultiObjective => Directions.Count > 1;
 
     /// <summary>
-    /// Creates a study (Optuna's create_study). Defaults: in-memory storage, <see cref="RandomSampler"/>,
+    /// Creates a study (Optuna's create_study). Defaults: in-memory storage, <see cref="TpeSampler"/>,
     /// <see cref="MedianPruner"/>, minimize. Give <paramref name="directions"/> for several objectives.
     /// </summary>
     public static Study Create(string? studyName = null, IStorage? storage = null, ISampler? sampler = null, IPruner? pruner = null,
@@ -73,7 +77,7 @@ public sealed partial class Study
     }
 
     /// <summary>The default sampler. Optuna 3.1 uses TPE for one objective and NSGA-II for several; TPE handles both here.</summary>
-    private static ISampler DefaultSampler(IReadOnlyList<StudyDirection> directions) => new RandomSampler();
+    private static ISampler DefaultSampler(IReadOnlyList<StudyDirection> directions) => new TpeSampler();
 
     /// <summary>All trials, ordered by number.</summary>
     public IReadOnlyList<FrozenTrial> Trials => GetTrials();
@@ -85,21 +89,28 @@ public sealed partial class Study
         return _trialFilter is null ? all : all.Where(_trialFilter).ToArray();
     }
 
+    /// <summary>True for a sampler's narrowed view of the study (a Hyperband bracket): its trial list depends on the trial asking.</summary>
+    internal bool IsFiltered => _trialFilter is not null;
+
     public IReadOnlyDictionary<string, object?> UserAttrs => Storage.GetStudyUserAttrs(StudyId);
     public IReadOnlyDictionary<string, object?> SystemAttrs => Storage.GetStudySystemAttrs(StudyId);
     public void SetUserAttr(string key, object? value) => Storage.SetStudyUserAttr(StudyId, key, value);
     public void SetSystemAttr(string key, object? value) => Storage.SetStudySystemAttr(StudyId, key, value);
 
     /// <summary>Asks a running <see cref="Optimize(Func{Trial, double}, int?, TimeSpan?, int, IEnumerable{Action{Study, FrozenTrial}}?, IReadOnlyCollection{Type}?, IProgress{StudyProgress}?)"/> to finish the trials in flight and return.</summary>
-    public void Stop() => _stopRequested = true;
+    public void Stop() => _stop.Requested = true;
 
     /// <summary>The view of this study a sampler gets for <paramref name="trial"/>: pruners that split trials into brackets (Hyperband) narrow it.</summary>
     internal Study ForSampling(FrozenTrial trial)
     {
         if (Pruner is not IBracketingPruner bracketing) return this;
         var filter = bracketing.TrialFilter(this, trial);
-        return filter is null ? this : new Study(StudyName, StudyId, Storage, Sampler, Pruner, Directions, filter);
+        return filter is null ? this : WithFilter(filter);
     }
+
+    /// <summary>A view of this study whose trial lists keep only trials passing <paramref name="filter"/>; Stop reaches this study.</summary>
+    internal Study WithFilter(Func<FrozenTrial, bool> filter)
+        => new(StudyName, StudyId, Storage, Sampler, Pruner, Directions, _trialFilter is null ? filter : t => _trialFilter(t) && filter(t), _stop);
 }
 
 /// <summary>A pruner that splits trials into groups that samplers should see apart (Optuna's _filter_study for Hyperband).</summary>

@@ -66,7 +66,7 @@ public sealed class CategoricalDistribution : Distribution
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.String => e.GetString(),
-            JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.GetDouble(),
+            JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : e.GetDouble(),
             _ => throw new ArgumentException($"unsupported categorical choice in JSON: {e}"),
         },
         _ => c,

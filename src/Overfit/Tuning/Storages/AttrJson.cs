@@ -53,7 +53,7 @@ public static class AttrJson
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.GetDouble(),
+        JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : e.GetDouble(),
         JsonValueKind.Array => e.EnumerateArray().Select(FromElement).ToArray(),
         JsonValueKind.Object => e.EnumerateObject().ToDictionary(p => p.Name, p => FromElement(p.Value)),
         _ => throw new FormatException($"unexpected JSON value kind {e.ValueKind}"),

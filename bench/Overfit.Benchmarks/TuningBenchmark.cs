@@ -6,7 +6,7 @@ using Overfit.Tuning;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `tuning --sampler tpe|random|qmc --func branin|hartmann6|ackley5 --trials 100 --seeds 10 [--anchor PATH] --json`:
+/// `tuning --sampler tpe|random|qmc|gp|cmaes --func branin|hartmann6|ackley5 --trials 100 --seeds 10 [--anchor PATH] --json`:
 /// minimizes the function with a study on each seed (every coordinate a SuggestFloat) and prints the quartiles of the
 /// final regret and the median seconds per trial.
 /// `tuning --overhead --storage memory --sampler random|tpe --trials 1000 [--anchor PATH] --json`: times ask + 4
@@ -20,6 +20,8 @@ public static class TuningBenchmark
     {
         ["random"] = seed => new RandomSampler(seed),
         ["tpe"] = seed => new TpeSampler(seed: seed),
+        ["gp"] = seed => new GPSampler(seed: seed),
+        ["cmaes"] = seed => new CmaEsSampler(seed: seed),
     };
 
     public static int Run(string[] args)

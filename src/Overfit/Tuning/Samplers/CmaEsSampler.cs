@@ -32,7 +32,7 @@ public sealed class CmaEsSampler : ISampler
     private readonly int? _popsize;
     private readonly int _incPopsize;
     private readonly Lock _lock = new();
-    private IntersectionSearchSpace? _searchSpace;
+    private readonly RelativeSearchSpace _searchSpace = new(d => d is FloatDistribution or IntDistribution);
     private (int StudyId, CmaEsOptimizer Optimizer, int Restarts, string[] Names)? _state;
 
     /// <param name="x0">initial parameter values (external representation); null uses the centre of the space</param>
@@ -70,20 +70,7 @@ public sealed class CmaEsSampler : ISampler
     private string GenerationKey(int restarts) => RestartStrategy == CmaEsRestartStrategy.None ? "cma:generation" : $"cma:restart_{restarts}:generation";
     private const string RestartsKey = "cma:n_restarts";
 
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        SortedDictionary<string, Distribution> all;
-        lock (_lock)
-        {
-            _searchSpace ??= new IntersectionSearchSpace();
-            all = _searchSpace.Calculate(study);
-        }
-        var space = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        foreach (var (name, d) in all)
-            if (!d.Single && d is FloatDistribution or IntDistribution) space[name] = d;
-        return space;
-    }
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {

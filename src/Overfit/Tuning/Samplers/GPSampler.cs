@@ -17,7 +17,7 @@ public sealed class GPSampler : ISampler
     private readonly ISampler _independent;
     private readonly ulong _seed;
     private readonly Lock _lock = new();
-    private IntersectionSearchSpace? _searchSpace;
+    private readonly RelativeSearchSpace _searchSpace = new();
     private (int StudyId, string Signature, double[]? Hyperparameters, int Steps) _state = (-1, "", null, 0);
 
     /// <param name="seed">seed of the model fits, acquisition optimization and the default independent sampler</param>
@@ -36,20 +36,7 @@ public sealed class GPSampler : ISampler
     public int NStartupTrials { get; }
     public BoTorchLoopOptions Options { get; }
 
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        SortedDictionary<string, Distribution> all;
-        lock (_lock)
-        {
-            _searchSpace ??= new IntersectionSearchSpace();
-            all = _searchSpace.Calculate(study);
-        }
-        var space = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        foreach (var (name, d) in all)
-            if (!d.Single) space[name] = d;
-        return space;
-    }
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {

@@ -24,7 +24,7 @@ public sealed partial class NsgaIISampler : ISampler
     private readonly Generator _rng;
     private readonly Lock _lock = new();
     private readonly Func<FrozenTrial, IReadOnlyList<double>>? _constraintsFunc;
-    private IntersectionSearchSpace? _searchSpace;
+    private readonly RelativeSearchSpace _searchSpace = new();
     private readonly Dictionary<(int StudyId, int Generation), int[]> _eliteCache = [];
 
     /// <param name="populationSize">trials per generation (at least 2)</param>
@@ -54,20 +54,7 @@ public sealed partial class NsgaIISampler : ISampler
     public double CrossoverProb { get; }
     public double SwappingProb { get; }
 
-    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
-    {
-        ArgumentNullException.ThrowIfNull(study);
-        SortedDictionary<string, Distribution> all;
-        lock (_lock)
-        {
-            _searchSpace ??= new IntersectionSearchSpace();
-            all = _searchSpace.Calculate(study);
-        }
-        var space = new SortedDictionary<string, Distribution>(StringComparer.Ordinal);
-        foreach (var (name, d) in all)
-            if (!d.Single) space[name] = d;
-        return space;
-    }
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {

@@ -90,10 +90,12 @@ public class ImportanceTests
         var study = DominatedStudy(200, 11);
         var raw = new PedAnovaImportanceEvaluator().Evaluate(study);
         Assert.Equal("x", raw.Keys.First());
+        Assert.Equal(1.0, raw.Values.Sum(), 12);   // Optuna 3.6 normalizes inside the evaluator
         Assert.Equal(0.0, raw["fixed"]);
         Assert.True(raw["x"] > 5 * raw["z"], $"x {raw["x"]}, z {raw["z"]}");
-        var normalized = Importance.Get(study, new PedAnovaImportanceEvaluator());
-        Assert.Equal(1.0, normalized.Values.Sum(), 12);
+        var units = Study.Create();
+        units.Optimize(t => Math.Abs(t.SuggestInt("u", 8, 512, log: true) - 64) + 0.01 * t.SuggestFloat("v", 0, 1), nTrials: 80);
+        Assert.Equal("u", Importance.Get(units, new PedAnovaImportanceEvaluator()).Keys.First());
         var global = new PedAnovaImportanceEvaluator(evaluateOnLocal: false).Evaluate(study);
         Assert.Equal("x", global.Keys.First());
         // Maximizing the same values flips which end is "top" but x still explains it.
@@ -125,7 +127,9 @@ public class ImportanceTests
         Assert.Equal(1, lr[0]); Assert.Equal(1, lr[49]);
         Assert.Equal(1, lr[24] + lr[25]);   // 1e-2 is the middle of the log range
         var k = PedAnovaImportanceEvaluator.Counts("k", space["k"], trials);
-        Assert.Equal([1.0, 1, 1, 0, 0], k);  // 5 grid points for 0..4
+        Assert.Equal([1.0, 1, 1, 0, 0], k);  // every integer of 0..4
+        var logInt = new IntDistribution(8, 512, log: true);   // ⌈log₂ 505⌉ = 9 log-spaced points
+        Assert.Equal(9, PedAnovaImportanceEvaluator.Counts("u", logInt, [Completed(ImmutableDictionary<string, double>.Empty.Add("u", 64), new Dictionary<string, Distribution> { ["u"] = logInt }, 0)]).Length);
     }
 
     [Fact]

@@ -5,10 +5,12 @@ namespace Overfit.Tuning;
 /// <summary>
 /// PED-ANOVA importances (Watanabe, Bansal and Hutter, IJCAI 2023; Optuna 3.6's PedAnovaImportanceEvaluator): the
 /// trials in the top <c>baselineQuantile</c> (at least two) are compared with all trials, per parameter, through
-/// Parzen estimates on a grid of at most 50 cells (log parameters on a log grid, categoricals per choice) with Scott's
-/// bandwidth and a prior component; the importance is quantile × Pearson divergence Σ p_all (p_top / p_all − 1)².
-/// With <c>evaluateOnLocal</c> false the reference density is uniform over the grid (importance over the whole
-/// search space rather than where the search went). Values are not normalized; <see cref="Importance.Get"/> does it.
+/// Parzen estimates on a grid (50 points for floats, linear or log; ⌈log₂(range + 1)⌉ log-spaced points, at most
+/// 50, for log integers; every step value for other integers (50 points beyond a million); one cell per choice for categoricals) with Scott's
+/// bandwidth and a prior component; the importance is the Pearson divergence Σ p_all (p_top / p_all − 1)², normalized
+/// to sum 1 (equal shares when every trial is in the top). With <c>evaluateOnLocal</c> false the reference density is
+/// uniform over the grid (importance over the whole search space rather than where the search went). With a target,
+/// lower target values count as better, as in Optuna.
 /// </summary>
 public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
 {
@@ -32,14 +34,15 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         ArgumentNullException.ThrowIfNull(study);
         var distributions = Importance.Distributions(study, @params, target);
         var varying = distributions.Where(p => !p.Value.Single).ToList();
-        var zeros = distributions.Keys.Select(k => (k, 0.0)).ToArray();
         if (varying.Count == 0) return Importance.Sorted([]);
         var trials = Importance.FilteredTrials(study, distributions.Keys, target);
-        if (trials.Count <= MinTopTrials) return Importance.Sorted(zeros);
-        bool lowerIsBetter = study.Directions[0] == StudyDirection.Minimize;
+        if (trials.Count < MinTopTrials)
+            throw new ArgumentException($"PED-ANOVA needs at least {MinTopTrials} completed trials with finite values, got {trials.Count}", nameof(study));
+        bool lowerIsBetter = target is not null || study.Directions[0] == StudyDirection.Minimize;
         var top = TopTrials(trials, target, lowerIsBetter);
-        double quantile = (double)top.Count / trials.Count;
-        var result = varying.Select(p => (p.Key, quantile * PearsonDivergence(p.Key, p.Value, top, trials)))
+        var divergences = varying.Select(p => (p.Key, Value: PearsonDivergence(p.Key, p.Value, top, trials))).ToList();
+        double sum = divergences.Sum(p => p.Value);
+        var result = divergences.Select(p => (p.Key, sum > 0 ? p.Value / sum : 1.0 / divergences.Count))
             .Concat(distributions.Where(p => p.Value.Single).Select(p => (p.Key, 0.0)));
         return Importance.Sorted(result);
     }
@@ -81,21 +84,26 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
             foreach (var t in trials) counts[(int)t.InternalParams[name]] += 1;
             return counts;
         }
-        var (low, high, log, step) = distribution switch
+        var (low, high, log) = distribution switch
         {
-            FloatDistribution f => (f.Low, f.High, f.Log, f.Step),
-            IntDistribution d => (d.Low, d.High, d.Log, (double?)d.Step),
+            FloatDistribution f => (f.Low, f.High, f.Log),
+            IntDistribution d => ((double)d.Low, (double)d.High, d.Log),
             _ => throw new NotSupportedException($"PED-ANOVA cannot score {distribution.GetType().Name}"),
         };
-        int nSteps = MaxSteps;
-        if (distribution is IntDistribution { Log: true }) nSteps = Math.Min((int)Math.Log2(high - low + 1) + 1, nSteps);
-        else if (step is { } s) nSteps = Math.Min((int)Math.Round((high - low) / s) + 1, nSteps);
-        double lo = log ? Math.Log(low) : low, hi = log ? Math.Log(high) : high;
-        var grid = new double[nSteps];
-        for (int g = 0; g < nSteps; g++) grid[g] = nSteps == 1 ? lo : lo + (hi - lo) * g / (nSteps - 1);
-        if (nSteps > 1) grid[^1] = hi;
-        double half = nSteps > 1 ? 0.5 * (grid[1] - grid[0]) : 0;
-        var result = new double[nSteps];
+        double[] grid;
+        if (distribution is IntDistribution { Log: false } id && ((long)id.High - id.Low) / id.Step < 1_000_000)
+            grid = Enumerable.Range(0, (id.High - id.Low) / id.Step + 1).Select(k => (double)(id.Low + k * id.Step)).ToArray();   // every step value
+        else
+        {
+            int nSteps = distribution is IntDistribution { Log: true } ? Math.Clamp((int)Math.Ceiling(Math.Log2(high - low + 1)), 2, MaxSteps) : MaxSteps;
+            double lo = log ? Math.Log(low) : low, hi = log ? Math.Log(high) : high;
+            grid = new double[nSteps];
+            for (int g = 0; g < nSteps; g++) grid[g] = lo + (hi - lo) * g / (nSteps - 1);
+            grid[^1] = hi;
+        }
+        int nCells = grid.Length;
+        double half = 0.5 * (grid[1] - grid[0]);
+        var result = new double[nCells];
         foreach (var t in trials)
         {
             double v = t.InternalParams[name];
@@ -104,7 +112,7 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
             int index = Array.BinarySearch(grid, v - half);
             if (index < 0) index = ~index;
             else while (index > 0 && grid[index - 1] == grid[index]) index--;
-            result[Math.Min(index, nSteps - 1)] += 1;
+            result[Math.Min(index, nCells - 1)] += 1;
         }
         return result;
     }

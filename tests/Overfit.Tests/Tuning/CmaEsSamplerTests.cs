@@ -33,6 +33,24 @@ public class CmaEsSamplerTests
     }
 
     [Fact]
+    public void ANewSamplerOnTheSameStudyReplaysTheStoredGenerations()
+    {
+        var storage = new InMemoryStorage();
+        var sampler = new CmaEsSampler(seed: 2);
+        var first = Study.Create("cma", storage, sampler);
+        first.Optimize(Sphere, nTrials: 1 + 7 * 4);
+        first.Ask();   // tells generation 3: the first sampler now stands at generation 4
+        var replaying = new CmaEsSampler(seed: 9);
+        var resumed = Study.Load("cma", storage, replaying);
+        var trial = resumed.Ask();
+        Assert.Equal(4L, Convert.ToInt64(trial.SystemAttrs["cma:generation"]));
+        Assert.Equal(sampler.Optimizer!.Generation, replaying.Optimizer!.Generation);
+        Assert.Equal(sampler.Optimizer.Sigma, replaying.Optimizer.Sigma, 1e-15);
+        Assert.Equal(sampler.Optimizer.Mean.ToArray(), replaying.Optimizer.Mean.ToArray());
+        Assert.Equal(sampler.Optimizer.Covariance.ToArray(), replaying.Optimizer.Covariance.ToArray());
+    }
+
+    [Fact]
     public void MaximizeLogIntAndStepParameters()
     {
         var study = Study.Create(sampler: new CmaEsSampler(seed: 3), direction: StudyDirection.Maximize);

@@ -19,7 +19,8 @@ public enum CmaEsRestartStrategy
 /// <c>popsize</c> completed trials carry its generation number (system attribute "cma:generation", or
 /// "cma:restart_K:generation" with restarts). Categorical parameters, one-dimensional spaces, and everything before
 /// <c>nStartupTrials</c> complete trials come from the independent sampler (random by default). Single-objective only.
-/// The optimizer state lives in this sampler object: a new instance starts CMA-ES afresh from the initial distribution.
+/// The optimizer state lives in this sampler object; a new instance on an existing study rebuilds it by replaying the
+/// stored generations (exactly without restarts; after an IPOP restart the replayed random start differs).
 /// </summary>
 public sealed class CmaEsSampler : ISampler
 {
@@ -65,6 +66,8 @@ public sealed class CmaEsSampler : ISampler
     }
 
     public bool ConsiderPrunedTrials { get; }
+    /// <summary>The current CMA-ES state (null before the first model-guided trial).</summary>
+    internal CmaEsOptimizer? Optimizer => _state?.Optimizer;
     public CmaEsRestartStrategy RestartStrategy { get; }
 
     private string GenerationKey(int restarts) => RestartStrategy == CmaEsRestartStrategy.None ? "cma:generation" : $"cma:restart_{restarts}:generation";
@@ -88,11 +91,15 @@ public sealed class CmaEsSampler : ISampler
                 state = (study.StudyId, NewOptimizer(transform, _popsize, randomStart: false), 0, names);
             if (!state.Names.SequenceEqual(names)) return RandomSampler.EmptyValues;   // Optuna: no dynamic search space
             var (optimizer, restarts) = (state.Optimizer, state.Restarts);
-            string key = GenerationKey(restarts);
-            var solutions = completed.Where(t => t.SystemAttrs.TryGetValue(key, out var g) && Convert.ToInt64(g) == optimizer.Generation).ToList();
-            if (solutions.Count >= optimizer.PopulationSize)
+            double sign = study.Direction == StudyDirection.Minimize ? 1 : -1;
+            // Tell every generation that has a full population; a sampler that starts on an existing study replays
+            // the stored generations this way and reaches the state the previous one had.
+            while (true)
             {
-                double sign = study.Direction == StudyDirection.Minimize ? 1 : -1;
+                string key = GenerationKey(restarts);
+                int generation = optimizer.Generation;
+                var solutions = completed.Where(t => t.SystemAttrs.TryGetValue(key, out var g) && Convert.ToInt64(g) == generation).ToList();
+                if (solutions.Count < optimizer.PopulationSize) break;
                 optimizer.Tell(solutions.Take(optimizer.PopulationSize).Select(t => (transform.Transform(t.InternalParams), sign * t.Values![0])).ToList());
                 if (RestartStrategy == CmaEsRestartStrategy.Ipop && optimizer.ShouldStop())
                 {

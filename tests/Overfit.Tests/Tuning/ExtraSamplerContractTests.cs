@@ -19,6 +19,16 @@ public class NsgaIISamplerContractTests : SamplerContractTests
     protected override ISampler CreateSampler(ulong seed) => new NsgaIISampler(populationSize: 6, seed: seed);
 }
 
+public class SbxNsgaIISamplerContractTests : SamplerContractTests
+{
+    protected override ISampler CreateSampler(ulong seed) => new NsgaIISampler(populationSize: 6, seed: seed, crossover: new SbxCrossover());
+}
+
+public class BlxAlphaNsgaIISamplerContractTests : SamplerContractTests
+{
+    protected override ISampler CreateSampler(ulong seed) => new NsgaIISampler(populationSize: 6, seed: seed, crossover: new BlxAlphaCrossover());
+}
+
 public class GPSamplerContractTests : SamplerContractTests
 {
     // Fewer acquisition restarts and raw samples keep the suite quick; the model and decoding are the default ones.

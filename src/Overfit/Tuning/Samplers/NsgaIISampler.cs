@@ -6,9 +6,9 @@ namespace Overfit.Tuning;
 /// NSGA-II for multi-objective studies (Deb et al. 2002; Optuna 3.1's NSGAIISampler). Trials carry their generation
 /// (system attribute "nsga2:generation"); once a generation has <c>populationSize</c> complete trials, it and the
 /// previous parents are ranked by fast non-dominated sorting and the best fronts fill the next parent population, the
-/// last front cut by crowding distance. A child takes two parents chosen by binary tournament, uniform crossover with
-/// probability <c>crossoverProb</c> (each parameter from the second parent with probability <c>swappingProb</c>;
-/// otherwise a copy of one random parent), and each parameter is resampled uniformly with probability
+/// last front cut by crowding distance. A child takes parents chosen by binary tournament and, with probability
+/// <c>crossoverProb</c>, a crossover (uniform by default: each parameter from the second parent with probability
+/// <c>swappingProb</c>; categoricals always so; otherwise a copy of one random parent), and each parameter is resampled uniformly with probability
 /// <c>mutationProb</c> (1 / number of parameters by default). With <c>constraintsFunc</c>, feasible trials (all
 /// constraints ≤ 0) dominate infeasible ones, and infeasible ones are ranked by their total violation.
 /// </summary>
@@ -33,8 +33,9 @@ public sealed partial class NsgaIISampler : ISampler
     /// <param name="swappingProb">uniform crossover: probability of taking each parameter from the second parent</param>
     /// <param name="seed">seed of the sampler's streams</param>
     /// <param name="constraintsFunc">constraint values of a finished trial (feasible when all are ≤ 0); null for none</param>
+    /// <param name="crossover">how numerical parameters are combined; null is <see cref="UniformCrossover"/> with <paramref name="swappingProb"/></param>
     public NsgaIISampler(int populationSize = 50, double? mutationProb = null, double crossoverProb = 0.9, double swappingProb = 0.5, ulong? seed = null,
-        Func<FrozenTrial, IReadOnlyList<double>>? constraintsFunc = null)
+        Func<FrozenTrial, IReadOnlyList<double>>? constraintsFunc = null, INsgaIICrossover? crossover = null)
     {
         if (populationSize < 2) throw new ArgumentOutOfRangeException(nameof(populationSize), populationSize, "expected a population of at least 2");
         if (mutationProb is { } m && !(m >= 0 && m <= 1)) throw new ArgumentOutOfRangeException(nameof(mutationProb), m, "expected null or a probability in [0, 1]");
@@ -48,11 +49,15 @@ public sealed partial class NsgaIISampler : ISampler
         _random = new RandomSampler(baseSeed);
         _rng = new Generator(baseSeed ^ 0xD1B54A32D192ED03UL);
         _constraintsFunc = constraintsFunc;
+        Crossover = crossover ?? new UniformCrossover(swappingProb);
+        if (populationSize < Crossover.NParents)
+            throw new ArgumentOutOfRangeException(nameof(populationSize), populationSize, $"the crossover needs {Crossover.NParents} parents; the population must be at least that large");
     }
 
     public int PopulationSize { get; }
     public double CrossoverProb { get; }
     public double SwappingProb { get; }
+    public INsgaIICrossover Crossover { get; }
 
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
@@ -65,15 +70,11 @@ public sealed partial class NsgaIISampler : ISampler
             var (parentGeneration, parents) = CollectParentPopulation(study);
             if (parentGeneration < 0 || searchSpace.Count == 0) return RandomSampler.EmptyValues;
             var usable = parents.Where(p => searchSpace.Keys.All(p.InternalParams.ContainsKey)).ToList();
-            if (usable.Count < 2) return RandomSampler.EmptyValues;
+            if (usable.Count < Crossover.NParents) return RandomSampler.EmptyValues;
             Dictionary<string, double> child;
             if (_rng.NextDouble() < CrossoverProb)
             {
-                var first = SelectParent(study, usable);
-                var second = SelectParent(study, usable.Where(p => p.Number != first.Number).ToList());
-                child = [];
-                foreach (var name in searchSpace.Keys)
-                    child[name] = (_rng.NextDouble() >= SwappingProb ? first : second).InternalParams[name];
+                child = CrossoverChild(study, usable, searchSpace);
             }
             else
             {

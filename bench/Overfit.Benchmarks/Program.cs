@@ -13,6 +13,7 @@ public static class Program
         ["linear"] = LinearBenchmark.Run,
         ["mlp"] = MlpBenchmark.Run,
         ["tuning"] = TuningBenchmark.Run,
+        ["importance"] = ImportanceBenchmark.Run,
     };
 
     public static int Main(string[] args)

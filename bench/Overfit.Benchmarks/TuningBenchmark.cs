@@ -20,6 +20,7 @@ public static class TuningBenchmark
     {
         ["random"] = seed => new RandomSampler(seed),
         ["tpe"] = seed => new TpeSampler(seed: seed),
+        ["qmc"] = seed => new QmcSampler(seed: seed),
     };
 
     public static int Run(string[] args)

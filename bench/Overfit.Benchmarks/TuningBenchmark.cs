@@ -20,6 +20,7 @@ public static class TuningBenchmark
     {
         ["random"] = seed => new RandomSampler(seed),
         ["tpe"] = seed => new TpeSampler(seed: seed),
+        ["qmc"] = seed => new QmcSampler(seed: seed),
         ["gp"] = seed => new GPSampler(seed: seed),
         ["cmaes"] = seed => new CmaEsSampler(seed: seed),
     };
@@ -88,10 +89,11 @@ public static class TuningBenchmark
         return 0;
     }
 
-    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell; a short warm-up study first so the JIT has settled.</summary>
+    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell; a warm-up study of the same length first, so the timed one runs
+    /// fully optimized (tiered) code rather than measuring the JIT.</summary>
     private static string Overhead(Func<ulong, ISampler> factory, string sampler, string storage, int trials)
     {
-        RunOverheadStudy(factory(1), Math.Min(trials, 200));
+        RunOverheadStudy(factory(1), trials);
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();

@@ -5,8 +5,8 @@ namespace Overfit.Tuning;
 /// <summary>
 /// Visits every point of a full grid once (Optuna's GridSampler): each trial takes a random grid point that no finished
 /// or running trial of the study holds (so parallel workers and processes share the grid), recorded in the trial's
-/// system attributes "grid_id" and "search_space"; once every point is finished the study is asked to stop. When all
-/// points are taken but some still run, a trial repeats one of those unfinished points, as Optuna does.
+/// system attributes "grid_id" and "search_space"; once every point is taken the study is asked to stop. A trial that
+/// still starts after that (a worker that was already asking) repeats an unfinished point, as Optuna does.
 /// </summary>
 public sealed class GridSampler : ISampler
 {
@@ -67,6 +67,8 @@ public sealed class GridSampler : ISampler
             int gridId = targets[_rng.NextInt(targets.Count)];
             study.Storage.SetTrialSystemAttr(trial.TrialId, SearchSpaceKey, _searchSpaceAttr);
             study.Storage.SetTrialSystemAttr(trial.TrialId, GridIdKey, gridId);
+            // Taking the last free point ends the loop now, so idle workers do not start trials that would repeat points.
+            if (targets.Count == 1) study.Stop();
         }
     }
 

@@ -150,6 +150,8 @@ internal sealed class ParzenEstimator
             double max = TensorPrimitives.Max(component);
             if (double.IsNegativeInfinity(max)) { result[s] = max; continue; }
             TensorPrimitives.Subtract(component, max, z);
+            // Terms below e^-60 cannot change the sum (the largest term is 1); clamping keeps exp out of subnormal slow paths.
+            TensorPrimitives.Max(z, -60.0, z);
             TensorPrimitives.Exp(z, z);
             result[s] = Math.Log(TensorPrimitives.Sum(z)) + max;
         }

@@ -89,11 +89,13 @@ public static class TuningBenchmark
         return 0;
     }
 
-    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell; a warm-up study of the same length first, so the timed one runs
-    /// fully optimized (tiered) code rather than measuring the JIT.</summary>
+    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell. Warm-up studies of the same length run for at least two
+    /// seconds first: the tiered JIT promotes hot methods only after a delay, and a fast sampler finishes 1,000 trials
+    /// sooner than that, so without it the timing would measure unoptimized code.</summary>
     private static string Overhead(Func<ulong, ISampler> factory, string sampler, string storage, int trials)
     {
-        RunOverheadStudy(factory(1), trials);
+        var warm = Stopwatch.StartNew();
+        do RunOverheadStudy(factory(1), trials); while (warm.Elapsed < TimeSpan.FromSeconds(2));
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();

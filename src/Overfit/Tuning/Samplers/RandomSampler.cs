@@ -22,13 +22,32 @@ public sealed class RandomSampler : ISampler
         return SampleUniform(distribution, u);
     }
 
-    /// <summary>Maps a uniform number in [0, 1) to a value of the distribution through its transformed box.</summary>
+    /// <summary>
+    /// Maps a uniform number in [0, 1) to a value of the distribution through its transformed box (log scale, grids
+    /// widened by half a step on each side), the arithmetic of <see cref="SearchSpaceTransform"/> for one parameter.
+    /// </summary>
     internal static double SampleUniform(Distribution distribution, double u)
     {
-        var transform = new SearchSpaceTransform(new Dictionary<string, Distribution> { ["x"] = distribution });
-        if (distribution is CategoricalDistribution c) return Math.Min((int)(u * c.Choices.Count), c.Choices.Count - 1);
-        double t = transform.Lower[0] + u * (transform.Upper[0] - transform.Lower[0]);
-        return transform.Untransform([t])["x"];
+        switch (distribution)
+        {
+            case CategoricalDistribution c:
+                return Math.Min((int)(u * c.Choices.Count), c.Choices.Count - 1);
+            case FloatDistribution { Log: true } f:
+                return f.Single ? f.Low : Math.Min(Math.Exp(Math.Log(f.Low) + u * (Math.Log(f.High) - Math.Log(f.Low))), Math.BitDecrement(f.High));
+            case FloatDistribution { Step: { } step } f:
+                double t = f.Low - 0.5 * step + u * (f.High - f.Low + step);
+                return Math.Clamp(Math.Round((t - f.Low) / step) * step + f.Low, f.Low, f.High);
+            case FloatDistribution f:
+                return f.Single ? f.Low : Math.Min(f.Low + u * (f.High - f.Low), Math.BitDecrement(f.High));
+            case IntDistribution { Log: true } i:
+                double lo = Math.Log(i.Low - 0.5), hi = Math.Log(i.High + 0.5);
+                return Math.Clamp(Math.Round(Math.Exp(lo + u * (hi - lo))), i.Low, i.High);
+            case IntDistribution i:
+                double x = i.Low - 0.5 * i.Step + u * ((double)i.High - i.Low + i.Step);
+                return Math.Clamp(Math.Round((x - i.Low) / i.Step) * i.Step + i.Low, i.Low, i.High);
+            default:
+                throw new ArgumentException($"unsupported distribution {distribution.GetType().Name}", nameof(distribution));
+        }
     }
 
     internal static readonly IReadOnlyDictionary<string, Distribution> EmptySpace = new Dictionary<string, Distribution>();

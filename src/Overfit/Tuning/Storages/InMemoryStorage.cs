@@ -17,6 +17,8 @@ public sealed class InMemoryStorage : IStorage
         public readonly Dictionary<string, Distribution> ParamDistributions = [];
         public ImmutableDictionary<string, object?> UserAttrs = ImmutableDictionary<string, object?>.Empty;
         public ImmutableDictionary<string, object?> SystemAttrs = ImmutableDictionary<string, object?>.Empty;
+        /// <summary>Trials per state, so a query for an absent state (e.g. WAITING before each ask) skips the scan.</summary>
+        public readonly int[] StateCounts = new int[5];
     }
 
     private readonly Lock _lock = new();
@@ -106,6 +108,7 @@ public sealed class InMemoryStorage : IStorage
                 foreach (var (name, dist) in template.Distributions) s.ParamDistributions.TryAdd(name, dist);
             }
             s.Trials.Add(trial);
+            s.StateCounts[(int)trial.State]++;
             _trialLocation[id] = (studyId, number);
             return id;
         }
@@ -200,8 +203,16 @@ public sealed class InMemoryStorage : IStorage
     {
         lock (_lock)
         {
-            var trials = Study(studyId).Trials;
-            return states is null ? trials.ToArray() : trials.Where(t => states.Contains(t.State)).ToArray();
+            var s = Study(studyId);
+            if (states is null) return s.Trials.ToArray();
+            int expected = 0;
+            foreach (var state in states.Distinct()) expected += s.StateCounts[(int)state];
+            if (expected == 0) return [];
+            var result = new FrozenTrial[expected];
+            int k = 0;
+            foreach (var t in s.Trials)
+                if (states.Contains(t.State)) result[k++] = t;
+            return result;
         }
     }
 
@@ -209,8 +220,11 @@ public sealed class InMemoryStorage : IStorage
     {
         lock (_lock)
         {
-            var trials = Study(studyId).Trials;
-            return states is null ? trials.Count : trials.Count(t => states.Contains(t.State));
+            var s = Study(studyId);
+            if (states is null) return s.Trials.Count;
+            int n = 0;
+            foreach (var state in states.Distinct()) n += s.StateCounts[(int)state];
+            return n;
         }
     }
 
@@ -236,7 +250,12 @@ public sealed class InMemoryStorage : IStorage
         return (s, t);
     }
 
-    private static void Replace(StudyEntry s, FrozenTrial t) => s.Trials[t.Number] = t;
+    private static void Replace(StudyEntry s, FrozenTrial t)
+    {
+        s.StateCounts[(int)s.Trials[t.Number].State]--;
+        s.StateCounts[(int)t.State]++;
+        s.Trials[t.Number] = t;
+    }
 
     private static void CheckParamDistribution(StudyEntry s, string name, Distribution distribution)
     {

@@ -14,6 +14,7 @@ public static class Program
         ["mlp"] = MlpBenchmark.Run,
         ["tuning"] = TuningBenchmark.Run,
         ["importance"] = ImportanceBenchmark.Run,
+        ["eigh"] = EighBenchmark.Run,
     };
 
     public static int Main(string[] args)

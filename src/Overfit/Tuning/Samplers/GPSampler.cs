@@ -4,7 +4,7 @@ namespace Overfit.Tuning;
 
 /// <summary>
 /// Gaussian-process Bayesian optimization over the parameters every completed trial shares, on the BoTorch-grade stack
-/// of <see cref="BayesianOptimization"/>: the completed trials are encoded in the unit cube (log parameters through
+/// of Overfit.BayesianOptimization: the completed trials are encoded in the unit cube (log parameters through
 /// their log, stepped and integer parameters widened by half a step, categoricals one-hot), a
 /// <see cref="SingleTaskGP"/> is fitted (warm-started from the previous fit, with a fit from the default start every
 /// few steps), LogEI at the best value so far is maximized by <see cref="AcquisitionOptimizer"/> (10 restarts, 512 raw

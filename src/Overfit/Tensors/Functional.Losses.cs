@@ -22,18 +22,20 @@ public static partial class Functional
         for (int i = 0; i < n; i++)
             if ((uint)targets[i] >= (uint)c) throw new ArgumentOutOfRangeException(nameof(targets), $"CrossEntropy: target {targets[i]} at row {i} is outside 0..{c - 1}");
         var x = logits.Detach().Contiguous();
-        var probs = Tensor.Empty([n, c], logits.DType);
-        var losses = Tensor.Empty([n], logits.DType);
+        var probs = Tensor.Uninitialized([n, c], logits.DType); // every row is written by the softmax
+        var losses = Tensor.Uninitialized([n], logits.DType);
         if (logits.DType == DType.Float32) CrossEntropyRows<float>(x.AsSpan<float>(), targets, n, c, labelSmoothing, probs.AsSpan<float>(), losses.AsSpan<float>());
         else CrossEntropyRows<double>(x.AsSpan<double>(), targets, n, c, labelSmoothing, probs.AsSpan<double>(), losses.AsSpan<double>());
         var result = Reduce(losses, reduction, n);
         return Record(result, "CrossEntropy", [logits], g =>
         {
             // d loss_i / d logits_i = softmax_i − target distribution_i
-            var grad = Tensor.Empty([n, c], logits.DType);
+            var grad = Tensor.Uninitialized([n, c], logits.DType);
             var gw = reduction switch { Reduction.None => g.Detach().Contiguous(), _ => Tensor.Full([n], g.Item() / (reduction == Reduction.Mean ? Math.Max(n, 1) : 1), logits.DType) };
             if (logits.DType == DType.Float32) CrossEntropyGrad<float>(probs.AsSpan<float>(), targets, n, c, labelSmoothing, gw.AsSpan<float>(), grad.AsSpan<float>());
             else CrossEntropyGrad<double>(probs.AsSpan<double>(), targets, n, c, labelSmoothing, gw.AsSpan<double>(), grad.AsSpan<double>());
+            // Only this rule reads the probabilities; a releasing Backward runs it once, so they go back to the pool.
+            if (IsReleasingGraph) probs.Dispose();
             return [grad];
         });
     }
@@ -43,13 +45,9 @@ public static partial class Functional
         for (int i = 0; i < n; i++)
         {
             var row = x.Slice(i * c, c);
-            var p = probs.Slice(i * c, c);
-            T max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, p);
-            TensorPrimitives.Exp(p, p);
-            double sum = double.CreateTruncating(TensorPrimitives.Sum<T>(p));
-            double logZ = Math.Log(sum) + double.CreateTruncating(max);
-            TensorPrimitives.Multiply(p, T.CreateTruncating(1.0 / sum), p);
+            // The fused row softmax gives the probabilities and the log-partition log Σ exp(x − max) + max.
+            var (max, expSum) = Kernels.RowKernels.SoftmaxRow(row, probs.Slice(i * c, c));
+            double logZ = Math.Log(double.CreateTruncating(expSum)) + double.CreateTruncating(max);
             double nll = logZ - double.CreateTruncating(row[targets[i]]);
             if (eps > 0)
             {

@@ -77,8 +77,8 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy with dimension <paramref name="d"/> moved last (no copy when it already is last and the data contiguous); no autograd.</summary>
     internal Tensor MoveDimLast(int d)
     {
+        if (d == Rank - 1) return ContiguousData();
         var src = Detach();
-        if (d == Rank - 1) return src.Contiguous();
         var perm = new int[Rank];
         for (int i = 0, k = 0; i < Rank; i++) if (i != d) perm[k++] = i;
         perm[Rank - 1] = d;
@@ -92,6 +92,8 @@ public sealed partial class Tensor
         var movedShape = new int[rank];
         for (int i = 0, k = 0; i < rank; i++) if (i != d) movedShape[k++] = shape[i];
         movedShape[rank - 1] = shape[d];
+        // With d already last the block is the answer; returned as is, it stays the owner of its storage.
+        if (d == rank - 1 && ShapeUtil.SameShape(block.ShapeSpan, movedShape)) return block;
         var moved = block.Detach().Reshape(movedShape);
         if (d == rank - 1) return moved;
         var inverse = new int[rank];
@@ -108,12 +110,16 @@ public sealed partial class Tensor
         int len = _shape[d], rows = Numel / Math.Max(len, 1);
         if (len == 0) rows = ShapeUtil.Numel(keepShape);
         var moved = MoveDimLast(d);
-        var r = Empty(keepShape, DType);
-        if (DType == DType.Float32) RowKernels.LogSumExp(moved.AsSpan<float>(), rows, len, r.AsSpan<float>());
-        else RowKernels.LogSumExp(moved.AsSpan<double>(), rows, len, r.AsSpan<double>());
+        // Written straight in the output's shape, so the caller gets the buffer's owner (and may dispose it).
+        var r = Uninitialized(keepDim ? keepShape : outShape, DType);
+        RowKernels.ForRows(rows, len, (r0, count) =>
+        {
+            if (DType == DType.Float32) RowKernels.LogSumExp(moved.AsSpan<float>().Slice(r0 * len, count * len), count, len, r.AsSpan<float>().Slice(r0, count));
+            else RowKernels.LogSumExp(moved.AsSpan<double>().Slice(r0 * len, count * len), count, len, r.AsSpan<double>().Slice(r0, count));
+        });
         var x = this;
-        return Record(r.Reshape(keepDim ? keepShape : outShape).Detach(), "LogSumExp", [x], g =>
-            [x.Detach().Sub(r).Exp().Mul(g.Reshape(keepShape))]);
+        return Record(r, "LogSumExp", [x], g =>
+            [x.Detach().Sub(r.Detach().Reshape(keepShape)).Exp().Mul(g.Reshape(keepShape))]);
     }
 
     /// <summary>Softmax along <paramref name="dim"/>; gradient y ⊙ (g − Σ g y).</summary>
@@ -130,16 +136,20 @@ public sealed partial class Tensor
         int len = _shape[d], rows = len == 0 ? 0 : Numel / len;
         var moved = MoveDimLast(d);
         var y = Uninitialized(moved.Shape, DType);
-        if (DType == DType.Float32)
+        RowKernels.ForRows(rows, len, (r0, count) =>
         {
-            if (log) RowKernels.LogSoftmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
-            else RowKernels.Softmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
-        }
-        else
-        {
-            if (log) RowKernels.LogSoftmax(moved.AsSpan<double>(), rows, len, y.AsSpan<double>());
-            else RowKernels.Softmax(moved.AsSpan<double>(), rows, len, y.AsSpan<double>());
-        }
+            int from = r0 * len, n = count * len;
+            if (DType == DType.Float32)
+            {
+                if (log) RowKernels.LogSoftmax(moved.AsSpan<float>().Slice(from, n), count, len, y.AsSpan<float>().Slice(from, n));
+                else RowKernels.Softmax(moved.AsSpan<float>().Slice(from, n), count, len, y.AsSpan<float>().Slice(from, n));
+            }
+            else
+            {
+                if (log) RowKernels.LogSoftmax(moved.AsSpan<double>().Slice(from, n), count, len, y.AsSpan<double>().Slice(from, n));
+                else RowKernels.Softmax(moved.AsSpan<double>().Slice(from, n), count, len, y.AsSpan<double>().Slice(from, n));
+            }
+        });
         var shape = _shape;
         return Record(MoveLastDimBack(y, shape, d), op, [this], g =>
         {
@@ -152,8 +162,10 @@ public sealed partial class Tensor
     }
 
     private static void SoftmaxBackward<T>(Tensor y, Tensor g, int rows, int len, Tensor dx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (log) RowKernels.LogSoftmaxBackward(y.AsSpan<T>(), g.AsSpan<T>(), rows, len, dx.AsSpan<T>());
-        else RowKernels.SoftmaxBackward(y.AsSpan<T>(), g.AsSpan<T>(), rows, len, dx.AsSpan<T>());
-    }
+        => RowKernels.ForRows(rows, len, (r0, count) =>
+        {
+            int from = r0 * len, n = count * len;
+            if (log) RowKernels.LogSoftmaxBackward(y.AsSpan<T>().Slice(from, n), g.AsSpan<T>().Slice(from, n), count, len, dx.AsSpan<T>().Slice(from, n));
+            else RowKernels.SoftmaxBackward(y.AsSpan<T>().Slice(from, n), g.AsSpan<T>().Slice(from, n), count, len, dx.AsSpan<T>().Slice(from, n));
+        });
 }

@@ -1,0 +1,58 @@
+namespace Overfit.Tensors;
+
+/// <summary>
+/// Ownership of pooled storage. A tensor made by an op owns its buffer; views (reshape, slices, detach, ...) share
+/// it. <see cref="Dispose"/> gives the buffer back to <see cref="StoragePool"/> only when it can prove that no
+/// one else can read it: no view of this tensor was ever made, no recorded op keeps it as an input, and its own
+/// backward rule (which may read it) has been released. Otherwise the collector reclaims it as usual.
+/// </summary>
+public sealed partial class Tensor : IDisposable
+{
+    /// <summary>The buffer came from <see cref="StoragePool"/> sizes (made by the library, not handed in by the caller).</summary>
+    private bool _ownsStorage;
+
+    /// <summary>A view or a detached alias of this tensor exists (and may outlive it).</summary>
+    private bool _shared;
+
+    /// <summary>A recorded op holds this tensor as an input: its backward rule may read the data.</summary>
+    private bool _heldByGraph;
+
+    private bool _disposed;
+
+    /// <summary>
+    /// Releases the storage for reuse by later ops when nothing else can read it (see the type's remarks);
+    /// afterwards reading this tensor throws. Disposing a view, a leaf handed in by the caller, or a tensor the
+    /// graph still holds changes nothing. Like <c>del</c> on a PyTorch tensor, it is never required.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed || !_ownsStorage || _shared || _heldByGraph) return;
+        if (GradFn is { IsReleased: false }) return;
+        _disposed = true;
+        var storage = Storage;
+        Storage = storage is float[] ? Array.Empty<float>() : Array.Empty<double>();
+        StoragePool.Return(storage);
+    }
+
+    /// <summary>True once <see cref="Dispose"/> has given the storage back.</summary>
+    internal bool IsDisposed => _disposed;
+
+    /// <summary>Marks this tensor as read by a recorded op's backward rule, so its storage is never recycled.</summary>
+    internal void MarkHeldByGraph() => _heldByGraph = true;
+
+    /// <summary>A view over this tensor's storage; the storage then counts as shared.</summary>
+    private Tensor ViewOf(int offset, int[] shape, int[] strides)
+    {
+        ThrowIfDisposed();
+        _shared = true;
+        return new Tensor(Storage, offset, shape, strides);
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException(nameof(Tensor), "this tensor was disposed and its storage reused");
+    }
+
+    /// <summary>A tensor over a fresh (or recycled) buffer that <see cref="Dispose"/> may give back.</summary>
+    private static Tensor Owned(Array storage, int[] shape) => new(storage, shape) { _ownsStorage = true };
+}

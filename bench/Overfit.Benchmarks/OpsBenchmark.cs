@@ -123,7 +123,7 @@ public static class OpsBenchmark
         for (int i = 0; i < 5; i++) f().Dispose();
         var times = new double[reps];
         int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
-        long bytes = GC.GetTotalAllocatedBytes(precise: false);
+        long bytes = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < reps; i++)
         {
             long t0 = Stopwatch.GetTimestamp();

@@ -3,7 +3,7 @@ namespace Overfit.Tensors;
 /// <summary>
 /// Ownership of pooled storage. A tensor made by an op owns its buffer; views (reshape, slices, detach, ...) share
 /// it. <see cref="Dispose"/> gives the buffer back to <see cref="StoragePool"/> only when it can prove that no
-/// one else can read it: no view of this tensor was ever made, no recorded op keeps it as an input, and its own
+/// one else can read it: no view of this tensor was ever made, no recorded op whose backward rule is still alive keeps it as an input, and its own
 /// backward rule (which may read it) has been released. Otherwise the collector reclaims it as usual.
 /// </summary>
 public sealed partial class Tensor : IDisposable
@@ -14,8 +14,8 @@ public sealed partial class Tensor : IDisposable
     /// <summary>A view or a detached alias of this tensor exists (and may outlive it).</summary>
     private bool _shared;
 
-    /// <summary>A recorded op holds this tensor as an input: its backward rule may read the data.</summary>
-    private bool _heldByGraph;
+    /// <summary>How many recorded ops whose rules have not been released hold this tensor as an input (their rules may read it).</summary>
+    private int _graphHolds;
 
     private bool _disposed;
 
@@ -26,7 +26,7 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_disposed || !_ownsStorage || _shared || _heldByGraph) return;
+        if (_disposed || !_ownsStorage || _shared || Volatile.Read(ref _graphHolds) > 0) return;
         if (GradFn is { IsReleased: false }) return;
         _disposed = true;
         var storage = Storage;
@@ -37,8 +37,11 @@ public sealed partial class Tensor : IDisposable
     /// <summary>True once <see cref="Dispose"/> has given the storage back.</summary>
     internal bool IsDisposed => _disposed;
 
-    /// <summary>Marks this tensor as read by a recorded op's backward rule, so its storage is never recycled.</summary>
-    internal void MarkHeldByGraph() => _heldByGraph = true;
+    /// <summary>A recorded op keeps this tensor as an input: its storage is not recycled until that op's rule is released.</summary>
+    internal void MarkHeldByGraph() => Interlocked.Increment(ref _graphHolds);
+
+    /// <summary>The rule of an op holding this tensor was released (a backward pass without retainGraph ran it).</summary>
+    internal void ReleaseGraphHold() => Interlocked.Decrement(ref _graphHolds);
 
     /// <summary>A view over this tensor's storage; the storage then counts as shared.</summary>
     private Tensor ViewOf(int offset, int[] shape, int[] strides)

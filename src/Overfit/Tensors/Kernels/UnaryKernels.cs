@@ -47,15 +47,21 @@ internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloat
     }
 }
 
-/// <summary>Exact GELU: x Φ(x) with the error function.</summary>
+/// <summary>Exact GELU: x Φ(x) with the error function (Float32 on SIMD lanes, see <see cref="GeluOp"/>).</summary>
 internal readonly struct GeluKernel : IUnaryKernel
 {
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            Activations.MapWidened(new GeluOp(), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(d));
+            return;
+        }
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
-            d[i] = T.CreateTruncating(0.5 * v * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))));
+            // Φ through erfc, not 1 + erf, which cancels to nothing for x far below 0.
+            d[i] = T.CreateTruncating(v * SpecialFunctions.NormalCdf(v));
         }
     }
 }
@@ -78,7 +84,7 @@ internal static class SpecialFunctions
 {
     public static double Erf(double x) => double.IsNaN(x) ? double.NaN : MathNet.Numerics.SpecialFunctions.Erf(x);
 
-    public static double NormalCdf(double x) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
+    public static double NormalCdf(double x) => double.IsNaN(x) ? double.NaN : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
 
     public static double NormalPdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
 }

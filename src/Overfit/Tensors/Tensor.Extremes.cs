@@ -11,9 +11,47 @@ public sealed partial class Tensor
     /// Largest element of the whole tensor (0-d); NaN if any element is NaN. The gradient goes to the first
     /// largest element (PyTorch splits it evenly among ties; the two agree whenever the maximum is unique).
     /// </summary>
-    public Tensor Max() => Flatten().Max(0).Values;
+    public Tensor Max() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: true) : Flatten().Max(0).Values;
 
-    public Tensor Min() => Flatten().Min(0).Values;
+    public Tensor Min() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: false) : Flatten().Min(0).Values;
+
+    /// <summary>Max or min of a contiguous tensor: one row kernel per core over its share, then the first winner among the shares.</summary>
+    private Tensor ExtremeOfAll(bool max)
+    {
+        int n = Numel, pieces = KernelThreads.Pieces(n);
+        int block = (n + pieces - 1) / pieces;
+        var index = new int[pieces];
+        var value = new double[pieces];
+        float[]? f32 = DType == DType.Float32 ? new float[pieces] : null;
+        double[]? f64 = f32 is null ? new double[pieces] : null;
+        GemmWorkers.Run(pieces, p =>
+        {
+            int from = p * block, len = Math.Min(block, n - from);
+            if (len <= 0) { index[p] = -1; return; }
+            if (f32 is not null) RowKernels.ArgExtreme<float>(AsSpan<float>().Slice(from, len), 1, len, max, index.AsSpan(p, 1), f32.AsSpan(p, 1));
+            else RowKernels.ArgExtreme<double>(AsSpan<double>().Slice(from, len), 1, len, max, index.AsSpan(p, 1), f64.AsSpan(p, 1));
+            value[p] = f32 is not null ? f32[p] : f64![p];
+            index[p] += from;
+        });
+        // Shares in order: the first NaN wins, else the first strictly better value (ties keep the earlier share).
+        int best = 0;
+        for (int p = 1; p < pieces; p++)
+        {
+            if (index[p] < 0 || double.IsNaN(value[best])) continue;
+            if (double.IsNaN(value[p]) || (max ? value[p] > value[best] : value[p] < value[best])) best = p;
+        }
+        int at = index[best];
+        var r = Scalar(value[best], DType);
+        var shape = _shape;
+        return Record(r, max ? "Max" : "Min", [this], g =>
+        {
+            // The gradient goes to the first winning element, as for Max(dim).
+            var grad = Zeros(shape, g.DType);
+            if (g.DType == DType.Float32) grad.AsSpan<float>()[at] = (float)g.Item();
+            else grad.AsSpan<double>()[at] = g.Item();
+            return [grad];
+        });
+    }
 
     /// <summary>Largest values along <paramref name="dim"/> and their first indices (NaN wins, like PyTorch).</summary>
     public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => Extreme(dim, keepDim, max: true);

@@ -40,9 +40,10 @@ public sealed partial class Tensor
     public Tensor Sum(int[] dims, bool keepDim = false)
     {
         var (reduced, keepShape, outShape) = ReducePlan(dims, "Sum");
-        var r = SumKeep(reduced, keepShape).Reshape(keepDim ? keepShape : outShape);
+        // Written straight in the output's shape, so the caller gets the buffer's owner (and may dispose it).
+        var r = SumKeep(reduced, keepDim ? keepShape : outShape);
         var shape = _shape;
-        return Record(r.Detach(), "Sum", [this], g => [g.Reshape(keepShape).BroadcastTo(shape)]);
+        return Record(r, "Sum", [this], g => [g.Reshape(keepShape).BroadcastTo(shape)]);
     }
 
     public Tensor Mean() => Sum().Div(Math.Max(Numel, 1) == 0 ? 1 : Numel);
@@ -100,8 +101,8 @@ public sealed partial class Tensor
         return (reduced, keep, [.. outShape]);
     }
 
-    /// <summary>Sums the reduced dims, producing a contiguous tensor of <paramref name="keepShape"/>; no autograd.</summary>
-    private Tensor SumKeep(bool[] reduced, int[] keepShape)
+    /// <summary>Sums the reduced dims into a contiguous tensor of <paramref name="resultShape"/> (the kept dims' sizes, with or without 1s); no autograd.</summary>
+    private Tensor SumKeep(bool[] reduced, int[] resultShape)
     {
         // Move reduced dims last; then either rows (suffix) or leading blocks (prefix) sum with SIMD.
         int k = 0;
@@ -112,7 +113,7 @@ public sealed partial class Tensor
         int outer = 1, inner = 1;
         for (int i = 0; i < kept; i++) outer *= _shape[perm[i]];
         for (int i = kept; i < Rank; i++) inner *= _shape[perm[i]];
-        var result = Uninitialized(keepShape, DType); // every element is written below
+        var result = Uninitialized(resultShape, DType); // every element is written below
         var src = Detach();
         bool prefix = true;
         for (int i = 0; i < Rank && prefix; i++) if (!reduced[i] && i < Rank - kept) prefix = false;

@@ -4,10 +4,10 @@ using System.Runtime.InteropServices;
 namespace Overfit.Tensors.Kernels;
 
 /// <summary>
-/// SIMD tanh, logistic sigmoid and softplus, accurate to a few ulp over the whole range, subnormal results and
+/// SIMD tanh, sigmoid, softplus and GELU, accurate to a few ulp over the whole range, subnormal results and
 /// ±∞/NaN included (checked against <see cref="Math"/> by the ulp tests). Each is written once, in double; Float32
-/// runs it on widened lanes and rounds once at the end, which keeps Float32 within 1 ulp at no loss of speed that
-/// matters for these memory-bound passes.
+/// runs it on widened lanes and rounds once at the end, which keeps Float32 within 1 ulp (at about twice the cost
+/// of a Float32 exp: 1M elements take ~1.5 ms on one core here, against ~0.65 ms for exp alone).
 /// </summary>
 internal static class Activations
 {
@@ -84,21 +84,22 @@ internal readonly struct TanhOp : IUnaryOp<double>
 /// <summary>
 /// Logistic sigmoid as 1/(1 + e^−x) for x ≥ 0 and e^x/(1 + e^x) for x &lt; 0: the exponential never overflows
 /// into the denominator, so far-negative inputs keep their tiny (even subnormal) values instead of flushing to 0.
+/// Float32 runs it on widened lanes: in float, e^x/(1 + e^x) passes exp's error straight through and misses 2 ulp.
 /// </summary>
-internal readonly struct SigmoidOp : IUnaryOp<double>
+internal readonly struct SigmoidOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public double Invoke(double x)
+    public T Invoke(T x)
     {
-        double e = Math.Exp(-Math.Abs(x));
-        return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+        T e = T.Exp(-T.Abs(x));
+        return x >= T.Zero ? T.One / (T.One + e) : e / (T.One + e);
     }
 
-    public Vector<double> Invoke(Vector<double> x)
+    public Vector<T> Invoke(Vector<T> x)
     {
-        var e = Vector.Exp(-Vector.Abs(x));
-        var denominator = Vector<double>.One + e;
+        var e = VectorMath.Exp(-Vector.Abs(x));
+        var denominator = Vector<T>.One + e;
         // NaN: e is NaN and both branches give NaN.
-        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<double>.Zero), Vector<double>.One, e) / denominator;
+        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<T>.Zero), Vector<T>.One, e) / denominator;
     }
 }
 

@@ -17,7 +17,8 @@ public sealed partial class Tensor : IDisposable
     /// <summary>How many recorded ops whose rules have not been released hold this tensor as an input (their rules may read it).</summary>
     private int _graphHolds;
 
-    private bool _disposed;
+    /// <summary>1 once the storage went back to the pool (set once, even when two threads dispose at the same time).</summary>
+    private int _disposed;
 
     /// <summary>
     /// Releases the storage for reuse by later ops when nothing else can read it (see the type's remarks);
@@ -26,16 +27,16 @@ public sealed partial class Tensor : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_disposed || !_ownsStorage || _shared || Volatile.Read(ref _graphHolds) > 0) return;
+        if (Volatile.Read(ref _disposed) != 0 || !_ownsStorage || _shared || Volatile.Read(ref _graphHolds) > 0) return;
         if (GradFn is { IsReleased: false }) return;
-        _disposed = true;
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         var storage = Storage;
         Storage = storage is float[] ? Array.Empty<float>() : Array.Empty<double>();
         StoragePool.Return(storage);
     }
 
     /// <summary>True once <see cref="Dispose"/> has given the storage back.</summary>
-    internal bool IsDisposed => _disposed;
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>A recorded op keeps this tensor as an input: its storage is not recycled until that op's rule is released.</summary>
     internal void MarkHeldByGraph() => Interlocked.Increment(ref _graphHolds);
@@ -53,7 +54,7 @@ public sealed partial class Tensor : IDisposable
 
     private void ThrowIfDisposed()
     {
-        if (_disposed) throw new ObjectDisposedException(nameof(Tensor), "this tensor was disposed and its storage reused");
+        if (_disposed != 0) throw new ObjectDisposedException(nameof(Tensor), "this tensor was disposed and its storage reused");
     }
 
     /// <summary>A tensor over a fresh (or recycled) buffer that <see cref="Dispose"/> may give back.</summary>

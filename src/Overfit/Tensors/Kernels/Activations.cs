@@ -62,6 +62,17 @@ internal readonly struct TanhOp : IUnaryOp<double>
     public Vector<double> Invoke(Vector<double> x)
     {
         var a = Vector.Abs(x);
+        var isSmall = Vector.LessThan(a, new Vector<double>(Switch));
+        // Each branch is evaluated only when some lane needs it (NaN counts as large, where it propagates).
+        var small = isSmall == Vector<long>.Zero ? Vector<double>.Zero : Series(x);
+        if (Vector.EqualsAll(isSmall, new Vector<long>(-1))) return small;
+        var t = Vector.Exp(-(a + a));
+        var large = Vector.CopySign((Vector<double>.One - t) / (Vector<double>.One + t), x);
+        return Vector.ConditionalSelect(isSmall, small, large);
+    }
+
+    private static Vector<double> Series(Vector<double> x)
+    {
         var z = x * x;
         var q = Vector.FusedMultiplyAdd(new Vector<double>(C23), z, new Vector<double>(C21));
         q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C19));
@@ -73,11 +84,7 @@ internal readonly struct TanhOp : IUnaryOp<double>
         q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C7));
         q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C5));
         q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C3));
-        var small = Vector.FusedMultiplyAdd(x, z * q, x);
-        var t = Vector.Exp(-(a + a));
-        var large = Vector.CopySign((Vector<double>.One - t) / (Vector<double>.One + t), x);
-        // NaN fails the comparison and takes the large branch, where it propagates.
-        return Vector.ConditionalSelect(Vector.LessThan(a, new Vector<double>(Switch)), small, large);
+        return Vector.FusedMultiplyAdd(x, z * q, x);
     }
 }
 

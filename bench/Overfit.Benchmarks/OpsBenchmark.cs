@@ -58,11 +58,12 @@ public static class OpsBenchmark
                 foreach (var dtype in new[] { DType.Float32, DType.Float64 })
                     foreach (var op in Ops)
                     {
-                        var (ms, bytes, gen0, gen2) = Measure(op, dtype, reps);
+                        var (ms, minMs, bytes, gen0, gen2) = Measure(op, dtype, reps);
                         string name = dtype.Name();
-                        double? t = torchMs is not null && torchMs.TryGetValue((op, name, threads), out var v) ? v : null;
+                        (double Median, double Min)? anchor = torchMs is not null && torchMs.TryGetValue((op, name, threads), out var v) ? v : null;
+                        double? t = anchor?.Median;
                         if (json)
-                            Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"threads\":{threads},\"n\":{N},\"overfit_ms\":{Fmt(ms)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")},\"ratio\":{(t is double tr ? Fmt(ms / tr) : "null")},\"alloc_bytes_per_call\":{bytes},\"gen0_per_call\":{Fmt(gen0)},\"gen2_per_call\":{Fmt(gen2)}}}");
+                            Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"threads\":{threads},\"n\":{N},\"overfit_ms\":{Fmt(ms)},\"overfit_min_ms\":{Fmt(minMs)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")},\"torch_min_ms\":{(anchor is { } a ? Fmt(a.Min) : "null")},\"ratio\":{(t is double tr ? Fmt(ms / tr) : "null")},\"alloc_bytes_per_call\":{bytes},\"gen0_per_call\":{Fmt(gen0)},\"gen2_per_call\":{Fmt(gen2)}}}");
                         else
                             Console.WriteLine($"{op,-18} {name,-8} threads={threads}  overfit {ms,8:F3} ms  alloc {bytes,8} B/call  gen0 {gen0,5:F2} gen2 {gen2,5:F2}/call"
                                 + (t is double tv2 ? $"  torch {tv2,8:F3} ms  overfit/torch {ms / tv2,5:F2}" : ""));
@@ -74,7 +75,7 @@ public static class OpsBenchmark
     }
 
     /// <summary>Median time, bytes allocated per call and collections per call of one case.</summary>
-    private static (double Ms, long Bytes, double Gen0, double Gen2) Measure(string op, DType dtype, int reps)
+    private static (double Ms, double MinMs, long Bytes, double Gen0, double Gen2) Measure(string op, DType dtype, int reps)
     {
         var gen = new Generator(42);
         using var x = Tensor.Randn([N], gen, dtype);
@@ -117,8 +118,11 @@ public static class OpsBenchmark
 
     private static string Fmt(double v) => Math.Round(v, 4).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Median wall time of one call after warm-up; the result is disposed after each call (as PyTorch frees it).</summary>
-    private static (double Ms, long Bytes, double Gen0, double Gen2) MedianMs(Func<Tensor> f, int reps)
+    /// <summary>
+    /// Median (and minimum, which a loaded machine disturbs less) wall time of one call after warm-up; the result is
+    /// disposed after each call (as PyTorch frees it).
+    /// </summary>
+    private static (double Ms, double MinMs, long Bytes, double Gen0, double Gen2) MedianMs(Func<Tensor> f, int reps)
     {
         for (int i = 0; i < 5; i++) f().Dispose();
         var times = new double[reps];
@@ -132,11 +136,11 @@ public static class OpsBenchmark
         }
         bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes;
         Array.Sort(times);
-        return (times[reps / 2], bytes / reps, (GC.CollectionCount(0) - gen0) / (double)reps, (GC.CollectionCount(2) - gen2) / (double)reps);
+        return (times[reps / 2], times[0], bytes / reps, (GC.CollectionCount(0) - gen0) / (double)reps, (GC.CollectionCount(2) - gen2) / (double)reps);
     }
 
     /// <summary>Runs the PyTorch anchor (same cases, at each thread count) and reads its JSON lines.</summary>
-    private static Dictionary<(string, string, int), double>? RunTorch(int reps, int[] threadCounts)
+    private static Dictionary<(string, string, int), (double Median, double Min)>? RunTorch(int reps, int[] threadCounts)
     {
         var script = FindUp(Path.Combine("bench", "anchors", "ops_torch.py"));
         if (script is null)
@@ -153,13 +157,13 @@ public static class OpsBenchmark
         psi.Environment.Remove("OPENBLAS_CORETYPE");
         psi.Environment.Remove("OPENBLAS_L2_SIZE");
         using var p = Process.Start(psi)!;
-        var result = new Dictionary<(string, string, int), double>();
+        var result = new Dictionary<(string, string, int), (double Median, double Min)>();
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null)
         {
             using var doc = JsonDocument.Parse(line);
             var r = doc.RootElement;
-            result[(r.GetProperty("op").GetString()!, r.GetProperty("dtype").GetString()!, r.GetProperty("threads").GetInt32())] = r.GetProperty("torch_ms").GetDouble();
+            result[(r.GetProperty("op").GetString()!, r.GetProperty("dtype").GetString()!, r.GetProperty("threads").GetInt32())] = (r.GetProperty("torch_ms").GetDouble(), r.GetProperty("torch_min_ms").GetDouble());
         }
         p.WaitForExit();
         if (p.ExitCode != 0)

@@ -2,7 +2,8 @@
 
 Run by `dotnet run -c Release --project bench/Overfit.Benchmarks -- ops --json --torch`, or alone:
 /usr/bin/python3 bench/anchors/ops_torch.py [--reps 30] [--threads 1,2]
-Prints one JSON line per case: {"op":..,"dtype":..,"threads":..,"n":..,"torch_ms":..}.
+Prints one JSON line per case: {"op":..,"dtype":..,"threads":..,"n":..,"torch_ms":..,"torch_min_ms":..}
+(median and minimum of the timed calls).
 Backward cases time torch.autograd.grad through a graph kept across calls (retain_graph=True), as the
 Overfit side does.
 """
@@ -26,7 +27,7 @@ def median_ms(f, reps):
         f()
         times.append((time.perf_counter() - t0) * 1000.0)
     times.sort()
-    return times[reps // 2]
+    return times[reps // 2], times[0]
 
 
 def backward_case(m, g, op):
@@ -72,11 +73,12 @@ def main():
             }
             for op, f in cases.items():
                 if op.endswith("_backward"):
-                    ms = median_ms(f, args.reps)
+                    ms, min_ms = median_ms(f, args.reps)
                 else:
                     with torch.no_grad():
-                        ms = median_ms(f, args.reps)
-                print(json.dumps({"op": op, "dtype": name, "threads": threads, "n": N, "torch_ms": round(ms, 4)}), flush=True)
+                        ms, min_ms = median_ms(f, args.reps)
+                print(json.dumps({"op": op, "dtype": name, "threads": threads, "n": N, "torch_ms": round(ms, 4),
+                                  "torch_min_ms": round(min_ms, 4)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -119,12 +119,14 @@ public static class OpsBenchmark
     private static string Fmt(double v) => Math.Round(v, 4).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Median (and minimum, which a loaded machine disturbs less) wall time of one call after warm-up; the result is
+    /// Median (and minimum, which a loaded machine disturbs less) wall time of one call after 300 ms of warm-up; the result is
     /// disposed after each call (as PyTorch frees it).
     /// </summary>
     private static (double Ms, double MinMs, long Bytes, double Gen0, double Gen2) MedianMs(Func<Tensor> f, int reps)
     {
-        for (int i = 0; i < 5; i++) f().Dispose();
+        // Warm up by time, not by count: the JIT recompiles hot methods (and replaces the precompiled library
+        // code, built for a baseline instruction set) only after a delay, which a few calls never reach.
+        GemmBenchmark.Calibrate(() => f().Dispose(), warmMs: 300);
         var times = new double[reps];
         int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         long bytes = GC.GetTotalAllocatedBytes(precise: true);

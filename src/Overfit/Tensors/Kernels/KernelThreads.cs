@@ -12,8 +12,8 @@ internal static class KernelThreads
     /// </summary>
     public const int MinElementsPerThread = 1 << 15;
 
-    /// <summary>How many threads elementwise kernels may use now (one inside a job that already runs on a worker).</summary>
-    public static int Threads => GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, Gemm.MaxThreads), Environment.ProcessorCount);
+    /// <summary>How many threads elementwise kernels may use now: the library-wide setting (<see cref="Threading.NumThreads"/>, <c>OVERFIT_NUM_THREADS</c>), one inside a job that already runs on a worker.</summary>
+    public static int Threads => GemmWorkers.InsideJob ? 1 : Math.Max(1, Threading.Effective);
 
     /// <summary>Number of pieces to cut <paramref name="n"/> elements into (1 when splitting does not pay).</summary>
     public static int Pieces(long n, int minPerThread = MinElementsPerThread)

@@ -3,7 +3,7 @@ using Overfit.Tensors;
 namespace Overfit.Autograd;
 
 /// <summary>Compares autograd gradients with central finite differences (run it in Float64).</summary>
-public static class GradCheck
+public static partial class GradCheck
 {
     /// <summary>The largest discrepancy found, and where.</summary>
     public sealed record Result(bool Passed, double MaxAbsError, double MaxRelError, int InputIndex, int ElementIndex, string Message);

@@ -38,6 +38,7 @@ public static partial class NNFunctional
         else TensorPrimitives.Max(x.AsSpan<double>(), 0.0, y.AsSpan<double>());
         return Record(y, "Relu", [input], g =>
         {
+            if (IsCreatingGraph) return [g.Mul(y.Gt(0.0))];
             var gc = g.Contiguous();
             var dx = Tensor.Uninitialized(input.Shape, input.DType);
             if (input.DType == DType.Float32) ReluBackward<float>(gc.AsSpan<float>(), y.AsSpan<float>(), dx.AsSpan<float>());

@@ -29,6 +29,7 @@ public static partial class Functional
         var result = Reduce(losses, reduction, n);
         return Record(result, "CrossEntropy", [logits], g =>
         {
+            if (IsCreatingGraph) return [CrossEntropyGradGraph(logits, targets, labelSmoothing, reduction, g)];
             // d loss_i / d logits_i = softmax_i − target distribution_i
             var grad = Tensor.Empty([n, c], logits.DType);
             var gw = reduction switch { Reduction.None => g.Detach().Contiguous(), _ => Tensor.Full([n], g.Item() / (reduction == Reduction.Mean ? Math.Max(n, 1) : 1), logits.DType) };
@@ -36,6 +37,22 @@ public static partial class Functional
             else CrossEntropyGrad<double>(probs.AsSpan<double>(), targets, n, c, labelSmoothing, gw.AsSpan<double>(), grad.AsSpan<double>());
             return [grad];
         });
+    }
+
+    /// <summary>The rule (softmax − target distribution)·g from recorded ops, so it can be differentiated again.</summary>
+    private static Tensor CrossEntropyGradGraph(Tensor logits, int[] targets, double eps, Reduction reduction, Tensor g)
+    {
+        int n = logits.ShapeSpan[0], c = logits.ShapeSpan[1];
+        var target = Tensor.Full([n, c], eps / c, DType.Float64);
+        var t = target.AsSpan<double>();
+        for (int i = 0; i < n; i++) t[i * c + targets[i]] += 1 - eps;
+        var weight = reduction switch
+        {
+            Reduction.None => g.Reshape(n, 1),
+            Reduction.Mean => g.Div(Math.Max(n, 1)),
+            _ => g,
+        };
+        return logits.Softmax(1).Sub(target.To(logits.DType)).Mul(weight);
     }
 
     private static void CrossEntropyRows<T>(ReadOnlySpan<T> x, int[] targets, int n, int c, double eps, Span<T> probs, Span<T> losses) where T : unmanaged, IFloatingPointIeee754<T>
@@ -106,7 +123,10 @@ public static partial class Functional
             loss = t.Mul(logP).Add(t.Neg().Add(1.0).Mul(log1mP)).Neg();
         }
         const double Epsilon = 1e-12f; // PyTorch keeps this constant in single precision
-        loss = Record(loss, "BinaryCrossEntropy", [probs, target], g => [
+        loss = Record(loss, "BinaryCrossEntropy", [probs, target], g => IsCreatingGraph
+            ? [probs.RequiresGrad ? g.Mul(probs.Sub(target)).Div(probs.Mul(probs.Neg().Add(1.0)).Clamp(min: Epsilon)) : null,
+               target.RequiresGrad ? g.Mul(probs.Neg().Add(1.0).Log().Clamp(min: -100).Sub(probs.Log().Clamp(min: -100))) : null]
+            : [
             probs.RequiresGrad ? g.Mul(p.Sub(t)).Div(p.Mul(p.Neg().Add(1.0)).Clamp(min: Epsilon)) : null,
             target.RequiresGrad ? g.Mul(log1mP.Sub(logP)) : null]);
         return Reduce(loss, reduction, probs.Numel);

@@ -32,6 +32,12 @@ public static partial class NNFunctional
             : Tensor.Scalar(losses.Sum() * scale, probs.DType);
         return Record(result, "BinaryCrossEntropy", [probs, target], g =>
         {
+            // createGraph: the same rule from recorded ops (differentiable in p; the target gets no gradient here).
+            if (IsCreatingGraph)
+            {
+                var gw = reduction == Reduction.None ? g : g.Mul(scale);
+                return [gw.Mul(probs.Sub(target.Detach())).Div(probs.Mul(probs.Neg().Add(1.0)).Clamp(min: 1e-12)), null];
+            }
             var gv = reduction == Reduction.None ? g.ToDoubleArray() : null;
             double gs = reduction == Reduction.None ? 0 : g.Item() * scale;
             var dp = new double[p.Length];

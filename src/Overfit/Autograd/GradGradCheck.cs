@@ -35,37 +35,7 @@ public static partial class GradCheck
         Directional(createGraph: true, out var hGraph);
         var all = inputs.Append(w).ToArray();
         var analytic = hGraph.RequiresGrad ? Autograd.Gradient(hGraph, all) : Array.ConvertAll(all, Tensor.ZerosLike);
-        double worstAbs = 0, worstRel = 0;
-        int worstInput = -1, worstElement = -1;
-        string message = "ok";
-        bool passed = true;
-        for (int k = 0; k < all.Length; k++)
-        {
-            var x = all[k];
-            var ga = analytic[k].Contiguous();
-            var offsets = ElementOffsets(x);
-            var data = (double[])x.Storage;
-            for (int e = 0; e < offsets.Length; e++)
-            {
-                double saved = data[offsets[e]];
-                data[offsets[e]] = saved + eps;
-                double plus = Directional(createGraph: false, out _);
-                data[offsets[e]] = saved - eps;
-                double minus = Directional(createGraph: false, out _);
-                data[offsets[e]] = saved;
-                double numeric = (plus - minus) / (2 * eps);
-                double a = ga.GetFlat(e);
-                double abs = Math.Abs(a - numeric);
-                double rel = abs / Math.Max(Math.Abs(numeric), 1e-12);
-                if (abs > worstAbs) { worstAbs = abs; worstRel = rel; worstInput = k; worstElement = e; }
-                if (abs > atol + rtol * Math.Abs(numeric) || double.IsNaN(a) != double.IsNaN(numeric))
-                {
-                    string name = k == inputs.Length ? "output weighting" : $"input {k}";
-                    if (passed) message = $"{name} element {e}: second-order autograd {a:G10} vs finite difference {numeric:G10}";
-                    passed = false;
-                }
-            }
-        }
-        return new Result(passed, worstAbs, worstRel, worstInput, worstElement, message);
+        return CompareWithFiniteDifferences(all, analytic, () => Directional(createGraph: false, out _), eps, atol, rtol,
+            k => k == inputs.Length ? "output weighting" : $"input {k}", "second-order autograd");
     }
 }

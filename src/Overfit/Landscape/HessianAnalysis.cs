@@ -47,10 +47,7 @@ public sealed record SpectralDensity(double[][] Nodes, double[][] Weights)
 /// </summary>
 public sealed class HessianAnalysis
 {
-    private readonly Module _model;
-    private readonly Func<Tensor, Batch, Tensor> _loss;
-    private readonly Batch[] _batches;
-    private readonly int _total;
+    private readonly BatchedObjective _objective;
 
     /// <param name="model">The network; its parameters that require grad span the Hessian unless <paramref name="parameters"/> is given.</param>
     /// <param name="loss">Loss of the model's output on a batch (e.g. cross-entropy with the batch's labels), a scalar mean.</param>
@@ -58,14 +55,7 @@ public sealed class HessianAnalysis
     /// <param name="parameters">The parameters to differentiate with respect to (default: all that require grad).</param>
     public HessianAnalysis(Module model, Func<Tensor, Batch, Tensor> loss, IEnumerable<Batch> batches, IEnumerable<Tensor>? parameters = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(batches);
-        _model = model;
-        _loss = loss;
-        _batches = batches.ToArray();
-        if (_batches.Length == 0) throw new ArgumentException("batches must hold at least one batch, got none", nameof(batches));
-        _total = _batches.Sum(b => b.Count);
+        _objective = new BatchedObjective(model, loss, batches);
         Parameters = (parameters ?? model.Parameters().Where(p => p.RequiresGrad)).ToArray();
         if (Parameters.Count == 0) throw new ArgumentException("the model has no parameter that requires grad", nameof(parameters));
         foreach (var p in Parameters)
@@ -86,8 +76,8 @@ public sealed class HessianAnalysis
     {
         double total = 0;
         using (AG.NoGrad())
-            foreach (var b in _batches) total += _loss(_model.Forward(b.Inputs), b).Item() * b.Count;
-        return total / _total;
+            foreach (var b in _objective.Batches) total += _objective.LossOf(b).Item() * _objective.Share(b);
+        return total;
     }
 
     /// <summary>H·v, averaged over the batches (each batch's HVP weighted by its share of the samples).</summary>
@@ -98,11 +88,10 @@ public sealed class HessianAnalysis
         HvpCount++;
         var ps = Parameters.ToArray();
         Tensor[]? sum = null;
-        foreach (var b in _batches)
+        foreach (var b in _objective.Batches)
         {
-            var loss = _loss(_model.Forward(b.Inputs), b);
-            var hv = AG.HessianVectorProduct(loss, ps, v);
-            double share = (double)b.Count / _total;
+            var hv = AG.HessianVectorProduct(_objective.LossOf(b), ps, v);
+            double share = _objective.Share(b);
             sum = sum is null ? ParameterVector.Scale(hv, share) : ParameterVector.Combine(1, sum, share, hv);
         }
         return sum!;

@@ -15,10 +15,7 @@ namespace Overfit.Landscape;
 /// </summary>
 public sealed class LossSurface
 {
-    private readonly Module _model;
-    private readonly Func<Tensor, Batch, Tensor> _loss;
-    private readonly Batch[] _batches;
-    private readonly int _total;
+    private readonly BatchedObjective _objective;
 
     /// <param name="model">The network (its training/eval mode is left as the caller set it).</param>
     /// <param name="loss">Loss of the model's output on a batch, a scalar mean.</param>
@@ -26,14 +23,7 @@ public sealed class LossSurface
     /// <param name="parameters">The parameters the directions move (default: all of the model's, in order).</param>
     public LossSurface(Module model, Func<Tensor, Batch, Tensor> loss, IEnumerable<Batch> batches, IEnumerable<Tensor>? parameters = null)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentNullException.ThrowIfNull(batches);
-        _model = model;
-        _loss = loss;
-        _batches = batches.ToArray();
-        if (_batches.Length == 0) throw new ArgumentException("batches must hold at least one batch, got none", nameof(batches));
-        _total = _batches.Sum(b => b.Count);
+        _objective = new BatchedObjective(model, loss, batches);
         Parameters = (parameters ?? model.Parameters()).ToArray();
     }
 
@@ -103,22 +93,22 @@ public sealed class LossSurface
     {
         var result = new double[points.Length];
         var saved = Parameters.Select(p => p.Detach().Clone()).ToArray();
-        var plan = FirstLinearPlan.TryCreate(_model, Parameters);
+        var plan = FirstLinearPlan.TryCreate(_objective.Model, Parameters);
         try
         {
             using (AG.NoGrad())
             {
-                foreach (var batch in _batches)
+                foreach (var batch in _objective.Batches)
                 {
                     var first = plan?.Prepare(batch.Inputs, saved, d1, d2);
-                    double share = (double)batch.Count / _total;
+                    double share = _objective.Share(batch);
                     for (int q = 0; q < points.Length; q++)
                     {
                         var (a, b) = points[q];
                         for (int k = 0; k < saved.Length; k++)
                             if (plan is null || !plan.Covers(k)) MoveTo(Parameters[k], saved[k], a, d1[k], b, d2[k]);
-                        var output = first is null ? _model.Forward(batch.Inputs) : plan!.ForwardRest(first.Value, a, b);
-                        result[q] += _loss(output, batch).Item() * share;
+                        var output = first is null ? null : plan!.ForwardRest(first.Value, a, b);
+                        result[q] += _objective.LossOf(batch, output).Item() * share;
                     }
                 }
             }

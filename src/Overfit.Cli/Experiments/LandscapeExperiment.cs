@@ -29,7 +29,7 @@ public sealed partial class LandscapeExperiment : IExperiment
     private readonly Func<RunContext, LandscapeData> _data;
     private readonly Option<string?> _model = new("--model") { Description = "Load the network from this safetensors file (PyTorch state-dict names) instead of training it" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Training epochs (default from --budget: tiny 1, quick 1, full 5)" };
-    private readonly Option<int?> _grid = new("--grid") { Description = "Grid points per axis of the surface (default from --budget: tiny 8, quick 15, full 30, the chapter's)" };
+    private readonly Option<int?> _grid = new("--grid") { Description = "Grid points per axis of the surface (default from --budget: tiny 6, quick 15, full 30, the chapter's)" };
     private readonly Option<string?> _dataDirectory = new("--data") { Description = "Folder holding the Fashion-MNIST files (default: OVERFIT_DATA, the user cache, /usr/share/datasets)" };
 
     /// <param name="data">Where the images come from (default: Fashion-MNIST through the data locator).</param>
@@ -48,9 +48,9 @@ public sealed partial class LandscapeExperiment : IExperiment
     {
         string? modelPath = context.GetOption(_model, null);
         int epochs = context.GetOption(_epochs, null) ?? budget.Pick(1, 1, 5);
-        int grid = context.GetOption(_grid, null) ?? budget.Pick(8, 15, 30);
+        int grid = context.GetOption(_grid, null) ?? budget.Pick(6, 15, 30);
         int trainCount = budget.Pick(2000, 10000, int.MaxValue);
-        int maxIter = budget.Pick(20, 100, 100), traceIter = budget.Pick(10, 30, 100), densityIter = budget.Pick(16, 50, 100);
+        int maxIter = budget.Pick(10, 100, 100), traceIter = budget.Pick(5, 30, 100), densityIter = budget.Pick(10, 50, 100);
         if (epochs < 1) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"--epochs: expected at least 1, got {epochs}");
         if (grid < 2) throw new ArgumentOutOfRangeException(nameof(grid), grid, $"--grid: expected at least 2 points per axis, got {grid}");
         if (modelPath is not null && !File.Exists(modelPath)) throw new FileNotFoundException($"--model: no file at {modelPath}", modelPath);
@@ -88,6 +88,7 @@ public sealed partial class LandscapeExperiment : IExperiment
         Tensor Loss(Tensor output, Batch b) => Functional.CrossEntropy(output, b.Labels!);
         var analysis = new HessianAnalysis(model, Loss, [batch]);
         var top = context.Track("top-2 Hessian eigenpairs", 1, tick => { var r = analysis.TopEigen(2, maxIter, 1e-3, (ulong)context.Seed); tick.Advance(); return r; });
+        var lanczos = analysis.TopEigenLanczos(2, Math.Min(40, densityIter), (ulong)context.Seed);
         var trace = analysis.Trace(traceIter, 1e-3, (ulong)context.Seed);
         var density = analysis.Density(densityIter, 1, (ulong)context.Seed);
 
@@ -114,6 +115,7 @@ public sealed partial class LandscapeExperiment : IExperiment
         {
             ["top_eigenvalues"] = top.Eigenvalues,
             ["power_iterations"] = top.Iterations,
+            ["top_eigenvalues_lanczos"] = lanczos.Eigenvalues,
             ["trace"] = trace.Trace,
             ["trace_samples"] = trace.Samples.Length,
             ["batch_loss"] = analysis.Loss(),

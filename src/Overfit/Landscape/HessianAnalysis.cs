@@ -137,7 +137,8 @@ public sealed class HessianAnalysis
     }
 
     /// <summary>
-    /// The <paramref name="k"/> largest eigenpairs from the Ritz pairs of a Lanczos run of <paramref name="iter"/>
+    /// The <paramref name="k"/> algebraically largest eigenpairs (scipy eigsh's "LA"; power iteration finds the largest in
+    /// magnitude instead) from the Ritz pairs of a Lanczos run of <paramref name="iter"/>
     /// steps with full reorthogonalization (exact once iter reaches the dimension; far fewer HVPs than power iteration
     /// when the top eigenvalues are close).
     /// </summary>

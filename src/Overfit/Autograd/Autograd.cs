@@ -85,6 +85,16 @@ public static partial class Autograd
     [ThreadStatic] private static bool _creatingGraph;
 
     /// <summary>
+    /// Called first by a rule that has no differentiable form yet: in createGraph mode it throws instead of returning a
+    /// gradient that silently carries no graph (and so a wrong, zero higher-order derivative).
+    /// </summary>
+    internal static void RequireFirstOrder(string op)
+    {
+        if (_creatingGraph)
+            throw new NotSupportedException($"{op}'s backward rule has no differentiable form: higher-order gradients (createGraph) through {op} are not supported");
+    }
+
+    /// <summary>
     /// True on this thread while <see cref="Backward"/> runs without retainGraph: each rule runs once and its
     /// saved tensors are dropped after it, so a rule may recycle buffers that only the graph could still read.
     /// </summary>

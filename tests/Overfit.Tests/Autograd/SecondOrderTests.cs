@@ -178,6 +178,16 @@ public class SecondOrderTests
     }
 
     [Fact]
+    public void RulesWithoutADifferentiableFormRefuseCreateGraph()
+    {
+        var a = Tensor.FromArray(new double[,] { { 4, 1 }, { 1, 3 } }, requiresGrad: true);
+        var ex = Assert.Throws<NotSupportedException>(() => AG.Gradient(Overfit.Tensors.Linalg.Cholesky(a).Sum(), [a], createGraph: true));
+        Assert.Contains("Cholesky", ex.Message);
+        // First order still works.
+        Assert.Equal([2, 2], AG.Gradient(Overfit.Tensors.Linalg.Cholesky(a).Sum(), [a])[0].Shape);
+    }
+
+    [Fact]
     public void BackwardWithCreateGraphKeepsTheGradientsGraph()
     {
         var x = Tensor.FromArray([1.0, 2.0], [2], requiresGrad: true);

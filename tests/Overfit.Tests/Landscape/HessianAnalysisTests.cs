@@ -65,6 +65,39 @@ public class HessianAnalysisTests
     }
 
     [Fact]
+    public void HvpColumnsEqualFiniteDifferencesOfFirstOrderGradients()
+    {
+        var (model, batches) = SmallProblem();
+        var analysis = Analysis(model, batches);
+        var (h, _) = Dense(analysis);
+        var ps = model.Parameters().ToArray();
+        double[] Gradient()
+        {
+            double[] sum = new double[(int)analysis.Dimension];
+            int total = batches.Sum(b => b.Count);
+            foreach (var b in batches)
+            {
+                var g = ParameterVector.Flatten(Overfit.Autograd.Autograd.Gradient(Functional.CrossEntropy(model.Forward(b.Inputs), b.Labels!), ps));
+                for (int i = 0; i < sum.Length; i++) sum[i] += g[i] * b.Count / total;
+            }
+            return sum;
+        }
+        const double eps = 1e-6;
+        // A few columns: perturb one parameter element, difference the batch-averaged gradients.
+        foreach (var (k, e, column) in new[] { (0, 3, 3), (1, 2, 20 + 2), (2, 7, 25 + 7) })
+        {
+            var data = (double[])ps[k].Storage;
+            double saved = data[e];
+            data[e] = saved + eps;
+            var plus = Gradient();
+            data[e] = saved - eps;
+            var minus = Gradient();
+            data[e] = saved;
+            for (int i = 0; i < plus.Length; i++) Assert.Equal((plus[i] - minus[i]) / (2 * eps), h[i, column], 6);
+        }
+    }
+
+    [Fact]
     public void DenseHessianIsSymmetric()
     {
         var (model, batches) = SmallProblem();

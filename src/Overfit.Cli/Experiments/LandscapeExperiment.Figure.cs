@@ -26,8 +26,9 @@ public sealed partial class LandscapeExperiment
         var t = new double[n, n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) t[j, i] = z[i, j];
-        var figure = new Figure(rows: 1, columns: 1, panelWidth: 760, panelHeight: 640);
+        var figure = new Figure(rows: 1, columns: 2, panelWidth: 760, panelHeight: 640);
         figure.Panel(0).Surface("Loss along the top-2 Hessian eigenvectors", "λ1 (top eigenvector)", "λ2 (second eigenvector)", "cross-entropy", lambdas, lambdas, t);
+        figure.Panel(1).Wireframe("The same surface in 3-D (height: cross-entropy)", "λ1 (top eigenvector)", "λ2 (second eigenvector)", lambdas, lambdas, t);
         return figure;
     }
 

@@ -130,7 +130,7 @@ public sealed partial class LandscapeExperiment : IExperiment
         {
             context.SaveFigure(DrawFittedSurface(fit.Parameters, offset, runs), "landscape-weight-decay",
                 "Fitted Gaussian surface along the top-2 Hessian eigenvectors with SGD's end point for each weight decay"),
-            context.SaveFigure(DrawSurface(lambdas, z), "landscape-surface", "Cross-entropy on the grid θ + λ1·v1 + λ2·v2 (heat map with contours)"),
+            context.SaveFigure(DrawSurface(lambdas, z), "landscape-surface", "Cross-entropy on the grid θ + λ1·v1 + λ2·v2: heat map with contours, and a 3-D wireframe"),
             context.SaveFigure(DrawDensity(density), "landscape-density", "Hessian eigenvalue density by stochastic Lanczos quadrature"),
         };
         return new ExperimentResult(metrics, figures, [table]);

@@ -157,7 +157,7 @@ public sealed class HessianAnalysis
             int col = m - 1 - e; // ascending order from the eigen solver
             values[e] = ritz[col];
             Tensor[] acc = ParameterVector.Scale(run.Basis[0], y[0, col]);
-            for (int j = 1; j < m; j++) acc = ParameterVector.Combine(1, acc, y[j, col], run.Basis[j]);
+            for (int j = 1; j < m; j++) ParameterVector.AddScaled(acc, y[j, col], run.Basis[j]);
             vectors[e] = ParameterVector.Normalize(acc);
         }
         return new EigenPairs(values, vectors, Enumerable.Repeat(m, k).ToArray());

@@ -30,23 +30,27 @@ internal sealed class Lanczos
         var alpha = new List<double>();
         var beta = new List<double>();
         var v = start;
-        var w = apply(v);
+        var w = Owned(apply(v));
         double a = ParameterVector.Dot(w, v);
         alpha.Add(a);
-        w = ParameterVector.Combine(1, w, -a, v);
+        ParameterVector.AddScaled(w, -a, v);
         for (int i = 1; i < steps; i++)
         {
             double b = ParameterVector.Norm(w);
             beta.Add(b);
             v = b > 1e-10 ? ParameterVector.Orthonormalize(w, basis) : ParameterVector.Orthonormalize(ParameterVector.Gaussian(like, gen), basis);
             basis.Add(v);
-            var wp = apply(v);
-            a = ParameterVector.Dot(wp, v);
+            w = Owned(apply(v));
+            a = ParameterVector.Dot(w, v);
             alpha.Add(a);
-            w = ParameterVector.Combine(1, ParameterVector.Combine(1, wp, -a, v), -b, basis[^2]);
+            ParameterVector.AddScaled(w, -a, v);
+            ParameterVector.AddScaled(w, -b, basis[^2]);
         }
         return new Lanczos(basis, [.. alpha], [.. beta]);
     }
+
+    /// <summary>A contiguous copy of the operator's result, which the process then updates in place.</summary>
+    private static Tensor[] Owned(Tensor[] x) => Array.ConvertAll(x, t => t.Detach().Contiguous().Clone());
 
     /// <summary>T's eigenvalues (ascending) and eigenvectors (columns of y), from the project's symmetric eigen solver.</summary>
     public (double[] Values, double[,] Vectors) RitzPairs()

@@ -48,11 +48,36 @@ internal static class ParameterVector
         return Scale(x, norm > 0 ? 1 / norm : 0);
     }
 
-    /// <summary>x made orthogonal to each of <paramref name="basis"/> (Gram–Schmidt, one pass), then normalized.</summary>
+    /// <summary>x made orthogonal to each of <paramref name="basis"/> (Gram–Schmidt, one pass), then normalized; x is left as it was.</summary>
     public static Tensor[] Orthonormalize(Tensor[] x, IEnumerable<Tensor[]> basis)
     {
-        foreach (var u in basis) x = Combine(1, x, -Dot(x, u), u);
-        return Normalize(x);
+        var r = Array.ConvertAll(x, t => t.Detach().Contiguous().Clone());
+        foreach (var u in basis) AddScaled(r, -Dot(r, u), u);
+        double norm = Norm(r);
+        ScaleInPlace(r, norm > 0 ? 1 / norm : 0);
+        return r;
+    }
+
+    /// <summary>y ← y + a·x in place (y contiguous and owned by the caller).</summary>
+    public static void AddScaled(Tensor[] y, double a, Tensor[] x)
+    {
+        for (int k = 0; k < y.Length; k++)
+        {
+            var xs = x[k].Detach().Contiguous();
+            if (y[k].DType == DType.Float32)
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(xs.AsSpan<float>(), (float)a, y[k].AsSpan<float>(), y[k].AsSpan<float>());
+            else
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(xs.AsSpan<double>(), a, y[k].AsSpan<double>(), y[k].AsSpan<double>());
+        }
+    }
+
+    private static void ScaleInPlace(Tensor[] y, double a)
+    {
+        foreach (var t in y)
+        {
+            if (t.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<float>(), (float)a, t.AsSpan<float>());
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<double>(), a, t.AsSpan<double>());
+        }
     }
 
     public static Tensor[] Gaussian(IReadOnlyList<Tensor> like, Generator gen)

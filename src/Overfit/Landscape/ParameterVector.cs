@@ -16,8 +16,13 @@ internal static class ParameterVector
             var (x, y) = (a[k].Detach().Contiguous(), b[k].Detach().Contiguous());
             if (x.DType == DType.Float32)
             {
+                // SIMD float products summed in blocks, the blocks added in double (as Tensor.Sum does for float32).
                 Span<float> p = x.AsSpan<float>(), q = y.AsSpan<float>();
-                for (int i = 0; i < p.Length; i++) s += (double)p[i] * q[i];
+                for (int i = 0; i < p.Length; i += 4096)
+                {
+                    int n = Math.Min(4096, p.Length - i);
+                    s += System.Numerics.Tensors.TensorPrimitives.Dot(p.Slice(i, n), q.Slice(i, n));
+                }
             }
             else s += System.Numerics.Tensors.TensorPrimitives.Dot(x.AsSpan<double>(), y.AsSpan<double>());
         }

@@ -35,7 +35,6 @@ internal sealed class FirstLinearPlan
         int w = IndexOf(parameters, first.Weight);
         int b = first.Bias is null ? -1 : IndexOf(parameters, first.Bias);
         if (w < 0 || (first.Bias is not null && b < 0)) return null;
-        // Every parameter must belong to some module of the chain (so moving the others in place covers them all).
         return new FirstLinearPlan([.. chain.Take(at)], first, [.. chain.Skip(at + 1)], w, b);
     }
 

@@ -13,6 +13,7 @@ public static class Program
         ["linear"] = LinearBenchmark.Run,
         ["mlp"] = MlpBenchmark.Run,
         ["landscape"] = LandscapeBenchmark.Run,
+        ["eigh"] = EighBenchmark.Run,
     };
 
     public static int Main(string[] args)

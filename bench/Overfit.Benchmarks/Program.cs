@@ -13,6 +13,8 @@ public static class Program
         ["linear"] = LinearBenchmark.Run,
         ["mlp"] = MlpBenchmark.Run,
         ["landscape"] = LandscapeBenchmark.Run,
+        ["tuning"] = TuningBenchmark.Run,
+        ["importance"] = ImportanceBenchmark.Run,
         ["eigh"] = EighBenchmark.Run,
     };
 

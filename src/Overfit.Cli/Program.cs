@@ -17,6 +17,7 @@ public static class Program
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(InfoCommand.Create());
         ExperimentCommand.AddAll(root, ExperimentRegistry.All);
+        root.Subcommands.First(c => c.Name == "landscape").Subcommands.Add(LandscapeTrajectoriesCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         return root;

@@ -42,8 +42,12 @@ public static class Checkpoint
         return content.Metadata;
     }
 
-    /// <summary>Writes named tensors (converted to contiguous little-endian F32/F64) atomically.</summary>
-    public static void Write(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Writes named tensors (converted to contiguous little-endian F32/F64) atomically, and optionally named 1-D
+    /// integer arrays as I64 tensors (class labels, indices: what PyTorch reads as int64).
+    /// </summary>
+    public static void Write(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null,
+        IReadOnlyDictionary<string, long[]>? int64 = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -58,6 +62,21 @@ public static class Checkpoint
                 w.WriteStartObject("__metadata__");
                 foreach (var (k, v) in metadata) w.WriteString(k, v);
                 w.WriteEndObject();
+            }
+            foreach (var (name, values) in int64 ?? new Dictionary<string, long[]>())
+            {
+                if (name == "__metadata__" || tensors.ContainsKey(name)) throw new ArgumentException($"an int64 array may not be named {name}: the name is taken", nameof(int64));
+                w.WriteStartObject(name);
+                w.WriteString("dtype", "I64");
+                w.WriteStartArray("shape");
+                w.WriteNumberValue(values.Length);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset);
+                w.WriteNumberValue(offset + 8L * values.Length);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += 8L * values.Length;
             }
             foreach (var (name, t) in ordered)
             {
@@ -91,6 +110,7 @@ public static class Checkpoint
                 BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Count);
                 fs.Write(len);
                 fs.Write(header.ToArray());
+                foreach (var (_, values) in int64 ?? new Dictionary<string, long[]>()) WriteLittleEndian<long>(fs, values);
                 foreach (var (_, t) in ordered)
                 {
                     var c = t.Detach().Contiguous();

@@ -42,7 +42,8 @@ public static class TourCommand
     private static int Run(IReadOnlyList<IExperiment> all, string[] only, RunSettings settings, CliOutput output)
     {
         var selected = Select(all, only);
-        var directory = RunDirectory.Create(settings.OutDirectory, "tour", DateTime.UtcNow);
+        using var folder = RunDirectory.Create(settings.OutDirectory, "tour", DateTime.UtcNow);
+        var directory = folder.Path;
         var records = new List<RunRecord>(selected.Count);
         for (int i = 0; i < selected.Count; i++)
         {

@@ -20,8 +20,9 @@ public static class ExperimentCommand
             var output = CliOutput.From(parse, settings.Json);
             return CommandGuard.Run(output.Stderr, () =>
             {
-                var directory = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
-                var record = ExperimentRunner.Run(experiment, directory, settings.Seed, settings.Budget, output, parse);
+                using var folder = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
+                var record = ExperimentRunner.Run(experiment, folder.Path, settings.Seed, settings.Budget, output, parse, writeMetricsOnInputError: false);
+                if (record.InputError) folder.Discard(); // bad arguments: no run folder, no failed metrics.json
                 if (settings.Json) output.Stdout.WriteLine(record.ToJson());
                 if (!record.Succeeded) throw new InvalidOperationException(record.Error);
                 ExperimentRunner.PrintSummary(record, output.Human);

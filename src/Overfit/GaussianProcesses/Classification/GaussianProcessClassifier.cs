@@ -22,6 +22,17 @@ public sealed class GaussianProcessClassifier
     }
 
     public Kernel Kernel { get; }
+
+    /// <summary>
+    /// Most training rows Fit accepts (default <see cref="GaussianProcessRegressor.DefaultMaxRows"/>); the Laplace
+    /// gradient holds one n×n matrix per hyperparameter besides K, its factor and two n×n products.
+    /// </summary>
+    public int MaxRows
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRows), $"MaxRows must be >= 1, got {value}");
+    } = GaussianProcessRegressor.DefaultMaxRows;
+
     public int NRestartsOptimizer { get; }
     public ulong Seed { get; }
     public bool Optimize { get; }
@@ -40,6 +51,7 @@ public sealed class GaussianProcessClassifier
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
         ArgumentNullException.ThrowIfNull(y);
         if (y.Length != n) throw new ArgumentException($"y must have one label per row of X ({n}), got {y.Length}", nameof(y));
+        ExactInference.EnsureFeasible(n, MaxRows, squareBuffers: 4 + (Optimize ? Kernel.ThetaCount : 0), nameof(GaussianProcessClassifier), nameof(x));
         Classes = y.Distinct().Order().ToArray();
         if (Classes.Length < 2) throw new ArgumentException($"classification needs at least 2 classes, got {Classes.Length}", nameof(y));
         _d = d;

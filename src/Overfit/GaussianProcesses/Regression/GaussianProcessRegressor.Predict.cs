@@ -9,7 +9,8 @@ public sealed partial class GaussianProcessRegressor
     public (double[] Mean, double[] Std) Predict(double[,] x)
     {
         var (mean, var, _) = PredictCore(x, fullCovariance: false);
-        for (int i = 0; i < var.Length; i++) var[i] = Math.Sqrt(var[i]);
+        // The standard deviation is scaled after the square root: the variance of targets near 1e308 is not a double.
+        for (int i = 0; i < var.Length; i++) var[i] = Math.Sqrt(var[i]) * _yStd;
         return (mean, var);
     }
 
@@ -26,6 +27,9 @@ public sealed partial class GaussianProcessRegressor
         return (mean, GpInput.ToMatrix(cov!, mean.Length, mean.Length));
     }
 
+    /// <summary>Test points per block of K(X, X*) when only variances are wanted: the block stays near 32 MB whatever m is.</summary>
+    private const int PredictBlockElements = 1 << 22;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance)
     {
@@ -34,23 +38,31 @@ public sealed partial class GaussianProcessRegressor
         var mean = new double[m];
         var variance = new double[m];
         double[]? cov = null;
-        if (fullCovariance) { cov = new double[m * m]; kernel.EvaluateSymmetric(xs, m, d, cov); }
+        if (fullCovariance) { cov = new double[ExactInference.Elements(m, m, nameof(xStar))]; kernel.EvaluateSymmetric(xs, m, d, cov); }
         else kernel.Diagonal(xs, m, d, variance);
         if (FittedKernel is not null)
         {
             if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", nameof(xStar));
             int n = _n;
-            var kt = new double[n * m]; // K(X_train, X*)
-            kernel.Evaluate(_xTrain, n, xs, m, d, kt);
-            Gemm.Multiply(true, false, m, 1, n, 1.0, kt, m, _alpha, 1, 0.0, mean, 1);
-            DenseLinalg.SolveLowerInPlace(_l, n, kt, m); // V = L⁻¹ K(X, X*)
-            if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kt, m, kt, m, 1.0, cov, m);
-            else
+            // Without the full covariance the test points go in blocks, so K(X, X*) never needs n·m doubles at once.
+            int block = fullCovariance ? m : Math.Clamp(PredictBlockElements / n, 1, m);
+            var kt = new double[ExactInference.Elements(n, block, nameof(xStar))]; // K(X_train, X*) for one block
+            for (int j0 = 0; j0 < m; j0 += block)
             {
-                for (int i = 0; i < n; i++)
+                int mb = Math.Min(block, m - j0);
+                var kb = kt.AsSpan(0, n * mb);
+                kernel.Evaluate(_xTrain, n, xs.AsSpan(j0 * d, mb * d), mb, d, kb);
+                Gemm.Multiply(true, false, mb, 1, n, 1.0, kb, mb, _alpha, 1, 0.0, mean.AsSpan(j0, mb), 1);
+                DenseLinalg.SolveLowerInPlace(_l, n, kb, mb); // V = L⁻¹ K(X, X*)
+                if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kb, m, kb, m, 1.0, cov, m);
+                else
                 {
-                    var row = kt.AsSpan(i * m, m);
-                    for (int j = 0; j < m; j++) variance[j] -= row[j] * row[j];
+                    var v = variance.AsSpan(j0, mb);
+                    for (int i = 0; i < n; i++)
+                    {
+                        var row = kb.Slice(i * mb, mb);
+                        for (int j = 0; j < mb; j++) v[j] -= row[j] * row[j];
+                    }
                 }
             }
         }
@@ -61,7 +73,7 @@ public sealed partial class GaussianProcessRegressor
             // Round-off can make a posterior variance slightly negative; scikit-learn clips it to zero too.
             if (variance[j] < 0) variance[j] = 0;
             mean[j] = mean[j] * _yStd + _yMean;
-            variance[j] *= _yStd * _yStd;
+            if (fullCovariance) variance[j] *= _yStd * _yStd; // Predict scales the standard deviation instead
         }
         if (cov is not null)
         {

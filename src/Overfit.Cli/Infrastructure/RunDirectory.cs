@@ -17,8 +17,9 @@ public static class RunDirectory
     /// refused while this one holds it), else a fresh default folder. The default is claimed atomically: a locked
     /// staging folder is renamed onto the name, and a rename onto a folder another run created in the same second fails,
     /// so that run gets the next suffix (-2, -3, ...) instead of sharing the folder. Dispose releases the lock.
+    /// The default folder is under <paramref name="baseDirectory"/> (the current folder when null).
     /// </summary>
-    public static RunFolder Create(string? requested, string commandName, DateTime utcNow)
+    public static RunFolder Create(string? requested, string commandName, DateTime utcNow, string? baseDirectory = null)
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {
@@ -28,7 +29,7 @@ public static class RunDirectory
             var full = Directory.CreateDirectory(requested).FullName;
             return new RunFolder(full, RunLock.Acquire(full), createdByThisRun: !existed);
         }
-        var basePath = Path.GetFullPath(DefaultPath(commandName, utcNow));
+        var basePath = Path.GetFullPath(Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), DefaultPath(commandName, utcNow)));
         var parent = Directory.CreateDirectory(Path.GetDirectoryName(basePath)!).FullName;
         var staging = Directory.CreateDirectory(Path.Combine(parent, $".staging-{Guid.NewGuid():N}")).FullName;
         var stagingLock = RunLock.Acquire(staging);

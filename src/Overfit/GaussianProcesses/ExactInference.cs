@@ -43,7 +43,7 @@ internal static class ExactInference
         double flops = (double)n * n * n;
         var c = CultureInfo.InvariantCulture;
         string need = string.Create(c, $"{name}: {estimator} does exact inference on at most {maxRows:N0} rows (MaxRows), got {n:N0}: it would hold {squareBuffers} {n:N0}×{n:N0} Float64 matrices ({Bytes(bytes)})");
-        string work = string.Create(c, $"each log-marginal-likelihood evaluation costs about n³ = {flops:G3} floating-point operations (~{Duration(flops / AssumedFlopsPerSecond)} at {AssumedFlopsPerSecond / 1e9:G2} GFLOP/s; a fit takes tens of evaluations per optimizer start)");
+        string work = string.Create(c, $"each log-marginal-likelihood evaluation costs about n³ = {flops:0.0e+0} floating-point operations (~{Duration(flops / AssumedFlopsPerSecond)} at {AssumedFlopsPerSecond / 1e9:G2} GFLOP/s; a fit takes tens of evaluations per optimizer start)");
         throw new ArgumentException($"{need} and {work}. Subsample the rows, or use the sparse GP (overfit gp regress --method sparse --inducing M)", name);
     }
 

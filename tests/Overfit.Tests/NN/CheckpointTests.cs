@@ -145,8 +145,8 @@ public sealed class CheckpointTests : IDisposable
         }
         Assert.False(File.Exists(stale));
         Assert.True(File.Exists(other));
-        Assert.Equal(["net.safetensors", Path.GetFileName(busy), Path.GetFileName(other)],
-            Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!);
+        Assert.Equal(new[] { "net.safetensors", Path.GetFileName(busy), Path.GetFileName(other) },
+            Directory.GetFiles(_dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
         Assert.Equal(net.StateDict().Count, Checkpoint.Read(path).Tensors.Count);
     }
 }

@@ -20,12 +20,22 @@ public abstract partial class Kernel
                 double theta = Math.Log(h.Values[dim]), tolerance = 1e-8 + 1e-5 * Math.Abs(theta);
                 if (Math.Abs(lower - theta) <= tolerance)
                     warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"The optimal value found for dimension {dim} of parameter {h.Name} is close to the specified lower bound {h.Lower:G6}. Decreasing the bound and calling fit again may find a better value."));
+                        $"The optimal value found for dimension {dim} of parameter {h.Name} is close to the specified lower bound {PythonFloat(h.Lower)}. Decreasing the bound and calling fit again may find a better value."));
                 else if (Math.Abs(upper - theta) <= tolerance)
                     warnings.Add(string.Create(CultureInfo.InvariantCulture,
-                        $"The optimal value found for dimension {dim} of parameter {h.Name} is close to the specified upper bound {h.Upper:G6}. Increasing the bound and calling fit again may find a better value."));
+                        $"The optimal value found for dimension {dim} of parameter {h.Name} is close to the specified upper bound {PythonFloat(h.Upper)}. Increasing the bound and calling fit again may find a better value."));
             }
         }
         return warnings;
+    }
+
+    /// <summary>A bound as Python prints a float (100.0, 0.001, 1e-08), so the messages read exactly like scikit-learn's.</summary>
+    internal static string PythonFloat(double value)
+    {
+        string r = value.ToString("R", CultureInfo.InvariantCulture);
+        int e = r.IndexOf('E');
+        if (e < 0) return r.Contains('.') ? r : r + ".0";
+        int exponent = int.Parse(r[(e + 1)..], CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"{r[..e]}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}");
     }
 }

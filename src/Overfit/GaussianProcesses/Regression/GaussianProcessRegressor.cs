@@ -10,7 +10,7 @@ namespace Overfit.GaussianProcesses;
 /// <c>nRestartsOptimizer</c> log-uniform draws inside the bounds. Priors on hyperparameters, when present, turn the
 /// objective into the log posterior (MAP); <see cref="LogMarginalLikelihoodValue"/> always reports the likelihood.
 /// Exact inference holds two n×n Float64 matrices and costs O(n³) per likelihood evaluation, so Fit refuses more than
-/// <see cref="MaxRows"/> rows (default <see cref="DefaultMaxRows"/>: 1.6 GB of matrices, minutes per optimizer start)
+/// <see cref="MaxRows"/> rows (default <see cref="DefaultMaxRows"/>: 1.5 GB of matrices, minutes per optimizer start)
 /// up front, before allocating, with the memory and work it would need; subsample or use a sparse GP above that.
 /// </summary>
 public sealed partial class GaussianProcessRegressor
@@ -33,7 +33,7 @@ public sealed partial class GaussianProcessRegressor
         Optimize = optimize;
     }
 
-    /// <summary>The default of <see cref="MaxRows"/>: two 10,000×10,000 Float64 matrices take 1.6 GB.</summary>
+    /// <summary>The default of <see cref="MaxRows"/>: two 10,000×10,000 Float64 matrices take 1.5 GB.</summary>
     public const int DefaultMaxRows = 10_000;
 
     /// <summary>Most training rows Fit accepts for exact inference (raise it knowingly: memory grows as n², time as n³).</summary>

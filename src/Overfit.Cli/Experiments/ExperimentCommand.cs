@@ -22,16 +22,17 @@ public static class ExperimentCommand
         {
             var settings = common.Read(parse, experiment.Name);
             var output = CliOutput.From(parse, settings.Json);
+            var json = settings.Json ? new JsonOutput(output.Stdout) : null;
             return CommandGuard.Run(output.Stderr, () =>
             {
                 using var folder = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
                 var record = ExperimentRunner.Run(experiment, folder.Path, settings.Seed, settings.Budget, output, parse, writeMetricsOnInputError: false);
                 if (record.InputError) folder.Discard(); // bad arguments: no run folder, no failed metrics.json
-                if (settings.Json) output.Stdout.WriteLine(record.ToJson());
+                json?.Write(record.ToJson());
                 if (!record.Succeeded) throw new InvalidOperationException(record.Error);
                 ExperimentRunner.PrintSummary(record, output.Human);
                 return 0;
-            });
+            }, json, experiment.Name);
         });
         return command;
     }

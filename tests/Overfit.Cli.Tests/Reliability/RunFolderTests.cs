@@ -78,9 +78,15 @@ public class RunFolderTests
         // The second tour starts while the first holds the folder: it must refuse, not mix its files in.
         using (RunDirectory.Create(shared, "tour", DateTime.UtcNow))
         {
-            var second = CliHarness.Run(outer, "tour", "--out", shared, "--budget", "tiny", "--seed", "2");
+            var second = CliHarness.Run(outer, "tour", "--out", shared, "--budget", "tiny", "--seed", "2", "--json");
             Assert.NotEqual(0, second.ExitCode);
             Assert.Contains("is already in use", second.Stderr);
+            // Under --json the refusal is still one JSON document on stdout.
+            using (var json = System.Text.Json.JsonDocument.Parse(second.Stdout))
+            {
+                Assert.Equal("failed", json.RootElement.GetProperty("status").GetString());
+                Assert.Contains("is already in use", json.RootElement.GetProperty("error").GetString());
+            }
             Assert.False(File.Exists(Path.Combine(shared, "metrics.json")));
         }
         var first = CliHarness.Run(outer, "tour", "--out", shared, "--budget", "tiny", "--seed", "1");

@@ -37,8 +37,9 @@ public sealed partial class GpRegressExperiment
         {
             for (; _start < value.Start; _start++) tick.Advance();
             string best = double.IsFinite(value.BestLogMarginalLikelihood)
-                ? value.BestLogMarginalLikelihood.ToString("G6", System.Globalization.CultureInfo.InvariantCulture) : "none yet";
-            tick.Status($"start {value.Start}/{value.Starts}, {value.Evaluations} log-likelihood evaluations, best {best}");
+                ? value.BestLogMarginalLikelihood.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "none yet";
+            // Short enough for one 80-column line after the label: log marginal likelihood (LML) evaluations so far.
+            tick.Status($"start {value.Start}/{value.Starts}, {value.Evaluations} LML evaluations, best {best}");
         }
     }
 

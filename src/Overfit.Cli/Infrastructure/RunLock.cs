@@ -34,7 +34,7 @@ public sealed class RunLock : IDisposable
             {
                 int? owner = ReadOwner(path);
                 if (owner is int pid && pid != Environment.ProcessId && IsRunning(pid))
-                    throw new IOException($"--out: '{directory}' is in use by PID {pid} (another overfit run); wait for it to finish or choose another folder");
+                    throw new IOException($"--out: '{directory}' is in use by PID {pid} (another overfit run); wait for it to finish or choose another folder (if PID {pid} is no overfit run, delete {path})");
                 if (owner is null && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < TimeSpan.FromSeconds(10))
                     throw new IOException($"--out: '{directory}' is in use by another overfit run (its lock is being written); choose another folder");
                 if (owner == Environment.ProcessId)

@@ -127,7 +127,7 @@ public class CliProbeTests
         var csv = WriteCsv(temp, "sine.csv", 30, i => (i * 0.3, Math.Sin(i * 0.3)));
         var run = CliHarness.Run("gp", "regress", "--csv", csv, "--restarts", "1", "--out", temp.Sub("gp"));
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Matches(@"fitting the Gaussian process: start 1/2, \d+ log-likelihood evaluations", run.Stdout);
+        Assert.Matches(@"fitting the Gaussian process: start 1/2, \d+ LML evaluations, best ", run.Stdout);
         Assert.Contains("fitting the Gaussian process: 2/2 (100%)", run.Stdout);
     }
 }

@@ -53,7 +53,7 @@ public class RunFolderTests
         File.WriteAllText(Path.Combine(temp.Path, RunLock.FileName), "1");
         File.SetLastWriteTimeUtc(Path.Combine(temp.Path, RunLock.FileName), DateTime.UtcNow.AddMinutes(-5));
         var error = Assert.Throws<IOException>(() => RunDirectory.Create(temp.Path, "tour", DateTime.UtcNow));
-        Assert.Equal($"--out: '{temp.Path}' is in use by PID 1 (another overfit run); wait for it to finish or choose another folder", error.Message);
+        Assert.Equal($"--out: '{temp.Path}' is in use by PID 1 (another overfit run); wait for it to finish or choose another folder (if PID 1 is no overfit run, delete {Path.Combine(temp.Path, RunLock.FileName)})", error.Message);
     }
 
     [Fact]

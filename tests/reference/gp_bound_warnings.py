@@ -27,3 +27,15 @@ with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     gp = GaussianProcessRegressor(ConstantKernel(1.0) * RBF(1.0) + WhiteKernel(0.1), normalize_y=True).fit(X, y)
 print(gp.kernel_, "warnings:", len(caught))
+
+# The classifier checks the same bounds after its fit (TheClassifierWarnsLikeScikitLearnToo).
+from sklearn.gaussian_process import GaussianProcessClassifier
+
+X = np.linspace(0, 1, 12).reshape(-1, 1)
+y = (X[:, 0] > 0.5).astype(int)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    gpc = GaussianProcessClassifier(ConstantKernel(1.0, (1e-2, 1e2)) * RBF(0.3, (1e-2, 1e1))).fit(X, y)
+print(gpc.kernel_)
+for w in caught:
+    print(str(w.message))

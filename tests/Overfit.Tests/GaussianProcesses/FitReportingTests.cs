@@ -54,6 +54,18 @@ public class BoundWarningTests
     }
 
     [Fact]
+    public void TheClassifierWarnsLikeScikitLearnToo()
+    {
+        var x = new double[12, 1];
+        for (int i = 0; i < 12; i++) x[i, 0] = i / 11.0;
+        var y = Enumerable.Range(0, 12).Select(i => i / 11.0 > 0.5 ? 1 : 0).ToArray();
+        var gpc = new GaussianProcessClassifier(new ConstantKernel(1.0, lower: 1e-2, upper: 1e2) * new RBF(0.3, lower: 1e-2, upper: 1e1)).Fit(x, y);
+        // tests/reference/gp_bound_warnings.py, third part (scikit-learn 1.2 fits 10**2 * RBF(length_scale=0.366)).
+        Assert.Equal(["The optimal value found for dimension 0 of parameter k1__constant_value is close to the specified upper bound 100.0. Increasing the bound and calling fit again may find a better value."],
+            gpc.Warnings);
+    }
+
+    [Fact]
     public void AnInteriorOptimumGivesNoBoundWarning()
     {
         var x = new double[20, 1];

@@ -10,6 +10,7 @@ namespace Overfit.GaussianProcesses;
 public sealed class GaussianProcessClassifier
 {
     private BinaryLaplaceClassifier[] _models = [];
+    private readonly List<string> _warnings = [];
     private int _d;
 
     public GaussianProcessClassifier(Kernel? kernel = null, int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
@@ -37,6 +38,9 @@ public sealed class GaussianProcessClassifier
     public ulong Seed { get; }
     public bool Optimize { get; }
 
+    /// <summary>Warnings of the last Fit: hyperparameters that ended on a bound, worded like scikit-learn's ConvergenceWarning.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
     /// <summary>Sorted distinct labels seen in Fit.</summary>
     public int[] Classes { get; private set; } = [];
     /// <summary>Fitted kernels: one for binary problems, one per class for one-vs-rest.</summary>
@@ -52,6 +56,7 @@ public sealed class GaussianProcessClassifier
         ArgumentNullException.ThrowIfNull(y);
         if (y.Length != n) throw new ArgumentException($"y must have one label per row of X ({n}), got {y.Length}", nameof(y));
         ExactInference.EnsureFeasible(n, MaxRows, squareBuffers: 4 + (Optimize ? Kernel.ThetaCount : 0), nameof(GaussianProcessClassifier), nameof(x));
+        _warnings.Clear();
         Classes = y.Distinct().Order().ToArray();
         if (Classes.Length < 2) throw new ArgumentException($"classification needs at least 2 classes, got {Classes.Length}", nameof(y));
         _d = d;
@@ -65,6 +70,12 @@ public sealed class GaussianProcessClassifier
             var model = new BinaryLaplaceClassifier();
             model.Fit(Kernel.Clone(), xd, n, d, y01, Optimize, NRestartsOptimizer, rng);
             _models[c] = model;
+            if (Optimize && model.Kernel.ThetaCount > 0)
+                foreach (var warning in model.Kernel.BoundWarnings())
+                {
+                    _warnings.Add(warning);
+                    System.Diagnostics.Trace.TraceWarning(warning);
+                }
         }
         return this;
     }

@@ -12,6 +12,7 @@ public static class Program
         ["data"] = DataBenchmark.Run,
         ["linear"] = LinearBenchmark.Run,
         ["mlp"] = MlpBenchmark.Run,
+        ["eigh"] = EighBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -34,19 +34,28 @@ public sealed partial class GaussianProcessRegressor
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance)
     {
         var (xs, m, d) = GpInput.Matrix(xStar, nameof(xStar));
+        return PredictCore(xs, m, d, fullCovariance);
+    }
+
+    /// <summary>
+    /// Mean in target units; without the full covariance the variances stay in normalized units (callers scale the
+    /// standard deviation, or the variance, by the target scale themselves: that variance near 1e308² is no double).
+    /// </summary>
+    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance)
+    {
         var kernel = FittedKernel ?? Kernel;
         var mean = new double[m];
         var variance = new double[m];
         double[]? cov = null;
-        if (fullCovariance) { cov = new double[ExactInference.Elements(m, m, nameof(xStar))]; kernel.EvaluateSymmetric(xs, m, d, cov); }
+        if (fullCovariance) { cov = new double[ExactInference.Elements(m, m, "x")]; kernel.EvaluateSymmetric(xs, m, d, cov); }
         else kernel.Diagonal(xs, m, d, variance);
         if (FittedKernel is not null)
         {
-            if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", nameof(xStar));
+            if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", "x");
             int n = _n;
             // Without the full covariance the test points go in blocks, so K(X, X*) never needs n·m doubles at once.
             int block = fullCovariance ? m : Math.Clamp(PredictBlockElements / n, 1, m);
-            var kt = new double[ExactInference.Elements(n, block, nameof(xStar))]; // K(X_train, X*) for one block
+            var kt = new double[ExactInference.Elements(n, block, "x")]; // K(X_train, X*) for one block
             for (int j0 = 0; j0 < m; j0 += block)
             {
                 int mb = Math.Min(block, m - j0);

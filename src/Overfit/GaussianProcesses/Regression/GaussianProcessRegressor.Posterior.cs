@@ -15,7 +15,7 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
     {
         int d = Fitted()._d;
         CheckPoints(x, m, d);
-        var (mu, var, _) = PredictCore(x.ToArray(), m, d, fullCovariance: false);
+        var (mu, var, _) = PredictCore(x.ToArray(), m, d, fullCovariance: false, _alpha, _yMean, _yStd);
         mu.CopyTo(mean);
         double s2 = _yStd * _yStd; // PredictCore leaves these variances in normalized units
         for (int i = 0; i < m; i++) variance[i] = var[i] * s2;
@@ -55,7 +55,7 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
     {
         int d = Fitted()._d;
         CheckPoints(x, q, d);
-        var (mean, _, cov) = PredictCore(x.ToArray(), q, d, fullCovariance: true);
+        var (mean, _, cov) = PredictCore(x.ToArray(), q, d, fullCovariance: true, _alpha, _yMean, _yStd);
         return (mean, cov!);
     }
 
@@ -90,8 +90,12 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
         }
     }
 
-    private GaussianProcessRegressor Fitted() => FittedKernel is not null && _alpha is not null && _l is not null
-        ? this : throw new InvalidOperationException("call Fit before using the regressor as a posterior model");
+    private GaussianProcessRegressor Fitted()
+    {
+        ThrowIfMultiTarget("the posterior-model interface (one target)");
+        return FittedKernel is not null && _alpha is not null && _l is not null
+            ? this : throw new InvalidOperationException("call Fit before using the regressor as a posterior model");
+    }
 
     private static void CheckPoints(ReadOnlySpan<double> x, int count, int d)
     {

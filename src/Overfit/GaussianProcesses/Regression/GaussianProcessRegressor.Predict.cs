@@ -8,7 +8,8 @@ public sealed partial class GaussianProcessRegressor
     /// <summary>Posterior (or, before Fit, prior) mean and standard deviation at the rows of X.</summary>
     public (double[] Mean, double[] Std) Predict(double[,] x)
     {
-        var (mean, var, _) = PredictCore(x, fullCovariance: false);
+        ThrowIfMultiTarget(nameof(Predict));
+        var (mean, var, _) = PredictCore(x, fullCovariance: false, _alpha, _yMean, _yStd);
         // The standard deviation is scaled after the square root: the variance of targets near 1e308 is not a double.
         for (int i = 0; i < var.Length; i++) var[i] = Math.Sqrt(var[i]) * _yStd;
         return (mean, var);
@@ -23,7 +24,8 @@ public sealed partial class GaussianProcessRegressor
     /// <summary>Posterior (or prior) mean and full covariance at the rows of X.</summary>
     public (double[] Mean, double[,] Covariance) PredictCovariance(double[,] x)
     {
-        var (mean, _, cov) = PredictCore(x, fullCovariance: true);
+        ThrowIfMultiTarget(nameof(PredictCovariance));
+        var (mean, _, cov) = PredictCore(x, fullCovariance: true, _alpha, _yMean, _yStd);
         return (mean, GpInput.ToMatrix(cov!, mean.Length, mean.Length));
     }
 
@@ -31,17 +33,18 @@ public sealed partial class GaussianProcessRegressor
     private const int PredictBlockElements = 1 << 22;
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance)
+    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
         var (xs, m, d) = GpInput.Matrix(xStar, nameof(xStar));
-        return PredictCore(xs, m, d, fullCovariance);
+        return PredictCore(xs, m, d, fullCovariance, alpha, yMean, yStd);
     }
 
     /// <summary>
-    /// Mean in target units; without the full covariance the variances stay in normalized units (callers scale the
-    /// standard deviation, or the variance, by the target scale themselves: that variance near 1e308² is no double).
+    /// The posterior of one target: α = K⁻¹y of its (standardized) values and the standardization to undo. The mean is in
+    /// target units; without the full covariance the variances stay in standardized units (callers scale the standard
+    /// deviation, or the variance, by yStd themselves: a variance near 1e308² is no double).
     /// </summary>
-    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance)
+    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
         var kernel = FittedKernel ?? Kernel;
         var mean = new double[m];
@@ -61,7 +64,7 @@ public sealed partial class GaussianProcessRegressor
                 int mb = Math.Min(block, m - j0);
                 var kb = kt.AsSpan(0, n * mb);
                 kernel.Evaluate(_xTrain, n, xs.AsSpan(j0 * d, mb * d), mb, d, kb);
-                Gemm.Multiply(true, false, mb, 1, n, 1.0, kb, mb, _alpha, 1, 0.0, mean.AsSpan(j0, mb), 1);
+                Gemm.Multiply(true, false, mb, 1, n, 1.0, kb, mb, alpha, 1, 0.0, mean.AsSpan(j0, mb), 1);
                 DenseLinalg.SolveLowerInPlace(_l, n, kb, mb); // V = L⁻¹ K(X, X*)
                 if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kb, m, kb, m, 1.0, cov, m);
                 else
@@ -81,12 +84,12 @@ public sealed partial class GaussianProcessRegressor
         {
             // Round-off can make a posterior variance slightly negative; scikit-learn clips it to zero too.
             if (variance[j] < 0) variance[j] = 0;
-            mean[j] = mean[j] * _yStd + _yMean;
-            if (fullCovariance) variance[j] *= _yStd * _yStd; // Predict scales the standard deviation instead
+            mean[j] = mean[j] * yStd + yMean;
+            if (fullCovariance) variance[j] *= yStd * yStd; // see the summary: Predict scales the standard deviation
         }
         if (cov is not null)
         {
-            double s2 = _yStd * _yStd;
+            double s2 = yStd * yStd;
             for (int i = 0; i < cov.Length; i++) cov[i] *= s2;
         }
         return (mean, variance, cov);

@@ -76,7 +76,7 @@ public static partial class Functional
         int n = input.ShapeSpan[0], c = input.ShapeSpan[1];
         var (w, _, denominator) = SelectedWeights(op, targets, n, c, weight, ignoreIndex);
         var x = input.Detach().Contiguous();
-        var probs = Tensor.Empty([n, c], input.DType);
+        var probs = Tensor.Uninitialized([n, c], input.DType); // every kept row is written by the softmax; ignored rows are never read
         var nll = new double[n];
         var smooth = eps > 0 ? new double[n] : null;
         if (input.DType == DType.Float32) CrossEntropyRows<float>(x.AsSpan<float>(), targets, ignoreIndex, n, c, w, probs.AsSpan<float>(), nll, smooth);
@@ -94,9 +94,11 @@ public static partial class Functional
             var rowGrad = new double[n];
             if (reduction == Reduction.None) g.ToDoubleArray().CopyTo(rowGrad, 0);
             else Array.Fill(rowGrad, g.Item() * rowScale);
-            var grad = Tensor.Empty([n, c], input.DType);
+            var grad = Tensor.Uninitialized([n, c], input.DType); // every row is written (ignored rows cleared)
             if (input.DType == DType.Float32) CrossEntropyGrad<float>(probs.AsSpan<float>(), targets, ignoreIndex, n, c, eps, w, rowGrad, grad.AsSpan<float>());
             else CrossEntropyGrad<double>(probs.AsSpan<double>(), targets, ignoreIndex, n, c, eps, w, rowGrad, grad.AsSpan<double>());
+            // Only this rule reads the probabilities; a releasing Backward runs it once, so they go back to the pool.
+            if (IsReleasingGraph) probs.Dispose();
             return [grad];
         });
     }
@@ -124,13 +126,9 @@ public static partial class Functional
             var row = x.Slice(i * c, c);
             int y = targets[i];
             double wy = w is null ? 1 : w[y];
-            var p = probs.Slice(i * c, c);
-            T max = TensorPrimitives.Max(row);
-            TensorPrimitives.Subtract(row, max, p);
-            TensorPrimitives.Exp(p, p);
-            double sum = double.CreateTruncating(TensorPrimitives.Sum<T>(p));
-            double logZ = Math.Log(sum) + double.CreateTruncating(max);
-            TensorPrimitives.Multiply(p, T.CreateTruncating(1.0 / sum), p);
+            // The fused row softmax gives the probabilities and the log-partition log Σ exp(x − max) + max.
+            var (max, expSum) = Kernels.RowKernels.SoftmaxRow(row, probs.Slice(i * c, c));
+            double logZ = Math.Log(double.CreateTruncating(expSum)) + double.CreateTruncating(max);
             nll[i] = wy * (logZ - double.CreateTruncating(row[y]));
             if (smooth is not null)
                 smooth[i] = wT is null

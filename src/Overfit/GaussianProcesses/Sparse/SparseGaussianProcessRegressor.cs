@@ -116,7 +116,7 @@ public sealed partial class SparseGaussianProcessRegressor
     }
 
     /// <summary>Mean and population standard deviation of y (scikit-learn's normalize_y); y is standardized in place.</summary>
-    private static (double Mean, double Std) Standardize(double[] y, bool normalize)
+    internal static (double Mean, double Std) Standardize(double[] y, bool normalize)
     {
         if (!normalize) return (0, 1);
         double mean = y.Average(), v = 0;

@@ -188,6 +188,23 @@ internal sealed class TitsiasBound
         _parts.AddNoiseGradient(dNoise, gradTheta);
     }
 
+    /// <summary>
+    /// The q(L⁻¹u) = N(m, S) that makes the SVGP bound equal to this collapsed bound at the last valued point:
+    /// m = B⁻¹β/σ², S = B⁻¹ (Titsias 2009's optimal q, whitened). Returns m and the lower Cholesky factor of S.
+    /// </summary>
+    public (double[] Mean, double[] CovarianceFactor) OptimalWhitenedPosterior()
+    {
+        if (_point is null) throw new InvalidOperationException("the bound has not been valued at a point");
+        int m = _m;
+        var mean = (double[])_c.Clone();
+        DenseLinalg.SolveLowerInPlace(_lb, m, mean, 1, transpose: true);   // L_B⁻ᵀc = B⁻¹β/σ²
+        var s = new double[m * m];
+        GpLinalg.InverseFromCholesky(_lb, m, s);
+        if (!DenseLinalg.TryCholesky(s, m, out _)) throw new InvalidOperationException("B⁻¹ is not numerically positive definite");
+        for (int i = 0; i < m; i++) s.AsSpan(i * m + i + 1, m - i - 1).Clear();
+        return (mean, s);
+    }
+
     /// <summary>S ← L⁻ᵀ S L⁻¹ for a symmetric S (two triangular solves), symmetrized.</summary>
     private void UnwhitenBoth(double[] s)
     {

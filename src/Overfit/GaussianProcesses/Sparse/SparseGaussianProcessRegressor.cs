@@ -34,16 +34,8 @@ public sealed partial class SparseGaussianProcessRegressor
         ulong seed = 0, bool optimize = true, bool optimizeInducing = true, int maxIter = 1000, double jitter = 1e-6,
         double[,]? inducingPoints = null)
     {
-        if (!(alpha >= 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), $"alpha must be finite and >= 0, got {alpha}");
-        if (!(jitter >= 0) || double.IsInfinity(jitter)) throw new ArgumentOutOfRangeException(nameof(jitter), $"jitter must be finite and >= 0, got {jitter}");
         if (maxIter < 0) throw new ArgumentOutOfRangeException(nameof(maxIter), $"maxIter must be >= 0, got {maxIter}");
-        if (inducingPoints is not null)
-        {
-            var (z, m, _) = GpInput.Matrix(inducingPoints, nameof(inducingPoints));
-            _initialInducing = z;
-            nInducing = m;
-        }
-        else if (nInducing < 1) throw new ArgumentOutOfRangeException(nameof(nInducing), $"nInducing must be >= 1, got {nInducing}");
+        (_initialInducing, nInducing) = SparseSetup.Settings(alpha, jitter, nInducing, inducingPoints);
         Kernel = kernel ?? new ConstantKernel(1.0) * new RBF(1.0) + new WhiteKernel(1.0);
         SparseKernelParts.Split(Kernel, nameof(kernel));
         NInducing = nInducing;
@@ -90,17 +82,11 @@ public sealed partial class SparseGaussianProcessRegressor
 
     public SparseGaussianProcessRegressor Fit(double[,] x, double[] y)
     {
-        var (xd, n, d) = GpInput.Matrix(x, nameof(x));
-        var yv = GpInput.Vector(y, nameof(y));
-        if (yv.Length != n) throw new ArgumentException($"y must have one target per row of X ({n}), got {yv.Length}", nameof(y));
         int m = NInducing;
-        if (m > n) throw new ArgumentException($"the number of inducing points must be at most the number of training rows ({n}), got {m}", _initialInducing is null ? "nInducing" : "inducingPoints");
-        if (_initialInducing is not null && _initialInducing.Length != m * d)
-            throw new ArgumentException($"inducingPoints must have {d} columns like X, got {_initialInducing.Length / m}", "inducingPoints");
+        var (xd, n, d, yv, yMean, yStd, z) = SparseSetup.Prepare(x, y, m, _initialInducing, NormalizeY, new Generator(Seed));
         _warnings.Clear();
-        (_yMean, _yStd) = Standardize(yv, NormalizeY);
+        (_yMean, _yStd) = (yMean, yStd);
         var parts = SparseKernelParts.Split(Kernel.Clone(), "kernel");
-        var z = _initialInducing is not null ? (double[])_initialInducing.Clone() : InducingPoints.KMeansPlusPlus(xd, n, d, m, new Generator(Seed));
         var bound = new TitsiasBound(parts, xd, n, d, yv, m, Alpha, Jitter);
         var theta = parts.Kernel.Theta;
         if (Optimize && (theta.Length > 0 || OptimizeInducing)) (theta, z) = OptimizeBound(parts.Kernel, bound, theta, z);
@@ -113,18 +99,6 @@ public sealed partial class SparseGaussianProcessRegressor
         BuildPredictor(bound);
         FittedKernel = parts.Kernel;
         return this;
-    }
-
-    /// <summary>Mean and population standard deviation of y (scikit-learn's normalize_y); y is standardized in place.</summary>
-    internal static (double Mean, double Std) Standardize(double[] y, bool normalize)
-    {
-        if (!normalize) return (0, 1);
-        double mean = y.Average(), v = 0;
-        foreach (double t in y) v += (t - mean) * (t - mean);
-        double std = Math.Sqrt(v / y.Length);
-        if (std == 0) std = 1; // constant targets: leave the scale alone, as the exact regressor does
-        for (int i = 0; i < y.Length; i++) y[i] = (y[i] - mean) / std;
-        return (mean, std);
     }
 
     private void AddWarning(string message)

@@ -41,15 +41,7 @@ public sealed class StochasticVariationalGaussianProcessRegressor
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), $"batchSize must be >= 1, got {batchSize}");
         if (iterations < 0) throw new ArgumentOutOfRangeException(nameof(iterations), $"iterations must be >= 0, got {iterations}");
         if (!(learningRate > 0) || double.IsInfinity(learningRate)) throw new ArgumentOutOfRangeException(nameof(learningRate), $"learningRate must be finite and > 0, got {learningRate}");
-        if (!(alpha >= 0) || double.IsInfinity(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), $"alpha must be finite and >= 0, got {alpha}");
-        if (!(jitter >= 0) || double.IsInfinity(jitter)) throw new ArgumentOutOfRangeException(nameof(jitter), $"jitter must be finite and >= 0, got {jitter}");
-        if (inducingPoints is not null)
-        {
-            var (z, m, _) = GpInput.Matrix(inducingPoints, nameof(inducingPoints));
-            _initialInducing = z;
-            nInducing = m;
-        }
-        else if (nInducing < 1) throw new ArgumentOutOfRangeException(nameof(nInducing), $"nInducing must be >= 1, got {nInducing}");
+        (_initialInducing, nInducing) = SparseSetup.Settings(alpha, jitter, nInducing, inducingPoints);
         Kernel = kernel ?? new ConstantKernel(1.0) * new RBF(1.0) + new WhiteKernel(1.0);
         SparseKernelParts.Split(Kernel, nameof(kernel));
         NInducing = nInducing; BatchSize = batchSize; Iterations = iterations; LearningRate = learningRate; Alpha = alpha;
@@ -92,17 +84,10 @@ public sealed class StochasticVariationalGaussianProcessRegressor
 
     public StochasticVariationalGaussianProcessRegressor Fit(double[,] x, double[] y)
     {
-        var (xd, n, d) = GpInput.Matrix(x, nameof(x));
-        var yv = GpInput.Vector(y, nameof(y));
-        if (yv.Length != n) throw new ArgumentException($"y must have one target per row of X ({n}), got {yv.Length}", nameof(y));
         int m = NInducing;
-        if (m > n) throw new ArgumentException($"the number of inducing points must be at most the number of training rows ({n}), got {m}", _initialInducing is null ? "nInducing" : "inducingPoints");
-        if (_initialInducing is not null && _initialInducing.Length != m * d)
-            throw new ArgumentException($"inducingPoints must have {d} columns like X, got {_initialInducing.Length / m}", "inducingPoints");
-        var (yMean, yStd) = SparseGaussianProcessRegressor.Standardize(yv, NormalizeY);
-        var parts = SparseKernelParts.Split(Kernel.Clone(), "kernel");
         var rng = new Generator(Seed);
-        var z0 = _initialInducing is not null ? (double[])_initialInducing.Clone() : InducingPoints.KMeansPlusPlus(xd, n, d, m, rng);
+        var (xd, n, d, yv, yMean, yStd, z0) = SparseSetup.Prepare(x, y, m, _initialInducing, NormalizeY, rng);
+        var parts = SparseKernelParts.Split(Kernel.Clone(), "kernel");
         var elbo = new VariationalElbo(parts, xd, n, d, yv, m, Alpha, Jitter);
         var theta = Tensor.FromArray(parts.Kernel.Theta, requiresGrad: true);
         var z = Tensor.FromArray(z0, [m, d], requiresGrad: true);

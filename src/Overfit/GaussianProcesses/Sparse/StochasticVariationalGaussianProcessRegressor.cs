@@ -82,6 +82,8 @@ public sealed class StochasticVariationalGaussianProcessRegressor
 
     public bool IsFitted => FittedKernel is not null;
 
+    public StochasticVariationalGaussianProcessRegressor Fit(Tensor x, Tensor y) => Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
+
     public StochasticVariationalGaussianProcessRegressor Fit(double[,] x, double[] y)
     {
         int m = NInducing;
@@ -167,4 +169,10 @@ public sealed class StochasticVariationalGaussianProcessRegressor
     /// </summary>
     public (double[] Mean, double[] Std) Predict(double[,] x, bool includeNoise = true) =>
         (_predictor ?? throw new InvalidOperationException("call Fit before Predict")).Predict(x, includeNoise);
+
+    public (Tensor Mean, Tensor Std) Predict(Tensor x, bool includeNoise = true)
+    {
+        var (m, s) = Predict(GpInput.ToMatrix(x, nameof(x)), includeNoise);
+        return (Tensor.FromArray(m), Tensor.FromArray(s));
+    }
 }

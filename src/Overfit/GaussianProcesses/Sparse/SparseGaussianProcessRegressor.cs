@@ -155,7 +155,7 @@ public sealed partial class SparseGaussianProcessRegressor
     /// </summary>
     public double Elbo(double[]? theta, double[,]? inducing, out double[] thetaGradient, out double[,] inducingGradient)
     {
-        var (bound, t, z) = BoundAt(theta, inducing);
+        var (bound, t, z) = BoundAt(theta, inducing, keepFeatures: true);
         thetaGradient = new double[t.Length];
         var gz = new double[z.Length];
         double v = bound.Evaluate(t, z, thetaGradient, gz);
@@ -166,11 +166,11 @@ public sealed partial class SparseGaussianProcessRegressor
     /// <summary>The collapsed bound at <paramref name="theta"/> and <paramref name="inducing"/> (fitted values when null).</summary>
     public double Elbo(double[]? theta = null, double[,]? inducing = null)
     {
-        var (bound, t, z) = BoundAt(theta, inducing);
+        var (bound, t, z) = BoundAt(theta, inducing, keepFeatures: false);
         return bound.Evaluate(t, z, null, null);
     }
 
-    private (TitsiasBound Bound, double[] Theta, double[] Z) BoundAt(double[]? theta, double[,]? inducing)
+    private (TitsiasBound Bound, double[] Theta, double[] Z) BoundAt(double[]? theta, double[,]? inducing, bool keepFeatures)
     {
         if (FittedKernel is null || _trainX is null || _trainY is null) throw new InvalidOperationException("call Fit before Elbo");
         var parts = SparseKernelParts.Split(FittedKernel.Clone(), "kernel");
@@ -185,6 +185,7 @@ public sealed partial class SparseGaussianProcessRegressor
             if (d != _d) throw new ArgumentException($"inducing must have {_d} columns like X, got {d}", nameof(inducing));
             if (m > _n) throw new ArgumentException($"inducing must have at most {_n} rows (the training rows), got {m}", nameof(inducing));
         }
-        return (new TitsiasBound(parts, _trainX, _n, _d, _trainY, m, Alpha, Jitter), theta, z);
+        // A value alone has no use for the whitened features of a gradient pass: do not allocate them.
+        return (new TitsiasBound(parts, _trainX, _n, _d, _trainY, m, Alpha, Jitter, keepFeatures ? TitsiasBound.CacheLimit : 0), theta, z);
     }
 }

@@ -53,7 +53,7 @@ public static class BoBenchmark
             {
                 var names = Enumerable.Range(0, problem.Dimension).Select(i => $"x{i:D2}").ToArray();
                 var pbounds = names.Select((n, i) => (n, (problem.Bounds.Lower[i], problem.Bounds.Upper[i]))).ToDictionary(p => p.n, p => p.Item2);
-                var bo = new BayesianOptimization.BayesianOptimization(p => -problem.Evaluate(names.Select(n => p[n]).ToArray()), pbounds, randomState: seed,
+                var bo = new BayesOptLoop(p => -problem.Evaluate(names.Select(n => p[n]).ToArray()), pbounds, randomState: seed,
                     log: verbose ? Console.Error : null);
                 int init = Math.Min(5, evals);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -76,14 +76,14 @@ public static class BoBenchmark
     private static SingleTaskGPOptions ModelOptions(string priors) => priors switch
     {
         "gamma" => new SingleTaskGPOptions(),
-        "lognormal" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal, Kernel = GPKernelKind.Rbf, LearnOutputScale = false },
+        "lognormal" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal, Kernel = new Overfit.GaussianProcesses.RBF(), LearnOutputScale = false },
         "gamma-zeromean" => new SingleTaskGPOptions { LearnMean = false },
         "lognormal-matern" => new SingleTaskGPOptions { Priors = GPPriorKind.DimensionScaledLogNormal },
         _ => throw new ArgumentException($"unknown priors '{priors}'; expected gamma, gamma-zeromean, lognormal or lognormal-matern", nameof(priors)),
     };
 
     /// <summary>Linear-interpolation quantile of sorted values (numpy's default).</summary>
-    private static double Quantile(List<double> sorted, double p)
+    internal static double Quantile(List<double> sorted, double p)
     {
         double pos = p * (sorted.Count - 1);
         int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Count - 1);

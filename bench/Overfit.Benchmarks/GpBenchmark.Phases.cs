@@ -141,20 +141,6 @@ public static partial class GpBenchmark
             fits.Add(sw.Elapsed.TotalMilliseconds);
         }
         Console.WriteLine("fits again: " + string.Join(", ", fits.Select(f => f.ToString("0", CultureInfo.InvariantCulture))) + " ms");
-        // Same process, interleaved: fits with the factorization's and inverse's products split across the cores vs run side by side.
-        var split = new List<string>();
-        var sideBySide = new List<string>();
-        for (int r = 0; r < 2 * reps / 5; r++)
-        {
-            MarginalLikelihood.ConcurrentLinalg = r % 2 == 1;
-            var sw = Stopwatch.StartNew();
-            var fitted = new GaussianProcessRegressor(gp.Kernel, normalizeY: true).Fit(x2, y);
-            string entry = string.Format(CultureInfo.InvariantCulture, "{0:0} ({1}, {2:0.00000000})", sw.Elapsed.TotalMilliseconds, fitted.OptimizerResults[0].Evaluations, fitted.LogMarginalLikelihoodValue);
-            (r % 2 == 1 ? sideBySide : split).Add(entry);
-        }
-        MarginalLikelihood.ConcurrentLinalg = true;
-        Console.WriteLine("fits, products split: " + string.Join(", ", split) + " ms (evaluations, lml)");
-        Console.WriteLine("fits, products side by side: " + string.Join(", ", sideBySide) + " ms (evaluations, lml)");
         Console.WriteLine(string.Join("\n", results.Select(r => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.00} ms", r.Item1, r.Item2))));
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Overfit.BayesianOptimization;
 using Overfit.Cli.Infrastructure;
 // The loop class has the same name as its namespace.
-using BayesOptLoop = Overfit.BayesianOptimization.BayesianOptimization;
 
 namespace Overfit.Cli.Experiments;
 

@@ -1,3 +1,4 @@
+using Overfit.Tensors.Kernels;
 using Overfit.LinearModels.Internal;
 using Overfit.Tensors;
 

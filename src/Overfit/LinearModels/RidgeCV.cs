@@ -100,7 +100,7 @@ public sealed class RidgeCV : LinearModel
     {
         int n = x.Rows, p = x.Cols, m = CandidateAlphas.Length;
         var g = CenteredGram.Build(x.Span, n, p, y, FitIntercept);
-        var (lambda, vRows) = SymmetricEigen.Compute(g.Gram, p);
+        var (lambda, vRows) = DenseLinalg.SymmetricEigenRows(g.Gram, p);
         var v = new double[p * p];   // V with eigenvectors as columns: a plain (untransposed) GEMM operand
         for (int j = 0; j < p; j++)
             for (int i = 0; i < p; i++) v[i * p + j] = vRows[j * p + i];

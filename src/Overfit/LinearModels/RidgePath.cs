@@ -1,3 +1,4 @@
+using Overfit.Tensors.Kernels;
 using System.Numerics.Tensors;
 using Overfit.LinearModels.Internal;
 

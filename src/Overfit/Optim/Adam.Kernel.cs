@@ -28,7 +28,7 @@ public partial class Adam
         fixed (T* pm = m)
         fixed (T* pv = v)
         {
-            if (n < ParallelLength || Math.Min(Gemm.MaxThreads, Environment.ProcessorCount) < 2)
+            if (n < ParallelLength || Threading.Effective < 2)
             {
                 AdamRange(pp, pg, pm, pv, 0, n, s);
                 return;

@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 using Overfit.BayesianOptimization;
 
 namespace Overfit.Tests.BayesianOptimization;

@@ -12,7 +12,7 @@ public class LoopTests
     public void BayesOptFindsTheChapterPeak()
     {
         var log = new StringWriter();
-        var bo = new Overfit.BayesianOptimization.BayesianOptimization(Peak, PBounds, randomState: 1, log: log) { WarmupPoints = 2000 };
+        var bo = new BayesOptLoop(Peak, PBounds, randomState: 1, log: log) { WarmupPoints = 2000 };
         bo.Maximize(initPoints: 2, nIter: 8);
         Assert.Equal(10, bo.Res.Count);
         var max = bo.Max!.Value;
@@ -27,7 +27,7 @@ public class LoopTests
     [Fact]
     public void BayesOptWithExpectedImprovement()
     {
-        var bo = new Overfit.BayesianOptimization.BayesianOptimization(Peak, PBounds, randomState: 2)
+        var bo = new BayesOptLoop(Peak, PBounds, randomState: 2)
         { Acquisition = BayesOptAcquisition.ExpectedImprovement, WarmupPoints = 2000 };
         bo.Maximize(3, 6);
         Assert.True(bo.Max!.Value.Target > 0.5);
@@ -45,7 +45,7 @@ public class LoopTests
             return Peak(p);
         }
         var log = new StringWriter();
-        var bo = new Overfit.BayesianOptimization.BayesianOptimization(Flaky, PBounds, randomState: 3, log: log) { WarmupPoints = 500 };
+        var bo = new BayesOptLoop(Flaky, PBounds, randomState: 3, log: log) { WarmupPoints = 500 };
         bo.Maximize(3, 4);
         Assert.Equal(7, bo.Res.Count);
         Assert.Equal(EvaluationStatus.Invalid, bo.Res[1].Status);
@@ -59,7 +59,7 @@ public class LoopTests
     [Fact]
     public void BadBoundsThrowNamingTheArgument()
     {
-        var ex = Assert.Throws<ArgumentException>(() => new Overfit.BayesianOptimization.BayesianOptimization(Peak,
+        var ex = Assert.Throws<ArgumentException>(() => new BayesOptLoop(Peak,
             new Dictionary<string, (double, double)> { ["x"] = (1, 1) }));
         Assert.Equal("pbounds", ex.ParamName);
         Assert.Contains("'x'", ex.Message);

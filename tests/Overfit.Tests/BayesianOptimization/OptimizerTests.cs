@@ -6,32 +6,6 @@ namespace Overfit.Tests.BayesianOptimization;
 public class OptimizerTests
 {
     [Fact]
-    public void LbfgsMinimizesRosenbrock()
-    {
-        var res = BoundedLbfgs.Minimize((x, g) =>
-        {
-            g[0] = -400 * x[0] * (x[1] - x[0] * x[0]) - 2 * (1 - x[0]);
-            g[1] = 200 * (x[1] - x[0] * x[0]);
-            return 100 * Math.Pow(x[1] - x[0] * x[0], 2) + Math.Pow(1 - x[0], 2);
-        }, [-1.2, 1.0], [-5, -5], [5, 5], maxIterations: 500, pgtol: 1e-8, ftol: 1e-15);
-        Assert.Equal(1.0, res.X[0], 1e-4);
-        Assert.Equal(1.0, res.X[1], 1e-4);
-    }
-
-    [Fact]
-    public void LbfgsRespectsBoundsAndFixedVariables()
-    {
-        // minimum of (x-3)^2 + (y+2)^2 + (z-1)^2 over [0,1]x[0,1]x[0.5,0.5]
-        var res = BoundedLbfgs.Minimize((x, g) =>
-        {
-            g[0] = 2 * (x[0] - 3); g[1] = 2 * (x[1] + 2); g[2] = 2 * (x[2] - 1);
-            return Math.Pow(x[0] - 3, 2) + Math.Pow(x[1] + 2, 2) + Math.Pow(x[2] - 1, 2);
-        }, [0.5, 0.5, 0.5], [0, 0, 0.5], [1, 1, 0.5]);
-        Assert.Equal([1.0, 0.0, 0.5], res.X);
-        Assert.True(res.Converged);
-    }
-
-    [Fact]
     public void BoltzmannSelectionKeepsTheBestAndIsDistinct()
     {
         var values = Enumerable.Range(0, 50).Select(i => Math.Sin(i)).ToArray();

@@ -1,4 +1,5 @@
 using Overfit.BayesianOptimization;
+using Overfit.GaussianProcesses;
 
 namespace Overfit.Tests.BayesianOptimization;
 
@@ -17,7 +18,7 @@ public class SingleTaskGPTests
     {
         var model = BoTestHelpers.FittedModel(SklearnLike);
         var grad = new double[3];
-        double objective = model.NegativeObjectiveForTests([Math.Log(0.3), Math.Log(0.6), Math.Log(1.5)], grad);
+        double objective = model.NegativeObjective([Math.Log(0.3), Math.Log(0.6), Math.Log(1.5)], grad);
         Assert.Equal(-8.218065757366144, -objective * 8, 1e-9);
     }
 
@@ -39,13 +40,13 @@ public class SingleTaskGPTests
     [Fact]
     public void ObjectiveGradientMatchesFiniteDifferences()
     {
-        foreach (var (kernel, priors) in new[] { (GPKernelKind.Matern52, GPPriorKind.Gamma), (GPKernelKind.Rbf, GPPriorKind.Gamma), (GPKernelKind.Matern52, GPPriorKind.DimensionScaledLogNormal) })
+        foreach (var (kernel, priors) in new (StationaryKernel, GPPriorKind)[] { (new Matern(nu: 2.5), GPPriorKind.Gamma), (new RBF(), GPPriorKind.Gamma), (new Matern(nu: 2.5), GPPriorKind.DimensionScaledLogNormal) })
         {
             var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { Kernel = kernel, Priors = priors });
             double[] theta = [Math.Log(0.4), Math.Log(0.7), Math.Log(1.3), Math.Log(0.05), 0.2];
             var g = new double[theta.Length];
-            model.NegativeObjectiveForTests(theta, g);
-            BoTestHelpers.CheckGradient(t => model.NegativeObjectiveForTests(t, new double[t.Length]), theta, g, atol: 1e-7);
+            model.NegativeObjective(theta, g);
+            BoTestHelpers.CheckGradient(t => model.NegativeObjective(t, new double[t.Length]), theta, g, atol: 1e-7);
         }
     }
 
@@ -61,46 +62,7 @@ public class SingleTaskGPTests
         Assert.Equal(truth, mean[0], 0.1);
     }
 
-    [Fact]
-    public void PosteriorGradientsMatchFiniteDifferences()
-    {
-        var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { InputBounds = new Bounds([-1, 0], [2, 3]) });
-        double[] x = [0.3, 0.8];
-        var gm = new double[2]; var gv = new double[2];
-        model.PosteriorWithGradient(x, gm, gv);
-        BoTestHelpers.CheckGradient(p => model.PosteriorWithGradient(p, new double[2], new double[2]).Mean, x, gm);
-        BoTestHelpers.CheckGradient(p => model.PosteriorWithGradient(p, new double[2], new double[2]).Variance, x, gv);
-    }
-
-    [Fact]
-    public void JointPosteriorBackwardMatchesFiniteDifferences()
-    {
-        var model = BoTestHelpers.FittedModel();
-        double[] x = [0.3, 0.8, 0.6, 0.1, 0.45, 0.5];
-        double[] meanWeights = [0.7, -1.1, 0.4];
-        double[] covWeights = [1.0, 0.3, -0.2, 0.5, 2.0, 0.1, -0.7, 0.6, 1.5];
-        double Objective(double[] p)
-        {
-            var (m, c) = model.Posterior(p, 3);
-            return m.Zip(meanWeights, (a, b) => a * b).Sum() + c.Zip(covWeights, (a, b) => a * b).Sum();
-        }
-        var g = new double[6];
-        model.PosteriorBackward(x, 3, meanWeights, covWeights, g);
-        BoTestHelpers.CheckGradient(Objective, x, g);
-    }
-
-    [Fact]
-    public void JointPosteriorAgreesWithMarginals()
-    {
-        var model = BoTestHelpers.FittedModel();
-        double[] x = [0.3, 0.8, 0.6, 0.1];
-        var (mean, cov) = model.Posterior(x, 2);
-        var m = new double[2]; var v = new double[2];
-        model.PosteriorMeanVariance(x, 2, m, v);
-        Assert.Equal(m[0], mean[0], 10); Assert.Equal(m[1], mean[1], 10);
-        Assert.Equal(v[0], cov[0], 10); Assert.Equal(v[1], cov[3], 10);
-        Assert.Equal(cov[1], cov[2], 12);
-    }
+    // Posterior gradients, the joint posterior and its backward pass: PosteriorModelContractTests (one suite per interface).
 
     [Fact]
     public void FixedNoiseVariantUsesTheGivenNoise()

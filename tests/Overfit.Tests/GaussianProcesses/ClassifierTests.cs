@@ -3,7 +3,7 @@ using R = Overfit.Tests.GaussianProcesses.SklearnReference;
 
 namespace Overfit.Tests.GaussianProcesses;
 
-/// <summary>GaussianProcessClassifier against scikit-learn 1.2.1 (tests/reference/gp_reference.py).</summary>
+/// <summary>GaussianProcessClassifier against scikit-learn 1.2.1 (tests/fixtures/reference/gp/gp_reference.py).</summary>
 public class ClassifierTests
 {
     private static double[,] M(double[] flat) => RegressorReferenceTests.Matrix(flat, 2);

@@ -3,7 +3,7 @@ using R = Overfit.Tests.GaussianProcesses.SklearnReference;
 
 namespace Overfit.Tests.GaussianProcesses;
 
-/// <summary>Kernel matrices, gradients (n×n×p) and theta against scikit-learn 1.2.1 (tests/reference/gp_reference.py).</summary>
+/// <summary>Kernel matrices, gradients (n×n×p) and theta against scikit-learn 1.2.1 (tests/fixtures/reference/gp/gp_reference.py).</summary>
 public class KernelReferenceTests
 {
     public static TheoryData<string> Names => new(["RbfIso", "RbfArd", "Matern12", "Matern32", "Matern52", "RationalQuadratic", "ExpSineSquared", "DotProduct", "Composite"]);

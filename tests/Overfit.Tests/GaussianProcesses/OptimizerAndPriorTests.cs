@@ -4,35 +4,6 @@ namespace Overfit.Tests.GaussianProcesses;
 
 public class OptimizerAndPriorTests
 {
-    private static double Rosenbrock(double[] x, double[] g)
-    {
-        double a = 1 - x[0], b = x[1] - x[0] * x[0];
-        g[0] = -2 * a - 400 * x[0] * b;
-        g[1] = 200 * b;
-        return a * a + 100 * b * b;
-    }
-
-    [Fact]
-    public void FindsTheUnconstrainedMinimum()
-    {
-        var r = new BoundedLbfgs().Minimize(Rosenbrock, [-1.2, 1.0], [-5, -5], [5, 5]);
-        Assert.Equal(1.0, r.X[0], 1e-3);
-        Assert.Equal(1.0, r.X[1], 1e-3);
-    }
-
-    [Fact]
-    public void StopsOnAnActiveBound()
-    {
-        // With x0 ≤ 0.5 the constrained minimum of Rosenbrock is at (0.5, 0.25).
-        var r = new BoundedLbfgs().Minimize(Rosenbrock, [-1.2, 1.0], [-5, -5], [0.5, 5]);
-        Assert.Equal(0.5, r.X[0], 1e-6);
-        Assert.Equal(0.25, r.X[1], 1e-3);
-    }
-
-    [Fact]
-    public void RejectsEmptyBounds() =>
-        Assert.Throws<ArgumentException>(() => new BoundedLbfgs().Minimize(Rosenbrock, [0, 0], [1, 1], [0, 2]));
-
     [Theory]
     [InlineData(0.7)]
     [InlineData(3.0)]

@@ -3,7 +3,7 @@ using R = Overfit.Tests.GaussianProcesses.SklearnReference;
 
 namespace Overfit.Tests.GaussianProcesses;
 
-/// <summary>GaussianProcessRegressor against scikit-learn 1.2.1 (tests/reference/gp_reference.py) on three data sets.</summary>
+/// <summary>GaussianProcessRegressor against scikit-learn 1.2.1 (tests/fixtures/reference/gp/gp_reference.py) on three data sets.</summary>
 public class RegressorReferenceTests
 {
     internal static double[,] Matrix(double[] flat, int cols)

@@ -1,4 +1,4 @@
-using Overfit.LinearModels.Internal;
+using Overfit.Tensors.Kernels;
 
 namespace Overfit.Tests.LinearModels;
 
@@ -22,8 +22,8 @@ public class DecompositionTests
         var a = new double[n * n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) a[i * n + j] = b[i * n + j] + b[j * n + i];
-        var (values, v) = SymmetricEigen.Compute(a, n);
-        for (int j = 1; j < n; j++) Assert.True(values[j] <= values[j - 1]);
+        var (values, v) = DenseLinalg.SymmetricEigenRows(a, n);
+        for (int j = 1; j < n; j++) Assert.True(values[j] >= values[j - 1]);
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
             {

@@ -1,7 +1,7 @@
 namespace Overfit.Tests.LinearModels;
 
 /// <summary>
-/// The datasets of tests/reference/linear_reference.py, rebuilt bit for bit: an integer hash (splitmix64) and
+/// The datasets of tests/fixtures/reference/linear/linear_reference.py, rebuilt bit for bit: an integer hash (splitmix64) and
 /// + − × ÷ only, which IEEE arithmetic evaluates identically in both languages.
 /// </summary>
 internal static class LinearTestData

@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 namespace Overfit.BayesianOptimization;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 using System.Collections.Concurrent;
 
 namespace Overfit.BayesianOptimization;

@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 namespace Overfit.BayesianOptimization;
 
 /// <summary>qEI: mean over samples of max(max_j f_j - bestF, 0) over the batch.</summary>

@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.BayesianOptimization;
@@ -32,8 +33,8 @@ public sealed partial class SingleTaskGP
                 int ij = i * n + j;
                 double r2 = 0;
                 for (int g = 0; g < groups; g++) r2 += _sqDiff[g][ij] * invL2[g];
-                double v = h.OutputScale * StationaryKernel.Value(Options.Kernel, r2);
-                double dv = h.OutputScale * StationaryKernel.DerivativeR2(Options.Kernel, r2);
+                double v = h.OutputScale * Options.Kernel.CorrelationAt(r2);
+                double dv = h.OutputScale * Options.Kernel.CorrelationDerivativeR2(r2);
                 kf[ij] = kf[j * n + i] = v;
                 dk[ij] = dk[j * n + i] = dv;
             }
@@ -42,25 +43,15 @@ public sealed partial class SingleTaskGP
         return (k, kf, dk);
     }
 
-    /// <summary>Cholesky with growing jitter (1e-8·mean diagonal, ×10 each try, up to 6 tries); null if it still fails.</summary>
+    /// <summary>Cholesky of <paramref name="k"/> with the one jitter ladder (<see cref="DenseLinalg.TryPsdSafeCholesky"/>); null if it still fails.</summary>
     internal static double[]? CholeskyWithJitter(double[] k, int n)
     {
-        var work = (double[])k.Clone();
-        if (DenseLinalg.TryCholesky(work, n, out _)) return work;
-        double meanDiag = 0;
-        for (int i = 0; i < n; i++) meanDiag += k[i * n + i];
-        double jitter = 1e-8 * Math.Max(meanDiag / Math.Max(n, 1), 1e-12);
-        for (int attempt = 0; attempt < 6; attempt++, jitter *= 10)
-        {
-            Array.Copy(k, work, k.Length);
-            for (int i = 0; i < n; i++) work[i * n + i] += jitter;
-            if (DenseLinalg.TryCholesky(work, n, out _)) return work;
-        }
-        return null;
+        var work = new double[k.Length];
+        return double.IsNaN(DenseLinalg.TryPsdSafeCholesky(k, n, work)) ? null : work;
     }
 
-    /// <summary>-(log p(y|θ) + log prior(θ)) / n and its gradient with respect to the log-parameters θ.</summary>
-    private double NegativeObjective(ReadOnlySpan<double> theta, Span<double> grad)
+    /// <summary>-(log p(y|θ) + log prior(θ)) / n and its gradient with respect to the log-parameters θ (internal: tests check the gradient).</summary>
+    internal double NegativeObjective(ReadOnlySpan<double> theta, Span<double> grad)
     {
         int n = Count;
         var h = Unpack(theta);
@@ -111,13 +102,6 @@ public sealed partial class SingleTaskGP
         return -(logp + logPrior) / n;
     }
 
-    /// <summary>log Gamma(p; a, b) (rate b) and, added to <paramref name="gradLog"/>, its derivative in log p.</summary>
-    private static double GammaLogPrior(double p, double a, double b, ref double gradLog)
-    {
-        gradLog += (a - 1) - b * p;
-        return a * Math.Log(b) - MathNet.Numerics.SpecialFunctions.GammaLn(a) + (a - 1) * Math.Log(p) - b * p;
-    }
-
     /// <summary>Sets the hyperparameters and caches the Cholesky factor and weights used by every posterior.</summary>
     private void SetHyperparameters(double[] theta)
     {
@@ -149,33 +133,27 @@ public sealed partial class SingleTaskGP
         LogMarginalLikelihood = LogPosterior - LogPrior(h, new double[theta.Length]);
     }
 
+    // BoTorch's priors, as the GP core's prior objects (Gamma(concentration, rate); LogNormal(loc, scale)).
+    private static readonly Prior GammaLengthscale = new GammaPrior(3.0, 6.0), GammaOutputScale = new GammaPrior(2.0, 0.15),
+        GammaNoise = new GammaPrior(1.1, 0.05), LogNormalNoise = new LogNormalPrior(-4.0, 1.0);
+
     /// <summary>Sum of the log prior densities (0 without priors); adds their derivatives in θ to <paramref name="grad"/>.</summary>
     private double LogPrior(Hyper h, Span<double> grad)
     {
         if (!Options.UsePriors) return 0;
         double lp = 0;
-        if (Options.Priors == GPPriorKind.Gamma)
-        {
-            for (int g = 0; g < _sqDiff.Length; g++) lp += GammaLogPrior(h.Lengthscales[g], 3.0, 6.0, ref grad[g]);
-            if (OutputScaleIndex >= 0) lp += GammaLogPrior(h.OutputScale, 2.0, 0.15, ref grad[OutputScaleIndex]);
-            if (NoiseIndex >= 0) lp += GammaLogPrior(h.Noise, 1.1, 0.05, ref grad[NoiseIndex]);
-            return lp;
-        }
-        double loc = Math.Sqrt(2) + 0.5 * Math.Log(Dimension);
-        for (int g = 0; g < _sqDiff.Length; g++) lp += LogNormalLogPrior(h.Lengthscales[g], loc, Math.Sqrt(3), ref grad[g]);
-        if (OutputScaleIndex >= 0) lp += GammaLogPrior(h.OutputScale, 2.0, 0.15, ref grad[OutputScaleIndex]);
-        if (NoiseIndex >= 0) lp += LogNormalLogPrior(h.Noise, -4.0, 1.0, ref grad[NoiseIndex]);
+        // Hvarfner et al.'s dimension-scaled lengthscale prior LogNormal(√2 + log(d)/2, √3).
+        Prior lengthscale = Options.Priors == GPPriorKind.Gamma ? GammaLengthscale : new LogNormalPrior(Math.Sqrt(2) + 0.5 * Math.Log(Dimension), Math.Sqrt(3));
+        for (int g = 0; g < _sqDiff.Length; g++) lp += Add(lengthscale, h.Lengthscales[g], ref grad[g]);
+        if (OutputScaleIndex >= 0) lp += Add(GammaOutputScale, h.OutputScale, ref grad[OutputScaleIndex]);
+        if (NoiseIndex >= 0) lp += Add(Options.Priors == GPPriorKind.Gamma ? GammaNoise : LogNormalNoise, h.Noise, ref grad[NoiseIndex]);
         return lp;
     }
 
-    /// <summary>log LogNormal(p; mu, sigma) and, added to <paramref name="gradLog"/>, its derivative in log p.</summary>
-    private static double LogNormalLogPrior(double p, double mu, double sigma, ref double gradLog)
+    /// <summary>log prior(p), adding its derivative in log p to <paramref name="gradLog"/>.</summary>
+    private static double Add(Prior prior, double p, ref double gradLog)
     {
-        double t = Math.Log(p);
-        gradLog += -1 - (t - mu) / (sigma * sigma);
-        return -t - Math.Log(sigma * Math.Sqrt(2 * Math.PI)) - (t - mu) * (t - mu) / (2 * sigma * sigma);
+        gradLog += prior.LogDensityGradientLog(p);
+        return prior.LogDensity(p);
     }
-
-    /// <summary>Objective used by the fit, exposed to tests for gradient checks.</summary>
-    internal double NegativeObjectiveForTests(ReadOnlySpan<double> theta, Span<double> grad) => NegativeObjective(theta, grad);
 }

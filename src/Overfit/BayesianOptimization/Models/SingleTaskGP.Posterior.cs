@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.BayesianOptimization;
@@ -34,7 +35,7 @@ public sealed partial class SingleTaskGP
             {
                 double v = Math.Max(r2[i * n + j] + usq[i] + _xScaledSq[j], 0);
                 r2[i * n + j] = v;
-                kc[i * n + j] = OutputScale * StationaryKernel.Value(Options.Kernel, v);
+                kc[i * n + j] = OutputScale * Options.Kernel.CorrelationAt(v);
             }
         return (kc, r2);
     }
@@ -85,7 +86,7 @@ public sealed partial class SingleTaskGP
         meanGradient.Clear(); varianceGradient.Clear();
         for (int j = 0; j < n; j++)
         {
-            double dk = OutputScale * StationaryKernel.DerivativeR2(Options.Kernel, r2[j]) * 2;
+            double dk = OutputScale * Options.Kernel.CorrelationDerivativeR2(r2[j]) * 2;
             for (int c = 0; c < d; c++)
             {
                 double dkdx = dk * (u[c] - _xScaled[j * d + c]) / (Lengthscales[c] * _inputRange[c]);
@@ -124,7 +125,7 @@ public sealed partial class SingleTaskGP
             {
                 double r2 = 0;
                 for (int c = 0; c < d; c++) { double diff = u[a * d + c] - u[b * d + c]; r2 += diff * diff; }
-                double value = cov[a * q + b] + OutputScale * StationaryKernel.Value(Options.Kernel, r2);
+                double value = cov[a * q + b] + OutputScale * Options.Kernel.CorrelationAt(r2);
                 if (a == b) value = Math.Max(value, MinVariance);
                 cov[a * q + b] = s2 * value;
             }
@@ -154,7 +155,7 @@ public sealed partial class SingleTaskGP
                 double coef = mBar * _alpha[j];
                 for (int b = 0; b < q; b++) coef -= 2 * covBar[a * q + b] * w[j * q + b];
                 if (coef == 0) continue;
-                double dk = coef * OutputScale * StationaryKernel.DerivativeR2(Options.Kernel, r2[a * n + j]) * 2;
+                double dk = coef * OutputScale * Options.Kernel.CorrelationDerivativeR2(r2[a * n + j]) * 2;
                 for (int c = 0; c < d; c++) ga[c] += dk * (u[a * d + c] - _xScaled[j * d + c]) / (Lengthscales[c] * _inputRange[c]);
             }
             for (int b = 0; b < q; b++)
@@ -162,7 +163,7 @@ public sealed partial class SingleTaskGP
                 if (b == a) continue;
                 double rab = 0;
                 for (int c = 0; c < d; c++) { double diff = u[a * d + c] - u[b * d + c]; rab += diff * diff; }
-                double dk = 2 * covBar[a * q + b] * OutputScale * StationaryKernel.DerivativeR2(Options.Kernel, rab) * 2;
+                double dk = 2 * covBar[a * q + b] * OutputScale * Options.Kernel.CorrelationDerivativeR2(rab) * 2;
                 for (int c = 0; c < d; c++) ga[c] += dk * (u[a * d + c] - u[b * d + c]) / (Lengthscales[c] * _inputRange[c]);
             }
         }

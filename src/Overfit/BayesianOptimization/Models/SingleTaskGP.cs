@@ -1,3 +1,5 @@
+using Overfit.GaussianProcesses;
+using Overfit.Optim;
 using Overfit.Tensors;
 
 namespace Overfit.BayesianOptimization;
@@ -142,7 +144,7 @@ public sealed partial class SingleTaskGP : IPosteriorModel
         double bestValue = double.PositiveInfinity;
         foreach (var start in starts)
         {
-            var result = BoundedLbfgs.Minimize(NegativeObjective, start, lower, upper, Options.MaxIterations);
+            var result = new BoundedLbfgs { MaxIterations = Options.MaxIterations }.Minimize((theta, grad) => NegativeObjective(theta, grad), start, lower, upper);
             if (double.IsFinite(result.Value) && result.Value < bestValue) { bestValue = result.Value; best = result.X; }
         }
         if (best is null)

@@ -1,3 +1,5 @@
+using Overfit.GaussianProcesses;
+
 namespace Overfit.BayesianOptimization;
 
 /// <summary>
@@ -9,7 +11,11 @@ namespace Overfit.BayesianOptimization;
 /// </summary>
 public sealed record SingleTaskGPOptions
 {
-    public GPKernelKind Kernel { get; init; } = GPKernelKind.Matern52;
+    /// <summary>
+    /// The GP core's stationary kernel whose correlation profile k(r²) the model uses: Matern ν = 5/2 (default) or
+    /// RBF. SingleTaskGP owns the length scales, output scale and noise, so the kernel's own hyperparameters are unused.
+    /// </summary>
+    public StationaryKernel Kernel { get; init; } = new Matern(nu: 2.5);
     /// <summary>One length scale per input dimension (true) or one shared length scale.</summary>
     public bool Ard { get; init; } = true;
     /// <summary>Box used to normalize inputs to [0,1]^d; null uses the training data's min and max.</summary>

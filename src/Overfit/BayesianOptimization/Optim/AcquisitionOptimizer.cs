@@ -1,3 +1,4 @@
+using Overfit.Optim;
 using Overfit.Tensors;
 
 namespace Overfit.BayesianOptimization;
@@ -137,10 +138,10 @@ public static class AcquisitionOptimizer
         return new AcquisitionResult(results[bestIndex].X, q, d, results[bestIndex].Value);
     }
 
-    private static LbfgsResult Climb(AcquisitionFunction acq, int q, double[] u0, double[] lo, double[] hi, double[] scale, double[] offset, int maxIterations)
+    private static BoundedLbfgsResult Climb(AcquisitionFunction acq, int q, double[] u0, double[] lo, double[] hi, double[] scale, double[] offset, int maxIterations)
     {
         int dim = u0.Length;
-        return BoundedLbfgs.Minimize((u, grad) =>
+        return new BoundedLbfgs { MaxIterations = maxIterations }.Minimize((u, grad) =>
         {
             var x = new double[dim];
             for (int j = 0; j < dim; j++) x[j] = offset[j] + scale[j] * u[j];
@@ -148,7 +149,7 @@ public static class AcquisitionOptimizer
             double value = acq.EvaluateWithGradient(x, q, gx);
             for (int j = 0; j < dim; j++) grad[j] = -gx[j] * scale[j];
             return -value;
-        }, u0, lo, hi, maxIterations);
+        }, u0, lo, hi);
     }
 
     private static double SnapInteger(double x, Bounds bounds, int c)

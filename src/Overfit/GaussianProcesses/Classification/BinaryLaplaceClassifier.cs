@@ -1,3 +1,4 @@
+using Overfit.Optim;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.GaussianProcesses;
@@ -17,7 +18,7 @@ internal sealed class BinaryLaplaceClassifier
 
     public Kernel Kernel { get; private set; } = null!;
     public double LogMarginalLikelihoodValue { get; private set; }
-    public IReadOnlyList<BoundedLbfgs.Result> OptimizerResults { get; private set; } = [];
+    public IReadOnlyList<BoundedLbfgsResult> OptimizerResults { get; private set; } = [];
 
     private sealed record Mode(double Lml, double[] Pi, double[] WSqrt, double[] L, double[] A);
 
@@ -40,7 +41,7 @@ internal sealed class BinaryLaplaceClassifier
                 return -v;
             }
             var opt = new BoundedLbfgs();
-            var results = new List<BoundedLbfgs.Result> { opt.Minimize(Objective, kernel.Theta, lower, upper) };
+            var results = new List<BoundedLbfgsResult> { opt.Minimize(Objective, kernel.Theta, lower, upper) };
             for (int r = 0; r < restarts; r++)
             {
                 var start = new double[p];

@@ -30,6 +30,11 @@ public sealed partial class GaussianProcessRegressor
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance)
     {
         var (xs, m, d) = GpInput.Matrix(xStar, nameof(xStar));
+        return PredictCore(xs, m, d, fullCovariance);
+    }
+
+    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance)
+    {
         var kernel = FittedKernel ?? Kernel;
         var mean = new double[m];
         var variance = new double[m];
@@ -38,7 +43,7 @@ public sealed partial class GaussianProcessRegressor
         else kernel.Diagonal(xs, m, d, variance);
         if (FittedKernel is not null)
         {
-            if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", nameof(xStar));
+            if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", "x");
             int n = _n;
             var kt = new double[n * m]; // K(X_train, X*)
             kernel.Evaluate(_xTrain, n, xs, m, d, kt);

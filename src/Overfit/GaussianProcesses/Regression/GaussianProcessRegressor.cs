@@ -1,3 +1,4 @@
+using Overfit.Optim;
 using Overfit.Tensors;
 using Overfit.Tensors.Kernels;
 
@@ -45,7 +46,7 @@ public sealed partial class GaussianProcessRegressor
     public double Jitter { get; private set; }
     public IReadOnlyList<string> Warnings => _warnings;
     /// <summary>Optimizer runs (start point first): final negative objective and message.</summary>
-    public IReadOnlyList<BoundedLbfgs.Result> OptimizerResults { get; private set; } = [];
+    public IReadOnlyList<BoundedLbfgsResult> OptimizerResults { get; private set; } = [];
     public bool IsFitted => FittedKernel is not null;
 
     public GaussianProcessRegressor Fit(Tensor x, Tensor y) => Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
@@ -125,7 +126,7 @@ public sealed partial class GaussianProcessRegressor
             return -v;
         }
         var optimizer = new BoundedLbfgs();
-        var results = new List<BoundedLbfgs.Result> { optimizer.MinimizeWithLazyGradient(Objective, kernel.Theta, lower, upper) };
+        var results = new List<BoundedLbfgsResult> { optimizer.MinimizeWithLazyGradient(Objective, kernel.Theta, lower, upper) };
         if (NRestartsOptimizer > 0)
         {
             for (int i = 0; i < p; i++)

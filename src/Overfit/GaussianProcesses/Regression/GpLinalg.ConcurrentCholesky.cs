@@ -19,7 +19,7 @@ internal static partial class GpLinalg
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe bool TryCholeskyBlockedConcurrent(Span<double> a, int n, int bw, Span<double> diagonalInverses, out int failedPivot)
     {
-        if (Math.Min(Gemm.MaxThreads, Environment.ProcessorCount) < 2 || n <= bw)
+        if (Threading.Effective < 2 || n <= bw)
             return TryCholeskyBlocked(a, n, bw, diagonalInverses, out failedPivot);
         if (a.Length < n * n || diagonalInverses.Length < n * bw)
             throw new ArgumentException($"buffers too short for order {n}: matrix {a.Length}, diagonal inverses {diagonalInverses.Length}");

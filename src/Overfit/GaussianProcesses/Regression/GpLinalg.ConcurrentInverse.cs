@@ -23,7 +23,7 @@ internal static partial class GpLinalg
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, int productChunk = ChunkWidth)
     {
-        if (Math.Min(Gemm.MaxThreads, Environment.ProcessorCount) < 2 || n <= bw)
+        if (Threading.Effective < 2 || n <= bw)
         {
             InverseFromBlockedCholesky(l, n, bw, diagonalInverses, inverse);
             return;

@@ -3,40 +3,14 @@ using Overfit.Tensors.Kernels;
 
 namespace Overfit.GaussianProcesses;
 
-/// <summary>Cholesky with an adaptive jitter ladder and the inverse built from it; shared by regression and classification.</summary>
+/// <summary>GP-side factorization helpers: the jitter ladder entry, blocked/concurrent Cholesky and the inverse built from it.</summary>
 internal static partial class GpLinalg
 {
-    /// <summary>Ladder: no jitter, then 1e-8·mean(diag) growing ×10 up to 1e-4·mean(diag).</summary>
-    public const int JitterSteps = 5;
-
     /// <summary>
-    /// Copies <paramref name="k"/> into <paramref name="l"/> and factors it, adding jitter to the diagonal when the plain
-    /// factorization fails. Returns the jitter used (0 when none was needed) or NaN when the ladder ran out.
+    /// <see cref="DenseLinalg.TryPsdSafeCholesky"/>: factors <paramref name="k"/> into <paramref name="l"/> with the one
+    /// jitter ladder; returns the jitter used (0 when none was needed) or NaN when the ladder ran out.
     /// </summary>
-    public static double CholeskyWithJitter(ReadOnlySpan<double> k, int n, Span<double> l)
-    {
-        double diagonalSum = 0;
-        for (int i = 0; i < n; i++) diagonalSum += k[i * n + i];
-        double scale = JitterScale(diagonalSum, n);
-        for (int step = 0; step <= JitterSteps; step++)
-        {
-            double jitter = JitterAt(step, scale);
-            k[..(n * n)].CopyTo(l);
-            for (int i = 0; i < n; i++) l[i * n + i] += jitter;
-            if (DenseLinalg.TryCholesky(l[..(n * n)], n, out _)) return jitter;
-        }
-        return double.NaN;
-    }
-
-    /// <summary>|mean of the diagonal| from its sum, the unit of the jitter ladder (1 when that is zero or not finite).</summary>
-    public static double JitterScale(double diagonalSum, int n)
-    {
-        double meanDiag = Math.Abs(diagonalSum / n);
-        return meanDiag == 0 || !double.IsFinite(meanDiag) ? 1 : meanDiag;
-    }
-
-    /// <summary>The jitter of ladder step <paramref name="step"/> (0: none; then 1e-8·scale growing ×10).</summary>
-    public static double JitterAt(int step, double scale) => step == 0 ? 0 : 1e-8 * Math.Pow(10, step - 1) * scale;
+    public static double CholeskyWithJitter(ReadOnlySpan<double> k, int n, Span<double> l) => DenseLinalg.TryPsdSafeCholesky(k[..(n * n)], n, l);
 
     /// <summary>Below this order the recursive routines switch to plain loops.</summary>
     private const int Leaf = 64;

@@ -23,12 +23,6 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     public int N => n;
 
     /// <summary>
-    /// Whether the factorization and the inverse run their block products side by side on two cores (the default) or
-    /// split each product across them; a switch for same-process timing comparisons.
-    /// </summary>
-    internal static bool ConcurrentLinalg { get; set; } = true;
-
-    /// <summary>
     /// Hands over the factor of K + alpha·I (+ jitter) at <paramref name="theta"/>, strict upper triangle zeroed, when
     /// that is the point factored last (the optimizer's final point usually is); null otherwise. After a hand-over
     /// this instance can no longer evaluate (the buffer belongs to the caller).
@@ -69,8 +63,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         }
         if (gradient is null || gradient.Length == 0) return lml;
         _w ??= GC.AllocateUninitializedArray<double>(n * n);
-        if (ConcurrentLinalg) GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
-        else GpLinalg.InverseFromBlockedCholesky(_l, n, _diagonalInverses, _w);
+        GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
         else
         {
@@ -87,22 +80,19 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
     private bool FactorWithJitter()
     {
         double scale = 1;
-        for (int step = 0; step <= GpLinalg.JitterSteps; step++)
+        for (int step = 0; step <= DenseLinalg.JitterSteps; step++)
         {
             kernel.EvaluateLowerTriangle(x, n, d, _l);
             if (step == 0)
             {
                 double diagonalSum = 0;
                 for (int i = 0; i < n; i++) diagonalSum += _l[i * n + i] + alpha;
-                scale = GpLinalg.JitterScale(diagonalSum, n);
+                scale = DenseLinalg.JitterScale(diagonalSum, n);
             }
-            double jitter = GpLinalg.JitterAt(step, scale);
+            double jitter = DenseLinalg.JitterAt(step, scale);
             for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
             _factoredJitter = jitter;
-            bool factored = ConcurrentLinalg
-                ? GpLinalg.TryCholeskyBlockedConcurrent(_l, n, _diagonalInverses, out _)
-                : GpLinalg.TryCholeskyBlocked(_l, n, _diagonalInverses, out _);
-            if (factored) return true;
+            if (GpLinalg.TryCholeskyBlockedConcurrent(_l, n, _diagonalInverses, out _)) return true;
         }
         return false;
     }

@@ -1,3 +1,4 @@
+using Overfit.Optim;
 using Overfit.Tensors;
 
 namespace Overfit.GaussianProcesses;
@@ -74,7 +75,7 @@ public sealed partial class SparseGaussianProcessRegressor
     public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>The optimizer's run: final negative objective, iterations and message; null without optimization.</summary>
-    public BoundedLbfgs.Result? OptimizerResult { get; private set; }
+    public BoundedLbfgsResult? OptimizerResult { get; private set; }
 
     public bool IsFitted => FittedKernel is not null;
 

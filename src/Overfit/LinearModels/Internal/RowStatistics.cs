@@ -22,7 +22,7 @@ internal static class RowStatistics
     {
         if (x.Length < (long)n * p || y.Length < n || xty.Length < p || (center && (sum.Length < p || sumSq.Length < p)))
             throw new ArgumentException($"RowStatistics: operands too short for {n}×{p}");
-        int threads = Math.Min(Math.Max(1, Gemm.MaxThreads), Environment.ProcessorCount);
+        int threads = Threading.Effective;
         if ((long)n * p < ParallelValues || n < 2 * threads) threads = 1;
         int width = center ? 3 * p : p;   // a partial result: [Σx | Σx² |] Xᵀyc
         var partials = new double[threads * width];

@@ -1,3 +1,4 @@
+using Overfit.Tensors.Kernels;
 using System.Numerics.Tensors;
 
 namespace Overfit.LinearModels.Internal;

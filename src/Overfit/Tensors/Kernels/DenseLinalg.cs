@@ -116,7 +116,23 @@ public sealed class NotPositiveDefiniteException : ArithmeticException
         : base($"matrix is not positive definite: Cholesky pivot {pivot} (0-based, of {n}) is not positive; add jitter to the diagonal or check the matrix for duplicated rows, NaN or negative eigenvalues")
     {
         Pivot = pivot;
+        Size = n;
     }
 
+    /// <summary>The PSD-safe Cholesky's failure: the matrix order and the last (largest) jitter tried.</summary>
+    public NotPositiveDefiniteException(int n, double lastJitter, Exception? inner)
+        : base($"the {n}×{n} matrix is not positive definite even with jitter {lastJitter:G3} (1e-4·mean(diag)) added to its diagonal; " +
+               "check it for duplicated rows, NaN or negative eigenvalues, or add noise to the diagonal", inner)
+    {
+        Pivot = -1;
+        Size = n;
+        LastJitter = lastJitter;
+    }
+
+    /// <summary>0-based pivot that failed (-1 when raised by the PSD-safe Cholesky).</summary>
     public int Pivot { get; }
+    /// <summary>Order of the matrix (0 when raised with a pivot only).</summary>
+    public int Size { get; }
+    /// <summary>Last jitter the PSD-safe Cholesky tried (0 for a plain factorization).</summary>
+    public double LastJitter { get; }
 }

@@ -10,7 +10,7 @@ public static partial class Gemm
     /// </summary>
     internal static void Concurrently(Action first, Action second)
     {
-        if (Math.Min(MaxThreads, Environment.ProcessorCount) < 2 || GemmWorkers.InsideJob)
+        if (Threading.Effective < 2 || GemmWorkers.InsideJob)
         {
             first();
             second();

@@ -45,7 +45,7 @@ public static partial class Gemm
     {
         long work = (long)p.M * p.N * p.K;
         // A product started from inside a job of a parallel region (one of two concurrent products) stays on its thread.
-        int threads = GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+        int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
         if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
         bool splitColumns = p.N >= p.M;
         int unit = splitColumns ? TK.NR : TK.MR;

@@ -79,7 +79,7 @@ public static partial class Gemm
         int n = p.M, mr = typeof(TK) == typeof(Kernel512<T>) ? SharedMR : TK.MR;
         long work = (long)n * n / 2 * p.K;
         // Inside a job of GemmWorkers the other cores are busy with its sibling jobs (as in the driver).
-        int threads = GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+        int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
         if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
         if (threads > 1 && p.K >= (long)DepthSplitRatio * n)
         {

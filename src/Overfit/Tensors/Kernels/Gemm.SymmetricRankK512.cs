@@ -106,7 +106,7 @@ public static partial class Gemm
         {
             var p = new Problem<double>(true, false, m, m, k, 1.0, pa, lda, pa, lda, 0.0, pc, m);
             long work = (long)m * m / 2 * k;
-            int threads = GemmWorkers.InsideJob ? 1 : Math.Min(Math.Max(1, MaxThreads), Environment.ProcessorCount);
+            int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
             if (threads > 1) threads = (int)Math.Min(Math.Min(threads, k), Math.Max(1, work / ParallelThreshold));
             if (threads > 1) SymmetricDepthSplit<double, Kernel512<double>>(p, false, threads, pv);
             else SymmetricRowsShared(p, 0, m, false, pv);

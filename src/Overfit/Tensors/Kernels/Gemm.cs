@@ -11,8 +11,8 @@ namespace Overfit.Tensors.Kernels;
 /// </summary>
 public static partial class Gemm
 {
-    /// <summary>Upper bound on threads for large products (default: all cores).</summary>
-    public static int MaxThreads { get; set; } = Environment.ProcessorCount;
+    /// <summary>Upper bound on threads for large products: the library-wide <see cref="Threading.NumThreads"/> under its GEMM name.</summary>
+    public static int MaxThreads { get => Threading.NumThreads; set => Threading.NumThreads = value; }
 
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)

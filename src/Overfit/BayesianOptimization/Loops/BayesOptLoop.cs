@@ -1,3 +1,4 @@
+using Overfit.Optim;
 using Overfit.Tensors;
 
 namespace Overfit.BayesianOptimization;
@@ -11,12 +12,12 @@ public enum BayesOptAcquisition
 }
 
 /// <summary>
-/// The bayes_opt loop: <c>new BayesianOptimization(f, pbounds, randomState).Maximize(initPoints, nIter)</c>, with its
+/// The bayes_opt loop: <c>new BayesOptLoop(f, pbounds, randomState).Maximize(initPoints, nIter)</c>, with its
 /// defaults: a GP with an isotropic Matern-2.5 kernel on raw inputs, alpha 1e-6, normalize_y and 5 optimizer restarts;
 /// UCB (kappa 2.576) or EI (xi 0.01) maximized over 10,000 random points, then L-BFGS from the best 10 of them.
 /// Parameters are ordered by name (as bayes_opt sorts them). Maximizes the target.
 /// </summary>
-public sealed class BayesianOptimization
+public sealed class BayesOptLoop
 {
     private readonly Func<IReadOnlyDictionary<string, double>, double> _objective;
     private readonly string[] _keys;
@@ -25,7 +26,7 @@ public sealed class BayesianOptimization
     private readonly EvaluationLog _log;
     private int _fits;
 
-    public BayesianOptimization(Func<IReadOnlyDictionary<string, double>, double> f, IReadOnlyDictionary<string, (double Low, double High)> pbounds,
+    public BayesOptLoop(Func<IReadOnlyDictionary<string, double>, double> f, IReadOnlyDictionary<string, (double Low, double High)> pbounds,
         int randomState = 0, TextWriter? log = null)
     {
         _objective = f ?? throw new ArgumentNullException(nameof(f));
@@ -63,7 +64,7 @@ public sealed class BayesianOptimization
     }
 
     /// <summary>initPoints uniformly random evaluations, then nIter model-guided ones.</summary>
-    public BayesianOptimization Maximize(int initPoints = 5, int nIter = 25)
+    public BayesOptLoop Maximize(int initPoints = 5, int nIter = 25)
     {
         if (initPoints < 0) throw new ArgumentOutOfRangeException(nameof(initPoints), initPoints, $"expected initPoints >= 0, got {initPoints}");
         if (nIter < 0) throw new ArgumentOutOfRangeException(nameof(nIter), nIter, $"expected nIter >= 0, got {nIter}");
@@ -99,7 +100,7 @@ public sealed class BayesianOptimization
         foreach (int i in order)
         {
             var start = tries.AsSpan(i * d, d).ToArray();
-            var res = BoundedLbfgs.Minimize((p, g) =>
+            var res = new BoundedLbfgs().Minimize((p, g) =>
             {
                 double v = acq.EvaluateWithGradient(p, 1, g);
                 for (int c = 0; c < g.Length; c++) g[c] = -g[c];

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
-namespace Overfit.LinearModels.Internal;
+namespace Overfit.Tensors.Kernels;
 
 /// <summary>
 /// Thin singular value decomposition A = U·diag(S)·Vᵀ of a dense row-major m×n matrix, k = min(m, n).

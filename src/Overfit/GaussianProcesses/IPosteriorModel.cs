@@ -1,7 +1,7 @@
-namespace Overfit.BayesianOptimization;
+namespace Overfit.GaussianProcesses;
 
 /// <summary>
-/// What an acquisition function needs from a surrogate model: the posterior of the latent function (in outcome
+/// The posterior-model contract of the GP core (implemented by GaussianProcessRegressor and BO's SingleTaskGP); what an acquisition function needs from a surrogate model: the posterior of the latent function (in outcome
 /// units) at new points, and gradients with respect to those points. Points are row-major (count × Dimension).
 /// </summary>
 public interface IPosteriorModel

@@ -61,7 +61,7 @@ public sealed partial class GpRegressExperiment
         return table;
     }
 
-    private static ResultTable GridPredictions(GaussianProcessRegressor gp, double[,] x, int points, string inputName)
+    private static ResultTable GridPredictions(FittedModel gp, double[,] x, int points, string inputName)
     {
         var (lo, hi) = Range(x);
         double[] grid = ChapterData.Linspace(lo, hi, points);
@@ -72,7 +72,7 @@ public sealed partial class GpRegressExperiment
         return table;
     }
 
-    private static Figure DrawFigure(GaussianProcessRegressor gp, double[] x, double[] y, string inputName, string targetName)
+    private static Figure DrawFigure(FittedModel gp, double[] x, double[] y, string inputName, string targetName)
     {
         var (lo, hi) = Range(GpBikeRouteExperiment.Column(x));
         double margin = 0.05 * (hi - lo);

@@ -43,7 +43,7 @@ public sealed partial class GpRegressExperiment : IExperiment
 
     public string Description => "Gaussian-process regression on your own CSV: predictions with standard deviations, and a figure for one input column";
 
-    public IReadOnlyList<Option> Options => [_csv, _x, _y, _grid, _kernel, _restarts];
+    public IReadOnlyList<Option> Options => [_csv, _x, _y, _grid, _kernel, _restarts, _method, _inducing];
 
     public ExperimentResult Run(RunContext context, ExperimentBudget budget)
     {
@@ -82,11 +82,7 @@ public sealed partial class GpRegressExperiment : IExperiment
 
         var kernel = DefaultKernel(kernelName, x);
         context.RecordSetting("initial_kernel", kernel.ToString());
-        var gp = context.Track("fitting the Gaussian process", restarts + 1, tick =>
-            new GaussianProcessRegressor(kernel, alpha: 1e-10, normalizeY: true, nRestartsOptimizer: restarts, seed: (ulong)context.Seed)
-            {
-                Progress = new FitProgressTicks(tick),
-            }.Fit(x, y));
+        var gp = FitModel(context, kernel, x, y, restarts);
         foreach (var warning in gp.Warnings) context.Note(warning);
 
         var (trainMean, trainStd) = gp.Predict(x);
@@ -97,7 +93,7 @@ public sealed partial class GpRegressExperiment : IExperiment
 
         var summary = new ResultTable("Gaussian-process fit", "quantity", "value");
         summary.AddRow("fitted kernel", gp.FittedKernel!.ToString());
-        summary.AddRow("log marginal likelihood", gp.LogMarginalLikelihoodValue);
+        summary.AddRow(gp.ObjectiveLabel, gp.LogMarginalLikelihoodValue);
         summary.AddRow($"RMSE at the training inputs ({targetName})", rmse);
         summary.AddRow("mean posterior std at the training inputs", trainStd.Average());
         summary.AddRow("predictions", grid > 0 ? $"{PredictionsFile} ({grid} grid points)" : $"{PredictionsFile} (training inputs)");
@@ -113,7 +109,10 @@ public sealed partial class GpRegressExperiment : IExperiment
             ["inputs"] = inputNames,
             ["target"] = targetName,
             ["fitted_kernel"] = gp.FittedKernel!.ToString(),
-            ["log_marginal_likelihood"] = gp.LogMarginalLikelihoodValue,
+            ["log_marginal_likelihood"] = gp.IsExact ? gp.LogMarginalLikelihoodValue : null,
+            ["elbo"] = gp.IsExact ? null : gp.LogMarginalLikelihoodValue,
+            ["method"] = gp.IsExact ? "exact" : "sparse",
+            ["inducing"] = gp.IsExact ? null : gp.Inducing,
             ["train_rmse"] = rmse,
             ["mean_train_std"] = trainStd.Average(),
             ["predictions_file"] = PredictionsFile,

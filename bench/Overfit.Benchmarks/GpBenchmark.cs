@@ -18,6 +18,8 @@ public static partial class GpBenchmark
         int n = 1000, d = 5, nTest = 2000;
         bool json = false;
         int phases = 0;
+        double lmlNoiseStep = 0;
+        string? dump = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,7 +28,9 @@ public static partial class GpBenchmark
                 case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS]"); return 2;
+                case "--lml-noise": lmlNoiseStep = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dump": dump = args[++i]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--lml-noise STEP [--dump PATH]]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
@@ -63,6 +67,7 @@ public static partial class GpBenchmark
                 n, d, fit, fitCpu, predict, gp.LogMarginalLikelihoodValue, rmse, gp.OptimizerResults.Sum(r => r.Iterations),
                 gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel, warmUpSeconds));
         if (phases > 0) Phases(gp, x, y, n, d, phases);
+        if (lmlNoiseStep > 0) LmlNoise(gp, x, y, n, d, lmlNoiseStep, dump);
         return 0;
     }
 

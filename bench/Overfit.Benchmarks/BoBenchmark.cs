@@ -83,7 +83,7 @@ public static class BoBenchmark
     };
 
     /// <summary>Linear-interpolation quantile of sorted values (numpy's default).</summary>
-    private static double Quantile(List<double> sorted, double p)
+    internal static double Quantile(List<double> sorted, double p)
     {
         double pos = p * (sorted.Count - 1);
         int lo = (int)Math.Floor(pos), hi = Math.Min(lo + 1, sorted.Count - 1);

@@ -12,6 +12,8 @@ public static class Program
         ["data"] = DataBenchmark.Run,
         ["linear"] = LinearBenchmark.Run,
         ["mlp"] = MlpBenchmark.Run,
+        ["tuning"] = TuningBenchmark.Run,
+        ["importance"] = ImportanceBenchmark.Run,
         ["eigh"] = EighBenchmark.Run,
     };
 

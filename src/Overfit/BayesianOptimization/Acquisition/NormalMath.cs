@@ -58,6 +58,19 @@ public static class NormalMath
         return -z - 2 / z;
     }
 
+    /// <summary>Φ⁻¹(p), the standard normal quantile (−∞ at 0, +∞ at 1).</summary>
+    public static double InvCdf(double p) => -Math.Sqrt(2) * SpecialFunctions.ErfcInv(2 * p);
+
+    /// <summary>log(Φ(b) − Φ(a)) for a ≤ b, the mass of [a, b], computed in the tail where it is small so it stays finite.</summary>
+    public static double LogGaussMass(double a, double b)
+    {
+        if (b <= 0) return a == double.NegativeInfinity ? LogCdf(b) : LogCdf(b) + Log1MExp(LogCdf(a) - LogCdf(b));
+        if (a >= 0) return b == double.PositiveInfinity ? LogCdf(-a) : LogCdf(-a) + Log1MExp(LogCdf(-b) - LogCdf(-a));
+        // Both tails below Φ(−8.5) ≈ 1e-17: the mass is 1 to double precision (saves two erfc calls for narrow kernels).
+        if (a < -8.5 && b > 8.5) return 0;
+        return double.LogP1(-Cdf(a) - Cdf(-b));
+    }
+
     /// <summary>log(1 - exp(w)) for w &lt; 0, accurate on both sides of -log 2.</summary>
     public static double Log1MExp(double w)
         => w > -Math.Log(2) ? Math.Log(-double.ExpM1(w)) : Math.Log(1 - Math.Exp(w));

@@ -85,25 +85,10 @@ public sealed class BoTorchLoop
             Bounds.FromUnitCube(random);
             return random;
         }
-        var fitWatch = System.Diagnostics.Stopwatch.StartNew();
-        var options = (Options.ModelOptions ?? new SingleTaskGPOptions()) with { InputBounds = Bounds, Seed = rngSeed };
-        SingleTaskGP? model = null;
-        if (Options.WarmStart && _hyperparameters is not null)
-            model = SingleTaskGP.Fit(x, y, options with { InitialHyperparameters = _hyperparameters });
-        if (model is null || iteration % Math.Max(Options.ColdFitEvery, 1) == 0)
-        {
-            // A fit from the default starting point now and then keeps the warm chain from sticking in a poor optimum.
-            var cold = SingleTaskGP.Fit(x, y, options);
-            if (model is null || cold.LogPosterior > model.LogPosterior) model = cold;
-        }
-        _hyperparameters = model.RawHyperparameters;
-        FitSeconds.Add(fitWatch.Elapsed.TotalSeconds);
+        var (candidate, model, _) = BoTorchProposal.Propose(x, y, Bounds, Options, rngSeed, iteration, ref _hyperparameters, out double fitSeconds);
+        FitSeconds.Add(fitSeconds);
         Model = model;
-        double best = y.Max();
-        var acq = Options.AcquisitionFactory?.Invoke(model, best) ?? new LogExpectedImprovement(model, best);
-        var result = AcquisitionOptimizer.Optimize(acq, Bounds, 1, Options.NumRestarts, Options.RawSamples,
-            new AcquisitionOptimizerOptions { Seed = rngSeed });
-        return result.Candidates;
+        return candidate;
     }
 
     private void Evaluate(double[] x)

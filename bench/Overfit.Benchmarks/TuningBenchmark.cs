@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using Overfit.BayesianOptimization;
+using Overfit.Tuning;
+
+namespace Overfit.Benchmarks;
+
+/// <summary>
+/// `tuning --sampler tpe|random|qmc|gp|cmaes --func branin|hartmann6|ackley5 --trials 100 --seeds 10 [--anchor PATH] --json`:
+/// minimizes the function with a study on each seed (every coordinate a SuggestFloat) and prints the quartiles of the
+/// final regret and the median seconds per trial.
+/// `tuning --overhead --storage memory --sampler random|tpe --trials 1000 [--anchor PATH] --json`: times ask + 4
+/// SuggestFloat on [-5, 5] + tell with no objective cost, the loop of the Optuna overhead anchor.
+/// With --anchor the Optuna script (optuna_bench.py or optuna_overhead.py) runs right after with the same arguments.
+/// </summary>
+public static class TuningBenchmark
+{
+    /// <summary>Sampler factories by benchmark name (seed → sampler); further samplers register here.</summary>
+    public static readonly Dictionary<string, Func<ulong, ISampler>> Samplers = new()
+    {
+        ["random"] = seed => new RandomSampler(seed),
+        ["tpe"] = seed => new TpeSampler(seed: seed),
+        ["qmc"] = seed => new QmcSampler(seed: seed),
+        ["gp"] = seed => new GPSampler(seed: seed),
+        ["cmaes"] = seed => new CmaEsSampler(seed: seed),
+    };
+
+    public static int Run(string[] args)
+    {
+        string func = "branin", sampler = "tpe", storage = "memory";
+        int trials = 100, seeds = 10;
+        bool json = false, overhead = false;
+        string? anchor = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--func": func = args[++i]; break;
+                case "--sampler": sampler = args[++i]; break;
+                case "--storage": storage = args[++i]; break;
+                case "--trials": trials = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--anchor": anchor = args[++i]; break;
+                case "--overhead": overhead = true; break;
+                case "--json": json = true; break;
+                default: Console.Error.WriteLine($"tuning: unknown option {args[i]}"); return 2;
+            }
+        }
+        if (!Samplers.TryGetValue(sampler, out var factory))
+        {
+            Console.Error.WriteLine($"tuning: unknown sampler '{sampler}'; expected one of {string.Join(", ", Samplers.Keys)}");
+            return 2;
+        }
+        if (trials < 1 || seeds < 1) { Console.Error.WriteLine($"tuning: --trials and --seeds must be >= 1, got {trials} and {seeds}"); return 2; }
+        string line;
+        if (overhead)
+        {
+            if (storage != "memory") { Console.Error.WriteLine($"tuning: unknown storage '{storage}'; expected memory"); return 2; }
+            line = Overhead(factory, sampler, storage, trials);
+            Emit(line, json);
+            if (anchor is not null) RunAnchor(anchor, [storage, sampler, Str(trials)], json);
+            return 0;
+        }
+        SyntheticFunction problem;
+        try { problem = SyntheticFunction.FromName(func); }
+        catch (ArgumentException e) { Console.Error.WriteLine($"tuning: {e.Message}"); return 2; }
+        var regrets = new List<double>();
+        var secs = new List<double>();
+        for (int seed = 0; seed < seeds; seed++)
+        {
+            var study = Study.Create(sampler: factory((ulong)seed), pruner: new NopPruner());
+            var x = new double[problem.Dimension];
+            var watch = Stopwatch.StartNew();
+            study.Optimize(t =>
+            {
+                for (int i = 0; i < x.Length; i++) x[i] = t.SuggestFloat($"x{i}", problem.Bounds.Lower[i], problem.Bounds.Upper[i]);
+                return problem.Evaluate(x);
+            }, nTrials: trials);
+            secs.Add(watch.Elapsed.TotalSeconds / trials);
+            regrets.Add(study.BestValue - problem.OptimalValue);
+            Console.Error.WriteLine(FormattableString.Invariant($"seed {seed}: regret {study.BestValue - problem.OptimalValue:G4}"));
+        }
+        regrets.Sort();
+        secs.Sort();
+        line = FormattableString.Invariant(
+            $"{{\"bench\":\"tuning\",\"sampler\":\"{sampler}\",\"func\":\"{func}\",\"trials\":{trials},\"seeds\":{seeds},\"regret_q25\":{Quantile(regrets, 0.25):G6},\"regret_median\":{Quantile(regrets, 0.5):G6},\"regret_q75\":{Quantile(regrets, 0.75):G6},\"sec_per_trial\":{Quantile(secs, 0.5):G4}}}");
+        Emit(line, json);
+        if (anchor is not null) RunAnchor(anchor, [func, sampler, Str(trials), Str(seeds)], json);
+        return 0;
+    }
+
+    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell. Warm-up studies of the same length run for at least two
+    /// seconds first: the tiered JIT promotes hot methods only after a delay, and a fast sampler finishes 1,000 trials
+    /// sooner than that, so without it the timing would measure unoptimized code.</summary>
+    private static string Overhead(Func<ulong, ISampler> factory, string sampler, string storage, int trials)
+    {
+        var warm = Stopwatch.StartNew();
+        do RunOverheadStudy(factory(1), trials); while (warm.Elapsed < TimeSpan.FromSeconds(2));
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
+        var watch = Stopwatch.StartNew();
+        RunOverheadStudy(factory(0), trials);
+        double dt = watch.Elapsed.TotalSeconds;
+        process.Refresh();
+        // CPU time is steadier than wall time on a loaded machine; it goes to stderr beside the JSON line.
+        Console.Error.WriteLine(FormattableString.Invariant($"overhead: {(process.TotalProcessorTime - cpu0).TotalSeconds / trials * 1e3:F3} ms CPU per trial, {dt / trials * 1e3:F3} ms wall"));
+        return FormattableString.Invariant(
+            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage}\",\"sampler\":\"{sampler}\",\"trials\":{trials},\"ask_tell_s_per_trial\":{dt / trials:G6},\"trials_per_s\":{trials / dt:F2}}}");
+    }
+
+    private static void RunOverheadStudy(ISampler sampler, int trials)
+    {
+        var study = Study.Create(storage: new InMemoryStorage(), sampler: sampler, pruner: new NopPruner());
+        for (int i = 0; i < trials; i++)
+        {
+            var t = study.Ask();
+            double v = 0;
+            for (int k = 0; k < 4; k++) { double p = t.SuggestFloat($"x{k}", -5.0, 5.0) - 1.0; v += p * p; }
+            study.Tell(t, v);
+        }
+    }
+
+    private static void Emit(string line, bool json) => Console.WriteLine(json ? line : line.Replace(",", ", "));
+
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    private static void RunAnchor(string path, string[] arguments, bool json)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3", [path, .. arguments]) { RedirectStandardOutput = true, UseShellExecute = false };
+        psi.Environment.Remove("OPENBLAS_CORETYPE");
+        psi.Environment.Remove("OPENBLAS_L2_SIZE");
+        Console.Error.WriteLine($"anchor: /usr/bin/python3 {path} {string.Join(' ', arguments)}");
+        using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start /usr/bin/python3 {path}");
+        string output = proc.StandardOutput.ReadToEnd();
+        proc.WaitForExit();
+        foreach (var l in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // The bench script's line lacks "bench"; tag it so every stdout line says where it came from.
+            string tagged = l.StartsWith("{\"bench\"", StringComparison.Ordinal) ? l.Replace("{\"bench\":", "{\"anchor\":\"optuna\",\"bench\":")
+                : "{\"anchor\":\"optuna\",\"bench\":\"tuning\"," + l.TrimStart('{');
+            Emit(tagged.Replace(", \"", ",\"").Replace("\": ", "\":"), json);
+        }
+        if (proc.ExitCode != 0) Console.Error.WriteLine($"anchor exited with {proc.ExitCode}");
+    }
+
+    private static double Quantile(List<double> sorted, double p) => BoBenchmark.Quantile(sorted, p);
+}

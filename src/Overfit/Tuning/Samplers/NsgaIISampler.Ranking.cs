@@ -1,0 +1,93 @@
+namespace Overfit.Tuning;
+
+public sealed partial class NsgaIISampler
+{
+    /// <summary>
+    /// Fast non-dominated sorting (Deb et al. 2002): indices 0..n−1 split into fronts, the first holding the members no
+    /// one dominates, each next one those dominated only by earlier fronts.
+    /// </summary>
+    internal static List<List<int>> NonDominatedRanks(int n, Func<int, int, bool> dominates)
+    {
+        var dominatedCount = new int[n];
+        var dominatesList = new List<int>[n];
+        for (int i = 0; i < n; i++) dominatesList[i] = [];
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++)
+            {
+                if (dominates(i, j)) { dominatesList[i].Add(j); dominatedCount[j]++; }
+                else if (dominates(j, i)) { dominatesList[j].Add(i); dominatedCount[i]++; }
+            }
+        var fronts = new List<List<int>>();
+        var current = Enumerable.Range(0, n).Where(i => dominatedCount[i] == 0).ToList();
+        while (current.Count > 0)
+        {
+            fronts.Add(current);
+            var next = new List<int>();
+            foreach (int i in current)
+                foreach (int j in dominatesList[i])
+                    if (--dominatedCount[j] == 0) next.Add(j);
+            current = next;
+        }
+        return fronts;
+    }
+
+    /// <summary>
+    /// Crowding distance per member (Optuna's _calc_crowding_distance): per objective, the gap between the two
+    /// neighbours in sorted order divided by the objective's finite range, summed; the extremes get infinity (their
+    /// outer neighbour is ±∞), an objective with all values equal adds nothing, and ∞ − ∞ counts as 0.
+    /// </summary>
+    internal static double[] CrowdingDistance(IReadOnlyList<IReadOnlyList<double>> values)
+    {
+        int n = values.Count;
+        var distance = new double[n];
+        if (n == 0) return distance;
+        int m = values[0].Count;
+        for (int k = 0; k < m; k++)
+        {
+            var order = Enumerable.Range(0, n).OrderBy(i => values[i][k]).ToArray();
+            if (values[order[0]][k] == values[order[^1]][k]) continue;
+            var vs = new double[n + 2];
+            vs[0] = double.NegativeInfinity;
+            for (int i = 0; i < n; i++) vs[i + 1] = values[order[i]][k];
+            vs[n + 1] = double.PositiveInfinity;
+            double vMin = vs.First(v => v != double.NegativeInfinity), vMax = vs.Last(v => v != double.PositiveInfinity);
+            double width = vMax - vMin;
+            if (width <= 0) width = 1;
+            for (int i = 0; i < n; i++)
+            {
+                double gap = vs[i] == vs[i + 2] ? 0 : vs[i + 2] - vs[i];
+                distance[order[i]] += gap / width;
+            }
+        }
+        return distance;
+    }
+
+    /// <summary>Constrained domination (Deb 2002): feasible beats infeasible, smaller total violation beats larger, else Pareto dominance.</summary>
+    private static bool ConstrainedDominates(FrozenTrial a, FrozenTrial b, IReadOnlyList<StudyDirection> directions)
+    {
+        var ca = Constraints(a);
+        var cb = Constraints(b);
+        if (ca is null && cb is null) return ParetoFront.Dominates(a.Values!, b.Values!, directions);
+        if (cb is null) return true;
+        if (ca is null) return false;
+        if (ca.Length != cb.Length) throw new InvalidOperationException($"trials {a.Number} and {b.Number} have {ca.Length} and {cb.Length} constraint values");
+        if (a.State != TrialState.Complete) return false;
+        if (b.State != TrialState.Complete) return true;
+        bool feasibleA = ca.All(v => v <= 0), feasibleB = cb.All(v => v <= 0);
+        if (feasibleA && feasibleB) return ParetoFront.Dominates(a.Values!, b.Values!, directions);
+        if (feasibleA) return true;
+        if (feasibleB) return false;
+        return ca.Where(v => v > 0).Sum() < cb.Where(v => v > 0).Sum();
+    }
+
+    private static double[]? Constraints(FrozenTrial t)
+    {
+        if (!t.SystemAttrs.TryGetValue(ConstraintsKey, out var c) || c is null) return null;
+        return c switch
+        {
+            object?[] items => items.Select(Convert.ToDouble).ToArray(),
+            IEnumerable<double> d => d.ToArray(),
+            _ => throw new InvalidOperationException($"trial {t.Number} has constraint values of type {c.GetType().Name}"),
+        };
+    }
+}

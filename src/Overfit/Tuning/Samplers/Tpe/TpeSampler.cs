@@ -1,0 +1,120 @@
+using Overfit.Tensors;
+
+namespace Overfit.Tuning;
+
+/// <summary>
+/// Tree-structured Parzen Estimator (Optuna 3.1's TPESampler, same defaults): after <c>nStartupTrials</c> random
+/// trials, finished trials are split into the best γ(n) = min(⌈0.1 n⌉, 25) ("below") and the rest; a Parzen estimator
+/// is fitted to each and, of <c>nEiCandidates</c> draws from the "below" one, the draw maximizing l(x)/g(x) is taken.
+/// Pruned trials rank after complete ones, deeper steps first, by their last intermediate value. With
+/// <c>constantLiar</c>, running trials count as the worst observations so parallel workers spread out.
+/// Unlike Optuna it keeps per-study caches of the observations, the split and the fitted estimators, so a suggestion
+/// does not rescan and refit over every trial: the work per trial grows with the number of trials only through the
+/// mixture size.
+/// </summary>
+public sealed partial class TpeSampler : ISampler
+{
+    private readonly ParzenEstimatorParameters _parameters;
+    private readonly int _nStartupTrials, _nEiCandidates;
+    private readonly Func<int, int> _gamma;
+    private readonly bool _multivariate, _group, _constantLiar;
+    private readonly Generator _rng;
+    private readonly Lock _rngLock = new();
+    private readonly RandomSampler _randomSampler;
+    private readonly IntersectionSearchSpace _searchSpace = new(includePruned: true);
+    private readonly GroupDecomposedSearchSpace? _groupSpace;
+
+    /// <summary>Optuna's defaults; <paramref name="group"/> needs <paramref name="multivariate"/>.</summary>
+    public TpeSampler(bool considerPrior = true, double priorWeight = 1.0, bool considerMagicClip = true, bool considerEndpoints = false,
+        int nStartupTrials = 10, int nEiCandidates = 24, Func<int, int>? gamma = null, Func<int, double[]>? weights = null, ulong? seed = null,
+        bool multivariate = false, bool group = false, bool constantLiar = false)
+    {
+        if (!(priorWeight > 0) || !double.IsFinite(priorWeight)) throw new ArgumentOutOfRangeException(nameof(priorWeight), priorWeight, $"priorWeight must be a finite positive number, got {priorWeight}");
+        if (nStartupTrials < 0) throw new ArgumentOutOfRangeException(nameof(nStartupTrials), nStartupTrials, $"nStartupTrials must be >= 0, got {nStartupTrials}");
+        if (nEiCandidates < 1) throw new ArgumentOutOfRangeException(nameof(nEiCandidates), nEiCandidates, $"nEiCandidates must be >= 1, got {nEiCandidates}");
+        if (group && !multivariate) throw new ArgumentException("group requires multivariate: true (as in Optuna)", nameof(group));
+        _parameters = new ParzenEstimatorParameters(considerPrior, priorWeight, considerMagicClip, considerEndpoints, weights ?? DefaultWeights, multivariate);
+        (_nStartupTrials, _nEiCandidates, _gamma) = (nStartupTrials, nEiCandidates, gamma ?? DefaultGamma);
+        (_multivariate, _group, _constantLiar) = (multivariate, group, constantLiar);
+        ulong s = seed ?? (ulong)Random.Shared.NextInt64();
+        _rng = new Generator(s);
+        _randomSampler = new RandomSampler(s);
+        if (group) _groupSpace = new GroupDecomposedSearchSpace(includePruned: true);
+    }
+
+    /// <summary>Optuna's default_gamma: min(⌈0.1 n⌉, 25).</summary>
+    public static int DefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.1 * n), 25);
+
+    /// <summary>Optuna's hyperopt_default_gamma: min(⌈0.25 √n⌉, 25).</summary>
+    public static int HyperoptDefaultGamma(int n) => Math.Min((int)Math.Ceiling(0.25 * Math.Sqrt(n)), 25);
+
+    /// <summary>Optuna's default_weights: 1 for the newest 25 observations, a linear ramp from 1/n to 1 for older ones.</summary>
+    public static double[] DefaultWeights(int n)
+    {
+        if (n == 0) return [];
+        if (n < 25) return Enumerable.Repeat(1.0, n).ToArray();
+        var w = new double[n];
+        int rampLength = n - 25;
+        for (int i = 0; i < rampLength; i++)
+            w[i] = rampLength == 1 ? 1.0 / n : 1.0 / n + (1.0 - 1.0 / n) * i / (rampLength - 1);
+        for (int i = rampLength; i < n; i++) w[i] = 1;
+        return w;
+    }
+
+    public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
+    {
+        if (!_multivariate) return RandomSampler.EmptySpace;
+        var space = new Dictionary<string, Distribution>();
+        if (_groupSpace is not null)
+        {
+            foreach (var g in _groupSpace.Calculate(study))
+                foreach (var (name, d) in g.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    if (!d.Single) space[name] = d;
+            return space;
+        }
+        foreach (var (name, d) in _searchSpace.Calculate(study))
+            if (!d.Single) space[name] = d;
+        return space;
+    }
+
+    public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
+    {
+        if (searchSpace.Count == 0) return RandomSampler.EmptyValues;
+        if (_groupSpace is null) return SampleJoint(study, searchSpace);
+        var result = new Dictionary<string, double>();
+        foreach (var g in _groupSpace.Calculate(study))
+        {
+            var sub = g.Where(p => !p.Value.Single && searchSpace.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
+                .ToDictionary(p => p.Key, p => p.Value);
+            if (sub.Count == 0) continue;
+            foreach (var (k, v) in SampleJoint(study, sub)) result[k] = v;
+        }
+        return result;
+    }
+
+    public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
+    {
+        var values = SampleJoint(study, new Dictionary<string, Distribution> { [paramName] = distribution });
+        return values.Count == 0 ? _randomSampler.SampleIndependent(study, trial, paramName, distribution) : values[paramName];
+    }
+
+    /// <summary>One TPE draw over the given space, or empty while fewer than nStartupTrials trials finished.</summary>
+    private IReadOnlyDictionary<string, double> SampleJoint(Study study, IReadOnlyDictionary<string, Distribution> space)
+    {
+        var names = space.Keys.ToArray();
+        var dists = names.Select(n => space[n]).ToArray();
+        var (below, above) = Estimators(study, names, dists);
+        if (below is null || above is null) return RandomSampler.EmptyValues;
+        double[][] samples;
+        lock (_rngLock) samples = below.Sample(_rng, _nEiCandidates);
+        var logL = below.LogPdf(samples);
+        var logG = above.LogPdf(samples);
+        int best = 0;
+        for (int i = 1; i < logL.Length; i++) if (logL[i] - logG[i] > logL[best] - logG[best]) best = i;
+        var result = new Dictionary<string, double>(names.Length);
+        for (int j = 0; j < names.Length; j++) result[names[j]] = samples[j][best];
+        return result;
+    }
+
+    public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values) { }
+}

@@ -1,0 +1,81 @@
+namespace Overfit.Tuning;
+
+/// <summary>
+/// Where studies and trials live (Optuna's BaseStorage). One contract for every backend: in memory here, and the RDB
+/// storages over Optuna's schema (studies, study_directions, study attributes, trials, trial_params with
+/// distribution_json, trial_values, trial_intermediate_values, trial attributes, trial_heartbeats). Implementations are
+/// thread-safe; every read returns immutable records. Attribute values are JSON-shaped (null, bool, long, double,
+/// string, object?[] and string-keyed dictionaries) because the RDB storages keep them as JSON text; every storage
+/// normalizes values the same way (see <see cref="AttrJson"/>).
+/// </summary>
+public interface IStorage
+{
+    // ---- studies ----
+
+    /// <summary>Creates a study and returns its id; throws <see cref="DuplicatedStudyException"/> when the name is taken. A null name gets a fresh unique one.</summary>
+    int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null);
+    /// <summary>Deletes a study and all its trials; throws KeyNotFoundException for an unknown id.</summary>
+    void DeleteStudy(int studyId);
+    void SetStudyUserAttr(int studyId, string key, object? value);
+    void SetStudySystemAttr(int studyId, string key, object? value);
+    /// <summary>Throws KeyNotFoundException naming the study when none has that name.</summary>
+    int GetStudyIdFromName(string studyName);
+    string GetStudyNameFromId(int studyId);
+    IReadOnlyList<StudyDirection> GetStudyDirections(int studyId);
+    IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId);
+    IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId);
+    /// <summary>All studies: id, name and directions.</summary>
+    IReadOnlyList<StudySummary> GetAllStudies();
+
+    // ---- trials ----
+
+    /// <summary>
+    /// Adds a trial to the study and returns its id. Without a template it is RUNNING with the start time now; with a
+    /// template (an enqueued WAITING trial, or a finished one being added) its state, values, params, attributes and
+    /// times are copied. The trial number is the study's next one.
+    /// </summary>
+    int CreateNewTrial(int studyId, FrozenTrial? template = null);
+    /// <summary>Records a parameter; throws when the trial is finished or when the distribution is incompatible with the one the study already records under that name.</summary>
+    void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution);
+    int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber);
+    int GetTrialNumberFromId(int trialId);
+    double GetTrialParam(int trialId, string paramName);
+    /// <summary>
+    /// Moves a trial to a state with optional values. Returns false (and changes nothing) when asked to make a trial
+    /// RUNNING that is no longer WAITING, which is how concurrent workers race for an enqueued trial. Throws when the
+    /// trial is already finished. Finished states set DatetimeComplete; RUNNING sets DatetimeStart.
+    /// </summary>
+    bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null);
+    void SetTrialIntermediateValue(int trialId, int step, double value);
+    void SetTrialUserAttr(int trialId, string key, object? value);
+    void SetTrialSystemAttr(int trialId, string key, object? value);
+    FrozenTrial GetTrial(int trialId);
+    /// <summary>The study's trials ordered by number, optionally only those in the given states.</summary>
+    IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
+    int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
+}
+
+/// <summary>
+/// A storage that tracks liveness of running trials (Optuna's BaseHeartbeat): workers record heartbeats, and a RUNNING
+/// trial whose last heartbeat is older than the grace period is failed by the next worker that asks.
+/// </summary>
+public interface IHeartbeatStorage : IStorage
+{
+    /// <summary>Seconds between heartbeats of a running trial; null disables heartbeats.</summary>
+    TimeSpan? HeartbeatInterval { get; }
+    /// <summary>Called with each trial failed as stale (Optuna's failed_trial_callback, e.g. a retry callback).</summary>
+    Action<Study, FrozenTrial>? FailedTrialCallback { get; }
+    void RecordHeartbeat(int trialId);
+    /// <summary>Ids of RUNNING trials of the study whose heartbeat is older than the grace period.</summary>
+    IReadOnlyList<int> GetStaleTrialIds(int studyId);
+}
+
+/// <summary>A study as listed by <see cref="IStorage.GetAllStudies"/>.</summary>
+public sealed record StudySummary(int StudyId, string StudyName, IReadOnlyList<StudyDirection> Directions);
+
+/// <summary>Thrown when creating a study whose name already exists.</summary>
+public sealed class DuplicatedStudyException(string studyName)
+    : InvalidOperationException($"a study named '{studyName}' already exists; use Study.Load or loadIfExists: true")
+{
+    public string StudyName { get; } = studyName;
+}

@@ -1,0 +1,90 @@
+using Overfit.BayesianOptimization;
+using Overfit.Tuning;
+
+namespace Overfit.Tests.Tuning;
+
+public class GPSamplerTests
+{
+    private static double Branin(double x1, double x2)
+    {
+        double b = 5.1 / (4 * Math.PI * Math.PI), c = 5 / Math.PI, t = 1 / (8 * Math.PI);
+        return Math.Pow(x2 - b * x1 * x1 + c * x1 - 6, 2) + 10 * (1 - t) * Math.Cos(x1) + 10;
+    }
+
+    private static double BraninObjective(Trial t) => Branin(t.SuggestFloat("x1", -5, 10), t.SuggestFloat("x2", 0, 15));
+
+    [Fact]
+    public void FindsBraninsMinimumWithinFewTrials()
+    {
+        // Branin's minimum is 0.397887; 10 random startup trials then 20 GP steps.
+        var study = Study.Create(sampler: new GPSampler(seed: 1));
+        study.Optimize(BraninObjective, nTrials: 30);
+        var random = Study.Create(sampler: new RandomSampler(1));
+        random.Optimize(BraninObjective, nTrials: 30);
+        Assert.True(study.BestValue - 0.397887 < 0.05, $"GP regret {study.BestValue - 0.397887}");
+        Assert.True(study.BestValue < random.BestValue, $"GP {study.BestValue} vs random {random.BestValue}");
+    }
+
+    [Fact]
+    public void StartupTrialsAreIndependentAndSeeded()
+    {
+        double[] Run(ulong seed)
+        {
+            var study = Study.Create(sampler: new GPSampler(seed: seed, nStartupTrials: 5));
+            study.Optimize(BraninObjective, nTrials: 8);
+            return study.Trials.Select(t => (double)t.Params["x1"]!).ToArray();
+        }
+        var a = Run(3);
+        Assert.Equal(a, Run(3));
+        Assert.NotEqual(a, Run(4));
+        // Trials 0-4 come from the independent sampler with the same seed as a plain RandomSampler.
+        var random = Study.Create(sampler: new RandomSampler(3));
+        random.Optimize(BraninObjective, nTrials: 5);
+        Assert.Equal(random.Trials.Select(t => (double)t.Params["x1"]!), a.Take(5));
+    }
+
+    [Fact]
+    public void LogIntegerStepAndCategoricalParametersAreDecodedOntoTheirGrids()
+    {
+        var study = Study.Create(sampler: new GPSampler(seed: 2, nStartupTrials: 8, options: new BoTorchLoopOptions { NumRestarts = 2, RawSamples = 64 }),
+            direction: StudyDirection.Maximize);
+        study.Optimize(t =>
+        {
+            double lr = t.SuggestFloat("lr", 1e-5, 1e-1, log: true);
+            int units = t.SuggestInt("units", 16, 256, step: 16);
+            double p = t.SuggestFloat("p", 0, 0.5, step: 0.1);
+            string act = t.SuggestCategorical("act", new[] { "relu", "tanh", "gelu" });
+            Assert.InRange(lr, 1e-5, 1e-1);
+            Assert.Equal(0, units % 16);
+            Assert.Equal(p, Math.Round(p * 10) / 10, 12);
+            return -Math.Pow(Math.Log10(lr) + 3, 2) - Math.Abs(units - 128) / 64.0 - Math.Abs(p - 0.2) + (act == "gelu" ? 1 : 0);
+        }, nTrials: 25);
+        Assert.True((string)study.BestParams["act"]! == "gelu",
+            string.Join("; ", study.Trials.Select(t => string.Join(",", t.Params.Select(p => p.Key + "=" + p.Value)) + " -> " + t.Values![0])));
+        Assert.True(study.BestValue > 0.5, $"best {study.BestValue}");
+    }
+
+    [Fact]
+    public void RunningTrialsAreLeftOut()
+    {
+        var study = Study.Create(sampler: new GPSampler(seed: 5, nStartupTrials: 3, options: new BoTorchLoopOptions { NumRestarts = 2, RawSamples = 64 }));
+        study.Optimize(BraninObjective, nTrials: 3);
+        var pending = study.Ask();
+        pending.SuggestFloat("x1", -5, 10);
+        pending.SuggestFloat("x2", 0, 15);
+        var next = study.Ask();   // fits on the 3 complete trials only
+        Assert.InRange(next.SuggestFloat("x1", -5, 10), -5, 10);
+        study.Tell(pending, 1.0);
+        study.Tell(next, 2.0);
+        Assert.Equal(5, study.GetTrials([TrialState.Complete]).Count);
+    }
+
+    [Fact]
+    public void MultiObjectiveAndBadSettingsAreRejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GPSampler(nStartupTrials: -1));
+        var study = Study.Create(sampler: new GPSampler(seed: 1, nStartupTrials: 0), directions: [StudyDirection.Minimize, StudyDirection.Minimize]);
+        study.Optimize(t => new[] { t.SuggestFloat("a", 0, 1), t.SuggestFloat("b", 0, 1) }, nTrials: 1);
+        Assert.Throws<InvalidOperationException>(() => study.Ask());
+    }
+}

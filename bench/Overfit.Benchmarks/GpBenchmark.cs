@@ -18,6 +18,10 @@ public static partial class GpBenchmark
         int n = 1000, d = 5, nTest = 2000;
         bool json = false;
         int phases = 0;
+        string method = "exact";
+        int inducing = 512, subsample = 5000, maxIter = 1000;
+        double lmlNoiseStep = 0;
+        string? dump = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,10 +30,18 @@ public static partial class GpBenchmark
                 case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS]"); return 2;
+                case "--method": method = args[++i]; break;
+                case "--inducing": inducing = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--subsample": subsample = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--maxiter": maxIter = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--lml-noise": lmlNoiseStep = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dump": dump = args[++i]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--method exact|sparse --inducing M --subsample N --maxiter K] [--lml-noise STEP [--dump PATH]]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
+        if (method is not ("exact" or "sparse")) { Console.Error.WriteLine($"--method must be exact or sparse, got {method}"); return 2; }
+        if (method == "sparse") return RunSparse(n, d, nTest, inducing, subsample, maxIter, json);
         var rng = new Generator(0);
         var (x, y) = Friedman(rng, n, d, noise: 1.0);
         var (xt, yt) = Friedman(rng, nTest, d, noise: 0.0);
@@ -56,13 +68,14 @@ public static partial class GpBenchmark
         double rmse = Math.Sqrt(se / nTest);
         var inv = CultureInfo.InvariantCulture;
         if (json)
-            Console.WriteLine(string.Format(inv, "{{\"bench\":\"gp\",\"n\":{0},\"d\":{1},\"fit_s\":{2:0.###},\"predict_s\":{3:0.###},\"lml\":{4:0.###},\"rmse\":{5:0.####}}}",
+            Console.WriteLine(string.Format(inv, "{{\"bench\":\"gp\",\"method\":\"exact\",\"n\":{0},\"d\":{1},\"fit_s\":{2:0.###},\"predict_s\":{3:0.###},\"lml\":{4:0.###},\"rmse\":{5:0.####}}}",
                 n, d, fit, predict, gp.LogMarginalLikelihoodValue, rmse));
         else
             Console.WriteLine(string.Format(inv, "n={0} d={1} fit {2:0.###} s (cpu {3:0.###} s) predict {4:0.###} s lml {5:0.######} rmse {6:0.####} iterations {7} evaluations {8} ({9}) kernel {10}; warm-up {11:0.##} s",
                 n, d, fit, fitCpu, predict, gp.LogMarginalLikelihoodValue, rmse, gp.OptimizerResults.Sum(r => r.Iterations),
                 gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel, warmUpSeconds));
         if (phases > 0) Phases(gp, x, y, n, d, phases);
+        if (lmlNoiseStep > 0) LmlNoise(gp, x, y, n, d, lmlNoiseStep, dump);
         return 0;
     }
 

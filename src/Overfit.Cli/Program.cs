@@ -19,6 +19,7 @@ public static class Program
         ExperimentCommand.AddAll(root, ExperimentRegistry.All);
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         return root;
     }
 }

@@ -54,14 +54,9 @@ public static class ParetoFront
     /// <summary>The non-dominated trials, in trial order (trials with equal values all stay, as in Optuna).</summary>
     public static IReadOnlyList<FrozenTrial> Of(IReadOnlyList<FrozenTrial> trials, IReadOnlyList<StudyDirection> directions)
     {
-        var front = new List<FrozenTrial>();
-        foreach (var t in trials)
-        {
-            bool dominated = false;
-            foreach (var u in trials)
-                if (!ReferenceEquals(t, u) && Dominates(u.Values!, t.Values!, directions)) { dominated = true; break; }
-            if (!dominated) front.Add(t);
-        }
-        return front;
+        ArgumentNullException.ThrowIfNull(trials);
+        if (trials.Count == 0) return [];
+        return ParetoRanks.Fronts(trials.Count, (i, j) => Dominates(trials[i].Values!, trials[j].Values!, directions))[0]
+            .Select(i => trials[i]).ToList();
     }
 }

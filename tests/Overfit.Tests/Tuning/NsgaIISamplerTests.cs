@@ -83,17 +83,6 @@ public class NsgaIISamplerTests
     }
 
     [Fact]
-    public void NonDominatedSortingRanksFronts()
-    {
-        double[][] points = [[1, 5], [2, 2], [5, 1], [3, 3], [6, 6], [2, 4]];
-        var fronts = NsgaIISampler.NonDominatedRanks(points.Length,
-            (i, j) => ParetoFront.Dominates(points[i], points[j], [StudyDirection.Minimize, StudyDirection.Minimize]));
-        Assert.Equal([0, 1, 2], fronts[0].Order());
-        Assert.Equal([3, 5], fronts[1].Order());
-        Assert.Equal([4], fronts[2]);
-    }
-
-    [Fact]
     public void CrowdingDistanceMatchesOptunasDefinition()
     {
         // Objective 0 sorted 0, 1, 3 (range 3); objective 1 sorted 0, 2, 4 (range 4). Extremes get ∞, the middle

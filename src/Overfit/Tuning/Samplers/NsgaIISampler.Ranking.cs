@@ -3,35 +3,6 @@ namespace Overfit.Tuning;
 public sealed partial class NsgaIISampler
 {
     /// <summary>
-    /// Fast non-dominated sorting (Deb et al. 2002): indices 0..n−1 split into fronts, the first holding the members no
-    /// one dominates, each next one those dominated only by earlier fronts.
-    /// </summary>
-    internal static List<List<int>> NonDominatedRanks(int n, Func<int, int, bool> dominates)
-    {
-        var dominatedCount = new int[n];
-        var dominatesList = new List<int>[n];
-        for (int i = 0; i < n; i++) dominatesList[i] = [];
-        for (int i = 0; i < n; i++)
-            for (int j = i + 1; j < n; j++)
-            {
-                if (dominates(i, j)) { dominatesList[i].Add(j); dominatedCount[j]++; }
-                else if (dominates(j, i)) { dominatesList[j].Add(i); dominatedCount[i]++; }
-            }
-        var fronts = new List<List<int>>();
-        var current = Enumerable.Range(0, n).Where(i => dominatedCount[i] == 0).ToList();
-        while (current.Count > 0)
-        {
-            fronts.Add(current);
-            var next = new List<int>();
-            foreach (int i in current)
-                foreach (int j in dominatesList[i])
-                    if (--dominatedCount[j] == 0) next.Add(j);
-            current = next;
-        }
-        return fronts;
-    }
-
-    /// <summary>
     /// Crowding distance per member (Optuna's _calc_crowding_distance): per objective, the gap between the two
     /// neighbours in sorted order divided by the objective's finite range, summed; the extremes get infinity (their
     /// outer neighbour is ±∞), an objective with all values equal adds nothing, and ∞ − ∞ counts as 0.

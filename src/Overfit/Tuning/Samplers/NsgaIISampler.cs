@@ -170,7 +170,7 @@ public sealed partial class NsgaIISampler : ISampler
 
     private List<List<FrozenTrial>> NonDominatedSort(List<FrozenTrial> population, IReadOnlyList<StudyDirection> directions)
     {
-        var ranks = NonDominatedRanks(population.Count, (i, j) => Dominates(population[i], population[j], directions));
+        var ranks = ParetoRanks.Fronts(population.Count, (i, j) => Dominates(population[i], population[j], directions));
         return ranks.Select(r => r.Select(i => population[i]).ToList()).ToList();
     }
 

@@ -11,7 +11,7 @@ internal static class MultiObjectiveSplit
 
     public static int[] Below(double[][] scores, int nBelow)
     {
-        var ranks = NondominationRanks(scores);
+        var ranks = ParetoRanks.Of(scores);
         var below = new List<int>(nBelow);
         int rank = 0;
         while (below.Count < nBelow)
@@ -57,40 +57,6 @@ internal static class MultiObjectiveSplit
         return r;
     }
 
-    internal static int[] NondominationRanks(double[][] scores)
-    {
-        int n = scores.Length;
-        var ranks = Enumerable.Repeat(-1, n).ToArray();
-        int unranked = n, rank = 0;
-        while (unranked > 0)
-        {
-            var current = new List<int>();
-            for (int i = 0; i < n; i++)
-            {
-                if (ranks[i] != -1) continue;
-                bool dominated = false;
-                for (int j = 0; j < n && !dominated; j++)
-                    if (ranks[j] == -1 && Dominates(scores[j], scores[i])) dominated = true;
-                if (!dominated) current.Add(i);
-            }
-            foreach (int i in current) ranks[i] = rank;
-            unranked -= current.Count;
-            rank++;
-        }
-        return ranks;
-    }
-
-    private static bool Dominates(double[] a, double[] b)
-    {
-        bool better = false;
-        for (int k = 0; k < a.Length; k++)
-        {
-            if (a[k] > b[k]) return false;
-            if (a[k] < b[k]) better = true;
-        }
-        return better;
-    }
-
     /// <summary>Greedy hypervolume subset selection (a 1 − 1/e approximation), as Optuna's _solve_hssp.</summary>
     private static int[] SolveHssp(double[][] points, int[] indices, int subsetSize, double[] reference)
     {
@@ -115,43 +81,5 @@ internal static class MultiObjectiveSplit
             hvSelected = Hypervolume.Compute(selectedPoints.ToArray(), reference);
         }
         return selected.ToArray();
-    }
-}
-
-/// <summary>Hypervolume dominated by a set of points (minimization) up to a reference point.</summary>
-public static class Hypervolume
-{
-    /// <summary>Exact hypervolume by recursive slicing along the last objective; fine for the tens of points TPE and Pareto reports use.</summary>
-    public static double Compute(IReadOnlyList<double[]> points, double[] reference)
-    {
-        ArgumentNullException.ThrowIfNull(points);
-        ArgumentNullException.ThrowIfNull(reference);
-        var inside = points.Where(p => p.Length == reference.Length ? Enumerable.Range(0, p.Length).All(k => p[k] < reference[k])
-            : throw new ArgumentException($"points must have {reference.Length} objectives, got {p.Length}", nameof(points))).ToList();
-        return Slice(inside, reference, reference.Length);
-    }
-
-    private static double Slice(List<double[]> points, double[] reference, int d)
-    {
-        if (points.Count == 0) return 0;
-        if (d == 1) return reference[0] - points.Min(p => p[0]);
-        if (d == 2)
-        {
-            var sorted = points.OrderBy(p => p[0]).ThenBy(p => p[1]).ToList();
-            double area = 0, bestY = reference[1];
-            foreach (var p in sorted)
-                if (p[1] < bestY) { area += (reference[0] - p[0]) * (bestY - p[1]); bestY = p[1]; }
-            return area;
-        }
-        var byLast = points.OrderBy(p => p[d - 1]).ToList();
-        double volume = 0;
-        for (int i = 0; i < byLast.Count; i++)
-        {
-            double top = i + 1 < byLast.Count ? byLast[i + 1][d - 1] : reference[d - 1];
-            double height = top - byLast[i][d - 1];
-            if (height <= 0) continue;
-            volume += height * Slice(byLast.Take(i + 1).ToList(), reference, d - 1);
-        }
-        return volume;
     }
 }

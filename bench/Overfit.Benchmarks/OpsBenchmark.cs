@@ -1,21 +1,28 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Overfit.Autograd;
 using Overfit.Tensors;
+using Overfit.Tensors.Kernels;
 
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `ops`: elementwise and reduction kernels on 1M elements, Float32 and Float64, one thread.
+/// `ops`: elementwise, reduction and softmax kernels on 1M elements, Float32 and Float64, on 1 and 2 threads,
+/// plus the backward pass of relu, sigmoid and softmax. Each call's result is disposed, as PyTorch frees it when
+/// the last reference goes, so the storage pool serves the next call. Per case: median time, bytes allocated and
+/// gen0/gen2 collections per call.
 /// Options: --json (one JSON line per case), --reps N (timed repetitions, median reported),
-/// --torch (also runs bench/anchors/ops_torch.py with /usr/bin/python3 and fills torch_ms).
+/// --threads 1,2 (thread counts), --torch (also runs bench/anchors/ops_torch.py with /usr/bin/python3 at the same
+/// thread counts and fills torch_ms).
 /// </summary>
 public static class OpsBenchmark
 {
     private const int N = 1 << 20;
     private const int Rows = 1024; // softmax and logsumexp run over the rows of a [1024, 1024] matrix
 
-    private static readonly string[] Ops = ["add", "mul", "exp", "tanh", "sigmoid", "relu", "sum", "max", "softmax_rows", "logsumexp_rows"];
+    private static readonly string[] Ops = ["add", "mul", "add_row", "exp", "tanh", "sigmoid", "relu", "softplus", "gelu",
+        "sum", "max", "sum_rows", "softmax_rows", "log_softmax_rows", "logsumexp_rows", "relu_backward", "sigmoid_backward", "softmax_backward"];
 
     public static int Run(string[] args)
     {
@@ -28,62 +35,114 @@ public static class OpsBenchmark
             Console.Error.WriteLine("--reps needs a positive integer");
             return 2;
         }
-        var torchMs = torch ? RunTorch(reps) : null;
-        if (torch && torchMs is null) return 1;
-        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        int[] threadCounts = [1, 2];
+        int ti = Array.IndexOf(args, "--threads");
+        if (ti >= 0)
         {
-            var gen = new Generator(42);
-            var x = Tensor.Randn([N], gen, dtype);
-            var y = Tensor.Randn([N], gen, dtype);
-            var m = x.Reshape(Rows, N / Rows);
-            foreach (var op in Ops)
+            try { threadCounts = args[ti + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
+            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException) { threadCounts = []; }
+            if (threadCounts.Length == 0 || threadCounts.Any(t => t < 1))
             {
-                Func<Tensor> f = op switch
-                {
-                    "add" => () => x.Add(y),
-                    "mul" => () => x.Mul(y),
-                    "exp" => () => x.Exp(),
-                    "tanh" => () => x.Tanh(),
-                    "sigmoid" => () => x.Sigmoid(),
-                    "relu" => () => x.Relu(),
-                    "sum" => () => x.Sum(),
-                    "max" => () => x.Max(),
-                    "softmax_rows" => () => m.Softmax(1),
-                    _ => () => m.LogSumExp(1),
-                };
-                int gen2Before = GC.CollectionCount(2);
-                double ms = MedianMs(f, reps);
-                double gen2PerCall = (GC.CollectionCount(2) - gen2Before) / (double)(reps + 5);
-                string name = dtype.Name();
-                double? t = torchMs is not null && torchMs.TryGetValue((op, name), out var v) ? v : null;
-                if (json)
-                    Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"n\":{N},\"overfit_ms\":{Fmt(ms)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")}}}");
-                else
-                    Console.WriteLine($"{op,-16} {name,-8} n={N}  overfit {ms,8:F3} ms  gen2 GCs/call {gen2PerCall,4:F2}" + (t is double tv2 ? $"  torch {tv2,8:F3} ms  ratio {tv2 / ms,5:F2}" : ""));
+                Console.Error.WriteLine("--threads needs a comma-separated list of positive integers, e.g. 1,2");
+                return 2;
             }
         }
+        var torchMs = torch ? RunTorch(reps, threadCounts) : null;
+        if (torch && torchMs is null) return 1;
+        int savedThreads = Gemm.MaxThreads;
+        try
+        {
+            foreach (int threads in threadCounts)
+            {
+                Gemm.MaxThreads = threads;
+                foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+                    foreach (var op in Ops)
+                    {
+                        var (ms, minMs, bytes, gen0, gen2) = Measure(op, dtype, reps);
+                        string name = dtype.Name();
+                        (double Median, double Min)? anchor = torchMs is not null && torchMs.TryGetValue((op, name, threads), out var v) ? v : null;
+                        double? t = anchor?.Median;
+                        if (json)
+                            Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"threads\":{threads},\"n\":{N},\"overfit_ms\":{Fmt(ms)},\"overfit_min_ms\":{Fmt(minMs)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")},\"torch_min_ms\":{(anchor is { } a ? Fmt(a.Min) : "null")},\"ratio\":{(t is double tr ? Fmt(ms / tr) : "null")},\"alloc_bytes_per_call\":{bytes},\"gen0_per_call\":{Fmt(gen0)},\"gen2_per_call\":{Fmt(gen2)}}}");
+                        else
+                            Console.WriteLine($"{op,-18} {name,-8} threads={threads}  overfit {ms,8:F3} ms  alloc {bytes,8} B/call  gen0 {gen0,5:F2} gen2 {gen2,5:F2}/call"
+                                + (t is double tv2 ? $"  torch {tv2,8:F3} ms  overfit/torch {ms / tv2,5:F2}" : ""));
+                    }
+            }
+        }
+        finally { Gemm.MaxThreads = savedThreads; }
         return 0;
+    }
+
+    /// <summary>Median time, bytes allocated per call and collections per call of one case.</summary>
+    private static (double Ms, double MinMs, long Bytes, double Gen0, double Gen2) Measure(string op, DType dtype, int reps)
+    {
+        var gen = new Generator(42);
+        using var x = Tensor.Randn([N], gen, dtype);
+        using var y = Tensor.Randn([N], gen, dtype);
+        using var bias = Tensor.Randn([N / Rows], gen, dtype);
+        var m = x.Reshape(Rows, N / Rows);
+        var my = y.Reshape(Rows, N / Rows);
+        Func<Tensor> f = op switch
+        {
+            "add" => () => x.Add(y),
+            "mul" => () => x.Mul(y),
+            "add_row" => () => m.Add(bias),
+            "exp" => () => x.Exp(),
+            "tanh" => () => x.Tanh(),
+            "sigmoid" => () => x.Sigmoid(),
+            "relu" => () => x.Relu(),
+            "softplus" => () => x.Softplus(),
+            "gelu" => () => x.Gelu(),
+            "sum" => () => x.Sum(),
+            "max" => () => x.Max(),
+            "sum_rows" => () => m.Sum(1),
+            "softmax_rows" => () => m.Softmax(1),
+            "log_softmax_rows" => () => m.LogSoftmax(1),
+            "logsumexp_rows" => () => m.LogSumExp(1),
+            "relu_backward" => Backward(m, my, t => t.Relu()),
+            "sigmoid_backward" => Backward(m, my, t => t.Sigmoid()),
+            _ => Backward(m, my, t => t.Softmax(1)),
+        };
+        return MedianMs(f, reps);
+    }
+
+    /// <summary>The gradient of op(x)·g with respect to x through a graph kept across calls (torch.autograd.grad with retain_graph).</summary>
+    private static Func<Tensor> Backward(Tensor m, Tensor g, Func<Tensor, Tensor> op)
+    {
+        var leaf = m.Detach().Clone();
+        leaf.RequiresGrad = true;
+        var output = op(leaf);
+        return () => Autograd.Autograd.Gradient(output, [leaf], g, retainGraph: true)[0];
     }
 
     private static string Fmt(double v) => Math.Round(v, 4).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Median wall time of one call after warm-up (the result's allocation included, as in PyTorch).</summary>
-    private static double MedianMs(Func<Tensor> f, int reps)
+    /// <summary>
+    /// Median (and minimum, which a loaded machine disturbs less) wall time of one call after 300 ms of warm-up; the result is
+    /// disposed after each call (as PyTorch frees it).
+    /// </summary>
+    private static (double Ms, double MinMs, long Bytes, double Gen0, double Gen2) MedianMs(Func<Tensor> f, int reps)
     {
-        for (int i = 0; i < 5; i++) f();
+        // Warm up by time, not by count: the JIT recompiles hot methods (and replaces the precompiled library
+        // code, built for a baseline instruction set) only after a delay, which a few calls never reach.
+        GemmBenchmark.Calibrate(() => f().Dispose(), warmMs: 300);
         var times = new double[reps];
+        int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
+        long bytes = GC.GetTotalAllocatedBytes(precise: true);
         for (int i = 0; i < reps; i++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            f();
+            f().Dispose();
             times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
         }
+        bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes;
         Array.Sort(times);
-        return times[reps / 2];
+        return (times[reps / 2], times[0], bytes / reps, (GC.CollectionCount(0) - gen0) / (double)reps, (GC.CollectionCount(2) - gen2) / (double)reps);
     }
 
-    /// <summary>Runs the PyTorch anchor (one thread, same cases) and reads its JSON lines.</summary>
-    private static Dictionary<(string, string), double>? RunTorch(int reps)
+    /// <summary>Runs the PyTorch anchor (same cases, at each thread count) and reads its JSON lines.</summary>
+    private static Dictionary<(string, string, int), (double Median, double Min)>? RunTorch(int reps, int[] threadCounts)
     {
         var script = FindUp(Path.Combine("bench", "anchors", "ops_torch.py"));
         if (script is null)
@@ -91,19 +150,22 @@ public static class OpsBenchmark
             Console.Error.WriteLine("--torch: bench/anchors/ops_torch.py not found above the current directory");
             return null;
         }
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--reps", reps.ToString(CultureInfo.InvariantCulture)])
+        var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--reps", reps.ToString(CultureInfo.InvariantCulture),
+            "--threads", string.Join(",", threadCounts)])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        psi.Environment.Remove("OPENBLAS_CORETYPE");
+        psi.Environment.Remove("OPENBLAS_L2_SIZE");
         using var p = Process.Start(psi)!;
-        var result = new Dictionary<(string, string), double>();
+        var result = new Dictionary<(string, string, int), (double Median, double Min)>();
         string? line;
         while ((line = p.StandardOutput.ReadLine()) is not null)
         {
             using var doc = JsonDocument.Parse(line);
             var r = doc.RootElement;
-            result[(r.GetProperty("op").GetString()!, r.GetProperty("dtype").GetString()!)] = r.GetProperty("torch_ms").GetDouble();
+            result[(r.GetProperty("op").GetString()!, r.GetProperty("dtype").GetString()!, r.GetProperty("threads").GetInt32())] = (r.GetProperty("torch_ms").GetDouble(), r.GetProperty("torch_min_ms").GetDouble());
         }
         p.WaitForExit();
         if (p.ExitCode != 0)

@@ -190,6 +190,8 @@ public static class Autograd
         bool any = false;
         foreach (var x in inputs) any |= x.RequiresGrad;
         if (!any) return result;
+        // The rule may read any input, so no input's storage may be recycled while the graph can run.
+        foreach (var x in inputs) x.MarkHeldByGraph();
         result.GradFn = new Node(name, inputs, backward);
         result.RequiresGrad = true;
         return result;

@@ -25,7 +25,10 @@ internal sealed class Node
     /// <summary>Drops the saved tensors so their memory can be reclaimed.</summary>
     public void Release()
     {
+        if (BackwardRule is null) return;
         BackwardRule = null;
+        // The rule was the only reader of the inputs' data that the graph kept.
+        foreach (var x in Inputs) x.ReleaseGraphHold();
     }
 
     public bool IsReleased => BackwardRule is null;

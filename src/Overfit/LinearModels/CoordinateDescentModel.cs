@@ -1,6 +1,16 @@
 using Overfit.LinearModels.Internal;
+using Overfit.Tensors;
 
 namespace Overfit.LinearModels;
+
+/// <summary>How coordinate descent picks the coordinate to update (scikit-learn's selection).</summary>
+public enum CoordinateSelection
+{
+    /// <summary>Every feature in order, each sweep.</summary>
+    Cyclic,
+    /// <summary>p features drawn uniformly with replacement per sweep; often faster to converge when features are correlated.</summary>
+    Random,
+}
 
 /// <summary>
 /// Shared machinery of <see cref="ElasticNet"/> and <see cref="Lasso"/>: scikit-learn's objective
@@ -10,8 +20,10 @@ namespace Overfit.LinearModels;
 public abstract class CoordinateDescentModel : LinearModel
 {
     private protected CoordinateDescentModel(double alpha, double l1Ratio, bool fitIntercept, int maxIter, double tol,
-        bool warmStart, bool positive, bool? precompute) : base(fitIntercept)
+        bool warmStart, bool positive, bool? precompute, CoordinateSelection selection, ulong randomState) : base(fitIntercept)
     {
+        if (!Enum.IsDefined(selection)) throw new ArgumentOutOfRangeException(nameof(selection), $"selection must be Cyclic or Random, got {selection}");
+        Selection = selection; RandomState = randomState;
         DenseInput.NonNegative(alpha, nameof(alpha));
         DenseInput.UnitInterval(l1Ratio, nameof(l1Ratio));
         DenseInput.AtLeast(maxIter, 1, nameof(maxIter));
@@ -30,6 +42,11 @@ public abstract class CoordinateDescentModel : LinearModel
     /// <summary>Use the Gram (covariance) form: true, false, or null to decide from the shape (n ≥ p → Gram).</summary>
     public bool? Precompute { get; }
 
+    /// <summary>Which coordinate each step updates: in order (Cyclic) or drawn at random (Random), as scikit-learn's selection.</summary>
+    public CoordinateSelection Selection { get; }
+    /// <summary>Seed of the coordinate draws when <see cref="Selection"/> is Random (each Fit restarts the stream).</summary>
+    public ulong RandomState { get; }
+
     /// <summary>Starting coefficients for a Fit without a previous solution (e.g. the solution for a larger α).</summary>
     public double[]? InitialCoefficients { get; init; }
 
@@ -41,18 +58,22 @@ public abstract class CoordinateDescentModel : LinearModel
     /// <summary>scikit-learn's ConvergenceWarning as text when the last Fit stopped at MaxIter; null when it converged.</summary>
     public string? ConvergenceWarning { get; private set; }
 
+    /// <summary>scikit-learn rescales the weights to sum to n, so α means the same with and without them.</summary>
+    private protected override double[] WeightsForFit(double[] w) => SampleWeighting.NormalizedToCount(w);
+
     // PenalizedProblem.Build rejects a non-finite X in both of its forms.
     private protected override bool ChecksFiniteWhileFitting => true;
 
     private protected override void FitCore(MatrixView x, double[] y)
     {
-        var problem = PenalizedProblem.Build(x, y, FitIntercept, Precompute);
+        var problem = PenalizedProblem.Build(x, y, CenterData, Precompute);
         if (InitialCoefficients is { } init && init.Length != x.Cols)
             throw new ArgumentException($"InitialCoefficients must hold one value per feature ({x.Cols}), got {init.Length}", nameof(InitialCoefficients));
         var w = WarmStart && Coefficients.Length == x.Cols ? (double[])Coefficients.Clone()
             : InitialCoefficients is { } start ? (double[])start.Clone() : new double[x.Cols];
-        var outcome = problem.Solve(w, Alpha, L1Ratio, MaxIter, Tol, Positive);
-        Record(w, problem.InterceptFor(w, FitIntercept), outcome, x.Rows);
+        var random = Selection == CoordinateSelection.Random ? new Generator(RandomState) : null;
+        var outcome = problem.Solve(w, Alpha, L1Ratio, MaxIter, Tol, Positive, random);
+        Record(w, problem.InterceptFor(w, CenterData), outcome, x.Rows);
     }
 
     internal void Record(double[] w, double intercept, CdOutcome outcome, int samples)
@@ -75,20 +96,30 @@ public abstract class CoordinateDescentModel : LinearModel
 public sealed class ElasticNet : CoordinateDescentModel
 {
     public ElasticNet(double alpha = 1.0, double l1Ratio = 0.5, bool fitIntercept = true, int maxIter = 1000, double tol = 1e-4,
-        bool warmStart = false, bool positive = false, bool? precompute = null)
-        : base(alpha, l1Ratio, fitIntercept, maxIter, tol, warmStart, positive, precompute) { }
+        bool warmStart = false, bool positive = false, bool? precompute = null, CoordinateSelection selection = CoordinateSelection.Cyclic,
+        ulong randomState = 0)
+        : base(alpha, l1Ratio, fitIntercept, maxIter, tol, warmStart, positive, precompute, selection, randomState) { }
 
-    public ElasticNet Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
-    public ElasticNet Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+    /// <summary>Fits y (n) with optional per-sample weights (zero drops a sample; weights rescale the squared loss).</summary>
+    public ElasticNet Fit(double[,] x, double[] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits every column of y (n×t) as its own target: coefficients [t, p] in <see cref="LinearModel.CoefficientMatrix"/>.</summary>
+    public ElasticNet Fit(double[,] x, double[,] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits y of shape [n] or [n, t], with optional sample weights [n].</summary>
+    public ElasticNet Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, Overfit.Tensors.Tensor? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
 }
 
 /// <summary>Lasso: (1/(2n))·||y − Xw − b||² + α·||w||₁.</summary>
 public sealed class Lasso : CoordinateDescentModel
 {
     public Lasso(double alpha = 1.0, bool fitIntercept = true, int maxIter = 1000, double tol = 1e-4,
-        bool warmStart = false, bool positive = false, bool? precompute = null)
-        : base(alpha, 1.0, fitIntercept, maxIter, tol, warmStart, positive, precompute) { }
+        bool warmStart = false, bool positive = false, bool? precompute = null, CoordinateSelection selection = CoordinateSelection.Cyclic,
+        ulong randomState = 0)
+        : base(alpha, 1.0, fitIntercept, maxIter, tol, warmStart, positive, precompute, selection, randomState) { }
 
-    public Lasso Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
-    public Lasso Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+    /// <summary>Fits y (n) with optional per-sample weights (zero drops a sample; weights rescale the squared loss).</summary>
+    public Lasso Fit(double[,] x, double[] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits every column of y (n×t) as its own target: coefficients [t, p] in <see cref="LinearModel.CoefficientMatrix"/>.</summary>
+    public Lasso Fit(double[,] x, double[,] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits y of shape [n] or [n, t], with optional sample weights [n].</summary>
+    public Lasso Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, Overfit.Tensors.Tensor? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
 }

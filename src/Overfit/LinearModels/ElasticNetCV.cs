@@ -6,9 +6,11 @@ namespace Overfit.LinearModels;
 /// <summary>
 /// Elastic net with α (and optionally ρ) chosen by k-fold cross-validation along regularization paths
 /// (scikit-learn's ElasticNetCV): the alpha grid comes from the full data, every unshuffled fold runs the whole path,
-/// the α with the lowest mean held-out MSE wins and the model is refit on all data.
+/// the α with the lowest mean held-out MSE wins and the model is refit on all data. With sample weights (scikit-learn
+/// 1.2's semantics) each fold fits on its weighted training part and is scored by the weighted held-out MSE; the alpha
+/// grid still comes from the unweighted data.
 /// </summary>
-public class ElasticNetCV : LinearModel
+public partial class ElasticNetCV : LinearModel
 {
     public ElasticNetCV(double[]? l1Ratios = null, int nAlphas = 100, double eps = 1e-3, double[]? alphas = null, bool fitIntercept = true,
         int cv = 5, int maxIter = 1000, double tol = 1e-4, bool positive = false) : base(fitIntercept)
@@ -45,13 +47,19 @@ public class ElasticNetCV : LinearModel
     public double DualGap { get; private set; }
     public int Iterations { get; private set; }
 
-    public ElasticNetCV Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
-    public ElasticNetCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+    /// <summary>Fits y (n) with optional per-sample weights.</summary>
+    public ElasticNetCV Fit(double[,] x, double[] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits y [n] with optional sample weights [n].</summary>
+    public ElasticNetCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, Overfit.Tensors.Tensor? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+
+    // Folds split the raw samples, then each weights its own training part.
+    private protected override bool FitsSampleWeightsItself => true;
 
     private protected override void FitCore(MatrixView x, double[] y)
     {
         int n = x.Rows, p = x.Cols;
         if (n < Cv) throw new ArgumentException($"cv = {Cv} folds need at least {Cv} samples, got {n}", "x");
+        if (FitWeights is { } sampleWeight) { FitWeighted(x, y, sampleWeight); return; }
         var folds = KFold.ContiguousFolds(n, Cv);
         var stats = new FoldGrams(x, y, folds);
         var full = stats.Training(-1, FitIntercept);
@@ -100,6 +108,8 @@ public sealed class LassoCV : ElasticNetCV
         int maxIter = 1000, double tol = 1e-4, bool positive = false)
         : base([1.0], nAlphas, eps, alphas, fitIntercept, cv, maxIter, tol, positive) { }
 
-    public new LassoCV Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
-    public new LassoCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+    /// <summary>Fits y (n) with optional per-sample weights.</summary>
+    public new LassoCV Fit(double[,] x, double[] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits y [n] with optional sample weights [n].</summary>
+    public new LassoCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, Overfit.Tensors.Tensor? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
 }

@@ -8,25 +8,29 @@ public sealed record RegularizationPath(double[] Alphas, double[][] Coefficients
 /// <summary>
 /// scikit-learn's enet_path: coordinate descent over a descending alpha grid, each solve warm-started from the previous
 /// one. Like scikit-learn, the data are used as given (no centering: center X and y first, or use ElasticNetCV).
+/// Sample weights (scaled to sum to n, as <see cref="ElasticNet"/> does) multiply row i of X and y by √wᵢ, so every
+/// point of the path is the weighted fit <c>ElasticNet(fitIntercept: false).Fit(x, y, sampleWeight)</c> would give.
 /// </summary>
 public static class ElasticNetPath
 {
     public static RegularizationPath Compute(double[,] x, double[] y, double l1Ratio = 0.5, int nAlphas = 100, double eps = 1e-3,
-        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null, double[]? sampleWeight = null)
     {
         var xv = DenseInput.Matrix(x, nameof(x));
-        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
     }
 
     public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, double l1Ratio = 0.5, int nAlphas = 100,
-        double eps = 1e-3, double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
+        double eps = 1e-3, double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null,
+        Overfit.Tensors.Tensor? sampleWeight = null)
     {
         var xv = DenseInput.Matrix(x, nameof(x));
-        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+        var w = sampleWeight is null ? null : DenseInput.Vector(sampleWeight, nameof(sampleWeight));
+        return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute, w);
     }
 
     internal static RegularizationPath Compute(MatrixView x, double[] y, double l1Ratio, int nAlphas, double eps,
-        double[]? alphas, int maxIter, double tol, bool positive, bool? precompute)
+        double[]? alphas, int maxIter, double tol, bool positive, bool? precompute, double[]? sampleWeight = null)
     {
         DenseInput.UnitInterval(l1Ratio, nameof(l1Ratio));
         DenseInput.AtLeast(nAlphas, 1, nameof(nAlphas));
@@ -34,6 +38,13 @@ public static class ElasticNetPath
         DenseInput.AtLeast(maxIter, 1, nameof(maxIter));
         DenseInput.Positive(tol, nameof(tol));
         DenseInput.CheckXy(x, y, checkX: false);   // PenalizedProblem.Build checks X in its own pass
+        if (sampleWeight is not null)
+        {
+            DenseInput.CheckFinite(x.Span, x.Cols, "x");
+            var w = SampleWeighting.NormalizedToCount(SampleWeighting.Check(sampleWeight, x.Rows));
+            (x, _) = SampleWeighting.RescaleX(x, w, center: false);
+            (y, _) = SampleWeighting.RescaleY(y, w, center: false);
+        }
         var problem = PenalizedProblem.Build(x, y, center: false, precompute);
         var grid = CheckedAlphas(alphas) ?? PenalizedProblem.AlphaGrid(problem.Xty, x.Rows, l1Ratio, nAlphas, eps);
         return Run(problem, grid, l1Ratio, maxIter, tol, positive);
@@ -74,10 +85,11 @@ public static class ElasticNetPath
 public static class LassoPath
 {
     public static RegularizationPath Compute(double[,] x, double[] y, int nAlphas = 100, double eps = 1e-3, double[]? alphas = null,
-        int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
-        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+        int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null, double[]? sampleWeight = null)
+        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
 
     public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, int nAlphas = 100, double eps = 1e-3,
-        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null)
-        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute);
+        double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null,
+        Overfit.Tensors.Tensor? sampleWeight = null)
+        => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
 }

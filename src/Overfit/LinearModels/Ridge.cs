@@ -32,8 +32,12 @@ public sealed partial class Ridge : LinearModel
     /// <summary>Conjugate-gradient iterations (0 for the direct solvers).</summary>
     public int Iterations { get; private set; }
 
-    public Ridge Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
-    public Ridge Fit(Tensor x, Tensor y) { FitMatrix(x, y); return this; }
+    /// <summary>Fits y (n) with optional per-sample weights (zero drops a sample; weights rescale the squared loss).</summary>
+    public Ridge Fit(double[,] x, double[] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits every column of y (n×t) as its own target: coefficients [t, p] in <see cref="LinearModel.CoefficientMatrix"/>.</summary>
+    public Ridge Fit(double[,] x, double[,] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits y of shape [n] or [n, t], with optional sample weights [n].</summary>
+    public Ridge Fit(Tensor x, Tensor y, Tensor? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
 
     // The Gram route rejects a non-finite X from its statistics pass (and a fallback to SVD comes after that pass).
     private protected override bool ChecksFiniteWhileFitting => Solver != RidgeSolver.Svd;
@@ -42,7 +46,7 @@ public sealed partial class Ridge : LinearModel
     {
         Iterations = 0;
         if (Solver == RidgeSolver.Svd) { FitSvd(x, y); return; }
-        var g = CenteredGram.Build(x.Span, x.Rows, x.Cols, y, FitIntercept);
+        var g = CenteredGram.Build(x.Span, x.Rows, x.Cols, y, CenterData);
         int p = x.Cols;
         if (Solver == RidgeSolver.ConjugateGradient)
         {
@@ -59,15 +63,15 @@ public sealed partial class Ridge : LinearModel
             Coefficients = w;
             SolverUsed = RidgeSolver.Cholesky;
         }
-        Intercept = FitIntercept ? g.InterceptFor(Coefficients) : 0;
+        Intercept = CenterData ? g.InterceptFor(Coefficients) : 0;
     }
 
     private void FitSvd(MatrixView x, double[] y)
     {
-        var (xc, yc, xMean, yMean) = Centering.Center(x, y, FitIntercept);
+        var (xc, yc, xMean, yMean) = Centering.Center(x, y, CenterData);
         var svd = ThinSvd.Compute(xc, x.Rows, x.Cols);
         Coefficients = SolveFromSvd(svd, svd.UTransposeTimes(yc), Alpha);
-        Intercept = FitIntercept ? yMean - TensorPrimitives.Dot(xMean, Coefficients) : 0;
+        Intercept = CenterData ? yMean - TensorPrimitives.Dot(xMean, Coefficients) : 0;
         SolverUsed = RidgeSolver.Svd;
     }
 

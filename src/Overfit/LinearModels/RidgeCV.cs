@@ -21,13 +21,22 @@ public enum RidgeLooMode
 /// Ridge with α chosen by cross-validation (scikit-learn's RidgeCV). Without cv, the exact leave-one-out error of every
 /// α comes in closed form from one decomposition — e_i = (y_i − ŷ_i)/(1 − h_ii) with the hat matrix of the centered
 /// ridge fit plus 1/n for the intercept — and BestScore is −(mean squared LOO error). With cv = k, each α is scored by
-/// R² on k unshuffled folds (GridSearchCV) and BestScore is the mean fold R².
+/// R² on k unshuffled folds (GridSearchCV) and BestScore is the mean fold R². A <c>scoring</c> or <c>scorer</c>
+/// replaces the default score (leave-one-out: of the LOO predictions against y, as scikit-learn's _RidgeGCV does);
+/// sample weights rescale the loss (leave-one-out errors are then those of the √w-rescaled problem, as in scikit-learn);
+/// a y of shape [n, t] shares one α across targets, chosen on the errors of all targets.
 /// </summary>
-public sealed class RidgeCV : LinearModel
+public sealed partial class RidgeCV : LinearModel
 {
-    public RidgeCV(double[]? alphas = null, bool fitIntercept = true, int? cv = null, RidgeLooMode looMode = RidgeLooMode.Auto)
+    public RidgeCV(double[]? alphas = null, bool fitIntercept = true, int? cv = null, RidgeLooMode looMode = RidgeLooMode.Auto,
+        Scoring? scoring = null, Func<double[], double[], double>? scorer = null, bool storeCvValues = false)
         : base(fitIntercept)
     {
+        if (scoring is not null && scorer is not null)
+            throw new ArgumentException("give either scoring or scorer, not both", nameof(scorer));
+        if (storeCvValues && cv is not null)
+            throw new ArgumentException($"storeCvValues needs leave-one-out (cv = null), got cv = {cv}, as in scikit-learn", nameof(storeCvValues));
+        Scoring = scoring; Scorer = scorer; StoreCvValues = storeCvValues;
         CandidateAlphas = alphas is null ? [0.1, 1.0, 10.0] : (double[])alphas.Clone();
         if (CandidateAlphas.Length == 0) throw new ArgumentException("alphas must hold at least one value, got none", nameof(alphas));
         for (int i = 0; i < CandidateAlphas.Length; i++) DenseInput.Positive(CandidateAlphas[i], $"alphas[{i}]");
@@ -36,6 +45,24 @@ public sealed class RidgeCV : LinearModel
     }
 
     public double[] CandidateAlphas { get; }
+
+    /// <summary>A named score (greater is better) instead of the default; null for the default.</summary>
+    public Scoring? Scoring { get; }
+
+    /// <summary>A score function (yTrue, yPred) → value, greater is better, instead of the default; null for the default.</summary>
+    public Func<double[], double[], double>? Scorer { get; }
+
+    /// <summary>Keep <see cref="CvValues"/> (leave-one-out only).</summary>
+    public bool StoreCvValues { get; }
+
+    /// <summary>
+    /// scikit-learn's cv_values_ [n, t, alphas] flattened to [n·t, alphas] (sample i of target j at row i·t + j): squared leave-one-out errors with the
+    /// default score, leave-one-out predictions (of centered y) with a scoring; null unless <see cref="StoreCvValues"/>.
+    /// </summary>
+    public double[,]? CvValues { get; private set; }
+
+    /// <summary>Mean squared leave-one-out error of every candidate alpha (null after a k-fold fit).</summary>
+    public double[]? LooMeanSquaredErrors { get; private set; }
     public int? Cv { get; }
     public RidgeLooMode LooMode { get; }
 
@@ -45,12 +72,32 @@ public sealed class RidgeCV : LinearModel
     /// <summary>Score of every candidate alpha, in the given order.</summary>
     public double[] AlphaScores { get; private set; } = [];
 
-    public RidgeCV Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
-    public RidgeCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) { FitMatrix(x, y); return this; }
+    /// <summary>Fits y (n) with optional per-sample weights.</summary>
+    public RidgeCV Fit(double[,] x, double[] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits every column of y (n×t) with one shared α: coefficients [t, p] in <see cref="LinearModel.CoefficientMatrix"/>.</summary>
+    public RidgeCV Fit(double[,] x, double[,] y, double[]? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+    /// <summary>Fits y of shape [n] or [n, t], with optional sample weights [n].</summary>
+    public RidgeCV Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, Overfit.Tensors.Tensor? sampleWeight = null) { FitMatrix(x, y, sampleWeight); return this; }
+
+    // k-fold splits the raw samples first, then fits weighted Ridge models on each training part.
+    private protected override bool FitsSampleWeightsItself => Cv is not null;
 
     private protected override void FitCore(MatrixView x, double[] y)
     {
-        if (Cv is int k) { FitKFold(x, y, k); return; }
+        CvValues = null;
+        LooMeanSquaredErrors = null;
+        if (Cv is int k) { FitKFold(x, [y], k, FitWeights); return; }
+        if (Scoring is not null || Scorer is not null || StoreCvValues || FitWeights is not null)
+        {
+            // A weighted fit arrives centered on the weighted means and rescaled by √w (the base class sets the intercept).
+            if (FitWeights is { } fw) { Coefficients = FitLooGeneral(x, [y], fw)[0]; return; }
+            var ones = Ones(x.Rows);
+            var (xs, xMean) = SampleWeighting.RescaleX(x, ones, FitIntercept);
+            var (ys, yMean) = SampleWeighting.RescaleY(y, ones, FitIntercept);
+            Coefficients = FitLooGeneral(xs, [ys], ones)[0];
+            Intercept = FitIntercept ? yMean - TensorPrimitives.Dot(xMean, Coefficients) : 0;
+            return;
+        }
         int n = x.Rows, p = x.Cols;
         bool covariance = LooMode == RidgeLooMode.Covariance
             || (LooMode == RidgeLooMode.Auto && n > p && (double)n * p * p > 4e6);
@@ -172,23 +219,4 @@ public sealed class RidgeCV : LinearModel
         return sum / yc.Length;
     }
 
-    private void FitKFold(MatrixView x, double[] y, int k)
-    {
-        var splits = new KFold(k).Split(x.Rows).ToArray();
-        var scores = new double[CandidateAlphas.Length];
-        for (int a = 0; a < CandidateAlphas.Length; a++)
-        {
-            double sum = 0;
-            foreach (var (train, test) in splits)
-            {
-                var model = new Ridge(CandidateAlphas[a], FitIntercept).Fit(CrossValidation.Rows(x, train), CrossValidation.Pick(y, train));
-                sum += RegressionScore.R2(CrossValidation.Pick(y, test), model.Predict(CrossValidation.Rows(x, test)));
-            }
-            scores[a] = sum / splits.Length;
-        }
-        Choose(scores);
-        var final = new Ridge(Alpha, FitIntercept).Fit(DenseInput.ToArray2D(x.Span, x.Rows, x.Cols), y);
-        Coefficients = final.Coefficients;
-        Intercept = final.Intercept;
-    }
 }

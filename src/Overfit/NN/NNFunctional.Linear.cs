@@ -123,7 +123,7 @@ public static partial class NNFunctional
             if (masked is not null)
             {
                 // The masked gradient lives only inside this rule, so it comes from (and goes back to) a pool.
-                ReluBackward<T>(g.AsSpan<T>(), reluOutput!.AsSpan<T>(), masked.AsSpan(0, n));
+                VectorLoops.Map(new ReluGradOp<T>(), reluOutput!.AsSpan<T>(), (ReadOnlySpan<T>)g.AsSpan<T>(), masked.AsSpan(0, n));
                 (gData, gOffset) = (masked, 0);
             }
             else (gData, gOffset) = (g.Data<T>(), g.Offset);

@@ -28,36 +28,10 @@ public static partial class NNFunctional
     private static Span<TTo> CastMut<TFrom, TTo>(Span<TFrom> s) where TFrom : unmanaged where TTo : unmanaged
         => System.Runtime.InteropServices.MemoryMarshal.Cast<TFrom, TTo>(s);
 
-    /// <summary>max(x, 0) in one pass; the backward multiplies by the saved sign mask of the output.</summary>
+    /// <summary>max(x, 0) (torch.nn.functional.relu): the one ReLU, <see cref="Tensor.Relu"/>.</summary>
     public static Tensor Relu(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var x = input.Detach().Contiguous();
-        var y = Tensor.Uninitialized(input.Shape, input.DType);
-        if (input.DType == DType.Float32) TensorPrimitives.Max(x.AsSpan<float>(), 0f, y.AsSpan<float>());
-        else TensorPrimitives.Max(x.AsSpan<double>(), 0.0, y.AsSpan<double>());
-        return Record(y, "Relu", [input], g =>
-        {
-            var gc = g.Contiguous();
-            var dx = Tensor.Uninitialized(input.Shape, input.DType);
-            if (input.DType == DType.Float32) ReluBackward<float>(gc.AsSpan<float>(), y.AsSpan<float>(), dx.AsSpan<float>());
-            else ReluBackward<double>(gc.AsSpan<double>(), y.AsSpan<double>(), dx.AsSpan<double>());
-            return [dx];
-        });
-    }
-
-    private static void ReluBackward<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            for (; i <= g.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var yv = new Vector<T>(y.Slice(i));
-                var gv = new Vector<T>(g.Slice(i));
-                Vector.ConditionalSelect(Vector.GreaterThan(yv, Vector<T>.Zero), gv, Vector<T>.Zero).CopyTo(dx.Slice(i));
-            }
-        }
-        for (; i < g.Length; i++) dx[i] = y[i] > T.Zero ? g[i] : T.Zero;
+        return input.Relu();
     }
 }

@@ -6,4 +6,7 @@ public enum Reduction
     Mean,
     Sum,
     None,
+
+    /// <summary>Sum divided by the batch size (the first dimension); KLDivLoss only, as in PyTorch.</summary>
+    BatchMean,
 }

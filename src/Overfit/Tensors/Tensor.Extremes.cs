@@ -11,9 +11,47 @@ public sealed partial class Tensor
     /// Largest element of the whole tensor (0-d); NaN if any element is NaN. The gradient goes to the first
     /// largest element (PyTorch splits it evenly among ties; the two agree whenever the maximum is unique).
     /// </summary>
-    public Tensor Max() => Flatten().Max(0).Values;
+    public Tensor Max() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: true) : Flatten().Max(0).Values;
 
-    public Tensor Min() => Flatten().Min(0).Values;
+    public Tensor Min() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: false) : Flatten().Min(0).Values;
+
+    /// <summary>Max or min of a contiguous tensor: one row kernel per core over its share, then the first winner among the shares.</summary>
+    private Tensor ExtremeOfAll(bool max)
+    {
+        int n = Numel, pieces = KernelThreads.Pieces(n);
+        int block = (n + pieces - 1) / pieces;
+        var index = new int[pieces];
+        var value = new double[pieces];
+        float[]? f32 = DType == DType.Float32 ? new float[pieces] : null;
+        double[]? f64 = f32 is null ? new double[pieces] : null;
+        GemmWorkers.Run(pieces, p =>
+        {
+            int from = p * block, len = Math.Min(block, n - from);
+            if (len <= 0) { index[p] = -1; return; }
+            if (f32 is not null) RowKernels.ArgExtreme<float>(AsSpan<float>().Slice(from, len), 1, len, max, index.AsSpan(p, 1), f32.AsSpan(p, 1));
+            else RowKernels.ArgExtreme<double>(AsSpan<double>().Slice(from, len), 1, len, max, index.AsSpan(p, 1), f64.AsSpan(p, 1));
+            value[p] = f32 is not null ? f32[p] : f64![p];
+            index[p] += from;
+        });
+        // Shares in order: the first NaN wins, else the first strictly better value (ties keep the earlier share).
+        int best = 0;
+        for (int p = 1; p < pieces; p++)
+        {
+            if (index[p] < 0 || double.IsNaN(value[best])) continue;
+            if (double.IsNaN(value[p]) || (max ? value[p] > value[best] : value[p] < value[best])) best = p;
+        }
+        int at = index[best];
+        var r = Scalar(value[best], DType);
+        var shape = _shape;
+        return Record(r, max ? "Max" : "Min", [this], g =>
+        {
+            // The gradient goes to the first winning element, as for Max(dim).
+            var grad = Zeros(shape, g.DType);
+            if (g.DType == DType.Float32) grad.AsSpan<float>()[at] = (float)g.Item();
+            else grad.AsSpan<double>()[at] = g.Item();
+            return [grad];
+        });
+    }
 
     /// <summary>Largest values along <paramref name="dim"/> and their first indices (NaN wins, like PyTorch).</summary>
     public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => Extreme(dim, keepDim, max: true);
@@ -77,8 +115,8 @@ public sealed partial class Tensor
     /// <summary>A contiguous copy with dimension <paramref name="d"/> moved last (no copy when it already is last and the data contiguous); no autograd.</summary>
     internal Tensor MoveDimLast(int d)
     {
+        if (d == Rank - 1) return ContiguousData();
         var src = Detach();
-        if (d == Rank - 1) return src.Contiguous();
         var perm = new int[Rank];
         for (int i = 0, k = 0; i < Rank; i++) if (i != d) perm[k++] = i;
         perm[Rank - 1] = d;
@@ -92,6 +130,8 @@ public sealed partial class Tensor
         var movedShape = new int[rank];
         for (int i = 0, k = 0; i < rank; i++) if (i != d) movedShape[k++] = shape[i];
         movedShape[rank - 1] = shape[d];
+        // With d already last the block is the answer; returned as is, it stays the owner of its storage.
+        if (d == rank - 1 && ShapeUtil.SameShape(block.ShapeSpan, movedShape)) return block;
         var moved = block.Detach().Reshape(movedShape);
         if (d == rank - 1) return moved;
         var inverse = new int[rank];
@@ -108,12 +148,16 @@ public sealed partial class Tensor
         int len = _shape[d], rows = Numel / Math.Max(len, 1);
         if (len == 0) rows = ShapeUtil.Numel(keepShape);
         var moved = MoveDimLast(d);
-        var r = Empty(keepShape, DType);
-        if (DType == DType.Float32) RowKernels.LogSumExp(moved.AsSpan<float>(), rows, len, r.AsSpan<float>());
-        else RowKernels.LogSumExp(moved.AsSpan<double>(), rows, len, r.AsSpan<double>());
+        // Written straight in the output's shape, so the caller gets the buffer's owner (and may dispose it).
+        var r = Uninitialized(keepDim ? keepShape : outShape, DType);
+        RowKernels.ForRows(rows, len, (r0, count) =>
+        {
+            if (DType == DType.Float32) RowKernels.LogSumExp(moved.AsSpan<float>().Slice(r0 * len, count * len), count, len, r.AsSpan<float>().Slice(r0, count));
+            else RowKernels.LogSumExp(moved.AsSpan<double>().Slice(r0 * len, count * len), count, len, r.AsSpan<double>().Slice(r0, count));
+        });
         var x = this;
-        return Record(r.Reshape(keepDim ? keepShape : outShape).Detach(), "LogSumExp", [x], g =>
-            [x.Detach().Sub(r).Exp().Mul(g.Reshape(keepShape))]);
+        return Record(r, "LogSumExp", [x], g =>
+            [x.Detach().Sub(r.Detach().Reshape(keepShape)).Exp().Mul(g.Reshape(keepShape))]);
     }
 
     /// <summary>Softmax along <paramref name="dim"/>; gradient y ⊙ (g − Σ g y).</summary>
@@ -130,16 +174,20 @@ public sealed partial class Tensor
         int len = _shape[d], rows = len == 0 ? 0 : Numel / len;
         var moved = MoveDimLast(d);
         var y = Uninitialized(moved.Shape, DType);
-        if (DType == DType.Float32)
+        RowKernels.ForRows(rows, len, (r0, count) =>
         {
-            if (log) RowKernels.LogSoftmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
-            else RowKernels.Softmax(moved.AsSpan<float>(), rows, len, y.AsSpan<float>());
-        }
-        else
-        {
-            if (log) RowKernels.LogSoftmax(moved.AsSpan<double>(), rows, len, y.AsSpan<double>());
-            else RowKernels.Softmax(moved.AsSpan<double>(), rows, len, y.AsSpan<double>());
-        }
+            int from = r0 * len, n = count * len;
+            if (DType == DType.Float32)
+            {
+                if (log) RowKernels.LogSoftmax(moved.AsSpan<float>().Slice(from, n), count, len, y.AsSpan<float>().Slice(from, n));
+                else RowKernels.Softmax(moved.AsSpan<float>().Slice(from, n), count, len, y.AsSpan<float>().Slice(from, n));
+            }
+            else
+            {
+                if (log) RowKernels.LogSoftmax(moved.AsSpan<double>().Slice(from, n), count, len, y.AsSpan<double>().Slice(from, n));
+                else RowKernels.Softmax(moved.AsSpan<double>().Slice(from, n), count, len, y.AsSpan<double>().Slice(from, n));
+            }
+        });
         var shape = _shape;
         return Record(MoveLastDimBack(y, shape, d), op, [this], g =>
         {
@@ -152,8 +200,10 @@ public sealed partial class Tensor
     }
 
     private static void SoftmaxBackward<T>(Tensor y, Tensor g, int rows, int len, Tensor dx, bool log) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (log) RowKernels.LogSoftmaxBackward(y.AsSpan<T>(), g.AsSpan<T>(), rows, len, dx.AsSpan<T>());
-        else RowKernels.SoftmaxBackward(y.AsSpan<T>(), g.AsSpan<T>(), rows, len, dx.AsSpan<T>());
-    }
+        => RowKernels.ForRows(rows, len, (r0, count) =>
+        {
+            int from = r0 * len, n = count * len;
+            if (log) RowKernels.LogSoftmaxBackward(y.AsSpan<T>().Slice(from, n), g.AsSpan<T>().Slice(from, n), count, len, dx.AsSpan<T>().Slice(from, n));
+            else RowKernels.SoftmaxBackward(y.AsSpan<T>().Slice(from, n), g.AsSpan<T>().Slice(from, n), count, len, dx.AsSpan<T>().Slice(from, n));
+        });
 }

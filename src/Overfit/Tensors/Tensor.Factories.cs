@@ -2,9 +2,17 @@ namespace Overfit.Tensors;
 
 public sealed partial class Tensor
 {
-    private static Array Allocate(DType dtype, int n) => dtype == DType.Float32 ? new float[n] : new double[n];
+    /// <summary>Zeroed storage, from the pool when a spare of this size is kept.</summary>
+    private static Array Allocate(DType dtype, int n)
+    {
+        var data = Rent(dtype, n);
+        Array.Clear(data);
+        return data;
+    }
 
-    internal static Tensor Empty(int[] shape, DType dtype) => new(Allocate(dtype, ShapeUtil.Numel(shape)), (int[])shape.Clone());
+    private static Array Rent(DType dtype, int n) => dtype == DType.Float32 ? StoragePool.Rent<float>(n) : StoragePool.Rent<double>(n);
+
+    internal static Tensor Empty(int[] shape, DType dtype) => Owned(Allocate(dtype, ShapeUtil.Numel(shape)), (int[])shape.Clone());
 
     /// <summary>
     /// Like <see cref="Empty"/> but without zeroing the storage: only for results a kernel overwrites completely.
@@ -12,13 +20,15 @@ public sealed partial class Tensor
     /// </summary>
     internal static Tensor Uninitialized(int[] shape, DType dtype)
     {
-        int n = ShapeUtil.Numel(shape);
-        Array data = dtype == DType.Float32 ? GC.AllocateUninitializedArray<float>(n) : GC.AllocateUninitializedArray<double>(n);
-        return new(data, (int[])shape.Clone());
+        return Owned(Rent(dtype, ShapeUtil.Numel(shape)), (int[])shape.Clone());
     }
 
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
-        => new(Allocate(dtype, ShapeUtil.Numel(CheckShape(shape))), (int[])shape.Clone()) { RequiresGrad = requiresGrad };
+    {
+        var t = Owned(Allocate(dtype, ShapeUtil.Numel(CheckShape(shape))), (int[])shape.Clone());
+        t.RequiresGrad = requiresGrad;
+        return t;
+    }
 
     public static Tensor Ones(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
         => Full(shape, 1.0, dtype, requiresGrad);

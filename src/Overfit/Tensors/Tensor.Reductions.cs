@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Overfit.Tensors.Kernels;
 using static Overfit.Autograd.Autograd;
 
 namespace Overfit.Tensors;
@@ -10,15 +11,24 @@ public sealed partial class Tensor
     /// <summary>Sum of all elements (a 0-d tensor).</summary>
     public Tensor Sum()
     {
-        double s = 0;
-        var c = Detach().Contiguous();
-        if (DType == DType.Float32)
+        var c = ContiguousData();
+        int n = Numel, pieces = KernelThreads.Pieces(n);
+        double s;
+        if (pieces == 1) s = DType == DType.Float32 ? SumBlocks(c.AsSpan<float>()) : TensorPrimitives.Sum(c.AsSpan<double>());
+        else
         {
-            // Pairwise blocks in double keep large float32 sums accurate.
-            var span = c.AsSpan<float>();
-            for (int i = 0; i < span.Length; i += 4096) s += TensorPrimitives.Sum(span.Slice(i, Math.Min(4096, span.Length - i)));
+            // One partial sum per core, added in a fixed order (the result does not depend on timing).
+            var partial = new double[pieces];
+            int block = (n + pieces - 1) / pieces;
+            GemmWorkers.Run(pieces, p =>
+            {
+                int from = p * block, count = Math.Min(block, n - from);
+                if (count <= 0) return;
+                partial[p] = DType == DType.Float32 ? SumBlocks(c.AsSpan<float>().Slice(from, count)) : TensorPrimitives.Sum(c.AsSpan<double>().Slice(from, count));
+            });
+            s = 0;
+            foreach (var v in partial) s += v;
         }
-        else s = TensorPrimitives.Sum(c.AsSpan<double>());
         var r = Scalar(s, DType);
         var shape = _shape;
         return Record(r, "Sum", [this], g => [g.BroadcastTo(shape)]);
@@ -30,9 +40,10 @@ public sealed partial class Tensor
     public Tensor Sum(int[] dims, bool keepDim = false)
     {
         var (reduced, keepShape, outShape) = ReducePlan(dims, "Sum");
-        var r = SumKeep(reduced, keepShape).Reshape(keepDim ? keepShape : outShape);
+        // Written straight in the output's shape, so the caller gets the buffer's owner (and may dispose it).
+        var r = SumKeep(reduced, keepDim ? keepShape : outShape);
         var shape = _shape;
-        return Record(r.Detach(), "Sum", [this], g => [g.Reshape(keepShape).BroadcastTo(shape)]);
+        return Record(r, "Sum", [this], g => [g.Reshape(keepShape).BroadcastTo(shape)]);
     }
 
     public Tensor Mean() => Sum().Div(Math.Max(Numel, 1) == 0 ? 1 : Numel);
@@ -90,8 +101,8 @@ public sealed partial class Tensor
         return (reduced, keep, [.. outShape]);
     }
 
-    /// <summary>Sums the reduced dims, producing a contiguous tensor of <paramref name="keepShape"/>; no autograd.</summary>
-    private Tensor SumKeep(bool[] reduced, int[] keepShape)
+    /// <summary>Sums the reduced dims into a contiguous tensor of <paramref name="resultShape"/> (the kept dims' sizes, with or without 1s); no autograd.</summary>
+    private Tensor SumKeep(bool[] reduced, int[] resultShape)
     {
         // Move reduced dims last; then either rows (suffix) or leading blocks (prefix) sum with SIMD.
         int k = 0;
@@ -102,7 +113,7 @@ public sealed partial class Tensor
         int outer = 1, inner = 1;
         for (int i = 0; i < kept; i++) outer *= _shape[perm[i]];
         for (int i = kept; i < Rank; i++) inner *= _shape[perm[i]];
-        var result = Empty(keepShape, DType);
+        var result = Uninitialized(resultShape, DType); // every element is written below
         var src = Detach();
         bool prefix = true;
         for (int i = 0; i < Rank && prefix; i++) if (!reduced[i] && i < Rank - kept) prefix = false;
@@ -113,10 +124,24 @@ public sealed partial class Tensor
             else SumRowsInto(src.AsSpan<double>(), inner, outer, result.AsSpan<double>());
             return result;
         }
-        var moved = src.Permute(perm).Contiguous();
-        if (DType == DType.Float32) SumEachRow(moved.AsSpan<float>(), outer, inner, result.AsSpan<float>());
-        else SumEachRow(moved.AsSpan<double>(), outer, inner, result.AsSpan<double>());
+        bool suffix = true;
+        for (int i = 0; i < kept && suffix; i++) suffix = perm[i] == i;
+        // Reduced dims already last in a contiguous tensor: read the rows in place.
+        var moved = suffix && IsContiguous ? this : src.Permute(perm).Contiguous();
+        RowKernels.ForRows(outer, inner, (r0, count) =>
+        {
+            if (DType == DType.Float32) SumEachRow(moved.AsSpan<float>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<float>().Slice(r0, count));
+            else SumEachRow(moved.AsSpan<double>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<double>().Slice(r0, count));
+        });
         return result;
+    }
+
+    /// <summary>A Float32 sum taken in blocks of 4096 whose SIMD sums are added in double, which keeps large sums accurate.</summary>
+    private static double SumBlocks(ReadOnlySpan<float> span)
+    {
+        double s = 0;
+        for (int i = 0; i < span.Length; i += 4096) s += TensorPrimitives.Sum(span.Slice(i, Math.Min(4096, span.Length - i)));
+        return s;
     }
 
     private static void SumRowsInto<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>

@@ -9,27 +9,25 @@ public sealed partial class Tensor
 {
     internal Tensor MapKernel<TK>() where TK : struct, IUnaryKernel
     {
-        var src = Detach().Contiguous();
         var r = Uninitialized(_shape, DType);
-        if (Numel == 0) return r; // some TensorPrimitives kernels reject empty spans
-        if (DType == DType.Float32) TK.Apply<float>(src.AsSpan<float>(), r.AsSpan<float>());
-        else TK.Apply<double>(src.AsSpan<double>(), r.AsSpan<double>());
+        ParallelMap.Unary<TK>(ContiguousData(), r);
         return r;
     }
+
+    /// <summary>This tensor when contiguous (read in place, no view made), else a contiguous copy; no autograd.</summary>
+    internal Tensor ContiguousData() => IsContiguous ? this : Detach().Contiguous();
 
     /// <summary>Applies an operator struct elementwise (no autograd), SIMD where the op has a vector form.</summary>
     internal Tensor MapOp<TF, TD>(TF opF, TD opD) where TF : struct, IUnaryOp<float> where TD : struct, IUnaryOp<double>
     {
-        var src = Detach().Contiguous();
         var r = Uninitialized(_shape, DType);
-        if (DType == DType.Float32) VectorLoops.Map(opF, src.AsSpan<float>(), r.AsSpan<float>());
-        else VectorLoops.Map(opD, src.AsSpan<double>(), r.AsSpan<double>());
+        ParallelMap.Op(opF, opD, ContiguousData(), r);
         return r;
     }
 
     /// <summary>Applies a binary operator struct to two tensors with broadcasting (no autograd).</summary>
     internal static Tensor ZipOp<TF, TD>(Tensor x, Tensor y, TF opF, TD opD, string name) where TF : struct, IBinaryOp<float> where TD : struct, IBinaryOp<double>
-        => Broadcasting.BinaryOp(x.Detach(), y.Detach(), opF, opD, name);
+        => Broadcasting.BinaryOp(x, y, opF, opD, name); // reads the data only: no views made, nothing recorded
 
     /// <summary>Applies a scalar function elementwise (no autograd); only for cold paths without a SIMD kernel.</summary>
     internal Tensor Map(Func<double, double> f)
@@ -96,13 +94,14 @@ public sealed partial class Tensor
     public Tensor Tanh()
     {
         var r = MapKernel<TanhKernel>();
-        return Record(r, "Tanh", [this], g => [g.Mul(r.Mul(r).Neg().Add(1.0))]);
+        // Without a graph to build, the rule is one fused pass (same arithmetic, same rounding).
+        return Record(r, "Tanh", [this], g => [IsGradEnabled ? g.Mul(r.Mul(r).Neg().Add(1.0)) : ZipOp(r, g, new TanhGradOp<float>(), new TanhGradOp<double>(), "Tanh backward")]);
     }
 
     public Tensor Sigmoid()
     {
         var r = MapKernel<SigmoidKernel>();
-        return Record(r, "Sigmoid", [this], g => [g.Mul(r).Mul(r.Neg().Add(1.0))]);
+        return Record(r, "Sigmoid", [this], g => [IsGradEnabled ? g.Mul(r).Mul(r.Neg().Add(1.0)) : ZipOp(r, g, new SigmoidGradOp<float>(), new SigmoidGradOp<double>(), "Sigmoid backward")]);
     }
 
     /// <summary>max(x, 0); gradient 0 at x = 0, as in PyTorch.</summary>

@@ -24,7 +24,7 @@ public sealed partial class Tensor
     }
 
     /// <summary>The same data cut off from the graph.</summary>
-    public Tensor Detach() => new(Storage, Offset, _shape, _strides);
+    public Tensor Detach() => ViewOf(Offset, _shape, _strides);
 
     /// <summary>Copies <paramref name="src"/> (broadcast to this shape) into this tensor's elements, in place, outside autograd.</summary>
     public Tensor CopyFrom(Tensor src)
@@ -57,7 +57,7 @@ public sealed partial class Tensor
     {
         var target = InferShape(shape);
         var src = Contiguous();
-        var view = new Tensor(src.Storage, src.Offset, target, ShapeUtil.ContiguousStrides(target));
+        var view = src.ViewOf(src.Offset, target, ShapeUtil.ContiguousStrides(target));
         var original = _shape;
         return Autograd.Autograd.Record(view, "Reshape", [src], g => [g.Reshape(original)]);
     }
@@ -121,7 +121,7 @@ public sealed partial class Tensor
             strides[i] = _strides[d];
             inverse[d] = i;
         }
-        var view = new Tensor(Storage, Offset, shape, strides);
+        var view = ViewOf(Offset, shape, strides);
         return Autograd.Autograd.Record(view, "Permute", [this], g => [g.Permute(inverse)]);
     }
 
@@ -151,7 +151,7 @@ public sealed partial class Tensor
         var strides = (int[])_strides.Clone();
         shape[d] = len;
         strides[d] = _strides[d] * step;
-        var view = new Tensor(Storage, Offset + s * _strides[d], shape, strides);
+        var view = ViewOf(Offset + s * _strides[d], shape, strides);
         var inputShape = _shape;
         var dtype = DType;
         return Autograd.Autograd.Record(view, "Slice", [this], g =>
@@ -202,7 +202,7 @@ public sealed partial class Tensor
         var target = ShapeUtil.Broadcast(_shape, shape, "BroadcastTo");
         if (!ShapeUtil.SameShape(target, shape))
             throw new ArgumentException($"BroadcastTo: shape {ShapeUtil.Format(_shape)} cannot be broadcast to {ShapeUtil.Format(shape)}");
-        var view = new Tensor(Storage, Offset, (int[])shape.Clone(), ShapeUtil.BroadcastStrides(_shape, _strides, shape));
+        var view = ViewOf(Offset, (int[])shape.Clone(), ShapeUtil.BroadcastStrides(_shape, _strides, shape));
         var original = _shape;
         return Autograd.Autograd.Record(view, "BroadcastTo", [this], g => [g.SumToShape(original)]);
     }

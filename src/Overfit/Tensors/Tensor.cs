@@ -10,7 +10,8 @@ namespace Overfit.Tensors;
 /// </summary>
 public sealed partial class Tensor
 {
-    internal readonly Array Storage;
+    /// <summary>The backing array; replaced by an empty one when <see cref="Dispose"/> recycles it.</summary>
+    internal Array Storage;
     internal readonly int Offset;
     private readonly int[] _shape;
     private readonly int[] _strides;
@@ -91,6 +92,7 @@ public sealed partial class Tensor
     /// <summary>The contiguous data as a span. Throws when the tensor is a non-contiguous view or of another dtype.</summary>
     public Span<T> AsSpan<T>() where T : unmanaged
     {
+        ThrowIfDisposed();
         if (!IsContiguous) throw new InvalidOperationException($"AsSpan needs a contiguous tensor; this one has shape {ShapeUtil.Format(_shape)} and strides {ShapeUtil.Format(_strides)}: call Contiguous() first");
         if (Storage is not T[] arr) throw new InvalidOperationException($"AsSpan<{typeof(T).Name}> on a {DType.Name()} tensor");
         return arr.AsSpan(Offset, Numel);

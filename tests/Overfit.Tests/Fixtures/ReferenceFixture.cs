@@ -13,11 +13,14 @@ internal sealed class ReferenceFixture
     private ReferenceFixture(JsonElement values) => _values = values;
 
     /// <summary>Loads tests/fixtures/reference/<paramref name="relativePath"/> from the test output folder.</summary>
-    public static ReferenceFixture Load(string relativePath)
+    public static ReferenceFixture Load(string relativePath) => new(LoadDocument(relativePath).GetProperty("values"));
+
+    /// <summary>The whole JSON document of a fixture whose layout is its own (cases with nested arrays).</summary>
+    public static JsonElement LoadDocument(string relativePath)
     {
         string path = Path.Combine(AppContext.BaseDirectory, "fixtures", "reference", relativePath);
         using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return new ReferenceFixture(doc.RootElement.GetProperty("values").Clone());
+        return doc.RootElement.Clone();
     }
 
     private JsonElement Get(string name) => _values.TryGetProperty(name, out var e)

@@ -133,7 +133,8 @@ public class RegressorBehaviourTests
         Assert.Throws<ArgumentException>(() => gp.Predict(new double[,] { { 0, 1 } }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new RBF(1.0, lower: 10, upper: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new RBF(-1.0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Matern(1.0, nu: 2.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Matern(1.0, nu: 0.0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Matern(1.0, nu: double.NaN));
         Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianProcessRegressor(alpha: -1));
         Assert.Throws<ArgumentException>(() => new RBF([1.0, 2.0]).K(new double[,] { { 1, 2, 3 } }));
     }

@@ -30,6 +30,17 @@ public sealed class GaussianProcessClassifier
     public int[] Classes { get; private set; } = [];
     /// <summary>Fitted kernels: one for binary problems, one per class for one-vs-rest.</summary>
     public IReadOnlyList<Kernel> FittedKernels => _models.Select(m => m.Kernel).ToArray();
+
+    /// <summary>
+    /// The fitted kernel of a binary problem (scikit-learn's kernel_, named like <see cref="GaussianProcessRegressor.FittedKernel"/>);
+    /// null before Fit. One-vs-rest fits have one kernel per class: read them from <see cref="FittedKernels"/>.
+    /// </summary>
+    public Kernel? FittedKernel => _models.Length switch
+    {
+        0 => null,
+        1 => _models[0].Kernel,
+        _ => throw new InvalidOperationException($"this classifier was fitted one-vs-rest with {_models.Length} kernels, one per class: use FittedKernels"),
+    };
     /// <summary>Laplace log marginal likelihood (the mean over the one-vs-rest problems for several classes).</summary>
     public double LogMarginalLikelihoodValue => _models.Length == 0 ? double.NaN : _models.Average(m => m.LogMarginalLikelihoodValue);
 
@@ -60,29 +71,46 @@ public sealed class GaussianProcessClassifier
     /// <summary>Class probabilities, m×n_classes, columns in the order of <see cref="Classes"/>.</summary>
     public double[,] PredictProba(double[,] x)
     {
+        var columns = ProbabilityColumns(x);
+        int m = columns[0].Length, k = columns.Length;
+        var proba = new double[m, k];
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < m; j++) proba[j, c] = columns[c][j];
+        return proba;
+    }
+
+    /// <summary>Class probabilities keyed by class label: <c>proba[label][j]</c> is P(y = label) at row j.</summary>
+    public IReadOnlyDictionary<int, double[]> PredictProbaByClass(double[,] x)
+    {
+        var columns = ProbabilityColumns(x);
+        var byClass = new Dictionary<int, double[]>(Classes.Length);
+        for (int c = 0; c < Classes.Length; c++) byClass[Classes[c]] = columns[c];
+        return byClass;
+    }
+
+    /// <summary>One probability array per class, in the order of <see cref="Classes"/> (one-vs-rest ones normalized to sum to 1).</summary>
+    private double[][] ProbabilityColumns(double[,] x)
+    {
         if (_models.Length == 0) throw new InvalidOperationException("call Fit before PredictProba");
         var (xs, m, d) = GpInput.Matrix(x, nameof(x));
         if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", nameof(x));
         int k = Classes.Length;
-        var proba = new double[m, k];
         if (k == 2)
         {
             var p1 = _models[0].PredictProbability(xs, m);
-            for (int j = 0; j < m; j++) { proba[j, 0] = 1 - p1[j]; proba[j, 1] = p1[j]; }
-            return proba;
+            var p0 = new double[m];
+            for (int j = 0; j < m; j++) p0[j] = 1 - p1[j];
+            return [p0, p1];
         }
-        for (int c = 0; c < k; c++)
-        {
-            var pc = _models[c].PredictProbability(xs, m);
-            for (int j = 0; j < m; j++) proba[j, c] = pc[j];
-        }
+        var columns = new double[k][];
+        for (int c = 0; c < k; c++) columns[c] = _models[c].PredictProbability(xs, m);
         for (int j = 0; j < m; j++)
         {
             double s = 0;
-            for (int c = 0; c < k; c++) s += proba[j, c];
-            for (int c = 0; c < k; c++) proba[j, c] /= s;
+            for (int c = 0; c < k; c++) s += columns[c][j];
+            for (int c = 0; c < k; c++) columns[c][j] /= s;
         }
-        return proba;
+        return columns;
     }
 
     public int[] Predict(double[,] x)

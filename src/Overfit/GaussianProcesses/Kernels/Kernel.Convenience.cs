@@ -5,6 +5,9 @@ namespace Overfit.GaussianProcesses;
 /// <summary>Array and tensor entry points; they validate shapes and values, then call the span kernels.</summary>
 public abstract partial class Kernel
 {
+    /// <summary>This kernel raised to a fixed power (scikit-learn's <c>kernel ** exponent</c>).</summary>
+    public Kernel Pow(double exponent) => new Exponentiation(this, exponent);
+
     public double[,] K(double[,] x)
     {
         var (data, n, d) = GpInput.Matrix(x, nameof(x));

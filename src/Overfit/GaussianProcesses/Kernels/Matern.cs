@@ -3,10 +3,11 @@ using System.Runtime.CompilerServices;
 namespace Overfit.GaussianProcesses;
 
 /// <summary>
-/// Matérn kernel for ν ∈ {0.5, 1.5, 2.5} (ν = ∞ is <see cref="RBF"/>), isotropic or ARD (scikit-learn's Matern).
-/// With r the scaled distance: ν=½ exp(−r); ν=3/2 (1+√3r)exp(−√3r); ν=5/2 (1+√5r+5r²/3)exp(−√5r).
+/// Matérn kernel for any smoothness ν &gt; 0, isotropic or ARD (scikit-learn's Matern). With r the scaled distance and
+/// z = √(2ν)·r: k = 2^(1−ν)/Γ(ν)·z^ν·K_ν(z) (K_ν the modified Bessel function of the second kind), with the closed
+/// forms ν=½ exp(−r); ν=3/2 (1+√3r)exp(−√3r); ν=5/2 (1+√5r+5r²/3)exp(−√5r); ν=∞ exp(−r²/2) (the RBF).
 /// </summary>
-public sealed class Matern : StationaryKernel
+public sealed partial class Matern : StationaryKernel
 {
     private static readonly double Sqrt3 = Math.Sqrt(3), Sqrt5 = Math.Sqrt(5);
 
@@ -22,7 +23,7 @@ public sealed class Matern : StationaryKernel
     public double Nu { get; }
 
     private static double CheckNu(double nu) =>
-        nu is 0.5 or 1.5 or 2.5 ? nu : throw new ArgumentOutOfRangeException(nameof(nu), $"nu must be 0.5, 1.5 or 2.5 (use RBF for infinity), got {nu}");
+        nu > 0 ? nu : throw new ArgumentOutOfRangeException(nameof(nu), $"nu must be > 0 (0.5, 1.5, 2.5 and infinity have closed forms), got {nu}");
 
     public override Kernel Clone() => new Matern(LengthScaleParameter.CloneDeep(), Nu);
 
@@ -35,7 +36,9 @@ public sealed class Matern : StationaryKernel
         {
             0.5 => Math.Exp(-r),
             1.5 => (1 + Sqrt3 * r) * Math.Exp(-Sqrt3 * r),
-            _ => (1 + Sqrt5 * r + 5.0 / 3.0 * r2) * Math.Exp(-Sqrt5 * r),
+            2.5 => (1 + Sqrt5 * r + 5.0 / 3.0 * r2) * Math.Exp(-Sqrt5 * r),
+            double.PositiveInfinity => Math.Exp(-0.5 * r2),
+            _ => BesselValue(Nu, r),
         };
     }
 
@@ -47,7 +50,9 @@ public sealed class Matern : StationaryKernel
             // dk/dr = −exp(−r); ∂r/∂log l_k = −D_k / r. At r = 0 every D_k is 0, so the factor is irrelevant: use 0.
             0.5 => r > 0 ? Math.Exp(-r) / r : 0,
             1.5 => 3 * Math.Exp(-Sqrt3 * r),
-            _ => 5.0 / 3.0 * (1 + Sqrt5 * r) * Math.Exp(-Sqrt5 * r),
+            2.5 => 5.0 / 3.0 * (1 + Sqrt5 * r) * Math.Exp(-Sqrt5 * r),
+            double.PositiveInfinity => Math.Exp(-0.5 * r2),
+            _ => BesselGradientFactor(Nu, r),
         };
     }
 

@@ -15,7 +15,7 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
     {
         int d = Fitted()._d;
         CheckPoints(x, m, d);
-        var (mu, var, _) = PredictCore(x.ToArray(), m, d, fullCovariance: false);
+        var (mu, var, _) = PredictCore(x.ToArray(), m, d, fullCovariance: false, _alpha, _yMean, _yStd);
         mu.CopyTo(mean);
         var.CopyTo(variance);
     }
@@ -54,7 +54,7 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
     {
         int d = Fitted()._d;
         CheckPoints(x, q, d);
-        var (mean, _, cov) = PredictCore(x.ToArray(), q, d, fullCovariance: true);
+        var (mean, _, cov) = PredictCore(x.ToArray(), q, d, fullCovariance: true, _alpha, _yMean, _yStd);
         return (mean, cov!);
     }
 
@@ -89,8 +89,12 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
         }
     }
 
-    private GaussianProcessRegressor Fitted() => FittedKernel is not null && _alpha is not null && _l is not null
-        ? this : throw new InvalidOperationException("call Fit before using the regressor as a posterior model");
+    private GaussianProcessRegressor Fitted()
+    {
+        ThrowIfMultiTarget("the posterior-model interface (one target)");
+        return FittedKernel is not null && _alpha is not null && _l is not null
+            ? this : throw new InvalidOperationException("call Fit before using the regressor as a posterior model");
+    }
 
     private static void CheckPoints(ReadOnlySpan<double> x, int count, int d)
     {

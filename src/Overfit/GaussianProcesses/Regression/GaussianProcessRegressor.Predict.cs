@@ -8,7 +8,8 @@ public sealed partial class GaussianProcessRegressor
     /// <summary>Posterior (or, before Fit, prior) mean and standard deviation at the rows of X.</summary>
     public (double[] Mean, double[] Std) Predict(double[,] x)
     {
-        var (mean, var, _) = PredictCore(x, fullCovariance: false);
+        ThrowIfMultiTarget(nameof(Predict));
+        var (mean, var, _) = PredictCore(x, fullCovariance: false, _alpha, _yMean, _yStd);
         for (int i = 0; i < var.Length; i++) var[i] = Math.Sqrt(var[i]);
         return (mean, var);
     }
@@ -22,18 +23,20 @@ public sealed partial class GaussianProcessRegressor
     /// <summary>Posterior (or prior) mean and full covariance at the rows of X.</summary>
     public (double[] Mean, double[,] Covariance) PredictCovariance(double[,] x)
     {
-        var (mean, _, cov) = PredictCore(x, fullCovariance: true);
+        ThrowIfMultiTarget(nameof(PredictCovariance));
+        var (mean, _, cov) = PredictCore(x, fullCovariance: true, _alpha, _yMean, _yStd);
         return (mean, GpInput.ToMatrix(cov!, mean.Length, mean.Length));
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance)
+    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
         var (xs, m, d) = GpInput.Matrix(xStar, nameof(xStar));
-        return PredictCore(xs, m, d, fullCovariance);
+        return PredictCore(xs, m, d, fullCovariance, alpha, yMean, yStd);
     }
 
-    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance)
+    /// <summary>The posterior of one target: α = K⁻¹y of its (standardized) values and the standardization to undo.</summary>
+    private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
         var kernel = FittedKernel ?? Kernel;
         var mean = new double[m];
@@ -47,7 +50,7 @@ public sealed partial class GaussianProcessRegressor
             int n = _n;
             var kt = new double[n * m]; // K(X_train, X*)
             kernel.Evaluate(_xTrain, n, xs, m, d, kt);
-            Gemm.Multiply(true, false, m, 1, n, 1.0, kt, m, _alpha, 1, 0.0, mean, 1);
+            Gemm.Multiply(true, false, m, 1, n, 1.0, kt, m, alpha, 1, 0.0, mean, 1);
             DenseLinalg.SolveLowerInPlace(_l, n, kt, m); // V = L⁻¹ K(X, X*)
             if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kt, m, kt, m, 1.0, cov, m);
             else
@@ -65,12 +68,12 @@ public sealed partial class GaussianProcessRegressor
         {
             // Round-off can make a posterior variance slightly negative; scikit-learn clips it to zero too.
             if (variance[j] < 0) variance[j] = 0;
-            mean[j] = mean[j] * _yStd + _yMean;
-            variance[j] *= _yStd * _yStd;
+            mean[j] = mean[j] * yStd + yMean;
+            variance[j] *= yStd * yStd;
         }
         if (cov is not null)
         {
-            double s2 = _yStd * _yStd;
+            double s2 = yStd * yStd;
             for (int i = 0; i < cov.Length; i++) cov[i] *= s2;
         }
         return (mean, variance, cov);

@@ -31,9 +31,26 @@ public sealed partial class GaussianProcessRegressor
         Optimize = optimize;
     }
 
+    /// <summary>
+    /// Per-sample noise (scikit-learn's array alpha): alpha[i] is added to K's i-th diagonal entry, so noisier
+    /// observations count less. Fit checks that there is one value per training sample.
+    /// </summary>
+    public GaussianProcessRegressor(Kernel? kernel, double[] alpha, bool normalizeY = false, int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
+        : this(kernel, 0.0, normalizeY, nRestartsOptimizer, seed, optimize)
+    {
+        ArgumentNullException.ThrowIfNull(alpha);
+        for (int i = 0; i < alpha.Length; i++)
+            if (!(alpha[i] >= 0) || double.IsInfinity(alpha[i]))
+                throw new ArgumentOutOfRangeException(nameof(alpha), $"alpha must be finite and >= 0, got {alpha[i]} at index {i}");
+        AlphaPerSample = (double[])alpha.Clone();
+    }
+
     /// <summary>The kernel given to the constructor (never modified; Fit works on a clone).</summary>
     public Kernel Kernel { get; }
+    /// <summary>Noise added to every diagonal entry of K (0 when <see cref="AlphaPerSample"/> is given).</summary>
     public double Alpha { get; }
+    /// <summary>Noise per training sample, or null when one <see cref="Alpha"/> serves all.</summary>
+    public double[]? AlphaPerSample { get; }
     public bool NormalizeY { get; }
     public int NRestartsOptimizer { get; }
     public ulong Seed { get; }
@@ -41,6 +58,8 @@ public sealed partial class GaussianProcessRegressor
 
     /// <summary>The kernel with fitted hyperparameters (scikit-learn's kernel_); null before Fit.</summary>
     public Kernel? FittedKernel { get; private set; }
+    /// <summary>The fitted kernel as a list (empty before Fit), named like <see cref="GaussianProcessClassifier.FittedKernels"/>.</summary>
+    public IReadOnlyList<Kernel> FittedKernels => FittedKernel is null ? [] : [FittedKernel];
     public double LogMarginalLikelihoodValue { get; private set; } = double.NaN;
     /// <summary>Jitter added to the diagonal in the final factorization (0 when none was needed).</summary>
     public double Jitter { get; private set; }
@@ -49,51 +68,74 @@ public sealed partial class GaussianProcessRegressor
     public IReadOnlyList<BoundedLbfgsResult> OptimizerResults { get; private set; } = [];
     public bool IsFitted => FittedKernel is not null;
 
-    public GaussianProcessRegressor Fit(Tensor x, Tensor y) => Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
+    /// <summary>Fits y of shape [n], or [n, t] for t targets sharing one kernel.</summary>
+    public GaussianProcessRegressor Fit(Tensor x, Tensor y) => y is { Rank: 2 } && y.Size(1) > 1
+        ? Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.ToMatrix(y, nameof(y)))
+        : Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
 
     public GaussianProcessRegressor Fit(double[,] x, double[] y)
     {
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
         var yv = GpInput.Vector(y, nameof(y));
         if (yv.Length != n) throw new ArgumentException($"y must have one target per row of X ({n}), got {yv.Length}", nameof(y));
+        if (AlphaPerSample is { } perSample && perSample.Length != n)
+            throw new ArgumentException($"alpha must hold one noise value per training sample ({n}), got {perSample.Length}", "alpha");
         _warnings.Clear();
         _xTrain = xd; _n = n; _d = d;
-        if (NormalizeY)
-        {
-            _yMean = yv.Average();
-            double v = 0;
-            foreach (double t in yv) v += (t - _yMean) * (t - _yMean);
-            _yStd = Math.Sqrt(v / n);
-            if (_yStd == 0) _yStd = 1; // constant targets: scikit-learn leaves the scale alone
-            for (int i = 0; i < n; i++) yv[i] = (yv[i] - _yMean) / _yStd;
-        }
-        else { _yMean = 0; _yStd = 1; }
+        (_yMean, _yStd) = Standardize(yv);
         var kernel = Kernel.Clone();
-        var lml = new MarginalLikelihood(kernel, xd, n, d, yv, Alpha);
-        double[]? chosen = Optimize && kernel.ThetaCount > 0 ? OptimizeHyperparameters(kernel, lml) : null;
+        var lml = new MarginalLikelihood(kernel, xd, n, d, yv, Alpha, AlphaPerSample);
+        double[]? chosen = Optimize && kernel.ThetaCount > 0 ? OptimizeHyperparameters(kernel, lml.Evaluate, n) : null;
+        FactorFinal(kernel, lml, chosen);
+        _alpha = (double[])yv.Clone();
+        DenseLinalg.CholeskySolveInPlace(_l!, n, _alpha, 1);
+        _targets = null;
+        LogMarginalLikelihoodValue = DataFit(yv, _alpha) - 0.5 * DenseLinalg.LogDetFromCholesky(_l!, n) - 0.5 * n * Math.Log(2 * Math.PI);
+        return this;
+    }
+
+    /// <summary>With <see cref="NormalizeY"/>, subtracts the mean and divides by the standard deviation in place; returns both (0 and 1 otherwise).</summary>
+    private (double Mean, double Std) Standardize(double[] y)
+    {
+        if (!NormalizeY) return (0, 1);
+        double mean = y.Average(), v = 0;
+        foreach (double t in y) v += (t - mean) * (t - mean);
+        double std = Math.Sqrt(v / y.Length);
+        if (std == 0) std = 1; // constant targets: scikit-learn leaves the scale alone
+        for (int i = 0; i < y.Length; i++) y[i] = (y[i] - mean) / std;
+        return (mean, std);
+    }
+
+    /// <summary>−½ yᵀα, the data-fit term of the log marginal likelihood.</summary>
+    private static double DataFit(double[] y, double[] alpha)
+    {
+        double dot = 0;
+        for (int i = 0; i < y.Length; i++) dot += y[i] * alpha[i];
+        return -0.5 * dot;
+    }
+
+    /// <summary>
+    /// Sets <see cref="FittedKernel"/> and factors K + noise at the chosen hyperparameters with the jitter ladder (taking the
+    /// optimizer's last factor when it was computed at exactly these hyperparameters).
+    /// </summary>
+    private void FactorFinal(Kernel kernel, MarginalLikelihood lml, double[]? chosen)
+    {
         FittedKernel = kernel;
-        // Final factorization at the chosen hyperparameters, with the jitter ladder (the optimizer's last factor when it
-        // was taken at exactly these hyperparameters).
+        int n = _n;
         double factoredJitter = 0;
         _l = chosen is null ? null : lml.TakeFactorAt(chosen, out factoredJitter);
         if (_l is not null) Jitter = factoredJitter;
         else
         {
             var k = new double[n * n];
-            kernel.EvaluateSymmetric(xd, n, d, k);
-            for (int i = 0; i < n; i++) k[i * n + i] += Alpha;
+            kernel.EvaluateSymmetric(_xTrain, n, _d, k);
+            for (int i = 0; i < n; i++) k[i * n + i] += Alpha + (AlphaPerSample?[i] ?? 0);
             _l = new double[n * n];
             Jitter = GpLinalg.CholeskyWithJitter(k, n, _l);
             if (double.IsNaN(Jitter)) throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n));
         }
         if (Jitter > 0)
             AddWarning($"kernel matrix was not numerically positive definite; added jitter {Jitter:G3} to its diagonal (duplicated inputs without noise?)");
-        _alpha = (double[])yv.Clone();
-        DenseLinalg.CholeskySolveInPlace(_l, n, _alpha, 1);
-        double dot = 0;
-        for (int i = 0; i < n; i++) dot += yv[i] * _alpha[i];
-        LogMarginalLikelihoodValue = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
-        return this;
     }
 
     private void AddWarning(string message)
@@ -103,7 +145,7 @@ public sealed partial class GaussianProcessRegressor
     }
 
     /// <summary>Sets the kernel's theta to the best optimizer result and returns it (as the optimizer saw it).</summary>
-    private double[] OptimizeHyperparameters(Kernel kernel, MarginalLikelihood lml)
+    private double[] OptimizeHyperparameters(Kernel kernel, Func<double[], double[]?, double> logMarginalLikelihood, int n)
     {
         var bounds = kernel.Bounds;
         int p = kernel.ThetaCount;
@@ -113,7 +155,7 @@ public sealed partial class GaussianProcessRegressor
         bool priors = kernel.HasPriors;
         double Objective(double[] theta, double[]? grad)
         {
-            double v = lml.Evaluate(theta, grad);
+            double v = logMarginalLikelihood(theta, grad);
             if (!double.IsFinite(v)) return double.PositiveInfinity;
             if (priors) v += kernel.LogPrior();
             if (grad is null) return -v;
@@ -142,7 +184,7 @@ public sealed partial class GaussianProcessRegressor
         }
         OptimizerResults = results;
         var best = results.Where(r => double.IsFinite(r.Value)).MinBy(r => r.Value)
-            ?? throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(lml.N) + " (the log marginal likelihood was not finite at any optimizer start)");
+            ?? throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n) + " (the log marginal likelihood was not finite at any optimizer start)");
         kernel.Theta = best.X;
         return best.X;
     }
@@ -160,20 +202,26 @@ public sealed partial class GaussianProcessRegressor
         theta ??= kernel.Theta;
         if (theta.Length != kernel.ThetaCount)
             throw new ArgumentException($"theta must have {kernel.ThetaCount} entries, got {theta.Length}", nameof(theta));
-        var y = TrainingTargetsNormalized();
-        var lml = new MarginalLikelihood(kernel, _xTrain, _n, _d, y, Alpha);
         gradient = new double[theta.Length];
-        return lml.Evaluate(theta, computeGradient ? gradient : null);
+        double total = 0;
+        var part = new double[theta.Length];
+        foreach (var alpha in _targets ?? [_alpha!])
+        {
+            var lml = new MarginalLikelihood(kernel, _xTrain, _n, _d, TrainingTargetsNormalized(alpha), Alpha, AlphaPerSample);
+            total += lml.Evaluate(theta, computeGradient ? part : null);
+            if (computeGradient) for (int i = 0; i < part.Length; i++) gradient[i] += part[i];
+        }
+        return total;
     }
 
-    private double[] TrainingTargetsNormalized()
+    private double[] TrainingTargetsNormalized(double[] alpha)
     {
         // y = K α with K = k(X) + alpha·I (+ jitter): recover the training targets without storing a second copy.
         var k = new double[_n * _n];
         FittedKernel!.EvaluateSymmetric(_xTrain, _n, _d, k);
-        for (int i = 0; i < _n; i++) k[i * _n + i] += Alpha + Jitter;
+        for (int i = 0; i < _n; i++) k[i * _n + i] += Alpha + (AlphaPerSample?[i] ?? 0) + Jitter;
         var y = new double[_n];
-        Gemm.Multiply(false, false, _n, 1, _n, 1.0, k, _n, _alpha, 1, 0.0, y, 1);
+        Gemm.Multiply(false, false, _n, 1, _n, 1.0, k, _n, alpha, 1, 0.0, y, 1);
         return y;
     }
 }

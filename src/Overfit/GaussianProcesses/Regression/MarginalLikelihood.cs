@@ -7,9 +7,10 @@ namespace Overfit.GaussianProcesses;
 /// log p(y | X, θ) = −½ yᵀα − Σ log L_ii − n/2 log 2π with K + alpha·I = LLᵀ, α = K⁻¹y, and its gradient
 /// ½ tr((ααᵀ − K⁻¹) ∂K/∂θ) from one blocked Cholesky and one blocked inverse; the trace is contracted inside the
 /// kernels (fused loops over pairs), never through an n×n×p tensor. Two n×n buffers are reused across evaluations:
-/// the factor (K is built straight into it) and K⁻¹ (formed in place from L⁻¹).
+/// the factor (K is built straight into it) and K⁻¹ (formed in place from L⁻¹). <paramref name="alphaPerSample"/>, when
+/// given, adds its own noise to each diagonal entry on top of <paramref name="alpha"/>.
 /// </summary>
-internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha)
+internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha, double[]? alphaPerSample = null)
 {
     // Uninitialized: every buffer is fully written before it is read (K before the factorization, K⁻¹ before use).
     private readonly double[] _l = GC.AllocateUninitializedArray<double>(n * n);
@@ -86,11 +87,11 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             if (step == 0)
             {
                 double diagonalSum = 0;
-                for (int i = 0; i < n; i++) diagonalSum += _l[i * n + i] + alpha;
+                for (int i = 0; i < n; i++) diagonalSum += _l[i * n + i] + alpha + (alphaPerSample?[i] ?? 0);
                 scale = DenseLinalg.JitterScale(diagonalSum, n);
             }
             double jitter = DenseLinalg.JitterAt(step, scale);
-            for (int i = 0; i < n; i++) _l[i * n + i] += alpha + jitter;
+            for (int i = 0; i < n; i++) _l[i * n + i] += alpha + (alphaPerSample?[i] ?? 0) + jitter;
             _factoredJitter = jitter;
             if (GpLinalg.TryCholeskyBlockedConcurrent(_l, n, _diagonalInverses, out _)) return true;
         }

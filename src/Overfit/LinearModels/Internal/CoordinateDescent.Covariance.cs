@@ -14,7 +14,7 @@ internal static partial class CoordinateDescent
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel: skip tier-0 code
     public static unsafe CdOutcome SolveGram(Span<double> w, ReadOnlySpan<double> gram, ReadOnlySpan<double> xty, double yNorm2, int p,
-        double l1, double l2, int maxIter, double tol, bool positive, Span<double> scratch)
+        double l1, double l2, int maxIter, double tol, bool positive, Span<double> scratch, Overfit.Tensors.Generator? random = null)
     {
         if (gram.Length < p * p || xty.Length < p || w.Length < p || scratch.Length < 3 * p)
             throw new ArgumentException($"SolveGram: operands too short for p = {p}");
@@ -37,8 +37,9 @@ internal static partial class CoordinateDescent
             for (iter = 0; iter < maxIter; iter++)
             {
                 double wMax = 0, dwMax = 0;
-                for (int j = 0; j < p; j++)
+                for (int f = 0; f < p; f++)
                 {
+                    int j = random is null ? f : random.NextInt(p);
                     double qjj = dp[j];
                     if (qjj == 0) continue;
                     double wj = wp[j];

@@ -9,7 +9,8 @@ internal readonly record struct CdOutcome(double Gap, double Tolerance, int Iter
 /// <summary>
 /// Cyclic coordinate descent for ½||y − Xw||² + l1·||w||₁ + ½·l2·||w||² (scikit-learn's objective times n), with the
 /// same update order, stopping test (largest weight change below tol, then duality gap below tol·||y||²) and gap
-/// formula as scikit-learn's cd_fast, so the iterates agree with it to rounding.
+/// formula as scikit-learn's cd_fast, so the iterates agree with it to rounding. With a generator, each sweep instead
+/// updates p coordinates drawn uniformly with replacement (cd_fast's selection='random'); the optimum is the same.
 /// </summary>
 internal static partial class CoordinateDescent
 {
@@ -18,7 +19,7 @@ internal static partial class CoordinateDescent
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // numeric kernel called once per fit: skip tier-0 code
     public static CdOutcome SolveColumns(Span<double> w, ReadOnlySpan<double> xCols, ReadOnlySpan<double> y, int n, int p,
-        double l1, double l2, int maxIter, double tol, bool positive)
+        double l1, double l2, int maxIter, double tol, bool positive, Overfit.Tensors.Generator? random = null)
     {
         var normCols = new double[p];
         for (int j = 0; j < p; j++) normCols[j] = TensorPrimitives.Dot(xCols.Slice(j * n, n), xCols.Slice(j * n, n));
@@ -35,8 +36,9 @@ internal static partial class CoordinateDescent
         for (iter = 0; iter < maxIter; iter++)
         {
             double wMax = 0, dwMax = 0;
-            for (int j = 0; j < p; j++)
+            for (int f = 0; f < p; f++)
             {
+                int j = random is null ? f : random.NextInt(p);
                 if (normCols[j] == 0) continue;
                 var col = xCols.Slice(j * n, n);
                 double wj = w[j];

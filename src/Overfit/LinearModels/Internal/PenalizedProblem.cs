@@ -44,13 +44,13 @@ internal sealed class PenalizedProblem
         new() { Samples = g.Samples, Features = g.Features, XMean = g.XMean, YMean = g.YMean, Xty = g.Xty, Gram = g };
 
     /// <summary>Minimizes (1/2n)||y − Xw||² + α·ρ·||w||₁ + ½·α·(1−ρ)·||w||² from the given start (warm start).</summary>
-    public CdOutcome Solve(Span<double> w, double alpha, double l1Ratio, int maxIter, double tol, bool positive)
+    public CdOutcome Solve(Span<double> w, double alpha, double l1Ratio, int maxIter, double tol, bool positive, Overfit.Tensors.Generator? random = null)
     {
         double l1 = alpha * l1Ratio * Samples, l2 = alpha * (1 - l1Ratio) * Samples;
         return Gram is { } g
             ? CoordinateDescent.SolveGram(w, g.Gram, g.Xty, g.YNorm2, Features, l1, l2, maxIter, tol, positive,
-                _gramScratch ??= new double[3 * Features])
-            : CoordinateDescent.SolveColumns(w, _columns!, _yc!, Samples, Features, l1, l2, maxIter, tol, positive);
+                _gramScratch ??= new double[3 * Features], random)
+            : CoordinateDescent.SolveColumns(w, _columns!, _yc!, Samples, Features, l1, l2, maxIter, tol, positive, random);
     }
 
     public double InterceptFor(ReadOnlySpan<double> w, bool center) => center ? YMean - TensorPrimitives.Dot(XMean, w) : 0;

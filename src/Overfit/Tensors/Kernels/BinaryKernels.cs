@@ -107,13 +107,15 @@ internal static class Broadcasting
     {
         var dst = result.Data<T>();
         if (result.Numel == 0) return;
+        int n = result.Numel;
         if (a.IsContiguous && b.IsContiguous && ShapeUtil.SameShape(a.ShapeSpan, b.ShapeSpan))
         {
-            kernel.Apply(a.AsSpan<T>(), b.AsSpan<T>(), dst);
+            ParallelMap.Binary(kernel, a.Data<T>(), a.Offset, b.Data<T>(), b.Offset, dst, 0, n);
             return;
         }
-        if (b.Numel == 1 && a.IsContiguous && a.Numel == result.Numel) { kernel.Apply(a.AsSpan<T>(), b.Data<T>()[b.Offset], dst); return; }
-        if (a.Numel == 1 && b.IsContiguous && b.Numel == result.Numel) { kernel.Apply(a.Data<T>()[a.Offset], b.AsSpan<T>(), dst); return; }
+        if (b.Numel == 1 && a.IsContiguous && a.Numel == n) { ParallelMap.WithScalar(kernel, a.Data<T>(), a.Offset, b.Data<T>()[b.Offset], false, dst, 0, n); return; }
+        if (a.Numel == 1 && b.IsContiguous && b.Numel == n) { ParallelMap.WithScalar(kernel, b.Data<T>(), b.Offset, a.Data<T>()[a.Offset], true, dst, 0, n); return; }
+        if (RowOrColumn<T, TK>(a, b, result, kernel, swapped: false) || RowOrColumn<T, TK>(b, a, result, kernel, swapped: true)) return;
 
         // General case: rows of the output; an operand whose inner stride is neither 0 nor 1 is made contiguous first.
         var shape = result.ShapeSpan;
@@ -133,6 +135,62 @@ internal static class Broadcasting
             else if (innerB == 0) kernel.Apply(xa.AsSpan(oa, n), xb[ob], d);
             else kernel.Apply(xa.AsSpan(oa, n), xb.AsSpan(ob, n), d);
         });
+    }
+
+    /// <summary>
+    /// The common layouts where <paramref name="full"/> has the result's shape and is contiguous, and
+    /// <paramref name="part"/> is contiguous and repeats along leading dims (a row vector, [C] against [R, C]) or
+    /// along trailing dims (a column, [R, 1] against [R, C]): one kernel call per row with no index arithmetic,
+    /// rows split across the cores. <paramref name="swapped"/> means part is the kernel's first operand.
+    /// </summary>
+    private static bool RowOrColumn<T, TK>(Tensor full, Tensor part, Tensor result, TK kernel, bool swapped) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = result.ShapeSpan;
+        if (!full.IsContiguous || !part.IsContiguous || !ShapeUtil.SameShape(full.ShapeSpan, shape) || part.Numel <= 1 || part.Numel >= full.Numel) return false;
+        var ps = part.ShapeSpan;
+        int lead = shape.Length - ps.Length; // part's missing leading dims count as 1
+        // Row: part's shape, after its leading 1s, equals the trailing dims of the result.
+        int firstReal = 0;
+        while (firstReal < ps.Length && ps[firstReal] == 1) firstReal++;
+        bool row = true;
+        for (int i = firstReal; i < ps.Length && row; i++) row = ps[i] == shape[lead + i];
+        // Column: part's shape equals the leading dims of the result, followed by 1s.
+        int lastReal = ps.Length - 1;
+        while (lastReal >= 0 && ps[lastReal] == 1) lastReal--;
+        bool column = !row;
+        for (int i = 0; i <= lastReal && column; i++) column = lead + i < shape.Length && ps[i] == shape[lead + i] && lead == 0;
+        if (!row && !column) return false;
+        var x = full.Data<T>();
+        var p = part.Data<T>();
+        var d = result.Data<T>();
+        int xo = full.Offset, po = part.Offset, len = part.Numel;
+        int n = result.Numel;
+        if (row)
+        {
+            int rows = n / len;
+            KernelThreads.For(rows, KernelThreads.Pieces(n), (r0, count) =>
+            {
+                var pr = new ReadOnlySpan<T>(p, po, len);
+                for (int r = r0; r < r0 + count; r++)
+                {
+                    if (swapped) kernel.Apply(pr, x.AsSpan(xo + r * len, len), d.AsSpan(r * len, len));
+                    else kernel.Apply(x.AsSpan(xo + r * len, len), pr, d.AsSpan(r * len, len));
+                }
+            }, align: 1);
+        }
+        else
+        {
+            int inner = n / len;
+            KernelThreads.For(len, KernelThreads.Pieces(n), (r0, count) =>
+            {
+                for (int r = r0; r < r0 + count; r++)
+                {
+                    if (swapped) kernel.Apply(p[po + r], x.AsSpan(xo + r * inner, inner), d.AsSpan(r * inner, inner));
+                    else kernel.Apply(x.AsSpan(xo + r * inner, inner), p[po + r], d.AsSpan(r * inner, inner));
+                }
+            }, align: 1);
+        }
+        return true;
     }
 
     private static Tensor RowFriendly(Tensor t)

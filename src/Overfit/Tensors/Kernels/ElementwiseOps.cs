@@ -72,11 +72,18 @@ internal readonly struct ClampGradOp<T>(T lo, T hi) : IBinaryOp<T> where T : unm
     }
 }
 
-/// <summary>The tail of softplus: max(x, 0) + t where t = log1p(e^-|x|) was computed in bulk.</summary>
-internal readonly struct SoftplusTailOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>Gradient of the logistic sigmoid from its output r: g·r·(1 − r), one pass instead of four ops.</summary>
+internal readonly struct SigmoidGradOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public T Invoke(T x, T t) => (x > T.Zero ? x : T.Zero) + t;
-    public Vector<T> Invoke(Vector<T> x, Vector<T> t) => Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, Vector<T>.Zero) + t;
+    public T Invoke(T r, T g) => g * r * (T.One - r);
+    public Vector<T> Invoke(Vector<T> r, Vector<T> g) => g * r * (Vector<T>.One - r);
+}
+
+/// <summary>Gradient of tanh from its output r: g·(1 − r²).</summary>
+internal readonly struct TanhGradOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T r, T g) => g * (T.One - r * r);
+    public Vector<T> Invoke(Vector<T> r, Vector<T> g) => g * (Vector<T>.One - r * r);
 }
 
 /// <summary>Keeps g where the condition c is non-zero (or where it is zero, when <c>whereZero</c>), else 0.</summary>

@@ -9,6 +9,13 @@ namespace Overfit.Tensors.Kernels;
 /// </summary>
 internal static class RowKernels
 {
+    /// <summary>Runs body(firstRow, rowCount) over <paramref name="rows"/> rows of <paramref name="len"/> elements, split across the cores when large.</summary>
+    public static void ForRows(int rows, int len, Action<int, int> body)
+    {
+        if (rows == 0) return;
+        KernelThreads.For(rows, Math.Min(rows, KernelThreads.Pieces((long)rows * len)), body, align: 1);
+    }
+
     /// <summary>Index and value of each row's maximum (or minimum); the first NaN wins, as in PyTorch.</summary>
     public static void ArgExtreme<T>(ReadOnlySpan<T> src, int rows, int len, bool max, Span<int> indices, Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -68,25 +75,26 @@ internal static class RowKernels
         for (int j = 0; j < cols; j++) indices[j] = int.CreateTruncating(best[j]);
     }
 
-    /// <summary>Numerically stable softmax of each row: exp(x − max) / Σ.</summary>
+    /// <summary>Numerically stable softmax of each row: one pass for the max, one writing exp(x − max) and summing it, one scaling.</summary>
     public static void Softmax<T>(ReadOnlySpan<T> src, int rows, int len, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int r = 0; r < rows; r++)
-        {
-            var x = src.Slice(r * len, len);
-            var y = dst.Slice(r * len, len);
-            T m = TensorPrimitives.Max(x);
-            TensorPrimitives.Subtract(x, m, y);
-            TensorPrimitives.Exp(y, y);
-            TensorPrimitives.Divide(y, TensorPrimitives.Sum<T>(y), y);
-        }
+        for (int r = 0; r < rows; r++) SoftmaxRow(src.Slice(r * len, len), dst.Slice(r * len, len));
+    }
+
+    /// <summary>Softmax of one row into <paramref name="y"/>; returns the row's max and Σ exp(x − max) (log Z = log sum + max).</summary>
+    public static (T Max, T Sum) SoftmaxRow<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (x.Length == 0) return (T.NegativeInfinity, T.Zero);
+        T m = TensorPrimitives.Max(x);
+        T sum = ExpShiftedSum(x, m, y);
+        TensorPrimitives.Multiply(y, T.One / sum, y);
+        return (m, sum);
     }
 
     /// <summary>log Σ exp of each row; a row whose max is ±∞ is shifted by 0 instead, as PyTorch does.</summary>
     public static void LogSumExp<T>(ReadOnlySpan<T> src, int rows, int len, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var scratch = new T[len];
-        for (int r = 0; r < rows; r++) dst[r] = RowLogSumExp(src.Slice(r * len, len), scratch);
+        for (int r = 0; r < rows; r++) dst[r] = RowLogSumExp(src.Slice(r * len, len));
     }
 
     /// <summary>x − logsumexp(x) for each row.</summary>
@@ -94,21 +102,41 @@ internal static class RowKernels
     {
         for (int r = 0; r < rows; r++)
         {
-            var y = dst.Slice(r * len, len);
-            T lse = RowLogSumExp(src.Slice(r * len, len), y);
-            TensorPrimitives.Subtract(src.Slice(r * len, len), lse, y);
+            var x = src.Slice(r * len, len);
+            TensorPrimitives.Subtract(x, RowLogSumExp(x), dst.Slice(r * len, len));
         }
     }
 
-    private static T RowLogSumExp<T>(ReadOnlySpan<T> x, Span<T> scratch) where T : unmanaged, IFloatingPointIeee754<T>
+    private static T RowLogSumExp<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Length == 0) return T.NegativeInfinity;
         T m = TensorPrimitives.Max(x);
         if (T.IsInfinity(m)) m = T.Zero;
-        var e = scratch[..x.Length];
-        TensorPrimitives.Subtract(x, m, e);
-        TensorPrimitives.Exp(e, e);
-        return T.Log(TensorPrimitives.Sum<T>(e)) + m;
+        return T.Log(ExpShiftedSum(x, m, default)) + m;
+    }
+
+    /// <summary>Σ exp(x − shift), also writing the terms to <paramref name="y"/> unless it is empty; SIMD exp, lane-wise sums.</summary>
+    private static T ExpShiftedSum<T>(ReadOnlySpan<T> x, T shift, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool store = !y.IsEmpty;
+        int i = 0, w = Vector<T>.Count;
+        var acc = Vector<T>.Zero;
+        var vs = new Vector<T>(shift);
+        if (Vector.IsHardwareAccelerated)
+            for (; i <= x.Length - w; i += w)
+            {
+                var e = VectorMath.Exp(new Vector<T>(x.Slice(i)) - vs);
+                if (store) e.CopyTo(y.Slice(i));
+                acc += e;
+            }
+        T sum = Vector.Sum(acc);
+        for (; i < x.Length; i++)
+        {
+            T e = T.Exp(x[i] - shift);
+            if (store) y[i] = e;
+            sum += e;
+        }
+        return sum;
     }
 
     /// <summary>Softmax backward per row: y ⊙ (g − Σ g·y).</summary>

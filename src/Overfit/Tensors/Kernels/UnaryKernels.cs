@@ -14,8 +14,8 @@ internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(
 internal readonly struct LogKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, d); }
 internal readonly struct SqrtKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, d); }
 internal readonly struct AbsKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, d); }
-internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh(x, d); }
-internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid(x, d); }
+internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new TanhOp(), x, d); }
+internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new SigmoidOp<double>(), x, d); }
 internal readonly struct SinKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d); }
 internal readonly struct CosKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d); }
 
@@ -27,28 +27,41 @@ internal readonly struct ReluKernel : IUnaryKernel
 
 internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d); }
 
-/// <summary>Softplus log(1 + e^x) computed stably as max(x,0) + log1p(e^-|x|), all in SIMD passes.</summary>
+/// <summary>
+/// Softplus log(1 + e^x) computed stably as max(x, 0) + log1p(e^−|x|) in one SIMD pass; the log1p keeps full
+/// relative accuracy where e^x is far below 1 (softplus(−20) ≈ 2.06e−9, not 0).
+/// </summary>
 internal readonly struct SoftplusKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new SoftplusOp<double>(), x, d);
+}
+
+internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x) => (x > T.Zero ? x : T.Zero) + VectorMath.Log1p(T.Exp(-T.Abs(x)));
+
+    public Vector<T> Invoke(Vector<T> x)
     {
-        TensorPrimitives.Abs(x, d);
-        TensorPrimitives.Negate(d, d);
-        TensorPrimitives.Exp(d, d);
-        TensorPrimitives.LogP1(d, d);
-        VectorLoops.Map(new SoftplusTailOp<T>(), x, d, d);
+        var tail = VectorMath.Log1p(VectorMath.Exp(-Vector.Abs(x)));
+        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, Vector<T>.Zero) + tail;
     }
 }
 
-/// <summary>Exact GELU: x Φ(x) with the error function.</summary>
+/// <summary>Exact GELU: x Φ(x) with the error function (Float32 on SIMD lanes, see <see cref="GeluOp"/>).</summary>
 internal readonly struct GeluKernel : IUnaryKernel
 {
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float))
+        {
+            Activations.MapWidened(new GeluOp(), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(d));
+            return;
+        }
         for (int i = 0; i < x.Length; i++)
         {
             double v = double.CreateTruncating(x[i]);
-            d[i] = T.CreateTruncating(0.5 * v * (1 + SpecialFunctions.Erf(v / Math.Sqrt(2))));
+            // Φ through erfc, not 1 + erf, which cancels to nothing for x far below 0.
+            d[i] = T.CreateTruncating(v * SpecialFunctions.NormalCdf(v));
         }
     }
 }
@@ -71,7 +84,7 @@ internal static class SpecialFunctions
 {
     public static double Erf(double x) => double.IsNaN(x) ? double.NaN : MathNet.Numerics.SpecialFunctions.Erf(x);
 
-    public static double NormalCdf(double x) => 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
+    public static double NormalCdf(double x) => double.IsNaN(x) ? double.NaN : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
 
     public static double NormalPdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
 }

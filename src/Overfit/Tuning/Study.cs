@@ -38,7 +38,7 @@ public sealed partial class Study
     public bool IsMultiObjective => Directions.Count > 1;
 
     /// <summary>
-    /// Creates a study (Optuna's create_study). Defaults: in-memory storage, <see cref="TpeSampler"/>,
+    /// Creates a study (Optuna's create_study). Defaults: in-memory storage, <see cref="TpeSampler"/> (<see cref="NsgaIISampler"/> for several objectives),
     /// <see cref="MedianPruner"/>, minimize. Give <paramref name="directions"/> for several objectives.
     /// </summary>
     public static Study Create(string? studyName = null, IStorage? storage = null, ISampler? sampler = null, IPruner? pruner = null,
@@ -76,8 +76,9 @@ public sealed partial class Study
         storage.DeleteStudy(storage.GetStudyIdFromName(studyName));
     }
 
-    /// <summary>The default sampler. Optuna 3.1 uses TPE for one objective and NSGA-II for several; TPE handles both here.</summary>
-    private static ISampler DefaultSampler(IReadOnlyList<StudyDirection> directions) => new TpeSampler();
+    /// <summary>The default sampler, as Optuna 3.1 picks it: TPE for one objective, NSGA-II for several.</summary>
+    internal static ISampler DefaultSampler(IReadOnlyList<StudyDirection> directions)
+        => directions.Count > 1 ? new NsgaIISampler() : new TpeSampler();
 
     /// <summary>All trials, ordered by number.</summary>
     public IReadOnlyList<FrozenTrial> Trials => GetTrials();

@@ -182,6 +182,19 @@ public class StudyTests
     }
 
     [Fact]
+    public void DefaultSamplerFollowsTheNumberOfObjectives()
+    {
+        // Optuna 3.1's create_study: TPESampler for one direction, NSGAIISampler for several, also when loading.
+        Assert.IsType<TpeSampler>(Study.Create().Sampler);
+        var storage = new InMemoryStorage();
+        var multi = Study.Create("mo", storage, directions: [StudyDirection.Minimize, StudyDirection.Maximize]);
+        Assert.IsType<NsgaIISampler>(multi.Sampler);
+        Assert.IsType<NsgaIISampler>(Study.Load("mo", storage).Sampler);
+        multi.Optimize(t => { double x = t.SuggestFloat("x", 0, 1); return new[] { x, x }; }, nTrials: 5);
+        Assert.Equal(5, multi.Trials.Count(t => t.State == TrialState.Complete));
+    }
+
+    [Fact]
     public void ParallelJobsRunExactlyNTrials()
     {
         var study = NewStudy(sampler: new TpeSampler(seed: 1, constantLiar: true));

@@ -21,6 +21,40 @@ public class TpeSamplerTests
         Assert.True(tpeWins >= 4, $"TPE won {tpeWins} of 5 seeds");
     }
 
+    /// <summary>
+    /// 19 finished trials on a grid over [0, 10] scoring (x − 2)², then one RUNNING trial at x = 1.95 between the two
+    /// best ones; returns the next suggestion. With 19 finished trials and 20 including the running one, the below set
+    /// holds the same two trials either way (γ = ⌈0.1 n⌉ = 2), so only the above density differs.
+    /// </summary>
+    private static double NextAfterRunningTrialNearTheBest(ulong seed, bool constantLiar)
+    {
+        var study = Study.Create(sampler: new TpeSampler(seed: seed, constantLiar: constantLiar), pruner: new NopPruner());
+        for (int i = 0; i < 19; i++)
+        {
+            study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = i * 10.0 / 18 });
+            var t = study.Ask();
+            double x = t.SuggestFloat("x", 0, 10);
+            study.Tell(t, (x - 2) * (x - 2));
+        }
+        study.EnqueueTrial(new Dictionary<string, object?> { ["x"] = RunningX });
+        study.Ask().SuggestFloat("x", 0, 10);   // left RUNNING, as a parallel worker's trial
+        return study.Ask().SuggestFloat("x", 0, 10);
+    }
+
+    private const double RunningX = 1.95;
+
+    [Fact]
+    public void ConstantLiarSteersAwayFromARunningTrial()
+    {
+        var liar = Enumerable.Range(0, 30).Select(s => Math.Abs(NextAfterRunningTrialNearTheBest((ulong)s, true) - RunningX)).ToArray();
+        var plain = Enumerable.Range(0, 30).Select(s => Math.Abs(NextAfterRunningTrialNearTheBest((ulong)s, false) - RunningX)).ToArray();
+        // Same seed, same below set, same candidates: the lie only raises the above density around the running trial,
+        // so the pick never moves closer to it, and for some seeds (5 of these 30) it moves away.
+        for (int s = 0; s < liar.Length; s++) Assert.True(liar[s] >= plain[s] - 1e-12, $"seed {s}: {liar[s]} vs {plain[s]}");
+        Assert.True(liar.Zip(plain).Count(p => p.First > p.Second + 1e-6) >= 3);
+        Assert.True(liar.Average() > plain.Average());
+    }
+
     [Fact]
     public void SeesTrialsToldThroughAnotherHandleOfTheSameStudy()
     {

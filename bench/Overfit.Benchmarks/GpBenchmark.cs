@@ -18,6 +18,8 @@ public static partial class GpBenchmark
         int n = 1000, d = 5, nTest = 2000;
         bool json = false;
         int phases = 0;
+        string method = "exact";
+        int inducing = 512, subsample = 5000, maxIter = 1000;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -26,10 +28,16 @@ public static partial class GpBenchmark
                 case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS]"); return 2;
+                case "--method": method = args[++i]; break;
+                case "--inducing": inducing = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--subsample": subsample = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--maxiter": maxIter = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--method exact|sparse --inducing M --subsample N --maxiter K]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
+        if (method is not ("exact" or "sparse")) { Console.Error.WriteLine($"--method must be exact or sparse, got {method}"); return 2; }
+        if (method == "sparse") return RunSparse(n, d, nTest, inducing, subsample, maxIter, json);
         var rng = new Generator(0);
         var (x, y) = Friedman(rng, n, d, noise: 1.0);
         var (xt, yt) = Friedman(rng, nTest, d, noise: 0.0);
@@ -56,7 +64,7 @@ public static partial class GpBenchmark
         double rmse = Math.Sqrt(se / nTest);
         var inv = CultureInfo.InvariantCulture;
         if (json)
-            Console.WriteLine(string.Format(inv, "{{\"bench\":\"gp\",\"n\":{0},\"d\":{1},\"fit_s\":{2:0.###},\"predict_s\":{3:0.###},\"lml\":{4:0.###},\"rmse\":{5:0.####}}}",
+            Console.WriteLine(string.Format(inv, "{{\"bench\":\"gp\",\"method\":\"exact\",\"n\":{0},\"d\":{1},\"fit_s\":{2:0.###},\"predict_s\":{3:0.###},\"lml\":{4:0.###},\"rmse\":{5:0.####}}}",
                 n, d, fit, predict, gp.LogMarginalLikelihoodValue, rmse));
         else
             Console.WriteLine(string.Format(inv, "n={0} d={1} fit {2:0.###} s (cpu {3:0.###} s) predict {4:0.###} s lml {5:0.######} rmse {6:0.####} iterations {7} evaluations {8} ({9}) kernel {10}; warm-up {11:0.##} s",

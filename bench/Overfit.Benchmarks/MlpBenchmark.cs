@@ -146,7 +146,7 @@ public static class MlpBenchmark
 
     private static GZipStream OpenGzip(string path) => new(File.OpenRead(path), CompressionMode.Decompress);
 
-    private static int IntOption(string[] args, string name, int fallback)
+    internal static int IntOption(string[] args, string name, int fallback)
     {
         int i = Array.IndexOf(args, name);
         if (i < 0) return fallback;
@@ -155,7 +155,7 @@ public static class MlpBenchmark
         return v;
     }
 
-    private static string? StringOption(string[] args, string name)
+    internal static string? StringOption(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;

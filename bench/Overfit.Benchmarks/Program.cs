@@ -12,6 +12,7 @@ public static class Program
         ["data"] = DataBenchmark.Run,
         ["linear"] = LinearBenchmark.Run,
         ["mlp"] = MlpBenchmark.Run,
+        ["landscape"] = LandscapeBenchmark.Run,
         ["tuning"] = TuningBenchmark.Run,
         ["importance"] = ImportanceBenchmark.Run,
         ["eigh"] = EighBenchmark.Run,

@@ -13,11 +13,20 @@ public static partial class DataCommand
         {
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
             if (!TryFind(parse.GetValue(name)!, catalog, error, out var dataset)) return 2;
-            var store = new DatasetStore(locatorOf(parse), allowDownload: true, progress: new TextProgress(error));
+            var locator = locatorOf(parse);
+            var store = new DatasetStore(locator, allowDownload: true, progress: new TextProgress(error));
             try
             {
-                string directory = store.Ensure(dataset);
-                output.WriteLine($"{dataset.Name} is in {directory}");
+                foreach (var skipped in locator.Locate(dataset).CorruptCopies)
+                    error.WriteLine($"warning: {skipped.Directory} ({skipped.Root.Describe()}): {skipped.Detail}");
+                string directory = store.Ensure(dataset, repairCache: true);
+                var checks = DatasetVerifier.Verify(dataset, directory);
+                if (checks.FirstOrDefault(c => !c.Ok) is { } bad)
+                {
+                    error.WriteLine($"error: {dataset.Name} in {directory} failed verification: {bad.Name}: {bad.Detail}");
+                    return 1;
+                }
+                output.WriteLine($"{dataset.Name} is in {directory} (verified)");
                 return 0;
             }
             catch (DataNotFoundException e)

@@ -72,16 +72,20 @@ public static partial class DataCommand
             TextWriter output = parse.InvocationConfiguration.Output, error = parse.InvocationConfiguration.Error;
             if (!TryFind(parse.GetValue(name)!, catalog, error, out var dataset)) return 2;
             LocateResult result = locatorOf(parse).Locate(dataset);
-            if (!result.Found)
+            // The first corrupt copy is reported file by file when no verified copy exists; otherwise it is a warning.
+            string? checkedDirectory = result.Directory ?? result.CorruptCopies.FirstOrDefault()?.Directory;
+            if (checkedDirectory is null)
             {
                 error.WriteLine(new DataNotFoundException(result).Message);
                 return 1;
             }
-            output.WriteLine($"{dataset.Name}: checking {result.Directory}");
-            var checks = DatasetVerifier.Verify(dataset, result.Directory!);
+            if (result.Found)
+                foreach (var skipped in result.CorruptCopies) error.WriteLine($"warning: {skipped.Directory}: {skipped.Detail}");
+            output.WriteLine($"{dataset.Name}: checking {checkedDirectory}");
+            var checks = DatasetVerifier.Verify(dataset, checkedDirectory);
             foreach (var c in checks) output.WriteLine($"  {(c.Ok ? "ok  " : "FAIL")} {c.Name}: {c.Detail}");
             bool ok = checks.All(c => c.Ok);
-            (ok ? output : error).WriteLine(ok ? $"{dataset.Name} is present and verified." : $"{dataset.Name} failed verification in {result.Directory}.");
+            (ok ? output : error).WriteLine(ok ? $"{dataset.Name} is present and verified." : $"{dataset.Name} failed verification in {checkedDirectory}.");
             return ok ? 0 : 1;
         });
         return cmd;

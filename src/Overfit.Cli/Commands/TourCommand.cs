@@ -34,15 +34,17 @@ public static class TourCommand
         {
             var settings = common.Read(parse, "tour");
             var output = CliOutput.From(parse, settings.Json);
-            return CommandGuard.Run(output.Stderr, () => Run(experiments(), parse.GetValue(only) ?? [], settings, output));
+            var json = settings.Json ? new JsonOutput(output.Stdout) : null;
+            return CommandGuard.Run(output.Stderr, () => Run(experiments(), parse.GetValue(only) ?? [], settings, output, json), json, "tour");
         });
         return command;
     }
 
-    private static int Run(IReadOnlyList<IExperiment> all, string[] only, RunSettings settings, CliOutput output)
+    private static int Run(IReadOnlyList<IExperiment> all, string[] only, RunSettings settings, CliOutput output, JsonOutput? json)
     {
         var selected = Select(all, only);
-        var directory = RunDirectory.Create(settings.OutDirectory, "tour", DateTime.UtcNow);
+        using var folder = RunDirectory.Create(settings.OutDirectory, "tour", DateTime.UtcNow);
+        var directory = folder.Path;
         var records = new List<RunRecord>(selected.Count);
         for (int i = 0; i < selected.Count; i++)
         {
@@ -59,7 +61,7 @@ public static class TourCommand
             new Dictionary<string, object?> { ["seed"] = settings.Seed, ["budget"] = settings.Budget.ToString().ToLowerInvariant() });
         var summary = Summary(records, directory, reportPath, settings);
         AtomicFileJson(Path.Combine(directory, "metrics.json"), summary);
-        if (settings.Json) output.Stdout.WriteLine(JsonSerializer.Serialize(summary, RunRecord.JsonOptions));
+        json?.Write(JsonSerializer.Serialize(summary, RunRecord.JsonOptions));
 
         var table = new ResultTable("Tour", "experiment", "status", "time (s)", "figures", "folder");
         foreach (var r in records)

@@ -13,23 +13,47 @@ public static class ExperimentCommand
         var command = new Command(leafName, experiment.Description);
         var common = new CommonOptions(BudgetLevel.Full);
         common.AddTo(command);
-        foreach (var option in experiment.Options) command.Options.Add(option);
+        foreach (var option in experiment.Options)
+        {
+            RequireFiniteNumbers(option);
+            command.Options.Add(option);
+        }
         command.SetAction(parse =>
         {
             var settings = common.Read(parse, experiment.Name);
             var output = CliOutput.From(parse, settings.Json);
+            var json = settings.Json ? new JsonOutput(output.Stdout) : null;
             return CommandGuard.Run(output.Stderr, () =>
             {
-                var directory = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
-                var record = ExperimentRunner.Run(experiment, directory, settings.Seed, settings.Budget, output, parse);
-                if (settings.Json) output.Stdout.WriteLine(record.ToJson());
+                using var folder = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
+                var record = ExperimentRunner.Run(experiment, folder.Path, settings.Seed, settings.Budget, output, parse, writeMetricsOnInputError: false);
+                if (record.InputError) folder.Discard(); // bad arguments: no run folder, no failed metrics.json
+                json?.Write(record.ToJson());
                 if (!record.Succeeded) throw new InvalidOperationException(record.Error);
                 ExperimentRunner.PrintSummary(record, output.Human);
                 return 0;
-            });
+            }, json, experiment.Name);
         });
         return command;
     }
+
+    /// <summary>
+    /// Number options take finite values only: "NaN" and "Infinity" parse as doubles, and would run the whole experiment
+    /// on them (a table of NaN) instead of failing on the command line. Added once per option, whatever its experiment.
+    /// </summary>
+    private static void RequireFiniteNumbers(Option option)
+    {
+        if (option.ValueType != typeof(double) && option.ValueType != typeof(double?) && option.ValueType != typeof(double[])) return;
+        if (!FiniteChecked.TryAdd(option, FiniteChecked)) return; // one validator per option, even when commands are rebuilt
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (double.TryParse(token.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) && !double.IsFinite(v))
+                    result.AddError($"{option.Name}: expected a finite number, got '{token.Value}'");
+        });
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Option, object> FiniteChecked = new();
 
     /// <summary>
     /// Adds the command of every experiment under <paramref name="root"/>; a name with a space such as

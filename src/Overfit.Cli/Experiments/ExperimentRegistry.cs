@@ -16,5 +16,6 @@ public static class ExperimentRegistry
         new BayesOptExperiment(),
         new GpBikeRouteExperiment(),
         new GpRegressExperiment(),
+        new LandscapeExperiment(),
     ];
 }

@@ -13,6 +13,36 @@ public sealed partial class GpRegressExperiment
     /// <summary>Half-width of the band in standard deviations: the central 95% of a normal distribution.</summary>
     public const double Z95 = 1.959963984540054;
 
+    /// <summary>
+    /// Refuses predictions whose 95% band leaves Float64 (targets near ±1e308): a CSV of infinities and a figure
+    /// without a scale would follow. Names the first such row and its values.
+    /// </summary>
+    private static void RequireFiniteBand(double[] mean, double[] std, string targetName)
+    {
+        for (int i = 0; i < mean.Length; i++)
+        {
+            double lower = mean[i] - Z95 * std[i], upper = mean[i] + Z95 * std[i];
+            if (!double.IsFinite(lower) || !double.IsFinite(upper))
+                throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"--y: the 95% band of '{targetName}' at row {i + 1} (mean {mean[i]:G6}, std {std[i]:G6}) is outside the Float64 range; rescale the column (e.g. divide it by 1e300)"));
+        }
+    }
+
+    /// <summary>Turns the fit's per-evaluation reports into progress: one step per optimizer start, evaluations in the status.</summary>
+    private sealed class FitProgressTicks(IProgressTick tick) : IProgress<FitProgress>
+    {
+        private int _start = 1;
+
+        public void Report(FitProgress value)
+        {
+            for (; _start < value.Start; _start++) tick.Advance();
+            string best = double.IsFinite(value.BestLogMarginalLikelihood)
+                ? value.BestLogMarginalLikelihood.ToString("G5", System.Globalization.CultureInfo.InvariantCulture) : "none yet";
+            // Short enough for one 80-column line after the label: log marginal likelihood (LML) evaluations so far.
+            tick.Status($"start {value.Start}/{value.Starts}, {value.Evaluations} LML evaluations, best {best}");
+        }
+    }
+
     private static ResultTable TrainingPredictions(double[,] x, double[] y, double[] mean, double[] std, string[] inputNames, string targetName)
     {
         var table = new ResultTable("predictions", [.. inputNames, targetName, "mean", "std", "lower_95", "upper_95"]);
@@ -31,7 +61,7 @@ public sealed partial class GpRegressExperiment
         return table;
     }
 
-    private static ResultTable GridPredictions(GaussianProcessRegressor gp, double[,] x, int points, string inputName)
+    private static ResultTable GridPredictions(FittedModel gp, double[,] x, int points, string inputName)
     {
         var (lo, hi) = Range(x);
         double[] grid = ChapterData.Linspace(lo, hi, points);
@@ -42,7 +72,7 @@ public sealed partial class GpRegressExperiment
         return table;
     }
 
-    private static Figure DrawFigure(GaussianProcessRegressor gp, double[] x, double[] y, string inputName, string targetName)
+    private static Figure DrawFigure(FittedModel gp, double[] x, double[] y, string inputName, string targetName)
     {
         var (lo, hi) = Range(GpBikeRouteExperiment.Column(x));
         double margin = 0.05 * (hi - lo);

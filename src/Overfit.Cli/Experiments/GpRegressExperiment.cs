@@ -25,7 +25,17 @@ public sealed partial class GpRegressExperiment : IExperiment
     private readonly Option<string?> _y = new("--y") { Description = "Target column: name or 0-based index (default: the last column)", HelpName = "COL" };
     private readonly Option<int> _grid = new("--grid") { Description = "With one input column: predict on N evenly spaced points over its range instead of at the training inputs", HelpName = "N" };
     private readonly Option<string> _kernel = new("--kernel") { Description = "Covariance: matern (ν=2.5) or rbf, each scaled by a constant, with one length scale per input, plus white noise", HelpName = "matern|rbf", DefaultValueFactory = _ => "matern" };
-    private readonly Option<int> _restarts = new("--restarts") { Description = "Extra optimizer starts drawn from the seed (the best marginal likelihood wins)", HelpName = "N", DefaultValueFactory = _ => 3 };
+    private readonly Option<int?> _restarts = new("--restarts") { Description = $"Extra optimizer starts drawn from the seed (the best marginal likelihood wins; default 3, or 0 above {RestartRowLimit} rows)", HelpName = "N" };
+
+    /// <summary>Most points of <c>--grid</c>: a million predictions are already a 100 MB CSV.</summary>
+    public const int MaxGridPoints = 1_000_000;
+
+    /// <summary>
+    /// Above this many rows the default is no extra optimizer starts: each start draws its hyperparameters log-uniformly
+    /// over the kernel's whole bounds (length scales from 1e-5 to 1e5), needs several times the likelihood evaluations of
+    /// the data-informed first start, and at that size each evaluation is an O(n³) factorization.
+    /// </summary>
+    public const int RestartRowLimit = 2_000;
 
     public GpRegressExperiment() => _kernel.AcceptOnlyFromAmong("matern", "rbf");
 
@@ -33,17 +43,18 @@ public sealed partial class GpRegressExperiment : IExperiment
 
     public string Description => "Gaussian-process regression on your own CSV: predictions with standard deviations, and a figure for one input column";
 
-    public IReadOnlyList<Option> Options => [_csv, _x, _y, _grid, _kernel, _restarts];
+    public IReadOnlyList<Option> Options => [_csv, _x, _y, _grid, _kernel, _restarts, _method, _inducing];
 
     public ExperimentResult Run(RunContext context, ExperimentBudget budget)
     {
         string? csvPath = context.GetOption<string?>(_csv, null);
         int grid = context.GetOption(_grid, 0);
         string kernelName = context.GetOption(_kernel, "matern");
-        int restarts = context.GetOption(_restarts, budget.Pick(tiny: 1, quick: 3, full: 3));
+        int? restartsOption = context.GetOption(_restarts, null);
         if (grid < 0) throw new ArgumentException($"--grid: expected a number of points >= 2 (or 0 for the training inputs), got {grid}");
+        if (grid > MaxGridPoints) throw new ArgumentException($"--grid: expected at most {MaxGridPoints:N0} points, got {grid:N0}");
         if (grid == 1) throw new ArgumentException("--grid: expected a number of points >= 2 (or 0 for the training inputs), got 1");
-        if (restarts < 0) throw new ArgumentException($"--restarts: expected a count >= 0, got {restarts}");
+        if (restartsOption < 0) throw new ArgumentException($"--restarts: expected a count >= 0, got {restartsOption}");
 
         var table = LoadTable(context, csvPath, budget);
         string? ySpec = context.GetOption<string?>(_y, null);
@@ -64,26 +75,25 @@ public sealed partial class GpRegressExperiment : IExperiment
         context.RecordSetting("inputs", inputNames);
         context.RecordSetting("target", targetName);
         context.RecordSetting("rows", n);
+        int restarts = restartsOption ?? (n > RestartRowLimit ? 0 : budget.Pick(tiny: 1, quick: 3, full: 3));
+        if (restartsOption is null && n > RestartRowLimit)
+            context.Note($"{n} rows: no extra optimizer starts by default (each would cost tens of O(n³) likelihood evaluations); add them with --restarts N");
         context.RecordSetting("restarts", restarts);
 
         var kernel = DefaultKernel(kernelName, x);
         context.RecordSetting("initial_kernel", kernel.ToString());
-        var gp = context.Track("fitting the Gaussian process", 1, tick =>
-        {
-            var fitted = new GaussianProcessRegressor(kernel, alpha: 1e-10, normalizeY: true, nRestartsOptimizer: restarts, seed: (ulong)context.Seed).Fit(x, y);
-            tick.Advance();
-            return fitted;
-        });
+        var gp = FitModel(context, kernel, x, y, restarts);
         foreach (var warning in gp.Warnings) context.Note(warning);
 
         var (trainMean, trainStd) = gp.Predict(x);
         double rmse = Math.Sqrt(PolyfitExperiment.Mse(y, trainMean));
+        RequireFiniteBand(trainMean, trainStd, targetName);
         var predictions = grid > 0 ? GridPredictions(gp, x, grid, inputNames[0]) : TrainingPredictions(x, y, trainMean, trainStd, inputNames, targetName);
         context.SaveCsv(predictions, PredictionsFile);
 
         var summary = new ResultTable("Gaussian-process fit", "quantity", "value");
         summary.AddRow("fitted kernel", gp.FittedKernel!.ToString());
-        summary.AddRow("log marginal likelihood", gp.LogMarginalLikelihoodValue);
+        summary.AddRow(gp.ObjectiveLabel, gp.LogMarginalLikelihoodValue);
         summary.AddRow($"RMSE at the training inputs ({targetName})", rmse);
         summary.AddRow("mean posterior std at the training inputs", trainStd.Average());
         summary.AddRow("predictions", grid > 0 ? $"{PredictionsFile} ({grid} grid points)" : $"{PredictionsFile} (training inputs)");
@@ -99,7 +109,10 @@ public sealed partial class GpRegressExperiment : IExperiment
             ["inputs"] = inputNames,
             ["target"] = targetName,
             ["fitted_kernel"] = gp.FittedKernel!.ToString(),
-            ["log_marginal_likelihood"] = gp.LogMarginalLikelihoodValue,
+            ["log_marginal_likelihood"] = gp.IsExact ? gp.LogMarginalLikelihoodValue : null,
+            ["elbo"] = gp.IsExact ? null : gp.LogMarginalLikelihoodValue,
+            ["method"] = gp.IsExact ? "exact" : "sparse",
+            ["inducing"] = gp.IsExact ? null : gp.Inducing,
             ["train_rmse"] = rmse,
             ["mean_train_std"] = trainStd.Average(),
             ["predictions_file"] = PredictionsFile,

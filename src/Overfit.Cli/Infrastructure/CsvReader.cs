@@ -63,7 +63,10 @@ public sealed class CsvData
         }).ToArray();
     }
 
-    /// <summary>The selected columns as numbers, one row per record: shape [rows, columns.Length].</summary>
+    /// <summary>
+    /// The selected columns as finite numbers, one row per record: shape [rows, columns.Length]. Messages name data rows
+    /// from 1 (the first row after the header) with the file's line number, the same way everywhere.
+    /// </summary>
     public double[,] Numbers(int[] columns)
     {
         ArgumentNullException.ThrowIfNull(columns);
@@ -74,7 +77,9 @@ public sealed class CsvData
             {
                 var cell = Rows[i][columns[j]].Trim();
                 if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i, j]))
-                    throw new FormatException($"{Source}: row {i + 1}, column '{Header[columns[j]]}' expected a number, got '{cell}'");
+                    throw new FormatException($"{Source}: row {i + 1} (line {i + 2}), column '{Header[columns[j]]}' expected a number, got '{cell}'");
+                if (!double.IsFinite(values[i, j]))
+                    throw new FormatException($"{Source}: row {i + 1} (line {i + 2}), column '{Header[columns[j]]}' expected a finite number, got '{cell}'");
             }
         }
         return values;

@@ -12,7 +12,8 @@ public static class ExperimentRunner
     /// Runs <paramref name="experiment"/> and writes metrics.json. Exceptions are caught and recorded
     /// (the record says failed); the caller decides how to report them.
     /// </summary>
-    public static RunRecord Run(IExperiment experiment, string directory, int seed, BudgetLevel budget, CliOutput output, ParseResult? parse)
+    public static RunRecord Run(IExperiment experiment, string directory, int seed, BudgetLevel budget, CliOutput output, ParseResult? parse,
+        bool writeMetricsOnInputError = true)
     {
         ArgumentNullException.ThrowIfNull(experiment);
         var started = DateTime.UtcNow;
@@ -20,6 +21,7 @@ public static class ExperimentRunner
         var context = new RunContext(experiment.Name, directory, seed, budget, output, parse);
         ExperimentResult result;
         string? error = null;
+        bool inputError = false;
         try
         {
             result = experiment.Run(context, new ExperimentBudget(budget));
@@ -28,10 +30,12 @@ public static class ExperimentRunner
         {
             result = RunRecord.EmptyResult;
             error = OneLine(ex);
+            inputError = Innermost(ex) is ArgumentException or FormatException;
         }
         var record = new RunRecord(experiment.Name, experiment.Description, context.Directory, error is null, error,
-            started, clock.Elapsed, context.Settings, context.Notes, result, context.Files);
-        record.WriteMetrics();
+            started, clock.Elapsed, context.Settings, context.Notes, result, context.Files) { InputError = inputError };
+        // A run refused for its arguments has nothing to record; the caller reports the error and removes the folder.
+        if (!inputError || writeMetricsOnInputError) record.WriteMetrics();
         return record;
     }
 
@@ -56,9 +60,23 @@ public static class ExperimentRunner
     /// <summary>The one-line reason printed as <c>error: ...</c>: the innermost useful message, without newlines.</summary>
     public static string OneLine(Exception ex)
     {
+        var inner = Innermost(ex);
+        var message = string.IsNullOrWhiteSpace(inner.Message) ? inner.GetType().Name : inner.Message;
+        // .NET appends "(Parameter 'x')" and "Actual value was …" to argument errors; the messages here already name
+        // the argument and the value, so the suffixes are noise on a console.
+        if (inner is ArgumentOutOfRangeException { ActualValue: not null })
+        {
+            int at = message.LastIndexOf($"{Environment.NewLine}Actual value was ", StringComparison.Ordinal);
+            if (at >= 0) message = message[..at];
+        }
+        if (inner is ArgumentException { ParamName: { } name }) message = message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal);
+        return message.ReplaceLineEndings(" ").Trim();
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
         var inner = ex is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : ex;
         if (inner is System.Reflection.TargetInvocationException { InnerException: { } target }) inner = target;
-        var message = string.IsNullOrWhiteSpace(inner.Message) ? inner.GetType().Name : inner.Message;
-        return message.ReplaceLineEndings(" ").Trim();
+        return inner;
     }
 }

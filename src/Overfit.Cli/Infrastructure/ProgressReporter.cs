@@ -7,6 +7,12 @@ namespace Overfit.Cli.Infrastructure;
 public interface IProgressTick
 {
     void Advance(double steps = 1);
+
+    /// <summary>
+    /// Shows where the work stands inside a step (e.g. likelihood evaluations within an optimizer start): in the live
+    /// bar's label, or as a plain line at most every few seconds.
+    /// </summary>
+    void Status(string text) { }
 }
 
 /// <summary>
@@ -33,21 +39,35 @@ public static class ProgressReporter
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(label), maxValue: total);
-                var result = work(new LiveTick(task));
+                var result = work(new LiveTick(task, label));
                 task.Value = task.MaxValue;
                 return result;
             });
     }
 
-    private sealed class LiveTick(ProgressTask task) : IProgressTick
+    private sealed class LiveTick(ProgressTask task, string label) : IProgressTick
     {
         public void Advance(double steps = 1) => task.Increment(steps);
+
+        public void Status(string text) => task.Description = Markup.Escape($"{label}: {text}");
     }
 
     private sealed class PlainTick(IAnsiConsole console, string label, int total) : IProgressTick
     {
+        private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(5);
         private double _done;
         private int _lastTenth;
+        private readonly System.Diagnostics.Stopwatch _sinceStatus = System.Diagnostics.Stopwatch.StartNew();
+        private bool _anyStatus;
+
+        public void Status(string text)
+        {
+            // The first status and then one every few seconds: a redirected log stays short however long the work runs.
+            if (_anyStatus && _sinceStatus.Elapsed < StatusInterval) return;
+            _anyStatus = true;
+            _sinceStatus.Restart();
+            console.WriteLine($"{label}: {text}", Style.Plain);
+        }
 
         public void Advance(double steps = 1)
         {

@@ -101,6 +101,14 @@ public sealed class RunContext
         return fileName;
     }
 
+    /// <summary>Lists a data file the run wrote itself (at <see cref="PathFor"/>) in metrics.json; returns its relative path.</summary>
+    public string RecordFile(string fileName)
+    {
+        if (!File.Exists(PathFor(fileName))) throw new FileNotFoundException($"the run has no file named {fileName}", fileName);
+        _files.Add(fileName);
+        return fileName;
+    }
+
     /// <summary>
     /// Full path of <paramref name="fileName"/> inside the run directory; a plain file name only, so that
     /// nothing is written outside the run.

@@ -20,6 +20,9 @@ public sealed record RunRecord(
     ExperimentResult Result,
     IReadOnlyList<string>? Files = null)
 {
+    /// <summary>True when the run failed on its input (an argument error) before doing any work worth keeping.</summary>
+    public bool InputError { get; init; }
+
     public static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,

@@ -4,7 +4,7 @@ using Overfit.Tensors;
 namespace Overfit.Autograd;
 
 /// <summary>Reverse-mode automatic differentiation: the tape, the no-grad scope and the backward engine.</summary>
-public static class Autograd
+public static partial class Autograd
 {
     [ThreadStatic] private static int _noGradDepth;
 
@@ -21,12 +21,30 @@ public static class Autograd
         public void Dispose() => _noGradDepth--;
     }
 
+    /// <summary>A no-grad scope that can also be a no-op (the default value), so one using statement serves both modes.</summary>
+    private readonly struct GradModeScope : IDisposable
+    {
+        private readonly bool _active;
+
+        public GradModeScope(bool enabled)
+        {
+            _active = !enabled;
+            if (_active) _noGradDepth++;
+        }
+
+        public void Dispose()
+        {
+            if (_active) _noGradDepth--;
+        }
+    }
+
     /// <summary>
     /// Gradients of a scalar <paramref name="output"/> (or of output·<paramref name="gradOutput"/>) with respect to
     /// <paramref name="inputs"/>, returned in order; leaves' <see cref="Tensor.Grad"/> are left untouched.
-    /// An input the output does not depend on gets a zero gradient.
+    /// An input the output does not depend on gets a zero gradient. With <paramref name="createGraph"/> the backward
+    /// rules run as recorded tensor ops, so the returned gradients can be differentiated again (implies retainGraph).
     /// </summary>
-    public static Tensor[] Gradient(Tensor output, Tensor[] inputs, Tensor? gradOutput = null, bool retainGraph = false)
+    public static Tensor[] Gradient(Tensor output, Tensor[] inputs, Tensor? gradOutput = null, bool retainGraph = false, bool createGraph = false)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -34,24 +52,46 @@ public static class Autograd
             if (!x.RequiresGrad)
                 throw new ArgumentException("every input of Gradient must have RequiresGrad = true", nameof(inputs));
         // A Gradient call from inside a backward rule must not let fused rules write into leaves' gradients.
-        bool outer = _accumulatingIntoLeaves;
+        bool outer = _accumulatingIntoLeaves, outerCreating = _creatingGraph;
         _accumulatingIntoLeaves = false;
+        _creatingGraph = createGraph;
         Dictionary<Tensor, Tensor> grads;
-        try { grads = Run(output, gradOutput, retainGraph, accumulateIntoLeaves: false, wanted: inputs); }
-        finally { _accumulatingIntoLeaves = outer; }
+        try { grads = Run(output, gradOutput, retainGraph || createGraph, accumulateIntoLeaves: false, wanted: inputs); }
+        finally { (_accumulatingIntoLeaves, _creatingGraph) = (outer, outerCreating); }
         var result = new Tensor[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
             result[i] = grads.TryGetValue(inputs[i], out var g) ? g : Tensor.ZerosLike(inputs[i]);
         return result;
     }
 
-    internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph)
+    internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph, bool createGraph = false)
     {
-        bool outer = _accumulatingIntoLeaves, outerReleasing = _releasingGraph;
+        bool outer = _accumulatingIntoLeaves, outerReleasing = _releasingGraph, outerCreating = _creatingGraph;
+        retainGraph |= createGraph;
         _accumulatingIntoLeaves = true;
         _releasingGraph = !retainGraph;
+        _creatingGraph = createGraph;
         try { Run(output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null); }
-        finally { (_accumulatingIntoLeaves, _releasingGraph) = (outer, outerReleasing); }
+        finally { (_accumulatingIntoLeaves, _releasingGraph, _creatingGraph) = (outer, outerReleasing, outerCreating); }
+    }
+
+    /// <summary>
+    /// True on this thread while a backward pass runs with createGraph: rules must then build their gradients from
+    /// recorded tensor ops (a fused or raw-kernel rule switches to its unfused differentiable form), never writing
+    /// into buffers in place, so that the gradients can be differentiated again.
+    /// </summary>
+    internal static bool IsCreatingGraph => _creatingGraph;
+
+    [ThreadStatic] private static bool _creatingGraph;
+
+    /// <summary>
+    /// Called first by a rule that has no differentiable form yet: in createGraph mode it throws instead of returning a
+    /// gradient that silently carries no graph (and so a wrong, zero higher-order derivative).
+    /// </summary>
+    internal static void RequireFirstOrder(string op)
+    {
+        if (_creatingGraph)
+            throw new NotSupportedException($"{op}'s backward rule has no differentiable form: higher-order gradients (createGraph) through {op} are not supported");
     }
 
     /// <summary>
@@ -76,7 +116,7 @@ public static class Autograd
     internal static Tensor? LeafGradTarget(Tensor leaf, out bool fresh)
     {
         fresh = false;
-        if (!_accumulatingIntoLeaves || !leaf.IsLeaf || !leaf.RequiresGrad) return null;
+        if (!_accumulatingIntoLeaves || _creatingGraph || !leaf.IsLeaf || !leaf.RequiresGrad) return null;
         var grad = leaf.Grad;
         if (grad is not null && grad.IsContiguous && grad.DType == leaf.DType && ShapeUtil.SameShape(grad.ShapeSpan, leaf.ShapeSpan)) return grad;
         if (grad is not null) return null;
@@ -84,7 +124,24 @@ public static class Autograd
         return Tensor.Empty(leaf.Shape, leaf.DType);
     }
 
-    private static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted)
+    /// <summary>
+    /// For a fused op's rule in createGraph mode: the gradients of <paramref name="unfused"/> (the op rebuilt from
+    /// recorded tensor ops over <paramref name="inputs"/>) weighted by <paramref name="g"/>, with a graph, stopping at
+    /// the inputs instead of running on into the graph below them (the caller's backward pass goes on from there).
+    /// Null for an input that does not require grad.
+    /// </summary>
+    internal static Tensor?[] UnfusedGradient(Tensor[] inputs, Func<Tensor> unfused, Tensor g)
+    {
+        var output = unfused();
+        if (!output.RequiresGrad) return new Tensor?[inputs.Length];
+        var grads = Run(output, g, retainGraph: true, accumulateIntoLeaves: false, wanted: inputs, stopAtWanted: true);
+        var result = new Tensor?[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+            result[i] = !inputs[i].RequiresGrad ? null : grads.TryGetValue(inputs[i], out var gi) ? gi : Tensor.ZerosLike(inputs[i]);
+        return result;
+    }
+
+    private static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted, bool stopAtWanted = false)
     {
         if (!output.RequiresGrad)
             throw new InvalidOperationException("backward on a tensor that does not require grad: no input of the computation had RequiresGrad = true");
@@ -97,18 +154,23 @@ public static class Autograd
         else if (!ShapeUtil.SameShape(gradOutput.ShapeSpan, output.ShapeSpan))
             throw new ArgumentException($"gradient of shape {ShapeUtil.Format(gradOutput.ShapeSpan)} does not match the output's shape {ShapeUtil.Format(output.ShapeSpan)}", nameof(gradOutput));
 
-        var order = TopologicalOrder(output);
         var wantedSet = wanted is null ? null : new HashSet<Tensor>(wanted, ReferenceEqualityComparer.Instance);
+        var order = TopologicalOrder(output, stopAtWanted ? wantedSet : null);
         var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [output] = gradOutput };
         var result = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
 
-        using (NoGrad())
+        // With createGraph the rules record their ops (grad mode stays as the caller set it).
+        using (_creatingGraph ? default(GradModeScope) : new GradModeScope(enabled: false))
         {
             // order lists every tensor after all tensors that consume it.
             foreach (var t in order)
             {
                 if (!grads.Remove(t, out var g)) continue;
-                if (wantedSet is not null && wantedSet.Contains(t)) result[t] = g;
+                if (wantedSet is not null && wantedSet.Contains(t))
+                {
+                    result[t] = g;
+                    if (stopAtWanted) continue;
+                }
                 var node = t.GradFn;
                 if (node is null)
                 {
@@ -141,6 +203,12 @@ public static class Autograd
     private static void AccumulateLeafGrad(Tensor leaf, Tensor g)
     {
         var grad = leaf.Grad;
+        if (_creatingGraph)
+        {
+            // The gradient keeps its graph, so it is stored as is (or summed out of place), as PyTorch's create_graph.
+            leaf.Grad = grad is null ? g : grad.Add(g);
+            return;
+        }
         if (grad is null)
         {
             leaf.Grad = g.IsContiguous ? g.Clone() : g.Contiguous();
@@ -158,7 +226,7 @@ public static class Autograd
     }
 
     /// <summary>Reverse post-order of the graph below <paramref name="root"/>, computed without recursion.</summary>
-    private static List<Tensor> TopologicalOrder(Tensor root)
+    private static List<Tensor> TopologicalOrder(Tensor root, HashSet<Tensor>? stop = null)
     {
         var post = new List<Tensor>();
         var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { root };
@@ -167,7 +235,7 @@ public static class Autograd
         while (stack.Count > 0)
         {
             var (t, next) = stack.Pop();
-            var inputs = t.GradFn?.Inputs ?? [];
+            var inputs = stop is not null && stop.Contains(t) ? [] : t.GradFn?.Inputs ?? [];
             if (next < inputs.Length)
             {
                 stack.Push((t, next + 1));

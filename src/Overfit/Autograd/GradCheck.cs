@@ -3,7 +3,7 @@ using Overfit.Tensors;
 namespace Overfit.Autograd;
 
 /// <summary>Compares autograd gradients with central finite differences (run it in Float64).</summary>
-public static class GradCheck
+public static partial class GradCheck
 {
     /// <summary>The largest discrepancy found, and where.</summary>
     public sealed record Result(bool Passed, double MaxAbsError, double MaxRelError, int InputIndex, int ElementIndex, string Message);
@@ -22,27 +22,36 @@ public static class GradCheck
         var y0 = f(inputs);
         var w = Tensor.Randn(y0.Shape, new Generator(seed), DType.Float64);
         var analytic = Autograd.Gradient(y0.Mul(w).Sum(), inputs);
+        return CompareWithFiniteDifferences(inputs, analytic, () =>
+        {
+            using (Autograd.NoGrad()) return f(inputs).Mul(w).Sum().Item();
+        }, eps, atol, rtol, k => $"input {k}", "autograd");
+    }
+
+    /// <summary>
+    /// Compares <paramref name="analytic"/>[k] with central differences of <paramref name="evaluate"/> in each element of
+    /// <paramref name="wrt"/>[k] (perturbed in place and restored), keeping the worst discrepancy and the first failure.
+    /// </summary>
+    private static Result CompareWithFiniteDifferences(Tensor[] wrt, Tensor[] analytic, Func<double> evaluate, double eps, double atol, double rtol,
+        Func<int, string> name, string kind)
+    {
         double worstAbs = 0, worstRel = 0;
         int worstInput = -1, worstElement = -1;
         string message = "ok";
         bool passed = true;
-        for (int k = 0; k < inputs.Length; k++)
+        for (int k = 0; k < wrt.Length; k++)
         {
-            var x = inputs[k];
+            var x = wrt[k];
             var ga = analytic[k].Contiguous();
             var offsets = ElementOffsets(x);
             var data = (double[])x.Storage;
             for (int e = 0; e < offsets.Length; e++)
             {
                 double saved = data[offsets[e]];
-                double plus, minus;
-                using (Autograd.NoGrad())
-                {
-                    data[offsets[e]] = saved + eps;
-                    plus = f(inputs).Mul(w).Sum().Item();
-                    data[offsets[e]] = saved - eps;
-                    minus = f(inputs).Mul(w).Sum().Item();
-                }
+                data[offsets[e]] = saved + eps;
+                double plus = evaluate();
+                data[offsets[e]] = saved - eps;
+                double minus = evaluate();
                 data[offsets[e]] = saved;
                 double numeric = (plus - minus) / (2 * eps);
                 double a = ga.GetFlat(e);
@@ -51,7 +60,7 @@ public static class GradCheck
                 if (abs > worstAbs) { worstAbs = abs; worstRel = rel; worstInput = k; worstElement = e; }
                 if (abs > atol + rtol * Math.Abs(numeric) || double.IsNaN(a) != double.IsNaN(numeric))
                 {
-                    if (passed) message = $"input {k} element {e}: autograd {a:G10} vs finite difference {numeric:G10}";
+                    if (passed) message = $"{name(k)} element {e}: {kind} {a:G10} vs finite difference {numeric:G10}";
                     passed = false;
                 }
             }

@@ -46,7 +46,8 @@ public sealed class DataLoader : IEnumerable<Batch>
     public bool Flatten { get; }
 
     /// <summary>Batches per epoch (len(loader) in PyTorch).</summary>
-    public int BatchCount => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    /// <remarks>The ceiling is taken in <c>long</c>: Count + BatchSize − 1 overflows an int for batch sizes near int.MaxValue.</remarks>
+    public int BatchCount => DropLast ? Dataset.Count / BatchSize : (int)(((long)Dataset.Count + BatchSize - 1) / BatchSize);
 
     /// <summary>The sample order of the next epoch; draws from the loader's generator when shuffling.</summary>
     private int[] NextOrder()
@@ -63,7 +64,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         int batches = BatchCount;
         for (int b = 0; b < batches; b++)
         {
-            int start = b * BatchSize;
+            int start = checked(b * BatchSize); // b < BatchCount, so start < Count
             int length = Math.Min(BatchSize, order.Length - start);
             Batch batch = Dataset.GetBatch(order.AsSpan(start, length));
             Tensor inputs = batch.Inputs;

@@ -66,6 +66,7 @@ public static partial class NNFunctional
         Tensor[] inputs = bias is null ? [input, weight] : [input, weight, bias];
         return Record(y, relu ? "LinearRelu" : "Linear", inputs, g =>
         {
+            if (IsCreatingGraph) return LinearGradGraph(input, weight, bias, relu ? y : null, g);
             bool ownsGradient = TakeHandedGradient(g, y);
             var gc = g.Contiguous();
             // During Backward the weight's gradient goes straight into the leaf's buffer (accumulated by the GEMM).
@@ -90,6 +91,20 @@ public static partial class NNFunctional
             }
             return bias is null ? [dx, dw] : [dx, dw, db];
         });
+    }
+
+    /// <summary>
+    /// The unfused rule from recorded ops (createGraph mode), so the gradients can be differentiated again:
+    /// g masked by y &gt; 0 for LinearRelu, then dx = g·W, dW = gᵀ·x, db = Σ g over rows.
+    /// </summary>
+    private static Tensor?[] LinearGradGraph(Tensor input, Tensor weight, Tensor? bias, Tensor? reluOutput, Tensor g)
+    {
+        int outF = weight.ShapeSpan[0], inF = weight.ShapeSpan[1];
+        var gm = (reluOutput is null ? g : g.Mul(reluOutput.Gt(0.0))).Reshape(-1, outF);
+        var dx = input.RequiresGrad ? gm.MatMul(weight).Reshape(input.Shape) : null;
+        var dw = weight.RequiresGrad ? gm.Transpose(0, 1).MatMul(input.Reshape(-1, inF)) : null;
+        if (bias is null) return [dx, dw];
+        return [dx, dw, bias.RequiresGrad ? gm.Sum(0) : null];
     }
 
     private readonly record struct LinearShapes(int Rows, int InF, int OutF);

@@ -35,6 +35,12 @@ public static partial class Functional
         const double Epsilon = 1e-12f;
         return Record(result, op, [probs, target], g =>
         {
+            // createGraph: the same rule from recorded ops (differentiable in p; the target gets no gradient here).
+            if (IsCreatingGraph)
+            {
+                var gp = (reduction == Reduction.None ? g : g.Mul(scale)).Mul(probs.Sub(target.Detach())).Div(probs.Mul(probs.Neg().Add(1.0)).Clamp(min: Epsilon));
+                return [weight is null ? gp : gp.Mul(weight.Detach().To(probs.DType)), null];
+            }
             var gv = reduction == Reduction.None ? g.ToDoubleArray() : null;
             double gs = reduction == Reduction.None ? 0 : g.Item() * scale;
             var dp = new double[p.Length];

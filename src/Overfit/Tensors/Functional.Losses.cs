@@ -91,6 +91,7 @@ public static partial class Functional
             : Tensor.Scalar(losses.Sum() * rowScale, input.DType);
         return Record(result, op, [input], g =>
         {
+            if (IsCreatingGraph) return [CrossEntropyGradGraph(input, targets, ignoreIndex, eps, w, reduction == Reduction.None ? g.Reshape(n, 1) : g.Mul(rowScale))];
             var rowGrad = new double[n];
             if (reduction == Reduction.None) g.ToDoubleArray().CopyTo(rowGrad, 0);
             else Array.Fill(rowGrad, g.Item() * rowScale);
@@ -101,6 +102,31 @@ public static partial class Functional
             if (IsReleasingGraph) probs.Dispose();
             return [grad];
         });
+    }
+
+    /// <summary>
+    /// The rule of <see cref="CrossEntropyCore"/> from recorded ops, so it can be differentiated again:
+    /// row i is a_i·softmax(x_i) − b_i with a_i = (1 − ε)·w[y_i] + ε·W/C and b_ic = (1 − ε)·w[y_i]·δ_cy + ε/C·w_c
+    /// (zero for ignored rows), times the incoming gradient <paramref name="rowGrad"/> ([N, 1] or a scalar).
+    /// </summary>
+    private static Tensor CrossEntropyGradGraph(Tensor logits, int[] targets, int ignoreIndex, double eps, double[]? w, Tensor rowGrad)
+    {
+        int n = logits.ShapeSpan[0], c = logits.ShapeSpan[1];
+        double wSum = w is null ? c : w.Sum();
+        var a = new double[n];
+        var b = new double[checked(n * c)];
+        for (int i = 0; i < n; i++)
+        {
+            int y = targets[i];
+            if (y == ignoreIndex) continue;
+            double wy = w is null ? 1 : w[y];
+            a[i] = (1 - eps) * wy + eps * wSum / c;
+            for (int k = 0; k < c; k++) b[i * c + k] = eps / c * (w is null ? 1 : w[k]);
+            b[i * c + y] += (1 - eps) * wy;
+        }
+        var scale = Tensor.FromArray(a, [n, 1]).To(logits.DType);
+        var offset = Tensor.FromArray(b, [n, c]).To(logits.DType);
+        return logits.Softmax(1).Mul(scale).Sub(offset).Mul(rowGrad);
     }
 
     /// <summary>The class weights as doubles (null when absent), checked: length C, finite and non-negative.</summary>

@@ -20,7 +20,11 @@ public static partial class Linalg
     {
         int n = SquareSize(a, "Cholesky", nameof(a));
         var l = a.DType == DType.Float32 ? Factor<float>(a, n) : Factor<double>(a, n);
-        return Record(l, "Cholesky", [a], g => [a.DType == DType.Float32 ? CholeskyBackward<float>(l, g, n) : CholeskyBackward<double>(l, g, n)]);
+        return Record(l, "Cholesky", [a], g =>
+        {
+            RequireFirstOrder("Cholesky");
+            return [a.DType == DType.Float32 ? CholeskyBackward<float>(l, g, n) : CholeskyBackward<double>(l, g, n)];
+        });
     }
 
     /// <summary>
@@ -38,6 +42,7 @@ public static partial class Linalg
         var x = l.DType == DType.Float32 ? Solve<float>(l, b, n, k, lower, transpose) : Solve<double>(l, b, n, k, lower, transpose);
         return Record(x, "SolveTriangular", [l, b], g =>
         {
+            RequireFirstOrder("SolveTriangular");
             var (gl, gb) = l.DType == DType.Float32
                 ? SolveBackward<float>(l, x, g, n, k, lower, transpose)
                 : SolveBackward<double>(l, x, g, n, k, lower, transpose);
@@ -63,6 +68,7 @@ public static partial class Linalg
         var result = Tensor.Scalar(value, a.DType);
         return Record(result, "LogDet", [a], g =>
         {
+            RequireFirstOrder("LogDet");
             var inverse = a.DType == DType.Float32 ? InverseFromCholesky<float>(l, n) : InverseFromCholesky<double>(l, n);
             return [inverse.Mul(g)];
         });

@@ -5,9 +5,14 @@ internal static class ShapeUtil
 {
     public static int Numel(ReadOnlySpan<int> shape)
     {
+        // Capped at 2³¹ after every factor, so the long product can never wrap (four sizes of 65,536 wrapped to 0).
         long n = 1;
-        foreach (var d in shape) n *= d;
-        if (n > int.MaxValue) throw new ArgumentException($"shape {Format(shape)} has {n} elements; at most {int.MaxValue} are supported");
+        foreach (var d in shape)
+        {
+            if (d < 0) throw new ArgumentException($"shape {Format(shape)} has a negative size");
+            n = Math.Min(n * d, int.MaxValue + 1L);
+        }
+        if (n > int.MaxValue) throw new ArgumentException($"shape {Format(shape)} has more than {int.MaxValue} elements; at most {int.MaxValue} are supported");
         return (int)n;
     }
 

@@ -131,9 +131,11 @@ public sealed partial class Tensor
         var r = Uninitialized(shape, x.DType);
         if (x.DType == DType.Float32) VectorLoops.Map(new SelectOp<float>(), c.AsSpan<float>(), xb.AsSpan<float>(), yb.AsSpan<float>(), r.AsSpan<float>());
         else VectorLoops.Map(new SelectOp<double>(), c.AsSpan<double>(), xb.AsSpan<double>(), yb.AsSpan<double>(), r.AsSpan<double>());
-        return Record(r, "Where", [x, y], g => [
-            x.RequiresGrad ? ZipOp(c, g, new MaskOp<float>(false), new MaskOp<double>(false), "Where backward").SumToShape(x._shape) : null,
-            y.RequiresGrad ? ZipOp(c, g, new MaskOp<float>(true), new MaskOp<double>(true), "Where backward").SumToShape(y._shape) : null]);
+        return Record(r, "Where", [x, y], g => IsCreatingGraph
+            ? [x.RequiresGrad ? Where(c, g, ZerosLike(g)).SumToShape(x._shape) : null,
+               y.RequiresGrad ? Where(c, ZerosLike(g), g).SumToShape(y._shape) : null]
+            : [x.RequiresGrad ? ZipOp(c, g, new MaskOp<float>(false), new MaskOp<double>(false), "Where backward").SumToShape(x._shape) : null,
+               y.RequiresGrad ? ZipOp(c, g, new MaskOp<float>(true), new MaskOp<double>(true), "Where backward").SumToShape(y._shape) : null]);
     }
 
     /// <summary>Sets elements where <paramref name="mask"/> is non-zero to <paramref name="value"/> (differentiable in this tensor).</summary>

@@ -99,6 +99,14 @@ public sealed partial class Tensor
         {
             // Scatter g to the winning positions of a [rows, len] block laid out with dim d last, then move d back.
             var grad = Zeros([rows, len], g.DType);
+            if (IsCreatingGraph)
+            {
+                // The same scatter as a product of g with a constant one-hot mask of the winners.
+                var ones = OnesLike(g).Contiguous();
+                if (g.DType == DType.Float32) ScatterRows(ones.AsSpan<float>(), indices, len, grad.AsSpan<float>());
+                else ScatterRows(ones.AsSpan<double>(), indices, len, grad.AsSpan<double>());
+                return [MoveLastDimBack(grad, shape, d).Mul(g.Reshape(keepShape))];
+            }
             var gc = g.Detach().Contiguous();
             if (g.DType == DType.Float32) ScatterRows(gc.AsSpan<float>(), indices, len, grad.AsSpan<float>());
             else ScatterRows(gc.AsSpan<double>(), indices, len, grad.AsSpan<double>());
@@ -157,7 +165,7 @@ public sealed partial class Tensor
         });
         var x = this;
         return Record(r, "LogSumExp", [x], g =>
-            [x.Detach().Sub(r.Detach().Reshape(keepShape)).Exp().Mul(g.Reshape(keepShape))]);
+            [IsCreatingGraph ? x.Softmax(d).Mul(g.Reshape(keepShape)) : x.Detach().Sub(r.Detach().Reshape(keepShape)).Exp().Mul(g.Reshape(keepShape))]);
     }
 
     /// <summary>Softmax along <paramref name="dim"/>; gradient y ⊙ (g − Σ g y).</summary>
@@ -189,14 +197,19 @@ public sealed partial class Tensor
             }
         });
         var shape = _shape;
-        return Record(MoveLastDimBack(y, shape, d), op, [this], g =>
+        Tensor? output = null;
+        output = Record(MoveLastDimBack(y, shape, d), op, [this], g =>
         {
+            // createGraph: the same rule from recorded ops on the recorded output.
+            if (IsCreatingGraph)
+                return [log ? g.Sub(output!.Exp().Mul(g.Sum(d, keepDim: true))) : output!.Mul(g.Sub(g.Mul(output!).Sum(d, keepDim: true)))];
             var gm = g.MoveDimLast(d);
             var dx = Uninitialized(gm.Shape, g.DType);
             if (g.DType == DType.Float32) SoftmaxBackward<float>(y, gm, rows, len, dx, log);
             else SoftmaxBackward<double>(y, gm, rows, len, dx, log);
             return [MoveLastDimBack(dx, shape, d)];
         });
+        return output;
     }
 
     private static void SoftmaxBackward<T>(Tensor y, Tensor g, int rows, int len, Tensor dx, bool log) where T : unmanaged, IFloatingPointIeee754<T>

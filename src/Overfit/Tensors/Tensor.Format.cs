@@ -5,9 +5,12 @@ namespace Overfit.Tensors;
 
 public sealed partial class Tensor
 {
-    /// <summary>Runs reverse-mode differentiation from this tensor into the leaves' <see cref="Grad"/>.</summary>
-    public void Backward(Tensor? gradient = null, bool retainGraph = false)
-        => Autograd.Autograd.Backward(this, gradient, retainGraph);
+    /// <summary>
+    /// Runs reverse-mode differentiation from this tensor into the leaves' <see cref="Grad"/>; with
+    /// <paramref name="createGraph"/> the gradients are themselves recorded, so they can be differentiated again.
+    /// </summary>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
+        => Autograd.Autograd.Backward(this, gradient, retainGraph, createGraph);
 
     /// <summary>NumPy-like text: nested brackets, at most 6 items per dimension, then dtype and grad info.</summary>
     public override string ToString()

@@ -76,6 +76,7 @@ public sealed partial class Tensor
         var dtype = DType;
         return Record(result, "IndexSelect", [this], g =>
         {
+            if (IsCreatingGraph) return [g.ScatterAddFlat(FlatOffsets(inShape, t => t.IndexSelect(d, index)), inShape)];
             var gm = g.Detach().Transpose(0, d).Contiguous();
             var accShape = (int[])inShape.Clone();
             (accShape[0], accShape[d]) = (accShape[d], accShape[0]);
@@ -119,6 +120,7 @@ public sealed partial class Tensor
         var dtype = DType;
         return Record(r, "Gather", [this], g =>
         {
+            if (IsCreatingGraph) return [g.ScatterAddFlat(offsets, inShape)];
             var gc = g.Detach().Contiguous();
             var acc = Zeros(inShape, dtype);
             if (dtype == DType.Float32) ScatterAddAt(gc.AsSpan<float>(), offsets, acc.AsSpan<float>());

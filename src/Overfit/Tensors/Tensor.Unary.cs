@@ -108,21 +108,35 @@ public sealed partial class Tensor
     public Tensor Relu()
     {
         var r = MapKernel<ReluKernel>();
-        return Record(r, "Relu", [this], g => [ZipOp(r, g, new ReluGradOp<float>(), new ReluGradOp<double>(), "Relu backward")]);
+        return Record(r, "Relu", [this], g => [IsCreatingGraph ? g.Mul(r.Gt(0.0))
+            : ZipOp(r, g, new ReluGradOp<float>(), new ReluGradOp<double>(), "Relu backward")]);
     }
 
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
         var x = this;
         var r = MapOp(new LeakyReluOp<float>((float)negativeSlope), new LeakyReluOp<double>(negativeSlope));
-        return Record(r, "LeakyRelu", [x], g => [ZipOp(x, g, new LeakyReluGradOp<float>((float)negativeSlope), new LeakyReluGradOp<double>(negativeSlope), "LeakyRelu backward")]);
+        return Record(r, "LeakyRelu", [x], g => [IsCreatingGraph ? g.Mul(x.Gt(0.0).Mul(1 - negativeSlope).Add(negativeSlope))
+            : ZipOp(x, g, new LeakyReluGradOp<float>((float)negativeSlope), new LeakyReluGradOp<double>(negativeSlope), "LeakyRelu backward")]);
     }
 
     /// <summary>Exact GELU x·Φ(x) (PyTorch's default approximate='none').</summary>
     public Tensor Gelu()
     {
         var x = this;
-        return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [g.Mul(x.MapKernel<GeluDerivativeKernel>())]);
+        return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [g.Mul(IsCreatingGraph ? x.GeluDerivative() : x.MapKernel<GeluDerivativeKernel>())]);
+    }
+
+    /// <summary>Φ(x) + x·φ(x) as a recorded op (createGraph mode); its derivative is φ(x)·(2 − x²).</summary>
+    private Tensor GeluDerivative()
+    {
+        var x = this;
+        return Record(MapKernel<GeluDerivativeKernel>(), "GeluDerivative", [x], g =>
+        {
+            var square = x.Mul(x);
+            var density = square.Mul(-0.5).Exp().Mul(1 / Math.Sqrt(2 * Math.PI));
+            return [g.Mul(density.Mul(square.Neg().Add(2.0)))];
+        });
     }
 
     public Tensor Elu(double alpha = 1.0)
@@ -130,7 +144,8 @@ public sealed partial class Tensor
         var x = this;
         var expm1 = MapKernel<ExpM1Kernel>();
         var r = ZipOp(x, expm1, new EluOp<float>((float)alpha), new EluOp<double>(alpha), "Elu");
-        return Record(r, "Elu", [x], g => [ZipOp(r, g, new EluGradOp<float>((float)alpha), new EluGradOp<double>(alpha), "Elu backward")]);
+        return Record(r, "Elu", [x], g => [IsCreatingGraph ? g.Mul(Where(x.Gt(0.0), OnesLike(x), r.Add(alpha)))
+            : ZipOp(r, g, new EluGradOp<float>((float)alpha), new EluGradOp<double>(alpha), "Elu backward")]);
     }
 
     /// <summary>x·sigmoid(x).</summary>
@@ -139,14 +154,18 @@ public sealed partial class Tensor
         var x = this;
         var s = MapKernel<SigmoidKernel>();
         var r = Broadcasting.Binary<MulKernel>(Detach(), s, "Silu");
-        return Record(r, "Silu", [x], g => [g.Mul(s.Mul(x.Mul(s.Neg().Add(1.0)).Add(1.0)))]);
+        return Record(r, "Silu", [x], g =>
+        {
+            var sg = IsCreatingGraph ? x.Sigmoid() : s;
+            return [g.Mul(sg.Mul(x.Mul(sg.Neg().Add(1.0)).Add(1.0)))];
+        });
     }
 
     /// <summary>log(1 + e^x), computed without overflow; derivative sigmoid(x).</summary>
     public Tensor Softplus()
     {
         var x = this;
-        return Record(MapKernel<SoftplusKernel>(), "Softplus", [x], g => [g.Mul(x.MapKernel<SigmoidKernel>())]);
+        return Record(MapKernel<SoftplusKernel>(), "Softplus", [x], g => [g.Mul(IsCreatingGraph ? x.Sigmoid() : x.MapKernel<SigmoidKernel>())]);
     }
 
     /// <summary>Clamps into [min, max] (either bound optional); the gradient flows where min <= x <= max, like PyTorch.</summary>
@@ -156,7 +175,8 @@ public sealed partial class Tensor
         var x = this;
         double a = min ?? double.NegativeInfinity, b = max ?? double.PositiveInfinity;
         var r = MapOp(new ClampOp<float>((float)a, (float)b), new ClampOp<double>(a, b));
-        return Record(r, "Clamp", [x], g => [ZipOp(x, g, new ClampGradOp<float>((float)a, (float)b), new ClampGradOp<double>(a, b), "Clamp backward")]);
+        return Record(r, "Clamp", [x], g => [IsCreatingGraph ? g.Mul(x.Ge(a).Mul(x.Le(b)))
+            : ZipOp(x, g, new ClampGradOp<float>((float)a, (float)b), new ClampGradOp<double>(a, b), "Clamp backward")]);
     }
 
     internal static double ToDouble<T>(T v) where T : INumberBase<T> => double.CreateTruncating(v);

@@ -156,6 +156,8 @@ public sealed partial class Tensor
         var dtype = DType;
         return Autograd.Autograd.Record(view, "Slice", [this], g =>
         {
+            if (Autograd.Autograd.IsCreatingGraph)
+                return [g.ScatterAddFlat(FlatOffsets(inputShape, t => t.Slice(d, s, e, step)), inputShape)];
             var full = Zeros(inputShape, dtype);
             full.Slice(d, s, e, step).CopyFrom(g);
             return [full];

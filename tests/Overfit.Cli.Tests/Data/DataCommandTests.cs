@@ -113,6 +113,41 @@ public class DataCommandTests : IDisposable
         Assert.Equal(0, Run(DataCommand.Create(LocatorOver(), catalog), "data", "check", "FashionMNIST").Code);
     }
 
+    [Fact]
+    public void DownloadReplacesACorruptCachedCopyEvenWhenAGoodCopyExistsElsewhere()
+    {
+        using var server = new LocalHttpServer(FixtureDataset.Files.ToDictionary(f => f.Name, f => File.ReadAllBytes(Path.Combine(FixtureDirectory, f.Name))));
+        var catalog = new[] { FixtureDataset with { BaseUrl = server.BaseUrl } };
+        string system = Path.Combine(_temp, "system"), cache = Path.Combine(_temp, "cache", "fashion-mnist");
+        foreach (var folder in new[] { Path.Combine(system, "fashion-mnist"), cache })
+        {
+            Directory.CreateDirectory(folder);
+            foreach (string f in Directory.GetFiles(FixtureDirectory, "*.gz")) File.Copy(f, Path.Combine(folder, Path.GetFileName(f)));
+        }
+        string truncated = Path.Combine(cache, "t10k-images-idx3-ubyte.gz");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..64]);
+        // The cache comes first in the lookup order, so its corrupt copy used to hide the good one and pass as present.
+        var (code, output, error) = Run(DataCommand.Create(LocatorOver(system), catalog), "data", "download", "FashionMNIST");
+        Assert.Equal(0, code);
+        Assert.Contains($"warning: {cache}", error);
+        Assert.Contains("corrupt copy skipped: t10k-images-idx3-ubyte.gz", error);
+        Assert.Contains($"FashionMNIST is in {cache} (verified)", output);
+        Assert.All(DatasetVerifier.Verify(FixtureDataset, cache), c => Assert.True(c.Ok, c.Detail));
+    }
+
+    [Fact]
+    public void DownloadFailsWhenNoVerifiedCopyCanBeHad()
+    {
+        // A server that serves a truncated file: the download is rejected by md5 and nothing counts as present.
+        var files = FixtureDataset.Files.ToDictionary(f => f.Name, f => File.ReadAllBytes(Path.Combine(FixtureDirectory, f.Name)));
+        files["train-labels-idx1-ubyte.gz"] = files["train-labels-idx1-ubyte.gz"][..10];
+        using var server = new LocalHttpServer(files);
+        var catalog = new[] { FixtureDataset with { BaseUrl = server.BaseUrl } };
+        var (code, _, error) = Run(DataCommand.Create(LocatorOver(), catalog), "data", "download", "FashionMNIST");
+        Assert.NotEqual(0, code);
+        Assert.Contains("md5", error);
+    }
+
     [FashionMnistInstalledFact]
     public void CheckOfTheDebianPackageExitsZero()
     {

@@ -15,7 +15,7 @@ public static class CliHarness
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        int code = Program.Invoke(root, args, new InvocationConfiguration { Output = stdout, Error = stderr });
         return new CliInvocation(code, stdout.ToString(), stderr.ToString());
     }
 }

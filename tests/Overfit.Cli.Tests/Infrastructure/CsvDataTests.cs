@@ -23,7 +23,7 @@ public class CsvDataTests
         var column = Assert.Throws<ArgumentException>(() => data.ColumnIndices("z", "--y"));
         Assert.Equal("--y: expected a column name among [x, y] or an index below 2, got 'z'", column.Message);
         var number = Assert.Throws<FormatException>(() => data.Numbers([1]));
-        Assert.Equal("data.csv: row 2, column 'y' expected a number, got 'oops'", number.Message);
+        Assert.Equal("data.csv: row 2 (line 3), column 'y' expected a number, got 'oops'", number.Message);
         var ragged = Assert.Throws<FormatException>(() => CsvData.Parse("a,b\n1\n", "r.csv"));
         Assert.Contains("line 2 expected 2 fields like the header, got 1", ragged.Message);
         Assert.Throws<FormatException>(() => CsvData.Parse("a,\"b\n", "q.csv"));

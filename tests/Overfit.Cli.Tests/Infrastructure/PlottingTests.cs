@@ -98,6 +98,23 @@ public class PlottingTests
         Assert.Contains("name", name.Message);
         var shape = Assert.Throws<ArgumentException>(() => new Figure().Panel(0).Surface("s", "a", "b", "z", [0, 1, 2], [0, 1], new double[3, 2]));
         Assert.Contains("expected shape [2, 3]", shape.Message);
+        var wire = Assert.Throws<ArgumentException>(() => new Figure().Panel(0).Wireframe("w", "a", "b", [0, 1, 2], [0, 1], new double[3, 2]));
+        Assert.Contains("expected shape [2, 3]", wire.Message);
+    }
+
+    [Fact]
+    public void WireframeDrawsEveryGridSegment()
+    {
+        double[] grid = [-1, -0.5, 0, 0.5, 1];
+        var z = new double[5, 5];
+        for (int i = 0; i < 5; i++) for (int j = 0; j < 5; j++) z[i, j] = grid[i] * grid[i] + grid[j] * grid[j];
+        var figure = new Figure();
+        var plot = figure.Panel(0).Wireframe("bowl", "a", "b", grid, grid, z);
+        // 5 rows of 4 segments and 5 columns of 4 segments.
+        Assert.Equal(40, plot.GetPlottables().Count());
+        using var folder = new TempFolder();
+        var png = File.ReadAllBytes(figure.Save(folder.Path, "wire").PngPath);
+        Assert.Equal(PngSignature, png[..8]);
     }
 
     [Fact]

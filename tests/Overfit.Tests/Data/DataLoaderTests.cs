@@ -56,6 +56,20 @@ public class DataLoaderTests
         Assert.Empty(new DataLoader(data, 100, dropLast: true));
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MaxValue - 5)]
+    [InlineData(int.MaxValue / 2 + 1)]
+    public void BatchSizesNearIntMaxGiveOneBatchOfEverything(int batchSize)
+    {
+        // Count + batchSize − 1 used to overflow an int, so the loader reported a negative count and yielded nothing.
+        var data = Numbered(10);
+        var loader = new DataLoader(data, batchSize);
+        Assert.Equal(1, loader.BatchCount);
+        Assert.Equal(new[] { 10 }, loader.Select(b => b.Count).ToArray());
+        Assert.Empty(new DataLoader(data, batchSize, dropLast: true));
+    }
+
     [Fact]
     public void RowsLabelsAndTargetsStayTogether()
     {

@@ -90,6 +90,33 @@ public class DataLocatorTests
     }
 
     [Fact]
+    public void ACorruptCopyIsSkippedAndNeverHidesAGoodOneFurtherDown()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        var subset = DataFixtures.FashionMnistSubset;
+        string cache = Path.Combine(temp.Path, "cache", "fashion-mnist"), system = Path.Combine(temp.Path, "system", "fashion-mnist");
+        CopyFixture(cache);
+        CopyFixture(system);
+        // A truncated copy in the cache (an interrupted copy, a full disk): every file is there, one is short.
+        string truncated = Path.Combine(cache, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(truncated, File.ReadAllBytes(truncated)[..100]);
+        var locator = new DataLocator([new DataRoot(Path.Combine(temp.Path, "cache"), DataRootKind.UserCache), new DataRoot(Path.Combine(temp.Path, "system"), DataRootKind.System)],
+            Path.Combine(temp.Path, "cache"));
+        LocateResult found = locator.Locate(subset);
+        Assert.Equal(system, found.Directory);
+        var skipped = Assert.Single(found.CorruptCopies);
+        Assert.Equal(cache, skipped.Directory);
+        Assert.StartsWith("corrupt copy skipped: train-images-idx3-ubyte.gz:", skipped.Detail);
+        Assert.Equal("all files present and verified", found.Attempts[^1].Detail);
+        // Existence only (the old behaviour) still finds the corrupt copy first.
+        Assert.Equal(cache, locator.Locate(subset, verify: false).Directory);
+        // Without the good copy the lookup fails, and the message says why the corrupt one was not used.
+        Directory.Delete(system, recursive: true);
+        var e = Assert.Throws<DataNotFoundException>(() => new DatasetStore(locator, allowDownload: false).Ensure(subset));
+        Assert.Contains("corrupt copy skipped: train-images-idx3-ubyte.gz", e.Message);
+    }
+
+    [Fact]
     public void DefaultLookupOrderReadsTheEnvironment()
     {
         using var temp = DataFixtures.NewTempDirectory();

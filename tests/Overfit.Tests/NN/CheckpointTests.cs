@@ -98,4 +98,55 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("'x'", Assert.Throws<InvalidDataException>(() => Checkpoint.Read(path)).Message);
         Assert.Throws<FileNotFoundException>(() => Checkpoint.Read(Path.Combine(_dir, "missing.safetensors")));
     }
+
+    private string WriteHeader(string name, string headerJson, int dataBytes = 0)
+    {
+        string path = Path.Combine(_dir, name);
+        var header = System.Text.Encoding.UTF8.GetBytes(headerJson);
+        var bytes = new byte[8 + header.Length + dataBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",", "not valid JSON")]                                     // truncated header
+    [InlineData("", "header length is 0")]                                                             // zero header length
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"data_offsets\":[0,16]}}", "no \"shape\" entry")]         // missing key
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":\"4\",\"data_offsets\":[0,16]}}", "\"shape\" of kind String")]
+    [InlineData("{\"x\":{\"dtype\":\"F32\",\"shape\":[-4],\"data_offsets\":[0,16]}}", "shape [-4]")]
+    [InlineData("[1, 2]", "must be a JSON object")]
+    public void BrokenHeaders_AreInvalidDataNamingTheFile(string headerJson, string reason)
+    {
+        // These surfaced as raw JsonReaderException / KeyNotFoundException without the file's path.
+        string path = WriteHeader("broken.safetensors", headerJson, dataBytes: 16);
+        var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Read(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void Save_RemovesTemporaryFilesLeftByAKilledSaveOfTheSameTarget()
+    {
+        var net = new SimpleNetwork(new ReLU(), inputSize: 4, numLabels: 2, hidden: [3], generator: new Generator(1));
+        string path = Path.Combine(_dir, "net.safetensors");
+        // What kill -9 during a save leaves behind: a half-written temporary next to the target (and one of another target).
+        string stale = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        File.WriteAllBytes(stale, new byte[1024]);
+        string other = Path.Combine(_dir, "other.safetensors.tmp-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(other, new byte[16]);
+        // A save in progress holds its temporary open; it must survive.
+        string busy = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        using (var writer = new FileStream(busy, FileMode.CreateNew, FileAccess.Write, FileShare.Read))
+        {
+            Checkpoint.Save(net, path);
+            Assert.True(File.Exists(busy));
+        }
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(other));
+        Assert.Equal(new[] { "net.safetensors", Path.GetFileName(busy), Path.GetFileName(other) },
+            Directory.GetFiles(_dir).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(net.StateDict().Count, Checkpoint.Read(path).Tensors.Count);
+    }
 }

@@ -11,6 +11,16 @@ public class BadInputTests
     }
 
     [Fact]
+    public void ShapesWhoseSizeWrapsAroundAreRefused()
+    {
+        // 65,536⁴ = 2⁶⁴ wrapped a long product to 0 elements; 65,536² = 2³² wraps an int product to 0.
+        AssertMessage(Assert.Throws<ArgumentException>(() => Tensor.Zeros([65_536, 65_536, 65_536, 65_536])), "[65536, 65536, 65536, 65536]", "more than 2147483647 elements");
+        AssertMessage(Assert.Throws<ArgumentException>(() => Tensor.Zeros([65_536, 65_536])), "more than 2147483647 elements");
+        Assert.Throws<ArgumentException>(() => Tensor.Zeros([4, -1]));
+        Assert.Equal(0, Tensor.Zeros([0, 65_536, 65_536, 65_536]).Numel);
+    }
+
+    [Fact]
     public void ShapeMismatchesNameBothShapesAndTheOp()
     {
         var a = Tensor.Zeros([2, 3]);

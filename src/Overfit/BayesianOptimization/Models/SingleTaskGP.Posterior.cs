@@ -11,7 +11,7 @@ public sealed partial class SingleTaskGP
     private (double[] U, double[] USq) ScaleInputs(ReadOnlySpan<double> x, int m)
     {
         int d = Dimension;
-        if (x.Length != m * d) throw new ArgumentException($"expected {m}×{d} = {m * d} coordinates, got {x.Length}", nameof(x));
+        if (x.Length != (long)m * d) throw new ArgumentException($"expected {m}×{d} = {m * d} coordinates, got {x.Length}", nameof(x));
         var u = new double[m * d]; var usq = new double[m];
         for (int i = 0; i < m; i++)
             for (int c = 0; c < d; c++)

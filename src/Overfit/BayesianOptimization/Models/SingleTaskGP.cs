@@ -43,6 +43,7 @@ public sealed partial class SingleTaskGP : IPosteriorModel
         Options = options;
         Dimension = d;
         Count = n;
+        GaussianProcesses.ExactInference.Elements(n, n, nameof(x)); // every n×n buffer below is then indexable with int offsets
         _inputLow = new double[d];
         _inputRange = new double[d];
         for (int k = 0; k < d; k++)

@@ -25,13 +25,16 @@ public sealed record DataRoot(string Path, DataRootKind Kind)
     };
 }
 
-/// <summary>One place looked at and what was there.</summary>
-public sealed record LookupAttempt(DataRoot Root, string Directory, bool Found, string Detail);
+/// <summary>One place looked at and what was there; <paramref name="Corrupt"/>: every file was present but one failed verification.</summary>
+public sealed record LookupAttempt(DataRoot Root, string Directory, bool Found, string Detail, bool Corrupt = false);
 
 /// <summary>The outcome of a lookup: the directory holding every file of the dataset, or every place tried and why it failed.</summary>
 public sealed record LocateResult(DatasetInfo Dataset, string? Directory, IReadOnlyList<LookupAttempt> Attempts)
 {
     public bool Found => Directory is not null;
+
+    /// <summary>Copies that were skipped because a file failed its checksum (worth a warning even when another copy was found).</summary>
+    public IEnumerable<LookupAttempt> CorruptCopies => Attempts.Where(a => a.Corrupt);
 }
 
 /// <summary>
@@ -81,8 +84,12 @@ public sealed class DataLocator
     /// <summary>The cache folder a download of <paramref name="dataset"/> goes to.</summary>
     public string? CacheDirectory(DatasetInfo dataset) => CacheRoot is null ? null : Path.Combine(CacheRoot, dataset.DirectoryName);
 
-    /// <summary>Looks in every root, in order, for a folder holding all of the dataset's files (existence only; see <see cref="DatasetVerifier"/>).</summary>
-    public LocateResult Locate(DatasetInfo dataset)
+    /// <summary>
+    /// Looks in every root, in order, for a folder holding all of the dataset's files that pass
+    /// <see cref="DatasetVerifier"/> (md5); a copy with a truncated or modified file is skipped (recorded as a corrupt
+    /// attempt) so that it never hides a good copy further down. <paramref name="verify"/> false checks existence only.
+    /// </summary>
+    public LocateResult Locate(DatasetInfo dataset, bool verify = true)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var attempts = new List<LookupAttempt>();
@@ -97,6 +104,13 @@ public sealed class DataLocator
                 bool found = missing is null;
                 string detail = !System.IO.Directory.Exists(directory) ? "no such directory"
                     : found ? "all files present" : $"missing {missing}";
+                FileCheck? failed = found && verify ? DatasetVerifier.Verify(dataset, directory).FirstOrDefault(c => !c.Ok) : null;
+                if (failed is not null)
+                {
+                    attempts.Add(new LookupAttempt(root, directory, false, $"corrupt copy skipped: {failed.Name}: {failed.Detail}", Corrupt: true));
+                    continue;
+                }
+                if (found && verify) detail = "all files present and verified";
                 attempts.Add(new LookupAttempt(root, directory, found, detail));
                 if (found) return new LocateResult(dataset, directory, attempts);
             }

@@ -27,14 +27,21 @@ public sealed partial class DatasetStore
 
     public IProgress<DownloadProgress>? Progress { get; }
 
-    /// <summary>The folder holding the dataset's files, downloading them first when allowed and needed.</summary>
-    public string Ensure(DatasetInfo dataset, CancellationToken cancellation = default)
+    /// <summary>The folder holding the dataset's verified files, downloading them first when allowed and needed.</summary>
+    public string Ensure(DatasetInfo dataset, CancellationToken cancellation = default) => Ensure(dataset, repairCache: false, cancellation);
+
+    /// <summary>
+    /// <see cref="Ensure(DatasetInfo, CancellationToken)"/>; with <paramref name="repairCache"/>, a corrupt copy in the
+    /// user cache is downloaded again (replaced file by file) even when a good copy was found elsewhere.
+    /// </summary>
+    public string Ensure(DatasetInfo dataset, bool repairCache, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         LocateResult lookup = Locator.Locate(dataset);
-        if (lookup.Found) return lookup.Directory!;
-        if (!AllowDownload) throw new DataNotFoundException(lookup);
         string? target = Locator.CacheDirectory(dataset);
+        bool cacheCorrupt = lookup.CorruptCopies.Any(a => a.Directory == target);
+        if (lookup.Found && !(repairCache && cacheCorrupt && AllowDownload)) return lookup.Directory!;
+        if (!AllowDownload) throw new DataNotFoundException(lookup);
         if (target is null) throw new DataNotFoundException(lookup, "no user cache directory to download into (set XDG_CACHE_HOME or HOME)");
         try
         {
@@ -42,6 +49,7 @@ public sealed partial class DatasetStore
         }
         catch (Exception e) when (e is HttpRequestException or InvalidDataException or IOException or TaskCanceledException or UnauthorizedAccessException)
         {
+            if (lookup.Found) return lookup.Directory!; // the repair failed, but a verified copy exists elsewhere
             throw new DataNotFoundException(lookup, e.Message);
         }
         return target;

@@ -53,7 +53,7 @@ internal sealed class BinaryLaplaceClassifier
                 ?? throw new InvalidOperationException("the Laplace log marginal likelihood was not finite at any optimizer start; bound the hyperparameters");
             kernel.Theta = best.X;
         }
-        var k = new double[n * n];
+        var k = new double[ExactInference.Elements(n, n, "K")];
         kernel.EvaluateSymmetric(x, n, d, k);
         var mode = PosteriorMode(k);
         LogMarginalLikelihoodValue = mode.Lml;
@@ -67,7 +67,7 @@ internal sealed class BinaryLaplaceClassifier
         var f = new double[n];
         var pi = new double[n];
         var wSqrt = new double[n];
-        var l = new double[n * n];
+        var l = new double[k.Length];
         var b = new double[n];
         var a = new double[n];
         var t = new double[n];
@@ -111,20 +111,20 @@ internal sealed class BinaryLaplaceClassifier
     {
         int n = _n;
         Kernel.Theta = theta;
-        var k = new double[n * n];
+        var k = new double[ExactInference.Elements(n, n, "K")];
         Kernel.EvaluateSymmetric(_x, n, _d, k);
         var mode = PosteriorMode(k);
         if (gradient is null || !double.IsFinite(mode.Lml)) return mode.Lml;
         int p = Kernel.ThetaCount;
         var (pi, ws, l, a) = (mode.Pi, mode.WSqrt, mode.L, mode.A);
         // R = W½ B⁻¹ W½
-        var r = new double[n * n];
+        var r = new double[k.Length];
         for (int i = 0; i < n; i++) r[i * n + i] = ws[i];
         DenseLinalg.CholeskySolveInPlace(l, n, r, n);
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) r[i * n + j] *= ws[i];
         // C = L⁻¹ W½ K; s2 = −½ (diag K − diag CᵀC) · π(1−π)(1−2π)
-        var c = new double[n * n];
+        var c = new double[k.Length];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) c[i * n + j] = ws[i] * k[i * n + j];
         DenseLinalg.SolveLowerInPlace(l, n, c, n);
@@ -135,7 +135,7 @@ internal sealed class BinaryLaplaceClassifier
             for (int i = 0; i < n; i++) cc += c[i * n + j] * c[i * n + j];
             s2[j] = -0.5 * (k[j * n + j] - cc) * (pi[j] * (1 - pi[j]) * (1 - 2 * pi[j]));
         }
-        var dk = new double[p * n * n];
+        var dk = new double[ExactInference.Elements((long)p * n, n, "dK/dθ")];
         Kernel.HyperparameterGradients(_x, n, _d, dk);
         var resid = new double[n];
         for (int i = 0; i < n; i++) resid[i] = _y[i] - pi[i];
@@ -144,7 +144,7 @@ internal sealed class BinaryLaplaceClassifier
         var krb = new double[n];
         for (int t = 0; t < p; t++)
         {
-            var ct = new ReadOnlySpan<double>(dk, t * n * n, n * n);
+            var ct = new ReadOnlySpan<double>(dk, t * k.Length, k.Length);
             double s1 = 0;
             for (int i = 0; i < n; i++)
             {
@@ -172,7 +172,7 @@ internal sealed class BinaryLaplaceClassifier
     public double[] PredictProbability(double[] xs, int m)
     {
         int n = _n;
-        var kt = new double[n * m];
+        var kt = new double[ExactInference.Elements(n, m, "K(X, X*)")];
         Kernel.Evaluate(_x, n, xs, m, _d, kt);
         var fStar = new double[m];
         var resid = new double[n];

@@ -10,6 +10,7 @@ namespace Overfit.GaussianProcesses;
 public sealed class GaussianProcessClassifier
 {
     private BinaryLaplaceClassifier[] _models = [];
+    private readonly List<string> _warnings = [];
     private int _d;
 
     public GaussianProcessClassifier(Kernel? kernel = null, int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
@@ -22,9 +23,23 @@ public sealed class GaussianProcessClassifier
     }
 
     public Kernel Kernel { get; }
+
+    /// <summary>
+    /// Most training rows Fit accepts (default <see cref="GaussianProcessRegressor.DefaultMaxRows"/>); the Laplace
+    /// gradient holds one n×n matrix per hyperparameter besides K, its factor and two n×n products.
+    /// </summary>
+    public int MaxRows
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRows), $"MaxRows must be >= 1, got {value}");
+    } = GaussianProcessRegressor.DefaultMaxRows;
+
     public int NRestartsOptimizer { get; }
     public ulong Seed { get; }
     public bool Optimize { get; }
+
+    /// <summary>Warnings of the last Fit: hyperparameters that ended on a bound, worded like scikit-learn's ConvergenceWarning.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>Sorted distinct labels seen in Fit.</summary>
     public int[] Classes { get; private set; } = [];
@@ -51,6 +66,8 @@ public sealed class GaussianProcessClassifier
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
         ArgumentNullException.ThrowIfNull(y);
         if (y.Length != n) throw new ArgumentException($"y must have one label per row of X ({n}), got {y.Length}", nameof(y));
+        ExactInference.EnsureFeasible(n, MaxRows, squareBuffers: 4 + (Optimize ? Kernel.ThetaCount : 0), nameof(GaussianProcessClassifier), nameof(x));
+        _warnings.Clear();
         Classes = y.Distinct().Order().ToArray();
         if (Classes.Length < 2) throw new ArgumentException($"classification needs at least 2 classes, got {Classes.Length}", nameof(y));
         _d = d;
@@ -64,6 +81,12 @@ public sealed class GaussianProcessClassifier
             var model = new BinaryLaplaceClassifier();
             model.Fit(Kernel.Clone(), xd, n, d, y01, Optimize, NRestartsOptimizer, rng);
             _models[c] = model;
+            if (Optimize && model.Kernel.ThetaCount > 0)
+                foreach (var warning in model.Kernel.BoundWarnings())
+                {
+                    _warnings.Add(warning);
+                    System.Diagnostics.Trace.TraceWarning(warning);
+                }
         }
         return this;
     }

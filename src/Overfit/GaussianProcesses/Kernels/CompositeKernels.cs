@@ -21,7 +21,7 @@ public abstract class BinaryKernel : Kernel
 }
 
 /// <summary>k = k1 + k2.</summary>
-public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
+public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 {
     public override Kernel Clone() => new SumKernel(K1.Clone(), K2.Clone());
     public override string ToString() => $"{K1} + {K2}";
@@ -106,7 +106,7 @@ public sealed class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 }
 
 /// <summary>k = k1 · k2 (elementwise); ∂k = ∂k1·k2 + k1·∂k2.</summary>
-public sealed class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
+public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 {
     public override Kernel Clone() => new ProductKernel(K1.Clone(), K2.Clone());
     public override string ToString() => $"{Wrap(K1)} * {Wrap(K2)}";

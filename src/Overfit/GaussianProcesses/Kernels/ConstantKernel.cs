@@ -1,7 +1,7 @@
 namespace Overfit.GaussianProcesses;
 
 /// <summary>k(x, x') = c (scikit-learn's ConstantKernel, hyperparameter "constant_value").</summary>
-public sealed class ConstantKernel : Kernel
+public sealed partial class ConstantKernel : Kernel
 {
     private readonly Hyperparameter _c;
 

@@ -11,7 +11,7 @@ public abstract partial class Kernel
     public double[,] K(double[,] x)
     {
         var (data, n, d) = GpInput.Matrix(x, nameof(x));
-        var k = new double[n * n];
+        var k = new double[ExactInference.Elements(n, n, nameof(x))];
         EvaluateSymmetric(data, n, d, k);
         return GpInput.ToMatrix(k, n, n);
     }
@@ -21,7 +21,7 @@ public abstract partial class Kernel
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
         var (yd, m, d2) = GpInput.Matrix(y, nameof(y));
         if (d != d2) throw new ArgumentException($"Y must have {d} columns like X, got {d2}", nameof(y));
-        var k = new double[n * m];
+        var k = new double[ExactInference.Elements(n, m, nameof(y))];
         Evaluate(xd, n, yd, m, d, k);
         return GpInput.ToMatrix(k, n, m);
     }
@@ -39,7 +39,7 @@ public abstract partial class Kernel
     {
         var (data, n, d) = GpInput.Matrix(x, nameof(x));
         int p = ThetaCount;
-        var g = new double[p * n * n];
+        var g = new double[ExactInference.Elements((long)p * n, n, nameof(x))];
         HyperparameterGradients(data, n, d, g);
         var r = new double[n, n, p];
         for (int t = 0; t < p; t++)

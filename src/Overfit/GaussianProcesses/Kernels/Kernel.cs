@@ -43,13 +43,14 @@ public abstract partial class Kernel
     {
         int p = ThetaCount;
         if (p == 0) return;
-        var g = new double[p * n * n];
+        int block = ExactInference.Elements(n, n, nameof(x));
+        var g = new double[ExactInference.Elements((long)p * n, n, nameof(x))];
         HyperparameterGradients(x, n, d, g);
         for (int t = 0; t < p; t++)
         {
-            var block = new ReadOnlySpan<double>(g, t * n * n, n * n);
+            var gt = new ReadOnlySpan<double>(g, t * block, block);
             double s = 0;
-            for (int i = 0; i < block.Length; i++) s += w[i] * block[i];
+            for (int i = 0; i < gt.Length; i++) s += w[i] * gt[i];
             grad[t] += s;
         }
     }
@@ -60,9 +61,9 @@ public abstract partial class Kernel
     /// </summary>
     public virtual double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
-        var k = new double[n * n];
+        var k = new double[ExactInference.Elements(n, n, nameof(x))];
         EvaluateSymmetric(x, n, d, k);
-        double v = System.Numerics.Tensors.TensorPrimitives.Dot(k, w[..(n * n)]);
+        double v = System.Numerics.Tensors.TensorPrimitives.Dot(k, w[..k.Length]);
         ContractHyperparameterGradients(x, n, d, w, grad);
         return v;
     }

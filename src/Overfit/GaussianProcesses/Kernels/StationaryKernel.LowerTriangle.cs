@@ -13,6 +13,7 @@ public abstract partial class StationaryKernel
     /// </summary>
     internal override unsafe void EvaluateLowerTriangle(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
+        ExactInference.RequireLength(k.Length, (long)n * n, nameof(k));
         var xt = ScaledTransposed(x, n, d);
         fixed (double* kp = k)
         fixed (double* xp = xt)

@@ -14,6 +14,8 @@ public abstract partial class StationaryKernel
     /// </summary>
     internal override unsafe double ContractLowerWeights(ReadOnlySpan<double> x, int n, int d, LowerWeights w, Span<double> grad)
     {
+        ExactInference.RequireLength(w.Inverse.Length, (long)n * n, "w");
+        ExactInference.RequireLength(w.Alpha.Length, n, "w");
         var xt = ScaledTransposed(x, n, d);
         int chunks = PairParallel.ChunkCount(n);
         var partial = new double[chunks * (d + 1)];

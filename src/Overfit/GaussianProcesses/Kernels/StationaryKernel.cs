@@ -84,6 +84,8 @@ public abstract partial class StationaryKernel : Kernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override unsafe void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
+        ExactInference.RequireLength(x.Length, (long)n * d, nameof(x));
+        ExactInference.RequireLength(k.Length, (long)n * m, nameof(k));
         var yt = ScaledTransposed(y, m, d);
         var inv = InverseLengthScales(d);
         int chunks = (long)n * m < 100_000 ? 1 : Math.Min(n, 4 * Environment.ProcessorCount);
@@ -112,6 +114,7 @@ public abstract partial class StationaryKernel : Kernel
 
     public override unsafe void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
+        ExactInference.RequireLength(k.Length, (long)n * n, nameof(k));
         var xt = ScaledTransposed(x, n, d);
         fixed (double* kp = k)
         {
@@ -169,6 +172,7 @@ public abstract partial class StationaryKernel : Kernel
     /// </summary>
     public override unsafe double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
+        ExactInference.RequireLength(w.Length, (long)n * n, nameof(w));
         var xt = ScaledTransposed(x, n, d);
         int chunks = PairParallel.ChunkCount(n);
         var partial = new double[chunks * (d + 1)];

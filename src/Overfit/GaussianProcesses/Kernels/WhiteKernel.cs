@@ -4,7 +4,7 @@ namespace Overfit.GaussianProcesses;
 /// Independent noise: K(X) = σ²·I, but K(X, Y) = 0 for two input sets (scikit-learn's WhiteKernel, "noise_level"),
 /// so predictions at training inputs are of the noise-free function.
 /// </summary>
-public sealed class WhiteKernel : Kernel
+public sealed partial class WhiteKernel : Kernel
 {
     private readonly Hyperparameter _noise;
 

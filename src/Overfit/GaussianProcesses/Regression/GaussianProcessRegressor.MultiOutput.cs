@@ -23,6 +23,7 @@ public sealed partial class GaussianProcessRegressor
         if (t == 1) return Fit(x, Enumerable.Range(0, n).Select(i => y[i, 0]).ToArray());
         if (AlphaPerSample is { } perSample && perSample.Length != n)
             throw new ArgumentException($"alpha must hold one noise value per training sample ({n}), got {perSample.Length}", "alpha");
+        ExactInference.EnsureFeasible(n, MaxRows, squareBuffers: 2, nameof(GaussianProcessRegressor), nameof(x));
         _warnings.Clear();
         _xTrain = xd; _n = n; _d = d;
         var columns = new double[t][];
@@ -80,7 +81,7 @@ public sealed partial class GaussianProcessRegressor
         for (int c = 0; c < alphas.Length; c++)
         {
             var (mc, vc, _) = PredictCore(x, fullCovariance: false, alphas[c], means[c], stds[c]);
-            for (int j = 0; j < mc.Length; j++) { mean[j, c] = mc[j]; std[j, c] = Math.Sqrt(vc[j]); }
+            for (int j = 0; j < mc.Length; j++) { mean[j, c] = mc[j]; std[j, c] = Math.Sqrt(vc[j]) * stds[c]; } // vc is in standardized units
         }
         return (mean, std);
     }

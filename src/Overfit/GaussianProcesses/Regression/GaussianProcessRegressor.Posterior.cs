@@ -17,7 +17,8 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
         CheckPoints(x, m, d);
         var (mu, var, _) = PredictCore(x.ToArray(), m, d, fullCovariance: false, _alpha, _yMean, _yStd);
         mu.CopyTo(mean);
-        var.CopyTo(variance);
+        double s2 = _yStd * _yStd; // PredictCore leaves these variances in normalized units
+        for (int i = 0; i < m; i++) variance[i] = var[i] * s2;
     }
 
     (double Mean, double Variance) IPosteriorModel.PosteriorWithGradient(ReadOnlySpan<double> x, Span<double> meanGradient, Span<double> varianceGradient)

@@ -10,7 +10,8 @@ public sealed partial class GaussianProcessRegressor
     {
         ThrowIfMultiTarget(nameof(Predict));
         var (mean, var, _) = PredictCore(x, fullCovariance: false, _alpha, _yMean, _yStd);
-        for (int i = 0; i < var.Length; i++) var[i] = Math.Sqrt(var[i]);
+        // The standard deviation is scaled after the square root: the variance of targets near 1e308 is not a double.
+        for (int i = 0; i < var.Length; i++) var[i] = Math.Sqrt(var[i]) * _yStd;
         return (mean, var);
     }
 
@@ -28,6 +29,9 @@ public sealed partial class GaussianProcessRegressor
         return (mean, GpInput.ToMatrix(cov!, mean.Length, mean.Length));
     }
 
+    /// <summary>Test points per block of K(X, X*) when only variances are wanted: the block stays near 32 MB whatever m is.</summary>
+    private const int PredictBlockElements = 1 << 22;
+
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
@@ -35,30 +39,42 @@ public sealed partial class GaussianProcessRegressor
         return PredictCore(xs, m, d, fullCovariance, alpha, yMean, yStd);
     }
 
-    /// <summary>The posterior of one target: α = K⁻¹y of its (standardized) values and the standardization to undo.</summary>
+    /// <summary>
+    /// The posterior of one target: α = K⁻¹y of its (standardized) values and the standardization to undo. The mean is in
+    /// target units; without the full covariance the variances stay in standardized units (callers scale the standard
+    /// deviation, or the variance, by yStd themselves: a variance near 1e308² is no double).
+    /// </summary>
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
         var kernel = FittedKernel ?? Kernel;
         var mean = new double[m];
         var variance = new double[m];
         double[]? cov = null;
-        if (fullCovariance) { cov = new double[m * m]; kernel.EvaluateSymmetric(xs, m, d, cov); }
+        if (fullCovariance) { cov = new double[ExactInference.Elements(m, m, "x")]; kernel.EvaluateSymmetric(xs, m, d, cov); }
         else kernel.Diagonal(xs, m, d, variance);
         if (FittedKernel is not null)
         {
             if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", "x");
             int n = _n;
-            var kt = new double[n * m]; // K(X_train, X*)
-            kernel.Evaluate(_xTrain, n, xs, m, d, kt);
-            Gemm.Multiply(true, false, m, 1, n, 1.0, kt, m, alpha, 1, 0.0, mean, 1);
-            DenseLinalg.SolveLowerInPlace(_l, n, kt, m); // V = L⁻¹ K(X, X*)
-            if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kt, m, kt, m, 1.0, cov, m);
-            else
+            // Without the full covariance the test points go in blocks, so K(X, X*) never needs n·m doubles at once.
+            int block = fullCovariance ? m : Math.Clamp(PredictBlockElements / n, 1, m);
+            var kt = new double[ExactInference.Elements(n, block, "x")]; // K(X_train, X*) for one block
+            for (int j0 = 0; j0 < m; j0 += block)
             {
-                for (int i = 0; i < n; i++)
+                int mb = Math.Min(block, m - j0);
+                var kb = kt.AsSpan(0, n * mb);
+                kernel.Evaluate(_xTrain, n, xs.AsSpan(j0 * d, mb * d), mb, d, kb);
+                Gemm.Multiply(true, false, mb, 1, n, 1.0, kb, mb, alpha, 1, 0.0, mean.AsSpan(j0, mb), 1);
+                DenseLinalg.SolveLowerInPlace(_l, n, kb, mb); // V = L⁻¹ K(X, X*)
+                if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kb, m, kb, m, 1.0, cov, m);
+                else
                 {
-                    var row = kt.AsSpan(i * m, m);
-                    for (int j = 0; j < m; j++) variance[j] -= row[j] * row[j];
+                    var v = variance.AsSpan(j0, mb);
+                    for (int i = 0; i < n; i++)
+                    {
+                        var row = kb.Slice(i * mb, mb);
+                        for (int j = 0; j < mb; j++) v[j] -= row[j] * row[j];
+                    }
                 }
             }
         }
@@ -69,7 +85,7 @@ public sealed partial class GaussianProcessRegressor
             // Round-off can make a posterior variance slightly negative; scikit-learn clips it to zero too.
             if (variance[j] < 0) variance[j] = 0;
             mean[j] = mean[j] * yStd + yMean;
-            variance[j] *= yStd * yStd;
+            if (fullCovariance) variance[j] *= yStd * yStd; // see the summary: Predict scales the standard deviation
         }
         if (cov is not null)
         {

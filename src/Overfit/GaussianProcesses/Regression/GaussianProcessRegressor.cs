@@ -10,6 +10,9 @@ namespace Overfit.GaussianProcesses;
 /// log marginal likelihood over the kernel's log-hyperparameters with bounded L-BFGS from the kernel's theta plus
 /// <c>nRestartsOptimizer</c> log-uniform draws inside the bounds. Priors on hyperparameters, when present, turn the
 /// objective into the log posterior (MAP); <see cref="LogMarginalLikelihoodValue"/> always reports the likelihood.
+/// Exact inference holds two n×n Float64 matrices and costs O(n³) per likelihood evaluation, so Fit refuses more than
+/// <see cref="MaxRows"/> rows (default <see cref="DefaultMaxRows"/>: 1.5 GB of matrices, minutes per optimizer start)
+/// up front, before allocating, with the memory and work it would need; subsample or use a sparse GP above that.
 /// </summary>
 public sealed partial class GaussianProcessRegressor
 {
@@ -30,6 +33,22 @@ public sealed partial class GaussianProcessRegressor
         Seed = seed;
         Optimize = optimize;
     }
+
+    /// <summary>The default of <see cref="MaxRows"/>: two 10,000×10,000 Float64 matrices take 1.5 GB.</summary>
+    public const int DefaultMaxRows = 10_000;
+
+    /// <summary>Most training rows Fit accepts for exact inference (raise it knowingly: memory grows as n², time as n³).</summary>
+    public int MaxRows
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRows), $"MaxRows must be >= 1, got {value}");
+    } = DefaultMaxRows;
+
+    /// <summary>
+    /// Called during Fit after every log-marginal-likelihood evaluation of the optimizer (for progress displays);
+    /// null by default.
+    /// </summary>
+    public IProgress<FitProgress>? Progress { get; init; }
 
     /// <summary>
     /// Per-sample noise (scikit-learn's array alpha): alpha[i] is added to K's i-th diagonal entry, so noisier
@@ -80,6 +99,7 @@ public sealed partial class GaussianProcessRegressor
         if (yv.Length != n) throw new ArgumentException($"y must have one target per row of X ({n}), got {yv.Length}", nameof(y));
         if (AlphaPerSample is { } perSample && perSample.Length != n)
             throw new ArgumentException($"alpha must hold one noise value per training sample ({n}), got {perSample.Length}", "alpha");
+        ExactInference.EnsureFeasible(n, MaxRows, squareBuffers: 2, nameof(GaussianProcessRegressor), nameof(x));
         _warnings.Clear();
         _xTrain = xd; _n = n; _d = d;
         (_yMean, _yStd) = Standardize(yv);
@@ -95,16 +115,7 @@ public sealed partial class GaussianProcessRegressor
     }
 
     /// <summary>With <see cref="NormalizeY"/>, subtracts the mean and divides by the standard deviation in place; returns both (0 and 1 otherwise).</summary>
-    private (double Mean, double Std) Standardize(double[] y)
-    {
-        if (!NormalizeY) return (0, 1);
-        double mean = y.Average(), v = 0;
-        foreach (double t in y) v += (t - mean) * (t - mean);
-        double std = Math.Sqrt(v / y.Length);
-        if (std == 0) std = 1; // constant targets: scikit-learn leaves the scale alone
-        for (int i = 0; i < y.Length; i++) y[i] = (y[i] - mean) / std;
-        return (mean, std);
-    }
+    private (double Mean, double Std) Standardize(double[] y) => NormalizeY ? StandardizeTargets(y) : (0, 1);
 
     /// <summary>−½ yᵀα, the data-fit term of the log marginal likelihood.</summary>
     private static double DataFit(double[] y, double[] alpha)
@@ -122,20 +133,43 @@ public sealed partial class GaussianProcessRegressor
     {
         FittedKernel = kernel;
         int n = _n;
+        if (chosen is not null) foreach (var warning in kernel.BoundWarnings()) AddWarning(warning);
         double factoredJitter = 0;
         _l = chosen is null ? null : lml.TakeFactorAt(chosen, out factoredJitter);
         if (_l is not null) Jitter = factoredJitter;
         else
         {
-            var k = new double[n * n];
+            var k = new double[ExactInference.Elements(n, n, "x")];
             kernel.EvaluateSymmetric(_xTrain, n, _d, k);
             for (int i = 0; i < n; i++) k[i * n + i] += Alpha + (AlphaPerSample?[i] ?? 0);
-            _l = new double[n * n];
+            _l = new double[k.Length];
             Jitter = GpLinalg.CholeskyWithJitter(k, n, _l);
             if (double.IsNaN(Jitter)) throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n));
         }
         if (Jitter > 0)
             AddWarning($"kernel matrix was not numerically positive definite; added jitter {Jitter:G3} to its diagonal (duplicated inputs without noise?)");
+    }
+
+    /// <summary>
+    /// Standardizes <paramref name="y"/> in place and returns its mean and standard deviation. The sums run on y / max|y|,
+    /// so targets near ±1e308 neither overflow the mean nor the variance (the standard deviation never exceeds max|y|).
+    /// </summary>
+    internal static (double Mean, double Std) StandardizeTargets(double[] y)
+    {
+        int n = y.Length;
+        double scale = 0;
+        foreach (double t in y) scale = Math.Max(scale, Math.Abs(t));
+        if (scale == 0) return (0, 1);
+        double mean = 0;
+        foreach (double t in y) mean += t / scale;
+        mean /= n;
+        double v = 0;
+        foreach (double t in y) v += (t / scale - mean) * (t / scale - mean);
+        double std = Math.Sqrt(v / n);
+        // Constant targets: scikit-learn leaves the scale alone (std 1) and only centres them.
+        if (std == 0) { for (int i = 0; i < n; i++) y[i] = 0; return (mean * scale, 1); }
+        for (int i = 0; i < n; i++) y[i] = (y[i] / scale - mean) / std;
+        return (mean * scale, std * scale);
     }
 
     private void AddWarning(string message)
@@ -153,9 +187,14 @@ public sealed partial class GaussianProcessRegressor
         var upper = new double[p];
         for (int i = 0; i < p; i++) { lower[i] = bounds[i, 0]; upper[i] = bounds[i, 1]; }
         bool priors = kernel.HasPriors;
+        int starts = NRestartsOptimizer + 1, start = 1, evaluations = 0;
+        double best = double.NegativeInfinity;
         double Objective(double[] theta, double[]? grad)
         {
             double v = logMarginalLikelihood(theta, grad);
+            evaluations++;
+            if (double.IsFinite(v)) best = Math.Max(best, v);
+            Progress?.Report(new FitProgress(start, starts, evaluations, best));
             if (!double.IsFinite(v)) return double.PositiveInfinity;
             if (priors) v += kernel.LogPrior();
             if (grad is null) return -v;
@@ -177,16 +216,17 @@ public sealed partial class GaussianProcessRegressor
             var rng = new Generator(Seed);
             for (int r = 0; r < NRestartsOptimizer; r++)
             {
-                var start = new double[p];
-                for (int i = 0; i < p; i++) start[i] = lower[i] + rng.NextDouble() * (upper[i] - lower[i]);
-                results.Add(optimizer.MinimizeWithLazyGradient(Objective, start, lower, upper));
+                var x0 = new double[p];
+                for (int i = 0; i < p; i++) x0[i] = lower[i] + rng.NextDouble() * (upper[i] - lower[i]);
+                start = r + 2;
+                results.Add(optimizer.MinimizeWithLazyGradient(Objective, x0, lower, upper));
             }
         }
         OptimizerResults = results;
-        var best = results.Where(r => double.IsFinite(r.Value)).MinBy(r => r.Value)
+        var chosen = results.Where(r => double.IsFinite(r.Value)).MinBy(r => r.Value)
             ?? throw new InvalidOperationException(GpLinalg.CholeskyFailureMessage(n) + " (the log marginal likelihood was not finite at any optimizer start)");
-        kernel.Theta = best.X;
-        return best.X;
+        kernel.Theta = chosen.X;
+        return chosen.X;
     }
 
     /// <summary>Log marginal likelihood of the training data at <paramref name="theta"/> (the fitted kernel's theta when null).</summary>
@@ -217,7 +257,7 @@ public sealed partial class GaussianProcessRegressor
     private double[] TrainingTargetsNormalized(double[] alpha)
     {
         // y = K α with K = k(X) + alpha·I (+ jitter): recover the training targets without storing a second copy.
-        var k = new double[_n * _n];
+        var k = new double[ExactInference.Elements(_n, _n, "K")];
         FittedKernel!.EvaluateSymmetric(_xTrain, _n, _d, k);
         for (int i = 0; i < _n; i++) k[i * _n + i] += Alpha + (AlphaPerSample?[i] ?? 0) + Jitter;
         var y = new double[_n];

@@ -21,7 +21,7 @@ internal static partial class GpLinalg
     {
         if (Threading.Effective < 2 || n <= bw)
             return TryCholeskyBlocked(a, n, bw, diagonalInverses, out failedPivot);
-        if (a.Length < n * n || diagonalInverses.Length < n * bw)
+        if (a.Length < (long)n * n || diagonalInverses.Length < (long)n * bw)
             throw new ArgumentException($"buffers too short for order {n}: matrix {a.Length}, diagonal inverses {diagonalInverses.Length}");
         var pool = System.Buffers.ArrayPool<double>.Shared;
         var diagonalScratch = pool.Rent(bw * bw);

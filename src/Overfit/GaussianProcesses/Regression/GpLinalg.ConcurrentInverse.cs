@@ -28,7 +28,7 @@ internal static partial class GpLinalg
             InverseFromBlockedCholesky(l, n, bw, diagonalInverses, inverse);
             return;
         }
-        if (l.Length < n * n || inverse.Length < n * n || diagonalInverses.Length < n * bw)
+        if (l.Length < (long)n * n || inverse.Length < (long)n * n || diagonalInverses.Length < (long)n * bw)
             throw new ArgumentException($"buffers too short for order {n}: factor {l.Length}, inverse {inverse.Length}, diagonal inverses {diagonalInverses.Length}");
         var pool = System.Buffers.ArrayPool<double>.Shared;
         var stage = pool.Rent(n * bw);

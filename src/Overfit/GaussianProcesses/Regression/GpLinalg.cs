@@ -23,6 +23,7 @@ internal static partial class GpLinalg
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InverseFromCholesky(ReadOnlySpan<double> l, int n, Span<double> inverse)
     {
+        ExactInference.Elements(n, n, nameof(l));
         var pool = System.Buffers.ArrayPool<double>.Shared;
         var linvArray = pool.Rent(n * n);
         var scratchArray = pool.Rent(n * n);

@@ -13,7 +13,7 @@ namespace Overfit.GaussianProcesses;
 internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha, double[]? alphaPerSample = null)
 {
     // Uninitialized: every buffer is fully written before it is read (K before the factorization, K⁻¹ before use).
-    private readonly double[] _l = GC.AllocateUninitializedArray<double>(n * n);
+    private readonly double[] _l = GC.AllocateUninitializedArray<double>(ExactInference.Elements(n, n, "K"));
     private readonly double[] _diagonalInverses = new double[GpLinalg.DiagonalInverseLength(n)];
     private readonly double[] _a = new double[n];
     private double[]? _w;
@@ -63,7 +63,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             _factoredLml = lml;
         }
         if (gradient is null || gradient.Length == 0) return lml;
-        _w ??= GC.AllocateUninitializedArray<double>(n * n);
+        _w ??= GC.AllocateUninitializedArray<double>(_l.Length);
         GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
         else

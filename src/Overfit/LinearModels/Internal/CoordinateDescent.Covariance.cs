@@ -16,7 +16,7 @@ internal static partial class CoordinateDescent
     public static unsafe CdOutcome SolveGram(Span<double> w, ReadOnlySpan<double> gram, ReadOnlySpan<double> xty, double yNorm2, int p,
         double l1, double l2, int maxIter, double tol, bool positive, Span<double> scratch, Overfit.Tensors.Generator? random = null)
     {
-        if (gram.Length < p * p || xty.Length < p || w.Length < p || scratch.Length < 3 * p)
+        if (gram.Length < (long)p * p || xty.Length < p || w.Length < p || scratch.Length < 3 * p)
             throw new ArgumentException($"SolveGram: operands too short for p = {p}");
         var diag = scratch.Slice(0, p);
         var h = scratch.Slice(p, p);

@@ -65,7 +65,7 @@ internal static class DenseInput
     public static MatrixView Matrix(double[] x, int rows, int cols, string name)
     {
         ArgumentNullException.ThrowIfNull(x, name);
-        if (x.Length != rows * cols) throw new ArgumentException($"{name} must hold {rows}×{cols} = {rows * cols} values, got {x.Length}", name);
+        if (x.Length != (long)rows * cols) throw new ArgumentException($"{name} must hold {rows}×{cols} = {rows * cols} values, got {x.Length}", name);
         var v = new MatrixView(x, 0, rows, cols);
         CheckShape(v, name);
         return v;

@@ -42,8 +42,12 @@ public static class Checkpoint
         return content.Metadata;
     }
 
-    /// <summary>Writes named tensors (converted to contiguous little-endian F32/F64) atomically.</summary>
-    public static void Write(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null)
+    /// <summary>
+    /// Writes named tensors (converted to contiguous little-endian F32/F64) atomically, and optionally named 1-D
+    /// integer arrays as I64 tensors (class labels, indices: what PyTorch reads as int64).
+    /// </summary>
+    public static void Write(IReadOnlyDictionary<string, Tensor> tensors, string path, IReadOnlyDictionary<string, string>? metadata = null,
+        IReadOnlyDictionary<string, long[]>? int64 = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -58,6 +62,21 @@ public static class Checkpoint
                 w.WriteStartObject("__metadata__");
                 foreach (var (k, v) in metadata) w.WriteString(k, v);
                 w.WriteEndObject();
+            }
+            foreach (var (name, values) in int64 ?? new Dictionary<string, long[]>())
+            {
+                if (name == "__metadata__" || tensors.ContainsKey(name)) throw new ArgumentException($"an int64 array may not be named {name}: the name is taken", nameof(int64));
+                w.WriteStartObject(name);
+                w.WriteString("dtype", "I64");
+                w.WriteStartArray("shape");
+                w.WriteNumberValue(values.Length);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset);
+                w.WriteNumberValue(offset + 8L * values.Length);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += 8L * values.Length;
             }
             foreach (var (name, t) in ordered)
             {
@@ -82,7 +101,8 @@ public static class Checkpoint
         while ((8 + header.Count) % 8 != 0) header.Add((byte)' ');
 
         string full = Path.GetFullPath(path);
-        string tmp = full + ".tmp-" + Guid.NewGuid().ToString("N");
+        RemoveStaleTemporaries(full);
+        string tmp = full + TemporarySuffix + Guid.NewGuid().ToString("N");
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
@@ -91,6 +111,7 @@ public static class Checkpoint
                 BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Count);
                 fs.Write(len);
                 fs.Write(header.ToArray());
+                foreach (var (_, values) in int64 ?? new Dictionary<string, long[]>()) WriteLittleEndian<long>(fs, values);
                 foreach (var (_, t) in ordered)
                 {
                     var c = t.Detach().Contiguous();
@@ -104,6 +125,29 @@ public static class Checkpoint
         finally
         {
             if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    private const string TemporarySuffix = ".tmp-";
+
+    /// <summary>
+    /// Deletes <c>target.tmp-*</c> files left by saves of the same target that were killed before their rename. A
+    /// save in progress holds its temporary file open, and .NET's exclusive open fails on it, so only abandoned
+    /// files go.
+    /// </summary>
+    private static void RemoveStaleTemporaries(string full)
+    {
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is null || !Directory.Exists(directory)) return;
+        foreach (var stale in Directory.EnumerateFiles(directory, Path.GetFileName(full) + TemporarySuffix + "*"))
+        {
+            try
+            {
+                using (new FileStream(stale, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) { }
+                File.Delete(stale);
+            }
+            catch (IOException) { /* still being written by another save */ }
+            catch (UnauthorizedAccessException) { /* not ours to remove */ }
         }
     }
 
@@ -122,40 +166,72 @@ public static class Checkpoint
         if (bytes.Length < 8) throw new InvalidDataException($"{path}: {bytes.Length} bytes is too short for a safetensors file (needs an 8-byte header length)");
         ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLen > (ulong)(bytes.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the file size {bytes.Length}");
+        if (headerLen == 0) throw new InvalidDataException($"{path}: header length is 0; expected a JSON header after the 8-byte length");
         int dataStart = 8 + (int)headerLen;
-        using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLen));
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLen)); }
+        catch (JsonException ex) { throw new InvalidDataException($"{path}: the {headerLen}-byte header is not valid JSON ({ex.Message})", ex); }
+        using var _ = doc;
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{path}: the header must be a JSON object, got {doc.RootElement.ValueKind}");
         var tensors = new Dictionary<string, Tensor>();
         var metadata = new Dictionary<string, string>();
         foreach (var prop in doc.RootElement.EnumerateObject())
         {
             if (prop.Name == "__metadata__")
             {
-                foreach (var m in prop.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
+                if (prop.Value.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: __metadata__ must be an object of strings, got {prop.Value.ValueKind}");
+                foreach (var m in prop.Value.EnumerateObject())
+                    metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString() ?? ""
+                        : throw new InvalidDataException($"{path}: __metadata__ entry '{m.Name}' must be a string, got {m.Value.ValueKind}");
                 continue;
             }
-            string dtype = prop.Value.GetProperty("dtype").GetString() ?? "";
-            var shape = prop.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            var offsets = prop.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            int numel = shape.Aggregate(1, (a, b) => checked(a * b));
+            var entry = prop.Value;
+            string dtype = HeaderField(entry, "dtype", JsonValueKind.String, path, prop.Name).GetString() ?? "";
+            var shape = HeaderNumbers(HeaderField(entry, "shape", JsonValueKind.Array, path, prop.Name), path, prop.Name, "shape");
+            var offsets = HeaderNumbers(HeaderField(entry, "data_offsets", JsonValueKind.Array, path, prop.Name), path, prop.Name, "data_offsets");
+            if (shape.Any(dim => dim < 0 || dim > int.MaxValue))
+                throw new InvalidDataException($"{path}: tensor '{prop.Name}' has shape [{string.Join(", ", shape)}]; expected sizes between 0 and {int.MaxValue}");
+            long numelLong = 1;
+            foreach (long dim in shape) numelLong = Math.Min(numelLong * dim, int.MaxValue + 1L); // both factors ≤ 2³¹: no overflow
+            if (numelLong > int.MaxValue)
+                throw new InvalidDataException($"{path}: tensor '{prop.Name}' has shape [{string.Join(", ", shape)}], more than {int.MaxValue} elements");
+            int numel = (int)numelLong;
             int size = dtype switch
             {
                 "F32" or "I32" => 4,
                 "F64" or "I64" => 8,
                 _ => throw new InvalidDataException($"{path}: tensor '{prop.Name}' has dtype {dtype}; supported are F32, F64, I32 and I64"),
             };
-            if (offsets.Length != 2 || offsets[1] - offsets[0] != (long)numel * size || dataStart + offsets[1] > bytes.Length)
-                throw new InvalidDataException($"{path}: tensor '{prop.Name}' has data_offsets [{string.Join(", ", offsets)}] that do not fit shape {ShapeUtil.Format(shape)} of {dtype} within the file");
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] - offsets[0] != (long)numel * size || dataStart + offsets[1] > bytes.Length)
+                throw new InvalidDataException($"{path}: tensor '{prop.Name}' has data_offsets [{string.Join(", ", offsets)}] that do not fit shape [{string.Join(", ", shape)}] of {dtype} within the file");
+            var dims = shape.Select(dim => (int)dim).ToArray();
             var raw = bytes.AsSpan(dataStart + (int)offsets[0], numel * size);
             tensors[prop.Name] = dtype switch
             {
-                "F32" => Tensor.FromArray(ReadAll<float>(raw, BinaryPrimitives.ReadSingleLittleEndian, 4), shape),
-                "F64" => Tensor.FromArray(ReadAll<double>(raw, BinaryPrimitives.ReadDoubleLittleEndian, 8), shape),
-                "I64" => Tensor.FromArray(ReadAll<double>(raw, s => BinaryPrimitives.ReadInt64LittleEndian(s), 8), shape),
-                _ => Tensor.FromArray(ReadAll<double>(raw, s => BinaryPrimitives.ReadInt32LittleEndian(s), 4), shape),
+                "F32" => Tensor.FromArray(ReadAll<float>(raw, BinaryPrimitives.ReadSingleLittleEndian, 4), dims),
+                "F64" => Tensor.FromArray(ReadAll<double>(raw, BinaryPrimitives.ReadDoubleLittleEndian, 8), dims),
+                "I64" => Tensor.FromArray(ReadAll<double>(raw, s => BinaryPrimitives.ReadInt64LittleEndian(s), 8), dims),
+                _ => Tensor.FromArray(ReadAll<double>(raw, s => BinaryPrimitives.ReadInt32LittleEndian(s), 4), dims),
             };
         }
         return new SafetensorsContent(tensors, metadata);
     }
+
+    private static JsonElement HeaderField(JsonElement entry, string key, JsonValueKind kind, string path, string tensor)
+    {
+        if (entry.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{path}: tensor '{tensor}' must be a JSON object with dtype, shape and data_offsets, got {entry.ValueKind}");
+        if (!entry.TryGetProperty(key, out var value))
+            throw new InvalidDataException($"{path}: tensor '{tensor}' has no \"{key}\" entry in the header");
+        if (value.ValueKind != kind)
+            throw new InvalidDataException($"{path}: tensor '{tensor}' has \"{key}\" of kind {value.ValueKind}; expected {kind}");
+        return value;
+    }
+
+    private static long[] HeaderNumbers(JsonElement array, string path, string tensor, string key) =>
+        array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetInt64(out long v) ? v
+            : throw new InvalidDataException($"{path}: tensor '{tensor}' has a non-integer entry {e.GetRawText()} in \"{key}\"")).ToArray();
 
     private delegate T SpanReader<T>(ReadOnlySpan<byte> s);
 

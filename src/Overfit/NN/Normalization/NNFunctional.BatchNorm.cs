@@ -40,6 +40,7 @@ public static partial class NNFunctional
         Tensor[] inputs = [input, weight ?? Tensor.Scalar(0, input.DType), bias ?? Tensor.Scalar(0, input.DType)];
         return Record(y, "BatchNorm", inputs, g =>
         {
+            if (IsCreatingGraph) return UnfusedGradient(inputs, () => BatchNormUnfused(input, runningMean, runningVar, weight, bias, useBatchStatistics, eps, mean, invStd), g);
             var gc = g.Contiguous();
             var dx = input.RequiresGrad ? Tensor.Empty(input.Shape, input.DType) : null;
             var dgamma = weight is not null && weight.RequiresGrad ? Tensor.Empty([c], input.DType) : null;
@@ -48,6 +49,26 @@ public static partial class NNFunctional
             else BatchNormBackward<double>(gc, x, weight, dx, dgamma, dbeta, useBatchStatistics, n, c, spatial, mean, invStd);
             return [dx, dgamma, dbeta];
         });
+    }
+
+    /// <summary>
+    /// The same normalization from recorded tensor ops (for createGraph mode): batch statistics are recomputed
+    /// from x so that their dependence on x is differentiated; running statistics are the saved constants.
+    /// </summary>
+    private static Tensor BatchNormUnfused(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
+        bool batchStats, double eps, double[] mean, double[] invStd)
+    {
+        int n = input.ShapeSpan[0], c = input.ShapeSpan[1];
+        var x = input.Reshape(n, c, -1);
+        Tensor xhat;
+        if (batchStats) xhat = Normalization.Standardize(x, [0, 2], eps);
+        else
+        {
+            var mu = Tensor.FromArray(mean, [1, c, 1]).To(input.DType);
+            var inv = Tensor.FromArray(invStd, [1, c, 1]).To(input.DType);
+            xhat = x.Sub(mu).Mul(inv);
+        }
+        return Normalization.ChannelAffine(xhat, weight, bias ?? (weight is null ? null : Tensor.Zeros([c], input.DType))).Reshape(input.Shape);
     }
 
     private static void BatchNormForward<T>(Tensor xt, Tensor yt, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,

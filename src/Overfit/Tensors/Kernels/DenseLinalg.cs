@@ -97,12 +97,12 @@ public static partial class DenseLinalg
 
     private static void CheckSquare(int length, int n, string name)
     {
-        if (n < 0 || length != n * n) throw new ArgumentException($"expected an {n}×{n} matrix ({(long)n * n} elements), got {length} elements", name);
+        if (n < 0 || length != (long)n * n) throw new ArgumentException($"expected an {n}×{n} matrix ({(long)n * n} elements), got {length} elements", name);
     }
 
     private static void CheckSolve(int tLength, int n, int bLength, int nrhs, string tName)
     {
-        if (n < 0 || tLength != n * n)
+        if (n < 0 || tLength != (long)n * n)
             throw new ArgumentException($"triangular matrix: expected {n}×{n} ({(long)n * n} elements), got {tLength} elements", tName);
         if (nrhs < 0 || bLength != (long)n * nrhs)
             throw new ArgumentException($"right-hand side has {bLength} elements, expected {n}×{nrhs}", "b");

@@ -101,7 +101,7 @@ public static partial class Gemm
         CheckOperand(a.Length, k, n, lda, nameof(a));
         if (v.Length < k) throw new ArgumentException($"TryAugmentedGram: v must hold k = {k} values, got {v.Length}", nameof(v));
         int m = n + 2;
-        if (c.Length < m * m) throw new ArgumentException($"TryAugmentedGram: c must hold (n+2)² = {m * m} values, got {c.Length}", nameof(c));
+        if (c.Length < (long)m * m) throw new ArgumentException($"TryAugmentedGram: c must hold (n+2)² = {m * m} values, got {c.Length}", nameof(c));
         fixed (double* pa = a, pv = v, pc = c)
         {
             var p = new Problem<double>(true, false, m, m, k, 1.0, pa, lda, pa, lda, 0.0, pc, m);

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using Overfit.Data;
+using Overfit.Landscape;
+using Overfit.NN;
+using Overfit.Tensors;
+
+namespace Overfit.Benchmarks;
+
+/// <summary>
+/// `landscape [--model M.safetensors --batch B.safetensors] [--anchor PATH] [--json]`: the Hessian tools on the chapter's
+/// SimpleNetwork (ReLU, [256, 192, 128, 64]) and a 256-image batch, in Float32 as a user runs them. Cases: hvp (one
+/// Hessian-vector product, median of 10), top2 (power iteration with deflation for the top-2 eigenpairs, maxIter 100,
+/// tol 1e-3, seed 0; PyHessian's method, which finds the largest eigenvalues in magnitude), top2_lanczos (the two
+/// algebraically largest from a 40-step Lanczos run, seed 0, against the anchor's power iteration), surface50 (the loss on a 50×50 grid along the two eigenvectors). Without --model/--batch it
+/// uses an untrained network (seed 0) and the first 256 Fashion-MNIST test images, and writes both to a temporary
+/// folder for the anchor. With --anchor the PyTorch script runs right after on the same files, with
+/// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, and each line gets torch_s and the ratio.
+/// </summary>
+public static class LandscapeBenchmark
+{
+    public static int Run(string[] args)
+    {
+        bool json = args.Contains("--json");
+        string? modelPath = MlpBenchmark.StringOption(args, "--model"), batchPath = MlpBenchmark.StringOption(args, "--batch");
+        string? anchor = MlpBenchmark.StringOption(args, "--anchor");
+        var model = new SimpleNetwork(new ReLU(), generator: new Generator(0));
+        Batch batch;
+        if (modelPath is not null) Checkpoint.Load(model, modelPath);
+        if (batchPath is not null)
+        {
+            var t = Checkpoint.Read(batchPath).Tensors;
+            batch = new Batch(t["x"].To(DType.Float32).Contiguous(), Array.ConvertAll(t["y"].ToDoubleArray(), v => (int)v));
+        }
+        else
+        {
+            var test = Datasets.FashionMnist(train: false, download: false);
+            var b = test.GetBatch(Enumerable.Range(0, 256).ToArray());
+            batch = new Batch(b.Inputs.Reshape(256, -1).Contiguous(), b.Labels);
+        }
+        if (modelPath is null || batchPath is null)
+        {
+            var dir = Directory.CreateTempSubdirectory("overfit-landscape-bench-").FullName;
+            modelPath = Path.Combine(dir, "model.safetensors");
+            batchPath = Path.Combine(dir, "batch.safetensors");
+            Checkpoint.Save(model, modelPath);
+            Checkpoint.Write(new Dictionary<string, Tensor> { ["x"] = batch.Inputs }, batchPath,
+                int64: new Dictionary<string, long[]> { ["y"] = Array.ConvertAll(batch.Labels!, l => (long)l) });
+        }
+        model.Eval();
+        Tensor Loss(Tensor output, Batch b) => Functional.CrossEntropy(output, b.Labels!);
+        var analysis = new HessianAnalysis(model, Loss, [batch]);
+
+        var v = analysis.Parameters.Select(p => Tensor.Randn(p.Shape, new Generator(1))).ToArray();
+        if (args.Contains("--breakdown")) return Breakdown(model, batch, analysis.Parameters.ToArray(), v);
+        for (int i = 0; i < 3; i++) analysis.Hvp(v);
+        var times = new double[10];
+        for (int i = 0; i < times.Length; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            analysis.Hvp(v);
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        double hvp = times[times.Length / 2];
+
+        int before = analysis.HvpCount;
+        var watch = Stopwatch.StartNew();
+        var top = analysis.TopEigen(2, 100, 1e-3, seed: 0);
+        double top2 = watch.Elapsed.TotalSeconds;
+        int hvps = analysis.HvpCount - before;
+
+        before = analysis.HvpCount;
+        watch.Restart();
+        var lanczos = analysis.TopEigenLanczos(2, iter: 40, seed: 0);
+        double top2Lanczos = watch.Elapsed.TotalSeconds;
+        int lanczosHvps = analysis.HvpCount - before;
+
+        var lambdas = Enumerable.Range(0, 50).Select(i => (double)(float)(-1 + 2.0 * i / 49)).ToArray();
+        var surface = new LossSurface(model, Loss, [batch]);
+        surface.Plane(top.Eigenvectors[0], top.Eigenvectors[1], lambdas[..2], lambdas[..2]);
+        watch.Restart();
+        surface.Plane(top.Eigenvectors[0], top.Eigenvectors[1], lambdas, lambdas);
+        double surf = watch.Elapsed.TotalSeconds;
+
+        var ours = new Dictionary<string, double> { ["hvp"] = hvp, ["top2"] = top2, ["top2_lanczos"] = top2Lanczos, ["surface50"] = surf };
+        var extra = new Dictionary<string, string>
+        {
+            ["hvp"] = "",
+            ["top2"] = Invariant($",\"eigenvalues\":[{top.Eigenvalues[0]:G6},{top.Eigenvalues[1]:G6}],\"hvps\":{hvps}"),
+            ["top2_lanczos"] = Invariant($",\"eigenvalues\":[{lanczos.Eigenvalues[0]:G6},{lanczos.Eigenvalues[1]:G6}],\"hvps\":{lanczosHvps}"),
+            ["surface50"] = "",
+        };
+        var torch = anchor is null ? null : RunAnchor(anchor, modelPath, batchPath);
+        foreach (var (name, s) in ours)
+        {
+            string t = "";
+            // The Lanczos case is compared with the anchor's power iteration: the same output (top-2 eigenpairs), another method.
+            if (torch is not null && torch.TryGetValue(name == "top2_lanczos" ? "top2" : name, out var ts)) t = Invariant($",\"torch_s\":{ts:F5},\"ratio\":{s / ts:F3}");
+            string line = Invariant($"{{\"bench\":\"landscape\",\"case\":\"{name}\",\"overfit_s\":{s:F5}{extra[name]}{t}}}");
+            Console.WriteLine(json ? line : line.Replace("\"", "", StringComparison.Ordinal));
+        }
+        return 0;
+    }
+
+    /// <summary>--breakdown: the median time of an HVP's three phases (forward, createGraph backward, second backward) over 20 runs.</summary>
+    private static int Breakdown(Module model, Batch batch, Tensor[] ps, Tensor[] v)
+    {
+        var t = new double[3][];
+        for (int k = 0; k < 3; k++) t[k] = new double[20];
+        for (int i = -3; i < 20; i++)
+        {
+            var c = Stopwatch.StartNew();
+            var loss = Functional.CrossEntropy(model.Forward(batch.Inputs), batch.Labels!);
+            double f = c.Elapsed.TotalSeconds;
+            var g = Overfit.Autograd.Autograd.Gradient(loss, ps, createGraph: true);
+            double b1 = c.Elapsed.TotalSeconds;
+            Tensor dot = g[0].Mul(v[0]).Sum();
+            for (int k = 1; k < g.Length; k++) dot = dot.Add(g[k].Mul(v[k]).Sum());
+            Overfit.Autograd.Autograd.Gradient(dot, ps);
+            double b2 = c.Elapsed.TotalSeconds;
+            if (i < 0) continue;
+            (t[0][i], t[1][i], t[2][i]) = (f, b1 - f, b2 - b1);
+        }
+        string[] names = ["forward", "backward_create_graph", "second_backward"];
+        for (int k = 0; k < 3; k++)
+        {
+            Array.Sort(t[k]);
+            Console.WriteLine(Invariant($"{{\"bench\":\"landscape\",\"phase\":\"{names[k]}\",\"median_s\":{t[k][10]:F5}}}"));
+        }
+        return 0;
+    }
+
+    private static Dictionary<string, double>? RunAnchor(string path, string model, string batch)
+    {
+        var psi = new ProcessStartInfo("/usr/bin/python3", [path, model, batch, "--grid", "50"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        psi.Environment.Remove("OPENBLAS_CORETYPE");
+        psi.Environment.Remove("OPENBLAS_L2_SIZE");
+        Console.Error.WriteLine($"anchor: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 {path} {model} {batch} --grid 50");
+        using var proc = Process.Start(psi) ?? throw new InvalidOperationException($"could not start /usr/bin/python3 {path}");
+        string output = proc.StandardOutput.ReadToEnd();
+        proc.WaitForExit();
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+        if (proc.ExitCode != 0 || line is null) { Console.Error.WriteLine($"anchor failed with exit code {proc.ExitCode}"); return null; }
+        Console.Error.WriteLine(line);
+        using var doc = System.Text.Json.JsonDocument.Parse(line);
+        var r = doc.RootElement;
+        return new Dictionary<string, double>
+        {
+            ["hvp"] = r.GetProperty("hvp_s").GetDouble(),
+            ["top2"] = r.GetProperty("top2_power_s").GetDouble(),
+            ["surface50"] = r.GetProperty("surface_50x50_s").GetDouble(),
+        };
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -20,6 +20,8 @@ public static partial class GpBenchmark
         int phases = 0;
         string method = "exact";
         int inducing = 512, subsample = 5000, maxIter = 1000;
+        double lmlNoiseStep = 0;
+        string? dump = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,7 +34,9 @@ public static partial class GpBenchmark
                 case "--inducing": inducing = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--subsample": subsample = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--maxiter": maxIter = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--method exact|sparse --inducing M --subsample N --maxiter K]"); return 2;
+                case "--lml-noise": lmlNoiseStep = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--dump": dump = args[++i]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--method exact|sparse --inducing M --subsample N --maxiter K] [--lml-noise STEP [--dump PATH]]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
@@ -71,6 +75,7 @@ public static partial class GpBenchmark
                 n, d, fit, fitCpu, predict, gp.LogMarginalLikelihoodValue, rmse, gp.OptimizerResults.Sum(r => r.Iterations),
                 gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel, warmUpSeconds));
         if (phases > 0) Phases(gp, x, y, n, d, phases);
+        if (lmlNoiseStep > 0) LmlNoise(gp, x, y, n, d, lmlNoiseStep, dump);
         return 0;
     }
 

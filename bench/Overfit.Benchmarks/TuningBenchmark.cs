@@ -55,7 +55,11 @@ public static class TuningBenchmark
         string line;
         if (overhead)
         {
-            if (storage != "memory") { Console.Error.WriteLine($"tuning: unknown storage '{storage}'; expected memory"); return 2; }
+            if (storage != "memory" && !storage.StartsWith("sqlite:///", StringComparison.Ordinal))
+            {
+                Console.Error.WriteLine($"tuning: unknown storage '{storage}'; expected memory or sqlite:///PATH");
+                return 2;
+            }
             line = Overhead(factory, sampler, storage, trials);
             Emit(line, json);
             if (anchor is not null) RunAnchor(anchor, [storage, sampler, Str(trials)], json);
@@ -95,22 +99,24 @@ public static class TuningBenchmark
     private static string Overhead(Func<ulong, ISampler> factory, string sampler, string storage, int trials)
     {
         var warm = Stopwatch.StartNew();
-        do RunOverheadStudy(factory(1), trials); while (warm.Elapsed < TimeSpan.FromSeconds(2));
+        do RunOverheadStudy(factory(1), storage, trials); while (warm.Elapsed < TimeSpan.FromSeconds(2));
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        RunOverheadStudy(factory(0), trials);
+        RunOverheadStudy(factory(0), storage, trials);
         double dt = watch.Elapsed.TotalSeconds;
         process.Refresh();
         // CPU time is steadier than wall time on a loaded machine; it goes to stderr beside the JSON line.
         Console.Error.WriteLine(FormattableString.Invariant($"overhead: {(process.TotalProcessorTime - cpu0).TotalSeconds / trials * 1e3:F3} ms CPU per trial, {dt / trials * 1e3:F3} ms wall"));
         return FormattableString.Invariant(
-            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage}\",\"sampler\":\"{sampler}\",\"trials\":{trials},\"ask_tell_s_per_trial\":{dt / trials:G6},\"trials_per_s\":{trials / dt:F2}}}");
+            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage.Split(':')[0]}\",\"sampler\":\"{sampler}\",\"trials\":{trials},\"ask_tell_s_per_trial\":{dt / trials:G6},\"trials_per_s\":{trials / dt:F2}}}");
     }
 
-    private static void RunOverheadStudy(ISampler sampler, int trials)
+    /// <summary>One overhead study; a sqlite:/// storage gets a fresh study (unique name) in that file, as the anchor does.</summary>
+    private static void RunOverheadStudy(ISampler sampler, string storage, int trials)
     {
-        var study = Study.Create(storage: new InMemoryStorage(), sampler: sampler, pruner: new NopPruner());
+        using var rdb = storage == "memory" ? null : new RdbStorage(storage);
+        var study = Study.Create(storage: (IStorage?)rdb ?? new InMemoryStorage(), sampler: sampler, pruner: new NopPruner());
         for (int i = 0; i < trials; i++)
         {
             var t = study.Ask();

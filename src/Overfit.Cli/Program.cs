@@ -39,6 +39,7 @@ public static class Program
         root.Subcommands.First(c => c.Name == "landscape").Subcommands.Add(LandscapeTrajectoriesCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         return root;
     }
 }

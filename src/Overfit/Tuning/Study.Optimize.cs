@@ -128,7 +128,8 @@ internal sealed class HeartbeatThread : IDisposable
     private HeartbeatThread(IHeartbeatStorage storage, int trialId, TimeSpan interval)
     {
         storage.RecordHeartbeat(trialId);
-        _timer = new Timer(_ => { try { storage.RecordHeartbeat(trialId); } catch (InvalidOperationException) { } }, null, interval, interval);
+        // A missed beat (finished trial, busy or unreachable database) must not end the process from a timer thread.
+        _timer = new Timer(_ => { try { storage.RecordHeartbeat(trialId); } catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException or IOException) { } }, null, interval, interval);
     }
 
     public static HeartbeatThread? Start(IStorage storage, int trialId)

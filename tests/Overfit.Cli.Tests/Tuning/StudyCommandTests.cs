@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Overfit.Cli.Tests.Infrastructure;
+using Overfit.Tuning;
+
+namespace Overfit.Cli.Tests.Tuning;
+
+/// <summary>`overfit study ...` on SQLite files, in process and as several worker processes sharing one file.</summary>
+public sealed class StudyCommandTests : IDisposable
+{
+    private readonly TempFolder _tmp = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _tmp.Dispose();
+    }
+
+    [Fact]
+    public void CreateOptimizeShowExportListDelete()
+    {
+        string url = "sqlite:///" + _tmp.Sub("s.db");
+        Assert.Equal(0, CliHarness.Run("study", "create", "--storage", url, "--study", "q").ExitCode);
+        var dup = CliHarness.Run("study", "create", "--storage", url, "--study", "q");
+        Assert.Equal(1, dup.ExitCode);
+        Assert.StartsWith("error: ", dup.Stderr);
+        Assert.Contains("'q'", dup.Stderr);
+
+        var run = CliHarness.Run("study", "optimize", "--storage", url, "--study", "q", "--n-trials", "12", "--seed", "1", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(12, doc.RootElement.GetProperty("n_trials").GetInt32());
+
+        var show = CliHarness.Run("study", "show", "--storage", url, "--study", "q", "--json");
+        using var shown = JsonDocument.Parse(show.Stdout);
+        Assert.Equal(12, shown.RootElement.GetProperty("trials").GetArrayLength());
+
+        string csv = _tmp.Sub("q.csv");
+        Assert.Equal(0, CliHarness.Run("study", "export", "--storage", url, "--study", "q", "--output", csv).ExitCode);
+        Assert.Equal(13, File.ReadAllLines(csv).Length); // header + 12 trials
+
+        var list = CliHarness.Run("study", "list", "--storage", url, "--json");
+        using var listed = JsonDocument.Parse(list.Stdout);
+        Assert.Equal("q", listed.RootElement[0].GetProperty("study").GetString());
+
+        Assert.Equal(0, CliHarness.Run("study", "delete", "--storage", url, "--study", "q").ExitCode);
+        var gone = CliHarness.Run("study", "show", "--storage", url, "--study", "q");
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Contains("'q'", gone.Stderr);
+        Assert.Single(gone.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void BadStorageUrlIsOneLineOnStderr()
+    {
+        var r = CliHarness.Run("study", "list", "--storage", "mysql://u@h/db", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains("'mysql://u@h/db'", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task FourWorkerProcessesShareOneSqliteFile()
+    {
+        string db = _tmp.Sub("shared.db");
+        string url = "sqlite:///" + db;
+        string cli = Path.Combine(AppContext.BaseDirectory, "Overfit.Cli.dll");
+        Assert.True(File.Exists(cli), $"{cli} not found next to the tests");
+        Assert.Equal(0, CliHarness.Run("study", "create", "--storage", url, "--study", "mp").ExitCode);
+        var workers = Enumerable.Range(0, 4).Select(w =>
+        {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { cli, "study", "optimize", "--storage", url, "--study", "mp", "--n-trials", "50", "--seed", w.ToString(), "--heartbeat", "5" })
+                psi.ArgumentList.Add(a);
+            return Process.Start(psi)!;
+        }).ToArray();
+        foreach (var p in workers)
+        {
+            var stderr = p.StandardError.ReadToEndAsync();
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            await p.WaitForExitAsync(cts.Token);
+            Assert.True(p.ExitCode == 0, $"worker failed: {await stderr} {await stdout}");
+        }
+        using var storage = new RdbStorage(url);
+        var trials = storage.GetAllTrials(storage.GetStudyIdFromName("mp"));
+        Assert.Equal(200, trials.Count);
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.Equal(Enumerable.Range(0, 200), trials.Select(t => t.Number).Order());
+    }
+}

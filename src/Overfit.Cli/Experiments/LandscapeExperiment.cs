@@ -55,7 +55,7 @@ public sealed partial class LandscapeExperiment : IExperiment
         if (grid < 2) throw new ArgumentOutOfRangeException(nameof(grid), grid, $"--grid: expected at least 2 points per axis, got {grid}");
         if (modelPath is not null && !File.Exists(modelPath)) throw new FileNotFoundException($"--model: no file at {modelPath}", modelPath);
 
-        var data = _data(context);
+        var data = LoadData(context, budget);
         if (data.Test.Count < BatchSize) throw new InvalidOperationException($"the test set has {data.Test.Count} images; the landscape batch needs {BatchSize}");
         var model = new SimpleNetwork(new ReLU(), inputSize: data.Train.Channels * data.Train.Height * data.Train.Width, numLabels: 10, hidden: Hidden,
             generator: context.CreateGenerator(1));

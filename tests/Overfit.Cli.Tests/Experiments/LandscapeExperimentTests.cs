@@ -89,4 +89,24 @@ public class LandscapeExperimentTests
         var top2 = doc2.RootElement.GetProperty("metrics").GetProperty("top_eigenvalues").EnumerateArray().Select(e => e.GetDouble()).ToArray();
         Assert.Equal(top[0], top2[0], 4);
     }
+
+    [Fact]
+    public void WithoutFashionMnistATinyRunUsesLabelledStandInImagesAndLargerBudgetsFail()
+    {
+        using var folder = new TempFolder();
+        var missing = new LandscapeExperiment(_ => throw new DataNotFoundException(new LocateResult(DatasetCatalog.FashionMnist, null, [])));
+        var root = new Command("overfit");
+        ExperimentCommand.AddAll(root, [missing]);
+        var tiny = CliHarness.Run(root, "landscape", "--out", folder.Sub("tiny"), "--budget", "tiny", "--json");
+        Assert.True(tiny.ExitCode == 0, tiny.Stderr);
+        using var printed = JsonDocument.Parse(tiny.Stdout);
+        var record = File.ReadAllText(Path.Combine(folder.Sub("tiny"), "metrics.json"));
+        Assert.Contains("stand-in", record);
+        Assert.Contains("Fashion-MNIST was not found", record);
+        Assert.Equal(2, printed.RootElement.GetProperty("metrics").GetProperty("top_eigenvalues").GetArrayLength());
+
+        var quick = CliHarness.Run(root, "landscape", "--out", folder.Sub("quick"), "--budget", "quick", "--json");
+        Assert.NotEqual(0, quick.ExitCode);
+        Assert.Contains("FashionMNIST was not found", quick.Stdout + quick.Stderr);
+    }
 }

@@ -122,14 +122,26 @@ public sealed partial class Study
 /// <summary>Records heartbeats of one running trial on a background timer while its objective runs.</summary>
 internal sealed class HeartbeatThread : IDisposable
 {
-    private readonly Timer _timer;
+    // A dedicated thread, not a thread-pool timer: a pool starved by blocking objectives (nJobs, other work in the
+    // process) would delay the beats past the grace period and let another worker fail a trial that is alive.
+    private readonly Thread _thread;
+    private readonly ManualResetEventSlim _stop = new(false);
     private int _disposed;
 
     private HeartbeatThread(IHeartbeatStorage storage, int trialId, TimeSpan interval)
     {
         storage.RecordHeartbeat(trialId);
-        // A missed beat (finished trial, busy or unreachable database) must not end the process from a timer thread.
-        _timer = new Timer(_ => { try { storage.RecordHeartbeat(trialId); } catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException or IOException) { } }, null, interval, interval);
+        _thread = new Thread(() =>
+        {
+            while (!_stop.Wait(interval))
+            {
+                // A missed beat (finished trial, busy or unreachable database) must not end the process from this thread.
+                try { storage.RecordHeartbeat(trialId); }
+                catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException or IOException) { }
+            }
+        })
+        { IsBackground = true, Name = $"overfit-heartbeat-{trialId}" };
+        _thread.Start();
     }
 
     public static HeartbeatThread? Start(IStorage storage, int trialId)
@@ -137,6 +149,9 @@ internal sealed class HeartbeatThread : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _timer.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _stop.Set();
+        _thread.Join();
+        _stop.Dispose();
     }
 }

@@ -12,13 +12,7 @@ public static partial class PanelExtensions
     public static Plot Surface(this Plot plot, string title, string xLabel, string yLabel, string valueLabel,
         double[] xs, double[] ys, double[,] z, int contourCount = 12)
     {
-        ArgumentNullException.ThrowIfNull(xs);
-        ArgumentNullException.ThrowIfNull(ys);
-        ArgumentNullException.ThrowIfNull(z);
-        if (xs.Length < 2 || ys.Length < 2)
-            throw new ArgumentException($"xs, ys: expected at least 2 grid values along each axis, got {xs.Length} and {ys.Length}");
-        if (z.GetLength(0) != ys.Length || z.GetLength(1) != xs.Length)
-            throw new ArgumentException($"z: expected shape [{ys.Length}, {xs.Length}] (rows follow ys, columns follow xs), got [{z.GetLength(0)}, {z.GetLength(1)}]", nameof(z));
+        CheckGrid(xs, ys, z);
         FigureStyle.Apply(plot, title, xLabel, yLabel);
 
         // ScottPlot draws row 0 at the top; the grid's row 0 belongs at the smallest y, so flip rows.
@@ -84,5 +78,17 @@ public static partial class PanelExtensions
             best[i] = current;
         }
         return best;
+    }
+
+    /// <summary>A value grid z[i, j] at (xs[j], ys[i]): at least 2 values per axis, rows following ys.</summary>
+    private static void CheckGrid(double[] xs, double[] ys, double[,] z)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        ArgumentNullException.ThrowIfNull(ys);
+        ArgumentNullException.ThrowIfNull(z);
+        if (xs.Length < 2 || ys.Length < 2)
+            throw new ArgumentException($"xs, ys: expected at least 2 grid values along each axis, got {xs.Length} and {ys.Length}");
+        if (z.GetLength(0) != ys.Length || z.GetLength(1) != xs.Length)
+            throw new ArgumentException($"z: expected shape [{ys.Length}, {xs.Length}] (rows follow ys, columns follow xs), got [{z.GetLength(0)}, {z.GetLength(1)}]", nameof(z));
     }
 }

@@ -12,13 +12,7 @@ public static partial class PanelExtensions
     /// </summary>
     public static Plot Wireframe(this Plot plot, string title, string xLabel, string yLabel, double[] xs, double[] ys, double[,] z)
     {
-        ArgumentNullException.ThrowIfNull(xs);
-        ArgumentNullException.ThrowIfNull(ys);
-        ArgumentNullException.ThrowIfNull(z);
-        if (xs.Length < 2 || ys.Length < 2)
-            throw new ArgumentException($"xs, ys: expected at least 2 grid values along each axis, got {xs.Length} and {ys.Length}");
-        if (z.GetLength(0) != ys.Length || z.GetLength(1) != xs.Length)
-            throw new ArgumentException($"z: expected shape [{ys.Length}, {xs.Length}] (rows follow ys, columns follow xs), got [{z.GetLength(0)}, {z.GetLength(1)}]", nameof(z));
+        CheckGrid(xs, ys, z);
         FigureStyle.Apply(plot, title, xLabel, yLabel);
         double zMin = double.PositiveInfinity, zMax = double.NegativeInfinity;
         foreach (var v in z) { zMin = Math.Min(zMin, v); zMax = Math.Max(zMax, v); }

@@ -28,7 +28,7 @@ public static class ExperimentCommand
                 using var folder = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
                 var record = ExperimentRunner.Run(experiment, folder.Path, settings.Seed, settings.Budget, output, parse, writeMetricsOnInputError: false);
                 if (record.InputError) folder.Discard(); // bad arguments: no run folder, no failed metrics.json
-                json?.Write(record.ToJson());
+                json?.Write(record.Succeeded ? System.Text.Json.JsonSerializer.Serialize(experiment.JsonSummary(record), RunRecord.JsonOptions) : record.ToJson());
                 if (!record.Succeeded) throw new InvalidOperationException(record.Error);
                 ExperimentRunner.PrintSummary(record, output.Human);
                 return 0;

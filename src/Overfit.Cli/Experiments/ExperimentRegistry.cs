@@ -12,6 +12,7 @@ public static class ExperimentRegistry
         new RidgeExperiment(),
         new RegularizeExperiment(),
         new DropoutExperiment(),
+        new DiagnoseExperiment(),
         new BatchNormExperiment(),
         new BayesOptExperiment(),
         new GpBikeRouteExperiment(),

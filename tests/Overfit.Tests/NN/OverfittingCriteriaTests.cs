@@ -65,6 +65,8 @@ public class OverfittingCriteriaTests
         Assert.Equal(9, report.OnsetEpoch);
         Assert.Equal(0.47, report.BestValidationLoss);
         Assert.Equal(100 * (0.70 / 0.47 - 1), report.FinalGeneralizationLoss, 10);
+        // Medians: epochs 5–9 around the minimum (0.49) against the last five (0.64).
+        Assert.Equal(100 * (0.64 / 0.49 - 1), report.SustainedGeneralizationLoss, 10);
         Assert.Equal(0.47 - 0.31, report.GapAtBest, 12);
         Assert.Equal(0.70 - 0.12, report.GapAtEnd, 12);
         Assert.True(report.GapTrend > 0.04 && report.GapTrend < 0.06, $"gap trend {report.GapTrend}");
@@ -98,6 +100,21 @@ public class OverfittingCriteriaTests
             [1.0, 0.9, 0.82, 0.76, 0.71, 0.852, 0.64, 0.62, 0.605, 0.6]));
         Assert.Equal(6, report.Criteria[0].StopEpoch);
         Assert.False(report.Overfits);
+    }
+
+    [Fact]
+    public void Report_OnANoisyPlateau_SaysNo_ThoughGLFires()
+    {
+        // After its minimum (0.40, epoch 8) the validation loss wanders on a plateau: one epoch is 7.5 % above the minimum
+        // (GL_5 fires there), but the last strip's median is 0.41, the same as the median of the strip around the minimum.
+        var report = OverfittingReport.Analyze(new LossHistory(
+            [0.9, 0.7, 0.6, 0.52, 0.46, 0.42, 0.39, 0.37, 0.36, 0.35, 0.345, 0.34, 0.335, 0.33, 0.328, 0.326, 0.324],
+            [1.0, 0.8, 0.6, 0.50, 0.45, 0.42, 0.41, 0.40, 0.43, 0.405, 0.41, 0.42, 0.41, 0.405, 0.41, 0.415, 0.40]));
+        Assert.Equal(9, report.Criteria[0].StopEpoch);
+        Assert.Equal(8, report.BestEpoch);
+        Assert.Equal(100 * (0.41 / 0.41 - 1), report.SustainedGeneralizationLoss, 12);
+        Assert.False(report.Overfits);
+        Assert.Null(report.OnsetEpoch);
     }
 
     [Fact]

@@ -13,8 +13,10 @@ public sealed record CriterionResult(string Name, string Kind, double Threshold,
 /// <summary>
 /// Whether, when and how strongly a training history overfits. Built by <see cref="Analyze"/> from the validation minimum,
 /// the generalization gap (validation − training loss) after it and Prechelt's GL_α, PQ_α and UP_s criteria.
-/// A history overfits when GL_α fires, the last epoch is still more than α percent above the validation minimum, at least
-/// one strip of k epochs lies after that minimum, and the gap widens after it (positive least-squares slope).
+/// A history overfits when at least one strip of k epochs lies after the validation minimum, the validation loss of the
+/// last strip stays more than α percent above its level at the minimum (<see cref="SustainedGeneralizationLoss"/>, which
+/// compares strip medians, so a single spike or a noisy plateau does not count) and the gap widens after the minimum
+/// (positive least-squares slope). GL_α then necessarily fires too.
 /// </summary>
 public sealed record OverfittingReport
 {
@@ -36,6 +38,12 @@ public sealed record OverfittingReport
     /// <summary>GL at the last epoch: percent above the validation minimum.</summary>
     public required double FinalGeneralizationLoss { get; init; }
 
+    /// <summary>
+    /// 100·(median validation loss of the last k epochs / median of the k epochs centred on the minimum − 1), in percent:
+    /// how far the validation loss has risen and stayed, robust to single-epoch noise.
+    /// </summary>
+    public required double SustainedGeneralizationLoss { get; init; }
+
     /// <summary>Generalization gap (validation − training loss) at the best epoch.</summary>
     public required double GapAtBest { get; init; }
 
@@ -48,6 +56,9 @@ public sealed record OverfittingReport
     /// <summary>Number of epochs analysed.</summary>
     public required int Epochs { get; init; }
 
+    /// <summary>Strip length k used by PQ, UP and the sustained generalization loss.</summary>
+    public required int StripLength { get; init; }
+
     /// <summary>GL, PQ and UP over the whole history, in that order.</summary>
     public required IReadOnlyList<CriterionResult> Criteria { get; init; }
 
@@ -57,8 +68,8 @@ public sealed record OverfittingReport
         var c = CultureInfo.InvariantCulture;
         string fired = string.Join(", ", Criteria.Select(r => r.StopEpoch is int e ? $"{r.Name} at epoch {e}" : $"{r.Name} never"));
         return Overfits
-            ? string.Create(c, $"overfits from epoch {OnsetEpoch}: validation loss lowest at epoch {BestEpoch} ({BestValidationLoss:G4}), {FinalGeneralizationLoss:F1}% above it at the end; the gap grows by {GapTrend:G3} per epoch ({GapAtBest:G3} -> {GapAtEnd:G3}); criteria: {fired}")
-            : string.Create(c, $"does not overfit: validation loss lowest at epoch {BestEpoch} ({BestValidationLoss:G4}), {FinalGeneralizationLoss:F1}% above it at the end; gap trend {GapTrend:G3} per epoch; criteria: {fired}");
+            ? string.Create(c, $"overfits from epoch {OnsetEpoch}: validation loss lowest at epoch {BestEpoch} ({BestValidationLoss:G4}), the last {StripLength} epochs {SustainedGeneralizationLoss:F1}% above that level; the gap grows by {GapTrend:G3} per epoch ({GapAtBest:G3} -> {GapAtEnd:G3}); criteria: {fired}")
+            : string.Create(c, $"does not overfit: validation loss lowest at epoch {BestEpoch} ({BestValidationLoss:G4}), the last {StripLength} epochs {SustainedGeneralizationLoss:F1}% above that level (threshold {Criteria[0].Threshold:G3}%); gap trend {GapTrend:G3} per epoch; criteria: {fired}");
     }
 
     /// <summary>Analyses <paramref name="history"/> with GL_<paramref name="glAlpha"/>, PQ_<paramref name="pqAlpha"/> and UP_<paramref name="upStrips"/>.</summary>
@@ -102,7 +113,11 @@ public sealed record OverfittingReport
 
         double[] gap = Enumerable.Range(0, n).Select(t => val[t] - history.TrainLoss[t]).ToArray();
         double trend = Slope(history.Epochs, gap, best);
-        bool overfits = results[0].StopEpoch is not null && gl[^1] > glAlpha && n - 1 - best >= stripLength && trend > 0;
+        int half = stripLength / 2;
+        int from = Math.Clamp(best - half, 0, Math.Max(0, n - stripLength));
+        double atMinimum = Median(val, from, Math.Min(n, from + stripLength));
+        double sustained = 100 * (Median(val, n - stripLength, n) / atMinimum - 1);
+        bool overfits = n - 1 - best >= stripLength && sustained > glAlpha && trend > 0;
         int? onset = null;
         if (overfits)
             for (int t = best + 1; t < n && onset is null; t++)
@@ -116,6 +131,8 @@ public sealed record OverfittingReport
             BestValidationLoss = val[best],
             FinalValidationLoss = val[^1],
             FinalGeneralizationLoss = gl[^1],
+            SustainedGeneralizationLoss = sustained,
+            StripLength = stripLength,
             GapAtBest = gap[best],
             GapAtEnd = gap[^1],
             GapTrend = trend,
@@ -138,6 +155,12 @@ public sealed record OverfittingReport
             ["final_value"] = double.IsFinite(r.FinalValue) ? r.FinalValue : null,
         }),
     };
+
+    private static double Median(IReadOnlyList<double> values, int from, int to)
+    {
+        var sorted = values.Skip(from).Take(to - from).Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     /// <summary>Least-squares slope of <paramref name="y"/> against the epoch numbers from index <paramref name="from"/> on.</summary>
     private static double Slope(IReadOnlyList<int> epochs, double[] y, int from)

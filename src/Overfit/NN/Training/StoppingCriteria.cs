@@ -108,8 +108,13 @@ public sealed class SuccessiveIncreasesCriterion : IStoppingCriterion
     /// <inheritdoc />
     public string Name => "UP" + Strips.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>How many successive strips, ending at the last epoch, had a rising validation loss (NaN before the first strip end).</summary>
-    public double Value(LossHistory history) => StoppingCriteria.RisingStrips(history, StripLength)[^1];
+    /// <summary>How many successive strips, ending at the last strip end so far, had a rising validation loss (NaN before the first strip end).</summary>
+    public double Value(LossHistory history)
+    {
+        var up = StoppingCriteria.RisingStrips(history, StripLength);
+        int lastEnd = history.Count / StripLength * StripLength - 1;
+        return lastEnd >= 0 ? up[lastEnd] : double.NaN;
+    }
 
     /// <inheritdoc />
     public bool ShouldStop(LossHistory history) => history.Count % StripLength == 0 && Value(history) >= Strips;

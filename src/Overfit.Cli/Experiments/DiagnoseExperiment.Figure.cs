@@ -20,16 +20,16 @@ public sealed partial class DiagnoseExperiment
                 new Series("train", epochs, history.TrainLoss.ToArray()),
                 new Series("validation", epochs, history.ValidationLoss.ToArray()),
             ]);
-            Mark(losses, report);
+            Mark(losses, report, Alignment.LowerLeft);
             var gap = figure.Panel(1, i);
             gap.Lines("generalization gap", "epoch", "validation − train loss",
                 [new Series("gap", epochs, history.ValidationLoss.Select((v, t) => v - history.TrainLoss[t]).ToArray())]);
-            Mark(gap, report);
+            Mark(gap, report, Alignment.UpperLeft);
         }
         return figure;
     }
 
-    private static void Mark(Plot panel, OverfittingReport report)
+    private static void Mark(Plot panel, OverfittingReport report, Alignment legend)
     {
         var best = panel.Add.VerticalLine(report.BestEpoch, 1.5f, FigureStyle.ReferenceLineColor, LinePattern.Dotted);
         best.LegendText = $"validation minimum (epoch {report.BestEpoch})";
@@ -38,6 +38,6 @@ public sealed partial class DiagnoseExperiment
             var line = panel.Add.VerticalLine(onset, 1.5f, FigureStyle.SeriesColor(3), LinePattern.Dashed);
             line.LegendText = $"onset (epoch {onset})";
         }
-        FigureStyle.ShowLegendIfLabelled(panel);
+        FigureStyle.ShowLegendIfLabelled(panel, legend);
     }
 }

@@ -18,7 +18,7 @@ namespace Overfit.Cli.Experiments;
 public sealed partial class DiagnoseExperiment : IExperiment
 {
     private readonly Option<string?> _history = new("--history") { Description = "Recorded history: CSV (epoch,train_loss,val_loss[,train_acc,val_acc]) or a run's metrics.json; default: train the dropout experiment's networks", HelpName = "FILE" };
-    private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs of the fresh histories when no --history is given (default from --budget: tiny 12, quick 40, full 150)" };
+    private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs of the fresh histories when no --history is given (default from --budget: tiny 6, quick 20, full 100)" };
     private readonly Option<double> _glAlpha = new("--gl-alpha") { Description = "GL threshold: percent above the validation minimum", DefaultValueFactory = _ => 5.0 };
     private readonly Option<double> _pqAlpha = new("--pq-alpha") { Description = "PQ threshold on generalization loss / training progress", DefaultValueFactory = _ => 3.0 };
     private readonly Option<int> _upStrips = new("--up-strips") { Description = "UP: successive strips with a rising validation loss", DefaultValueFactory = _ => 2 };
@@ -53,7 +53,7 @@ public sealed partial class DiagnoseExperiment : IExperiment
         }
         else
         {
-            int epochs = context.GetOption(_epochs, null) ?? budget.Pick(12, 40, 150);
+            int epochs = context.GetOption(_epochs, null) ?? budget.Pick(6, 20, 100);
             if (epochs < strip) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, $"--epochs: expected at least {strip} (one strip), got {epochs}");
             histories = RecordDropoutHistories(context, epochs);
         }

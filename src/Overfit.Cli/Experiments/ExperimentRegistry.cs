@@ -17,6 +17,7 @@ public static class ExperimentRegistry
         new BayesOptExperiment(),
         new GpBikeRouteExperiment(),
         new GpRegressExperiment(),
+        new UncertaintyExperiment(),
         new LandscapeExperiment(),
     ];
 }

@@ -16,19 +16,25 @@ namespace Overfit.Cli.Experiments;
 /// </summary>
 public sealed partial class DropoutExperiment : IExperiment
 {
+    /// <summary>Mini-batch size (the chapter's 64).</summary>
     public const int BatchSize = 64;
+    /// <summary>Adam learning rate (the chapter's 1e-3).</summary>
     public const double LearningRate = 1e-3;
 
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Maximum epochs (default from --budget: tiny 3, quick 30, full 200)" };
     private readonly Option<int> _patience = new("--patience") { Description = "Early-stopping patience in epochs on the validation loss", DefaultValueFactory = _ => 20 };
     private readonly Option<double> _rate = new("--rate") { Description = "Dropout probability after each hidden layer", DefaultValueFactory = _ => 0.5 };
 
+    /// <summary>The command name.</summary>
     public string Name => "dropout";
 
+    /// <summary>One sentence for --help and the report.</summary>
     public string Description => "Train and validation accuracy with and without dropout on the chapter's synthetic data, with early stopping";
 
+    /// <summary>--epochs, --patience and --rate.</summary>
     public IReadOnlyList<Option> Options => [_epochs, _patience, _rate];
 
+    /// <summary>Trains both networks, then reports their accuracies, curves and overfitting diagnosis.</summary>
     public ExperimentResult Run(RunContext context, ExperimentBudget budget)
     {
         int epochs = context.GetOption(_epochs, null) ?? budget.Pick(3, 30, 200);

@@ -3,20 +3,26 @@ namespace Overfit.NN;
 /// <summary>Hooks into the training loop; override what you need. Set <see cref="Trainer.StopRequested"/> to stop.</summary>
 public abstract class TrainingCallback
 {
+    /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(Trainer trainer) { }
 
+    /// <summary>Called after each optimization step with the epoch (from 1), the batch index (from 0) and the batch's loss.</summary>
     public virtual void OnBatchEnd(Trainer trainer, int epoch, int batchIndex, double loss) { }
 
+    /// <summary>Called after each recording of the training curves (<see cref="Trainer.EvaluationsPerEpoch"/> times per epoch).</summary>
     public virtual void OnEvaluation(Trainer trainer, HistoryEntry entry) { }
 
+    /// <summary>Called at the end of each epoch with its train and test loss and accuracy.</summary>
     public virtual void OnEpochEnd(Trainer trainer, EpochSummary summary) { }
 
+    /// <summary>Called once after the last epoch (also after an early stop or a cancellation).</summary>
     public virtual void OnTrainEnd(Trainer trainer, TrainingHistory history) { }
 }
 
 /// <summary>Calls a delegate at the end of each epoch.</summary>
 public sealed class EpochEndCallback(Action<Trainer, EpochSummary> action) : TrainingCallback
 {
+    /// <summary>Calls the delegate.</summary>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary) => action(trainer, summary);
 }
 
@@ -26,6 +32,7 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
     private int _batchesInEpoch;
     private int _lastDrawn = -1;
 
+    /// <summary>Redraws the bar when it has grown by one character (or the epoch is complete).</summary>
     public override void OnBatchEnd(Trainer trainer, int epoch, int batchIndex, double loss)
     {
         _batchesInEpoch = Math.Max(_batchesInEpoch, batchIndex + 1);
@@ -37,6 +44,7 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
         writer.Write(FormattableString.Invariant($"\repoch {epoch} [{bar}] loss {loss:F4}"));
     }
 
+    /// <summary>Ends the bar's line with the epoch's losses, accuracies and time.</summary>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         _lastDrawn = -1;
@@ -69,6 +77,13 @@ public sealed class EarlyStopping : TrainingCallback
         Criterion = criterion ?? throw new ArgumentNullException(nameof(criterion));
     }
 
+    /// <summary>Keras-style patience rule (tf.keras.callbacks.EarlyStopping).</summary>
+    /// <param name="patience">Epochs without improvement before stopping (default 10), ≥ 0.</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement (default 0), ≥ 0.</param>
+    /// <param name="restoreBest">Load the best epoch's weights back at the end (default true).</param>
+    /// <param name="monitor">The value watched (default: the epoch's test loss).</param>
+    /// <param name="maximize">True when larger is better (e.g. accuracy).</param>
+    /// <exception cref="ArgumentOutOfRangeException">Negative patience or minDelta.</exception>
     public EarlyStopping(int patience = 10, double minDelta = 0, bool restoreBest = true, Func<EpochSummary, double>? monitor = null, bool maximize = false)
     {
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), $"patience must be >= 0, got {patience}");
@@ -80,14 +95,19 @@ public sealed class EarlyStopping : TrainingCallback
         Maximize = maximize;
     }
 
+    /// <summary>Epochs without improvement before stopping (patience rule).</summary>
     public int Patience { get; }
 
+    /// <summary>Smallest change that counts as an improvement.</summary>
     public double MinDelta { get; }
 
+    /// <summary>Whether the best epoch's weights are loaded back at the end.</summary>
     public bool RestoreBest { get; }
 
+    /// <summary>The value watched each epoch (test loss by default; always the test loss with a criterion).</summary>
     public Func<EpochSummary, double> Monitor { get; }
 
+    /// <summary>True when larger monitored values are better.</summary>
     public bool Maximize { get; }
 
     /// <summary>The stopping rule when built with one; null for the patience rule.</summary>
@@ -96,10 +116,13 @@ public sealed class EarlyStopping : TrainingCallback
     /// <summary>The epoch after which <see cref="Criterion"/> stopped training; null when it did not fire.</summary>
     public int? StoppedEpoch { get; private set; }
 
+    /// <summary>The best monitored value so far.</summary>
     public double BestValue { get; private set; }
 
+    /// <summary>Epoch of <see cref="BestValue"/> (0 before the first epoch).</summary>
     public int BestEpoch { get; private set; }
 
+    /// <summary>Resets the best value, the wait counter and the recorded history.</summary>
     public override void OnTrainBegin(Trainer trainer)
     {
         BestValue = Maximize ? double.NegativeInfinity : double.PositiveInfinity;
@@ -112,6 +135,8 @@ public sealed class EarlyStopping : TrainingCallback
         _epochs.Clear();
     }
 
+    /// <summary>Tracks the best epoch and asks the trainer to stop when the rule fires.</summary>
+    /// <exception cref="InvalidOperationException">The monitored value is NaN (no test data, or a diverged loss).</exception>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         double value = Monitor(summary);
@@ -140,6 +165,7 @@ public sealed class EarlyStopping : TrainingCallback
         if (!improved && ++_wait >= Patience) trainer.StopRequested = true;
     }
 
+    /// <summary>Loads the best epoch's weights back when <see cref="RestoreBest"/> is set.</summary>
     public override void OnTrainEnd(Trainer trainer, TrainingHistory history)
     {
         if (RestoreBest && _bestState is not null) trainer.Model.LoadStateDict(_bestState);

@@ -1,6 +1,5 @@
 using Overfit.Cli.Infrastructure;
 using Overfit.Data;
-using Overfit.Data.Sources;
 using Overfit.Data.Transforms;
 using Overfit.NN;
 using Overfit.Optim;
@@ -105,17 +104,8 @@ public sealed partial class UncertaintyExperiment
     /// Fashion-MNIST through the data locator; a tiny-budget run without it uses the landscape experiment's seeded stand-in
     /// images and says so (quick and full runs need the real data).
     /// </summary>
-    private static (ImageDataset Train, ImageDataset Test, string Name) LoadImages(RunContext context, ExperimentBudget budget, string? directory)
-    {
-        try
-        {
-            return (Datasets.FashionMnist(train: true, directory), Datasets.FashionMnist(train: false, directory), "Fashion-MNIST");
-        }
-        catch (DataNotFoundException e) when (budget.Pick(true, false, false))
-        {
-            context.Note($"Fashion-MNIST was not found ({e.Message.Split('\n')[0]}); this tiny run uses seeded 28×28 stand-in images " +
-                "(one blurred template per class plus noise). Install it (apt-get install dataset-fashion-mnist) or run `overfit data download FashionMNIST` for the real data.");
-            return (LandscapeExperiment.StandInImages(2000, context.Seed), LandscapeExperiment.StandInImages(300, context.Seed + 1), "stand-in images (Fashion-MNIST not found)");
-        }
-    }
+    private static (ImageDataset Train, ImageDataset Test, string Name) LoadImages(RunContext context, ExperimentBudget budget, string? directory) =>
+        LandscapeExperiment.WithStandIn(context, budget,
+            () => (Datasets.FashionMnist(train: true, directory), Datasets.FashionMnist(train: false, directory), "Fashion-MNIST"),
+            () => (LandscapeExperiment.StandInImages(2000, context.Seed), LandscapeExperiment.StandInImages(300, context.Seed + 1), "stand-in images (Fashion-MNIST not found)"));
 }

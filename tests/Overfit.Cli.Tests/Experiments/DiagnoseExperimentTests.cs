@@ -111,6 +111,18 @@ public class DiagnoseExperimentTests
     }
 
     [Fact]
+    public void JsonHistories_KerasStyleAndNaN_AreRead()
+    {
+        var keras = HistoryFile.ParseJson("""{"loss":[1,0.8,0.6,0.5,0.45],"val_loss":[1.1,0.9,0.8,0.75,0.7],"val_accuracy":[0.5,0.6,0.7,0.72,0.74]}""", "keras.json");
+        Assert.Equal("keras", keras.Single().Name);
+        Assert.Equal([0.5, 0.6, 0.7, 0.72, 0.74], keras.Single().History.ValidationAccuracy!);
+        // metrics.json writes NaN as a string; the history then names the epoch.
+        var e = Assert.Throws<ArgumentException>(() => HistoryFile.ParseJson("""{"metrics":{"run":{"train_loss":[1,"NaN"],"validation_loss":[1,1]}}}""", "m.json"));
+        Assert.Contains("training loss at epoch 2 is NaN", e.Message);
+        Assert.Throws<FormatException>(() => HistoryFile.ParseJson("""{"metrics":{"accuracy":0.9}}""", "m.json"));
+    }
+
+    [Fact]
     public void AMissingFile_IsNamed()
     {
         using var folder = new TempFolder();

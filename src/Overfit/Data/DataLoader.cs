@@ -5,7 +5,7 @@ using Overfit.Tensors;
 namespace Overfit.Data;
 
 /// <summary>
-/// Iterates a dataset in mini-batches (PyTorch's DataLoader): <paramref name="batchSize"/> samples per
+/// Iterates a dataset in mini-batches (PyTorch's DataLoader): <c>batchSize</c> samples per
 /// batch, optionally shuffled, optionally dropping the last incomplete batch, with an optional
 /// transform applied to each batch's inputs and an optional flattening to [B, features] after it.
 /// Shuffling draws a fresh permutation from the loader's own generator at the start of every epoch

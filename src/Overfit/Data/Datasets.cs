@@ -3,7 +3,7 @@ using Overfit.Data.Sources;
 namespace Overfit.Data;
 
 /// <summary>
-/// One-line access to the image datasets, torchvision style: looks in <paramref name="dataDirectory"/>
+/// One-line access to the image datasets, torchvision style: looks in <c>dataDirectory</c>
 /// (or OVERFIT_DATA), the user cache and /usr/share/datasets, and downloads into the cache when the
 /// data is nowhere and <c>download</c> is true.
 /// </summary>

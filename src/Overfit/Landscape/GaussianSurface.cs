@@ -14,6 +14,7 @@ public sealed class GaussianSurface : Module
     /// <param name="popt">A, x0, y0, σx, σy, as fitted by <see cref="Fit"/>.</param>
     /// <param name="offset">The additive constant (the fit holds it at the surface's maximum).</param>
     /// <param name="start">The initial position (default the origin).</param>
+    /// <param name="dtype">Element type of the position parameter.</param>
     public GaussianSurface(double[] popt, double offset, double[]? start = null, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(popt);

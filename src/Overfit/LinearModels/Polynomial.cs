@@ -3,7 +3,7 @@ using Overfit.LinearModels.Internal;
 namespace Overfit.LinearModels;
 
 /// <summary>
-/// One-variable polynomial least squares. <see cref="Fit"/> follows numpy.polyfit exactly (power basis, columns
+/// One-variable polynomial least squares. <see cref="Fit(double[], double[], int, double[], double?)"/> follows numpy.polyfit exactly (power basis, columns
 /// scaled to unit norm, rcond = len(x)·eps, coefficients highest power first, rank check);
 /// <see cref="FitChebyshev"/> is the well-conditioned alternative (numpy.polynomial.Chebyshev.fit).
 /// </summary>
@@ -31,7 +31,7 @@ public static class Polynomial
 
     /// <summary>
     /// Least squares in the Chebyshev basis after mapping [min x, max x] onto [−1, 1]: the basis is nearly orthogonal
-    /// there, so high degrees stay full rank where the power basis of <see cref="Fit"/> does not.
+    /// there, so high degrees stay full rank where the power basis of <see cref="Fit(double[], double[], int, double[], double?)"/> does not.
     /// </summary>
     public static ChebyshevFit FitChebyshev(double[] x, double[] y, int degree, double[]? weights = null, double? rcond = null)
     {
@@ -89,7 +89,7 @@ public static class Polynomial
     }
 }
 
-/// <summary>Result of <see cref="Polynomial.Fit"/>: numpy.polyfit's coefficients plus the diagnostics of its full=True output.</summary>
+/// <summary>Result of <see cref="Polynomial.Fit(double[], double[], int, double[], double?)"/>: numpy.polyfit's coefficients plus the diagnostics of its full=True output.</summary>
 public sealed class PolynomialFit
 {
     internal PolynomialFit(double[] coefficients, int rank, double[] singularValues, double rcond, double rss)

@@ -110,7 +110,7 @@ public abstract class Optimizer
     protected abstract void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>;
 
-    /// <summary>A named state buffer of the parameter's shape, created zero (or by <paramref name="init"/>) on first use.</summary>
+    /// <summary>A named state buffer of the parameter's shape, filled with <paramref name="fill"/> on first use.</summary>
     protected static Span<T> Buffer<T>(Dictionary<string, Tensor> state, string name, Tensor parameter, double fill = 0) where T : unmanaged
     {
         if (!state.TryGetValue(name, out var t)) state[name] = t = Tensor.Full(parameter.Shape, fill, parameter.DType);

@@ -168,7 +168,7 @@ public sealed partial class Tensor
         return Record(MapKernel<SoftplusKernel>(), "Softplus", [x], g => [g.Mul(IsCreatingGraph ? x.Sigmoid() : x.MapKernel<SigmoidKernel>())]);
     }
 
-    /// <summary>Clamps into [min, max] (either bound optional); the gradient flows where min <= x <= max, like PyTorch.</summary>
+    /// <summary>Clamps into [min, max] (either bound optional); the gradient flows where min &lt;= x &lt;= max, like PyTorch.</summary>
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min is double lo && max is double hi && lo > hi) throw new ArgumentException($"Clamp: min {lo} is greater than max {hi}");

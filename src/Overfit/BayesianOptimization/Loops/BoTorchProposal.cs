@@ -11,6 +11,10 @@ internal static class BoTorchProposal
 {
     /// <param name="x">row-major observations inside <paramref name="bounds"/></param>
     /// <param name="y">targets (at least one)</param>
+    /// <param name="bounds">the search box; also the model's input normalization</param>
+    /// <param name="options">model, fit and acquisition settings of the loop</param>
+    /// <param name="seed">seed of the model fit and of the acquisition optimizer</param>
+    /// <param name="iteration">the loop's iteration; every <see cref="BoTorchLoopOptions.ColdFitEvery"/>-th also fits from the default start</param>
     /// <param name="hyperparameters">the previous fit's raw hyperparameters (null for none); replaced by this fit's</param>
     /// <param name="fitSeconds">time spent fitting the model</param>
     public static (double[] Candidate, SingleTaskGP Model, AcquisitionFunction Acquisition) Propose(double[] x, double[] y, Bounds bounds, BoTorchLoopOptions options, ulong seed,

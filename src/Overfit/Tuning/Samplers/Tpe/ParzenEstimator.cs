@@ -33,6 +33,9 @@ internal sealed class ParzenEstimator
     private readonly double[] _baseLogPdf;      // [m]: log weight minus the continuous dimensions' normalizers
 
     /// <param name="observations">[dim][n] internal-representation values.</param>
+    /// <param name="space">the distribution of each dimension, in the order of <paramref name="observations"/>.</param>
+    /// <param name="parameters">the estimator's settings (prior, magic clip, endpoints, weight function).</param>
+    /// <param name="predeterminedWeights">per-observation weights to use instead of the computed ones (null: computed).</param>
     public ParzenEstimator(double[][] observations, Distribution[] space, ParzenEstimatorParameters parameters, double[]? predeterminedWeights = null)
     {
         _space = space;

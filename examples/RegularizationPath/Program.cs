@@ -1,6 +1,7 @@
 // Ridge and Lasso along a path of penalties (scikit-learn's Ridge over many alphas and lasso_path): how the
 // coefficients shrink, how many Lasso keeps, and which alpha a held-out set prefers.
 // Data: 200 x 20 standard-normal features of which only 4 matter, plus noise (NumPy's generator, seed 0).
+using Overfit.Data.Preprocessing;
 using Overfit.Data.Random;
 using Overfit.LinearModels;
 
@@ -31,7 +32,11 @@ for (int k = 0; k < ridgeAlphas.Length; k++)
     Console.WriteLine($"{ridgeAlphas[k],10:G4} {Norm(ridge.Coefficients[k]),10:F4} {Mse(xValid, yValid, ridge.Coefficients[k], ridge.Intercepts[k]),16:F4}");
 
 // Lasso: coordinate descent along a descending alpha grid, warm-started; lasso_path does not center, so center first.
-var (xCentered, yCentered, xMeans, yMean) = Center(xTrain, yTrain);
+var scaler = new StandardScaler(withStd: false).Fit(xTrain);
+double[,] xCentered = scaler.Transform(xTrain);
+double[] xMeans = scaler.Mean!;
+double yMean = yTrain.Average();
+double[] yCentered = yTrain.Select(v => v - yMean).ToArray();
 var lasso = LassoPath.Compute(xCentered, yCentered, nAlphas: 8, eps: 1e-3);
 Console.WriteLine();
 Console.WriteLine("Lasso path");
@@ -58,32 +63,16 @@ static (double[,] X, double[] Y) Rows(double[,] x, double[] y, int from, int to)
     return (xs, y[from..to]);
 }
 
-static (double[,] X, double[] Y, double[] XMeans, double YMean) Center(double[,] x, double[] y)
-{
-    int n = x.GetLength(0), d = x.GetLength(1);
-    var means = new double[d];
-    for (int j = 0; j < d; j++)
-    {
-        for (int i = 0; i < n; i++) means[j] += x[i, j];
-        means[j] /= n;
-    }
-    var xc = new double[n, d];
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < d; j++) xc[i, j] = x[i, j] - means[j];
-    double yMean = y.Average();
-    return (xc, y.Select(v => v - yMean).ToArray(), means, yMean);
-}
-
+// Validation error of the linear model w·x + intercept.
 static double Mse(double[,] x, double[] y, double[] w, double intercept)
 {
-    double sum = 0;
+    var predicted = new double[y.Length];
     for (int i = 0; i < y.Length; i++)
     {
-        double prediction = intercept;
-        for (int j = 0; j < w.Length; j++) prediction += x[i, j] * w[j];
-        sum += (prediction - y[i]) * (prediction - y[i]);
+        predicted[i] = intercept;
+        for (int j = 0; j < w.Length; j++) predicted[i] += x[i, j] * w[j];
     }
-    return sum / y.Length;
+    return RegressionScore.MeanSquaredError(y, predicted);
 }
 
 static double Norm(double[] w) => Math.Sqrt(w.Sum(v => v * v));

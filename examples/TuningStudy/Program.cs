@@ -1,12 +1,13 @@
 // A hyperparameter study stored in SQLite (Optuna's create_study(storage="sqlite:///...")): TPE proposes the
 // Ridge penalty and the polynomial degree, a median pruner stops poor trials from their intermediate reports, and
 // every trial is written to the database as it finishes, so the study can be resumed (run this program twice) or
-// shared by several processes, and Optuna itself can read it (`overfit study` works on the same file).
+// shared by several processes; Optuna can read the file too, and so can `overfit study show --storage FILE --study ridge-degree`.
 using Overfit.Data.Random;
 using Overfit.LinearModels;
+using Overfit.LinearModels.ModelSelection;
 using Overfit.Tuning;
 
-// Data: y = sin(x) + noise at 60 points, 40 to fit and 20 to validate.
+// Data: y = sin(x) + noise at 60 points, scored by 3-fold cross-validation.
 var random = new RandomState(1);
 double[] x = random.Uniform(0, 6, 60);
 double[] y = x.Select(v => Math.Sin(v) + 0.2 * random.NextGaussian()).ToArray();
@@ -22,34 +23,27 @@ study.Optimize(trial =>
     int degree = trial.SuggestInt("degree", 1, 12);
     var features = new PolynomialFeatures(degree, includeBias: false);
     double sum = 0;
-    // Two folds: report the mean so far after each, so the pruner can stop a trial already worse than the median.
-    for (int fold = 0; fold < 2; fold++)
+    // Three folds: report the mean so far after each, so the pruner can stop a trial already worse than the median.
+    int fold = 0;
+    foreach (var (fit, valid) in new KFold(nSplits: 3).Split(x.Length))
     {
-        var (fitX, fitY, validX, validY) = Split(x, y, fold);
-        var model = new Ridge(alpha).Fit(features.FitTransform(fitX), fitY);
-        double[] predicted = model.Predict(features.Transform(validX));
-        sum += predicted.Zip(validY, (p, t) => (p - t) * (p - t)).Average();
-        trial.Report(sum / (fold + 1), step: fold);
+        var model = new Ridge(alpha).Fit(features.FitTransform(Column(x, fit)), fit.Select(i => y[i]).ToArray());
+        double[] predicted = model.Predict(features.Transform(Column(x, valid)));
+        sum += RegressionScore.MeanSquaredError(valid.Select(i => y[i]).ToArray(), predicted);
+        trial.Report(sum / ++fold, step: fold);
         if (trial.ShouldPrune()) throw new TrialPrunedException();
     }
-    return sum / 2;
+    return sum / fold;
 }, nTrials: 30);
 
 Console.WriteLine($"study '{study.StudyName}' in {storage.Path}: {study.Trials.Count} trials ({study.Trials.Count - before} new)");
 Console.WriteLine($"pruned: {study.Trials.Count(t => t.State == TrialState.Pruned)}");
 Console.WriteLine($"best validation MSE {study.BestValue:F4} with alpha = {study.BestParams["alpha"]:G3}, degree = {study.BestParams["degree"]}");
 
-static (double[,] FitX, double[] FitY, double[,] ValidX, double[] ValidY) Split(double[] x, double[] y, int fold)
+// The rows of x at the given indices as a one-column matrix.
+static double[,] Column(double[] x, int[] rows)
 {
-    var fit = Enumerable.Range(0, x.Length).Where(i => i % 2 != fold).ToArray();
-    var valid = Enumerable.Range(0, x.Length).Where(i => i % 2 == fold).ToArray();
-    return (Column(fit.Select(i => x[i])), fit.Select(i => y[i]).ToArray(), Column(valid.Select(i => x[i])), valid.Select(i => y[i]).ToArray());
-}
-
-static double[,] Column(IEnumerable<double> values)
-{
-    double[] v = values.ToArray();
-    var column = new double[v.Length, 1];
-    for (int i = 0; i < v.Length; i++) column[i, 0] = v[i];
+    var column = new double[rows.Length, 1];
+    for (int i = 0; i < rows.Length; i++) column[i, 0] = x[rows[i]];
     return column;
 }

@@ -153,6 +153,7 @@ public abstract class LinearModel : IRegressor
 
     /// <summary>Predictions X·w + b for x (m×p), one per row.</summary>
     /// <exception cref="ArgumentException">x is empty or has a different number of features than the fitted data.</exception>
+    /// <exception cref="InvalidOperationException">Not fitted yet, or fitted on several targets.</exception>
     public double[] Predict(double[,] x) => Predict(DenseInput.Matrix(x, nameof(x)));
 
     /// <summary>Predictions [n] after a single-target Fit, [n, t] after a multi-target one.</summary>

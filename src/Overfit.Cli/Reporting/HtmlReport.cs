@@ -11,7 +11,7 @@ namespace Overfit.Cli.Reporting;
 /// metrics, notes and the settings of each run. No external stylesheet, script, font or image, so
 /// the file can be mailed or archived alone.
 /// </summary>
-public static partial class HtmlReport
+internal static partial class HtmlReport
 {
     /// <param name="title">Page title and first heading.</param>
     /// <param name="runs">The finished runs, one section each, in this order.</param>

@@ -11,12 +11,12 @@ internal static class BoTorchProposal
 {
     /// <param name="x">row-major observations inside <paramref name="bounds"/></param>
     /// <param name="y">targets (at least one)</param>
-    /// <param name="bounds">the search box; also the model's input normalization</param>
-    /// <param name="options">model, fit and acquisition settings of the loop</param>
-    /// <param name="seed">seed of the model fit and of the acquisition optimizer</param>
-    /// <param name="iteration">the loop's iteration; every <see cref="BoTorchLoopOptions.ColdFitEvery"/>-th also fits from the default start</param>
     /// <param name="hyperparameters">the previous fit's raw hyperparameters (null for none); replaced by this fit's</param>
     /// <param name="fitSeconds">time spent fitting the model</param>
+    /// <param name="bounds">the search box</param>
+    /// <param name="options">the loop's settings</param>
+    /// <param name="seed">seed of this step's fit and acquisition optimizer</param>
+    /// <param name="iteration">index of the model-guided step (decides the periodic cold fit)</param>
     public static (double[] Candidate, SingleTaskGP Model, AcquisitionFunction Acquisition) Propose(double[] x, double[] y, Bounds bounds, BoTorchLoopOptions options, ulong seed,
         int iteration, ref double[]? hyperparameters, out double fitSeconds)
     {

@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class DiagnoseExperiment
+internal sealed partial class DiagnoseExperiment
 {
     /// <summary>One column per history: the two loss curves with the minimum and the onset marked, and the gap below.</summary>
     private static Figure DrawFigure(IReadOnlyList<(string Name, LossHistory History, OverfittingReport Report)> reports)

@@ -15,7 +15,7 @@ namespace Overfit.Cli.Experiments;
 /// <c>{"overfits":…,"onset_epoch":…,"best_epoch":…,"criteria":{"GL":…,"PQ":…,"UP":…}}</c> (one such object per history,
 /// keyed by name, when the file holds several).
 /// </summary>
-public sealed partial class DiagnoseExperiment : IExperiment
+internal sealed partial class DiagnoseExperiment : IExperiment
 {
     private readonly Option<string?> _history = new("--history") { Description = "Recorded history: CSV (epoch,train_loss,val_loss[,train_acc,val_acc]) or a run's metrics.json; default: train the dropout experiment's networks", HelpName = "FILE" };
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Epochs of the fresh histories when no --history is given (default from --budget: tiny 6, quick 20, full 100)" };

@@ -3,7 +3,7 @@ using Overfit.NN;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class DropoutExperiment
+internal sealed partial class DropoutExperiment
 {
     /// <summary>The overfitting report of a run's recorded history; null when it is shorter than one strip of 5 epochs.</summary>
     private static OverfittingReport? Diagnose(TrainingRun run) =>

@@ -4,7 +4,7 @@ using Overfit.Cli.Infrastructure;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>Turns an <see cref="IExperiment"/> into an <c>overfit &lt;name&gt;</c> command with the shared options.</summary>
-public static class ExperimentCommand
+internal static class ExperimentCommand
 {
     /// <summary>The command of <paramref name="experiment"/>: shared options, its own options, and <c>--json</c> printing <see cref="IExperiment.JsonSummary"/>.</summary>
     public static Command Create(IExperiment experiment)

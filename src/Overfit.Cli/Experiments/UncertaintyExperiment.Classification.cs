@@ -7,7 +7,7 @@ using Overfit.Tensors;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class UncertaintyExperiment
+internal sealed partial class UncertaintyExperiment
 {
     /// <summary>Rotation angles of the test images, in degrees.</summary>
     private static readonly int[] Angles = [0, 15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165, 180];

@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class UncertaintyExperiment
+internal sealed partial class UncertaintyExperiment
 {
     private static Figure DrawEntropyFigure(ClassificationOutcome outcome)
     {

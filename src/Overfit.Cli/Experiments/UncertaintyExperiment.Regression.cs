@@ -8,7 +8,7 @@ using Overfit.Tensors;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class UncertaintyExperiment
+internal sealed partial class UncertaintyExperiment
 {
     private sealed record RegressionSettings(int Splits, int Epochs, int Samples, double Dropout, double LengthScale, double[] Taus)
     {

@@ -12,7 +12,7 @@ namespace Overfit.Cli.Experiments;
 /// standard weight-averaged prediction. Classification trains a dropout MLP on Fashion-MNIST and shows how the MC
 /// predictive entropy rises on rotated test images and out-of-domain inputs.
 /// </summary>
-public sealed partial class UncertaintyExperiment : IExperiment
+internal sealed partial class UncertaintyExperiment : IExperiment
 {
     /// <summary>Hidden units of the regression network (the paper's 50).</summary>
     public const int HiddenUnits = 50;

@@ -11,7 +11,7 @@ namespace Overfit.Cli.Infrastructure;
 /// <c>overfit dropout</c> writes them) or one object with "train_loss"/"loss" and "val_loss"/"validation_loss" arrays
 /// (a Keras history has this shape).
 /// </summary>
-public static class HistoryFile
+internal static class HistoryFile
 {
     /// <summary>The histories in <paramref name="path"/>, each with a name (the file name, or the key under "metrics").</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>

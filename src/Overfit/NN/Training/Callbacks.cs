@@ -6,23 +6,23 @@ public abstract class TrainingCallback
     /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(Trainer trainer) { }
 
-    /// <summary>Called after each optimization step with the epoch (from 1), the batch index (from 0) and the batch's loss.</summary>
+    /// <summary>Called after every optimizer step with the batch's training loss.</summary>
     public virtual void OnBatchEnd(Trainer trainer, int epoch, int batchIndex, double loss) { }
 
-    /// <summary>Called after each recording of the training curves (<see cref="Trainer.EvaluationsPerEpoch"/> times per epoch).</summary>
+    /// <summary>Called after every recording of the training curves.</summary>
     public virtual void OnEvaluation(Trainer trainer, HistoryEntry entry) { }
 
-    /// <summary>Called at the end of each epoch with its train and test loss and accuracy.</summary>
+    /// <summary>Called at the end of every epoch.</summary>
     public virtual void OnEpochEnd(Trainer trainer, EpochSummary summary) { }
 
-    /// <summary>Called once after the last epoch (also after an early stop or a cancellation).</summary>
+    /// <summary>Called once after training, also when stopped early.</summary>
     public virtual void OnTrainEnd(Trainer trainer, TrainingHistory history) { }
 }
 
 /// <summary>Calls a delegate at the end of each epoch.</summary>
 public sealed class EpochEndCallback(Action<Trainer, EpochSummary> action) : TrainingCallback
 {
-    /// <summary>Calls the delegate.</summary>
+    /// <inheritdoc/>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary) => action(trainer, summary);
 }
 
@@ -32,7 +32,7 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
     private int _batchesInEpoch;
     private int _lastDrawn = -1;
 
-    /// <summary>Redraws the bar when it has grown by one character (or the epoch is complete).</summary>
+    /// <inheritdoc/>
     public override void OnBatchEnd(Trainer trainer, int epoch, int batchIndex, double loss)
     {
         _batchesInEpoch = Math.Max(_batchesInEpoch, batchIndex + 1);
@@ -44,7 +44,7 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
         writer.Write(FormattableString.Invariant($"\repoch {epoch} [{bar}] loss {loss:F4}"));
     }
 
-    /// <summary>Ends the bar's line with the epoch's losses, accuracies and time.</summary>
+    /// <inheritdoc/>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         _lastDrawn = -1;
@@ -77,13 +77,13 @@ public sealed class EarlyStopping : TrainingCallback
         Criterion = criterion ?? throw new ArgumentNullException(nameof(criterion));
     }
 
-    /// <summary>Keras-style patience rule (tf.keras.callbacks.EarlyStopping).</summary>
-    /// <param name="patience">Epochs without improvement before stopping (default 10), ≥ 0.</param>
-    /// <param name="minDelta">Smallest change that counts as an improvement (default 0), ≥ 0.</param>
-    /// <param name="restoreBest">Load the best epoch's weights back at the end (default true).</param>
-    /// <param name="monitor">The value watched (default: the epoch's test loss).</param>
-    /// <param name="maximize">True when larger is better (e.g. accuracy).</param>
-    /// <exception cref="ArgumentOutOfRangeException">Negative patience or minDelta.</exception>
+    /// <summary>Early stopping (like keras.callbacks.EarlyStopping).</summary>
+    /// <param name="patience">Epochs without improvement tolerated (default 10).</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement.</param>
+    /// <param name="restoreBest">Load the best epoch's weights at the end.</param>
+    /// <param name="monitor">Metric of an epoch (default: test loss).</param>
+    /// <param name="maximize">True when a larger metric is better.</param>
+    /// <exception cref="ArgumentOutOfRangeException">patience or minDelta is negative.</exception>
     public EarlyStopping(int patience = 10, double minDelta = 0, bool restoreBest = true, Func<EpochSummary, double>? monitor = null, bool maximize = false)
     {
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), $"patience must be >= 0, got {patience}");
@@ -95,19 +95,19 @@ public sealed class EarlyStopping : TrainingCallback
         Maximize = maximize;
     }
 
-    /// <summary>Epochs without improvement before stopping (patience rule).</summary>
+    /// <summary>Epochs without improvement tolerated.</summary>
     public int Patience { get; }
 
     /// <summary>Smallest change that counts as an improvement.</summary>
     public double MinDelta { get; }
 
-    /// <summary>Whether the best epoch's weights are loaded back at the end.</summary>
+    /// <summary>Whether the best weights are restored at the end.</summary>
     public bool RestoreBest { get; }
 
-    /// <summary>The value watched each epoch (test loss by default; always the test loss with a criterion).</summary>
+    /// <summary>The monitored metric.</summary>
     public Func<EpochSummary, double> Monitor { get; }
 
-    /// <summary>True when larger monitored values are better.</summary>
+    /// <summary>True when a larger metric is better.</summary>
     public bool Maximize { get; }
 
     /// <summary>The stopping rule when built with one; null for the patience rule.</summary>
@@ -116,13 +116,13 @@ public sealed class EarlyStopping : TrainingCallback
     /// <summary>The epoch after which <see cref="Criterion"/> stopped training; null when it did not fire.</summary>
     public int? StoppedEpoch { get; private set; }
 
-    /// <summary>The best monitored value so far.</summary>
+    /// <summary>Best monitored value so far.</summary>
     public double BestValue { get; private set; }
 
-    /// <summary>Epoch of <see cref="BestValue"/> (0 before the first epoch).</summary>
+    /// <summary>Epoch of <see cref="BestValue"/> (0 before any).</summary>
     public int BestEpoch { get; private set; }
 
-    /// <summary>Resets the best value, the wait counter and the recorded history.</summary>
+    /// <inheritdoc/>
     public override void OnTrainBegin(Trainer trainer)
     {
         BestValue = Maximize ? double.NegativeInfinity : double.PositiveInfinity;
@@ -135,8 +135,8 @@ public sealed class EarlyStopping : TrainingCallback
         _epochs.Clear();
     }
 
-    /// <summary>Tracks the best epoch and asks the trainer to stop when the rule fires.</summary>
-    /// <exception cref="InvalidOperationException">The monitored value is NaN (no test data, or a diverged loss).</exception>
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The monitored value is NaN (e.g. no test data).</exception>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         double value = Monitor(summary);
@@ -165,7 +165,7 @@ public sealed class EarlyStopping : TrainingCallback
         if (!improved && ++_wait >= Patience) trainer.StopRequested = true;
     }
 
-    /// <summary>Loads the best epoch's weights back when <see cref="RestoreBest"/> is set.</summary>
+    /// <inheritdoc/>
     public override void OnTrainEnd(Trainer trainer, TrainingHistory history)
     {
         if (RestoreBest && _bestState is not null) trainer.Model.LoadStateDict(_bestState);

@@ -9,7 +9,8 @@ namespace Overfit.Cli.Infrastructure;
 /// a CSV with columns <c>epoch,train_loss,val_loss</c> and optionally <c>train_acc,val_acc</c>; or a JSON file, either a
 /// run's metrics.json (every object under "metrics" holding per-epoch "train_loss" and "validation_loss" arrays, as
 /// <c>overfit dropout</c> writes them) or one object with "train_loss"/"loss" and "val_loss"/"validation_loss" arrays
-/// (a Keras history has this shape).
+/// (a Keras history has this shape); accuracies are read from "train_acc"/"train_accuracy"/"accuracy" and
+/// "val_acc"/"val_accuracy"/"validation_accuracy" when present.
 /// </summary>
 internal static class HistoryFile
 {
@@ -73,8 +74,8 @@ internal static class HistoryFile
         if (train is null || validation is null) return null;
         int[]? epochs = Array(element, "epoch")?.Select(e => EpochNumber(e, source)).ToArray();
         return new LossHistory(Numbers(train, source), Numbers(validation, source), epochs,
-            (Array(element, "train_acc") ?? Array(element, "train_accuracy")) is { } ta ? Numbers(ta, source) : null,
-            (Array(element, "val_acc") ?? Array(element, "validation_accuracy")) is { } va ? Numbers(va, source) : null);
+            (Array(element, "train_acc") ?? Array(element, "train_accuracy") ?? Array(element, "accuracy")) is { } ta ? Numbers(ta, source) : null,
+            (Array(element, "val_acc") ?? Array(element, "val_accuracy") ?? Array(element, "validation_accuracy")) is { } va ? Numbers(va, source) : null);
     }
 
     private static JsonElement[]? Array(JsonElement element, string name) =>

@@ -69,6 +69,7 @@
     sel.parentElement.hidden = reply.directions.length === 1;
     sel.addEventListener('change', () => { S.objective = Number(sel.value); draw(); loadImportance(true); });
     $('#pareto-section').hidden = reply.directions.length < 2;
+    document.querySelector('nav a[href="#pareto-section"]').hidden = reply.directions.length < 2;
     const note = $('#note');
     note.value = reply.note || '';
     note.readOnly = !reply.allow_writes;

@@ -6,7 +6,7 @@
   const id = Number(location.pathname.split('/').filter(Boolean).pop());
   const query = new URLSearchParams(location.search);
   const refreshMs = query.has('refresh') ? Number(query.get('refresh')) : 2000;
-  const S = { update: 0, trials: [], byNumber: new Map(), dists: {}, directions: [], objective: 0, front: new Set(), importance: {}, importanceAt: -1 };
+  const S = { update: 0, trials: [], byNumber: new Map(), dists: {}, directions: [], objective: 0, front: new Set(), importance: {}, importanceAt: -1, drawMs: 0 };
   const $ = sel => document.querySelector(sel);
   const table = new window.TrialTable($('#trials'));
 
@@ -44,7 +44,9 @@
       if (reply.trials.length > 0 || first) {
         S.trials = [...S.byNumber.values()].sort((a, b) => a.number - b.number);
         counts(reply);
+        const t0 = performance.now();
         draw();
+        S.drawMs = performance.now() - t0;
         if (S.directions.length > 1) await loadPareto();
         await loadImportance(false);
       }
@@ -55,7 +57,8 @@
     } catch (e) {
       status('refresh failed: ' + e.message, true);
     }
-    if (refreshMs > 0) setTimeout(refresh, refreshMs);
+    // A large study takes a while to redraw: waiting a few redraw times between refreshes keeps the page responsive.
+    if (refreshMs > 0) setTimeout(refresh, Math.max(refreshMs, 4 * (S.drawMs || 0)));
   }
 
   function header(reply) {

@@ -220,20 +220,4 @@ public sealed class DashboardApiTests : IDisposable
         Assert.All(final.GetProperty("trials").EnumerateArray(), t => Assert.Equal("COMPLETE", t.GetProperty("state").GetString()));
         Assert.True(seen <= 80);
     }
-
-    [Theory]
-    [InlineData("memory")]
-    [InlineData("sqlite")]
-    public void TrialsFromNumberAreTheNewAndTheListedOnes(string kind)
-    {
-        var storage = Storage(kind);
-        var study = DashboardSeed.SingleObjective(storage);
-        var all = storage.GetAllTrials(study.StudyId);
-        var got = storage.GetTrialsFromNumber(study.StudyId, 12, [3, 7]);
-        Assert.Equal([3, 7, 12, 13, 14, 15], got.Select(t => t.Number));
-        foreach (var t in got) Assert.Equal(all[t.Number].Values, t.Values);
-        Assert.Equal(all.Count, storage.GetTrialsFromNumber(study.StudyId, 0).Count);
-        Assert.Empty(storage.GetTrialsFromNumber(study.StudyId, 16));
-        Assert.Throws<KeyNotFoundException>(() => storage.GetTrialsFromNumber(99, 0));
-    }
 }

@@ -63,7 +63,23 @@ internal sealed partial class DashboardApi
         var snap = Cache(id).Refresh();
         var key = (id, evaluator, objective);
         if (_importance.TryGetValue(key, out var hit) && hit.Update == snap.Update) return Results.Bytes(hit.Json, Json);
-        var study = Study.Load(storage.GetStudyNameFromId(id), storage);
+        // One computation per study and evaluator at a time: a second page waits for the first's result.
+        lock (_importanceGates.GetOrAdd(key, _ => new object()))
+        {
+            if (_importance.TryGetValue(key, out hit) && hit.Update == snap.Update) return Results.Bytes(hit.Json, Json);
+            return ComputeImportance(key, snap, directions, ev);
+        }
+    }
+
+    private IResult ComputeImportance((int Study, string Evaluator, int Objective) key, StudyCache.Snapshot snap, IReadOnlyList<StudyDirection> directions, IImportanceEvaluator ev)
+    {
+        var (id, evaluator, objective) = key;
+        // The evaluators read the study's completed trials several times; they read them from the snapshot in memory.
+        var copy = new InMemoryStorage();
+        int copyId = copy.CreateNewStudy(directions, storage.GetStudyNameFromId(id));
+        foreach (var e in snap.Entries)
+            if (e.Trial.State == TrialState.Complete) copy.CreateNewTrial(copyId, e.Trial);
+        var study = Study.Load(copy.GetStudyNameFromId(copyId), copy);
         IReadOnlyDictionary<string, double>? result = null;
         string? reason = null;
         try { result = Overfit.Tuning.Importance.Get(study, ev, target: directions.Count == 1 ? null : t => t.Values![objective]); }

@@ -18,6 +18,7 @@ internal sealed partial class DashboardApi(IStorage storage, DashboardOptions op
     private const string Json = "application/json; charset=utf-8";
     private readonly ConcurrentDictionary<int, StudyCache> _caches = new();
     private readonly ConcurrentDictionary<(int Study, string Evaluator, int Objective), (long Update, byte[] Json)> _importance = new();
+    private readonly ConcurrentDictionary<(int Study, string Evaluator, int Objective), object> _importanceGates = new();
 
     public void Map(IEndpointRouteBuilder e)
     {

@@ -6,7 +6,7 @@
   const id = Number(location.pathname.split('/').filter(Boolean).pop());
   const query = new URLSearchParams(location.search);
   const refreshMs = query.has('refresh') ? Number(query.get('refresh')) : 2000;
-  const S = { update: 0, trials: [], byNumber: new Map(), dists: {}, directions: [], objective: 0, front: new Set(), importance: {}, importanceAt: -1, drawMs: 0 };
+  const S = { update: 0, trials: [], byNumber: new Map(), dists: {}, directions: [], objective: 0, front: new Set(), importance: {}, importanceAt: -1, importanceBusy: false, drawMs: 0 };
   const $ = sel => document.querySelector(sel);
   const table = new window.TrialTable($('#trials'));
 
@@ -48,7 +48,7 @@
         draw();
         S.drawMs = performance.now() - t0;
         if (S.directions.length > 1) await loadPareto();
-        await loadImportance(false);
+        loadImportance(false); // not awaited: fANOVA on a large study takes a while and the plots must not wait for it
       }
       document.body.dataset.update = S.update;
       document.body.dataset.nTrials = S.trials.length;
@@ -132,13 +132,23 @@
   // Importances cost a forest fit, so they are fetched again only when a tenth more trials completed (or on demand).
   async function loadImportance(force) {
     const done = S.trials.filter(t => t.state === 'COMPLETE').length;
-    if (!force && S.importanceAt >= 0 && done < S.importanceAt * 1.1 + 1) return;
+    if (S.importanceBusy || (!force && S.importanceAt >= 0 && done < S.importanceAt * 1.1 + 1)) return;
     S.importanceAt = done;
-    for (const [ev, sel, title] of [['fanova', '#importance-fanova', 'fANOVA importance'], ['ped-anova', '#importance-ped', 'PED-ANOVA importance']]) {
-      const reply = await getJson(`/api/studies/${id}/importance?evaluator=${ev}&objective=${S.objective}`);
-      const b = $(sel);
-      b.replaceChildren();
-      C.importance(b, 'importance-' + ev, title, reply);
+    S.importanceBusy = true;
+    try {
+      // PED-ANOVA is quick; fANOVA fits a forest, so it comes second and its panel says so meanwhile.
+      for (const [ev, sel, title] of [['ped-anova', '#importance-ped', 'PED-ANOVA importance'], ['fanova', '#importance-fanova', 'fANOVA importance']]) {
+        const b = $(sel);
+        if (!b.firstChild) C.importance(b, 'importance-pending-' + ev, title, null);
+        const reply = await getJson(`/api/studies/${id}/importance?evaluator=${ev}&objective=${S.objective}`);
+        b.replaceChildren();
+        C.importance(b, 'importance-' + ev, title, reply);
+      }
+      document.body.dataset.importance = S.importanceAt;
+    } catch (e) {
+      status('importance failed: ' + e.message, true);
+    } finally {
+      S.importanceBusy = false;
     }
   }
 

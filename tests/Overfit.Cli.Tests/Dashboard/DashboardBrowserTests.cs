@@ -48,6 +48,7 @@ public sealed class DashboardBrowserTests(BrowserFixture f)
         foreach (string p in new[] { "c", "x", "y" }) Assert.Equal(8, await Count(page, $"svg[data-plot='slice-{p}'] circle.pt"));
         Assert.Equal(8, await Count(page, "svg[data-plot='contour'] circle.pt"));
         Assert.Equal(24 * 24, await Count(page, "svg[data-plot='contour'] rect.cell"));
+        await page.WaitForSelectorAsync("body[data-importance]"); // importances arrive after the plots
         Assert.Equal(3, await Count(page, "svg[data-plot='importance-fanova'] rect.bar"));
         Assert.Equal(3, await Count(page, "svg[data-plot='importance-ped-anova'] rect.bar"));
         Assert.Equal(16, await Count(page, "svg[data-plot='timeline'] rect.bar"));

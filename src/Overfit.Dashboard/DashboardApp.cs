@@ -28,7 +28,7 @@ public static class DashboardApp
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        if (port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "expected a TCP port in 0..65535");
+        if (port is < 0 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, $"port: expected a TCP port in 0..65535, got {port}");
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         string hostPart = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;

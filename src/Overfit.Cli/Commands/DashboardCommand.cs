@@ -8,7 +8,7 @@ using Overfit.Tuning;
 namespace Overfit.Cli.Commands;
 
 /// <summary>`overfit dashboard --storage URL [--host 127.0.0.1] [--port 8080] [--allow-writes]`: the study dashboard in a browser.</summary>
-public static class DashboardCommand
+internal static class DashboardCommand
 {
     /// <summary>The command; it prints the URL it serves and runs until Ctrl-C.</summary>
     public static Command Create()

@@ -22,7 +22,12 @@ public static partial class Gemm
         double beta, Span<double> c, int ldc, bool fillUpper = false)
         => RunSymmetric(transA, n, k, alpha, a, lda, beta, c, ldc, fillUpper);
 
-    internal static unsafe void RunSymmetric<T>(bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+    internal static void RunSymmetric<T>(bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        T beta, Span<T> c, int ldc, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
+        => RunSymmetricWith(GemmKernel.Auto, transA, n, k, alpha, a, lda, beta, c, ldc, fillUpper);
+
+    /// <summary><see cref="RunSymmetric{T}"/> on a chosen micro-kernel (the test seam, as <see cref="RunWith{T}"/>).</summary>
+    internal static unsafe void RunSymmetricWith<T>(GemmKernel kernel, bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
         T beta, Span<T> c, int ldc, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n < 0 || k < 0)
@@ -38,7 +43,7 @@ public static partial class Gemm
             {
                 // op(A)·op(B) with op(B) = op(A)ᵀ: the same stored matrix read with the opposite transposition.
                 var p = new Problem<T>(transA, !transA, n, n, k, alpha, pa, lda, pa, lda, beta, pc, ldc);
-                switch (SelectKernel())
+                switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
                 {
                     case GemmKernel.Vector512: SymmetricTiles<T, Kernel512<T>>(p, fillUpper); break;
                     case GemmKernel.Vector256: SymmetricTiles<T, Kernel256<T>>(p, fillUpper); break;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -52,9 +53,9 @@ public static partial class Gemm
             if (TrySkinny(p)) return;
             switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
             {
-                case GemmKernel.Vector512: Dispatch<T, Kernel512<T>>(p); break;
-                case GemmKernel.Vector256: Dispatch<T, Kernel256<T>>(p); break;
-                case GemmKernel.Vector128: Dispatch<T, Kernel128<T>>(p); break;
+                case GemmKernel.Vector512: Dispatch<T, VectorKernel<T, Vector512<T>, Width512<T>>>(p); break;
+                case GemmKernel.Vector256: Dispatch<T, VectorKernel<T, Vector256<T>, Width256<T>>>(p); break;
+                case GemmKernel.Vector128: Dispatch<T, VectorKernel<T, Vector128<T>, Width128<T>>>(p); break;
                 default: Dispatch<T, KernelScalar<T>>(p); break;
             }
         }

@@ -59,6 +59,12 @@ public sealed class BoundedLbfgs
     public double Factr { get; init; } = 1e7;
     /// <summary>Projected-gradient tolerance (SciPy's pgtol).</summary>
     public double Pgtol { get; init; } = 1e-5;
+    /// <summary>
+    /// Extend an accepted full step while the Wolfe curvature condition fails (L-BFGS-B's line search extrapolates; the
+    /// default Armijo backtracking only shrinks). Off by default, which keeps the BO loops' trajectories; the GP
+    /// regressor turns it on, because with one length scale a far start otherwise crawls (see <c>Extrapolate</c>).
+    /// </summary>
+    public bool Extrapolation { get; init; }
 
     /// <summary>Minimizes f over [lower, upper]; <paramref name="f"/> returns the value and writes the gradient.</summary>
     public BoundedLbfgsResult Minimize(Func<double[], double[], double> f, double[] x0, double[] lower, double[] upper)
@@ -159,7 +165,7 @@ public sealed class BoundedLbfgs
                 if (memory.Count > 0) { memory.Clear(); continue; }
                 return new BoundedLbfgsResult(x, fx, iter, evals, LbfgsStopReason.AbnormalLineSearchTermination);
             }
-            if (firstStep && Dot(gt, d) < CurvatureFactor * slope)
+            if (Extrapolation && firstStep && Dot(gt, d) < CurvatureFactor * slope)
                 evals += Extrapolate(f, x, slope, d, ref step, xt, gt, ref ft, lower, upper, lazyGradient, xe ??= new double[n], ge ??= new double[n]);
             memory.Add(x, xt, g, gt);
             double fOld = fx;

@@ -184,7 +184,7 @@ public sealed partial class GaussianProcessRegressor
             for (int i = 0; i < p; i++) grad[i] = -grad[i];
             return -v;
         }
-        var optimizer = new BoundedLbfgs();
+        var optimizer = new BoundedLbfgs { Extrapolation = true };
         var results = new List<BoundedLbfgsResult> { optimizer.MinimizeWithLazyGradient(Objective, kernel.Theta, lower, upper) };
         if (NRestartsOptimizer > 0)
         {

@@ -1,42 +1,34 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
-using Overfit.Tensors.Kernels;
 
-namespace Overfit.GaussianProcesses;
+namespace Overfit.Tensors.Kernels;
 
 /// <summary>
-/// The inverse of <see cref="GpLinalg.InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/>
-/// with its mid-sized products run side by side, one per core, instead of each product being split across the cores:
+/// The blocked inverse from the Cholesky factor (<see cref="DenseLinalg.InverseSplit{T}"/>) with its mid-sized products run side by side, one per core, instead of each product being split across the cores:
 /// a block row's products are cut into column chunks that do not depend on each other, and the two cores take chunks
 /// from a shared counter, largest first. A product of a few hundred rows split in two synchronizes once per product
 /// and packs its shared operand twice; whole products on one core each do neither.
 /// </summary>
-internal static partial class GpLinalg
+public static partial class DenseLinalg
 {
     /// <summary>Column width of one chunk: with 128-wide blocks a chunk of a block row costs about as much as its diagonal part.</summary>
     private const int ChunkWidth = 64;
 
-    /// <summary>Lower triangle of A⁻¹ = L⁻ᵀL⁻¹, as <see cref="InverseFromBlockedCholesky(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/>, on two cores side by side.</summary>
-    public static void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, ReadOnlySpan<double> diagonalInverses, Span<double> inverse)
-        => InverseFromBlockedCholeskyConcurrent(l, n, BlockWidth(n), diagonalInverses, inverse);
-
-    /// <summary><see cref="InverseFromBlockedCholeskyConcurrent(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double})"/> with the block width the factorization used.</summary>
+    /// <summary>
+    /// Lower triangle of A⁻¹ = L⁻ᵀL⁻¹, as <see cref="InverseSplit{T}"/>, on two cores side by side; needs n &gt; bw and
+    /// buffers already checked (reached through <see cref="InverseFromCholeskyLower{T}(ReadOnlySpan{T}, int, ReadOnlySpan{T}, Span{T})"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void InverseFromBlockedCholeskyConcurrent(ReadOnlySpan<double> l, int n, int bw, ReadOnlySpan<double> diagonalInverses, Span<double> inverse, int productChunk = ChunkWidth)
+    internal static unsafe void InverseConcurrent<T>(ReadOnlySpan<T> l, int n, int bw, ReadOnlySpan<T> diagonalInverses, Span<T> inverse, int productChunk = ChunkWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Threading.Effective < 2 || n <= bw)
-        {
-            InverseFromBlockedCholesky(l, n, bw, diagonalInverses, inverse);
-            return;
-        }
-        if (l.Length < (long)n * n || inverse.Length < (long)n * n || diagonalInverses.Length < (long)n * bw)
-            throw new ArgumentException($"buffers too short for order {n}: factor {l.Length}, inverse {inverse.Length}, diagonal inverses {diagonalInverses.Length}");
-        var pool = System.Buffers.ArrayPool<double>.Shared;
+        var pool = System.Buffers.ArrayPool<T>.Shared;
         var stage = pool.Rent(n * bw);
         var chunk0 = pool.Rent(bw * ChunkWidth);
         var chunk1 = pool.Rent(bw * ChunkWidth);
         try
         {
-            fixed (double* pl = l, pd = diagonalInverses, px = inverse)
+            fixed (T* pl = l, pd = diagonalInverses, px = inverse)
             {
                 nint al = (nint)pl, ad = (nint)pd, ax = (nint)px;
                 int len = n * n;
@@ -50,16 +42,16 @@ internal static partial class GpLinalg
                     int chunks = (j0 + ChunkWidth - 1) / ChunkWidth, next = 0, row0 = j0;
                     Gemm.Concurrently(() => Rows(chunk0), () => Rows(chunk1));
 
-                    void Rows(double[] t)
+                    void Rows(T[] t)
                     {
-                        var lw = new ReadOnlySpan<double>((double*)al, len);
-                        var xw = new Span<double>((double*)ax, len);
-                        var invw = new ReadOnlySpan<double>((double*)ad + row0 * bw, jb * bw);
+                        var lw = new ReadOnlySpan<T>((T*)al, len);
+                        var xw = new Span<T>((T*)ax, len);
+                        var invw = new ReadOnlySpan<T>((T*)ad + row0 * bw, jb * bw);
                         for (int c; (c = Interlocked.Increment(ref next) - 1) < chunks;)
                         {
                             int c0 = c * ChunkWidth, cw = Math.Min(ChunkWidth, row0 - c0);
-                            Gemm.Multiply(false, false, jb, cw, row0 - c0, 1.0, lw[(row0 * n + c0)..], n, xw[(c0 * n + c0)..], n, 0.0, t, cw);
-                            Gemm.Multiply(false, false, jb, cw, jb, -1.0, invw, bw, t, cw, 0.0, xw[(row0 * n + c0)..], n);
+                            Gemm.Run(false, false, jb, cw, row0 - c0, T.One, lw[(row0 * n + c0)..], n, xw[(c0 * n + c0)..], n, T.Zero, t, cw);
+                            Gemm.Run(false, false, jb, cw, jb, -T.One, invw, bw, t, cw, T.Zero, xw[(row0 * n + c0)..], n);
                         }
                     }
                 }
@@ -73,7 +65,7 @@ internal static partial class GpLinalg
 
                     void Columns()
                     {
-                        var xw = new Span<double>((double*)ax, len);
+                        var xw = new Span<T>((T*)ax, len);
                         var tw = stage.AsSpan(0, ib * i1);
                         for (int c; (c = Interlocked.Increment(ref next) - 1) < chunks;)
                         {
@@ -81,7 +73,7 @@ internal static partial class GpLinalg
                             // Columns inside the diagonal block: rows above the chunk are upper triangle (not needed), and
                             // X is zero above row c0 in these columns, so the inner dimension starts there too.
                             int r = Math.Max(0, c0 - top), k0 = Math.Max(top, c0);
-                            Gemm.Multiply(true, false, ib - r, cw, n - k0, 1.0, xw[(k0 * n + top + r)..], n, xw[(k0 * n + c0)..], n, 0.0, tw[(r * i1 + c0)..], i1);
+                            Gemm.Run(true, false, ib - r, cw, n - k0, T.One, xw[(k0 * n + top + r)..], n, xw[(k0 * n + c0)..], n, T.Zero, tw[(r * i1 + c0)..], i1);
                         }
                     }
                     var x = inverse[..len];

@@ -46,6 +46,21 @@ public interface IStorage
     /// trial is already finished. Finished states set DatetimeComplete; RUNNING sets DatetimeStart.
     /// </summary>
     bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null);
+    /// <summary>
+    /// <see cref="SetTrialStateValues(int, TrialState, IReadOnlyList{double}?)"/> that also sets the trial's system
+    /// attributes (such as <see cref="Study.FailReasonKey"/>) atomically with the state: both happen or neither does.
+    /// </summary>
+    bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, object?>? systemAttrs);
+    /// <summary>
+    /// Claims the study's oldest WAITING (enqueued) trial by making it RUNNING and returns its id, or null when none
+    /// waits. Each waiting trial goes to exactly one caller, across threads and processes.
+    /// </summary>
+    int? PopWaitingTrial(int studyId)
+    {
+        foreach (var waiting in GetAllTrials(studyId, [TrialState.Waiting]))
+            if (SetTrialStateValues(waiting.TrialId, TrialState.Running)) return waiting.TrialId;
+        return null;
+    }
     void SetTrialIntermediateValue(int trialId, int step, double value);
     void SetTrialUserAttr(int trialId, string key, object? value);
     void SetTrialSystemAttr(int trialId, string key, object? value);

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Overfit.Tuning;
 
@@ -7,10 +7,12 @@ public sealed partial class RdbStorage
 {
     public int CreateNewTrial(int studyId, FrozenTrial? template = null) => Write((c, tx) =>
     {
-        CheckStudy(c, tx, studyId);
+        // Locking the study row serializes trial creation per study (PostgreSQL; SQLite's file lock already does), so
+        // numbers are unique and trial ids of a study are committed in increasing order.
+        CheckStudy(c, tx, studyId, lockRow: true);
         var state = template?.State ?? TrialState.Running;
         var start = template is null ? DateTime.Now : template.DatetimeStart;
-        // The number is the count of the study's trials, taken inside the write transaction that holds the file lock.
+        // The number is the count of the study's trials, taken while holding the study's lock.
         int id = Convert.ToInt32(Scalar(c, tx,
             "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
             "VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, @st, @ds, @dc) RETURNING trial_id",
@@ -63,20 +65,49 @@ public sealed partial class RdbStorage
             : throw new KeyNotFoundException($"trial {number} has no parameter '{paramName}'");
     });
 
-    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null) => Write((c, tx) =>
+    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
+        => SetTrialStateValues(trialId, state, values, null);
+
+    /// <summary>Moves a trial to a state and records system attributes (a fail reason) in the same transaction.</summary>
+    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, object?>? systemAttrs)
     {
-        var (_, number, current) = Locate(c, tx, trialId);
-        string now = (string)RdbSchema.EncodeDate(DateTime.Now);
-        if (state == TrialState.Running)
-            // Only a WAITING trial can be claimed; the conditional update is what makes the claim atomic across processes.
-            return Exec(c, tx, "UPDATE trials SET state = 'RUNNING', datetime_start = @now WHERE trial_id = @t AND state = 'WAITING'",
-                ("@now", now), ("@t", trialId)) == 1;
-        if (current.IsFinished())
-            throw new InvalidOperationException($"trial {number} is already finished ({current}); its state cannot change to {state}");
-        if (values is not null) InsertValues(c, tx, trialId, values);
-        Exec(c, tx, "UPDATE trials SET state = @st, datetime_complete = CASE WHEN @fin THEN @now ELSE datetime_complete END WHERE trial_id = @t",
-            ("@st", RdbSchema.StateName(state)), ("@fin", state.IsFinished()), ("@now", now), ("@t", trialId));
-        return true;
+        var attrs = systemAttrs?.Select(kv => (kv.Key, Json: AttrJson.Serialize(kv.Value, kv.Key))).ToArray() ?? [];
+        return Write((c, tx) =>
+        {
+            var (_, number, current) = Locate(c, tx, trialId, lockRow: true);
+            string now = (string)RdbSchema.EncodeDate(DateTime.Now);
+            if (state == TrialState.Running)
+            {
+                // Only a WAITING trial can be claimed; the conditional update is what makes the claim atomic across processes.
+                if (Exec(c, tx, "UPDATE trials SET state = 'RUNNING', datetime_start = @now WHERE trial_id = @t AND state = 'WAITING'",
+                        ("@now", now), ("@t", trialId)) != 1) return false;
+            }
+            else
+            {
+                if (current.IsFinished())
+                    throw new InvalidOperationException($"trial {number} is already finished ({current}); its state cannot change to {state}");
+                if (values is not null) InsertValues(c, tx, trialId, values);
+                Exec(c, tx, "UPDATE trials SET state = @st, datetime_complete = CASE WHEN @fin THEN @now ELSE datetime_complete END WHERE trial_id = @t",
+                    ("@st", RdbSchema.StateName(state)), ("@fin", state.IsFinished()), ("@now", now), ("@t", trialId));
+            }
+            foreach (var (key, json) in attrs) UpsertTrialAttr(c, tx, "trial_system_attributes", trialId, key, json);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Claims the study's oldest WAITING trial in one transaction; on PostgreSQL <c>FOR UPDATE SKIP LOCKED</c> lets
+    /// concurrent workers each take a different one instead of queueing on the same row.
+    /// </summary>
+    public int? PopWaitingTrial(int studyId) => Write((c, tx) =>
+    {
+        CheckStudy(c, tx, studyId);
+        if (Scalar(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' ORDER BY number LIMIT 1" + _db.ForUpdateSkipLocked,
+                ("@s", studyId)) is not { } found) return (int?)null;
+        int id = Convert.ToInt32(found);
+        Exec(c, tx, "UPDATE trials SET state = 'RUNNING', datetime_start = @now WHERE trial_id = @t",
+            ("@now", RdbSchema.EncodeDate(DateTime.Now)), ("@t", id));
+        return id;
     });
 
     public void SetTrialIntermediateValue(int trialId, int step, double value) => Write((c, tx) =>
@@ -108,7 +139,14 @@ public sealed partial class RdbStorage
     public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
-        var all = LoadTrials(c, tx, studyId, null, null);
+        var all = _trialCache.Load(studyId, (watermark, count, maxId) =>
+        {
+            if (watermark == 0) return true;
+            using var cmd = Command(c, tx, "SELECT COUNT(*), COALESCE(MAX(trial_id), 0) FROM trials WHERE study_id = @s AND trial_id < @w", ("@s", studyId), ("@w", watermark));
+            using var r = cmd.ExecuteReader();
+            r.Read();
+            return Convert.ToInt32(r.GetValue(0)) == count && Convert.ToInt32(r.GetValue(1)) == maxId;
+        }, from => LoadTrials(c, tx, studyId, "t.trial_id >= @x", from));
         return states is null ? all : all.Where(t => states.Contains(t.State)).ToArray();
     });
 
@@ -122,30 +160,30 @@ public sealed partial class RdbStorage
         return n;
     });
 
-    private static (int StudyId, int Number, TrialState State) Locate(SqliteConnection c, SqliteTransaction tx, int trialId)
+    private (int StudyId, int Number, TrialState State) Locate(DbConnection c, DbTransaction tx, int trialId, bool lockRow = false)
     {
-        using var cmd = Command(c, tx, "SELECT study_id, number, state FROM trials WHERE trial_id = @t", ("@t", trialId));
+        using var cmd = Command(c, tx, "SELECT study_id, number, state FROM trials WHERE trial_id = @t" + (lockRow ? _db.ForUpdate : ""), ("@t", trialId));
         using var r = cmd.ExecuteReader();
         if (!r.Read()) throw new KeyNotFoundException($"no trial with id {trialId}");
         return (r.GetInt32(0), r.GetInt32(1), RdbSchema.ParseState(r.GetString(2)));
     }
 
-    private static (int StudyId, int Number) Updatable(SqliteConnection c, SqliteTransaction tx, int trialId)
+    private (int StudyId, int Number) Updatable(DbConnection c, DbTransaction tx, int trialId)
     {
-        var (studyId, number, state) = Locate(c, tx, trialId);
+        var (studyId, number, state) = Locate(c, tx, trialId, lockRow: true);
         if (state.IsFinished())
             throw new InvalidOperationException($"trial {number} is already finished ({state}) and cannot be changed");
         return (studyId, number);
     }
 
-    private static void CheckParamDistribution(SqliteConnection c, SqliteTransaction tx, int studyId, string name, Distribution distribution)
+    private void CheckParamDistribution(DbConnection c, DbTransaction tx, int studyId, string name, Distribution distribution)
     {
         if (Scalar(c, tx, "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
                 "WHERE t.study_id = @s AND p.param_name = @n ORDER BY p.param_id LIMIT 1", ("@s", studyId), ("@n", name)) is string json)
             Distribution.CheckCompatibility(name, Distribution.FromJson(json), distribution);
     }
 
-    private static void InsertValues(SqliteConnection c, SqliteTransaction tx, int trialId, IReadOnlyList<double> values)
+    private void InsertValues(DbConnection c, DbTransaction tx, int trialId, IReadOnlyList<double> values)
     {
         Exec(c, tx, "DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
         for (int k = 0; k < values.Count; k++)
@@ -157,7 +195,7 @@ public sealed partial class RdbStorage
         }
     }
 
-    private static void UpsertIntermediate(SqliteConnection c, SqliteTransaction tx, int trialId, int step, double value)
+    private void UpsertIntermediate(DbConnection c, DbTransaction tx, int trialId, int step, double value)
     {
         var (v, type) = RdbSchema.EncodeFloat(value);
         Exec(c, tx, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (@t, @s, @v, @ty) " +
@@ -165,7 +203,7 @@ public sealed partial class RdbStorage
             ("@t", trialId), ("@s", step), ("@v", v), ("@ty", type));
     }
 
-    private static void UpsertTrialAttr(SqliteConnection c, SqliteTransaction tx, string table, int trialId, string key, string json)
+    private void UpsertTrialAttr(DbConnection c, DbTransaction tx, string table, int trialId, string key, string json)
         => Exec(c, tx, $"INSERT INTO {table} (trial_id, \"key\", value_json) VALUES (@t, @k, @v) ON CONFLICT (trial_id, \"key\") DO UPDATE SET value_json = excluded.value_json",
             ("@t", trialId), ("@k", key), ("@v", json));
 
@@ -183,7 +221,7 @@ public sealed partial class RdbStorage
     }
 
     /// <summary>Loads the study's trials (or the one matching <paramref name="filter"/>) with one query per table.</summary>
-    private static FrozenTrial[] LoadTrials(SqliteConnection c, SqliteTransaction tx, int studyId, string? filter, int? filterArg)
+    private FrozenTrial[] LoadTrials(DbConnection c, DbTransaction tx, int studyId, string? filter, int? filterArg)
     {
         string where = "t.study_id = @s" + (filter is null ? "" : " AND " + filter);
         var args = new List<(string, object?)> { ("@s", studyId) };
@@ -227,9 +265,9 @@ public sealed partial class RdbStorage
         }).ToArray();
     }
 
-    private static void ForEach(SqliteConnection c, SqliteTransaction tx, string sql, List<(string, object?)> args, Action<SqliteDataReader> onRow)
+    private void ForEach(DbConnection c, DbTransaction tx, string sql, List<(string, object?)> args, Action<DbDataReader> onRow)
     {
-        using var cmd = (SqliteCommand)Command(c, tx, sql, args.ToArray());
+        using var cmd = Command(c, tx, sql, args.ToArray());
         using var r = cmd.ExecuteReader();
         while (r.Read()) onRow(r);
     }

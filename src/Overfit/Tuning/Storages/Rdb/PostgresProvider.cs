@@ -26,7 +26,7 @@ internal sealed partial class PostgresProvider : RdbProvider
     public PostgresProvider(string url)
     {
         var b = ParseUrl(url);
-        _location = $"postgresql://{b.Username}@{b.Host}:{b.Port}/{b.Database}";
+        _location = $"postgresql://{(b.Username is null ? "" : b.Username + "@")}{b.Host}:{b.Port}/{b.Database}";
         PoolSize = b.MaxPoolSize;
         // Unmapped types: Optuna's enum columns (trialstate, …) are read as their text.
         var builder = new NpgsqlDataSourceBuilder(b.ConnectionString);
@@ -44,7 +44,7 @@ internal sealed partial class PostgresProvider : RdbProvider
     public override string? ServerUtcNow => "(now() AT TIME ZONE 'UTC')";
 
     /// <summary>
-    /// Parses <c>postgresql://user[:password]@host[:port]/database[?pool_size=N&amp;connect_timeout=S]</c> (also
+    /// Parses <c>postgresql://[user[:password]@]host[:port]/database[?pool_size=N&amp;connect_timeout=S]</c> (also
     /// <c>postgres://</c> and SQLAlchemy's <c>postgresql+psycopg2://</c>). Throws ArgumentException naming the URL
     /// (without its password) and the part that is wrong.
     /// </summary>
@@ -53,11 +53,11 @@ internal sealed partial class PostgresProvider : RdbProvider
         var m = UrlPattern().Match(url);
         string shown = RedactPassword(url);
         if (!m.Success)
-            throw new ArgumentException($"storage URL '{shown}': expected postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE", nameof(url));
+            throw new ArgumentException($"storage URL '{shown}': expected postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE", nameof(url));
         var b = new NpgsqlConnectionStringBuilder
         {
             Host = m.Groups["host"].Value.Trim('[', ']'),
-            Username = Uri.UnescapeDataString(m.Groups["user"].Value),
+            Username = m.Groups["user"].Success ? Uri.UnescapeDataString(m.Groups["user"].Value) : null,
             Database = Uri.UnescapeDataString(m.Groups["db"].Value),
             MaxPoolSize = DefaultPoolSize,
             Timeout = DefaultConnectTimeoutS,
@@ -94,7 +94,7 @@ internal sealed partial class PostgresProvider : RdbProvider
     /// <summary>The URL with any password replaced by ***, for messages.</summary>
     internal static string RedactPassword(string url) => PasswordPattern().Replace(url, "$1:***@");
 
-    [GeneratedRegex(@"^postgres(?:ql)?(?:\+psycopg2?)?://(?<user>[^:@/?]+)(?::(?<pw>[^@/?]*))?@(?<host>\[[0-9A-Fa-f:.]+\]|[^:/?\[\]@]+)(?::(?<port>[^/?]*))?/(?<db>[^/?]+)(?:\?(?<query>.*))?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^postgres(?:ql)?(?:\+psycopg2?)?://(?:(?<user>[^:@/?]+)(?::(?<pw>[^@/?]*))?@)?(?<host>\[[0-9A-Fa-f:.]+\]|[^:/?\[\]@]+)(?::(?<port>[^/?]*))?/(?<db>[^/?]+)(?:\?(?<query>.*))?$", RegexOptions.IgnoreCase)]
     private static partial Regex UrlPattern();
 
     [GeneratedRegex(@"^([a-z0-9+]+://[^:@/?]+):[^@/?]*@", RegexOptions.IgnoreCase)]

@@ -26,7 +26,7 @@ public sealed partial class LandscapeExperiment
     }
 
     /// <summary>Ten classes, each a fixed smooth blob pattern, drawn with per-pixel noise from the seed.</summary>
-    private static ImageDataset StandInImages(int count, long seed)
+    internal static ImageDataset StandInImages(int count, long seed)
     {
         const int Side = 28, Classes = 10;
         var random = new Random(unchecked((int)seed));

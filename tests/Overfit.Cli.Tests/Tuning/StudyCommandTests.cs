@@ -93,6 +93,34 @@ public sealed class StudyCommandTests(ITestOutputHelper output) : IDisposable
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
+    [Fact]
+    public void MlpFashionReportsValidationAccuracyPerEpochAndMaximizesIt()
+    {
+        string url = "sqlite:///" + _tmp.Sub("mlp.db");
+        var r = CliHarness.Run("study", "optimize", "--storage", url, "--study", "mlp", "--func", "mlp-fashion", "--budget", "tiny",
+            "--n-trials", "1", "--seed", "2", "--pruner", "none", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var storage = new RdbStorage(url);
+        var study = Study.Load("mlp", storage);
+        Assert.Equal(StudyDirection.Maximize, study.Direction);
+        var t = Assert.Single(study.Trials);
+        Assert.Equal(TrialState.Complete, t.State);
+        Assert.Equal([1, 2], t.IntermediateValues.Keys); // tiny budget: two epochs, each reported
+        Assert.Equal(t.IntermediateValues[2], t.Value);
+        Assert.InRange(t.Value!.Value, 0.0, 1.0);
+        Assert.Equal(["batch_size", "hidden_0", "lr", "n_layers"], t.Params.Keys.Where(k => k != "hidden_1" && k != "hidden_2").Order());
+    }
+
+    [Fact]
+    public void AnUnknownFuncIsOneLineAndCreatesNothing()
+    {
+        string db = _tmp.Sub("none.db");
+        var r = CliHarness.Run("study", "optimize", "--storage", "sqlite:///" + db, "--study", "x", "--func", "rosenbrock", "--n-trials", "1");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("'rosenbrock'", r.Stderr);
+        Assert.False(File.Exists(db));
+    }
+
     private async Task FourWorkerProcessesShareOneStudy(string url)
     {
         string cli = Path.Combine(AppContext.BaseDirectory, "Overfit.Cli.dll");

@@ -61,8 +61,11 @@ internal sealed partial class PostgresProvider : RdbProvider
             Database = Uri.UnescapeDataString(m.Groups["db"].Value),
             MaxPoolSize = DefaultPoolSize,
             Timeout = DefaultConnectTimeoutS,
-            // Npgsql's pool waits this long for a free connection before failing a query.
+            // A statement may wait this long (seconds) for a row lock another worker holds.
             CommandTimeout = 60,
+            // Sessions keep no state between transactions (advisory locks are transaction-scoped), so a pooled
+            // connection needs no DISCARD ALL when it is handed out again.
+            NoResetOnClose = true,
         };
         if (m.Groups["pw"].Success) b.Password = Uri.UnescapeDataString(m.Groups["pw"].Value);
         b.Port = 5432;

@@ -21,15 +21,30 @@ public sealed partial class RdbStorage
         });
     }
 
-    public void DeleteStudy(int studyId) => Write((c, tx) =>
+    public void DeleteStudy(int studyId)
     {
-        CheckStudy(c, tx, studyId);
+        var trialIds = Write((c, tx) =>
+        {
+            CheckStudy(c, tx, studyId, lockRow: true);
+            var ids = new List<int>();
+            using (var cmd = Command(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s", ("@s", studyId)))
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) ids.Add(r.GetInt32(0));
+            DeleteStudyRows(c, tx, studyId);
+            return ids;
+        });
         _trialCache.Forget(studyId);
+        _owned.Forget(trialIds);
+        foreach (var key in _firstDistributions.Keys.Where(k => k.StudyId == studyId)) _firstDistributions.TryRemove(key, out _);
+    }
+
+    private void DeleteStudyRows(DbConnection c, DbTransaction tx, int studyId)
+    {
         foreach (string table in RdbSchema.TrialChildTables)
             Exec(c, tx, $"DELETE FROM {table} WHERE trial_id IN (SELECT trial_id FROM trials WHERE study_id = @s)", ("@s", studyId));
         foreach (string table in new[] { "trials", "study_directions", "study_user_attributes", "study_system_attributes", "studies" })
             Exec(c, tx, $"DELETE FROM {table} WHERE study_id = @s", ("@s", studyId));
-    });
+    }
 
     public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr("study_user_attributes", studyId, key, value);
     public void SetStudySystemAttr(int studyId, string key, object? value) => SetStudyAttr("study_system_attributes", studyId, key, value);

@@ -5,20 +5,34 @@ namespace Overfit.Tuning;
 
 public sealed partial class RdbStorage
 {
-    public int CreateNewTrial(int studyId, FrozenTrial? template = null) => Write((c, tx) =>
+    public int CreateNewTrial(int studyId, FrozenTrial? template = null)
+    {
+        var start = template is null ? RdbSchema.RoundToStored(DateTime.Now) : template.DatetimeStart;
+        var (id, number) = InsertTrial(studyId, template, start);
+        // A trial this process starts is changed only through this storage until it finishes, so it is served from memory.
+        if (template is null) _owned.Add(new FrozenTrial { Number = number, TrialId = id, State = TrialState.Running, DatetimeStart = start });
+        return id;
+    }
+
+    private (int Id, int Number) InsertTrial(int studyId, FrozenTrial? template, DateTime? start) => Write((c, tx) =>
     {
         // Locking the study row serializes trial creation per study (PostgreSQL; SQLite's file lock already does), so
         // numbers are unique and trial ids of a study are committed in increasing order.
         CheckStudy(c, tx, studyId, lockRow: true);
         var state = template?.State ?? TrialState.Running;
-        var start = template is null ? DateTime.Now : template.DatetimeStart;
         // The number is the count of the study's trials, taken while holding the study's lock.
-        int id = Convert.ToInt32(Scalar(c, tx,
+        int id, number;
+        using (var cmd = Command(c, tx,
             "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
-            "VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, @st, @ds, @dc) RETURNING trial_id",
+            "VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, @st, @ds, @dc) RETURNING trial_id, number",
             ("@s", studyId), ("@st", RdbSchema.StateName(state)), ("@ds", RdbSchema.EncodeDate(start)),
-            ("@dc", RdbSchema.EncodeDate(template?.DatetimeComplete))));
-        if (template is null) return id;
+            ("@dc", RdbSchema.EncodeDate(template?.DatetimeComplete))))
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            (id, number) = (r.GetInt32(0), r.GetInt32(1));
+        }
+        if (template is null) return (id, number);
         foreach (var (name, dist) in template.Distributions)
         {
             CheckParamDistribution(c, tx, studyId, name, dist);
@@ -29,7 +43,7 @@ public sealed partial class RdbStorage
         foreach (var (step, v) in template.IntermediateValues) UpsertIntermediate(c, tx, id, step, v);
         foreach (var (k, v) in template.UserAttrs) UpsertTrialAttr(c, tx, "trial_user_attributes", id, k, AttrJson.Serialize(v, k));
         foreach (var (k, v) in template.SystemAttrs) UpsertTrialAttr(c, tx, "trial_system_attributes", id, k, AttrJson.Serialize(v, k));
-        return id;
+        return (id, number);
     });
 
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
@@ -44,6 +58,12 @@ public sealed partial class RdbStorage
             Exec(c, tx, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d) " +
                 "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
                 ("@t", trialId), ("@n", paramName), ("@v", internalValue), ("@d", json));
+        });
+        var stored = Distribution.FromJson(json); // as a read would return it
+        _owned.Update(trialId, t => t with
+        {
+            InternalParams = t.InternalParams.SetItem(paramName, internalValue),
+            Distributions = t.Distributions.SetItem(paramName, stored),
         });
     }
 
@@ -72,10 +92,11 @@ public sealed partial class RdbStorage
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, object?>? systemAttrs)
     {
         var attrs = systemAttrs?.Select(kv => (kv.Key, Json: AttrJson.Serialize(kv.Value, kv.Key))).ToArray() ?? [];
-        return Write((c, tx) =>
+        var stamp = RdbSchema.RoundToStored(DateTime.Now);
+        bool changed = Write((c, tx) =>
         {
             var (_, number, current) = Locate(c, tx, trialId, lockRow: true);
-            string now = (string)RdbSchema.EncodeDate(DateTime.Now);
+            object now = RdbSchema.EncodeDate(stamp);
             if (state == TrialState.Running)
             {
                 // Only a WAITING trial can be claimed; the conditional update is what makes the claim atomic across processes.
@@ -93,13 +114,29 @@ public sealed partial class RdbStorage
             foreach (var (key, json) in attrs) UpsertTrialAttr(c, tx, "trial_system_attributes", trialId, key, json);
             return true;
         });
+        if (changed && state != TrialState.Running)
+            _owned.Update(trialId, t => t with
+            {
+                State = state,
+                Values = values?.ToArray() ?? t.Values,
+                DatetimeComplete = state.IsFinished() ? stamp : t.DatetimeComplete,
+                SystemAttrs = t.SystemAttrs.SetItems(attrs.Select(a => KeyValuePair.Create(a.Key, AttrJson.Deserialize(a.Json)))),
+            });
+        return changed;
     }
 
     /// <summary>
     /// Claims the study's oldest WAITING trial in one transaction; on PostgreSQL <c>FOR UPDATE SKIP LOCKED</c> lets
     /// concurrent workers each take a different one instead of queueing on the same row.
     /// </summary>
-    public int? PopWaitingTrial(int studyId) => Write((c, tx) =>
+    public int? PopWaitingTrial(int studyId)
+    {
+        int? id = ClaimWaiting(studyId);
+        if (id is { } claimed) _owned.Add(LoadTrial(claimed));
+        return id;
+    }
+
+    private int? ClaimWaiting(int studyId) => Write((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
         if (Scalar(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' ORDER BY number LIMIT 1" + _db.ForUpdateSkipLocked,
@@ -110,11 +147,15 @@ public sealed partial class RdbStorage
         return id;
     });
 
-    public void SetTrialIntermediateValue(int trialId, int step, double value) => Write((c, tx) =>
+    public void SetTrialIntermediateValue(int trialId, int step, double value)
     {
-        Updatable(c, tx, trialId);
-        UpsertIntermediate(c, tx, trialId, step, value);
-    });
+        Write((c, tx) =>
+        {
+            Updatable(c, tx, trialId);
+            UpsertIntermediate(c, tx, trialId, step, value);
+        });
+        _owned.Update(trialId, t => t with { IntermediateValues = t.IntermediateValues.SetItem(step, value) });
+    }
 
     public void SetTrialUserAttr(int trialId, string key, object? value) => SetTrialAttr("trial_user_attributes", trialId, key, value);
     public void SetTrialSystemAttr(int trialId, string key, object? value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
@@ -128,9 +169,15 @@ public sealed partial class RdbStorage
             Updatable(c, tx, trialId);
             UpsertTrialAttr(c, tx, table, trialId, key, json);
         });
+        var stored = AttrJson.Deserialize(json);
+        _owned.Update(trialId, t => table == "trial_user_attributes"
+            ? t with { UserAttrs = t.UserAttrs.SetItem(key, stored) }
+            : t with { SystemAttrs = t.SystemAttrs.SetItem(key, stored) });
     }
 
-    public FrozenTrial GetTrial(int trialId) => Read((c, tx) =>
+    public FrozenTrial GetTrial(int trialId) => _owned.Get(trialId) ?? LoadTrial(trialId);
+
+    private FrozenTrial LoadTrial(int trialId) => Read((c, tx) =>
     {
         var (studyId, _, _) = Locate(c, tx, trialId);
         return LoadTrials(c, tx, studyId, "t.trial_id = @x", trialId).Single();
@@ -176,11 +223,19 @@ public sealed partial class RdbStorage
         return (studyId, number);
     }
 
+    /// <summary>
+    /// Checks the distribution against the first one the study recorded under the name. That first record never changes
+    /// while the study exists, so once read it is remembered and the scan over the study's parameters is not repeated.
+    /// </summary>
     private void CheckParamDistribution(DbConnection c, DbTransaction tx, int studyId, string name, Distribution distribution)
     {
-        if (Scalar(c, tx, "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
-                "WHERE t.study_id = @s AND p.param_name = @n ORDER BY p.param_id LIMIT 1", ("@s", studyId), ("@n", name)) is string json)
-            Distribution.CheckCompatibility(name, Distribution.FromJson(json), distribution);
+        if (!_firstDistributions.TryGetValue((studyId, name), out var first))
+        {
+            if (Scalar(c, tx, "SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id " +
+                    "WHERE t.study_id = @s AND p.param_name = @n ORDER BY p.param_id LIMIT 1", ("@s", studyId), ("@n", name)) is not string json) return;
+            first = _firstDistributions.GetOrAdd((studyId, name), Distribution.FromJson(json));
+        }
+        Distribution.CheckCompatibility(name, first, distribution);
     }
 
     private void InsertValues(DbConnection c, DbTransaction tx, int trialId, IReadOnlyList<double> values)

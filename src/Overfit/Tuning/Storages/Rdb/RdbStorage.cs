@@ -16,6 +16,8 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 
     private readonly RdbProvider _db;
     private readonly RdbTrialCache _trialCache = new();
+    private readonly RdbOwnedTrials _owned = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int StudyId, string Name), Distribution> _firstDistributions = new();
     /// <summary>The database file this storage opened (SQLite), or its URL without the password (PostgreSQL).</summary>
     public string Path => _db.Location;
     /// <summary>"sqlite" or "postgresql".</summary>

@@ -15,7 +15,8 @@ public static class StudyCommand
     /// <summary>Samplers `study optimize --sampler` can run (seed → sampler).</summary>
     private static readonly Dictionary<string, Func<ulong?, ISampler>> Samplers = new(StringComparer.Ordinal)
     {
-        ["tpe"] = seed => new TpeSampler(seed: seed),
+        // Constant liar: other workers' running trials count as bad observations, so parallel workers spread out.
+        ["tpe"] = seed => new TpeSampler(seed: seed, constantLiar: true),
         ["random"] = seed => new RandomSampler(seed),
         ["qmc"] = seed => new QmcSampler(seed: seed),
         ["cmaes"] = seed => new CmaEsSampler(seed: seed),

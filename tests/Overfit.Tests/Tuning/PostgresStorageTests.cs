@@ -27,7 +27,7 @@ public sealed class PostgresStorageTests(ITestOutputHelper output) : StorageCont
     {
         if (CreateStorage() is not RdbStorage s) return;
         Assert.Equal("postgresql", s.Dialect);
-        using var c = new NpgsqlConnection(ConnectionString(s));
+        using var c = new NpgsqlConnection(ConnectionString(s.Path));
         c.Open();
         using var cmd = c.CreateCommand();
         // Column types as python3-optuna 3.1 (SQLAlchemy) creates them on PostgreSQL 15, read back from pg_dump.
@@ -64,9 +64,10 @@ public sealed class PostgresStorageTests(ITestOutputHelper output) : StorageCont
         Assert.Equal(40, s.GetNTrials(study, [TrialState.Running]));
     }
 
-    internal static string ConnectionString(RdbStorage s)
+    /// <summary>A connection string without pooling for a storage URL of the test server.</summary>
+    internal static string ConnectionString(string url)
     {
-        var b = PostgresProvider.ParseUrl("postgresql://" + s.Path["postgresql://".Length..]);
+        var b = PostgresProvider.ParseUrl(url);
         b.Pooling = false;
         return b.ConnectionString;
     }

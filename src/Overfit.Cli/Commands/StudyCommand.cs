@@ -30,6 +30,7 @@ public static class StudyCommand
         ["none"] = () => new NopPruner(),
     };
 
+    /// <summary>The `study` command with its subcommands.</summary>
     public static Command Create()
     {
         var storage = new Option<string>("--storage") { Description = "Storage URL: sqlite:///PATH, a file path, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?pool_size=N]", Required = true };

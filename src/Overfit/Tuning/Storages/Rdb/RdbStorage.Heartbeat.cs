@@ -6,6 +6,7 @@ public sealed partial class RdbStorage
     // compares against), PostgreSQL's from the server's clock, so workers on machines whose clocks disagree still agree
     // on which trial is stale.
 
+    /// <inheritdoc/>
     public void RecordHeartbeat(int trialId) => Write((c, tx) =>
     {
         Locate(c, tx, trialId);
@@ -14,6 +15,7 @@ public sealed partial class RdbStorage
             ("@t", trialId), ("@h", RdbSchema.EncodeDate(DateTime.UtcNow)));
     });
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> GetStaleTrialIds(int studyId)
     {
         if (GracePeriod is not { } grace) return [];

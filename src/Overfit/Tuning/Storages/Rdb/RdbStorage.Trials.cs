@@ -5,6 +5,7 @@ namespace Overfit.Tuning;
 
 public sealed partial class RdbStorage
 {
+    /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? template = null)
     {
         var start = template is null ? RdbSchema.RoundToStored(DateTime.Now) : template.DatetimeStart;
@@ -46,6 +47,7 @@ public sealed partial class RdbStorage
         return (id, number);
     });
 
+    /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(paramName);
@@ -67,6 +69,7 @@ public sealed partial class RdbStorage
         });
     }
 
+    /// <inheritdoc/>
     public int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
@@ -75,8 +78,10 @@ public sealed partial class RdbStorage
             : throw new KeyNotFoundException($"study {studyId} has no trial number {trialNumber}");
     });
 
+    /// <inheritdoc/>
     public int GetTrialNumberFromId(int trialId) => Read((c, tx) => Locate(c, tx, trialId).Number);
 
+    /// <inheritdoc/>
     public double GetTrialParam(int trialId, string paramName) => Read((c, tx) =>
     {
         var (_, number, _) = Locate(c, tx, trialId);
@@ -85,6 +90,7 @@ public sealed partial class RdbStorage
             : throw new KeyNotFoundException($"trial {number} has no parameter '{paramName}'");
     });
 
+    /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
         => SetTrialStateValues(trialId, state, values, null);
 
@@ -147,6 +153,7 @@ public sealed partial class RdbStorage
         return id;
     });
 
+    /// <inheritdoc/>
     public void SetTrialIntermediateValue(int trialId, int step, double value)
     {
         Write((c, tx) =>
@@ -157,7 +164,9 @@ public sealed partial class RdbStorage
         _owned.Update(trialId, t => t with { IntermediateValues = t.IntermediateValues.SetItem(step, value) });
     }
 
+    /// <inheritdoc/>
     public void SetTrialUserAttr(int trialId, string key, object? value) => SetTrialAttr("trial_user_attributes", trialId, key, value);
+    /// <inheritdoc/>
     public void SetTrialSystemAttr(int trialId, string key, object? value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
 
     private void SetTrialAttr(string table, int trialId, string key, object? value)
@@ -175,6 +184,7 @@ public sealed partial class RdbStorage
             : t with { SystemAttrs = t.SystemAttrs.SetItem(key, stored) });
     }
 
+    /// <inheritdoc/>
     public FrozenTrial GetTrial(int trialId) => _owned.Get(trialId) ?? LoadTrial(trialId);
 
     private FrozenTrial LoadTrial(int trialId) => Read((c, tx) =>
@@ -183,6 +193,7 @@ public sealed partial class RdbStorage
         return LoadTrials(c, tx, studyId, "t.trial_id = @x", trialId).Single();
     });
 
+    /// <inheritdoc/>
     public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
@@ -197,6 +208,7 @@ public sealed partial class RdbStorage
         return states is null ? all : all.Where(t => states.Contains(t.State)).ToArray();
     });
 
+    /// <inheritdoc/>
     public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);

@@ -204,7 +204,7 @@ public sealed partial class RdbStorage
             using var r = cmd.ExecuteReader();
             r.Read();
             return Convert.ToInt32(r.GetValue(0)) == count && Convert.ToInt32(r.GetValue(1)) == maxId;
-        }, from => LoadTrials(c, tx, studyId, "t.trial_id >= @x", from));
+        }, from => LoadFrom(c, tx, studyId, from));
         return states is null ? all : all.Where(t => states.Contains(t.State)).ToArray();
     });
 
@@ -285,6 +285,24 @@ public sealed partial class RdbStorage
         public readonly ImmutableDictionary<string, object?>.Builder SystemAttrs = ImmutableDictionary.CreateBuilder<string, object?>();
         public readonly ImmutableSortedDictionary<int, double>.Builder Intermediate = ImmutableSortedDictionary.CreateBuilder<int, double>();
         public readonly SortedDictionary<int, double> Values = [];
+    }
+
+    /// <summary>
+    /// The study's trials from id <paramref name="from"/> on. When each of them is one this process runs and its state
+    /// is still the one cached, the cached copies are exact and only the states are read.
+    /// </summary>
+    private FrozenTrial[] LoadFrom(DbConnection c, DbTransaction tx, int studyId, int from)
+    {
+        var owned = new List<FrozenTrial>();
+        bool allOwned = true;
+        using (var cmd = Command(c, tx, "SELECT trial_id, state FROM trials WHERE study_id = @s AND trial_id >= @x", ("@s", studyId), ("@x", from)))
+        using (var r = cmd.ExecuteReader())
+            while (allOwned && r.Read())
+            {
+                if (_owned.Get(r.GetInt32(0)) is { } t && t.State == RdbSchema.ParseState(r.GetString(1))) owned.Add(t);
+                else allOwned = false;
+            }
+        return allOwned ? owned.OrderBy(t => t.Number).ToArray() : LoadTrials(c, tx, studyId, "t.trial_id >= @x", from);
     }
 
     /// <summary>Loads the study's trials (or the one matching <paramref name="filter"/>) with one query per table.</summary>

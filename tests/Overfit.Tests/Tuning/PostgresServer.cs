@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Overfit.Tests.Tuning;
@@ -73,7 +71,7 @@ internal sealed class PostgresServer
         string dir = Directory.CreateTempSubdirectory("overfit-pg-").FullName;
         // The server runs as postgres: it must be able to create its data directory, socket and log in here.
         File.SetUnixFileMode(dir, (UnixFileMode)0b111_111_111);
-        int port = FreePort();
+        int port = Data.LocalHttpServer.FreePort();
         var server = new PostgresServer(dir, bin, root, port);
         string data = Path.Combine(dir, "data");
         var init = server.Pg("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
@@ -137,14 +135,5 @@ internal sealed class PostgresServer
             .Where(b => File.Exists(Path.Combine(b, "initdb")) && File.Exists(Path.Combine(b, "pg_ctl")))
             .OrderByDescending(b => int.TryParse(Path.GetFileName(Path.GetDirectoryName(b)), out int v) ? v : 0)
             .FirstOrDefault();
-    }
-
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

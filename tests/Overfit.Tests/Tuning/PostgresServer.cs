@@ -87,10 +87,16 @@ internal sealed class PostgresServer
         return (server, null);
     }
 
+    /// <summary>
+    /// Stops the server and deletes its directory from a detached shell: the test host may end its process right
+    /// after the exit handlers start, before tens of megabytes of data files are deleted.
+    /// </summary>
     private void Stop()
     {
-        Pg("pg_ctl", "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
-        Cleanup(_dir, null);
+        string pgCtl = (_asPostgresUser ? "runuser -u postgres -- " : "") + $"'{Path.Combine(_bin, "pg_ctl")}'";
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (string a in new[] { "-c", $"{pgCtl} -D \"$0/data\" -m immediate -w stop >/dev/null 2>&1; rm -rf \"$0\"", _dir }) psi.ArgumentList.Add(a);
+        try { Process.Start(psi)?.WaitForExit(2000); } catch (System.ComponentModel.Win32Exception) { Cleanup(_dir, null); }
     }
 
     /// <summary>Deletes directories of earlier test servers that are no longer running (a test host may exit before its exit handler finishes).</summary>

@@ -208,6 +208,17 @@ public sealed partial class RdbStorage
     });
 
     /// <inheritdoc/>
+    public IReadOnlyList<FrozenTrial> GetTrialsFromNumber(int studyId, int fromNumber, IReadOnlyCollection<int>? alsoNumbers = null) => Read((c, tx) =>
+    {
+        CheckStudy(c, tx, studyId);
+        // The listed numbers are ints formatted here, not user text, so inlining them keeps one statement per table.
+        string also = alsoNumbers is { Count: > 0 }
+            ? " OR t.number IN (" + string.Join(",", alsoNumbers.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")"
+            : "";
+        return LoadTrials(c, tx, studyId, "(t.number >= @x" + also + ")", fromNumber);
+    });
+
+    /// <inheritdoc/>
     public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);

@@ -95,7 +95,13 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 
     private void InitializeSchema(string url)
     {
-        Write((c, tx) =>
+        // An existing, current database needs only a read: opening a storage (a dashboard, a late worker) then never
+        // takes the write lock that a running study's workers are using.
+        bool current = _db is not SqliteProvider { Existed: false } && Read((c, tx) =>
+            _db.SchemaExists(tx)
+            && Scalar(c, tx, "SELECT schema_version FROM version_info WHERE version_info_id = 1") is { } v
+            && Convert.ToInt32(v) == RdbSchema.SchemaVersion);
+        if (!current) Write((c, tx) =>
         {
             _db.LockSchema(tx);
             if (!_db.SchemaExists(tx))

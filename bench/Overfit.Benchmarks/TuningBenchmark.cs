@@ -10,10 +10,12 @@ namespace Overfit.Benchmarks;
 /// minimizes the function with a study on each seed (every coordinate a SuggestFloat) and prints the quartiles of the
 /// final regret and the median seconds per trial.
 /// `tuning --overhead --storage memory --sampler random|tpe --trials 1000 [--anchor PATH] --json`: times ask + 4
-/// SuggestFloat on [-5, 5] + tell with no objective cost, the loop of the Optuna overhead anchor.
+/// SuggestFloat on [-5, 5] + tell with no objective cost, the loop of the Optuna overhead anchor. The storage may also be
+/// sqlite:///PATH or postgresql://USER@HOST:PORT/DB. With `--workers N` (and optionally `--objective-ms MS`, an
+/// objective that sleeps that long) N worker processes share one study on that storage (see TuningBenchmark.Workers.cs).
 /// With --anchor the Optuna script (optuna_bench.py or optuna_overhead.py) runs right after with the same arguments.
 /// </summary>
-public static class TuningBenchmark
+public static partial class TuningBenchmark
 {
     /// <summary>Sampler factories by benchmark name (seed → sampler); further samplers register here.</summary>
     public static readonly Dictionary<string, Func<ulong, ISampler>> Samplers = new()
@@ -30,7 +32,9 @@ public static class TuningBenchmark
         string func = "branin", sampler = "tpe", storage = "memory";
         int trials = 100, seeds = 10;
         bool json = false, overhead = false;
-        string? anchor = null;
+        string? anchor = null, workerStudy = null;
+        int? workers = null;
+        double objectiveMs = 0;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,6 +46,9 @@ public static class TuningBenchmark
                 case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--anchor": anchor = args[++i]; break;
                 case "--overhead": overhead = true; break;
+                case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--objective-ms": objectiveMs = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--worker-study": workerStudy = args[++i]; break;
                 case "--json": json = true; break;
                 default: Console.Error.WriteLine($"tuning: unknown option {args[i]}"); return 2;
             }
@@ -55,10 +62,22 @@ public static class TuningBenchmark
         string line;
         if (overhead)
         {
-            if (storage != "memory" && !storage.StartsWith("sqlite:///", StringComparison.Ordinal))
+            if (storage != "memory" && !storage.StartsWith("sqlite:///", StringComparison.Ordinal) && !storage.StartsWith("postgresql://", StringComparison.Ordinal))
             {
-                Console.Error.WriteLine($"tuning: unknown storage '{storage}'; expected memory or sqlite:///PATH");
+                Console.Error.WriteLine($"tuning: unknown storage '{storage}'; expected memory, sqlite:///PATH or postgresql://USER@HOST:PORT/DB");
                 return 2;
+            }
+            if (workerStudy is not null) return Worker(factory, storage, workerStudy, trials, objectiveMs);
+            if (workers is not null || objectiveMs > 0)
+            {
+                if (storage == "memory" || workers is not (>= 1 and <= 64) || !(objectiveMs >= 0))
+                {
+                    Console.Error.WriteLine($"tuning: --workers needs a sqlite:/// or postgresql:// storage, 1..64 workers and --objective-ms >= 0, got {storage}, {workers}, {objectiveMs}");
+                    return 2;
+                }
+                Emit(Workers(sampler, storage, trials, workers.Value, objectiveMs), json);
+                if (anchor is not null && objectiveMs == 0 && workers == 1) RunAnchor(anchor, [storage, sampler, Str(trials)], json);
+                return 0;
             }
             line = Overhead(factory, sampler, storage, trials);
             Emit(line, json);
@@ -109,7 +128,7 @@ public static class TuningBenchmark
         // CPU time is steadier than wall time on a loaded machine; it goes to stderr beside the JSON line.
         Console.Error.WriteLine(FormattableString.Invariant($"overhead: {(process.TotalProcessorTime - cpu0).TotalSeconds / trials * 1e3:F3} ms CPU per trial, {dt / trials * 1e3:F3} ms wall"));
         return FormattableString.Invariant(
-            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage.Split(':')[0]}\",\"sampler\":\"{sampler}\",\"trials\":{trials},\"ask_tell_s_per_trial\":{dt / trials:G6},\"trials_per_s\":{trials / dt:F2}}}");
+            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage.Split(':')[0]}\",\"sampler\":\"{sampler}\",\"workers\":1,\"trials\":{trials},\"ask_tell_s_per_trial\":{dt / trials:G6},\"trials_per_s\":{trials / dt:F2}}}");
     }
 
     /// <summary>One overhead study; a sqlite:/// storage gets a fresh study (unique name) in that file, as the anchor does.</summary>

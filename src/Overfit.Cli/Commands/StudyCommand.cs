@@ -12,16 +12,28 @@ namespace Overfit.Cli.Commands;
 /// </summary>
 internal static class StudyCommand
 {
-    /// <summary>Built-in objectives for `study optimize`, so workers need no user code.</summary>
-    private static readonly Dictionary<string, Func<Trial, double>> Objectives = new(StringComparer.Ordinal)
+    /// <summary>Samplers `study optimize --sampler` can run (seed → sampler).</summary>
+    private static readonly Dictionary<string, Func<ulong?, ISampler>> Samplers = new(StringComparer.Ordinal)
     {
-        // The quadratic bowl of Optuna's quickstart, with an integer second coordinate.
-        ["quadratic"] = t => Math.Pow(t.SuggestFloat("x", -10, 10) - 2, 2) + Math.Pow(t.SuggestInt("y", -5, 5) + 1, 2),
+        // Constant liar: other workers' running trials count as bad observations, so parallel workers spread out.
+        ["tpe"] = seed => new TpeSampler(seed: seed, constantLiar: true),
+        ["random"] = seed => new RandomSampler(seed),
+        ["qmc"] = seed => new QmcSampler(seed: seed),
+        ["cmaes"] = seed => new CmaEsSampler(seed: seed),
+        ["gp"] = seed => new GPSampler(seed: seed),
     };
 
+    /// <summary>Pruners `study optimize --pruner` can run.</summary>
+    private static readonly Dictionary<string, Func<IPruner>> Pruners = new(StringComparer.Ordinal)
+    {
+        ["median"] = () => new MedianPruner(),
+        ["none"] = () => new NopPruner(),
+    };
+
+    /// <summary>The `study` command with its subcommands.</summary>
     public static Command Create()
     {
-        var storage = new Option<string>("--storage") { Description = "Storage URL: sqlite:///PATH or a file path", Required = true };
+        var storage = new Option<string>("--storage") { Description = "Storage URL: sqlite:///PATH, a file path, or postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?pool_size=N]", Required = true };
         var name = new Option<string>("--study") { Description = "Study name", Required = true };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text" };
         var cmd = new Command("study", "Create, run, inspect and delete studies kept in a persistent storage");
@@ -35,25 +47,37 @@ internal static class StudyCommand
             Write(p, p.GetValue(json), new { study = study.StudyName, study_id = study.StudyId }, $"created study '{study.StudyName}'");
         }));
 
-        var nTrials = new Option<int>("--n-trials") { Description = "Trials to run in this process", Required = true };
-        var objective = new Option<string>("--objective") { Description = "Built-in objective: " + string.Join(", ", Objectives.Keys), DefaultValueFactory = _ => "quadratic" };
+        var nTrials = new Option<int?>("--n-trials") { Description = "Trials to run in this process (with --timeout, whichever ends first)" };
+        var timeout = new Option<double?>("--timeout") { Description = "Seconds after which this process starts no new trial" };
+        var func = new Option<string>("--func", "--objective") { Description = "Built-in objective: " + string.Join(", ", StudyObjectives.Names), DefaultValueFactory = _ => "quadratic" };
+        var samplerName = new Option<string>("--sampler") { Description = "Sampler: " + string.Join(", ", Samplers.Keys), DefaultValueFactory = _ => "tpe" };
+        var prunerName = new Option<string>("--pruner") { Description = "Pruner: " + string.Join(", ", Pruners.Keys), DefaultValueFactory = _ => "median" };
+        var budget = new Option<BudgetLevel>("--budget") { Description = "Size of mlp-fashion's training: tiny, quick or full", DefaultValueFactory = _ => BudgetLevel.Quick };
+        var data = new Option<string?>("--data") { Description = "Folder holding the Fashion-MNIST files for mlp-fashion (default: OVERFIT_DATA, the user cache, /usr/share/datasets)" };
         var seed = new Option<ulong?>("--seed") { Description = "Sampler seed" };
         var heartbeat = new Option<double?>("--heartbeat") { Description = "Heartbeat interval in seconds; stale trials of dead workers are failed and retried" };
-        var optimize = new Command("optimize", "Run trials of a built-in objective on a stored study (creates it when absent)") { storage, name, nTrials, objective, seed, heartbeat, json };
+        var optimize = new Command("optimize", "Run trials of a built-in objective on a stored study (creates it when absent)")
+            { storage, name, nTrials, timeout, func, samplerName, prunerName, budget, data, seed, heartbeat, json };
         optimize.SetAction(p => Guard(p, () =>
         {
-            string obj = p.GetValue(objective)!;
-            if (!Objectives.TryGetValue(obj, out var f))
-                throw new ArgumentException($"--objective: expected one of {string.Join(", ", Objectives.Keys)}, got '{obj}'");
-            int n = p.GetValue(nTrials);
-            if (n < 0) throw new ArgumentException($"--n-trials: expected a non-negative count, got {n}");
+            if (!Samplers.TryGetValue(p.GetValue(samplerName)!, out var sampler))
+                throw new ArgumentException($"--sampler: expected one of {string.Join(", ", Samplers.Keys)}, got '{p.GetValue(samplerName)}'");
+            if (!Pruners.TryGetValue(p.GetValue(prunerName)!, out var pruner))
+                throw new ArgumentException($"--pruner: expected one of {string.Join(", ", Pruners.Keys)}, got '{p.GetValue(prunerName)}'");
+            int? n = p.GetValue(nTrials);
+            double? limit = p.GetValue(timeout);
+            if (n is < 0) throw new ArgumentException($"--n-trials: expected a non-negative count, got {n}");
+            if (limit is { } l && !(l > 0 && double.IsFinite(l))) throw new ArgumentException($"--timeout: expected a positive number of seconds, got {l}");
+            if (n is null && limit is null) throw new ArgumentException("--n-trials or --timeout: expected at least one, got neither");
+            var (f, dir) = StudyObjectives.Create(p.GetValue(func)!, p.GetValue(budget), p.GetValue(data), (int)(p.GetValue(seed) ?? 0), p.InvocationConfiguration.Error);
             TimeSpan? beat = p.GetValue(heartbeat) is { } sec ? TimeSpan.FromSeconds(sec) : null;
             using var s = new RdbStorage(p.GetValue(storage)!, beat, failedTrialCallback: beat is null ? null : new RetryFailedTrialCallback(maxRetry: 3).Invoke);
-            var study = Study.Create(p.GetValue(name), s, new TpeSampler(seed: p.GetValue(seed)), loadIfExists: true);
-            study.Optimize(f, nTrials: n);
-            var best = study.BestTrial;
-            Write(p, p.GetValue(json), new { study = study.StudyName, n_trials = s.GetNTrials(study.StudyId), best_value = best.Value, best_params = best.Params },
-                $"study '{study.StudyName}': {s.GetNTrials(study.StudyId)} trials, best value {best.Value?.ToString("R", CultureInfo.InvariantCulture)} at trial {best.Number}");
+            var study = Study.Create(p.GetValue(name), s, sampler(p.GetValue(seed)), pruner(), dir, loadIfExists: true);
+            study.Optimize(f, nTrials: n, timeout: limit is { } t ? TimeSpan.FromSeconds(t) : null);
+            var best = study.GetTrials([TrialState.Complete]).Count > 0 ? study.BestTrial : null;
+            Write(p, p.GetValue(json), new { study = study.StudyName, n_trials = s.GetNTrials(study.StudyId), best_value = best?.Value, best_params = best?.Params },
+                best is null ? $"study '{study.StudyName}': {s.GetNTrials(study.StudyId)} trials, none complete"
+                    : $"study '{study.StudyName}': {s.GetNTrials(study.StudyId)} trials, best value {best.Value?.ToString("R", CultureInfo.InvariantCulture)} at trial {best.Number}");
         }));
 
         var show = new Command("show", "Print a study's trials") { storage, name, json };

@@ -14,18 +14,11 @@ public sealed partial class Study
     public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null)
     {
         if (Storage is IHeartbeatStorage { HeartbeatInterval: not null }) FailStaleTrials();
-        int trialId = PopWaitingTrialId() ?? Storage.CreateNewTrial(StudyId);
+        int trialId = Storage.PopWaitingTrial(StudyId) ?? Storage.CreateNewTrial(StudyId);
         var trial = new Trial(this, trialId);
         if (fixedDistributions is not null)
             foreach (var (name, distribution) in fixedDistributions) trial.Suggest(name, distribution);
         return trial;
-    }
-
-    private int? PopWaitingTrialId()
-    {
-        foreach (var waiting in Storage.GetAllTrials(StudyId, [TrialState.Waiting]))
-            if (Storage.SetTrialStateValues(waiting.TrialId, TrialState.Running)) return waiting.TrialId;
-        return null;
     }
 
     /// <summary>Finishes a trial with one objective value; NaN marks it FAIL (Optuna semantics).</summary>
@@ -86,14 +79,15 @@ public sealed partial class Study
             else state = TrialState.Complete;
         }
 
-        if (failReason is not null && state == TrialState.Fail) Storage.SetTrialSystemAttr(trialId, FailReasonKey, failReason);
         try
         {
             Sampler.AfterTrial(ForSampling(frozen), frozen, state.Value, values);
         }
         finally
         {
-            Storage.SetTrialStateValues(trialId, state.Value, values);
+            // The reason and the state are one write, so a FAIL never lacks its reason after a crash.
+            Storage.SetTrialStateValues(trialId, state.Value, values,
+                failReason is not null && state == TrialState.Fail ? new Dictionary<string, object?> { [FailReasonKey] = failReason } : null);
         }
         return Storage.GetTrial(trialId);
     }
@@ -161,8 +155,8 @@ public sealed partial class Study
         {
             try
             {
-                Storage.SetTrialSystemAttr(trialId, FailReasonKey, "stale heartbeat: the worker running this trial stopped");
-                if (!Storage.SetTrialStateValues(trialId, TrialState.Fail)) continue;
+                if (!Storage.SetTrialStateValues(trialId, TrialState.Fail, null,
+                        new Dictionary<string, object?> { [FailReasonKey] = "stale heartbeat: the worker running this trial stopped" })) continue;
             }
             catch (InvalidOperationException) { continue; } // another worker finished it first
             heartbeat.FailedTrialCallback?.Invoke(this, Storage.GetTrial(trialId));

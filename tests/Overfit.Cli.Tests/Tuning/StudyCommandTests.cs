@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Overfit.Cli.Tests.Infrastructure;
+using Overfit.Tests.Tuning;
 using Overfit.Tuning;
+using Xunit.Abstractions;
 
 namespace Overfit.Cli.Tests.Tuning;
 
 /// <summary>`overfit study ...` on SQLite files, in process and as several worker processes sharing one file.</summary>
-public sealed class StudyCommandTests : IDisposable
+public sealed class StudyCommandTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempFolder _tmp = new();
 
@@ -61,10 +63,66 @@ public sealed class StudyCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task FourWorkerProcessesShareOneSqliteFile()
+    public Task FourWorkerProcessesShareOneSqliteFile() => FourWorkerProcessesShareOneStudy("sqlite:///" + _tmp.Sub("shared.db"));
+
+    [Fact]
+    public Task FourWorkerProcessesShareOnePostgresStudy()
     {
-        string db = _tmp.Sub("shared.db");
-        string url = "sqlite:///" + db;
+        if (PostgresServer.Skip(nameof(FourWorkerProcessesShareOnePostgresStudy), output.WriteLine)) return Task.CompletedTask;
+        return FourWorkerProcessesShareOneStudy(PostgresServer.Instance!.CreateDatabase());
+    }
+
+    [Fact]
+    public void AnUnreachablePostgresIsOneLineOnStderr()
+    {
+        // Port 1 on the loopback refuses connections at once.
+        var r = CliHarness.Run("study", "list", "--storage", "postgresql://u:secret@127.0.0.1:1/db?connect_timeout=2", "--json");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        Assert.Contains("127.0.0.1:1", r.Stderr);
+        Assert.DoesNotContain("secret", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void AMalformedPostgresUrlIsOneLineOnStderr()
+    {
+        var r = CliHarness.Run("study", "list", "--storage", "postgresql://u@h:notaport/db");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("'postgresql://u@h:notaport/db'", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void MlpFashionReportsValidationAccuracyPerEpochAndMaximizesIt()
+    {
+        string url = "sqlite:///" + _tmp.Sub("mlp.db");
+        var r = CliHarness.Run("study", "optimize", "--storage", url, "--study", "mlp", "--func", "mlp-fashion", "--budget", "tiny",
+            "--n-trials", "1", "--seed", "2", "--pruner", "none", "--json");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        using var storage = new RdbStorage(url);
+        var study = Study.Load("mlp", storage);
+        Assert.Equal(StudyDirection.Maximize, study.Direction);
+        var t = Assert.Single(study.Trials);
+        Assert.Equal(TrialState.Complete, t.State);
+        Assert.Equal([1, 2], t.IntermediateValues.Keys); // tiny budget: two epochs, each reported
+        Assert.Equal(t.IntermediateValues[2], t.Value);
+        Assert.InRange(t.Value!.Value, 0.0, 1.0);
+        Assert.Equal(["batch_size", "hidden_0", "lr", "n_layers"], t.Params.Keys.Where(k => k != "hidden_1" && k != "hidden_2").Order());
+    }
+
+    [Fact]
+    public void AnUnknownFuncIsOneLineAndCreatesNothing()
+    {
+        string db = _tmp.Sub("none.db");
+        var r = CliHarness.Run("study", "optimize", "--storage", "sqlite:///" + db, "--study", "x", "--func", "rosenbrock", "--n-trials", "1");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("'rosenbrock'", r.Stderr);
+        Assert.False(File.Exists(db));
+    }
+
+    private async Task FourWorkerProcessesShareOneStudy(string url)
+    {
         string cli = Path.Combine(AppContext.BaseDirectory, "Overfit.Cli.dll");
         Assert.True(File.Exists(cli), $"{cli} not found next to the tests");
         Assert.Equal(0, CliHarness.Run("study", "create", "--storage", url, "--study", "mp").ExitCode);

@@ -31,7 +31,8 @@ internal sealed class LocalHttpServer : IDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
-    private static int FreePort()
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago (the other test servers use it too).</summary>
+    internal static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();

@@ -73,12 +73,12 @@ public sealed class RdbFailureTests : IDisposable
     [Fact]
     public void HeartbeatsKeepARunningTrialFreshWhileTheObjectiveRuns()
     {
-        using var s = new RdbStorage(Url(), heartbeatInterval: TimeSpan.FromMilliseconds(150));
+        using var s = new RdbStorage(Url(), heartbeatInterval: TimeSpan.FromMilliseconds(300));
         var study = Study.Create("beat", s);
         IReadOnlyList<int>? staleDuringRun = null;
         study.Optimize(trial =>
         {
-            Thread.Sleep(1200); // 4× the grace period: without the heartbeat thread's beats the trial would be stale
+            Thread.Sleep(2400); // 4× the 600 ms grace period (beats every 300 ms leave room for a loaded machine): without the heartbeat thread's beats the trial would be stale
             staleDuringRun = s.GetStaleTrialIds(study.StudyId);
             return trial.SuggestFloat("x", 0, 1);
         }, nTrials: 1);

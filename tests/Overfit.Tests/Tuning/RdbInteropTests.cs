@@ -37,17 +37,26 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task StudyWrittenHereLoadsInOptuna()
+    public Task StudyWrittenHereLoadsInOptuna() => WrittenHereLoadsInOptuna(nameof(StudyWrittenHereLoadsInOptuna), "sqlite:///" + Path.Combine(_dir, "overfit.db"));
+
+    [Fact]
+    public Task StudyWrittenHereOnPostgresLoadsInOptuna()
     {
-        if (!OptunaAvailable(out string why))
+        // Optuna reaches PostgreSQL through psycopg2; both must import.
+        if (PostgresServer.Skip(nameof(StudyWrittenHereOnPostgresLoadsInOptuna), output.WriteLine)) return Task.CompletedTask;
+        return WrittenHereLoadsInOptuna(nameof(StudyWrittenHereOnPostgresLoadsInOptuna), PostgresServer.Instance!.CreateDatabase(), "import optuna, psycopg2");
+    }
+
+    private async Task WrittenHereLoadsInOptuna(string test, string url, string imports = "import optuna")
+    {
+        if (!OptunaAvailable(out string why, imports))
         {
-            string message = $"SKIPPED StudyWrittenHereLoadsInOptuna: {why}";
+            string message = $"SKIPPED {test}: {why}";
             output.WriteLine(message);
             Console.Error.WriteLine(message);
             return;
         }
-        string db = Path.Combine(_dir, "overfit.db");
-        using (var storage = new RdbStorage("sqlite:///" + db))
+        using (var storage = new RdbStorage(url))
         {
             var study = Study.Create("single", storage, new RandomSampler(seed: 3));
             study.SetUserAttr("folds", new[] { 1, 2 });
@@ -71,7 +80,7 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
             multi.Tell(t, [t.SuggestFloat("a", 0, 1), double.NegativeInfinity]);
         }
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Path.Combine(FixtureDir, "read_optuna_study.py"), "sqlite:///" + db, "single", "multi" }) psi.ArgumentList.Add(a);
+        foreach (string a in new[] { Path.Combine(FixtureDir, "read_optuna_study.py"), url, "single", "multi" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string json = p.StandardOutput.ReadToEnd();
@@ -79,22 +88,22 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
         Assert.True(p.WaitForExit(120_000), "optuna.load_study did not finish in 120 s");
         Assert.True(p.ExitCode == 0, $"read_optuna_study.py failed: {err}");
         using var seen = JsonDocument.Parse(json);
-        using var reader = new RdbStorage("sqlite:///" + db);
+        using var reader = new RdbStorage(url);
         AssertSameStudies(seen.RootElement, reader);
         Assert.Equal(6, seen.RootElement.GetProperty("single").GetProperty("trials").GetArrayLength());
     }
 
-    private static bool OptunaAvailable(out string why)
+    private static bool OptunaAvailable(out string why, string imports = "import optuna")
     {
         why = "";
         if (!File.Exists("/usr/bin/python3")) { why = "/usr/bin/python3 not found"; return false; }
         try
         {
-            var psi = new ProcessStartInfo("/usr/bin/python3", ["-c", "import optuna"]) { RedirectStandardError = true };
+            var psi = new ProcessStartInfo("/usr/bin/python3", ["-c", imports]) { RedirectStandardError = true };
             using var p = Process.Start(psi)!;
             string err = p.StandardError.ReadToEnd();
             p.WaitForExit();
-            if (p.ExitCode != 0) why = "`/usr/bin/python3 -c \"import optuna\"` failed: " + err.Trim().Split('\n')[^1];
+            if (p.ExitCode != 0) why = $"`/usr/bin/python3 -c \"{imports}\"` failed: " + err.Trim().Split('\n')[^1];
             return p.ExitCode == 0;
         }
         catch (System.ComponentModel.Win32Exception e) { why = e.Message; return false; }

@@ -6,12 +6,13 @@ namespace Overfit.Tests.Tuning;
 /// <summary>The contract every <see cref="IStorage"/> passes; each storage's test class derives from this one.</summary>
 public abstract class StorageContractTests
 {
-    protected abstract IStorage CreateStorage();
+    /// <summary>A fresh storage, or null when the derived class cannot make one here (it reports SKIPPED with the reason).</summary>
+    protected abstract IStorage? CreateStorage();
 
     [Fact]
     public void StudiesAreCreatedFoundAndDeletedByName()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int a = s.CreateNewStudy([StudyDirection.Minimize], "a");
         int b = s.CreateNewStudy([StudyDirection.Maximize, StudyDirection.Minimize], "b");
         Assert.NotEqual(a, b);
@@ -31,7 +32,7 @@ public abstract class StorageContractTests
     [Fact]
     public void StudyAttributesRoundTripAsJsonShapes()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int id = s.CreateNewStudy([StudyDirection.Minimize], "attrs");
         s.SetStudyUserAttr(id, "i", 3);
         s.SetStudyUserAttr(id, "d", 0.5);
@@ -49,7 +50,7 @@ public abstract class StorageContractTests
     [Fact]
     public void TrialsGetConsecutiveNumbersAndKeepTheirRecords()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int study = s.CreateNewStudy([StudyDirection.Minimize], "trials");
         int t0 = s.CreateNewTrial(study), t1 = s.CreateNewTrial(study);
         Assert.Equal(0, s.GetTrialNumberFromId(t0));
@@ -84,7 +85,7 @@ public abstract class StorageContractTests
     [Fact]
     public void FinishedTrialsCannotChange()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int study = s.CreateNewStudy([StudyDirection.Minimize], "finished");
         int t = s.CreateNewTrial(study);
         s.SetTrialStateValues(t, TrialState.Fail);
@@ -98,7 +99,7 @@ public abstract class StorageContractTests
     [Fact]
     public void OnlyAWaitingTrialCanBeClaimedAsRunning()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int study = s.CreateNewStudy([StudyDirection.Minimize], "waiting");
         var template = new FrozenTrial { Number = -1, TrialId = -1, State = TrialState.Waiting,
             SystemAttrs = ImmutableDictionary<string, object?>.Empty.Add("fixed_params", new Dictionary<string, object?> { ["x"] = 0.5 }) };
@@ -113,7 +114,7 @@ public abstract class StorageContractTests
     [Fact]
     public void ParameterDistributionsMustStayCompatibleAcrossTheStudy()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int study = s.CreateNewStudy([StudyDirection.Minimize], "compat");
         int t0 = s.CreateNewTrial(study), t1 = s.CreateNewTrial(study);
         s.SetTrialParam(t0, "x", 0.5, new FloatDistribution(0.1, 1));
@@ -125,7 +126,7 @@ public abstract class StorageContractTests
     [Fact]
     public void UnknownIdsThrowKeyNotFound()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         Assert.Throws<KeyNotFoundException>(() => s.GetStudyNameFromId(12345));
         Assert.Throws<KeyNotFoundException>(() => s.GetTrial(12345));
         Assert.Throws<KeyNotFoundException>(() => s.GetStudyIdFromName("missing"));
@@ -136,7 +137,7 @@ public abstract class StorageContractTests
     [Fact]
     public void ConcurrentWorkersNeverShareATrialNumber()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int study = s.CreateNewStudy([StudyDirection.Minimize], "threads");
         var ids = new System.Collections.Concurrent.ConcurrentBag<int>();
         Parallel.For(0, 200, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
@@ -154,7 +155,7 @@ public abstract class StorageContractTests
     [Fact]
     public void TrialsFromANumberAreTheNewOnesAndTheListedOnes()
     {
-        var s = CreateStorage();
+        if (CreateStorage() is not { } s) return;
         int study = s.CreateNewStudy([StudyDirection.Minimize], "since");
         for (int i = 0; i < 6; i++)
         {

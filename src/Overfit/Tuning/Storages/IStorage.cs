@@ -16,15 +16,15 @@ public interface IStorage
     int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null);
     /// <summary>Deletes a study and all its trials; throws KeyNotFoundException for an unknown id.</summary>
     void DeleteStudy(int studyId);
-    /// <summary>Sets a user attribute of a study (JSON-shaped value).</summary>
+    /// <summary>Sets a study user attribute (a JSON-shaped value) under <paramref name="key"/>.</summary>
     void SetStudyUserAttr(int studyId, string key, object? value);
-    /// <summary>Sets a system attribute of a study (JSON-shaped value).</summary>
+    /// <summary>Sets a study system attribute (a JSON-shaped value) under <paramref name="key"/>.</summary>
     void SetStudySystemAttr(int studyId, string key, object? value);
     /// <summary>Throws KeyNotFoundException naming the study when none has that name.</summary>
     int GetStudyIdFromName(string studyName);
-    /// <summary>The study's name.</summary>
+    /// <summary>The study's name; throws KeyNotFoundException for an unknown id.</summary>
     string GetStudyNameFromId(int studyId);
-    /// <summary>The study's directions, one per objective.</summary>
+    /// <summary>One direction per objective.</summary>
     IReadOnlyList<StudyDirection> GetStudyDirections(int studyId);
     /// <summary>The study's user attributes.</summary>
     IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId);
@@ -43,11 +43,11 @@ public interface IStorage
     int CreateNewTrial(int studyId, FrozenTrial? template = null);
     /// <summary>Records a parameter; throws when the trial is finished or when the distribution is incompatible with the one the study already records under that name.</summary>
     void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution);
-    /// <summary>Id of the trial with number <paramref name="trialNumber"/> in the study.</summary>
+    /// <summary>The id of the study's trial with that number; throws KeyNotFoundException when there is none.</summary>
     int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber);
     /// <summary>The trial's number within its study.</summary>
     int GetTrialNumberFromId(int trialId);
-    /// <summary>Internal value of a parameter of the trial.</summary>
+    /// <summary>A parameter's internal (float) representation; throws KeyNotFoundException when the trial lacks it.</summary>
     double GetTrialParam(int trialId, string paramName);
     /// <summary>
     /// Moves a trial to a state with optional values. Returns false (and changes nothing) when asked to make a trial
@@ -55,17 +55,32 @@ public interface IStorage
     /// trial is already finished. Finished states set DatetimeComplete; RUNNING sets DatetimeStart.
     /// </summary>
     bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null);
-    /// <summary>Records an intermediate value at <paramref name="step"/>; throws when the trial is finished.</summary>
+    /// <summary>
+    /// <see cref="SetTrialStateValues(int, TrialState, IReadOnlyList{double}?)"/> that also sets the trial's system
+    /// attributes (such as <see cref="Study.FailReasonKey"/>) atomically with the state: both happen or neither does.
+    /// </summary>
+    bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, object?>? systemAttrs);
+    /// <summary>
+    /// Claims the study's oldest WAITING (enqueued) trial by making it RUNNING and returns its id, or null when none
+    /// waits. Each waiting trial goes to exactly one caller, across threads and processes.
+    /// </summary>
+    int? PopWaitingTrial(int studyId)
+    {
+        foreach (var waiting in GetAllTrials(studyId, [TrialState.Waiting]))
+            if (SetTrialStateValues(waiting.TrialId, TrialState.Running)) return waiting.TrialId;
+        return null;
+    }
+    /// <summary>Records the value reported at <paramref name="step"/> (NaN and infinities allowed); throws when the trial is finished.</summary>
     void SetTrialIntermediateValue(int trialId, int step, double value);
-    /// <summary>Sets a user attribute of a trial (JSON-shaped value).</summary>
+    /// <summary>Sets a trial user attribute; throws when the trial is finished.</summary>
     void SetTrialUserAttr(int trialId, string key, object? value);
-    /// <summary>Sets a system attribute of a trial (JSON-shaped value).</summary>
+    /// <summary>Sets a trial system attribute; throws when the trial is finished.</summary>
     void SetTrialSystemAttr(int trialId, string key, object? value);
-    /// <summary>The trial as an immutable record.</summary>
+    /// <summary>A snapshot of the trial; throws KeyNotFoundException for an unknown id.</summary>
     FrozenTrial GetTrial(int trialId);
     /// <summary>The study's trials ordered by number, optionally only those in the given states.</summary>
     IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
-    /// <summary>Number of trials in the study, optionally only those in the given states.</summary>
+    /// <summary>How many trials the study has, optionally only those in the given states.</summary>
     int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
 
     /// <summary>
@@ -88,7 +103,7 @@ public interface IHeartbeatStorage : IStorage
     TimeSpan? HeartbeatInterval { get; }
     /// <summary>Called with each trial failed as stale (Optuna's failed_trial_callback, e.g. a retry callback).</summary>
     Action<Study, FrozenTrial>? FailedTrialCallback { get; }
-    /// <summary>Records that the running trial is alive now.</summary>
+    /// <summary>Records that the trial's worker is alive now.</summary>
     void RecordHeartbeat(int trialId);
     /// <summary>Ids of RUNNING trials of the study whose heartbeat is older than the grace period.</summary>
     IReadOnlyList<int> GetStaleTrialIds(int studyId);
@@ -101,6 +116,6 @@ public sealed record StudySummary(int StudyId, string StudyName, IReadOnlyList<S
 public sealed class DuplicatedStudyException(string studyName)
     : InvalidOperationException($"a study named '{studyName}' already exists; use Study.Load or loadIfExists: true")
 {
-    /// <summary>The name that is already taken.</summary>
+    /// <summary>The name that was taken.</summary>
     public string StudyName { get; } = studyName;
 }

@@ -170,7 +170,12 @@ public sealed class InMemoryStorage : IStorage
 
     /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
+        => SetTrialStateValues(trialId, state, values, null);
+
+    /// <summary>Moves a trial to a state and sets system attributes under one lock.</summary>
+    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, object?>? systemAttrs)
     {
+        var attrs = systemAttrs?.ToDictionary(kv => kv.Key, kv => AttrJson.Normalize(kv.Value, kv.Key));
         lock (_lock)
         {
             var s = Study(Locate(trialId).StudyId);
@@ -185,6 +190,7 @@ public sealed class InMemoryStorage : IStorage
                 Values = values?.ToArray() ?? t.Values,
                 DatetimeStart = state == TrialState.Running ? now : t.DatetimeStart,
                 DatetimeComplete = state.IsFinished() ? now : t.DatetimeComplete,
+                SystemAttrs = attrs is null ? t.SystemAttrs : t.SystemAttrs.SetItems(attrs),
             });
             return true;
         }

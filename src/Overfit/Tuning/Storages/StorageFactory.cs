@@ -4,7 +4,8 @@ namespace Overfit.Tuning;
 public static class StorageFactory
 {
     /// <summary>
-    /// The storage a URL names: <c>sqlite:///PATH</c> or a plain file path opens an <see cref="RdbStorage"/>.
+    /// The storage a URL names: <c>sqlite:///PATH</c>, a plain file path or
+    /// <c>postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE</c> opens an <see cref="RdbStorage"/>.
     /// Throws ArgumentException naming the URL for an empty or unsupported one.
     /// </summary>
     public static IStorage FromUrl(string url)

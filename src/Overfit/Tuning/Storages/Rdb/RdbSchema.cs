@@ -91,6 +91,9 @@ internal static class RdbSchema
     private const string DateFormat = "yyyy-MM-dd HH:mm:ss.ffffff";
     private static readonly string[] DateFormats = [DateFormat, "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss.FFFFFFF"];
 
+    /// <summary>The time as the database keeps it (whole microseconds), so a cached copy equals what a read returns.</summary>
+    public static DateTime RoundToStored(DateTime d) => new(d.Ticks - d.Ticks % 10, d.Kind);
+
     public static object EncodeDate(DateTime? d) => d is { } v ? v.ToString(DateFormat, CultureInfo.InvariantCulture) : DBNull.Value;
 
     public static DateTime? DecodeDate(object value) => value switch

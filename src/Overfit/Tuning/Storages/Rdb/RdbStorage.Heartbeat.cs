@@ -2,13 +2,16 @@ namespace Overfit.Tuning;
 
 public sealed partial class RdbStorage
 {
-    // Heartbeats are UTC text, as SQLite's CURRENT_TIMESTAMP that Optuna writes and compares against.
+    // Heartbeats are UTC: SQLite's as text from this machine's clock (as CURRENT_TIMESTAMP, which Optuna writes and
+    // compares against), PostgreSQL's from the server's clock, so workers on machines whose clocks disagree still agree
+    // on which trial is stale.
 
     /// <inheritdoc/>
     public void RecordHeartbeat(int trialId) => Write((c, tx) =>
     {
         Locate(c, tx, trialId);
-        Exec(c, tx, "INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, @h) ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
+        Exec(c, tx, $"INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES (@t, {_db.ServerUtcNow ?? "@h"}) " +
+            "ON CONFLICT (trial_id) DO UPDATE SET heartbeat = excluded.heartbeat",
             ("@t", trialId), ("@h", RdbSchema.EncodeDate(DateTime.UtcNow)));
     });
 
@@ -19,13 +22,15 @@ public sealed partial class RdbStorage
         return Read((c, tx) =>
         {
             CheckStudy(c, tx, studyId);
-            var now = DateTime.UtcNow;
             var stale = new List<int>();
-            using var cmd = Command(c, tx, "SELECT t.trial_id, h.heartbeat FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id " +
-                "WHERE t.study_id = @s AND t.state = 'RUNNING'", ("@s", studyId));
+            using var cmd = Command(c, tx, $"SELECT t.trial_id, h.heartbeat, {_db.ServerUtcNow ?? "NULL"} FROM trials t " +
+                "JOIN trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = @s AND t.state = 'RUNNING'", ("@s", studyId));
             using var r = cmd.ExecuteReader();
             while (r.Read())
+            {
+                var now = RdbSchema.DecodeDate(r.GetValue(2)) ?? DateTime.UtcNow;
                 if (RdbSchema.DecodeDate(r.GetValue(1)) is { } beat && now - beat > grace) stale.Add(r.GetInt32(0));
+            }
             return stale;
         });
     }

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Overfit.Tuning;
 
@@ -23,14 +23,30 @@ public sealed partial class RdbStorage
     }
 
     /// <inheritdoc/>
-    public void DeleteStudy(int studyId) => Write((c, tx) =>
+    public void DeleteStudy(int studyId)
     {
-        CheckStudy(c, tx, studyId);
+        var trialIds = Write((c, tx) =>
+        {
+            CheckStudy(c, tx, studyId, lockRow: true);
+            var ids = new List<int>();
+            using (var cmd = Command(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s", ("@s", studyId)))
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) ids.Add(r.GetInt32(0));
+            DeleteStudyRows(c, tx, studyId);
+            return ids;
+        });
+        _trialCache.Forget(studyId);
+        _owned.Forget(trialIds);
+        foreach (var key in _firstDistributions.Keys.Where(k => k.StudyId == studyId)) _firstDistributions.TryRemove(key, out _);
+    }
+
+    private void DeleteStudyRows(DbConnection c, DbTransaction tx, int studyId)
+    {
         foreach (string table in RdbSchema.TrialChildTables)
             Exec(c, tx, $"DELETE FROM {table} WHERE trial_id IN (SELECT trial_id FROM trials WHERE study_id = @s)", ("@s", studyId));
         foreach (string table in new[] { "trials", "study_directions", "study_user_attributes", "study_system_attributes", "studies" })
             Exec(c, tx, $"DELETE FROM {table} WHERE study_id = @s", ("@s", studyId));
-    });
+    }
 
     /// <inheritdoc/>
     public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr("study_user_attributes", studyId, key, value);
@@ -94,13 +110,13 @@ public sealed partial class RdbStorage
         return studies.Select(s => new StudySummary(s.Item1, s.Item2, Directions(c, tx, s.Item1))).ToArray();
     });
 
-    private void CheckStudy(SqliteConnection c, SqliteTransaction tx, int studyId)
+    private void CheckStudy(DbConnection c, DbTransaction tx, int studyId, bool lockRow = false)
     {
-        if (Scalar(c, tx, "SELECT 1 FROM studies WHERE study_id = @s", ("@s", studyId)) is null)
+        if (Scalar(c, tx, "SELECT 1 FROM studies WHERE study_id = @s" + (lockRow ? _db.ForUpdate : ""), ("@s", studyId)) is null)
             throw new KeyNotFoundException($"no study with id {studyId} in '{Path}'");
     }
 
-    private static StudyDirection[] Directions(SqliteConnection c, SqliteTransaction tx, int studyId)
+    private StudyDirection[] Directions(DbConnection c, DbTransaction tx, int studyId)
     {
         var dirs = new List<StudyDirection>();
         using var cmd = Command(c, tx, "SELECT direction FROM study_directions WHERE study_id = @s ORDER BY objective", ("@s", studyId));
@@ -109,7 +125,7 @@ public sealed partial class RdbStorage
         return dirs.ToArray();
     }
 
-    private static Dictionary<string, object?> Attrs(SqliteConnection c, SqliteTransaction tx, string table, string idColumn, int id)
+    private Dictionary<string, object?> Attrs(DbConnection c, DbTransaction tx, string table, string idColumn, int id)
     {
         var attrs = new Dictionary<string, object?>();
         using var cmd = Command(c, tx, $"SELECT \"key\", value_json FROM {table} WHERE {idColumn} = @i", ("@i", id));

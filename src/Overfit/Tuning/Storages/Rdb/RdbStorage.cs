@@ -1,23 +1,27 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
 
 namespace Overfit.Tuning;
 
 /// <summary>
-/// A study storage in a relational database with Optuna 3.1's schema (Optuna's RDBStorage), so several processes can
-/// share one study and Optuna can read what was written here and the other way round. The URL is
-/// <c>sqlite:///path</c> (a relative path; <c>sqlite:////abs/path</c> for an absolute one) or a plain file path.
-/// Every write is one transaction, retried with backoff while another process holds the database; SQLite files use
-/// WAL journaling and a busy timeout.
+/// A study storage in a relational database with Optuna 3.1's schema (Optuna's RDBStorage), so several processes — on
+/// several machines with PostgreSQL — can share one study, and Optuna can read what was written here and the other way
+/// round. The URL is <c>sqlite:///path</c> (a relative path; <c>sqlite:////abs/path</c> for an absolute one), a plain
+/// file path, or <c>postgresql://user[:password]@host[:port]/database[?pool_size=N&amp;connect_timeout=S]</c>. Every
+/// write is one transaction, retried with backoff on a busy file, a deadlock or a serialization failure; SQLite files
+/// use WAL journaling and a busy timeout, PostgreSQL a bounded connection pool and row locks.
 /// </summary>
 public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 {
-    private const int BusyTimeoutMs = 10_000;
-    private const int MaxBusyRetries = 8;
+    private const int MaxRetries = 8;
 
-    private readonly string _connectionString;
-    /// <summary>The database file this storage opened.</summary>
-    public string Path { get; }
+    private readonly RdbProvider _db;
+    private readonly RdbTrialCache _trialCache = new();
+    private readonly RdbOwnedTrials _owned = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(int StudyId, string Name), Distribution> _firstDistributions = new();
+    /// <summary>The database file this storage opened (SQLite), or its URL without the password (PostgreSQL).</summary>
+    public string Path => _db.Location;
+    /// <summary>"sqlite" or "postgresql".</summary>
+    public string Dialect => _db.Name;
     /// <inheritdoc/>
     public TimeSpan? HeartbeatInterval { get; }
     /// <summary>How old a RUNNING trial's last heartbeat may be before it counts as stale; 2× the interval by default.</summary>
@@ -27,8 +31,8 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 
     /// <summary>
     /// Opens (and creates when absent) the storage at <paramref name="url"/>. Throws ArgumentException for a malformed
-    /// URL, IOException for a missing directory or a read-only file, InvalidDataException for a database whose schema
-    /// version is not Optuna 3.1's.
+    /// URL, IOException for a missing directory, a read-only file or an unreachable PostgreSQL server,
+    /// InvalidDataException for a database whose schema version is not Optuna 3.1's.
     /// </summary>
     public RdbStorage(string url, TimeSpan? heartbeatInterval = null, TimeSpan? gracePeriod = null,
         Action<Study, FrozenTrial>? failedTrialCallback = null)
@@ -43,30 +47,31 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
         HeartbeatInterval = heartbeatInterval;
         GracePeriod = gracePeriod ?? heartbeatInterval * 2;
         FailedTrialCallback = failedTrialCallback;
-        Path = SqlitePathFromUrl(url);
-        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
-        if (dir is not null && !Directory.Exists(dir))
-            throw new IOException($"storage '{url}': directory '{dir}' does not exist");
-        bool existed = File.Exists(Path);
-        if (existed && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(Path) & UnixFileMode.UserWrite) == 0)
-            throw new IOException($"storage '{url}': file '{Path}' is read-only");
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            DefaultTimeout = BusyTimeoutMs / 1000,
-            Pooling = true,
-        }.ToString();
+        _db = IsPostgresUrl(url) ? new PostgresProvider(url) : new SqliteProvider(url, SqlitePathFromUrl(url));
+        string shown = PostgresProvider.RedactPassword(url);
         try
         {
-            InitializeSchema(url);
+            InitializeSchema(shown);
         }
-        catch when (!existed)
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
         {
-            SqliteConnection.ClearAllPools();
-            TryDelete(Path); // nothing half-created
+            _db.Dispose();
+            throw new IOException($"storage '{shown}': cannot use PostgreSQL at {_db.Location}: {OneLine(e)}", e);
+        }
+        catch
+        {
+            _db.DeleteCreated(); // nothing half-created
+            _db.Dispose();
             throw;
         }
+    }
+
+    private static bool IsPostgresUrl(string url) => url.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) && url.Contains("://", StringComparison.Ordinal);
+
+    private static string OneLine(Exception e)
+    {
+        string m = e is Npgsql.PostgresException pg ? pg.MessageText : (e.InnerException?.Message ?? e.Message);
+        return m.ReplaceLineEndings(" ").Trim();
     }
 
     /// <summary>
@@ -79,7 +84,7 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
         string path;
         if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) path = url[prefix.Length..];
         else if (url.Contains("://", StringComparison.Ordinal))
-            throw new ArgumentException($"storage URL '{url}': expected sqlite:///PATH or a file path", nameof(url));
+            throw new ArgumentException($"storage URL '{PostgresProvider.RedactPassword(url)}': expected sqlite:///PATH, postgresql://USER@HOST:PORT/DATABASE or a file path", nameof(url));
         else path = url;
         int query = path.IndexOf('?', StringComparison.Ordinal);
         if (query >= 0) path = path[..query];
@@ -92,114 +97,84 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
     {
         // An existing, current database needs only a read: opening a storage (a dashboard, a late worker) then never
         // takes the write lock that a running study's workers are using.
-        bool current = File.Exists(Path) && Read((c, tx) =>
-            Convert.ToInt64(Scalar(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='version_info'")) > 0
+        bool current = _db is not SqliteProvider { Existed: false } && Read((c, tx) =>
+            _db.SchemaExists(tx)
             && Scalar(c, tx, "SELECT schema_version FROM version_info WHERE version_info_id = 1") is { } v
             && Convert.ToInt32(v) == RdbSchema.SchemaVersion);
         if (!current) Write((c, tx) =>
         {
-            long tables = Convert.ToInt64(Scalar(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='version_info'"));
-            if (tables == 0)
+            _db.LockSchema(tx);
+            if (!_db.SchemaExists(tx))
             {
-                foreach (string ddl in RdbSchema.CreateTables) Exec(c, tx, ddl);
+                foreach (string ddl in _db.CreateTables) Exec(c, tx, ddl);
                 Exec(c, tx, "INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, @v, @l)",
                     ("@v", RdbSchema.SchemaVersion), ("@l", RdbSchema.LibraryVersion));
                 Exec(c, tx, "INSERT INTO alembic_version (version_num) VALUES (@r)", ("@r", RdbSchema.AlembicRevision));
-                return 0;
+                return;
             }
             object? version = Scalar(c, tx, "SELECT schema_version FROM version_info WHERE version_info_id = 1");
             if (version is null || Convert.ToInt32(version) != RdbSchema.SchemaVersion)
                 throw new InvalidDataException($"storage '{url}': schema version {version ?? "(none)"} is not supported; expected {RdbSchema.SchemaVersion} (Optuna 3.1)");
-            return 0;
         });
-        using var conn = Open();
-        Exec(conn, null, "PRAGMA journal_mode=WAL");
+        _db.AfterSchema();
     }
 
-    /// <summary>Releases pooled connections to the file.</summary>
-    public void Dispose()
+    /// <summary>Releases pooled connections to the database.</summary>
+    public void Dispose() => _db.Dispose();
+
+    /// <summary>Runs <paramref name="body"/> in one write transaction, retrying with backoff on a transient conflict.</summary>
+    private T Write<T>(Func<DbConnection, DbTransaction, T> body) => Retry(c =>
     {
-        using var c = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(c);
-    }
+        using var tx = _db.BeginWrite(c);
+        T result = body(c, tx);
+        tx.Commit();
+        return result;
+    });
 
-    private SqliteConnection Open()
+    private void Write(Action<DbConnection, DbTransaction> body) => Write((c, tx) => { body(c, tx); return 0; });
+
+    /// <summary>Runs a read in one transaction so its queries see one snapshot.</summary>
+    private T Read<T>(Func<DbConnection, DbTransaction, T> body) => Retry(c =>
     {
-        var c = new SqliteConnection(_connectionString);
-        c.Open();
-        using var busy = c.CreateCommand();
-        busy.CommandText = $"PRAGMA busy_timeout={BusyTimeoutMs}";
-        busy.ExecuteNonQuery();
-        return c;
-    }
+        using var tx = _db.BeginRead(c);
+        return body(c, tx);
+    });
 
-    /// <summary>Runs <paramref name="body"/> in one IMMEDIATE transaction, retrying with backoff while the file is busy.</summary>
-    private T Write<T>(Func<SqliteConnection, SqliteTransaction, T> body)
+    private T Retry<T>(Func<DbConnection, T> run)
     {
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                using var c = Open();
-                using var tx = c.BeginTransaction(deferred: false);
-                T result = body(c, tx);
-                tx.Commit();
-                return result;
+                using var c = _db.Open();
+                return run(c);
             }
-            catch (SqliteException e) when (IsBusy(e) && attempt < MaxBusyRetries)
+            catch (DbException e) when (_db.IsTransient(e) && attempt < MaxRetries)
             {
                 Thread.Sleep(TimeSpan.FromMilliseconds((10 << attempt) + Random.Shared.Next(10)));
             }
         }
     }
 
-    private void Write(Action<SqliteConnection, SqliteTransaction> body) => Write((c, tx) => { body(c, tx); return 0; });
-
-    /// <summary>Runs a read in one deferred transaction so its queries see one snapshot.</summary>
-    private T Read<T>(Func<SqliteConnection, SqliteTransaction, T> body)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var c = Open();
-                using var tx = c.BeginTransaction(deferred: true);
-                return body(c, tx);
-            }
-            catch (SqliteException e) when (IsBusy(e) && attempt < MaxBusyRetries)
-            {
-                Thread.Sleep(TimeSpan.FromMilliseconds((10 << attempt) + Random.Shared.Next(10)));
-            }
-        }
-    }
-
-    private static bool IsBusy(SqliteException e) => e.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
-
-    private static DbCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    private DbCommand Command(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {
         var cmd = c.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        foreach (var (name, value) in args) _db.AddParameter(cmd, name, value);
         return cmd;
     }
 
-    private static int Exec(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    private int Exec(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {
         using var cmd = Command(c, tx, sql, args);
         return cmd.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection c, SqliteTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    private object? Scalar(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {
         using var cmd = Command(c, tx, sql, args);
         var v = cmd.ExecuteScalar();
         return v is DBNull ? null : v;
-    }
-
-    private static void TryDelete(string path)
-    {
-        foreach (string p in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
-            try { if (File.Exists(p)) File.Delete(p); } catch (IOException) { }
     }
 }

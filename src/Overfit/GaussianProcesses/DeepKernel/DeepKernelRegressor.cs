@@ -84,11 +84,8 @@ public sealed partial class DeepKernelRegressor : Module
         _history.Clear();
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
-            optimizer.ZeroGrad();
-            double mll = objective.Evaluate(backward: true);
+            double mll = TrainEpoch(objective, optimizer);
             _history.Add(mll);
-            optimizer.Step();
-            ClampParameters();
             progress?.Report(new DeepKernelFitProgress(epoch, epochs, mll, Noise));
         }
         // One more training-mode pass fixes the feature range at the final weights; predictions then use it.
@@ -96,6 +93,16 @@ public sealed partial class DeepKernelRegressor : Module
         Eval();
         BuildPosterior();
         return this;
+    }
+
+    /// <summary>One full-batch step: the objective's gradient, the optimizer's step, the bounds; returns MLL/n before the step.</summary>
+    internal double TrainEpoch(DeepKernelObjective objective, Optimizer optimizer)
+    {
+        optimizer.ZeroGrad();
+        double mll = objective.Evaluate(backward: true);
+        optimizer.Step();
+        ClampParameters();
+        return mll;
     }
 
     /// <summary>Noise and θ back inside their bounds after a step (Adam knows no bounds), and θ pushed into the base kernel.</summary>

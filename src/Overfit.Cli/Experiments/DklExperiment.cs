@@ -20,12 +20,16 @@ public sealed partial class DklExperiment : IExperiment
     private readonly Option<double> _lr = new("--lr") { Description = "Adam learning rate of the deep-kernel fits", HelpName = "LR", DefaultValueFactory = _ => 0.02 };
     private readonly Option<int?> _starts = new("--starts") { Description = "Seeded network initializations per deep-kernel fit; the highest marginal likelihood wins (default 3; 1 on a tiny budget)", HelpName = "N" };
 
+    /// <inheritdoc/>
     public string Name => "dkl";
 
+    /// <inheritdoc/>
     public string Description => "Deep kernel learning by marginal likelihood vs a plain GP on the chapter's sine and a non-stationary function: bands, RMSE, NLPD, coverage";
 
+    /// <inheritdoc/>
     public IReadOnlyList<Option> Options => [_epochs, _lr, _starts];
 
+    /// <inheritdoc/>
     public ExperimentResult Run(RunContext context, ExperimentBudget budget)
     {
         int epochs = context.GetOption(_epochs, null) ?? budget.Pick(tiny: 100, quick: 300, full: 300);

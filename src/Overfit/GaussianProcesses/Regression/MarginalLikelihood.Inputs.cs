@@ -24,11 +24,7 @@ internal sealed partial class MarginalLikelihood
         // The inputs changed since the last call, so no earlier factor may be reused (nor handed over).
         _factoredTheta = null;
         if (!FactorWithJitter()) return double.NegativeInfinity;
-        y.CopyTo(_a, 0);
-        DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
-        double dot = 0;
-        for (int i = 0; i < n; i++) dot += y[i] * _a[i];
-        double lml = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
+        double lml = ValueFromFactor();
         _w ??= GC.AllocateUninitializedArray<double>(_l.Length);
         GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
         GpLinalg.WeightsFromInverse(_w, _a, n);
@@ -39,5 +35,15 @@ internal sealed partial class MarginalLikelihood
         kernel.ContractCrossGradients(x, n, x, n, d, _w, new double[thetaGradient.Length], inputGradient);
         for (int i = 0; i < n * d; i++) inputGradient[i] *= 2;
         return lml;
+    }
+
+    /// <summary>α = K⁻¹y from the factor just made, and the LML −½ yᵀα − ½ log|K| − n/2 log 2π.</summary>
+    private double ValueFromFactor()
+    {
+        y.CopyTo(_a, 0);
+        DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
+        double dot = 0;
+        for (int i = 0; i < n; i++) dot += y[i] * _a[i];
+        return -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
     }
 }

@@ -54,11 +54,7 @@ internal sealed partial class MarginalLikelihood(Kernel kernel, double[] x, int 
         {
             _factoredTheta = null;
             if (!FactorWithJitter()) return double.NegativeInfinity;
-            y.CopyTo(_a, 0);
-            DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
-            double dot = 0;
-            for (int i = 0; i < n; i++) dot += y[i] * _a[i];
-            lml = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
+            lml = ValueFromFactor();
             _factoredTheta = (double[])theta.Clone();
             _factoredLml = lml;
         }

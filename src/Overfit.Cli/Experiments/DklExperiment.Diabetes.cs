@@ -9,7 +9,7 @@ using Overfit.Tensors;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class DklExperiment
+internal sealed partial class DklExperiment
 {
     /// <summary>Full-batch Adam epochs of the MLP baseline; the epoch with the lowest validation error is kept.</summary>
     public const int MlpEpochs = 500;

@@ -6,7 +6,7 @@ using Overfit.GaussianProcesses;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class DklExperiment
+internal sealed partial class DklExperiment
 {
     /// <summary>Points of the prediction grid drawn in the figure.</summary>
     public const int GridPoints = 300;

@@ -14,7 +14,7 @@ namespace Overfit.Cli.Experiments;
 /// marginal likelihood. Held-out points score each model: RMSE, negative log predictive density (NLPD) and the coverage
 /// of the 95% band. Unless the budget is tiny, the diabetes data add a three-way comparison with an ARD GP and an MLP.
 /// </summary>
-public sealed partial class DklExperiment : IExperiment
+internal sealed partial class DklExperiment : IExperiment
 {
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Adam epochs of the deep-kernel fits (default 300; 100 on a tiny budget)", HelpName = "N" };
     private readonly Option<double> _lr = new("--lr") { Description = "Adam learning rate of the deep-kernel fits", HelpName = "LR", DefaultValueFactory = _ => 0.02 };

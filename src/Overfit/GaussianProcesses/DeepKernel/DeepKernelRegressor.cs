@@ -63,7 +63,7 @@ public sealed partial class DeepKernelRegressor : Module
     /// </summary>
     public double LogMarginalLikelihoodValue => _posterior?.LogMarginalLikelihoodValue ?? double.NaN;
 
-    /// <summary>Whether the model has training data (after <see cref="Fit"/> or <see cref="Load"/>).</summary>
+    /// <summary>Whether the model has training data (after <see cref="Fit"/> or <see cref="Load(string)"/>).</summary>
     public bool IsFitted => _posterior is not null;
 
     /// <summary>

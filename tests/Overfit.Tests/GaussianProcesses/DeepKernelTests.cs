@@ -130,6 +130,13 @@ public class DeepKernelTests
         Assert.Equal("y", Assert.Throws<ArgumentException>(() => model.Fit(Column([0, 1]), [0, 1, 2])).ParamName);
         Assert.Equal("noise", Assert.Throws<ArgumentOutOfRangeException>(() => new DeepKernelRegressor(DeepKernel.Mlp(1, [4], 1), noise: 0)).ParamName);
         Assert.Throws<InvalidOperationException>(() => model.Predict(Column([0])));
+
+        // Diverged weights give NaN features: said as such, not as a failed Cholesky.
+        var kernel = DeepKernel.Mlp(1, [4], 1);
+        var weight = kernel.FeatureExtractor.NamedParameters().First().Parameter;
+        using (Overfit.Autograd.Autograd.NoGrad()) weight.CopyFrom(Tensor.Full(weight.Shape, double.NaN, DType.Float64));
+        var diverged = Assert.Throws<InvalidOperationException>(() => new DeepKernelRegressor(kernel).Fit(Column([0, 1, 2]), [0, 1, 0], epochs: 1));
+        Assert.Contains("non-finite feature", diverged.Message);
     }
 
     [Fact]

@@ -31,6 +31,9 @@ internal sealed class DeepKernelObjective(DeepKernelRegressor model, Tensor x, d
             _d = d;
         }
         z.Detach().Contiguous().ToDoubleArray().CopyTo(_features, 0);
+        foreach (double v in _features)
+            if (!double.IsFinite(v))
+                throw new InvalidOperationException($"the feature extractor produced a non-finite feature ({v}); the network's weights diverged: lower the learning rate");
         double noise = model.Noise;
         var theta = kernel.BaseKernel.Theta;
         var thetaGradient = new double[theta.Length];

@@ -48,7 +48,7 @@ public static class DklBenchmark
         var z = new double[n * 2];
         Buffer.BlockCopy(features, 0, z, 0, z.Length * sizeof(double));
         var y = (double[])data.Y.Clone();
-        GaussianProcessRegressor.StandardizeTargets(y);
+        GpInput.StandardizeTargets(y);
         var kernel = model.Kernel.BaseKernel.Clone();
         var lml = new MarginalLikelihood(kernel, z, n, 2, y, model.Noise);
         var theta = kernel.Theta;

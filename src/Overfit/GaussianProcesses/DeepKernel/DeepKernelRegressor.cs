@@ -122,7 +122,7 @@ public sealed partial class DeepKernelRegressor : Module
         if (yv.Length != n) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"y must have one target per row of x ({n}), got {yv.Length}"), nameof(y));
         ExactInference.EnsureFeasible(n, GaussianProcessRegressor.DefaultMaxRows, squareBuffers: 2, nameof(DeepKernelRegressor), nameof(x));
         var raw = (double[])yv.Clone();
-        var (mean, std) = NormalizeY ? GaussianProcessRegressor.StandardizeTargets(yv) : (0.0, 1.0);
+        var (mean, std) = GpInput.StandardizeTargets(yv, NormalizeY);
         RegisterBuffer("train_inputs", Tensor.FromArray(xd, [n, p]));
         RegisterBuffer("train_targets", Tensor.FromArray(raw));
         RegisterBuffer("target_mean", Tensor.Scalar(mean, DType.Float64));

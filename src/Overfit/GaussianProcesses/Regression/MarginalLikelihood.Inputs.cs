@@ -26,7 +26,7 @@ internal sealed partial class MarginalLikelihood
         if (!FactorWithJitter()) return double.NegativeInfinity;
         double lml = ValueFromFactor();
         _w ??= GC.AllocateUninitializedArray<double>(_l.Length);
-        GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
+        DenseLinalg.InverseFromCholeskyLower<double>(_l, n, _diagonalInverses, _w);
         GpLinalg.WeightsFromInverse(_w, _a, n);
         for (int i = 0; i < n; i++) noiseGradient += _w[i * n + i];
         kernel.ContractHyperparameterGradients(x, n, d, _w, thetaGradient);

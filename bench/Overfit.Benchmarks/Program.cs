@@ -17,6 +17,7 @@ public static class Program
         ["importance"] = ImportanceBenchmark.Run,
         ["eigh"] = EighBenchmark.Run,
         ["dashboard"] = DashboardBenchmark.Run,
+        ["dkl"] = DklBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -19,5 +19,6 @@ internal static class ExperimentRegistry
         new GpRegressExperiment(),
         new UncertaintyExperiment(),
         new LandscapeExperiment(),
+        new DklExperiment(),
     ];
 }

@@ -10,7 +10,7 @@ namespace Overfit.GaussianProcesses;
 /// the factor (K is built straight into it) and K⁻¹ (formed in place from L⁻¹). <paramref name="alphaPerSample"/>, when
 /// given, adds its own noise to each diagonal entry on top of <paramref name="alpha"/>.
 /// </summary>
-internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha, double[]? alphaPerSample = null)
+internal sealed partial class MarginalLikelihood(Kernel kernel, double[] x, int n, int d, double[] y, double alpha, double[]? alphaPerSample = null)
 {
     // Uninitialized: every buffer is fully written before it is read (K before the factorization, K⁻¹ before use).
     private readonly double[] _l = GC.AllocateUninitializedArray<double>(ExactInference.Elements(n, n, "K"));
@@ -54,11 +54,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         {
             _factoredTheta = null;
             if (!FactorWithJitter()) return double.NegativeInfinity;
-            y.CopyTo(_a, 0);
-            DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
-            double dot = 0;
-            for (int i = 0; i < n; i++) dot += y[i] * _a[i];
-            lml = -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
+            lml = ValueFromFactor();
             _factoredTheta = (double[])theta.Clone();
             _factoredLml = lml;
         }

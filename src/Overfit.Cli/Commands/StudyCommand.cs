@@ -86,18 +86,27 @@ internal static class StudyCommand
             using var s = new RdbStorage(p.GetValue(storage)!);
             var study = Study.Load(p.GetValue(name)!, s);
             var trials = study.Trials;
+            // The best trial is defined for one objective only; several objectives have a Pareto front instead.
+            var best = study.Directions.Count == 1 && trials.Any(t => t.State == TrialState.Complete) ? study.BestTrial : null;
             if (p.GetValue(json))
             {
                 p.InvocationConfiguration.Output.WriteLine(JsonSerializer.Serialize(new
                 {
                     study = study.StudyName,
                     directions = study.Directions.Select(d => d.ToString()),
+                    n_trials = trials.Count,
+                    states = trials.GroupBy(t => t.State).OrderBy(g => g.Key).ToDictionary(g => g.Key.ToString().ToUpperInvariant(), g => g.Count()),
+                    best_value = best?.Value,
+                    best_params = best?.Params,
                     trials = trials.Select(t => new { number = t.Number, state = t.State.ToString(), values = t.Values, @params = t.Params }),
                 }));
                 return;
             }
             var o = p.InvocationConfiguration.Output;
             o.WriteLine($"study '{study.StudyName}' ({string.Join(", ", study.Directions)}), {trials.Count} trials");
+            if (best is not null)
+                o.WriteLine($"best trial {best.Number}: value {best.Value?.ToString("R", CultureInfo.InvariantCulture)}, "
+                    + string.Join(" ", best.Params.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));
             foreach (var t in trials)
                 o.WriteLine($"  {t.Number,5}  {t.State,-8}  {(t.Values is null ? "-" : string.Join(", ", t.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture))))}  "
                     + string.Join(" ", t.Params.Select(kv => $"{kv.Key}={Convert.ToString(kv.Value, CultureInfo.InvariantCulture)}")));

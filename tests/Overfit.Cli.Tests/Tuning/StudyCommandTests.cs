@@ -36,6 +36,13 @@ public sealed class StudyCommandTests(ITestOutputHelper output) : IDisposable
         var show = CliHarness.Run("study", "show", "--storage", url, "--study", "q", "--json");
         using var shown = JsonDocument.Parse(show.Stdout);
         Assert.Equal(12, shown.RootElement.GetProperty("trials").GetArrayLength());
+        Assert.Equal(12, shown.RootElement.GetProperty("n_trials").GetInt32());
+        Assert.Equal(12, shown.RootElement.GetProperty("states").GetProperty("COMPLETE").GetInt32());
+        // The summary's best agrees with the optimize run's, and with the minimum over the listed trials.
+        double best = shown.RootElement.GetProperty("best_value").GetDouble();
+        Assert.Equal(doc.RootElement.GetProperty("best_value").GetDouble(), best);
+        Assert.Equal(shown.RootElement.GetProperty("trials").EnumerateArray().Min(t => t.GetProperty("values")[0].GetDouble()), best);
+        Assert.Equal(JsonValueKind.Object, shown.RootElement.GetProperty("best_params").ValueKind);
 
         string csv = _tmp.Sub("q.csv");
         Assert.Equal(0, CliHarness.Run("study", "export", "--storage", url, "--study", "q", "--output", csv).ExitCode);

@@ -78,9 +78,15 @@ public class StoragePoolTests
         foreach (var op in ops)
         {
             for (int i = 0; i < 3; i++) op().Dispose();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++) op().Dispose();
-            long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 10;
+            // Steady state is the quietest of five windows: a collection forced by tests running beside this one
+            // can trim the pool, and the refill then lands in whichever window is running.
+            long perCall = long.MaxValue;
+            for (int window = 0; window < 5; window++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 10; i++) op().Dispose();
+                perCall = Math.Min(perCall, (GC.GetAllocatedBytesForCurrentThread() - before) / 10);
+            }
             Assert.True(perCall <= 1024, $"{perCall} bytes per call");
         }
     }

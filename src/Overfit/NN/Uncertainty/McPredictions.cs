@@ -72,9 +72,7 @@ public sealed class McRegressionPrediction
     public double Rmse(IReadOnlyList<double> y)
     {
         CheckTargets(y);
-        double sum = 0;
-        for (int i = 0; i < Mean.Length; i++) sum += (y[i] - Mean[i]) * (y[i] - Mean[i]);
-        return Math.Sqrt(sum / Mean.Length);
+        return GaussianProcesses.PredictiveScore.Rmse(y as double[] ?? [.. y], Mean);
     }
 
     /// <summary>Test log-likelihood averaged over the points (<see cref="TestLogLikelihood"/>).</summary>

@@ -17,5 +17,6 @@ public static class ExperimentRegistry
         new GpBikeRouteExperiment(),
         new GpRegressExperiment(),
         new LandscapeExperiment(),
+        new HpoCompareExperiment(),
     ];
 }

@@ -25,8 +25,8 @@ public sealed partial class LandscapeExperiment
         }
     }
 
-    /// <summary>Ten classes, each a fixed smooth blob pattern, drawn with per-pixel noise from the seed.</summary>
-    private static ImageDataset StandInImages(int count, long seed)
+    /// <summary>Ten classes, each a fixed smooth blob pattern, drawn with per-pixel noise from the seed (also the tiny HPO run's stand-in).</summary>
+    internal static ImageDataset StandInImages(int count, long seed)
     {
         const int Side = 28, Classes = 10;
         var random = new Random(unchecked((int)seed));

@@ -126,7 +126,8 @@ public sealed record HpoSettings(string Dataset, string Pruner, HpoBudget Budget
         context.RecordSetting("training", "ReLU SimpleNetwork [hidden1, hidden2], Adam, cross-entropy; value = test accuracy after the last epoch, intermediate value = test accuracy after each epoch");
         context.RecordSetting("storage", StorageUrl);
         context.RecordSetting("workers", Workers);
-        context.RecordSetting("threads_per_trial", ThreadsPerTrial?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all cores");
+        context.RecordSetting("threads_per_trial", ThreadsPerTrial is { } t ? t : "all cores");
+        if (WorkerIndex is { } index) context.RecordSetting("worker_index", index);
         if (Seeds > 1) context.RecordSetting("seeds", Seeds);
         if (!context.FromCommandLine) context.RecordSetting("note", "the tour runs the tiny HPO budget");
         if (studyName is not null) context.RecordSetting("study", studyName);

@@ -42,13 +42,13 @@ public sealed class HpoOptions
     public Option<int?> Seeds { get; } = new("--seeds") { Description = "Independent studies per method, seeds S, S+1, ... (default 1)", HelpName = "N" };
 
     /// <summary>--trials.</summary>
-    public Option<int?> Trials { get; } = new("--trials") { Description = "Finished trials per study, random initial ones included (default from --budget: tiny 4, quick 16, full 85 on Fashion-MNIST and 14 on CIFAR-100)", HelpName = "N" };
+    public Option<int?> Trials { get; } = new("--trials") { Description = "Finished trials per study, random initial ones included (default from --budget: tiny 4, quick 20 / 12 on CIFAR-100, full 85 on Fashion-MNIST and 14 on CIFAR-100)", HelpName = "N" };
 
     /// <summary>--init.</summary>
-    public Option<int?> Init { get; } = new("--init") { Description = "Random initial trials of the model-based methods (default from --budget: tiny 2, quick 5, full 5 / 4 on CIFAR-100)", HelpName = "N" };
+    public Option<int?> Init { get; } = new("--init") { Description = "Random initial trials of the model-based methods (default from --budget: tiny 2, quick 5 / 4 on CIFAR-100, full 5 / 4 on CIFAR-100)", HelpName = "N" };
 
     /// <summary>--epochs.</summary>
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Training epochs per trial (default from --budget: tiny 2, quick 4, full 20 / 10 on CIFAR-100)", HelpName = "E" };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Training epochs per trial (default from --budget: tiny 2, quick 5 / 3 on CIFAR-100, full 20 / 10 on CIFAR-100)", HelpName = "E" };
 
     /// <summary>--storage.</summary>
     public Option<string?> Storage { get; } = new("--storage") { Description = "Study storage URL: sqlite:///PATH or a file path (default: hpo runs/hpo.db, compare studies.db in the run folder)", HelpName = "URL" };

@@ -118,8 +118,8 @@ public static class HpoSearch
     public static HpoBudget Budget(BudgetLevel level, string dataset) => (level, dataset) switch
     {
         (BudgetLevel.Tiny, _) => new HpoBudget(Trials: 4, Init: 2, Epochs: 2, TrainCount: 500, TestCount: 200),
-        (BudgetLevel.Quick, "CIFAR100") => new HpoBudget(Trials: 10, Init: 4, Epochs: 3, TrainCount: 10_000, TestCount: 2_000),
-        (BudgetLevel.Quick, _) => new HpoBudget(Trials: 16, Init: 5, Epochs: 4, TrainCount: 10_000, TestCount: 2_000),
+        (BudgetLevel.Quick, "CIFAR100") => new HpoBudget(Trials: 12, Init: 4, Epochs: 3, TrainCount: 10_000, TestCount: 2_000),
+        (BudgetLevel.Quick, _) => new HpoBudget(Trials: 20, Init: 5, Epochs: 5, TrainCount: 20_000, TestCount: 5_000),
         (_, "CIFAR100") => new HpoBudget(Trials: 14, Init: 4, Epochs: 10, TrainCount: null, TestCount: null),
         _ => new HpoBudget(Trials: 85, Init: 5, Epochs: 20, TrainCount: null, TestCount: null),
     };

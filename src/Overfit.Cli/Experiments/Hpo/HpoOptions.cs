@@ -51,7 +51,7 @@ public sealed class HpoOptions
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Training epochs per trial (default from --budget: tiny 2, quick 5 / 3 on CIFAR-100, full 20 / 10 on CIFAR-100)", HelpName = "E" };
 
     /// <summary>--storage.</summary>
-    public Option<string?> Storage { get; } = new("--storage") { Description = "Study storage URL: sqlite:///PATH or a file path (default: hpo runs/hpo.db, compare studies.db in the run folder)", HelpName = "URL" };
+    public Option<string?> Storage { get; } = new("--storage") { Description = "Study storage URL: sqlite:///PATH or a file path (default: runs/hpo.db for hpo, studies.db in the run folder for hpo compare)", HelpName = "URL" };
 
     /// <summary>--study (hpo).</summary>
     public Option<string?> Study { get; } = new("--study") { Description = "Study name (default: built from dataset, method, pruner, epochs, budget and seed, so the same command resumes)", HelpName = "NAME" };

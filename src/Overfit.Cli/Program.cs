@@ -5,7 +5,7 @@ using Overfit.Cli.Experiments;
 
 namespace Overfit.Cli;
 
-public static class Program
+internal static class Program
 {
     public static int Main(string[] args) => Invoke(BuildRoot(), args, new InvocationConfiguration());
 

@@ -8,12 +8,16 @@ namespace Overfit.Plotting;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var buffer = bytes.ToArray();
         Write(path, stream => stream.Write(buffer));
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte-order mark to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null, empty or white space.</exception>
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
 

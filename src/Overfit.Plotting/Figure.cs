@@ -15,6 +15,12 @@ public sealed class Figure
 {
     private readonly Plot[] _panels;
 
+    /// <summary>A grid of <paramref name="rows"/>×<paramref name="columns"/> styled panels (like matplotlib's plt.subplots).</summary>
+    /// <param name="rows">Panel rows, ≥ 1.</param>
+    /// <param name="columns">Panel columns, ≥ 1.</param>
+    /// <param name="panelWidth">Width of each panel in pixels, ≥ 100 (default 800).</param>
+    /// <param name="panelHeight">Height of each panel in pixels, ≥ 100 (default 520).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count is below 1 or a panel size below 100 pixels.</exception>
     public Figure(int rows = 1, int columns = 1, int panelWidth = FigureStyle.PanelWidth, int panelHeight = FigureStyle.PanelHeight)
     {
         if (rows < 1) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"rows: expected at least 1, got {rows}");
@@ -34,12 +40,19 @@ public sealed class Figure
         }
     }
 
+    /// <summary>Number of panel rows.</summary>
     public int Rows { get; }
+    /// <summary>Number of panel columns.</summary>
     public int Columns { get; }
+    /// <summary>Width of each panel, in pixels.</summary>
     public int PanelWidth { get; }
+    /// <summary>Height of each panel, in pixels.</summary>
     public int PanelHeight { get; }
+    /// <summary>Width of the whole image, in pixels.</summary>
     public int Width => Columns * PanelWidth;
+    /// <summary>Height of the whole image, in pixels.</summary>
     public int Height => Rows * PanelHeight;
+    /// <summary>Number of panels (Rows × Columns).</summary>
     public int PanelCount => _panels.Length;
 
     /// <summary>Panel <paramref name="index"/> in row-major order.</summary>
@@ -76,6 +89,8 @@ public sealed class Figure
         }
     }
 
+    /// <summary>The figure as PNG bytes (Width×Height pixels).</summary>
+    /// <exception cref="InvalidOperationException">The drawing surface cannot be allocated.</exception>
     public byte[] ToPng()
     {
         using var surface = SKSurface.Create(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Premul))
@@ -86,6 +101,7 @@ public sealed class Figure
         return data.ToArray();
     }
 
+    /// <summary>The figure as an SVG document (UTF-8 bytes), Width×Height units.</summary>
     public byte[] ToSvg()
     {
         using var memory = new MemoryStream();

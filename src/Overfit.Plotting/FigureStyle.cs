@@ -8,13 +8,21 @@ namespace Overfit.Plotting;
 /// </summary>
 public static class FigureStyle
 {
+    /// <summary>Default panel width, in pixels.</summary>
     public const int PanelWidth = 800;
+    /// <summary>Default panel height, in pixels.</summary>
     public const int PanelHeight = 520;
+    /// <summary>Panel title font size, in pixels.</summary>
     public const float TitleSize = 20;
+    /// <summary>Axis label font size, in pixels.</summary>
     public const float AxisLabelSize = 16;
+    /// <summary>Tick label font size, in pixels.</summary>
     public const float TickLabelSize = 14;
+    /// <summary>Legend font size, in pixels.</summary>
     public const float LegendSize = 14;
+    /// <summary>Line width of series, in pixels.</summary>
     public const float LineWidth = 2.2f;
+    /// <summary>Marker size, in pixels.</summary>
     public const float MarkerSize = 7;
 
     /// <summary>Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.</summary>
@@ -30,8 +38,10 @@ public static class FigureStyle
         Color.FromHex("#000000"), // black
     ];
 
+    /// <summary>Palette colour for series <paramref name="index"/>, cycling through <see cref="Palette"/> (negative indices wrap too).</summary>
     public static Color SeriesColor(int index) => Palette[((index % Palette.Count) + Palette.Count) % Palette.Count];
 
+    /// <summary>Grey (#555555) for reference lines such as an optimum or y = x.</summary>
     public static Color ReferenceLineColor { get; } = Color.FromHex("#555555");
 
     /// <summary>Applies the shared style and the panel's title and axis labels (with units, e.g. "time (s)").</summary>

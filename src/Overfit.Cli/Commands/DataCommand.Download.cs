@@ -3,7 +3,7 @@ using Overfit.Data.Sources;
 
 namespace Overfit.Cli.Commands;
 
-public static partial class DataCommand
+internal static partial class DataCommand
 {
     private static Command CreateDownload(Func<ParseResult, DataLocator> locatorOf, IReadOnlyList<DatasetInfo> catalog)
     {

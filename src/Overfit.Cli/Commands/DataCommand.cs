@@ -8,7 +8,7 @@ namespace Overfit.Cli.Commands;
 /// `overfit data list | check NAME | download NAME`: where each dataset was found (or every place looked
 /// at), md5 verification of a dataset, and a verified download into the user cache.
 /// </summary>
-public static partial class DataCommand
+internal static partial class DataCommand
 {
     /// <summary>The command; <paramref name="locator"/> and <paramref name="catalog"/> replace the machine's lookup roots and the built-in datasets (tests).</summary>
     public static Command Create(DataLocator? locator = null, IReadOnlyList<DatasetInfo>? catalog = null)

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Overfit.Cli.Commands;
 
 /// <summary>`overfit info`: library and runtime versions, cores and accelerated SIMD widths.</summary>
-public static class InfoCommand
+internal static class InfoCommand
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ namespace Overfit.Cli.Commands;
 /// its fitted parameters and offset (no data, no network): SGD with momentum from the start point, one run per weight
 /// decay, each printed with its first loss, end point and final loss.
 /// </summary>
-public static class LandscapeTrajectoriesCommand
+internal static class LandscapeTrajectoriesCommand
 {
     public static Command Create()
     {

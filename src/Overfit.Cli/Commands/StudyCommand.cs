@@ -10,7 +10,7 @@ namespace Overfit.Cli.Commands;
 /// `overfit study create|optimize|show|export|delete|list`: studies in a persistent storage (sqlite:///PATH or a file
 /// path) that several processes may optimize at once.
 /// </summary>
-public static class StudyCommand
+internal static class StudyCommand
 {
     /// <summary>Built-in objectives for `study optimize`, so workers need no user code.</summary>
     private static readonly Dictionary<string, Func<Trial, double>> Objectives = new(StringComparer.Ordinal)

@@ -11,7 +11,7 @@ namespace Overfit.Cli.Commands;
 /// <c>overfit tour</c>: every registered experiment on a small budget, each in its own folder of the
 /// run directory, then one self-contained HTML report (report.html) and a summary metrics.json.
 /// </summary>
-public static class TourCommand
+internal static class TourCommand
 {
     public const string ReportFileName = "report.html";
 

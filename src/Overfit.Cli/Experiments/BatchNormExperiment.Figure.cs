@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class BatchNormExperiment
+internal sealed partial class BatchNormExperiment
 {
     private static Figure DrawFigure(IReadOnlyList<Stage> stages, double gamma, double beta)
     {

@@ -7,14 +7,14 @@ using Overfit.Tensors;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>Two-feature data for the batch-normalization demo, and where it came from (for the report).</summary>
-public sealed record FeatureSample(double[,] Features, string Source);
+internal sealed record FeatureSample(double[,] Features, string Source);
 
 /// <summary>
 /// <c>overfit batchnorm</c>: the chapter's two-feature demonstration of what mini-batch normalization
 /// does to a batch — the original points, the normalized ones (γ=1, β=0) and the scaled-and-shifted
 /// ones (γ=2, β=1), with each stage's per-feature mean and biased variance.
 /// </summary>
-public sealed partial class BatchNormExperiment : IExperiment
+internal sealed partial class BatchNormExperiment : IExperiment
 {
     public const int Samples = 50;
     public const double Epsilon = 1e-5;

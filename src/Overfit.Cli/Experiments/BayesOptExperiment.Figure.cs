@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class BayesOptExperiment
+internal sealed partial class BayesOptExperiment
 {
     /// <summary>Regrets below this are drawn at it, so that a found optimum stays on the log scale.</summary>
     private const double RegretFloor = 1e-8;

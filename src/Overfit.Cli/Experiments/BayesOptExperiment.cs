@@ -11,7 +11,7 @@ namespace Overfit.Cli.Experiments;
 /// value found so far and the simple regret (best so far minus the known optimum), median over seeds with
 /// the interquartile range; metrics.json holds the median final regret of each method.
 /// </summary>
-public sealed partial class BayesOptExperiment : IExperiment
+internal sealed partial class BayesOptExperiment : IExperiment
 {
     public const string BayesOptMethod = "bayes-opt";
     public const string BoTorchMethod = "botorch";

@@ -3,7 +3,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class DropoutExperiment
+internal sealed partial class DropoutExperiment
 {
     private static Figure DrawFigure(IReadOnlyList<TrainingRun> runs)
     {

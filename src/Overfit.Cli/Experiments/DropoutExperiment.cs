@@ -14,7 +14,7 @@ namespace Overfit.Cli.Experiments;
 /// Adam 1e-3 and batches of 64, stopping early when the validation loss has not improved for 20 epochs
 /// (the best epoch's weights are restored). The figure shows train and validation accuracy per epoch.
 /// </summary>
-public sealed partial class DropoutExperiment : IExperiment
+internal sealed partial class DropoutExperiment : IExperiment
 {
     public const int BatchSize = 64;
     public const double LearningRate = 1e-3;

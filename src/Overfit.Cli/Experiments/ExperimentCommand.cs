@@ -4,7 +4,7 @@ using Overfit.Cli.Infrastructure;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>Turns an <see cref="IExperiment"/> into an <c>overfit &lt;name&gt;</c> command with the shared options.</summary>
-public static class ExperimentCommand
+internal static class ExperimentCommand
 {
     public static Command Create(IExperiment experiment)
     {

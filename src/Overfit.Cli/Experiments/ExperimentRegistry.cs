@@ -4,7 +4,7 @@ namespace Overfit.Cli.Experiments;
 /// Every experiment of the chapter available as a command and in <c>overfit tour</c>, in the chapter's order, which is the tour's.
 /// Adding an experiment is one line here.
 /// </summary>
-public static class ExperimentRegistry
+internal static class ExperimentRegistry
 {
     public static IReadOnlyList<IExperiment> All { get; } =
     [

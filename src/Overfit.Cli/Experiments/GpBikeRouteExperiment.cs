@@ -11,7 +11,7 @@ namespace Overfit.Cli.Experiments;
 /// (RBF kernel, length scale 2 min, unit variance, no noise, hyperparameters fixed): the predicted path and
 /// the chapter's 95% band, mean ± 2 posterior standard deviations, on 100 times in [0, 10] min.
 /// </summary>
-public sealed class GpBikeRouteExperiment : IExperiment
+internal sealed class GpBikeRouteExperiment : IExperiment
 {
     public const double BandWidthInStd = 2.0;
 

@@ -5,7 +5,7 @@ using Overfit.Plotting;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class GpRegressExperiment
+internal sealed partial class GpRegressExperiment
 {
     /// <summary>Points of the curve drawn for one input column.</summary>
     public const int FigurePoints = 300;

@@ -4,7 +4,7 @@ using Overfit.GaussianProcesses;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class GpRegressExperiment
+internal sealed partial class GpRegressExperiment
 {
     /// <summary>Inducing points when --method sparse is given without --inducing (fewer rows: every row).</summary>
     public const int DefaultInducing = 256;

@@ -15,7 +15,7 @@ namespace Overfit.Cli.Experiments;
 /// one input column also gives a figure. Without <c>--csv</c> (and in the tour) it runs on the chapter's noisy
 /// sine from the deep-kernel example, written next to the results.
 /// </summary>
-public sealed partial class GpRegressExperiment : IExperiment
+internal sealed partial class GpRegressExperiment : IExperiment
 {
     public const string PredictionsFile = "predictions.csv";
     public const string DemoDataFile = "demo-data.csv";

@@ -7,7 +7,7 @@ namespace Overfit.Cli.Experiments;
 /// One experiment of the chapter. Registered once in <see cref="ExperimentRegistry"/>, it becomes an
 /// <c>overfit &lt;name&gt;</c> command and a section of the <c>overfit tour</c> report.
 /// </summary>
-public interface IExperiment
+internal interface IExperiment
 {
     /// <summary>The command path, e.g. "batchnorm" or "gp bike-route" (a space makes a subcommand).</summary>
     string Name { get; }
@@ -23,7 +23,7 @@ public interface IExperiment
 }
 
 /// <summary>How much work a run may do; experiments choose their sizes with <see cref="Pick{T}"/>.</summary>
-public sealed record ExperimentBudget(BudgetLevel Level)
+internal sealed record ExperimentBudget(BudgetLevel Level)
 {
     public static ExperimentBudget Tiny { get; } = new(BudgetLevel.Tiny);
     public static ExperimentBudget Quick { get; } = new(BudgetLevel.Quick);
@@ -42,7 +42,7 @@ public sealed record ExperimentBudget(BudgetLevel Level)
 /// What an experiment produced: named numbers, saved figures and result tables; <paramref name="TopLevel"/> entries are
 /// added at the top level of metrics.json and the <c>--json</c> output, for commands whose JSON shape is specified.
 /// </summary>
-public sealed record ExperimentResult(
+internal sealed record ExperimentResult(
     IReadOnlyDictionary<string, object?> Metrics,
     IReadOnlyList<FigureRecord> Figures,
     IReadOnlyList<ResultTable> Tables,

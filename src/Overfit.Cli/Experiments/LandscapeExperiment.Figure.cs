@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class LandscapeExperiment
+internal sealed partial class LandscapeExperiment
 {
     private static Figure DrawFittedSurface(double[] popt, double offset, IReadOnlyList<SurfaceTrajectory> runs)
     {

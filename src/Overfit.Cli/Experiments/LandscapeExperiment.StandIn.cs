@@ -4,7 +4,7 @@ using Overfit.Cli.Infrastructure;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class LandscapeExperiment
+internal sealed partial class LandscapeExperiment
 {
     /// <summary>
     /// Fashion-MNIST through the data locator. A tiny-budget run (the tour's smoke pass) on a machine without the

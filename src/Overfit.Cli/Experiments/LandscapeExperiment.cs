@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>The images the landscape experiment trains on and takes its batch from.</summary>
-public sealed record LandscapeData(ImageDataset Train, ImageDataset Test, string Source);
+internal sealed record LandscapeData(ImageDataset Train, ImageDataset Test, string Source);
 
 /// <summary>
 /// <c>overfit landscape</c>: the chapter's loss landscape of a ReLU SimpleNetwork on Fashion-MNIST. It trains the
@@ -20,7 +20,7 @@ public sealed record LandscapeData(ImageDataset Train, ImageDataset Test, string
 /// the largest loss) and runs SGD with momentum on the fitted surface for each weight decay. It writes the model and
 /// the batch as safetensors so the spectrum can be recomputed with PyTorch.
 /// </summary>
-public sealed partial class LandscapeExperiment : IExperiment
+internal sealed partial class LandscapeExperiment : IExperiment
 {
     public const int BatchSize = 256;
     public static readonly int[] Hidden = [256, 192, 128, 64];

@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class PolyfitExperiment
+internal sealed partial class PolyfitExperiment
 {
     private static Figure DrawFigure(Curve data, double[] grid, IReadOnlyList<DegreeFit> fits, int highest, double[] chebyshevCurve)
     {

@@ -12,7 +12,7 @@ namespace Overfit.Cli.Experiments;
 /// degree-21 fit also trips numpy's RankWarning, which is shown together with the well-conditioned
 /// alternative (a Chebyshev-basis fit of the same degree).
 /// </summary>
-public sealed partial class PolyfitExperiment : IExperiment
+internal sealed partial class PolyfitExperiment : IExperiment
 {
     /// <summary>Points of the dense grid the fitted curves and the error against the true sine are evaluated on.</summary>
     public const int GridPoints = 400;

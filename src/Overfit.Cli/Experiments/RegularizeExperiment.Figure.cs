@@ -4,7 +4,7 @@ using BarSeries = Overfit.Plotting.BarSeries;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class RegularizeExperiment
+internal sealed partial class RegularizeExperiment
 {
     private static Figure DrawBars(IReadOnlyList<Outcome> outcomes)
     {

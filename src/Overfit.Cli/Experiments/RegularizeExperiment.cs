@@ -16,7 +16,7 @@ namespace Overfit.Cli.Experiments;
 /// sparsity (fraction of |w| below 1e-3) and train/test accuracy. The data is generated, so the command
 /// runs everywhere, without downloads.
 /// </summary>
-public sealed partial class RegularizeExperiment : IExperiment
+internal sealed partial class RegularizeExperiment : IExperiment
 {
     public const int BatchSize = 64;
     public const double SgdLearningRate = 0.01;

@@ -4,7 +4,7 @@ using ScottPlot;
 
 namespace Overfit.Cli.Experiments;
 
-public sealed partial class RidgeExperiment
+internal sealed partial class RidgeExperiment
 {
     private static Figure DrawFits(Curve data, double[] grid, double[] leastSquaresCurve, IReadOnlyList<AlphaFit> fits, Settings settings)
     {

@@ -13,7 +13,7 @@ namespace Overfit.Cli.Experiments;
 /// (numpy.polyfit of the same degree); <c>--model lasso|elasticnet</c> swaps the penalty. A second figure is
 /// the validation curve over the degree: training error keeps falling while held-out error turns up.
 /// </summary>
-public sealed partial class RidgeExperiment : IExperiment
+internal sealed partial class RidgeExperiment : IExperiment
 {
     public const int Degree = 10;
     public const int GridPoints = 300;

@@ -8,7 +8,7 @@ namespace Overfit.Cli.Infrastructure;
 /// configuration, so a caller (a test, a host) can capture it. With <c>--json</c>, standard output
 /// carries only the JSON summary and all human-readable output moves to standard error.
 /// </summary>
-public sealed class CliOutput
+internal sealed class CliOutput
 {
     private CliOutput(TextWriter stdout, TextWriter stderr, IAnsiConsole human)
     {

@@ -4,7 +4,7 @@ namespace Overfit.Cli.Infrastructure;
 /// The top-level catch of every command: any exception becomes one line <c>error: &lt;reason&gt;</c> on
 /// standard error and exit code 1, never a stack trace.
 /// </summary>
-public static class CommandGuard
+internal static class CommandGuard
 {
     public const int FailureExitCode = 1;
 
@@ -35,7 +35,7 @@ public static class CommandGuard
 }
 
 /// <summary>Standard output of a <c>--json</c> run: remembers whether the one JSON document was written.</summary>
-public sealed class JsonOutput(TextWriter stdout)
+internal sealed class JsonOutput(TextWriter stdout)
 {
     public bool Written { get; private set; }
 

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>How much work an experiment does: tiny (seconds, for tests), quick (the tour), full (the chapter's settings).</summary>
-public enum BudgetLevel
+internal enum BudgetLevel
 {
     Tiny,
     Quick,
@@ -14,7 +14,7 @@ public enum BudgetLevel
 /// The options every experiment command shares: <c>--seed</c>, <c>--out</c>, <c>--json</c> and
 /// <c>--budget</c>. A fresh set is made per command because an option belongs to one command.
 /// </summary>
-public sealed class CommonOptions
+internal sealed class CommonOptions
 {
     public const int DefaultSeed = 42;
 
@@ -66,4 +66,4 @@ public sealed class CommonOptions
 }
 
 /// <summary>The shared options as read from one command line.</summary>
-public sealed record RunSettings(string CommandName, int Seed, string? OutDirectory, bool Json, BudgetLevel Budget);
+internal sealed record RunSettings(string CommandName, int Seed, string? OutDirectory, bool Json, BudgetLevel Budget);

@@ -7,7 +7,7 @@ namespace Overfit.Cli.Infrastructure;
 /// A comma-separated file with a header row, read whole (RFC 4180 quoting), for commands that take
 /// the user's own data (e.g. <c>--csv FILE --x COLS --y COL</c>). Numbers are parsed invariantly.
 /// </summary>
-public sealed class CsvData
+internal sealed class CsvData
 {
     private CsvData(string source, string[] header, List<string[]> rows)
     {

@@ -3,7 +3,7 @@ using System.Text;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>Comma-separated text with RFC 4180 quoting; cells are formatted invariantly by <see cref="ResultTable.Format"/>.</summary>
-public static class CsvWriter
+internal static class CsvWriter
 {
     public static string ToCsv(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
     {

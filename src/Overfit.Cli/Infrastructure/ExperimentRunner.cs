@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>Runs one experiment in its run directory and records the outcome, success or failure.</summary>
-public static class ExperimentRunner
+internal static class ExperimentRunner
 {
     /// <summary>
     /// Runs <paramref name="experiment"/> and writes metrics.json. Exceptions are caught and recorded

@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>Advances one unit of long work; the same calls drive a live bar or plain progress lines.</summary>
-public interface IProgressTick
+internal interface IProgressTick
 {
     void Advance(double steps = 1);
 
@@ -19,7 +19,7 @@ public interface IProgressTick
 /// Progress on long work: a Spectre.Console bar on an interactive terminal, otherwise plain lines
 /// ("label: 30/100") at every tenth of the work, so logs of redirected runs stay short and readable.
 /// </summary>
-public static class ProgressReporter
+internal static class ProgressReporter
 {
     public static T Track<T>(CliOutput output, string label, int total, Func<IProgressTick, T> work)
     {

@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>A titled table of text cells: printed at the end of a run and embedded in reports.</summary>
-public sealed class ResultTable
+internal sealed class ResultTable
 {
     private readonly List<string[]> _rows = [];
 

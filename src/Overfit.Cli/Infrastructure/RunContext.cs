@@ -6,13 +6,13 @@ using Spectre.Console;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>A figure saved by a run: paths are relative to the run directory.</summary>
-public sealed record FigureRecord(string Name, string Caption, string PngPath, string SvgPath);
+internal sealed record FigureRecord(string Name, string Caption, string PngPath, string SvgPath);
 
 /// <summary>
 /// Everything one experiment run needs from its surroundings: the run directory, the seed, the
 /// console, figure saving and the settings to record in metrics.json.
 /// </summary>
-public sealed class RunContext
+internal sealed class RunContext
 {
     private readonly Dictionary<string, object?> _settings = new(StringComparer.Ordinal);
     private readonly List<string> _notes = [];

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>Chooses and creates the folder a run writes into.</summary>
-public static class RunDirectory
+internal static class RunDirectory
 {
     /// <summary>The first candidate for a run's default folder: <c>runs/&lt;yyyyMMdd-HHmmss&gt;-&lt;command&gt;</c> under the current folder.</summary>
     public static string DefaultPath(string commandName, DateTime utcNow)
@@ -60,7 +60,7 @@ public static class RunDirectory
 }
 
 /// <summary>A run folder held by this process until disposed.</summary>
-public sealed class RunFolder(string path, RunLock runLock, bool createdByThisRun) : IDisposable
+internal sealed class RunFolder(string path, RunLock runLock, bool createdByThisRun) : IDisposable
 {
     /// <summary>Full path of the folder.</summary>
     public string Path { get; } = path;

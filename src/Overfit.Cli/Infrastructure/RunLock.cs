@@ -8,7 +8,7 @@ namespace Overfit.Cli.Infrastructure;
 /// that holds the owner's process id. A second run on the same folder gets "in use by PID …"; a lock left by a run
 /// that no longer exists (killed) is taken over.
 /// </summary>
-public sealed class RunLock : IDisposable
+internal sealed class RunLock : IDisposable
 {
     public const string FileName = ".overfit-run.lock";
 

@@ -7,7 +7,7 @@ using Overfit.Plotting;
 namespace Overfit.Cli.Infrastructure;
 
 /// <summary>The outcome of one experiment run, as written to metrics.json and shown in reports.</summary>
-public sealed record RunRecord(
+internal sealed record RunRecord(
     string Command,
     string Description,
     string RunDirectory,

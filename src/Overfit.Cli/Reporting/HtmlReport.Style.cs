@@ -1,6 +1,6 @@
 namespace Overfit.Cli.Reporting;
 
-public static partial class HtmlReport
+internal static partial class HtmlReport
 {
     // System font stacks only: the page must not fetch anything.
     private const string Css = """

@@ -11,7 +11,7 @@ namespace Overfit.Cli.Reporting;
 /// metrics, notes and the settings of each run. No external stylesheet, script, font or image, so
 /// the file can be mailed or archived alone.
 /// </summary>
-public static partial class HtmlReport
+internal static partial class HtmlReport
 {
     /// <param name="settings">Settings shared by all runs (e.g. seed and budget of a tour), shown under the title.</param>
     public static string Build(string title, IReadOnlyList<RunRecord> runs, DateTime generatedUtc, IReadOnlyDictionary<string, object?>? settings = null)

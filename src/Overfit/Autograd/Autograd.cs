@@ -14,10 +14,13 @@ public static partial class Autograd
     /// <summary>Within the returned scope no op records itself on the tape (evaluation, optimizer steps).</summary>
     public static NoGradScope NoGrad() => new();
 
+    /// <summary>Scope returned by <see cref="NoGrad"/>; disposing it re-enables recording (scopes nest, like torch.no_grad).</summary>
     public readonly struct NoGradScope : IDisposable
     {
+        /// <summary>Enters a no-grad scope on this thread.</summary>
         public NoGradScope() => _noGradDepth++;
 
+        /// <summary>Leaves the scope.</summary>
         public void Dispose() => _noGradDepth--;
     }
 

@@ -5,7 +5,7 @@ using Overfit.Tensors;
 namespace Overfit.Data;
 
 /// <summary>
-/// Iterates a dataset in mini-batches (PyTorch's DataLoader): <paramref name="batchSize"/> samples per
+/// Iterates a dataset in mini-batches (PyTorch's DataLoader): <c>batchSize</c> samples per
 /// batch, optionally shuffled, optionally dropping the last incomplete batch, with an optional
 /// transform applied to each batch's inputs and an optional flattening to [B, features] after it.
 /// Shuffling draws a fresh permutation from the loader's own generator at the start of every epoch
@@ -16,6 +16,16 @@ public sealed class DataLoader : IEnumerable<Batch>
 {
     private readonly Generator _generator;
 
+    /// <summary>A loader over <paramref name="dataset"/> (like torch.utils.data.DataLoader).</summary>
+    /// <param name="dataset">Samples to batch.</param>
+    /// <param name="batchSize">Samples per batch, &gt; 0.</param>
+    /// <param name="shuffle">Draw a fresh permutation every epoch.</param>
+    /// <param name="dropLast">Skip the last incomplete batch.</param>
+    /// <param name="seed">Seed of the shuffling generator.</param>
+    /// <param name="transform">Applied to each batch's inputs.</param>
+    /// <param name="flatten">Reshape inputs to [B, features] after the transform.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="dataset"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
     public DataLoader(IBatchDataset dataset, int batchSize, bool shuffle = false, bool dropLast = false, ulong seed = 0,
         ITransform? transform = null, bool flatten = false)
     {
@@ -31,18 +41,25 @@ public sealed class DataLoader : IEnumerable<Batch>
         _generator = new Generator(seed);
     }
 
+    /// <summary>The dataset being batched.</summary>
     public IBatchDataset Dataset { get; }
 
+    /// <summary>Samples per batch.</summary>
     public int BatchSize { get; }
 
+    /// <summary>Whether each epoch is shuffled.</summary>
     public bool Shuffle { get; }
 
+    /// <summary>Whether the last incomplete batch is skipped.</summary>
     public bool DropLast { get; }
 
+    /// <summary>Seed of the shuffling generator.</summary>
     public ulong Seed { get; }
 
+    /// <summary>Transform applied to each batch's inputs, or null.</summary>
     public ITransform? Transform { get; }
 
+    /// <summary>Whether inputs are flattened to [B, features].</summary>
     public bool Flatten { get; }
 
     /// <summary>Batches per epoch (len(loader) in PyTorch).</summary>
@@ -58,6 +75,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         return order;
     }
 
+    /// <summary>One epoch of batches; each enumeration is a new epoch (reshuffled when <see cref="Shuffle"/>).</summary>
     public IEnumerator<Batch> GetEnumerator()
     {
         int[] order = NextOrder();

@@ -10,6 +10,9 @@ namespace Overfit.Data;
 /// </summary>
 public sealed class ImageDataset : IBatchDataset
 {
+    /// <summary>Wraps <paramref name="count"/> images of channels×height×width bytes with their labels (the arrays are kept, not copied).</summary>
+    /// <exception cref="ArgumentNullException">pixels, labels or classNames is null.</exception>
+    /// <exception cref="ArgumentException">A size is not positive, or an array length does not match count.</exception>
     public ImageDataset(byte[] pixels, int count, int channels, int height, int width, int[] labels,
         IReadOnlyList<string> classNames, int[]? coarseLabels = null, IReadOnlyList<string>? coarseClassNames = null)
     {
@@ -38,27 +41,36 @@ public sealed class ImageDataset : IBatchDataset
     /// <summary>All images, sample-major, each C x H x W row-major.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>Number of images.</summary>
     public int Count { get; }
 
+    /// <summary>Channels per image (1 for grayscale, 3 for RGB).</summary>
     public int Channels { get; }
 
+    /// <summary>Image height in pixels.</summary>
     public int Height { get; }
 
+    /// <summary>Image width in pixels.</summary>
     public int Width { get; }
 
+    /// <summary>Class index of every image.</summary>
     public int[] Labels { get; }
 
+    /// <summary>Class names, indexed by label.</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
     /// <summary>CIFAR-100 superclass labels (null for other datasets).</summary>
     public int[]? CoarseLabels { get; }
 
+    /// <summary>CIFAR-100 superclass names (null for other datasets).</summary>
     public IReadOnlyList<string>? CoarseClassNames { get; }
 
+    /// <inheritdoc/>
     public int[] SampleShape => [Channels, Height, Width];
 
     private int ImageSize => Channels * Height * Width;
 
+    /// <inheritdoc/>
     public Batch GetBatch(ReadOnlySpan<int> indices)
     {
         int size = ImageSize;

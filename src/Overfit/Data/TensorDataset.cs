@@ -8,6 +8,12 @@ namespace Overfit.Data;
 /// </summary>
 public sealed class TensorDataset : IBatchDataset
 {
+    /// <summary>Samples in tensors whose first dimension indexes the sample (like torch.utils.data.TensorDataset).</summary>
+    /// <param name="inputs">Inputs [N, ...].</param>
+    /// <param name="labels">Optional class indices, N values.</param>
+    /// <param name="targets">Optional targets [N, ...].</param>
+    /// <exception cref="ArgumentNullException"><paramref name="inputs"/> is null.</exception>
+    /// <exception cref="ArgumentException">inputs is 0-d, or labels or targets do not have N rows.</exception>
     public TensorDataset(Tensor inputs, int[]? labels = null, Tensor? targets = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -22,16 +28,22 @@ public sealed class TensorDataset : IBatchDataset
         Targets = targets?.Contiguous();
     }
 
+    /// <summary>Inputs [N, ...], contiguous.</summary>
     public Tensor Inputs { get; }
 
+    /// <summary>Class indices, or null.</summary>
     public int[]? Labels { get; }
 
+    /// <summary>Targets [N, ...], or null.</summary>
     public Tensor? Targets { get; }
 
+    /// <inheritdoc/>
     public int Count { get; }
 
+    /// <inheritdoc/>
     public int[] SampleShape => Inputs.Shape[1..];
 
+    /// <inheritdoc/>
     public Batch GetBatch(ReadOnlySpan<int> indices)
     {
         Tensor inputs = GatherRows(Inputs, indices, Count);

@@ -6,6 +6,7 @@ namespace Overfit.GaussianProcesses;
 /// </summary>
 public interface IPosteriorModel
 {
+    /// <summary>Number of input dimensions d of a point.</summary>
     int Dimension { get; }
 
     /// <summary>Marginal posterior mean and variance at m points (one cross-covariance product for all of them).</summary>

@@ -25,6 +25,7 @@ public static class CurveFit
     /// <param name="p0">The initial guess (null: ones of length <paramref name="parameterCount"/>).</param>
     /// <param name="parameterCount">Number of parameters when <paramref name="p0"/> is null.</param>
     /// <param name="jacobian">Optional ∂f/∂p at a point (null: forward differences, as MINPACK's lmdif).</param>
+    /// <param name="maxIterations">Cap on Levenberg–Marquardt iterations (default 10000).</param>
     public static CurveFitResult Fit(Func<double[], double[], double> f, double[][] xdata, double[] ydata, double[]? p0 = null, int parameterCount = 0,
         Func<double[], double[], double[]>? jacobian = null, int maxIterations = 10000)
     {

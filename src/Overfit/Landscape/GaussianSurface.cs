@@ -14,6 +14,7 @@ public sealed class GaussianSurface : Module
     /// <param name="popt">A, x0, y0, σx, σy, as fitted by <see cref="Fit"/>.</param>
     /// <param name="offset">The additive constant (the fit holds it at the surface's maximum).</param>
     /// <param name="start">The initial position (default the origin).</param>
+    /// <param name="dtype">Dtype of the position parameter (default Float32).</param>
     public GaussianSurface(double[] popt, double offset, double[]? start = null, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(popt);
@@ -31,6 +32,7 @@ public sealed class GaussianSurface : Module
     /// <summary>A, x0, y0, σx, σy.</summary>
     public double[] Popt { get; }
 
+    /// <summary>The additive constant of the surface.</summary>
     public double Offset { get; }
 
     /// <summary>The current position (the model's parameter).</summary>
@@ -49,6 +51,8 @@ public sealed class GaussianSurface : Module
         return -popt[0] * Math.Exp(-(dx * dx / (2 * popt[3] * popt[3]) + dy * dy / (2 * popt[4] * popt[4]))) + offset;
     }
 
+    /// <summary>Evaluates the surface at points [N, 2], giving [N].</summary>
+    /// <exception cref="ArgumentException"><paramref name="input"/> is not of shape [N, 2].</exception>
     protected override Tensor ForwardCore(Tensor input)
     {
         if (input.Rank != 2 || input.ShapeSpan[1] != 2)

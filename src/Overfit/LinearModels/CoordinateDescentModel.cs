@@ -31,9 +31,13 @@ public abstract class CoordinateDescentModel : LinearModel
         Alpha = alpha; L1Ratio = l1Ratio; MaxIter = maxIter; Tol = tol; WarmStart = warmStart; Positive = positive; Precompute = precompute;
     }
 
+    /// <summary>Overall penalty strength α ≥ 0 (scikit-learn's alpha).</summary>
     public double Alpha { get; }
+    /// <summary>Mix ρ ∈ [0, 1] of L1 (ρ) and L2 (1 − ρ) penalties (scikit-learn's l1_ratio).</summary>
     public double L1Ratio { get; }
+    /// <summary>Maximum number of coordinate-descent sweeps.</summary>
     public int MaxIter { get; }
+    /// <summary>Stopping tolerance on the duality gap, relative to ||y − ȳ||².</summary>
     public double Tol { get; }
     /// <summary>Start from the previous Fit's coefficients instead of zeros.</summary>
     public bool WarmStart { get; }
@@ -54,6 +58,7 @@ public abstract class CoordinateDescentModel : LinearModel
     public int Iterations { get; private set; }
     /// <summary>Duality gap at the end of the last Fit, on scikit-learn's scale (divided by n).</summary>
     public double DualGap { get; private set; }
+    /// <summary>Whether the last Fit reached the tolerance before <see cref="MaxIter"/>.</summary>
     public bool Converged { get; private set; }
     /// <summary>scikit-learn's ConvergenceWarning as text when the last Fit stopped at MaxIter; null when it converged.</summary>
     public string? ConvergenceWarning { get; private set; }
@@ -95,6 +100,18 @@ public abstract class CoordinateDescentModel : LinearModel
 /// <summary>Elastic net: L1 and L2 penalties mixed by <see cref="CoordinateDescentModel.L1Ratio"/> (ρ = 1 is the lasso, ρ = 0 ridge-like).</summary>
 public sealed class ElasticNet : CoordinateDescentModel
 {
+    /// <summary>Elastic net with scikit-learn's defaults (like sklearn.linear_model.ElasticNet).</summary>
+    /// <param name="alpha">Penalty strength α ≥ 0 (default 1).</param>
+    /// <param name="l1Ratio">L1 share ρ in [0, 1] (default 0.5).</param>
+    /// <param name="fitIntercept">Fit an unpenalized intercept.</param>
+    /// <param name="maxIter">Maximum sweeps (default 1000).</param>
+    /// <param name="tol">Duality-gap tolerance (default 1e-4).</param>
+    /// <param name="warmStart">Start each Fit from the previous coefficients.</param>
+    /// <param name="positive">Constrain coefficients to be ≥ 0.</param>
+    /// <param name="precompute">Gram form: true, false, or null to decide from the shape.</param>
+    /// <param name="selection">Cyclic or Random coordinate order.</param>
+    /// <param name="randomState">Seed of the Random order.</param>
+    /// <exception cref="ArgumentOutOfRangeException">alpha is negative, l1Ratio outside [0, 1], maxIter &lt; 1, tol not positive or selection undefined.</exception>
     public ElasticNet(double alpha = 1.0, double l1Ratio = 0.5, bool fitIntercept = true, int maxIter = 1000, double tol = 1e-4,
         bool warmStart = false, bool positive = false, bool? precompute = null, CoordinateSelection selection = CoordinateSelection.Cyclic,
         ulong randomState = 0)
@@ -111,6 +128,8 @@ public sealed class ElasticNet : CoordinateDescentModel
 /// <summary>Lasso: (1/(2n))·||y − Xw − b||² + α·||w||₁.</summary>
 public sealed class Lasso : CoordinateDescentModel
 {
+    /// <summary>Lasso with scikit-learn's defaults (like sklearn.linear_model.Lasso); parameters as for <see cref="ElasticNet"/> with l1Ratio = 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">alpha is negative, maxIter &lt; 1, tol not positive or selection undefined.</exception>
     public Lasso(double alpha = 1.0, bool fitIntercept = true, int maxIter = 1000, double tol = 1e-4,
         bool warmStart = false, bool positive = false, bool? precompute = null, CoordinateSelection selection = CoordinateSelection.Cyclic,
         ulong randomState = 0)

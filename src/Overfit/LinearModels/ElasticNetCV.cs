@@ -12,6 +12,18 @@ namespace Overfit.LinearModels;
 /// </summary>
 public partial class ElasticNetCV : LinearModel
 {
+    /// <summary>Cross-validated elastic net with scikit-learn's defaults (like sklearn.linear_model.ElasticNetCV).</summary>
+    /// <param name="l1Ratios">Candidate L1 ratios in [0, 1] (default [0.5]).</param>
+    /// <param name="nAlphas">Length of each automatic alpha grid (default 100).</param>
+    /// <param name="eps">Ratio α_min/α_max of the automatic grid (default 1e-3).</param>
+    /// <param name="alphas">Explicit alpha grid instead of the automatic one.</param>
+    /// <param name="fitIntercept">Fit an unpenalized intercept.</param>
+    /// <param name="cv">Number of unshuffled folds, ≥ 2 (default 5).</param>
+    /// <param name="maxIter">Maximum sweeps per fit (default 1000).</param>
+    /// <param name="tol">Duality-gap tolerance (default 1e-4).</param>
+    /// <param name="positive">Constrain coefficients to be ≥ 0.</param>
+    /// <exception cref="ArgumentException">l1Ratios or alphas is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A ratio is outside [0, 1], nAlphas &lt; 1, eps or tol not positive, cv &lt; 2 or maxIter &lt; 1.</exception>
     public ElasticNetCV(double[]? l1Ratios = null, int nAlphas = 100, double eps = 1e-3, double[]? alphas = null, bool fitIntercept = true,
         int cv = 5, int maxIter = 1000, double tol = 1e-4, bool positive = false) : base(fitIntercept)
     {
@@ -27,13 +39,21 @@ public partial class ElasticNetCV : LinearModel
         NAlphas = nAlphas; Eps = eps; Cv = cv; MaxIter = maxIter; Tol = tol; Positive = positive;
     }
 
+    /// <summary>Candidate L1 ratios.</summary>
     public double[] L1Ratios { get; }
+    /// <summary>Length of each automatic alpha grid.</summary>
     public int NAlphas { get; }
+    /// <summary>Ratio α_min/α_max of the automatic grid.</summary>
     public double Eps { get; }
+    /// <summary>The explicit alpha grid, or null for the automatic one.</summary>
     public double[]? GivenAlphas { get; }
+    /// <summary>Number of folds.</summary>
     public int Cv { get; }
+    /// <summary>Maximum sweeps per fit.</summary>
     public int MaxIter { get; }
+    /// <summary>Duality-gap tolerance.</summary>
     public double Tol { get; }
+    /// <summary>Whether coefficients are constrained to be ≥ 0.</summary>
     public bool Positive { get; }
 
     /// <summary>Chosen penalty strength.</summary>
@@ -44,7 +64,9 @@ public partial class ElasticNetCV : LinearModel
     public double[][] Alphas { get; private set; } = [];
     /// <summary>Held-out MSE: [l1 ratio][alpha][fold].</summary>
     public double[][][] MsePath { get; private set; } = [];
+    /// <summary>Duality gap of the final refit, divided by n.</summary>
     public double DualGap { get; private set; }
+    /// <summary>Sweeps of the final refit.</summary>
     public int Iterations { get; private set; }
 
     /// <summary>Fits y (n) with optional per-sample weights.</summary>
@@ -104,6 +126,9 @@ public partial class ElasticNetCV : LinearModel
 /// <summary>Lasso with α chosen by k-fold cross-validation (scikit-learn's LassoCV).</summary>
 public sealed class LassoCV : ElasticNetCV
 {
+    /// <summary>Cross-validated lasso with scikit-learn's defaults (like sklearn.linear_model.LassoCV); parameters as for <see cref="ElasticNetCV"/>.</summary>
+    /// <exception cref="ArgumentException">alphas is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">nAlphas &lt; 1, eps or tol not positive, cv &lt; 2 or maxIter &lt; 1.</exception>
     public LassoCV(int nAlphas = 100, double eps = 1e-3, double[]? alphas = null, bool fitIntercept = true, int cv = 5,
         int maxIter = 1000, double tol = 1e-4, bool positive = false)
         : base([1.0], nAlphas, eps, alphas, fitIntercept, cv, maxIter, tol, positive) { }

@@ -13,6 +13,19 @@ public sealed record RegularizationPath(double[] Alphas, double[][] Coefficients
 /// </summary>
 public static class ElasticNetPath
 {
+    /// <summary>Elastic-net coefficients along a descending alpha grid (like sklearn.linear_model.enet_path); x is n×p, y has n values.</summary>
+    /// <param name="x">Design matrix n×p, used as given (not centered).</param>
+    /// <param name="y">Targets, n values.</param>
+    /// <param name="l1Ratio">L1 share ρ in [0, 1] (default 0.5).</param>
+    /// <param name="nAlphas">Length of the automatic grid (default 100).</param>
+    /// <param name="eps">Ratio α_min/α_max of the automatic grid (default 1e-3).</param>
+    /// <param name="alphas">Explicit grid instead of the automatic one.</param>
+    /// <param name="maxIter">Maximum sweeps per alpha (default 1000).</param>
+    /// <param name="tol">Duality-gap tolerance (default 1e-4).</param>
+    /// <param name="positive">Constrain coefficients to be ≥ 0.</param>
+    /// <param name="precompute">Gram form: true, false, or null to decide from the shape.</param>
+    /// <param name="sampleWeight">Optional per-sample weights, n values.</param>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are not finite, or alphas is empty.</exception>
     public static RegularizationPath Compute(double[,] x, double[] y, double l1Ratio = 0.5, int nAlphas = 100, double eps = 1e-3,
         double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null, double[]? sampleWeight = null)
     {
@@ -20,6 +33,8 @@ public static class ElasticNetPath
         return Compute(xv, DenseInput.Vector(y, nameof(y)), l1Ratio, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
     }
 
+    /// <summary>Elastic-net path on tensors: x [n, p], y [n], sampleWeight [n]; see <see cref="Compute(double[,], double[], double, int, double, double[], int, double, bool, bool?, double[])"/>.</summary>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are not finite, or alphas is empty.</exception>
     public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, double l1Ratio = 0.5, int nAlphas = 100,
         double eps = 1e-3, double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null,
         Overfit.Tensors.Tensor? sampleWeight = null)
@@ -84,10 +99,14 @@ public static class ElasticNetPath
 /// <summary>scikit-learn's lasso_path: <see cref="ElasticNetPath"/> with l1Ratio = 1.</summary>
 public static class LassoPath
 {
+    /// <summary>Lasso coefficients along a descending alpha grid (like sklearn.linear_model.lasso_path); x is n×p, y has n values.</summary>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are not finite, or alphas is empty.</exception>
     public static RegularizationPath Compute(double[,] x, double[] y, int nAlphas = 100, double eps = 1e-3, double[]? alphas = null,
         int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null, double[]? sampleWeight = null)
         => ElasticNetPath.Compute(x, y, 1.0, nAlphas, eps, alphas, maxIter, tol, positive, precompute, sampleWeight);
 
+    /// <summary>Lasso path on tensors: x [n, p], y [n], sampleWeight [n].</summary>
+    /// <exception cref="ArgumentException">A shape is wrong, the data are not finite, or alphas is empty.</exception>
     public static RegularizationPath Compute(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, int nAlphas = 100, double eps = 1e-3,
         double[]? alphas = null, int maxIter = 1000, double tol = 1e-4, bool positive = false, bool? precompute = null,
         Overfit.Tensors.Tensor? sampleWeight = null)

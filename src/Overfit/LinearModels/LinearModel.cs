@@ -11,8 +11,10 @@ namespace Overfit.LinearModels;
 /// </summary>
 public abstract class LinearModel : IRegressor
 {
+    /// <summary>Stores whether an intercept is fitted.</summary>
     protected LinearModel(bool fitIntercept) { FitIntercept = fitIntercept; }
 
+    /// <summary>Whether an unpenalized intercept is fitted (scikit-learn's fit_intercept).</summary>
     public bool FitIntercept { get; }
 
     /// <summary>Learned weights, one per feature (empty before Fit).</summary>
@@ -21,6 +23,7 @@ public abstract class LinearModel : IRegressor
     /// <summary>Learned intercept (0 when FitIntercept is false).</summary>
     public double Intercept { get; protected set; }
 
+    /// <summary>True once Fit has run.</summary>
     public bool IsFitted => Coefficients.Length > 0 || _targetCoefficients is not null;
 
     private double[][]? _targetCoefficients;
@@ -148,6 +151,9 @@ public abstract class LinearModel : IRegressor
         Intercept = 0;
     }
 
+    /// <summary>Predictions X·w + b for x (m×p), one per row.</summary>
+    /// <exception cref="ArgumentException">x is empty or has a different number of features than the fitted data.</exception>
+    /// <exception cref="InvalidOperationException">Not fitted yet, or fitted on several targets.</exception>
     public double[] Predict(double[,] x) => Predict(DenseInput.Matrix(x, nameof(x)));
 
     /// <summary>Predictions [n] after a single-target Fit, [n, t] after a multi-target one.</summary>
@@ -201,6 +207,7 @@ public abstract class LinearModel : IRegressor
 
     IRegressor IRegressor.Fit(double[,] x, double[] y) { FitMatrix(x, y); return this; }
 
+    /// <inheritdoc/>
     public IRegressor CloneUnfitted()
     {
         var c = (LinearModel)MemberwiseClone();

@@ -12,6 +12,9 @@ namespace Overfit.LinearModels;
 /// </summary>
 public sealed class LinearRegression : LinearModel
 {
+    /// <summary>Ordinary least squares (like sklearn.linear_model.LinearRegression).</summary>
+    /// <param name="fitIntercept">Fit an intercept (default true).</param>
+    /// <param name="positive">Constrain coefficients to be ≥ 0 (non-negative least squares).</param>
     public LinearRegression(bool fitIntercept = true, bool positive = false) : base(fitIntercept) { Positive = positive; }
 
     /// <summary>Constrain every coefficient to be ≥ 0 (non-negative least squares).</summary>

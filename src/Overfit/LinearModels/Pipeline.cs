@@ -26,9 +26,12 @@ public sealed class Pipeline : IRegressor
         Estimator = r;
     }
 
+    /// <summary>The transformers, in order.</summary>
     public IReadOnlyList<ITransformer> Transformers { get; }
+    /// <summary>The final regressor.</summary>
     public IRegressor Estimator { get; }
 
+    /// <summary>Fits each transformer on the previous output, then the regressor (sklearn.pipeline.Pipeline.fit).</summary>
     public Pipeline Fit(double[,] x, double[] y)
     {
         var z = x;
@@ -37,8 +40,10 @@ public sealed class Pipeline : IRegressor
         return this;
     }
 
+    /// <summary>Fits on tensors x [n, p] and y [n] (converted to Float64).</summary>
     public Pipeline Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y) => Fit(x.To(Overfit.Tensors.DType.Float64).ToMatrix(), DenseInput.Vector(y, nameof(y)));
 
+    /// <summary>Pushes x through the fitted transformers and predicts with the regressor.</summary>
     public double[] Predict(double[,] x)
     {
         var z = x;
@@ -46,16 +51,19 @@ public sealed class Pipeline : IRegressor
         return Estimator.Predict(z);
     }
 
+    /// <summary>Predicts for x [m, p]; returns a Float64 tensor [m].</summary>
     public Overfit.Tensors.Tensor Predict(Overfit.Tensors.Tensor x)
     {
         var p = Predict(x.To(Overfit.Tensors.DType.Float64).ToMatrix());
         return Overfit.Tensors.Tensor.FromArray(p, [p.Length]);
     }
 
+    /// <summary>R² of the predictions on (x, y), like scikit-learn's score.</summary>
     public double Score(double[,] x, double[] y) => RegressionScore.R2(y, Predict(x));
 
     IRegressor IRegressor.Fit(double[,] x, double[] y) => Fit(x, y);
 
+    /// <inheritdoc/>
     public IRegressor CloneUnfitted()
     {
         var steps = Transformers.Select(t => (object)t.CloneUnfitted()).Append(Estimator.CloneUnfitted()).ToArray();

@@ -3,12 +3,20 @@ using Overfit.LinearModels.Internal;
 namespace Overfit.LinearModels;
 
 /// <summary>
-/// One-variable polynomial least squares. <see cref="Fit"/> follows numpy.polyfit exactly (power basis, columns
+/// One-variable polynomial least squares. <see cref="Fit(double[], double[], int, double[], double?)"/> follows numpy.polyfit exactly (power basis, columns
 /// scaled to unit norm, rcond = len(x)·eps, coefficients highest power first, rank check);
 /// <see cref="FitChebyshev"/> is the well-conditioned alternative (numpy.polynomial.Chebyshev.fit).
 /// </summary>
 public static class Polynomial
 {
+    /// <summary>Least-squares polynomial of <paramref name="degree"/> through (x, y), exactly as numpy.polyfit.</summary>
+    /// <param name="x">Sample points.</param>
+    /// <param name="y">Values, one per point.</param>
+    /// <param name="degree">Polynomial degree ≥ 0.</param>
+    /// <param name="weights">Optional weights multiplying each residual (numpy's w).</param>
+    /// <param name="rcond">Relative cutoff for small singular values (default len(x)·eps).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degree"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The lengths differ or a value is not finite.</exception>
     public static PolynomialFit Fit(double[] x, double[] y, int degree, double[]? weights = null, double? rcond = null)
     {
         var (xs, ys) = Check(x, y, degree, weights);
@@ -26,12 +34,15 @@ public static class Polynomial
         return new PolynomialFit(c, rank, s, rc, ResidualSumOfSquares(xs, ys, weights, t => PolynomialFit.Horner(c, t)));
     }
 
+    /// <summary>numpy.polyfit on 1-D tensors x [n], y [n] and optional weights [n].</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degree"/> is negative.</exception>
+    /// <exception cref="ArgumentException">The lengths differ or a value is not finite.</exception>
     public static PolynomialFit Fit(Overfit.Tensors.Tensor x, Overfit.Tensors.Tensor y, int degree, Overfit.Tensors.Tensor? weights = null)
         => Fit(DenseInput.Vector(x, nameof(x)), DenseInput.Vector(y, nameof(y)), degree, weights is null ? null : DenseInput.Vector(weights, nameof(weights)));
 
     /// <summary>
     /// Least squares in the Chebyshev basis after mapping [min x, max x] onto [−1, 1]: the basis is nearly orthogonal
-    /// there, so high degrees stay full rank where the power basis of <see cref="Fit"/> does not.
+    /// there, so high degrees stay full rank where the power basis of <see cref="Fit(double[], double[], int, double[], double?)"/> does not.
     /// </summary>
     public static ChebyshevFit FitChebyshev(double[] x, double[] y, int degree, double[]? weights = null, double? rcond = null)
     {
@@ -89,7 +100,7 @@ public static class Polynomial
     }
 }
 
-/// <summary>Result of <see cref="Polynomial.Fit"/>: numpy.polyfit's coefficients plus the diagnostics of its full=True output.</summary>
+/// <summary>Result of <see cref="Polynomial.Fit(double[], double[], int, double[], double?)"/>: numpy.polyfit's coefficients plus the diagnostics of its full=True output.</summary>
 public sealed class PolynomialFit
 {
     internal PolynomialFit(double[] coefficients, int rank, double[] singularValues, double rcond, double rss)
@@ -99,11 +110,13 @@ public sealed class PolynomialFit
 
     /// <summary>Coefficients, highest power first (what numpy.poly1d takes).</summary>
     public double[] Coefficients { get; }
+    /// <summary>Polynomial degree (coefficient count − 1).</summary>
     public int Degree => Coefficients.Length - 1;
     /// <summary>Numerical rank of the column-scaled Vandermonde matrix.</summary>
     public int Rank { get; }
     /// <summary>Singular values of the column-scaled Vandermonde matrix, descending.</summary>
     public double[] SingularValues { get; }
+    /// <summary>Relative singular-value cutoff used by the solve.</summary>
     public double Rcond { get; }
     /// <summary>Σ (w·(y − p(x)))² on the fitted data.</summary>
     public double ResidualSumOfSquares { get; }
@@ -111,14 +124,17 @@ public sealed class PolynomialFit
     /// <summary>True when the rank is below degree + 1 (numpy's RankWarning): the coefficients are not determined by the data.</summary>
     public bool IsPoorlyConditioned => Rank < Coefficients.Length;
 
+    /// <summary>numpy's RankWarning text when <see cref="IsPoorlyConditioned"/>, else null.</summary>
     public string? Warning => IsPoorlyConditioned
         ? $"Polyfit may be poorly conditioned: the scaled Vandermonde matrix has rank {Rank} < degree + 1 = {Coefficients.Length}. " +
           "Lower the degree, or use Polynomial.FitChebyshev (a Chebyshev basis on the data's range mapped to [-1, 1], like " +
           "numpy.polynomial.Chebyshev.fit), which stays well conditioned."
         : null;
 
+    /// <summary>p(x) by Horner's rule.</summary>
     public double Evaluate(double x) => Horner(Coefficients, x);
 
+    /// <summary>p at every point of <paramref name="x"/>.</summary>
     public double[] Evaluate(double[] x) => x.Select(Evaluate).ToArray();
 
     internal static double Horner(double[] c, double x)
@@ -139,11 +155,17 @@ public sealed class ChebyshevFit
 
     /// <summary>Chebyshev coefficients, lowest order first (numpy's Chebyshev.coef).</summary>
     public double[] Coefficients { get; }
+    /// <summary>Lower end of the data range mapped to −1.</summary>
     public double DomainMin { get; }
+    /// <summary>Upper end of the data range mapped to 1.</summary>
     public double DomainMax { get; }
+    /// <summary>Numerical rank of the column-scaled Chebyshev design matrix.</summary>
     public int Rank { get; }
+    /// <summary>Singular values of the column-scaled design matrix, descending.</summary>
     public double[] SingularValues { get; }
+    /// <summary>Degree of the series (coefficient count − 1).</summary>
     public int Degree => Coefficients.Length - 1;
+    /// <summary>True when the rank is below degree + 1.</summary>
     public bool IsPoorlyConditioned => Rank < Coefficients.Length;
 
     /// <summary>Clenshaw recurrence at the mapped point.</summary>
@@ -158,6 +180,7 @@ public sealed class ChebyshevFit
         return t * b1 - b2 + Coefficients[0];
     }
 
+    /// <summary>The series at every point of <paramref name="x"/>.</summary>
     public double[] Evaluate(double[] x) => x.Select(Evaluate).ToArray();
 
     /// <summary>numpy's mapdomain onto the window [−1, 1]: off + scl·x.</summary>

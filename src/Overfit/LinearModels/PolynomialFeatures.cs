@@ -9,9 +9,18 @@ namespace Overfit.LinearModels;
 /// </summary>
 public sealed class PolynomialFeatures : ITransformer
 {
+    /// <summary>Monomials of degree 0..degree (like sklearn.preprocessing.PolynomialFeatures).</summary>
+    /// <param name="degree">Maximum total degree (default 2).</param>
+    /// <param name="includeBias">Include the constant column "1".</param>
+    /// <param name="interactionOnly">Only products of distinct features (no powers).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degree"/> is negative.</exception>
+    /// <exception cref="ArgumentException">degree 0 without the bias column.</exception>
     public PolynomialFeatures(int degree = 2, bool includeBias = true, bool interactionOnly = false)
         : this((0, degree), includeBias, interactionOnly, nameof(degree)) { }
 
+    /// <summary>Monomials with total degree in [degree.Min, degree.Max] (scikit-learn's degree=(min, max)).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 0 ≤ min ≤ max.</exception>
+    /// <exception cref="ArgumentException">degree 0 without the bias column.</exception>
     public PolynomialFeatures((int Min, int Max) degree, bool includeBias = true, bool interactionOnly = false)
         : this(degree, includeBias, interactionOnly, nameof(degree)) { }
 
@@ -25,9 +34,13 @@ public sealed class PolynomialFeatures : ITransformer
         MinDegree = degree.Min; MaxDegree = degree.Max; IncludeBias = includeBias; InteractionOnly = interactionOnly;
     }
 
+    /// <summary>Lowest total degree kept.</summary>
     public int MinDegree { get; }
+    /// <summary>Highest total degree kept.</summary>
     public int MaxDegree { get; }
+    /// <summary>Whether the constant column is included.</summary>
     public bool IncludeBias { get; }
+    /// <summary>Whether only products of distinct features are kept.</summary>
     public bool InteractionOnly { get; }
 
     /// <summary>Number of input features seen by Fit (0 before).</summary>
@@ -36,8 +49,11 @@ public sealed class PolynomialFeatures : ITransformer
     /// <summary>Exponent of every input feature in every output column: [output][input].</summary>
     public int[][] Powers { get; private set; } = [];
 
+    /// <summary>Number of output columns (after Fit).</summary>
     public int OutputFeatures => Powers.Length;
 
+    /// <summary>Records the number of features of x (n×p) and the output monomials.</summary>
+    /// <exception cref="ArgumentException">x is empty.</exception>
     public PolynomialFeatures Fit(double[,] x)
     {
         var v = DenseInput.Matrix(x, nameof(x));
@@ -51,6 +67,9 @@ public sealed class PolynomialFeatures : ITransformer
         return this;
     }
 
+    /// <summary>The monomials of every row of x (m×p), giving m×<see cref="OutputFeatures"/>.</summary>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
+    /// <exception cref="ArgumentException">x has a different number of features than at Fit.</exception>
     public double[,] Transform(double[,] x)
     {
         if (InputFeatures == 0) throw new InvalidOperationException("PolynomialFeatures is not fitted yet: call Fit before Transform");
@@ -74,8 +93,10 @@ public sealed class PolynomialFeatures : ITransformer
         return DenseInput.ToArray2D(flat, n, m);
     }
 
+    /// <summary>Fit then Transform on the same x.</summary>
     public double[,] FitTransform(double[,] x) => Fit(x).Transform(x);
 
+    /// <summary>Transform on a tensor [m, p], giving a Float64 tensor [m, OutputFeatures].</summary>
     public Overfit.Tensors.Tensor Transform(Overfit.Tensors.Tensor x) => Overfit.Tensors.Tensor.FromArray(Transform(x.ToMatrix()));
 
     /// <summary>Output column names like scikit-learn's get_feature_names_out: "1", "x0", "x0^2", "x0 x1".</summary>
@@ -94,6 +115,7 @@ public sealed class PolynomialFeatures : ITransformer
 
     ITransformer ITransformer.Fit(double[,] x) => Fit(x);
 
+    /// <inheritdoc/>
     public ITransformer CloneUnfitted() => new PolynomialFeatures((MinDegree, MaxDegree), IncludeBias, InteractionOnly);
 
     private IEnumerable<int[]> Combinations(int features)

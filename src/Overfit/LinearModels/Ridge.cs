@@ -12,6 +12,13 @@ namespace Overfit.LinearModels;
 /// </summary>
 public sealed partial class Ridge : LinearModel
 {
+    /// <summary>Ridge regression (like sklearn.linear_model.Ridge).</summary>
+    /// <param name="alpha">L2 penalty α ≥ 0 (default 1).</param>
+    /// <param name="fitIntercept">Fit an unpenalized intercept.</param>
+    /// <param name="solver">Solver; Auto picks one from the shape.</param>
+    /// <param name="tol">Tolerance of the iterative solvers (default 1e-4).</param>
+    /// <param name="maxIter">Iteration cap of the iterative solvers (null: solver default).</param>
+    /// <exception cref="ArgumentOutOfRangeException">alpha negative, tol not positive, or maxIter &lt; 1.</exception>
     public Ridge(double alpha = 1.0, bool fitIntercept = true, RidgeSolver solver = RidgeSolver.Auto, double tol = 1e-4, int? maxIter = null)
         : base(fitIntercept)
     {
@@ -21,9 +28,13 @@ public sealed partial class Ridge : LinearModel
         Alpha = alpha; Solver = solver; Tol = tol; MaxIter = maxIter;
     }
 
+    /// <summary>L2 penalty strength α.</summary>
     public double Alpha { get; }
+    /// <summary>The requested solver.</summary>
     public RidgeSolver Solver { get; }
+    /// <summary>Tolerance of the iterative solvers.</summary>
     public double Tol { get; }
+    /// <summary>Iteration cap of the iterative solvers, or null for the solver's default.</summary>
     public int? MaxIter { get; }
 
     /// <summary>The solver that produced the coefficients (Svd after a Cholesky fallback).</summary>

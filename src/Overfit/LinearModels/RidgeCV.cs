@@ -28,6 +28,16 @@ public enum RidgeLooMode
 /// </summary>
 public sealed partial class RidgeCV : LinearModel
 {
+    /// <summary>Ridge with α chosen by leave-one-out or k-fold cross-validation (like sklearn.linear_model.RidgeCV).</summary>
+    /// <param name="alphas">Candidate penalties, all &gt; 0 (default [0.1, 1, 10]).</param>
+    /// <param name="fitIntercept">Fit an unpenalized intercept.</param>
+    /// <param name="cv">Number of folds (≥ 2), or null for efficient leave-one-out.</param>
+    /// <param name="looMode">How leave-one-out errors are computed.</param>
+    /// <param name="scoring">A named score instead of the default.</param>
+    /// <param name="scorer">A score function instead of the default.</param>
+    /// <param name="storeCvValues">Keep <see cref="CvValues"/> (leave-one-out only).</param>
+    /// <exception cref="ArgumentException">Both scoring and scorer, storeCvValues with cv, or empty alphas.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An alpha is not positive or cv &lt; 2.</exception>
     public RidgeCV(double[]? alphas = null, bool fitIntercept = true, int? cv = null, RidgeLooMode looMode = RidgeLooMode.Auto,
         Scoring? scoring = null, Func<double[], double[], double>? scorer = null, bool storeCvValues = false)
         : base(fitIntercept)
@@ -44,6 +54,7 @@ public sealed partial class RidgeCV : LinearModel
         Cv = cv; LooMode = looMode;
     }
 
+    /// <summary>The candidate penalties, in the given order.</summary>
     public double[] CandidateAlphas { get; }
 
     /// <summary>A named score (greater is better) instead of the default; null for the default.</summary>
@@ -63,9 +74,12 @@ public sealed partial class RidgeCV : LinearModel
 
     /// <summary>Mean squared leave-one-out error of every candidate alpha (null after a k-fold fit).</summary>
     public double[]? LooMeanSquaredErrors { get; private set; }
+    /// <summary>Number of folds, or null for leave-one-out.</summary>
     public int? Cv { get; }
+    /// <summary>How leave-one-out errors are computed.</summary>
     public RidgeLooMode LooMode { get; }
 
+    /// <summary>The chosen penalty (after Fit).</summary>
     public double Alpha { get; private set; }
     /// <summary>Score of the chosen alpha (−MSE for leave-one-out, mean R² for k-fold).</summary>
     public double BestScore { get; private set; }

@@ -199,5 +199,6 @@ public abstract partial class Module
 
     private static Tensor Accumulate(Tensor? total, Tensor term) => total is null ? term : total.Add(term);
 
+    /// <summary>The type name; layers override it with PyTorch-style descriptions.</summary>
     public override string ToString() => GetType().Name;
 }

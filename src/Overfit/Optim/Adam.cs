@@ -9,9 +9,22 @@ namespace Overfit.Optim;
 /// </summary>
 public partial class Adam : Optimizer
 {
+    /// <summary>Adam over one group of parameters (like torch.optim.Adam); defaults as in PyTorch.</summary>
+    /// <param name="parameters">Leaf tensors with RequiresGrad = true.</param>
+    /// <param name="lr">Learning rate (default 1e-3).</param>
+    /// <param name="beta1">Decay of the first-moment average, in [0, 1) (default 0.9).</param>
+    /// <param name="beta2">Decay of the second-moment average, in [0, 1) (default 0.999).</param>
+    /// <param name="eps">Added to the denominator (default 1e-8).</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient (default 0).</param>
+    /// <param name="amsgrad">Use the running maximum of the second moment (AMSGrad).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A beta is outside [0, 1) or lr, eps or weightDecay is negative.</exception>
+    /// <exception cref="ArgumentException">The parameter list is empty or holds a tensor that is not a trainable contiguous leaf.</exception>
     public Adam(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
         : this(OneGroup(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad) { }
 
+    /// <summary>Adam over parameter groups with per-group learning rates and weight decays.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A beta is outside [0, 1) or lr, eps or weightDecay is negative.</exception>
+    /// <exception cref="ArgumentException">No parameters, or a tensor that is not a trainable contiguous leaf, or one listed twice.</exception>
     public Adam(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 0, bool amsgrad = false)
         : this(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: false) { }
 
@@ -28,17 +41,22 @@ public partial class Adam : Optimizer
         Decoupled = decoupled;
     }
 
+    /// <summary>Decay rate β₁ of the first-moment average.</summary>
     public double Beta1 { get; }
 
+    /// <summary>Decay rate β₂ of the second-moment average.</summary>
     public double Beta2 { get; }
 
+    /// <summary>Term ε added to the denominator for numerical stability.</summary>
     public double Eps { get; }
 
+    /// <summary>Whether the AMSGrad variant (running maximum of v) is used.</summary>
     public bool Amsgrad { get; }
 
     /// <summary>True for AdamW: weight decay shrinks θ directly instead of entering the gradient.</summary>
     public bool Decoupled { get; }
 
+    /// <inheritdoc/>
     protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
     {
         int t = IncrementStep(state);
@@ -75,9 +93,15 @@ public partial class Adam : Optimizer
 /// <summary>AdamW: Adam with decoupled weight decay, θ *= 1 − lr·wd before the Adam step (default wd 1e-2).</summary>
 public sealed class AdamW : Adam
 {
+    /// <summary>AdamW over one group of parameters (like torch.optim.AdamW; default weight decay 1e-2, decoupled).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A beta is outside [0, 1) or lr, eps or weightDecay is negative.</exception>
+    /// <exception cref="ArgumentException">The parameter list is empty or holds a tensor that is not a trainable contiguous leaf.</exception>
     public AdamW(IEnumerable<Tensor> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
         : this(OneGroup(parameters), lr, beta1, beta2, eps, weightDecay, amsgrad) { }
 
+    /// <summary>AdamW over parameter groups with per-group learning rates and weight decays.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A beta is outside [0, 1) or lr, eps or weightDecay is negative.</exception>
+    /// <exception cref="ArgumentException">No parameters, or a tensor that is not a trainable contiguous leaf, or one listed twice.</exception>
     public AdamW(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8, double weightDecay = 1e-2, bool amsgrad = false)
         : base(groups, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled: true) { }
 }

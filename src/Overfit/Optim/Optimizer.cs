@@ -8,6 +8,11 @@ namespace Overfit.Optim;
 /// </summary>
 public sealed class ParameterGroup
 {
+    /// <summary>A group of parameters with its own learning rate and weight decay (null: the optimizer's default).</summary>
+    /// <param name="parameters">Leaf tensors with RequiresGrad = true.</param>
+    /// <param name="lr">Learning rate for this group, or null for the optimizer's.</param>
+    /// <param name="weightDecay">L2 penalty for this group, or null for the optimizer's.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="parameters"/> is null.</exception>
     public ParameterGroup(IEnumerable<Tensor> parameters, double? lr = null, double? weightDecay = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -16,6 +21,7 @@ public sealed class ParameterGroup
         RequestedWeightDecay = weightDecay;
     }
 
+    /// <summary>The tensors this group updates.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
 
     internal double? RequestedLr { get; }
@@ -28,6 +34,7 @@ public sealed class ParameterGroup
     /// <summary>The learning rate the group started with (schedulers scale from it).</summary>
     public double InitialLr { get; internal set; }
 
+    /// <summary>L2 penalty coefficient of this group (coupled or decoupled, depending on the optimizer).</summary>
     public double WeightDecay { get; set; }
 }
 
@@ -36,6 +43,9 @@ public abstract class Optimizer
 {
     private readonly Dictionary<Tensor, Dictionary<string, Tensor>> _state = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Checks the groups and resolves each group's learning rate and weight decay from the defaults.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A learning rate or weight decay is negative or NaN.</exception>
+    /// <exception cref="ArgumentException">No parameters, or a parameter that does not require grad, is not a contiguous leaf, or appears twice.</exception>
     protected Optimizer(IEnumerable<ParameterGroup> groups, double lr, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(groups);
@@ -62,17 +72,20 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>Wraps a parameter list as a single group with the optimizer's defaults.</summary>
     protected static IEnumerable<ParameterGroup> OneGroup(IEnumerable<Tensor> parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         return [new ParameterGroup(parameters)];
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="name"/> unless value ≥ 0.</summary>
     protected static void CheckNonNegative(double value, string name)
     {
         if (!(value >= 0)) throw new ArgumentOutOfRangeException(name, $"{name} must be >= 0, got {value}");
     }
 
+    /// <summary>The parameter groups (PyTorch's optimizer.param_groups).</summary>
     public IReadOnlyList<ParameterGroup> ParamGroups { get; }
 
     /// <summary>The first group's learning rate (convenience for single-group optimizers).</summary>
@@ -110,7 +123,7 @@ public abstract class Optimizer
     protected abstract void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>;
 
-    /// <summary>A named state buffer of the parameter's shape, created zero (or by <paramref name="init"/>) on first use.</summary>
+    /// <summary>A named state buffer of the parameter's shape, filled with <paramref name="fill"/> (default 0) on first use.</summary>
     protected static Span<T> Buffer<T>(Dictionary<string, Tensor> state, string name, Tensor parameter, double fill = 0) where T : unmanaged
     {
         if (!state.TryGetValue(name, out var t)) state[name] = t = Tensor.Full(parameter.Shape, fill, parameter.DType);

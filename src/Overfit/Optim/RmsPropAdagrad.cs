@@ -9,9 +9,15 @@ namespace Overfit.Optim;
 /// </summary>
 public sealed class RMSprop : Optimizer
 {
+    /// <summary>RMSprop over one group of parameters (like torch.optim.RMSprop; default lr 1e-2, alpha 0.99).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">lr, alpha, eps, weightDecay or momentum is negative.</exception>
+    /// <exception cref="ArgumentException">The parameter list is empty or holds a tensor that is not a trainable contiguous leaf.</exception>
     public RMSprop(IEnumerable<Tensor> parameters, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
         : this(OneGroup(parameters), lr, alpha, eps, weightDecay, momentum, centered) { }
 
+    /// <summary>RMSprop over parameter groups with per-group learning rates and weight decays.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">lr, alpha, eps, weightDecay or momentum is negative.</exception>
+    /// <exception cref="ArgumentException">No parameters, or a tensor that is not a trainable contiguous leaf, or one listed twice.</exception>
     public RMSprop(IEnumerable<ParameterGroup> groups, double lr = 1e-2, double alpha = 0.99, double eps = 1e-8, double weightDecay = 0, double momentum = 0, bool centered = false)
         : base(groups, lr, weightDecay)
     {
@@ -21,14 +27,19 @@ public sealed class RMSprop : Optimizer
         Alpha = alpha; Eps = eps; Momentum = momentum; Centered = centered;
     }
 
+    /// <summary>Smoothing constant α of the squared-gradient average.</summary>
     public double Alpha { get; }
 
+    /// <summary>Term ε added to the denominator.</summary>
     public double Eps { get; }
 
+    /// <summary>Momentum factor μ (0: none).</summary>
     public double Momentum { get; }
 
+    /// <summary>Whether the gradient is normalized by an estimate of its variance (centered RMSprop).</summary>
     public bool Centered { get; }
 
+    /// <inheritdoc/>
     protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
     {
         IncrementStep(state);
@@ -63,9 +74,15 @@ public sealed class RMSprop : Optimizer
 /// </summary>
 public sealed class Adagrad : Optimizer
 {
+    /// <summary>Adagrad over one group of parameters (like torch.optim.Adagrad; default lr 1e-2, eps 1e-10).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">lr, lrDecay, weightDecay, initialAccumulatorValue or eps is negative.</exception>
+    /// <exception cref="ArgumentException">The parameter list is empty or holds a tensor that is not a trainable contiguous leaf.</exception>
     public Adagrad(IEnumerable<Tensor> parameters, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double eps = 1e-10)
         : this(OneGroup(parameters), lr, lrDecay, weightDecay, initialAccumulatorValue, eps) { }
 
+    /// <summary>Adagrad over parameter groups with per-group learning rates and weight decays.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">lr, lrDecay, weightDecay, initialAccumulatorValue or eps is negative.</exception>
+    /// <exception cref="ArgumentException">No parameters, or a tensor that is not a trainable contiguous leaf, or one listed twice.</exception>
     public Adagrad(IEnumerable<ParameterGroup> groups, double lr = 1e-2, double lrDecay = 0, double weightDecay = 0, double initialAccumulatorValue = 0, double eps = 1e-10)
         : base(groups, lr, weightDecay)
     {
@@ -75,12 +92,16 @@ public sealed class Adagrad : Optimizer
         LrDecay = lrDecay; InitialAccumulatorValue = initialAccumulatorValue; Eps = eps;
     }
 
+    /// <summary>Learning-rate decay per step: the effective rate is lr/(1 + (t−1)·lrDecay).</summary>
     public double LrDecay { get; }
 
+    /// <summary>Starting value of the squared-gradient sum.</summary>
     public double InitialAccumulatorValue { get; }
 
+    /// <summary>Term ε added to the denominator.</summary>
     public double Eps { get; }
 
+    /// <inheritdoc/>
     protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
     {
         int t = IncrementStep(state);

@@ -9,9 +9,15 @@ namespace Overfit.Optim;
 /// </summary>
 public sealed class SGD : Optimizer
 {
+    /// <summary>SGD over one group of parameters (like torch.optim.SGD; default lr 1e-3, no momentum).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">lr, momentum, dampening or weightDecay is negative.</exception>
+    /// <exception cref="ArgumentException">Nesterov without momentum &gt; 0 and dampening 0, or a parameter that is not a trainable contiguous leaf.</exception>
     public SGD(IEnumerable<Tensor> parameters, double lr = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
         : this(OneGroup(parameters), lr, momentum, dampening, weightDecay, nesterov) { }
 
+    /// <summary>SGD over parameter groups with per-group learning rates and weight decays.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">lr, momentum, dampening or weightDecay is negative.</exception>
+    /// <exception cref="ArgumentException">Nesterov without momentum &gt; 0 and dampening 0, or invalid parameter groups.</exception>
     public SGD(IEnumerable<ParameterGroup> groups, double lr = 1e-3, double momentum = 0, double dampening = 0, double weightDecay = 0, bool nesterov = false)
         : base(groups, lr, weightDecay)
     {
@@ -24,12 +30,16 @@ public sealed class SGD : Optimizer
         Nesterov = nesterov;
     }
 
+    /// <summary>Momentum factor μ (0: plain SGD).</summary>
     public double Momentum { get; }
 
+    /// <summary>Dampening of the momentum update (PyTorch's dampening).</summary>
     public double Dampening { get; }
 
+    /// <summary>Whether Nesterov momentum is used.</summary>
     public bool Nesterov { get; }
 
+    /// <inheritdoc/>
     protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
     {
         T lr = T.CreateTruncating(group.Lr), wd = T.CreateTruncating(group.WeightDecay);

@@ -9,11 +9,16 @@ public sealed class Generator
     private ulong _s0, _s1, _s2, _s3;
     private double? _spareNormal;
 
+    /// <summary>A generator seeded with <paramref name="seed"/> (like torch.Generator().manual_seed(seed)).</summary>
+    /// <param name="seed">Seed; the same seed gives the same stream.</param>
     public Generator(ulong seed = 0) => ManualSeed(seed);
 
     /// <summary>The generator used when none is passed; reseed it with <see cref="ManualSeed"/> for reproducible runs.</summary>
     public static Generator Default { get; } = new(0);
 
+    /// <summary>Restarts the stream from <paramref name="seed"/> (like torch.manual_seed) and drops any cached normal draw.</summary>
+    /// <param name="seed">Seed; the same seed gives the same stream.</param>
+    /// <returns>This generator, for chaining.</returns>
     public Generator ManualSeed(ulong seed)
     {
         ulong x = seed;
@@ -30,6 +35,7 @@ public sealed class Generator
         return z ^ (z >> 31);
     }
 
+    /// <summary>Next raw 64-bit output of xoshiro256**.</summary>
     public ulong NextUInt64()
     {
         ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;

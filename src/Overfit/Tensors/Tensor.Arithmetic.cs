@@ -7,6 +7,8 @@ namespace Overfit.Tensors;
 /// <summary>Binary arithmetic with broadcasting; each op states its gradient rule next to its forward.</summary>
 public sealed partial class Tensor
 {
+    /// <summary>Elementwise this + other with NumPy broadcasting (torch.add); both operands must share a dtype.</summary>
+    /// <exception cref="ArgumentException">The dtypes differ or the shapes cannot be broadcast together.</exception>
     public Tensor Add(Tensor other)
     {
         var r = Broadcasting.Binary<AddKernel>(this, other, "Add");
@@ -14,6 +16,8 @@ public sealed partial class Tensor
         return Record(r, "Add", [this, other], g => [g.SumToShape(sa), g.SumToShape(sb)]);
     }
 
+    /// <summary>Elementwise this − other with broadcasting (torch.sub).</summary>
+    /// <exception cref="ArgumentException">The dtypes differ or the shapes cannot be broadcast together.</exception>
     public Tensor Sub(Tensor other)
     {
         var r = Broadcasting.Binary<SubKernel>(this, other, "Sub");
@@ -21,6 +25,8 @@ public sealed partial class Tensor
         return Record(r, "Sub", [this, other], g => [g.SumToShape(sa), g.Neg().SumToShape(sb)]);
     }
 
+    /// <summary>Elementwise this · other with broadcasting (torch.mul).</summary>
+    /// <exception cref="ArgumentException">The dtypes differ or the shapes cannot be broadcast together.</exception>
     public Tensor Mul(Tensor other)
     {
         var r = Broadcasting.Binary<MulKernel>(this, other, "Mul");
@@ -30,6 +36,8 @@ public sealed partial class Tensor
             b.RequiresGrad ? g.Mul(a).SumToShape(b._shape) : null]);
     }
 
+    /// <summary>Elementwise this / other with broadcasting (torch.div); division by zero gives ±∞ or NaN as in IEEE.</summary>
+    /// <exception cref="ArgumentException">The dtypes differ or the shapes cannot be broadcast together.</exception>
     public Tensor Div(Tensor other)
     {
         var r = Broadcasting.Binary<DivKernel>(this, other, "Div");
@@ -57,6 +65,7 @@ public sealed partial class Tensor
         return Where(zeroBase, Scalar(0, raw.DType), raw);
     }
 
+    /// <summary>this ^ exponent elementwise for a constant exponent (torch.pow); gradient e·x^(e−1), zero when e = 0.</summary>
     public Tensor Pow(double exponent)
     {
         var r = Broadcasting.Binary<PowKernel>(this, Scalar(exponent, DType), "Pow");
@@ -67,6 +76,8 @@ public sealed partial class Tensor
     /// <summary>Elementwise maximum; the gradient goes to the larger operand (split evenly on ties, like PyTorch).</summary>
     public Tensor Maximum(Tensor other) => MinMax<MaxKernel>(other, "Maximum", larger: true);
 
+    /// <summary>Elementwise minimum (torch.minimum); the gradient goes to the smaller operand (split evenly on ties).</summary>
+    /// <exception cref="ArgumentException">The dtypes differ or the shapes cannot be broadcast together.</exception>
     public Tensor Minimum(Tensor other) => MinMax<MinKernel>(other, "Minimum", larger: false);
 
     private Tensor MinMax<TK>(Tensor other, string name, bool larger) where TK : struct, IBinaryKernel
@@ -83,37 +94,66 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>Adds a scalar, in this tensor's dtype.</summary>
     public Tensor Add(double s) => Add(Scalar(s, DType));
+    /// <summary>Subtracts a scalar, in this tensor's dtype.</summary>
     public Tensor Sub(double s) => Sub(Scalar(s, DType));
+    /// <summary>Multiplies by a scalar, in this tensor's dtype.</summary>
     public Tensor Mul(double s) => Mul(Scalar(s, DType));
+    /// <summary>Divides by a scalar, in this tensor's dtype.</summary>
     public Tensor Div(double s) => Div(Scalar(s, DType));
 
+    /// <summary>Elementwise sum with broadcasting; see <see cref="Add(Tensor)"/>.</summary>
     public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    /// <summary>Elementwise difference with broadcasting; see <see cref="Sub(Tensor)"/>.</summary>
     public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    /// <summary>Elementwise product with broadcasting; see <see cref="Mul(Tensor)"/>.</summary>
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    /// <summary>Elementwise quotient with broadcasting; see <see cref="Div(Tensor)"/>.</summary>
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    /// <summary>Elementwise negation; see <see cref="Neg"/>.</summary>
     public static Tensor operator -(Tensor a) => a.Neg();
+    /// <summary>Adds a scalar to every element.</summary>
     public static Tensor operator +(Tensor a, double s) => a.Add(s);
+    /// <summary>Adds a scalar to every element.</summary>
     public static Tensor operator +(double s, Tensor a) => a.Add(s);
+    /// <summary>Subtracts a scalar from every element.</summary>
     public static Tensor operator -(Tensor a, double s) => a.Sub(s);
+    /// <summary>Scalar minus every element.</summary>
     public static Tensor operator -(double s, Tensor a) => Scalar(s, a.DType).Sub(a);
+    /// <summary>Multiplies every element by a scalar.</summary>
     public static Tensor operator *(Tensor a, double s) => a.Mul(s);
+    /// <summary>Multiplies every element by a scalar.</summary>
     public static Tensor operator *(double s, Tensor a) => a.Mul(s);
+    /// <summary>Divides every element by a scalar.</summary>
     public static Tensor operator /(Tensor a, double s) => a.Div(s);
+    /// <summary>Scalar divided by every element.</summary>
     public static Tensor operator /(double s, Tensor a) => Scalar(s, a.DType).Div(a);
 
     // Comparisons give 0/1 tensors of the same dtype and are not differentiable.
+    /// <summary>Elementwise this &gt; other as 0/1 in this dtype, with broadcasting (torch.gt; not differentiable).</summary>
     public Tensor Gt(Tensor other) => Compare(other, Comparison.Gt);
+    /// <summary>Elementwise this &lt; other as 0/1 in this dtype, with broadcasting (torch.lt; not differentiable).</summary>
     public Tensor Lt(Tensor other) => Compare(other, Comparison.Lt);
+    /// <summary>Elementwise this ≥ other as 0/1 in this dtype, with broadcasting (torch.ge; not differentiable).</summary>
     public Tensor Ge(Tensor other) => Compare(other, Comparison.Ge);
+    /// <summary>Elementwise this ≤ other as 0/1 in this dtype, with broadcasting (torch.le; not differentiable).</summary>
     public Tensor Le(Tensor other) => Compare(other, Comparison.Le);
+    /// <summary>Elementwise this == other as 0/1 in this dtype, with broadcasting (torch.eq; not differentiable).</summary>
     public Tensor Eq(Tensor other) => Compare(other, Comparison.Eq);
+    /// <summary>Elementwise this ≠ other as 0/1 in this dtype, with broadcasting (torch.ne; NaN ≠ NaN is 1).</summary>
     public Tensor Ne(Tensor other) => Compare(other, Comparison.Ne);
+    /// <summary>Elementwise this ≠ s as 0/1 in this dtype.</summary>
     public Tensor Ne(double s) => Ne(Scalar(s, DType));
+    /// <summary>Elementwise this &gt; s as 0/1 in this dtype.</summary>
     public Tensor Gt(double s) => Gt(Scalar(s, DType));
+    /// <summary>Elementwise this &lt; s as 0/1 in this dtype.</summary>
     public Tensor Lt(double s) => Lt(Scalar(s, DType));
+    /// <summary>Elementwise this ≥ s as 0/1 in this dtype.</summary>
     public Tensor Ge(double s) => Ge(Scalar(s, DType));
+    /// <summary>Elementwise this ≤ s as 0/1 in this dtype.</summary>
     public Tensor Le(double s) => Le(Scalar(s, DType));
+    /// <summary>Elementwise this == s as 0/1 in this dtype.</summary>
     public Tensor Eq(double s) => Eq(Scalar(s, DType));
 
     private Tensor Compare(Tensor other, Comparison kind)

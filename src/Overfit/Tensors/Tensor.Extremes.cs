@@ -13,6 +13,7 @@ public sealed partial class Tensor
     /// </summary>
     public Tensor Max() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: true) : Flatten().Max(0).Values;
 
+    /// <summary>Smallest element of the whole tensor (0-d); NaN if any element is NaN. The gradient goes to the first smallest element.</summary>
     public Tensor Min() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: false) : Flatten().Min(0).Values;
 
     /// <summary>Max or min of a contiguous tensor: one row kernel per core over its share, then the first winner among the shares.</summary>
@@ -56,16 +57,19 @@ public sealed partial class Tensor
     /// <summary>Largest values along <paramref name="dim"/> and their first indices (NaN wins, like PyTorch).</summary>
     public (Tensor Values, int[] Indices) Max(int dim, bool keepDim = false) => Extreme(dim, keepDim, max: true);
 
+    /// <summary>Smallest values along <paramref name="dim"/> and their first indices (NaN wins, like torch.min(dim)).</summary>
     public (Tensor Values, int[] Indices) Min(int dim, bool keepDim = false) => Extreme(dim, keepDim, max: false);
 
     /// <summary>Index of the largest value along <paramref name="dim"/>, as an int array in row-major order of the other dims.</summary>
     public int[] ArgMax(int dim) => Extreme(dim, false, max: true).Indices;
 
+    /// <summary>Index of the smallest value along <paramref name="dim"/>, as an int array in row-major order of the other dims.</summary>
     public int[] ArgMin(int dim) => Extreme(dim, false, max: false).Indices;
 
     /// <summary>Index of the largest value along <paramref name="dim"/> as a Float64 tensor of the kept shape (keepDim keeps a size-1 dim).</summary>
     public Tensor ArgMax(int dim, bool keepDim) => IndicesTensor(Extreme(dim, keepDim, max: true));
 
+    /// <summary>Index of the smallest value along <paramref name="dim"/> as a Float64 tensor of the kept shape (keepDim keeps a size-1 dim).</summary>
     public Tensor ArgMin(int dim, bool keepDim) => IndicesTensor(Extreme(dim, keepDim, max: false));
 
     private static Tensor IndicesTensor((Tensor Values, int[] Indices) e)

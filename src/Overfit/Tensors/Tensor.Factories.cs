@@ -23,6 +23,8 @@ public sealed partial class Tensor
         return Owned(Rent(dtype, ShapeUtil.Numel(shape)), (int[])shape.Clone());
     }
 
+    /// <summary>A tensor of zeros (torch.zeros); Float32 unless <paramref name="dtype"/> says otherwise.</summary>
+    /// <exception cref="ArgumentException">A size in <paramref name="shape"/> is negative.</exception>
     public static Tensor Zeros(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         var t = Owned(Allocate(dtype, ShapeUtil.Numel(CheckShape(shape))), (int[])shape.Clone());
@@ -30,9 +32,13 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>A tensor of ones (torch.ones).</summary>
+    /// <exception cref="ArgumentException">A size in <paramref name="shape"/> is negative.</exception>
     public static Tensor Ones(int[] shape, DType dtype = DType.Float32, bool requiresGrad = false)
         => Full(shape, 1.0, dtype, requiresGrad);
 
+    /// <summary>A tensor filled with <paramref name="value"/> (torch.full).</summary>
+    /// <exception cref="ArgumentException">A size in <paramref name="shape"/> is negative.</exception>
     public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         var t = Zeros(shape, dtype);
@@ -45,8 +51,10 @@ public sealed partial class Tensor
     public static Tensor Scalar(double value, DType dtype = DType.Float32, bool requiresGrad = false)
         => Full([], value, dtype, requiresGrad);
 
+    /// <summary>Zeros of <paramref name="t"/>'s shape and dtype, not requiring grad (torch.zeros_like).</summary>
     public static Tensor ZerosLike(Tensor t) => Zeros(t.Shape, t.DType);
 
+    /// <summary>Ones of <paramref name="t"/>'s shape and dtype, not requiring grad (torch.ones_like).</summary>
     public static Tensor OnesLike(Tensor t) => Ones(t.Shape, t.DType);
 
     /// <summary>Copies <paramref name="data"/> into a Float32 tensor of <paramref name="shape"/> (default: 1-D).</summary>
@@ -76,6 +84,8 @@ public sealed partial class Tensor
     /// <summary>Wraps an array without copying (library-internal: the caller gives up the array).</summary>
     internal static Tensor Wrap(Array data, int[] shape) => new(data, CheckData(data.Length, shape));
 
+    /// <summary>1-D tensor start, start + step, … up to but excluding end (torch.arange).</summary>
+    /// <exception cref="ArgumentException"><paramref name="step"/> is zero or NaN.</exception>
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
     {
         if (step == 0 || double.IsNaN(step)) throw new ArgumentException($"step must be non-zero, got {step}", nameof(step));
@@ -85,6 +95,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>1-D tensor 0, 1, …, end − 1 (torch.arange(end)).</summary>
     public static Tensor Arange(double end, DType dtype = DType.Float32) => Arange(0, end, 1, dtype);
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive (like numpy.linspace).</summary>
@@ -97,6 +108,7 @@ public sealed partial class Tensor
         return t;
     }
 
+    /// <summary>Identity-like [n, m] matrix (m defaults to n) with ones on the main diagonal (torch.eye).</summary>
     public static Tensor Eye(int n, int? m = null, DType dtype = DType.Float32)
     {
         int cols = m ?? n;

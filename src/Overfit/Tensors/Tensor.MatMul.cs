@@ -6,6 +6,8 @@ namespace Overfit.Tensors;
 /// <summary>Matrix products with torch.matmul semantics (1-D promotion, broadcast batch dims).</summary>
 public sealed partial class Tensor
 {
+    /// <summary>Matrix product with torch.matmul semantics: 1-D operands are promoted and squeezed back, batch dims broadcast ([..., n, k] @ [..., k, m] → [..., n, m]).</summary>
+    /// <exception cref="ArgumentException">The dtypes differ, an operand is 0-d, or the inner or batch dims do not match.</exception>
     public Tensor MatMul(Tensor other)
     {
         CheckSameDType(this, other, "MatMul");
@@ -19,6 +21,7 @@ public sealed partial class Tensor
         return r;
     }
 
+    /// <summary>Matrix product <paramref name="a"/> @ <paramref name="b"/>; see <see cref="MatMul(Tensor)"/>.</summary>
     public static Tensor MatMul(Tensor a, Tensor b) => a.MatMul(b);
 
     private static Tensor MatMulNd(Tensor a, Tensor b)

@@ -34,6 +34,7 @@ public sealed partial class Tensor
         return Record(r, "Sum", [this], g => [g.BroadcastTo(shape)]);
     }
 
+    /// <summary>Sum over one dimension (torch.sum(dim)); negative dims count from the end.</summary>
     public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
 
     /// <summary>Sum over <paramref name="dims"/>.</summary>
@@ -46,10 +47,13 @@ public sealed partial class Tensor
         return Record(r, "Sum", [this], g => [g.Reshape(keepShape).BroadcastTo(shape)]);
     }
 
+    /// <summary>Mean of all elements as a 0-d tensor (torch.mean).</summary>
     public Tensor Mean() => Sum().Div(Math.Max(Numel, 1) == 0 ? 1 : Numel);
 
+    /// <summary>Mean over one dimension (torch.mean(dim)).</summary>
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
+    /// <summary>Mean over <paramref name="dims"/> (torch.mean(dims)).</summary>
     public Tensor Mean(int[] dims, bool keepDim = false)
     {
         var (reduced, _, _) = ReducePlan(dims, "Mean");
@@ -69,10 +73,13 @@ public sealed partial class Tensor
         return centered.Mul(centered).Sum(dims, keepDim).Div(unbiased ? count - 1 : count);
     }
 
+    /// <summary>Variance over one dimension; unbiased divides by n−1 (torch.var's default).</summary>
     public Tensor Var(int dim, bool unbiased = true, bool keepDim = false) => Var([dim], unbiased, keepDim);
 
+    /// <summary>Standard deviation over <paramref name="dims"/> (all when null); unbiased divides by n−1 (torch.std's default).</summary>
     public Tensor Std(int[]? dims = null, bool unbiased = true, bool keepDim = false) => Var(dims, unbiased, keepDim).Sqrt();
 
+    /// <summary>Standard deviation over one dimension (torch.std(dim)).</summary>
     public Tensor Std(int dim, bool unbiased = true, bool keepDim = false) => Std([dim], unbiased, keepDim);
 
     private int[] AllDims()

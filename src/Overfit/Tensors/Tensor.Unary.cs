@@ -47,26 +47,31 @@ public sealed partial class Tensor
         return r;
     }
 
+    /// <summary>Elementwise −x (torch.neg).</summary>
     public Tensor Neg() => Record(MapKernel<NegKernel>(), "Neg", [this], g => [g.Neg()]);
 
+    /// <summary>Elementwise e^x (torch.exp).</summary>
     public Tensor Exp()
     {
         var r = MapKernel<ExpKernel>();
         return Record(r, "Exp", [this], g => [g.Mul(r)]);
     }
 
+    /// <summary>Elementwise natural logarithm (torch.log); log 0 = −∞, negative inputs give NaN.</summary>
     public Tensor Log()
     {
         var x = this;
         return Record(MapKernel<LogKernel>(), "Log", [x], g => [g.Div(x)]);
     }
 
+    /// <summary>Elementwise square root (torch.sqrt); negative inputs give NaN.</summary>
     public Tensor Sqrt()
     {
         var r = MapKernel<SqrtKernel>();
         return Record(r, "Sqrt", [this], g => [g.Div(r.Mul(2.0))]);
     }
 
+    /// <summary>Elementwise x² (x · x).</summary>
     public Tensor Square() => Mul(this);
 
     /// <summary>|x|; the gradient at 0 is 0, as in PyTorch.</summary>
@@ -79,18 +84,21 @@ public sealed partial class Tensor
     /// <summary>-1, 0 or 1; NaN stays NaN (IEEE propagation, as NumPy; PyTorch gives 0). Not differentiable.</summary>
     public Tensor Sign() => MapOp(new SignOp<float>(), new SignOp<double>());
 
+    /// <summary>Elementwise sine, in radians (torch.sin).</summary>
     public Tensor Sin()
     {
         var x = this;
         return Record(MapKernel<SinKernel>(), "Sin", [x], g => [g.Mul(x.Cos())]);
     }
 
+    /// <summary>Elementwise cosine, in radians (torch.cos).</summary>
     public Tensor Cos()
     {
         var x = this;
         return Record(MapKernel<CosKernel>(), "Cos", [x], g => [g.Mul(x.Sin()).Neg()]);
     }
 
+    /// <summary>Elementwise hyperbolic tangent (torch.tanh); derivative 1 − tanh².</summary>
     public Tensor Tanh()
     {
         var r = MapKernel<TanhKernel>();
@@ -98,6 +106,7 @@ public sealed partial class Tensor
         return Record(r, "Tanh", [this], g => [IsGradEnabled ? g.Mul(r.Mul(r).Neg().Add(1.0)) : ZipOp(r, g, new TanhGradOp<float>(), new TanhGradOp<double>(), "Tanh backward")]);
     }
 
+    /// <summary>Elementwise logistic 1 / (1 + e^−x) (torch.sigmoid); derivative σ(1 − σ).</summary>
     public Tensor Sigmoid()
     {
         var r = MapKernel<SigmoidKernel>();
@@ -112,6 +121,7 @@ public sealed partial class Tensor
             : ZipOp(r, g, new ReluGradOp<float>(), new ReluGradOp<double>(), "Relu backward")]);
     }
 
+    /// <summary>x for x &gt; 0, negativeSlope·x otherwise (torch.nn.functional.leaky_relu, default slope 0.01).</summary>
     public Tensor LeakyRelu(double negativeSlope = 0.01)
     {
         var x = this;
@@ -139,6 +149,7 @@ public sealed partial class Tensor
         });
     }
 
+    /// <summary>x for x &gt; 0, alpha·(e^x − 1) otherwise (torch.nn.functional.elu, default alpha 1).</summary>
     public Tensor Elu(double alpha = 1.0)
     {
         var x = this;
@@ -168,7 +179,7 @@ public sealed partial class Tensor
         return Record(MapKernel<SoftplusKernel>(), "Softplus", [x], g => [g.Mul(IsCreatingGraph ? x.Sigmoid() : x.MapKernel<SigmoidKernel>())]);
     }
 
-    /// <summary>Clamps into [min, max] (either bound optional); the gradient flows where min <= x <= max, like PyTorch.</summary>
+    /// <summary>Clamps into [min, max] (either bound optional); the gradient flows where min ≤ x ≤ max, like PyTorch.</summary>
     public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min is double lo && max is double hi && lo > hi) throw new ArgumentException($"Clamp: min {lo} is greater than max {hi}");

@@ -62,6 +62,7 @@ public sealed partial class Tensor
         return Autograd.Autograd.Record(view, "Reshape", [src], g => [g.Reshape(original)]);
     }
 
+    /// <summary>Alias of <see cref="Reshape"/>: a view when contiguous, a copy otherwise (torch.view would refuse the copy).</summary>
     public Tensor View(params int[] shape) => Reshape(shape);
 
     /// <summary>Collapses dims startDim..endDim into one.</summary>
@@ -209,6 +210,7 @@ public sealed partial class Tensor
         return Autograd.Autograd.Record(view, "BroadcastTo", [this], g => [g.SumToShape(original)]);
     }
 
+    /// <summary>Alias of <see cref="BroadcastTo"/> (torch.Tensor.expand): no copy, stride 0 on expanded dims.</summary>
     public Tensor Expand(params int[] shape) => BroadcastTo(shape);
 
     /// <summary>Sums a broadcast gradient back down to <paramref name="shape"/>.</summary>

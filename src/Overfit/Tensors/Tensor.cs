@@ -30,10 +30,13 @@ public sealed partial class Tensor
 
     internal Tensor(Array storage, int[] shape) : this(storage, 0, shape, ShapeUtil.ContiguousStrides(shape)) { }
 
+    /// <summary>Element type: Float32 or Float64.</summary>
     public DType DType { get; }
 
+    /// <summary>Number of elements (product of the shape; 1 for a 0-d tensor).</summary>
     public int Numel { get; }
 
+    /// <summary>Number of dimensions (0 for a scalar).</summary>
     public int Rank => _shape.Length;
 
     /// <summary>A copy of the shape.</summary>
@@ -140,8 +143,10 @@ public sealed partial class Tensor
         return result;
     }
 
+    /// <summary>Copies the elements in row-major order into a new float array (converting from Float64 if needed).</summary>
     public float[] ToFloatArray() => ToArray<float>();
 
+    /// <summary>Copies the elements in row-major order into a new double array (converting from Float32 if needed).</summary>
     public double[] ToDoubleArray() => ToArray<double>();
 
     /// <summary>A 2-D tensor as a rectangular array of doubles.</summary>

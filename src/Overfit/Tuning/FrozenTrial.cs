@@ -12,16 +12,21 @@ public sealed record FrozenTrial
     public required int Number { get; init; }
     /// <summary>Storage-wide identifier.</summary>
     public required int TrialId { get; init; }
+    /// <summary>The trial's state.</summary>
     public required TrialState State { get; init; }
     /// <summary>One value per objective once complete (and for pruned trials with a last intermediate value); null otherwise.</summary>
     public IReadOnlyList<double>? Values { get; init; }
+    /// <summary>When the trial started running (null while waiting).</summary>
     public DateTime? DatetimeStart { get; init; }
+    /// <summary>When the trial finished (null while running).</summary>
     public DateTime? DatetimeComplete { get; init; }
     /// <summary>Parameter values in the internal representation (the value, or the choice index of a categorical).</summary>
     public ImmutableDictionary<string, double> InternalParams { get; init; } = ImmutableDictionary<string, double>.Empty;
+    /// <summary>Distribution of every suggested parameter.</summary>
     public ImmutableDictionary<string, Distribution> Distributions { get; init; } = ImmutableDictionary<string, Distribution>.Empty;
     /// <summary>User attributes, JSON-shaped: null, bool, long, double, string, object?[] or IReadOnlyDictionary&lt;string, object?&gt;.</summary>
     public ImmutableDictionary<string, object?> UserAttrs { get; init; } = ImmutableDictionary<string, object?>.Empty;
+    /// <summary>System attributes set by samplers, pruners and callbacks (JSON-shaped).</summary>
     public ImmutableDictionary<string, object?> SystemAttrs { get; init; } = ImmutableDictionary<string, object?>.Empty;
     /// <summary>Reported intermediate values by step (NaN allowed, as Optuna stores it).</summary>
     public ImmutableSortedDictionary<int, double> IntermediateValues { get; init; } = ImmutableSortedDictionary<int, double>.Empty;

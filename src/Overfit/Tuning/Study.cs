@@ -24,17 +24,22 @@ public sealed partial class Study
         _trialFilter = trialFilter;
     }
 
+    /// <summary>The study's name in its storage.</summary>
     public string StudyName { get; }
     /// <summary>The study's id in its storage.</summary>
     public int StudyId { get; }
+    /// <summary>Where the study's trials are kept.</summary>
     public IStorage Storage { get; }
+    /// <summary>The sampler proposing parameters.</summary>
     public ISampler Sampler { get; }
+    /// <summary>The pruner deciding early stops.</summary>
     public IPruner Pruner { get; }
     /// <summary>One direction per objective.</summary>
     public IReadOnlyList<StudyDirection> Directions { get; }
     /// <summary>The single objective's direction; throws for multi-objective studies.</summary>
     public StudyDirection Direction => Directions.Count == 1 ? Directions[0]
         : throw new InvalidOperationException($"study '{StudyName}' has {Directions.Count} objectives; use Directions");
+    /// <summary>True with more than one objective.</summary>
     public bool IsMultiObjective => Directions.Count > 1;
 
     /// <summary>
@@ -93,9 +98,13 @@ public sealed partial class Study
     /// <summary>True for a sampler's narrowed view of the study (a Hyperband bracket): its trial list depends on the trial asking.</summary>
     internal bool IsFiltered => _trialFilter is not null;
 
+    /// <summary>The study's user attributes (Optuna's study.user_attrs).</summary>
     public IReadOnlyDictionary<string, object?> UserAttrs => Storage.GetStudyUserAttrs(StudyId);
+    /// <summary>The study's system attributes.</summary>
     public IReadOnlyDictionary<string, object?> SystemAttrs => Storage.GetStudySystemAttrs(StudyId);
+    /// <summary>Sets a user attribute (JSON-shaped value; like optuna's study.set_user_attr).</summary>
     public void SetUserAttr(string key, object? value) => Storage.SetStudyUserAttr(StudyId, key, value);
+    /// <summary>Sets a system attribute (JSON-shaped value).</summary>
     public void SetSystemAttr(string key, object? value) => Storage.SetStudySystemAttr(StudyId, key, value);
 
     /// <summary>Asks a running <see cref="Optimize(Func{Trial, double}, int?, TimeSpan?, int, IEnumerable{Action{Study, FrozenTrial}}?, IReadOnlyCollection{Type}?, IProgress{StudyProgress}?)"/> to finish the trials in flight and return.</summary>

@@ -24,14 +24,21 @@ public sealed class Trial
 
     private static readonly IReadOnlyDictionary<string, double> EmptyParams = new Dictionary<string, double>();
 
+    /// <summary>The study this trial belongs to.</summary>
     public Study Study { get; }
+    /// <summary>The trial's id in the storage.</summary>
     public int TrialId { get; }
+    /// <summary>Position of the trial within its study, from 0.</summary>
     public int Number => _cached.Number;
+    /// <summary>When the trial started running.</summary>
     public DateTime? DatetimeStart => _cached.DatetimeStart;
     /// <summary>Parameters suggested so far, as the user sees them.</summary>
     public IReadOnlyDictionary<string, object?> Params => _cached.Params;
+    /// <summary>Distribution of every parameter suggested so far.</summary>
     public IReadOnlyDictionary<string, Distribution> Distributions => _cached.Distributions;
+    /// <summary>The trial's user attributes, read from the storage.</summary>
     public IReadOnlyDictionary<string, object?> UserAttrs => Study.Storage.GetTrial(TrialId).UserAttrs;
+    /// <summary>The trial's system attributes, read from the storage.</summary>
     public IReadOnlyDictionary<string, object?> SystemAttrs => Study.Storage.GetTrial(TrialId).SystemAttrs;
 
     /// <summary>A float in [low, high] (Optuna's suggest_float): on a grid of <paramref name="step"/>, or log-uniform with <paramref name="log"/>.</summary>
@@ -117,12 +124,16 @@ public sealed class Trial
         return Study.Pruner.Prune(Study, Study.Storage.GetTrial(TrialId));
     }
 
+    /// <summary>Sets a user attribute (JSON-shaped value; like optuna's trial.set_user_attr).</summary>
+    /// <exception cref="InvalidOperationException">The trial is no longer running.</exception>
     public void SetUserAttr(string key, object? value)
     {
         EnsureRunning();
         Study.Storage.SetTrialUserAttr(TrialId, key, value);
     }
 
+    /// <summary>Sets a system attribute (JSON-shaped value).</summary>
+    /// <exception cref="InvalidOperationException">The trial is no longer running.</exception>
     public void SetSystemAttr(string key, object? value)
     {
         EnsureRunning();

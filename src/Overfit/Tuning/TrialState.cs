@@ -18,8 +18,11 @@ public enum TrialState
 /// <summary>Optimization direction of one objective (Optuna's values: NOT_SET 0, MINIMIZE 1, MAXIMIZE 2).</summary>
 public enum StudyDirection
 {
+    /// <summary>Direction not set (Optuna's NOT_SET).</summary>
     NotSet = 0,
+    /// <summary>Smaller values are better.</summary>
     Minimize = 1,
+    /// <summary>Larger values are better.</summary>
     Maximize = 2,
 }
 

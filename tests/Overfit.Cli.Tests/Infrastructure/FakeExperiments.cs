@@ -5,7 +5,7 @@ using Overfit.Plotting;
 namespace Overfit.Cli.Tests.Infrastructure;
 
 /// <summary>A small experiment that draws one curve whose length follows the budget; or fails on purpose.</summary>
-public sealed class FakeExperiment(string name, string? failWith = null) : IExperiment
+internal sealed class FakeExperiment(string name, string? failWith = null) : IExperiment
 {
     public string Name => name;
     public string Description => $"Fake experiment <{name}> for tests";

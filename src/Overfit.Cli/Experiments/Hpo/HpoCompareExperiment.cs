@@ -11,7 +11,7 @@ namespace Overfit.Cli.Experiments;
 /// time) and the figures of <see cref="HpoFigures"/>; <c>--json</c> prints <c>{"run_dir", "rows": [...]}</c> among the
 /// usual summary. In the tour it runs the tiny budget.
 /// </summary>
-public sealed class HpoCompareExperiment : IExperiment
+internal sealed class HpoCompareExperiment : IExperiment
 {
     /// <summary>The methods compared by default: the chapter's two, then TPE, random search and ASHA-pruned TPE.</summary>
     public static readonly string[] DefaultMethods = ["botorch", "bayesopt", "tpe", "random", "tpe+asha"];

@@ -7,7 +7,7 @@ using Overfit.Tuning;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>Loads the training and test images of a dataset by its canonical name (FashionMNIST, CIFAR100) from a folder or the data locator.</summary>
-public delegate (ImageDataset Train, ImageDataset Test, string Source) HpoDataLoader(string dataset, string? directory);
+internal delegate (ImageDataset Train, ImageDataset Test, string Source) HpoDataLoader(string dataset, string? directory);
 
 /// <summary>
 /// <c>overfit hpo</c>: the chapter's hyperparameter search of SimpleNetwork (learning rate, batch size, two hidden sizes)
@@ -16,7 +16,7 @@ public delegate (ImageDataset Train, ImageDataset Test, string Source) HpoDataLo
 /// accuracy. Trials are kept in a SQLite storage (or any storage URL), so rerunning the same command resumes a crashed
 /// or interrupted study, and <c>--workers K</c> runs K processes on it at once.
 /// </summary>
-public sealed partial class HpoExperiment : IExperiment
+internal sealed partial class HpoExperiment : IExperiment
 {
     /// <summary>Where studies go when no --storage is given: one file shared by every run, so a rerun resumes.</summary>
     public const string DefaultStorage = "sqlite:///runs/hpo.db";

@@ -9,7 +9,7 @@ namespace Overfit.Cli.Experiments;
 /// interquartile range over seeds) and against wall time, a parallel-coordinates plot of every complete trial, a slice
 /// plot per parameter, fANOVA importance bars, and the per-epoch accuracy of every trial with pruned trials marked.
 /// </summary>
-public static class HpoFigures
+internal static class HpoFigures
 {
     private static readonly string[] Parameters = [HpoSearch.LearningRate, HpoSearch.BatchSize, HpoSearch.Hidden1, HpoSearch.Hidden2];
 

@@ -4,7 +4,7 @@ using Overfit.Cli.Infrastructure;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>The options of `overfit hpo` and `overfit hpo compare`; one instance per command, since an option belongs to one command.</summary>
-public sealed class HpoOptions
+internal sealed class HpoOptions
 {
     /// <param name="compare">true for `hpo compare` (--methods and --seeds instead of --method, --pruner, --study and --worker-index)</param>
     public HpoOptions(bool compare)
@@ -104,7 +104,7 @@ public sealed class HpoOptions
 }
 
 /// <summary>The options of one `hpo` or `hpo compare` command line, checked.</summary>
-public sealed record HpoSettings(string Dataset, string Pruner, HpoBudget Budget, BudgetLevel Level, string StorageUrl, bool StorageGiven, string? StudyName,
+internal sealed record HpoSettings(string Dataset, string Pruner, HpoBudget Budget, BudgetLevel Level, string StorageUrl, bool StorageGiven, string? StudyName,
     int Workers, int? ThreadsPerTrial, int Seeds, int? WorkerIndex, string? DataDirectory)
 {
     /// <summary>The study of <paramref name="method"/> with <paramref name="pruner"/> and <paramref name="seed"/> under these settings.</summary>

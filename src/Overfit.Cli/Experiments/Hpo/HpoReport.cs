@@ -10,7 +10,7 @@ namespace Overfit.Cli.Experiments;
 /// seeds when there are several), the chapter's table extended with every method, and the figures of
 /// <see cref="HpoFigures"/>.
 /// </summary>
-public static class HpoReport
+internal static class HpoReport
 {
     /// <summary>The chapter's printed table (Fashion-MNIST, 20 epochs, 5 initial + 80 trials).</summary>
     public static readonly (string Method, double LearningRate, int BatchSize, int Hidden1, int Hidden2, double Accuracy)[] Chapter =

@@ -11,7 +11,7 @@ namespace Overfit.Cli.Experiments;
 /// What `overfit hpo` searches and how: the chapter's datasets and parameter ranges, the methods (samplers) and
 /// pruners by name, and the sizes of each budget. Names are parsed here once for `hpo` and `hpo compare`.
 /// </summary>
-public static class HpoSearch
+internal static class HpoSearch
 {
     /// <summary>Dataset names accepted by --dataset.</summary>
     public static readonly string[] Datasets = ["FashionMNIST", "CIFAR100"];
@@ -147,4 +147,4 @@ public static class HpoSearch
 }
 
 /// <summary>Sizes of an HPO run: trials, random initial trials, epochs per trial, and the training/test subsets (null: all).</summary>
-public sealed record HpoBudget(int Trials, int Init, int Epochs, int? TrainCount, int? TestCount);
+internal sealed record HpoBudget(int Trials, int Init, int Epochs, int? TrainCount, int? TestCount);

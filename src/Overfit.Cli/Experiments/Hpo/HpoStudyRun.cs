@@ -6,7 +6,7 @@ namespace Overfit.Cli.Experiments;
 /// One finished (or resumed) study of `overfit hpo`, read back from its storage: every trial with its state,
 /// parameters and per-epoch accuracies, and what the tables and figures need from them.
 /// </summary>
-public sealed class HpoStudyRun
+internal sealed class HpoStudyRun
 {
     /// <param name="label">the method as shown in tables (e.g. "tpe+asha")</param>
     /// <param name="seed">the run's seed</param>

@@ -6,7 +6,7 @@ using Overfit.Tuning;
 namespace Overfit.Cli.Experiments;
 
 /// <summary>Everything that defines one HPO study: what is tuned on what, how long, and where the trials are kept.</summary>
-public sealed record HpoStudySpec(string Dataset, string Method, string Pruner, HpoBudget Budget, int Seed, string StorageUrl, string StudyName,
+internal sealed record HpoStudySpec(string Dataset, string Method, string Pruner, HpoBudget Budget, int Seed, string StorageUrl, string StudyName,
     BudgetLevel Level, string? DataDirectory)
 {
     /// <summary>The method with its pruner as shown in tables: "tpe", "tpe+asha".</summary>
@@ -26,7 +26,7 @@ public sealed record HpoStudySpec(string Dataset, string Method, string Pruner, 
 /// all workers, so a second run of the same command after a crash only runs what is missing; heartbeats fail the
 /// trials of a dead worker, and each is retried once with the same parameters.
 /// </summary>
-public static class HpoStudyRunner
+internal static class HpoStudyRunner
 {
     /// <summary>Heartbeat interval of running trials; a trial silent for twice this long is failed and retried.</summary>
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);

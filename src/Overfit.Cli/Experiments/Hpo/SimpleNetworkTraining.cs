@@ -12,7 +12,7 @@ namespace Overfit.Cli.Experiments;
 /// transform of every training batch (seeded augmentation and normalization), so each run draws its own reproducible
 /// augmentation; <paramref name="TestTransform"/> runs on every test batch.
 /// </summary>
-public sealed record ImageClassificationData(ImageDataset Train, ImageDataset Test, Func<ulong, ITransform?> TrainTransform, ITransform? TestTransform, string Source)
+internal sealed record ImageClassificationData(ImageDataset Train, ImageDataset Test, Func<ulong, ITransform?> TrainTransform, ITransform? TestTransform, string Source)
 {
     /// <summary>Inputs per image (channels × height × width), the SimpleNetwork's input size.</summary>
     public int InputSize => Train.Channels * Train.Height * Train.Width;
@@ -22,14 +22,14 @@ public sealed record ImageClassificationData(ImageDataset Train, ImageDataset Te
 }
 
 /// <summary>The hyperparameters the chapter tunes: Adam's learning rate, the batch size and the hidden layer sizes.</summary>
-public sealed record SimpleNetworkHyperparameters(double LearningRate, int BatchSize, int[] Hidden)
+internal sealed record SimpleNetworkHyperparameters(double LearningRate, int BatchSize, int[] Hidden)
 {
     /// <summary>"lr 0.000600, batch 173, hidden 426/197".</summary>
     public override string ToString() => FormattableString.Invariant($"lr {LearningRate:F6}, batch {BatchSize}, hidden {string.Join("/", Hidden)}");
 }
 
 /// <summary>What one training run gave: the test accuracy after each epoch trained (the last one is the result).</summary>
-public sealed record SimpleNetworkRun(IReadOnlyList<double> TestAccuracies, bool Stopped)
+internal sealed record SimpleNetworkRun(IReadOnlyList<double> TestAccuracies, bool Stopped)
 {
     /// <summary>Test accuracy after the last epoch trained (NaN when none was).</summary>
     public double FinalAccuracy => TestAccuracies.Count == 0 ? double.NaN : TestAccuracies[^1];
@@ -45,7 +45,7 @@ public sealed record SimpleNetworkRun(IReadOnlyList<double> TestAccuracies, bool
 /// tuning objective it reports each epoch's accuracy to the trial (step = epoch, so pruners can stop it) and raises
 /// <see cref="TrialPrunedException"/> when the study's pruner says so. Same seed, same numbers.
 /// </summary>
-public static class SimpleNetworkTraining
+internal static class SimpleNetworkTraining
 {
     /// <summary>
     /// Trains for <paramref name="epochs"/> epochs; <paramref name="afterEpoch"/> sees (epoch, test accuracy) after each

@@ -7,12 +7,16 @@ namespace Overfit.BayesianOptimization;
 /// </summary>
 public abstract class AcquisitionFunction
 {
+    /// <summary>Binds the acquisition to the model whose posterior it scores.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
     protected AcquisitionFunction(IPosteriorModel model)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
     }
 
+    /// <summary>The model whose posterior is scored.</summary>
     public IPosteriorModel Model { get; }
+    /// <summary>Number of input dimensions d of a candidate.</summary>
     public int Dimension => Model.Dimension;
 
     /// <summary>Largest q this acquisition accepts (1 for analytic ones).</summary>
@@ -39,6 +43,9 @@ public abstract class AcquisitionFunction
     public virtual AcquisitionFunction WithPending(double[] pending)
         => throw new NotSupportedException($"{GetType().Name} does not take pending points; use a Monte Carlo acquisition for q > 1");
 
+    /// <summary>Throws unless 1 ≤ q ≤ MaxBatchSize and <paramref name="x"/> holds q×Dimension values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">q is outside 1..MaxBatchSize.</exception>
+    /// <exception cref="ArgumentException">x has the wrong length.</exception>
     protected void CheckBatch(ReadOnlySpan<double> x, int q)
     {
         if (q < 1 || q > MaxBatchSize)

@@ -7,6 +7,8 @@ namespace Overfit.BayesianOptimization;
 /// </summary>
 public abstract class AnalyticAcquisition : AcquisitionFunction
 {
+    /// <summary>Binds the acquisition to <paramref name="model"/>; <paramref name="maximize"/> sets the direction of improvement.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
     protected AnalyticAcquisition(IPosteriorModel model, bool maximize) : base(model) { Maximize = maximize; }
 
     /// <summary>True: improvement means a larger outcome (BoTorch's default); false: a smaller one.</summary>
@@ -15,6 +17,7 @@ public abstract class AnalyticAcquisition : AcquisitionFunction
     /// <summary>Value at posterior mean mu and variance var, with d/dmu and d/dvar.</summary>
     protected abstract (double Value, double DMean, double DVariance) FromMoments(double mean, double variance);
 
+    /// <inheritdoc/>
     public override double EvaluateWithGradient(ReadOnlySpan<double> x, int q, Span<double> gradient)
     {
         CheckBatch(x, q);
@@ -27,6 +30,7 @@ public abstract class AnalyticAcquisition : AcquisitionFunction
         return value;
     }
 
+    /// <inheritdoc/>
     public override double Evaluate(ReadOnlySpan<double> x, int q = 1)
     {
         CheckBatch(x, q);
@@ -36,6 +40,8 @@ public abstract class AnalyticAcquisition : AcquisitionFunction
         return FromMoments(mean[0], variance[0]).Value;
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="q"/> is not 1.</exception>
     public override void EvaluateMany(ReadOnlySpan<double> x, int count, int q, Span<double> values)
     {
         if (q != 1) throw new ArgumentOutOfRangeException(nameof(q), q, $"{GetType().Name} expects q = 1, got {q}");
@@ -57,8 +63,10 @@ public abstract class AnalyticAcquisition : AcquisitionFunction
 /// <summary>EI(x) = sigma (zΦ(z) + φ(z)), z = (mu - bestF)/sigma.</summary>
 public sealed class ExpectedImprovement(IPosteriorModel model, double bestF, bool maximize = true) : AnalyticAcquisition(model, maximize)
 {
+    /// <summary>Incumbent value the improvement is measured from (BoTorch's best_f).</summary>
     public double BestF { get; } = bestF;
 
+    /// <inheritdoc/>
     protected override (double, double, double) FromMoments(double mean, double variance)
     {
         var (z, sigma, dzm, dzv) = Standardize(mean, variance, BestF);
@@ -71,8 +79,10 @@ public sealed class ExpectedImprovement(IPosteriorModel model, double bestF, boo
 /// <summary>log EI computed stably far from the incumbent (Ament et al. 2023): finite with a useful gradient where EI underflows.</summary>
 public sealed class LogExpectedImprovement(IPosteriorModel model, double bestF, bool maximize = true) : AnalyticAcquisition(model, maximize)
 {
+    /// <summary>Incumbent value the improvement is measured from (BoTorch's best_f).</summary>
     public double BestF { get; } = bestF;
 
+    /// <inheritdoc/>
     protected override (double, double, double) FromMoments(double mean, double variance)
     {
         var (z, sigma, dzm, dzv) = Standardize(mean, variance, BestF);
@@ -84,8 +94,10 @@ public sealed class LogExpectedImprovement(IPosteriorModel model, double bestF, 
 /// <summary>PI(x) = Φ(z).</summary>
 public sealed class ProbabilityOfImprovement(IPosteriorModel model, double bestF, bool maximize = true) : AnalyticAcquisition(model, maximize)
 {
+    /// <summary>Incumbent value the improvement is measured from (BoTorch's best_f).</summary>
     public double BestF { get; } = bestF;
 
+    /// <inheritdoc/>
     protected override (double, double, double) FromMoments(double mean, double variance)
     {
         var (z, _, dzm, dzv) = Standardize(mean, variance, BestF);
@@ -97,8 +109,10 @@ public sealed class ProbabilityOfImprovement(IPosteriorModel model, double bestF
 /// <summary>log PI(x) = log Φ(z), finite far in the lower tail.</summary>
 public sealed class LogProbabilityOfImprovement(IPosteriorModel model, double bestF, bool maximize = true) : AnalyticAcquisition(model, maximize)
 {
+    /// <summary>Incumbent value the improvement is measured from (BoTorch's best_f).</summary>
     public double BestF { get; } = bestF;
 
+    /// <inheritdoc/>
     protected override (double, double, double) FromMoments(double mean, double variance)
     {
         var (z, _, dzm, dzv) = Standardize(mean, variance, BestF);
@@ -111,14 +125,19 @@ public sealed class LogProbabilityOfImprovement(IPosteriorModel model, double be
 /// <summary>UCB(x) = mu + sqrt(beta) sigma (mu - sqrt(beta) sigma negated when minimizing, as BoTorch does).</summary>
 public sealed class UpperConfidenceBound : AnalyticAcquisition
 {
+    /// <summary>UCB with exploration weight <paramref name="beta"/> (like botorch.acquisition.UpperConfidenceBound).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is negative or NaN.</exception>
     public UpperConfidenceBound(IPosteriorModel model, double beta, bool maximize = true) : base(model, maximize)
     {
         if (!(beta >= 0)) throw new ArgumentOutOfRangeException(nameof(beta), beta, $"expected beta >= 0, got {beta}");
         Beta = beta;
     }
 
+    /// <summary>Exploration weight β (the bound uses √β·σ).</summary>
     public double Beta { get; }
 
+    /// <inheritdoc/>
     protected override (double, double, double) FromMoments(double mean, double variance)
     {
         double sigma = Math.Sqrt(Math.Max(variance, 1e-24)), root = Math.Sqrt(Beta);
@@ -130,6 +149,7 @@ public sealed class UpperConfidenceBound : AnalyticAcquisition
 /// <summary>The posterior mean (pure exploitation).</summary>
 public sealed class PosteriorMean(IPosteriorModel model, bool maximize = true) : AnalyticAcquisition(model, maximize)
 {
+    /// <inheritdoc/>
     protected override (double, double, double) FromMoments(double mean, double variance)
         => Maximize ? (mean, 1, 0) : (-mean, -1, 0);
 }

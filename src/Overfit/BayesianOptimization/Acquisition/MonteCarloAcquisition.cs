@@ -13,6 +13,9 @@ public abstract class MonteCarloAcquisition : AcquisitionFunction
 {
     private readonly ConcurrentDictionary<int, double[]> _baseSamples = new();
 
+    /// <summary>Sets the sample count, the seed of the base samples and the pending points (row-major, d per point).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="numSamples"/> &lt; 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="pending"/> is not a whole number of points.</exception>
     protected MonteCarloAcquisition(IPosteriorModel model, int numSamples, ulong seed, double[]? pending) : base(model)
     {
         if (numSamples < 1) throw new ArgumentOutOfRangeException(nameof(numSamples), numSamples, $"expected at least one sample, got {numSamples}");
@@ -23,10 +26,13 @@ public abstract class MonteCarloAcquisition : AcquisitionFunction
         Pending = pending ?? [];
     }
 
+    /// <summary>Number of Monte Carlo samples S.</summary>
     public int NumSamples { get; }
+    /// <summary>Seed of the quasi-random base samples.</summary>
     public ulong Seed { get; }
     /// <summary>Pending points (row-major), treated as part of every batch.</summary>
     public double[] Pending { get; }
+    /// <summary>Batches of up to 32 points are accepted.</summary>
     public override int MaxBatchSize => 32;
 
     /// <summary>Points appended after the candidates and pending points (the baseline of noisy EI).</summary>
@@ -52,8 +58,10 @@ public abstract class MonteCarloAcquisition : AcquisitionFunction
             return z;
         });
 
+    /// <inheritdoc/>
     public override double Evaluate(ReadOnlySpan<double> x, int q = 1) => Run(x, q, false, default);
 
+    /// <inheritdoc/>
     public override double EvaluateWithGradient(ReadOnlySpan<double> x, int q, Span<double> gradient) => Run(x, q, true, gradient);
 
     private double Run(ReadOnlySpan<double> x, int q, bool withGradient, Span<double> gradient)

@@ -5,10 +5,13 @@ namespace Overfit.BayesianOptimization;
 public sealed class QExpectedImprovement(IPosteriorModel model, double bestF, int numSamples = 512, ulong seed = 0, double[]? pending = null)
     : MonteCarloAcquisition(model, numSamples, seed, pending)
 {
+    /// <summary>Incumbent value the improvement is measured from (BoTorch's best_f).</summary>
     public double BestF { get; } = bestF;
 
+    /// <inheritdoc/>
     public override AcquisitionFunction WithPending(double[] pending) => new QExpectedImprovement(Model, BestF, NumSamples, Seed, pending);
 
+    /// <inheritdoc/>
     protected override double Reduce(double[] f, double[] mean, int samples, int batch, int total, double[]? fGrad, double[]? meanGrad)
     {
         double sum = 0;
@@ -28,6 +31,13 @@ public sealed class QExpectedImprovement(IPosteriorModel model, double bestF, in
 /// <summary>qUCB (BoTorch): mean over samples of max_j (mu_j + sqrt(beta π/2) |f_j - mu_j|).</summary>
 public sealed class QUpperConfidenceBound : MonteCarloAcquisition
 {
+    /// <summary>qUCB with exploration weight <paramref name="beta"/> (like botorch.acquisition.qUpperConfidenceBound).</summary>
+    /// <param name="model">The model whose joint posterior is sampled.</param>
+    /// <param name="beta">Exploration weight ≥ 0.</param>
+    /// <param name="numSamples">Monte Carlo samples (default 512).</param>
+    /// <param name="seed">Seed of the base samples.</param>
+    /// <param name="pending">Pending points, row-major, or null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">beta is negative or numSamples &lt; 1.</exception>
     public QUpperConfidenceBound(IPosteriorModel model, double beta, int numSamples = 512, ulong seed = 0, double[]? pending = null)
         : base(model, numSamples, seed, pending)
     {
@@ -35,10 +45,13 @@ public sealed class QUpperConfidenceBound : MonteCarloAcquisition
         Beta = beta;
     }
 
+    /// <summary>Exploration weight β.</summary>
     public double Beta { get; }
 
+    /// <inheritdoc/>
     public override AcquisitionFunction WithPending(double[] pending) => new QUpperConfidenceBound(Model, Beta, NumSamples, Seed, pending);
 
+    /// <inheritdoc/>
     protected override double Reduce(double[] f, double[] mean, int samples, int batch, int total, double[]? fGrad, double[]? meanGrad)
     {
         double c = Math.Sqrt(Beta * Math.PI / 2), sum = 0;
@@ -69,6 +82,14 @@ public sealed class QNoisyExpectedImprovement : MonteCarloAcquisition
 {
     private readonly double[] _baseline;
 
+    /// <summary>qNEI with <paramref name="baseline"/> as the observed inputs (like botorch.acquisition.qNoisyExpectedImprovement).</summary>
+    /// <param name="model">The model whose joint posterior is sampled.</param>
+    /// <param name="baseline">Observed inputs, row-major (n×d, n ≥ 1).</param>
+    /// <param name="numSamples">Monte Carlo samples (default 512).</param>
+    /// <param name="seed">Seed of the base samples.</param>
+    /// <param name="pending">Pending points, row-major, or null.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="baseline"/> is null.</exception>
+    /// <exception cref="ArgumentException">baseline is empty or not a whole number of points.</exception>
     public QNoisyExpectedImprovement(IPosteriorModel model, double[] baseline, int numSamples = 512, ulong seed = 0, double[]? pending = null)
         : base(model, numSamples, seed, pending)
     {
@@ -78,10 +99,13 @@ public sealed class QNoisyExpectedImprovement : MonteCarloAcquisition
         _baseline = (double[])baseline.Clone();
     }
 
+    /// <inheritdoc/>
     protected override double[] ExtraPoints => _baseline;
 
+    /// <inheritdoc/>
     public override AcquisitionFunction WithPending(double[] pending) => new QNoisyExpectedImprovement(Model, _baseline, NumSamples, Seed, pending);
 
+    /// <inheritdoc/>
     protected override double Reduce(double[] f, double[] mean, int samples, int batch, int total, double[]? fGrad, double[]? meanGrad)
     {
         double sum = 0;
@@ -111,6 +135,17 @@ public sealed class QLogNoisyExpectedImprovement : MonteCarloAcquisition
 {
     private readonly double[] _baseline;
 
+    /// <summary>qLogNEI with <paramref name="baseline"/> as the observed inputs (like botorch.acquisition.qLogNoisyExpectedImprovement).</summary>
+    /// <param name="model">The model whose joint posterior is sampled.</param>
+    /// <param name="baseline">Observed inputs, row-major (n×d, n ≥ 1).</param>
+    /// <param name="numSamples">Monte Carlo samples (default 512).</param>
+    /// <param name="seed">Seed of the base samples.</param>
+    /// <param name="pending">Pending points, row-major, or null.</param>
+    /// <param name="tauMax">Temperature of the smooth maximum (default 1e-2).</param>
+    /// <param name="tauRelu">Temperature of the smooth improvement (default 1e-6).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="baseline"/> is null.</exception>
+    /// <exception cref="ArgumentException">baseline is empty or not a whole number of points.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A temperature is not positive.</exception>
     public QLogNoisyExpectedImprovement(IPosteriorModel model, double[] baseline, int numSamples = 512, ulong seed = 0,
         double[]? pending = null, double tauMax = 1e-2, double tauRelu = 1e-6)
         : base(model, numSamples, seed, pending)
@@ -124,13 +159,18 @@ public sealed class QLogNoisyExpectedImprovement : MonteCarloAcquisition
         TauRelu = tauRelu;
     }
 
+    /// <summary>Temperature of the smooth maximum over the baseline and the batch.</summary>
     public double TauMax { get; }
+    /// <summary>Temperature of the softplus smoothing of the improvement.</summary>
     public double TauRelu { get; }
+    /// <inheritdoc/>
     protected override double[] ExtraPoints => _baseline;
 
+    /// <inheritdoc/>
     public override AcquisitionFunction WithPending(double[] pending)
         => new QLogNoisyExpectedImprovement(Model, _baseline, NumSamples, Seed, pending, TauMax, TauRelu);
 
+    /// <inheritdoc/>
     protected override double Reduce(double[] f, double[] mean, int samples, int batch, int total, double[]? fGrad, double[]? meanGrad)
     {
         int nb = total - batch;

@@ -10,8 +10,11 @@ public static class NormalMath
     private static readonly double LogSqrtHalfPi = 0.5 * Math.Log(Math.PI / 2);
     private static readonly double InvSqrtEps = 1 / Math.Sqrt(2.220446049250313e-16);
 
+    /// <summary>Standard normal density φ(z).</summary>
     public static double Pdf(double z) => Math.Exp(-0.5 * z * z - LogSqrt2Pi);
+    /// <summary>log φ(z), exact for any z.</summary>
     public static double LogPdf(double z) => -0.5 * z * z - LogSqrt2Pi;
+    /// <summary>Standard normal CDF Φ(z) via erfc (accurate in the lower tail).</summary>
     public static double Cdf(double z) => 0.5 * SpecialFunctions.Erfc(-z * InvSqrt2);
 
     /// <summary>log Φ(z), finite for very negative z through erfcx.</summary>

@@ -2,6 +2,7 @@ using Overfit.Tensors;
 
 namespace Overfit.BayesianOptimization;
 
+/// <summary>Acquisition of <see cref="BayesOptLoop"/> (bayes_opt's UtilityFunction kinds).</summary>
 public enum BayesOptAcquisition
 {
     /// <summary>mean + kappa·std (bayes_opt's default, kappa = 2.576).</summary>
@@ -25,6 +26,13 @@ public sealed class BayesOptLoop
     private readonly EvaluationLog _log;
     private int _fits;
 
+    /// <summary>A loop maximizing <paramref name="f"/> over <paramref name="pbounds"/> (like bayes_opt.BayesianOptimization).</summary>
+    /// <param name="f">The target, called with parameters by name.</param>
+    /// <param name="pbounds">Low and high of every parameter (low &lt; high).</param>
+    /// <param name="randomState">Seed of the random points (bayes_opt's random_state).</param>
+    /// <param name="log">Receives one line per evaluation, or null.</param>
+    /// <exception cref="ArgumentNullException">f or pbounds is null.</exception>
+    /// <exception cref="ArgumentException">pbounds is empty or has a low ≥ high.</exception>
     public BayesOptLoop(Func<IReadOnlyDictionary<string, double>, double> f, IReadOnlyDictionary<string, (double Low, double High)> pbounds,
         int randomState = 0, TextWriter? log = null)
     {
@@ -40,15 +48,22 @@ public sealed class BayesOptLoop
         _log = new EvaluationLog(log);
     }
 
+    /// <summary>Acquisition to maximize (default UCB).</summary>
     public BayesOptAcquisition Acquisition { get; init; } = BayesOptAcquisition.UpperConfidenceBound;
+    /// <summary>UCB exploration weight κ (default 2.576).</summary>
     public double Kappa { get; init; } = 2.576;
+    /// <summary>EI exploration margin ξ (default 0.01).</summary>
     public double Xi { get; init; } = 0.01;
+    /// <summary>Random points scored before L-BFGS (default 10,000).</summary>
     public int WarmupPoints { get; init; } = 10_000;
+    /// <summary>L-BFGS starts taken from the best random points (default 10).</summary>
     public int OptimizerSeeds { get; init; } = 10;
 
+    /// <summary>Parameter names, in sorted order (the order of coordinates).</summary>
     public IReadOnlyList<string> Keys => _keys;
     /// <summary>Every evaluation in order (bayes_opt's res).</summary>
     public IReadOnlyList<EvaluationRecord> Res => _log.Records;
+    /// <summary>Warnings raised during the run (e.g. failed objective calls).</summary>
     public IReadOnlyList<string> Warnings => _log.Warnings;
 
     /// <summary>The best complete evaluation: target and parameters by name (null before any).</summary>

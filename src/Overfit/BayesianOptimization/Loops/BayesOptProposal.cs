@@ -13,8 +13,14 @@ internal static class BayesOptProposal
 {
     /// <param name="x">row-major observations inside <paramref name="bounds"/></param>
     /// <param name="y">targets (at least one)</param>
+    /// <param name="bounds">the box the acquisition is maximized over (raw parameter units)</param>
     /// <param name="rng">draws the fit seed and the random warm-up points</param>
     /// <param name="fitSeed">mixed into the model fit's seed so successive fits differ</param>
+    /// <param name="acquisition">UCB or EI</param>
+    /// <param name="kappa">UCB's exploration weight (bayes_opt's default 2.576)</param>
+    /// <param name="xi">EI's margin over the best target (bayes_opt's default 0.01)</param>
+    /// <param name="warmupPoints">uniform random points the acquisition is evaluated at (bayes_opt: 10,000)</param>
+    /// <param name="optimizerSeeds">best random points refined by L-BFGS-B (bayes_opt: 10)</param>
     public static double[] Propose(double[] x, double[] y, Bounds bounds, Generator rng, ulong fitSeed,
         BayesOptAcquisition acquisition, double kappa, double xi, int warmupPoints, int optimizerSeeds)
     {

@@ -5,8 +5,11 @@ public sealed record BoTorchLoopOptions
 {
     /// <summary>Scrambled-Sobol initial points; null uses 2(d + 1).</summary>
     public int? InitialPoints { get; init; }
+    /// <summary>L-BFGS starts of the acquisition optimizer (default 10).</summary>
     public int NumRestarts { get; init; } = 10;
+    /// <summary>Sobol batches scored to pick the starts (default 512).</summary>
     public int RawSamples { get; init; } = 512;
+    /// <summary>Seed of the initial points, the model fits and the acquisition optimizer.</summary>
     public ulong Seed { get; init; }
     /// <summary>Start each fit from the previous hyperparameters.</summary>
     public bool WarmStart { get; init; } = true;
@@ -29,6 +32,13 @@ public sealed class BoTorchLoop
     private readonly EvaluationLog _log;
     private double[]? _hyperparameters;
 
+    /// <summary>A loop maximizing <paramref name="objective"/> over <paramref name="bounds"/>.</summary>
+    /// <param name="objective">The function to maximize, called with d coordinates.</param>
+    /// <param name="bounds">The search box.</param>
+    /// <param name="options">Settings (null: defaults).</param>
+    /// <param name="log">Receives one line per evaluation, or null.</param>
+    /// <exception cref="ArgumentNullException">objective or bounds is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">options.InitialPoints &lt; 1.</exception>
     public BoTorchLoop(Func<double[], double> objective, Bounds bounds, BoTorchLoopOptions? options = null, TextWriter? log = null)
     {
         _objective = objective ?? throw new ArgumentNullException(nameof(objective));
@@ -38,10 +48,15 @@ public sealed class BoTorchLoop
         _log = new EvaluationLog(log);
     }
 
+    /// <summary>The search box.</summary>
     public Bounds Bounds { get; }
+    /// <summary>The loop's settings.</summary>
     public BoTorchLoopOptions Options { get; }
+    /// <summary>Every evaluation, in order.</summary>
     public IReadOnlyList<EvaluationRecord> History => _log.Records;
+    /// <summary>Warnings raised during the run (e.g. failed objective calls).</summary>
     public IReadOnlyList<string> Warnings => _log.Warnings;
+    /// <summary>The last fitted model (null before the first model-guided step).</summary>
     public SingleTaskGP? Model { get; private set; }
     /// <summary>Seconds spent fitting and optimizing the acquisition, per model-guided iteration.</summary>
     public List<double> IterationSeconds { get; } = [];

@@ -13,6 +13,10 @@ internal static class BoTorchProposal
     /// <param name="y">targets (at least one)</param>
     /// <param name="hyperparameters">the previous fit's raw hyperparameters (null for none); replaced by this fit's</param>
     /// <param name="fitSeconds">time spent fitting the model</param>
+    /// <param name="bounds">the search box</param>
+    /// <param name="options">the loop's settings</param>
+    /// <param name="seed">seed of this step's fit and acquisition optimizer</param>
+    /// <param name="iteration">index of the model-guided step (decides the periodic cold fit)</param>
     public static (double[] Candidate, SingleTaskGP Model, AcquisitionFunction Acquisition) Propose(double[] x, double[] y, Bounds bounds, BoTorchLoopOptions options, ulong seed,
         int iteration, ref double[]? hyperparameters, out double fitSeconds)
     {

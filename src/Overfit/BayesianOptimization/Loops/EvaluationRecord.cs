@@ -1,5 +1,6 @@
 namespace Overfit.BayesianOptimization;
 
+/// <summary>Outcome of one objective call.</summary>
 public enum EvaluationStatus
 {
     /// <summary>The objective returned a finite value.</summary>

@@ -40,6 +40,8 @@ public sealed partial class SingleTaskGP
         return (kc, r2);
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">An output span is shorter than <paramref name="m"/>.</exception>
     public void PosteriorMeanVariance(ReadOnlySpan<double> x, int m, Span<double> mean, Span<double> variance)
     {
         if (mean.Length < m || variance.Length < m) throw new ArgumentException($"expected output spans of length {m}", nameof(mean));
@@ -73,6 +75,7 @@ public sealed partial class SingleTaskGP
         return (mean, variance.Select(Math.Sqrt).ToArray());
     }
 
+    /// <inheritdoc/>
     public (double Mean, double Variance) PosteriorWithGradient(ReadOnlySpan<double> x, Span<double> meanGradient, Span<double> varianceGradient)
     {
         int n = Count, d = Dimension;
@@ -103,6 +106,7 @@ public sealed partial class SingleTaskGP
         return (OutcomeMean + s * mu, s2 * Math.Max(rawVar, MinVariance));
     }
 
+    /// <inheritdoc/>
     public (double[] Mean, double[] Covariance) Posterior(ReadOnlySpan<double> x, int q)
     {
         int n = Count, d = Dimension;
@@ -132,6 +136,7 @@ public sealed partial class SingleTaskGP
         return (mean, cov);
     }
 
+    /// <inheritdoc/>
     public void PosteriorBackward(ReadOnlySpan<double> x, int q, ReadOnlySpan<double> meanGradient, ReadOnlySpan<double> covarianceGradient, Span<double> xGradient)
     {
         int n = Count, d = Dimension;

@@ -21,15 +21,23 @@ public sealed partial class SingleTaskGP : IPosteriorModel
     private double[] _xScaled = [];     // normalized inputs divided by the length scales
     private double[] _xScaledSq = [];   // squared row norms of _xScaled
 
+    /// <summary>The settings the model was fitted with.</summary>
     public SingleTaskGPOptions Options { get; }
+    /// <summary>Number of input dimensions d.</summary>
     public int Dimension { get; }
+    /// <summary>Number of training points n.</summary>
     public int Count { get; }
+    /// <summary>Mean of the raw outcomes (0 when not standardized).</summary>
     public double OutcomeMean { get; }
+    /// <summary>Standard deviation of the raw outcomes (1 when not standardized).</summary>
     public double OutcomeScale { get; }
+    /// <summary>Fitted length scales, in normalized input units (one, or one per dimension).</summary>
     public double[] Lengthscales { get; private set; } = [];
+    /// <summary>Fitted output scale (kernel variance).</summary>
     public double OutputScale { get; private set; } = 1;
     /// <summary>Learned homoscedastic noise variance in standardized units (NaN for a fixed-noise model).</summary>
     public double Noise { get; private set; } = double.NaN;
+    /// <summary>Fitted constant mean, in standardized units.</summary>
     public double MeanConstant { get; private set; }
     /// <summary>Marginal log likelihood of the standardized outcomes at the fitted hyperparameters.</summary>
     public double LogMarginalLikelihood { get; private set; }

@@ -10,6 +10,16 @@ namespace Overfit.BayesianOptimization;
 /// </summary>
 public static class AcquisitionOptimizer
 {
+    /// <summary>Maximizes <paramref name="acquisition"/> over <paramref name="bounds"/> (like botorch.optim.optimize_acqf).</summary>
+    /// <param name="acquisition">The acquisition to maximize.</param>
+    /// <param name="bounds">The search box (d dimensions, as the model).</param>
+    /// <param name="q">Batch size (default 1).</param>
+    /// <param name="numRestarts">L-BFGS starts (default 10).</param>
+    /// <param name="rawSamples">Sobol batches scored to pick the starts (default 512, ≥ numRestarts).</param>
+    /// <param name="options">Further settings (null: defaults).</param>
+    /// <exception cref="ArgumentNullException">acquisition or bounds is null.</exception>
+    /// <exception cref="ArgumentException">The bounds' dimension differs from the acquisition's, or an option names a bad dimension.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">q or numRestarts &lt; 1, or rawSamples &lt; numRestarts.</exception>
     public static AcquisitionResult Optimize(AcquisitionFunction acquisition, Bounds bounds, int q = 1, int numRestarts = 10,
         int rawSamples = 512, AcquisitionOptimizerOptions? options = null)
     {

@@ -3,10 +3,16 @@ namespace Overfit.BayesianOptimization;
 /// <summary>A box [Lower, Upper] in d dimensions; every lower bound must be strictly below its upper bound.</summary>
 public sealed class Bounds
 {
+    /// <summary>Lower bound of every dimension.</summary>
     public double[] Lower { get; }
+    /// <summary>Upper bound of every dimension.</summary>
     public double[] Upper { get; }
+    /// <summary>Number of dimensions d.</summary>
     public int Dimension => Lower.Length;
 
+    /// <summary>A box from per-dimension bounds (copied).</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">The lengths differ or are zero, or a bound is not finite with lower &lt; upper.</exception>
     public Bounds(double[] lower, double[] upper)
     {
         ArgumentNullException.ThrowIfNull(lower);

@@ -11,16 +11,24 @@ namespace Overfit.BayesianOptimization;
 /// </summary>
 public sealed class SobolEngine
 {
+    /// <summary>Largest supported dimension.</summary>
     public const int MaxDimension = 32;
     private const int Bits = 32;
     private readonly uint[][] _directions; // [dim][bit], bit 31 of each entry is the first binary digit
     private readonly uint[] _state;
 
+    /// <summary>Number of coordinates per point.</summary>
     public int Dimension { get; }
+    /// <summary>Whether the sequence is scrambled.</summary>
     public bool Scrambled { get; }
     /// <summary>How many points have been drawn so far.</summary>
     public long NumGenerated { get; private set; }
 
+    /// <summary>A Sobol engine (like torch.quasirandom.SobolEngine / scipy.stats.qmc.Sobol).</summary>
+    /// <param name="dimension">Coordinates per point, 1..<see cref="MaxDimension"/>.</param>
+    /// <param name="scramble">Apply a linear matrix scramble and digital shift.</param>
+    /// <param name="seed">Seed of the scramble.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> is outside 1..MaxDimension.</exception>
     public SobolEngine(int dimension, bool scramble = true, ulong seed = 0)
     {
         if (dimension < 1 || dimension > MaxDimension)

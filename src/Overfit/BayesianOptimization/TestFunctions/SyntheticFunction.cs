@@ -3,28 +3,37 @@ namespace Overfit.BayesianOptimization;
 /// <summary>A standard optimization test problem (minimization) with its domain and known global minimum.</summary>
 public abstract class SyntheticFunction
 {
+    /// <summary>Sets the number of inputs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="dimension"/> &lt; 1.</exception>
     protected SyntheticFunction(int dimension)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"expected a dimension >= 1, got {dimension}");
         Dimension = dimension;
     }
 
+    /// <summary>Number of inputs d.</summary>
     public int Dimension { get; }
+    /// <summary>Benchmark name, e.g. "branin" or "hartmann6".</summary>
     public abstract string Name { get; }
+    /// <summary>The search domain.</summary>
     public abstract Bounds Bounds { get; }
     /// <summary>The global minimum value.</summary>
     public abstract double OptimalValue { get; }
     /// <summary>One global minimizer (null where none is tabulated).</summary>
     public abstract double[]? Optimizer { get; }
 
+    /// <summary>f(x) at one point of <see cref="Dimension"/> coordinates (like botorch.test_functions with noise_std = None).</summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> does not have Dimension coordinates.</exception>
     public double Evaluate(ReadOnlySpan<double> x)
     {
         if (x.Length != Dimension) throw new ArgumentException($"{Name} expects {Dimension} coordinates, got {x.Length}", nameof(x));
         return Compute(x);
     }
 
+    /// <summary>f(x); the length is already checked.</summary>
     protected abstract double Compute(ReadOnlySpan<double> x);
 
+    /// <summary>The box [low, high]^d.</summary>
     protected static Bounds Box(int d, double low, double high)
         => new(Enumerable.Repeat(low, d).ToArray(), Enumerable.Repeat(high, d).ToArray());
 

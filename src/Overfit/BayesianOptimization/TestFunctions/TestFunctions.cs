@@ -3,11 +3,16 @@ namespace Overfit.BayesianOptimization;
 /// <summary>Branin-Hoo on [-5,10]×[0,15]; minimum 0.397887 at (-π, 12.275), (π, 2.275), (9.42478, 2.475).</summary>
 public sealed class Branin() : SyntheticFunction(2)
 {
+    /// <inheritdoc/>
     public override string Name => "branin";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = new([-5, 0], [10, 15]);
+    /// <inheritdoc/>
     public override double OptimalValue => 0.39788735772973816;
+    /// <inheritdoc/>
     public override double[]? Optimizer => [-Math.PI, 12.275];
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double b = 5.1 / (4 * Math.PI * Math.PI), c = 5 / Math.PI, t = 1 / (8 * Math.PI);
@@ -30,11 +35,13 @@ public sealed class Hartmann : SyntheticFunction
         Bounds = Box(d, 0, 1);
     }
 
+    /// <summary>Hartmann-3 on [0, 1]^3; minimum −3.86278 at (0.114614, 0.555649, 0.852547).</summary>
     public static Hartmann ThreeD() => new(3,
         new double[,] { { 3, 10, 30 }, { 0.1, 10, 35 }, { 3, 10, 30 }, { 0.1, 10, 35 } },
         new double[,] { { 0.3689, 0.1170, 0.2673 }, { 0.4699, 0.4387, 0.7470 }, { 0.1091, 0.8732, 0.5547 }, { 0.0381, 0.5743, 0.8828 } },
         -3.86278214782076, [0.114614, 0.555649, 0.852547]);
 
+    /// <summary>Hartmann-6 on [0, 1]^6; minimum −3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573).</summary>
     public static Hartmann SixD() => new(6,
         new double[,] { { 10, 3, 17, 3.5, 1.7, 8 }, { 0.05, 10, 17, 0.1, 8, 14 }, { 3, 3.5, 1.7, 10, 17, 8 }, { 17, 8, 0.05, 10, 0.1, 14 } },
         new double[,]
@@ -44,11 +51,16 @@ public sealed class Hartmann : SyntheticFunction
         },
         -3.32236801141551, [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573]);
 
+    /// <inheritdoc/>
     public override string Name => $"hartmann{Dimension}";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; }
+    /// <inheritdoc/>
     public override double OptimalValue => _optimalValue;
+    /// <inheritdoc/>
     public override double[]? Optimizer => _optimizer;
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double sum = 0;
@@ -65,11 +77,16 @@ public sealed class Hartmann : SyntheticFunction
 /// <summary>Ackley (a = 20, b = 0.2, c = 2π) on [-32.768, 32.768]^d; minimum 0 at the origin.</summary>
 public sealed class Ackley(int dimension) : SyntheticFunction(dimension)
 {
+    /// <inheritdoc/>
     public override string Name => $"ackley{Dimension}";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = Box(dimension, -32.768, 32.768);
+    /// <inheritdoc/>
     public override double OptimalValue => 0;
+    /// <inheritdoc/>
     public override double[]? Optimizer => new double[Dimension];
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double sq = 0, cos = 0;
@@ -81,11 +98,16 @@ public sealed class Ackley(int dimension) : SyntheticFunction(dimension)
 /// <summary>Levy on [-10, 10]^d; minimum 0 at (1, ..., 1).</summary>
 public sealed class Levy(int dimension) : SyntheticFunction(dimension)
 {
+    /// <inheritdoc/>
     public override string Name => $"levy{Dimension}";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = Box(dimension, -10, 10);
+    /// <inheritdoc/>
     public override double OptimalValue => 0;
+    /// <inheritdoc/>
     public override double[]? Optimizer => Enumerable.Repeat(1.0, Dimension).ToArray();
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         static double W(double v) => 1 + (v - 1) / 4;
@@ -103,11 +125,16 @@ public sealed class Levy(int dimension) : SyntheticFunction(dimension)
 /// <summary>Rosenbrock on [-5, 10]^d; minimum 0 at (1, ..., 1).</summary>
 public sealed class Rosenbrock(int dimension) : SyntheticFunction(dimension)
 {
+    /// <inheritdoc/>
     public override string Name => $"rosenbrock{Dimension}";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = Box(dimension, -5, 10);
+    /// <inheritdoc/>
     public override double OptimalValue => 0;
+    /// <inheritdoc/>
     public override double[]? Optimizer => Enumerable.Repeat(1.0, Dimension).ToArray();
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -119,8 +146,11 @@ public sealed class Rosenbrock(int dimension) : SyntheticFunction(dimension)
 /// <summary>Michalewicz (m = 10) on [0, π]^d; minima -1.80130341 (d=2), -4.687658 (d=5), -9.66015 (d=10).</summary>
 public sealed class Michalewicz(int dimension) : SyntheticFunction(dimension)
 {
+    /// <inheritdoc/>
     public override string Name => $"michalewicz{Dimension}";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = Box(dimension, 0, Math.PI);
+    /// <inheritdoc/>
     public override double OptimalValue => Dimension switch
     {
         2 => -1.80130341,
@@ -128,8 +158,10 @@ public sealed class Michalewicz(int dimension) : SyntheticFunction(dimension)
         10 => -9.66015,
         _ => throw new NotSupportedException($"the Michalewicz minimum is tabulated for d = 2, 5, 10 only, not {Dimension}"),
     };
+    /// <inheritdoc/>
     public override double[]? Optimizer => Dimension == 2 ? [2.202905513296628, 1.570796322320509] : null;
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -141,11 +173,16 @@ public sealed class Michalewicz(int dimension) : SyntheticFunction(dimension)
 /// <summary>Styblinski-Tang on [-5, 5]^d; minimum -39.166166 d at (-2.903534, ...).</summary>
 public sealed class StyblinskiTang(int dimension) : SyntheticFunction(dimension)
 {
+    /// <inheritdoc/>
     public override string Name => $"styblinskitang{Dimension}";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = Box(dimension, -5, 5);
+    /// <inheritdoc/>
     public override double OptimalValue => -39.16616570377142 * Dimension;
+    /// <inheritdoc/>
     public override double[]? Optimizer => Enumerable.Repeat(-2.903534027771178, Dimension).ToArray();
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double s = 0;
@@ -157,11 +194,16 @@ public sealed class StyblinskiTang(int dimension) : SyntheticFunction(dimension)
 /// <summary>Six-hump camel on [-3,3]×[-2,2]; minimum -1.0316 at (0.0898, -0.7126) and (-0.0898, 0.7126).</summary>
 public sealed class SixHumpCamel() : SyntheticFunction(2)
 {
+    /// <inheritdoc/>
     public override string Name => "sixhumpcamel";
+    /// <inheritdoc/>
     public override Bounds Bounds { get; } = new([-3, -2], [3, 2]);
+    /// <inheritdoc/>
     public override double OptimalValue => -1.031628453489877;
+    /// <inheritdoc/>
     public override double[]? Optimizer => [0.08984201368301331, -0.7126564032704135];
 
+    /// <inheritdoc/>
     protected override double Compute(ReadOnlySpan<double> x)
     {
         double a = x[0], b = x[1];

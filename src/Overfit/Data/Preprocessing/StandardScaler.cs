@@ -9,14 +9,19 @@ namespace Overfit.Data.Preprocessing;
 /// </summary>
 public sealed class StandardScaler
 {
+    /// <summary>A scaler (like sklearn.preprocessing.StandardScaler).</summary>
+    /// <param name="withMean">Subtract each column's mean.</param>
+    /// <param name="withStd">Divide by each column's standard deviation.</param>
     public StandardScaler(bool withMean = true, bool withStd = true)
     {
         WithMean = withMean;
         WithStd = withStd;
     }
 
+    /// <summary>Whether Transform subtracts the mean.</summary>
     public bool WithMean { get; }
 
+    /// <summary>Whether Transform divides by the standard deviation.</summary>
     public bool WithStd { get; }
 
     /// <summary>Per-column means (null before Fit).</summary>
@@ -28,8 +33,11 @@ public sealed class StandardScaler
     /// <summary>Per-column divisors: sqrt(variance), 1 where the variance is zero (null before Fit).</summary>
     public double[]? Scale { get; private set; }
 
+    /// <summary>Rows seen by the last Fit (scikit-learn's n_samples_seen_).</summary>
     public int SamplesSeen { get; private set; }
 
+    /// <summary>Learns the statistics of an n×p matrix.</summary>
+    /// <exception cref="ArgumentException">x has no rows.</exception>
     public StandardScaler Fit(double[,] x) => Fit(Tensor.FromArray(x));
 
     /// <summary>Learns the statistics of a [samples, features] matrix.</summary>
@@ -74,18 +82,24 @@ public sealed class StandardScaler
     private bool _fitted;
     private int _columns;
 
+    /// <summary>(x − mean) / scale on an m×p matrix.</summary>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
     public double[,] Transform(double[,] x) => Transform(Tensor.FromArray(x)).ToMatrix();
 
     /// <summary>(x - mean) / scale, column by column; the result has x's dtype.</summary>
     public Tensor Transform(Tensor x) => Map(x, inverse: false);
 
+    /// <summary>x·scale + mean on an m×p matrix.</summary>
+    /// <exception cref="InvalidOperationException">Not fitted yet.</exception>
     public double[,] InverseTransform(double[,] x) => InverseTransform(Tensor.FromArray(x)).ToMatrix();
 
     /// <summary>x * scale + mean: undoes <see cref="Transform(Tensor)"/>.</summary>
     public Tensor InverseTransform(Tensor x) => Map(x, inverse: true);
 
+    /// <summary>Fit then Transform on the same [n, p] tensor.</summary>
     public Tensor FitTransform(Tensor x) => Fit(x).Transform(x);
 
+    /// <summary>Fit then Transform on the same n×p matrix.</summary>
     public double[,] FitTransform(double[,] x) => Fit(x).Transform(x);
 
     private Tensor Map(Tensor x, bool inverse)

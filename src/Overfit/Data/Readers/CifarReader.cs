@@ -6,6 +6,7 @@ namespace Overfit.Data.Readers;
 /// </summary>
 public sealed record CifarRecords(byte[] Pixels, int Count, byte[] Labels, byte[]? CoarseLabels)
 {
+    /// <summary>Image geometry: 3 channels of 32×32 pixels, 3,072 bytes per image.</summary>
     public const int Channels = 3, Height = 32, Width = 32, ImageBytes = Channels * Height * Width;
 }
 
@@ -18,7 +19,9 @@ public sealed record CifarRecords(byte[] Pixels, int Count, byte[] Labels, byte[
 /// </summary>
 public static class CifarReader
 {
+    /// <summary>Bytes per CIFAR-10 record: 1 label byte and 3,072 pixel bytes.</summary>
     public const int Cifar10RecordBytes = 1 + CifarRecords.ImageBytes;
+    /// <summary>Bytes per CIFAR-100 record: coarse and fine label bytes and 3,072 pixel bytes.</summary>
     public const int Cifar100RecordBytes = 2 + CifarRecords.ImageBytes;
 
     /// <summary>Reads and concatenates CIFAR-10 batch files (e.g. data_batch_1.bin .. data_batch_5.bin, 10,000 records each).</summary>

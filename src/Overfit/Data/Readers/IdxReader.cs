@@ -14,7 +14,9 @@ public sealed record IdxImages(byte[] Pixels, int Count, int Rows, int Columns);
 /// </summary>
 public static class IdxReader
 {
+    /// <summary>Magic number 2051 of an IDX images file.</summary>
     public const int ImagesMagic = 0x00000803;
+    /// <summary>Magic number 2049 of an IDX labels file.</summary>
     public const int LabelsMagic = 0x00000801;
 
     /// <summary>Reads an images file (magic 2051). <paramref name="expectedCount"/>, when given, must match the header.</summary>

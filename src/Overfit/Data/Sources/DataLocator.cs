@@ -16,6 +16,7 @@ public enum DataRootKind
 /// <summary>A directory under which datasets are looked for, as &lt;root&gt;/&lt;dataset folder&gt;.</summary>
 public sealed record DataRoot(string Path, DataRootKind Kind)
 {
+    /// <summary>A one-line description of the root for messages, e.g. "user cache /home/u/.cache/overfit".</summary>
     public string Describe() => Kind switch
     {
         DataRootKind.Explicit => $"explicit directory {Path}",
@@ -31,6 +32,7 @@ public sealed record LookupAttempt(DataRoot Root, string Directory, bool Found, 
 /// <summary>The outcome of a lookup: the directory holding every file of the dataset, or every place tried and why it failed.</summary>
 public sealed record LocateResult(DatasetInfo Dataset, string? Directory, IReadOnlyList<LookupAttempt> Attempts)
 {
+    /// <summary>True when every file of the dataset was found in one directory.</summary>
     public bool Found => Directory is not null;
 
     /// <summary>Copies that were skipped because a file failed its checksum (worth a warning even when another copy was found).</summary>
@@ -43,9 +45,13 @@ public sealed record LocateResult(DatasetInfo Dataset, string? Directory, IReadO
 /// </summary>
 public sealed class DataLocator
 {
+    /// <summary>Environment variable naming a data root.</summary>
     public const string EnvironmentVariable = "OVERFIT_DATA";
+    /// <summary>Debian's root for dataset packages.</summary>
     public const string DebianDatasetsRoot = "/usr/share/datasets";
 
+    /// <summary>A locator over <paramref name="roots"/> (sorted into lookup order) with downloads going to <paramref name="cacheRoot"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="roots"/> is null.</exception>
     public DataLocator(IEnumerable<DataRoot> roots, string? cacheRoot)
     {
         ArgumentNullException.ThrowIfNull(roots);

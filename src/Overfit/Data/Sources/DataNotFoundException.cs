@@ -5,12 +5,14 @@ namespace Overfit.Data.Sources;
 /// <summary>A dataset is nowhere on disk and could not be downloaded; the message lists every place looked at and how to get the data.</summary>
 public sealed class DataNotFoundException : Exception
 {
+    /// <summary>Builds the message from every attempt of <paramref name="lookup"/> and, when given, why the download failed.</summary>
     public DataNotFoundException(LocateResult lookup, string? downloadFailure = null)
         : base(BuildMessage(lookup, downloadFailure))
     {
         Lookup = lookup;
     }
 
+    /// <summary>Where the dataset was looked for and what was found.</summary>
     public LocateResult Lookup { get; }
 
     private static string BuildMessage(LocateResult lookup, string? downloadFailure)

@@ -3,9 +3,11 @@ namespace Overfit.Data.Sources;
 /// <summary>The datasets Overfit knows how to find, download and verify.</summary>
 public static class DatasetCatalog
 {
+    /// <summary>Fashion-MNIST class names, indexed by label.</summary>
     public static readonly string[] FashionMnistClasses =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    /// <summary>CIFAR-10 class names, indexed by label.</summary>
     public static readonly string[] Cifar10Classes =
         ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
 
@@ -59,6 +61,7 @@ public static class DatasetCatalog
         ],
         [], Archive: new("cifar-100-binary.tar.gz", "03b5dce01913d631647c71ecec9e9cb8"), TrainCount: 50000, TestCount: 10000);
 
+    /// <summary>Every known dataset.</summary>
     public static IReadOnlyList<DatasetInfo> All { get; } = [FashionMnist, Mnist, Cifar10, Cifar100];
 
     /// <summary>The dataset called <paramref name="name"/> (case, '-' and '_' ignored: "fashion-mnist" finds FashionMNIST).</summary>

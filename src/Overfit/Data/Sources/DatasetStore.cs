@@ -12,6 +12,12 @@ public sealed partial class DatasetStore
 {
     private readonly HttpClient? _client;
 
+    /// <summary>A store that finds datasets with <paramref name="locator"/> and downloads missing ones when <paramref name="allowDownload"/>.</summary>
+    /// <param name="locator">Where to look and where downloads go.</param>
+    /// <param name="allowDownload">Download a dataset that is nowhere on disk.</param>
+    /// <param name="client">HTTP client to download with (null: a new one).</param>
+    /// <param name="progress">Receives download progress.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="locator"/> is null.</exception>
     public DatasetStore(DataLocator locator, bool allowDownload = true, HttpClient? client = null, IProgress<DownloadProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(locator);
@@ -21,10 +27,13 @@ public sealed partial class DatasetStore
         Progress = progress;
     }
 
+    /// <summary>Where datasets are looked for.</summary>
     public DataLocator Locator { get; }
 
+    /// <summary>Whether missing datasets are downloaded.</summary>
     public bool AllowDownload { get; }
 
+    /// <summary>Receives download progress, or null.</summary>
     public IProgress<DownloadProgress>? Progress { get; }
 
     /// <summary>The folder holding the dataset's verified files, downloading them first when allowed and needed.</summary>

@@ -13,6 +13,8 @@ public sealed record FileCheck(string Name, string? Path, bool Ok, string Detail
 /// </summary>
 public static class DatasetVerifier
 {
+    /// <summary>Checks every file of <paramref name="dataset"/> in <paramref name="directory"/>.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static IReadOnlyList<FileCheck> Verify(DatasetInfo dataset, string directory)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -22,6 +24,7 @@ public static class DatasetVerifier
         return checks;
     }
 
+    /// <summary>Checks one file: content md5, file md5 or length, whichever is known; a missing or unreadable file is a failed check.</summary>
     public static FileCheck VerifyFile(string directory, DatasetFile file)
     {
         string? path = DataLocator.ResolveFile(directory, file);
@@ -57,8 +60,10 @@ public static class DatasetVerifier
         }
     }
 
+    /// <summary>Lower-case hex md5 of <paramref name="data"/>.</summary>
     public static string Md5Hex(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(MD5.HashData(data));
 
+    /// <summary>Lower-case hex md5 of the file at <paramref name="path"/>.</summary>
     public static string Md5OfFile(string path)
     {
         using var stream = File.OpenRead(path);

@@ -15,6 +15,8 @@ public sealed class Downloader
     private readonly HttpClient _client;
     private readonly IProgress<DownloadProgress>? _progress;
 
+    /// <summary>A downloader using <paramref name="client"/>, reporting to <paramref name="progress"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="client"/> is null.</exception>
     public Downloader(HttpClient client, IProgress<DownloadProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -25,6 +27,9 @@ public sealed class Downloader
     /// <summary>Attempts made for a file whose checksum does not match (the first try and one retry).</summary>
     public const int MaxAttempts = 2;
 
+    /// <summary>Downloads <paramref name="url"/> to <paramref name="destination"/> atomically, retrying once on an md5 mismatch.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="InvalidDataException">The md5 differs from <paramref name="expectedMd5"/> on both attempts.</exception>
     public async Task DownloadAsync(Uri url, string destination, string expectedMd5, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(url);

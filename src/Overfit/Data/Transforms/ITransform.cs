@@ -9,12 +9,15 @@ namespace Overfit.Data.Transforms;
 /// </summary>
 public interface ITransform
 {
+    /// <summary>The transformed batch, as a new tensor; <paramref name="batch"/> is left unchanged.</summary>
     Tensor Apply(Tensor batch);
 }
 
 /// <summary>Applies transforms one after another (torchvision's Compose).</summary>
 public sealed class Compose : ITransform
 {
+    /// <summary>Chains <paramref name="transforms"/> in order (like torchvision.transforms.Compose).</summary>
+    /// <exception cref="ArgumentNullException">The array or one of its entries is null.</exception>
     public Compose(params ITransform[] transforms)
     {
         ArgumentNullException.ThrowIfNull(transforms);
@@ -23,8 +26,10 @@ public sealed class Compose : ITransform
         Transforms = transforms;
     }
 
+    /// <summary>The transforms, in order.</summary>
     public IReadOnlyList<ITransform> Transforms { get; }
 
+    /// <inheritdoc/>
     public Tensor Apply(Tensor batch)
     {
         foreach (var t in Transforms) batch = t.Apply(batch);

@@ -11,6 +11,11 @@ namespace Overfit.Data.Transforms;
 /// </summary>
 public sealed class Normalize : ITransform
 {
+    /// <summary>Per-channel normalization (like torchvision.transforms.Normalize).</summary>
+    /// <param name="mean">One mean per channel, or one for all.</param>
+    /// <param name="std">One positive, finite std per channel, as many as mean.</param>
+    /// <exception cref="ArgumentException">mean is empty or std has a different length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A std is not positive and finite.</exception>
     public Normalize(double[] mean, double[] std)
     {
         ArgumentNullException.ThrowIfNull(mean);
@@ -23,12 +28,18 @@ public sealed class Normalize : ITransform
         Std = (double[])std.Clone();
     }
 
+    /// <summary>The same mean and std for every channel.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="std"/> is not positive and finite.</exception>
     public Normalize(double mean, double std) : this([mean], [std]) { }
 
+    /// <summary>Channel means.</summary>
     public IReadOnlyList<double> Mean { get; }
 
+    /// <summary>Channel standard deviations.</summary>
     public IReadOnlyList<double> Std { get; }
 
+    /// <summary>(x − mean[c]) / std[c] on a [B, C, ...] batch, in the batch's dtype.</summary>
+    /// <exception cref="ArgumentException">The batch has fewer than 2 dims or a channel count that does not match.</exception>
     public Tensor Apply(Tensor batch)
     {
         Tensor result = TransformInput.CopyOf(batch, 2, nameof(Normalize), "[B, C, ...]");
@@ -61,14 +72,18 @@ public sealed class Normalize : ITransform
 /// <summary>Divides by <see cref="MaxValue"/> (255 by default): raw pixel values to [0, 1], as torchvision's ToTensor does.</summary>
 public sealed class ScaleToUnitRange : ITransform
 {
+    /// <summary>Divides every value by <paramref name="maxValue"/> (default 255).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxValue"/> is not positive and finite.</exception>
     public ScaleToUnitRange(double maxValue = 255)
     {
         if (!(maxValue > 0) || double.IsInfinity(maxValue)) throw new ArgumentOutOfRangeException(nameof(maxValue), maxValue, $"maxValue must be positive and finite, got {maxValue}");
         MaxValue = maxValue;
     }
 
+    /// <summary>The divisor.</summary>
     public double MaxValue { get; }
 
+    /// <summary>x / MaxValue, in the batch's dtype.</summary>
     public Tensor Apply(Tensor batch)
     {
         Tensor result = TransformInput.CopyOf(batch, 1, nameof(ScaleToUnitRange), "any shape");

@@ -7,6 +7,8 @@ public sealed class RandomHorizontalFlip : ITransform
 {
     private readonly Generator _generator;
 
+    /// <summary>Left-right flips with probability <paramref name="p"/> (like torchvision.transforms.RandomHorizontalFlip).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="p"/> is not in [0, 1].</exception>
     public RandomHorizontalFlip(double p = 0.5, ulong seed = 0)
     {
         if (!(p >= 0 && p <= 1)) throw new ArgumentOutOfRangeException(nameof(p), p, $"p must be a probability in [0, 1], got {p}");
@@ -14,8 +16,10 @@ public sealed class RandomHorizontalFlip : ITransform
         _generator = new Generator(seed);
     }
 
+    /// <summary>Probability of flipping each sample.</summary>
     public double P { get; }
 
+    /// <summary>A copy of a [B, ..., W] batch with each sample flipped with probability P.</summary>
     public Tensor Apply(Tensor batch)
     {
         Tensor result = TransformInput.CopyOf(batch, 2, nameof(RandomHorizontalFlip), "[B, ..., W]");

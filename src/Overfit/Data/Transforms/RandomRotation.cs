@@ -13,6 +13,8 @@ public sealed class RandomRotation : ITransform
 {
     private readonly Generator _generator;
 
+    /// <summary>Rotations by angles uniform in [−degrees, degrees] (like torchvision.transforms.RandomRotation(degrees)).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degrees"/> is negative or infinite.</exception>
     public RandomRotation(double degrees, ulong seed = 0, double fill = 0)
         : this(-NonNegative(degrees), degrees, seed, fill)
     {
@@ -21,6 +23,8 @@ public sealed class RandomRotation : ITransform
     private static double NonNegative(double degrees) => degrees >= 0 ? degrees
         : throw new ArgumentOutOfRangeException(nameof(degrees), degrees, $"degrees must be non-negative, got {degrees}");
 
+    /// <summary>Rotations by angles uniform in [minDegrees, maxDegrees] (torchvision's degrees=(min, max)).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is not finite or min &gt; max.</exception>
     public RandomRotation(double minDegrees, double maxDegrees, ulong seed, double fill = 0)
     {
         if (!(minDegrees <= maxDegrees) || double.IsInfinity(minDegrees) || double.IsInfinity(maxDegrees))
@@ -31,12 +35,17 @@ public sealed class RandomRotation : ITransform
         _generator = new Generator(seed);
     }
 
+    /// <summary>Smallest angle, in degrees.</summary>
     public double MinDegrees { get; }
 
+    /// <summary>Largest angle, in degrees.</summary>
     public double MaxDegrees { get; }
 
+    /// <summary>Value read outside the source image.</summary>
     public double Fill { get; }
 
+    /// <summary>A rotated copy of a [B, C, H, W] or [B, H, W] batch, one angle per image.</summary>
+    /// <exception cref="ArgumentException">The batch is not 3-D or 4-D.</exception>
     public Tensor Apply(Tensor batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -13,6 +13,12 @@ public sealed class GaussianProcessClassifier
     private readonly List<string> _warnings = [];
     private int _d;
 
+    /// <summary>A Laplace GP classifier (like sklearn.gaussian_process.GaussianProcessClassifier).</summary>
+    /// <param name="kernel">Prior covariance (default: fixed 1.0·RBF(1.0)).</param>
+    /// <param name="nRestartsOptimizer">Extra optimizer starts drawn log-uniformly within the bounds (default 0).</param>
+    /// <param name="seed">Seed of the restarts.</param>
+    /// <param name="optimize">Fit the kernel's hyperparameters (false: keep them).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nRestartsOptimizer"/> is negative.</exception>
     public GaussianProcessClassifier(Kernel? kernel = null, int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
     {
         if (nRestartsOptimizer < 0) throw new ArgumentOutOfRangeException(nameof(nRestartsOptimizer), $"nRestartsOptimizer must be >= 0, got {nRestartsOptimizer}");
@@ -22,6 +28,7 @@ public sealed class GaussianProcessClassifier
         Optimize = optimize;
     }
 
+    /// <summary>The kernel given to the constructor (Fit works on clones).</summary>
     public Kernel Kernel { get; }
 
     /// <summary>
@@ -34,8 +41,11 @@ public sealed class GaussianProcessClassifier
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxRows), $"MaxRows must be >= 1, got {value}");
     } = GaussianProcessRegressor.DefaultMaxRows;
 
+    /// <summary>Extra optimizer starts per fit.</summary>
     public int NRestartsOptimizer { get; }
+    /// <summary>Seed of the restarts.</summary>
     public ulong Seed { get; }
+    /// <summary>Whether Fit optimizes the hyperparameters.</summary>
     public bool Optimize { get; }
 
     /// <summary>Warnings of the last Fit: hyperparameters that ended on a bound, worded like scikit-learn's ConvergenceWarning.</summary>
@@ -59,8 +69,12 @@ public sealed class GaussianProcessClassifier
     /// <summary>Laplace log marginal likelihood (the mean over the one-vs-rest problems for several classes).</summary>
     public double LogMarginalLikelihoodValue => _models.Length == 0 ? double.NaN : _models.Average(m => m.LogMarginalLikelihoodValue);
 
+    /// <summary>Fits on x [n, d] and integer labels y (n values).</summary>
+    /// <exception cref="ArgumentException">y has a different length or fewer than 2 classes.</exception>
     public GaussianProcessClassifier Fit(Tensor x, int[] y) => Fit(GpInput.ToMatrix(x, nameof(x)), y);
 
+    /// <summary>Fits on x (n×d) and integer labels y (n values): one binary model, or one per class (one-vs-rest).</summary>
+    /// <exception cref="ArgumentException">y has a different length or fewer than 2 classes.</exception>
     public GaussianProcessClassifier Fit(double[,] x, int[] y)
     {
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
@@ -136,6 +150,7 @@ public sealed class GaussianProcessClassifier
         return columns;
     }
 
+    /// <summary>The most probable class of every row of x (m×d).</summary>
     public int[] Predict(double[,] x)
     {
         var p = PredictProba(x);

@@ -15,6 +15,9 @@ public sealed class MultivariateNormal
     private double[]? _chol;
     private double _jitter;
 
+    /// <summary>N(<paramref name="mean"/>, <paramref name="covariance"/>) (like torch.distributions.MultivariateNormal); the arrays are copied.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">mean is empty or not finite, or covariance is not a symmetric d×d matrix with a non-negative diagonal.</exception>
     public MultivariateNormal(double[] mean, double[,] covariance)
     {
         ArgumentNullException.ThrowIfNull(mean);
@@ -38,8 +41,11 @@ public sealed class MultivariateNormal
         }
     }
 
+    /// <summary>Number of dimensions d.</summary>
     public int Dimension => _mean.Length;
+    /// <summary>A copy of the mean (d values).</summary>
     public double[] Mean => (double[])_mean.Clone();
+    /// <summary>A copy of the covariance (d×d).</summary>
     public double[,] Covariance => GpInput.ToMatrix(_cov, Dimension, Dimension);
     /// <summary>Jitter that the Cholesky factor needed (0 for a well-conditioned covariance).</summary>
     public double Jitter { get { Factor(); return _jitter; } }
@@ -93,6 +99,7 @@ public sealed class MultivariateNormal
         return r;
     }
 
+    /// <paramref name="count"/> draws (count×d) from a generator seeded with <paramref name="seed"/>.
     public double[,] Sample(int count, ulong seed = 0) => Sample(count, new Generator(seed));
 
     /// <summary>Distribution of the components at <paramref name="indices"/>.</summary>

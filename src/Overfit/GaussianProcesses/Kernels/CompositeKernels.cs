@@ -9,12 +9,16 @@ public abstract class BinaryKernel : Kernel
         K2 = k2 ?? throw new ArgumentNullException(nameof(k2));
     }
 
+    /// <summary>The left operand k1.</summary>
     public Kernel K1 { get; }
+    /// <summary>The right operand k2.</summary>
     public Kernel K2 { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Hyperparameter> Hyperparameters =>
         [.. K1.Hyperparameters.Select(h => h.Renamed("k1__")), .. K2.Hyperparameters.Select(h => h.Renamed("k2__"))];
 
+    /// <inheritdoc/>
     public override bool IsStationary => K1.IsStationary && K2.IsStationary;
 
     private protected (int P1, int P2) Counts() => (K1.ThetaCount, K2.ThetaCount);
@@ -23,9 +27,12 @@ public abstract class BinaryKernel : Kernel
 /// <summary>k = k1 + k2.</summary>
 public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 {
+    /// <inheritdoc/>
     public override Kernel Clone() => new SumKernel(K1.Clone(), K2.Clone());
+    /// <inheritdoc/>
     public override string ToString() => $"{K1} + {K2}";
 
+    /// <inheritdoc/>
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         K1.Evaluate(x, n, y, m, d, k);
@@ -37,6 +44,7 @@ public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k
         System.Numerics.Tensors.TensorPrimitives.Add(k[..(n * m)], t, k[..(n * m)]);
     }
 
+    /// <inheritdoc/>
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         K1.EvaluateSymmetric(x, n, d, k);
@@ -64,6 +72,7 @@ public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k
         EvaluateSymmetric(x, n, d, k);
     }
 
+    /// <inheritdoc/>
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
     {
         K1.Diagonal(x, n, d, diag);
@@ -72,6 +81,7 @@ public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k
         System.Numerics.Tensors.TensorPrimitives.Add(diag[..n], t, diag[..n]);
     }
 
+    /// <inheritdoc/>
     public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
     {
         var (p1, p2) = Counts();
@@ -79,9 +89,11 @@ public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k
         K2.HyperparameterGradients(x, n, d, grads.Slice(p1 * n * n, p2 * n * n));
     }
 
+    /// <inheritdoc/>
     public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
         => ContractValueAndGradients(x, n, d, w, grad);
 
+    /// <inheritdoc/>
     public override double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
         var (p1, p2) = Counts();
@@ -96,6 +108,7 @@ public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k
         return K1.ContractLowerWeights(x, n, d, w, grad[..p1]) + K2.ContractLowerWeights(x, n, d, w, grad.Slice(p1, p2));
     }
 
+    /// <inheritdoc/>
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         K1.InputGradient(x, y, m, d, grad);
@@ -108,10 +121,13 @@ public sealed partial class SumKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k
 /// <summary>k = k1 · k2 (elementwise); ∂k = ∂k1·k2 + k1·∂k2.</summary>
 public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k1, k2)
 {
+    /// <inheritdoc/>
     public override Kernel Clone() => new ProductKernel(K1.Clone(), K2.Clone());
+    /// <inheritdoc/>
     public override string ToString() => $"{Wrap(K1)} * {Wrap(K2)}";
     private static string Wrap(Kernel k) => k is SumKernel ? $"({k})" : k.ToString()!;
 
+    /// <inheritdoc/>
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         int nm = n * m;
@@ -124,6 +140,7 @@ public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k
         System.Numerics.Tensors.TensorPrimitives.Multiply(k[..nm], t, k[..nm]);
     }
 
+    /// <inheritdoc/>
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         int nn = n * n;
@@ -150,6 +167,7 @@ public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k
         for (int i = 0; i < n; i++) System.Numerics.Tensors.TensorPrimitives.Multiply(k.Slice(i * n, i + 1), c, k.Slice(i * n, i + 1));
     }
 
+    /// <inheritdoc/>
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
     {
         K1.Diagonal(x, n, d, diag);
@@ -158,6 +176,7 @@ public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k
         System.Numerics.Tensors.TensorPrimitives.Multiply(diag[..n], t, diag[..n]);
     }
 
+    /// <inheritdoc/>
     public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
     {
         var (p1, p2) = Counts();
@@ -172,9 +191,11 @@ public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k
         for (int t = p1; t < p1 + p2; t++) System.Numerics.Tensors.TensorPrimitives.Multiply(grads.Slice(t * nn, nn), k1, grads.Slice(t * nn, nn));
     }
 
+    /// <inheritdoc/>
     public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
         => ContractValueAndGradients(x, n, d, w, grad);
 
+    /// <inheritdoc/>
     public override double ContractValueAndGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
         var (p1, p2) = Counts();
@@ -225,6 +246,7 @@ public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k
         return c * v;
     }
 
+    /// <inheritdoc/>
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         var k1 = new double[m];

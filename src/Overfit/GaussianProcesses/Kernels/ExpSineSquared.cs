@@ -8,6 +8,8 @@ public sealed class ExpSineSquared : Kernel
 {
     private readonly Hyperparameter _lengthScale, _periodicity;
 
+    /// <summary>Periodic kernel (like sklearn.gaussian_process.kernels.ExpSineSquared); both hyperparameters share the bounds.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is not positive and finite, or the bounds are not 0 &lt; lower ≤ upper.</exception>
     public ExpSineSquared(double lengthScale = 1.0, double periodicity = 1.0, double lower = 1e-5, double upper = 1e5,
         bool fixedLengthScale = false, bool fixedPeriodicity = false, Prior? lengthScalePrior = null, Prior? periodicityPrior = null)
     {
@@ -17,10 +19,15 @@ public sealed class ExpSineSquared : Kernel
 
     private ExpSineSquared(Hyperparameter l, Hyperparameter p) { _lengthScale = l; _periodicity = p; }
 
+    /// <summary>The current length scale l.</summary>
     public double LengthScale => _lengthScale.Values[0];
+    /// <summary>The current period p, in input units.</summary>
     public double Periodicity => _periodicity.Values[0];
+    /// <inheritdoc/>
     public override IReadOnlyList<Hyperparameter> Hyperparameters => [_lengthScale, _periodicity];
+    /// <inheritdoc/>
     public override Kernel Clone() => new ExpSineSquared(_lengthScale.CloneDeep(), _periodicity.CloneDeep());
+    /// <inheritdoc/>
     public override bool IsStationary => true;
 
     private static double Dist(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
@@ -36,15 +43,19 @@ public sealed class ExpSineSquared : Kernel
         return Math.Exp(-2 * s * s / (LengthScale * LengthScale));
     }
 
+    /// <inheritdoc/>
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++) k[i * m + j] = Value(Dist(x.Slice(i * d, d), y.Slice(j * d, d)));
     }
 
+    /// <inheritdoc/>
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k) => Evaluate(x, n, x, n, d, k);
+    /// <inheritdoc/>
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag) => diag[..n].Fill(1.0);
 
+    /// <inheritdoc/>
     public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
     {
         double l2 = LengthScale * LengthScale;
@@ -63,6 +74,7 @@ public sealed class ExpSineSquared : Kernel
         }
     }
 
+    /// <inheritdoc/>
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         double l2 = LengthScale * LengthScale;

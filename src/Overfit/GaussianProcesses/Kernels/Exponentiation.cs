@@ -9,6 +9,9 @@ namespace Overfit.GaussianProcesses;
 /// </summary>
 public sealed class Exponentiation : Kernel
 {
+    /// <summary>k₀^<paramref name="exponent"/> (like sklearn.gaussian_process.kernels.Exponentiation).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="kernel"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="exponent"/> is not finite.</exception>
     public Exponentiation(Kernel kernel, double exponent)
     {
         Base = kernel ?? throw new ArgumentNullException(nameof(kernel));
@@ -22,26 +25,33 @@ public sealed class Exponentiation : Kernel
     /// <summary>The fixed exponent p.</summary>
     public double Exponent { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Hyperparameter> Hyperparameters => [.. Base.Hyperparameters.Select(h => h.Renamed("kernel__"))];
 
+    /// <inheritdoc/>
     public override bool IsStationary => Base.IsStationary;
 
+    /// <inheritdoc/>
     public override Kernel Clone() => new Exponentiation(Base.Clone(), Exponent);
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Base} ** {Exponent}";
 
+    /// <inheritdoc/>
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         Base.Evaluate(x, n, y, m, d, k);
         Power(k[..(n * m)]);
     }
 
+    /// <inheritdoc/>
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         Base.EvaluateSymmetric(x, n, d, k);
         Power(k[..(n * n)]);
     }
 
+    /// <inheritdoc/>
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
     {
         Base.Diagonal(x, n, d, diag);
@@ -59,6 +69,7 @@ public sealed class Exponentiation : Kernel
         return f;
     }
 
+    /// <inheritdoc/>
     public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
     {
         int p = ThetaCount;
@@ -81,6 +92,7 @@ public sealed class Exponentiation : Kernel
         Base.ContractHyperparameterGradients(x, n, d, weights, grad);
     }
 
+    /// <inheritdoc/>
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         var k0 = new double[m];

@@ -6,6 +6,9 @@ namespace Overfit.GaussianProcesses;
 /// </summary>
 public sealed class Hyperparameter
 {
+    /// <summary>A hyperparameter with positive <paramref name="values"/> (copied) and fitting bounds (like sklearn's Hyperparameter).</summary>
+    /// <exception cref="ArgumentException">values is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is not positive and finite, or a free one's bounds are not 0 &lt; lower ≤ upper.</exception>
     public Hyperparameter(string name, double[] values, double lower, double upper, bool isFixed = false, Prior? prior = null)
     {
         if (values.Length == 0) throw new ArgumentException($"hyperparameter '{name}' needs at least one value, got none", nameof(values));
@@ -26,10 +29,15 @@ public sealed class Hyperparameter
     public string Name { get; }
     /// <summary>Current values (not log); shared with the owning kernel, so writing theta updates it.</summary>
     public double[] Values { get; }
+    /// <summary>Lower fitting bound (value units, not log).</summary>
     public double Lower { get; }
+    /// <summary>Upper fitting bound (value units, not log).</summary>
     public double Upper { get; }
+    /// <summary>Whether the value is kept out of theta and the fit.</summary>
     public bool IsFixed { get; }
+    /// <summary>Prior on the value, or null.</summary>
     public Prior? Prior { get; }
+    /// <summary>Number of values (1, or d for ARD length scales).</summary>
     public int Count => Values.Length;
 
     internal Hyperparameter CloneDeep() => new(Name, Values, Lower, Upper, IsFixed, Prior);
@@ -42,5 +50,6 @@ public sealed class Hyperparameter
         Name = name; Values = values; Lower = lower; Upper = upper; IsFixed = isFixed; Prior = prior;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Count == 1 ? $"{Name}={Values[0]:G5}" : $"{Name}=[{string.Join(", ", Values.Select(v => v.ToString("G5")))}]";
 }

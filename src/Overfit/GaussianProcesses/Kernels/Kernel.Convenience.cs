@@ -8,6 +8,8 @@ public abstract partial class Kernel
     /// <summary>This kernel raised to a fixed power (scikit-learn's <c>kernel ** exponent</c>).</summary>
     public Kernel Pow(double exponent) => new Exponentiation(this, exponent);
 
+    /// <summary>K(X, X) for x (n×d), as an n×n matrix (like calling a scikit-learn kernel with one argument).</summary>
+    /// <exception cref="ArgumentException">x is empty or not finite.</exception>
     public double[,] K(double[,] x)
     {
         var (data, n, d) = GpInput.Matrix(x, nameof(x));
@@ -16,6 +18,8 @@ public abstract partial class Kernel
         return GpInput.ToMatrix(k, n, n);
     }
 
+    /// <summary>K(X, Y) for x (n×d) and y (m×d), as an n×m matrix.</summary>
+    /// <exception cref="ArgumentException">An input is empty or not finite, or the column counts differ.</exception>
     public double[,] K(double[,] x, double[,] y)
     {
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));
@@ -26,6 +30,8 @@ public abstract partial class Kernel
         return GpInput.ToMatrix(k, n, m);
     }
 
+    /// <summary>diag K(X, X) for x (n×d) (scikit-learn's kernel.diag).</summary>
+    /// <exception cref="ArgumentException">x is empty or not finite.</exception>
     public double[] Diag(double[,] x)
     {
         var (data, n, d) = GpInput.Matrix(x, nameof(x));
@@ -60,7 +66,10 @@ public abstract partial class Kernel
         return GpInput.ToMatrix(g, m, d);
     }
 
+    /// <summary>K(X, X) for x [n, d], as a Float64 tensor [n, n].</summary>
     public Tensor K(Tensor x) => Tensor.FromArray(K(GpInput.ToMatrix(x, nameof(x))));
+    /// <summary>K(X, Y) for x [n, d] and y [m, d], as a Float64 tensor [n, m].</summary>
     public Tensor K(Tensor x, Tensor y) => Tensor.FromArray(K(GpInput.ToMatrix(x, nameof(x)), GpInput.ToMatrix(y, nameof(y))));
+    /// <summary>diag K(X, X) for x [n, d], as a Float64 tensor [n].</summary>
     public Tensor Diag(Tensor x) => Tensor.FromArray(Diag(GpInput.ToMatrix(x, nameof(x))));
 }

@@ -171,15 +171,23 @@ public abstract partial class Kernel
         return g;
     }
 
+    /// <summary>True when a free hyperparameter has a prior (Fit then maximizes the log posterior).</summary>
     public bool HasPriors => Hyperparameters.Any(h => !h.IsFixed && h.Prior is not null);
 
+    /// <summary>Sum kernel k₁ + k₂ (scikit-learn's operator +).</summary>
     public static Kernel operator +(Kernel a, Kernel b) => new SumKernel(a, b);
+    /// <summary>Product kernel k₁ · k₂ (scikit-learn's operator *).</summary>
     public static Kernel operator *(Kernel a, Kernel b) => new ProductKernel(a, b);
+    /// <summary>ConstantKernel(a) + b.</summary>
     public static Kernel operator +(double a, Kernel b) => new SumKernel(new ConstantKernel(a), b);
+    /// <summary>a + ConstantKernel(b).</summary>
     public static Kernel operator +(Kernel a, double b) => new SumKernel(a, new ConstantKernel(b));
+    /// <summary>ConstantKernel(a) · b, e.g. a scaled RBF.</summary>
     public static Kernel operator *(double a, Kernel b) => new ProductKernel(new ConstantKernel(a), b);
+    /// <summary>a · ConstantKernel(b).</summary>
     public static Kernel operator *(Kernel a, double b) => new ProductKernel(a, new ConstantKernel(b));
 
+    /// <inheritdoc/>
     public override string ToString() => $"{GetType().Name}({string.Join(", ", Hyperparameters)})";
 }
 

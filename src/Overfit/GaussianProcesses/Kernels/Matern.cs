@@ -11,6 +11,14 @@ public sealed partial class Matern : StationaryKernel
 {
     private static readonly double Sqrt3 = Math.Sqrt(3), Sqrt5 = Math.Sqrt(5);
 
+    /// <summary>Isotropic Matérn kernel (like sklearn.gaussian_process.kernels.Matern; default ν = 1.5).</summary>
+    /// <param name="lengthScale">Length scale l &gt; 0 (default 1).</param>
+    /// <param name="nu">Smoothness ν &gt; 0; 0.5, 1.5, 2.5 and ∞ use closed forms.</param>
+    /// <param name="lower">Lower bound of l for fitting.</param>
+    /// <param name="upper">Upper bound of l for fitting.</param>
+    /// <param name="isFixed">Keep l out of the fit.</param>
+    /// <param name="prior">Optional prior on l.</param>
+    /// <exception cref="ArgumentOutOfRangeException">l or ν is not positive, or the bounds are not 0 &lt; lower ≤ upper.</exception>
     public Matern(double lengthScale = 1.0, double nu = 1.5, double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
         : base(MakeLengthScale([lengthScale], lower, upper, isFixed, prior)) => Nu = CheckNu(nu);
 
@@ -20,15 +28,19 @@ public sealed partial class Matern : StationaryKernel
 
     private Matern(Hyperparameter h, double nu) : base(h) => Nu = nu;
 
+    /// <summary>Smoothness ν (fixed, not a hyperparameter).</summary>
     public double Nu { get; }
 
     private static double CheckNu(double nu) =>
         nu > 0 ? nu : throw new ArgumentOutOfRangeException(nameof(nu), $"nu must be > 0 (0.5, 1.5, 2.5 and infinity have closed forms), got {nu}");
 
+    /// <inheritdoc/>
     public override Kernel Clone() => new Matern(LengthScaleParameter.CloneDeep(), Nu);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Matern(nu={Nu}, {string.Join(", ", Hyperparameters)})";
 
+    /// <inheritdoc/>
     protected override double ValueFromSquaredDistance(double r2)
     {
         double r = Math.Sqrt(r2);
@@ -42,6 +54,7 @@ public sealed partial class Matern : StationaryKernel
         };
     }
 
+    /// <inheritdoc/>
     protected override double GradientFactor(double r2)
     {
         double r = Math.Sqrt(r2);
@@ -56,6 +69,7 @@ public sealed partial class Matern : StationaryKernel
         };
     }
 
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ValuesAndGradientFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
     {
@@ -75,6 +89,7 @@ public sealed partial class Matern : StationaryKernel
         System.Numerics.Tensors.TensorPrimitives.Multiply(factors, 5.0 / 3.0, factors);
     }
 
+    /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ValuesFromSquaredDistances(Span<double> r2)
     {

@@ -20,6 +20,16 @@ public sealed class PairwiseKernel : Kernel
 {
     private readonly Hyperparameter _gamma;
 
+    /// <summary>A dot-product kernel of sklearn.metrics.pairwise (like sklearn.gaussian_process.kernels.PairwiseKernel).</summary>
+    /// <param name="metric">Linear, Polynomial or Sigmoid.</param>
+    /// <param name="gamma">Scale γ &gt; 0 of x·x' (default 1).</param>
+    /// <param name="degree">Exponent of the polynomial kernel (default 3).</param>
+    /// <param name="coef0">Offset of the polynomial and sigmoid kernels (default 1).</param>
+    /// <param name="lower">Lower bound of γ for fitting.</param>
+    /// <param name="upper">Upper bound of γ for fitting.</param>
+    /// <param name="isFixed">Keep γ out of the fit.</param>
+    /// <param name="prior">Optional prior on γ.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The metric is undefined, degree or coef0 not finite, γ not positive, or bad bounds.</exception>
     public PairwiseKernel(PairwiseMetric metric = PairwiseMetric.Linear, double gamma = 1.0, double degree = 3, double coef0 = 1,
         double lower = 1e-5, double upper = 1e5, bool isFixed = false, Prior? prior = null)
         : this(new Hyperparameter("gamma", [gamma], lower, upper, isFixed, prior), metric, degree, coef0) { }
@@ -32,15 +42,20 @@ public sealed class PairwiseKernel : Kernel
         _gamma = gamma; Metric = metric; Degree = degree; Coef0 = coef0;
     }
 
+    /// <summary>Which pairwise kernel.</summary>
     public PairwiseMetric Metric { get; }
+    /// <summary>The current γ.</summary>
     public double Gamma => _gamma.Values[0];
     /// <summary>Exponent of the polynomial kernel.</summary>
     public double Degree { get; }
     /// <summary>Offset added to γ·x·x' by the polynomial and sigmoid kernels.</summary>
     public double Coef0 { get; }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<Hyperparameter> Hyperparameters => [_gamma];
+    /// <inheritdoc/>
     public override Kernel Clone() => new PairwiseKernel(_gamma.CloneDeep(), Metric, Degree, Coef0);
+    /// <inheritdoc/>
     public override string ToString() => $"PairwiseKernel(gamma={Gamma:G5}, metric={Metric.ToString().ToLowerInvariant()})";
 
     /// <summary>k and dk/du at u = γs + coef0 (for the linear kernel: s and 1).</summary>
@@ -61,23 +76,27 @@ public sealed class PairwiseKernel : Kernel
 
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => System.Numerics.Tensors.TensorPrimitives.Dot(a, b);
 
+    /// <inheritdoc/>
     public override void Evaluate(ReadOnlySpan<double> x, int n, ReadOnlySpan<double> y, int m, int d, Span<double> k)
     {
         for (int i = 0; i < n; i++)
             for (int j = 0; j < m; j++) k[i * m + j] = At(Dot(x.Slice(i * d, d), y.Slice(j * d, d))).Value;
     }
 
+    /// <inheritdoc/>
     public override void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         for (int i = 0; i < n; i++)
             for (int j = 0; j <= i; j++) k[i * n + j] = k[j * n + i] = At(Dot(x.Slice(i * d, d), x.Slice(j * d, d))).Value;
     }
 
+    /// <inheritdoc/>
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag)
     {
         for (int i = 0; i < n; i++) diag[i] = At(Dot(x.Slice(i * d, d), x.Slice(i * d, d))).Value;
     }
 
+    /// <inheritdoc/>
     public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
     {
         if (_gamma.IsFixed) return;
@@ -89,6 +108,7 @@ public sealed class PairwiseKernel : Kernel
             }
     }
 
+    /// <inheritdoc/>
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         for (int j = 0; j < m; j++)

@@ -22,8 +22,11 @@ public abstract partial class StationaryKernel : Kernel
 
     /// <summary>Length scales: one value (isotropic) or one per input dimension (ARD).</summary>
     public double[] LengthScale => (double[])LengthScaleParameter.Values.Clone();
+    /// <summary>True with one length scale per dimension (ARD).</summary>
     public bool IsAnisotropic => LengthScaleParameter.Count > 1;
+    /// <inheritdoc/>
     public override bool IsStationary => true;
+    /// <inheritdoc/>
     public override IReadOnlyList<Hyperparameter> Hyperparameters => [LengthScaleParameter];
 
     /// <summary>k as a function of r².</summary>
@@ -112,6 +115,7 @@ public abstract partial class StationaryKernel : Kernel
         }
     }
 
+    /// <inheritdoc/>
     public override unsafe void EvaluateSymmetric(ReadOnlySpan<double> x, int n, int d, Span<double> k)
     {
         ExactInference.RequireLength(k.Length, (long)n * n, nameof(k));
@@ -137,8 +141,10 @@ public abstract partial class StationaryKernel : Kernel
         }
     }
 
+    /// <inheritdoc/>
     public override void Diagonal(ReadOnlySpan<double> x, int n, int d, Span<double> diag) => diag[..n].Fill(ValueFromSquaredDistance(0));
 
+    /// <inheritdoc/>
     public override void HyperparameterGradients(ReadOnlySpan<double> x, int n, int d, Span<double> grads)
     {
         if (LengthScaleParameter.IsFixed) return;
@@ -155,6 +161,7 @@ public abstract partial class StationaryKernel : Kernel
             }
     }
 
+    /// <inheritdoc/>
     public override void ContractHyperparameterGradients(ReadOnlySpan<double> x, int n, int d, ReadOnlySpan<double> w, Span<double> grad)
     {
         if (!LengthScaleParameter.IsFixed) ContractValueAndGradients(x, n, d, w, grad);
@@ -255,6 +262,7 @@ public abstract partial class StationaryKernel : Kernel
             }
     }
 
+    /// <inheritdoc/>
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         var inv = InverseLengthScales(d);

@@ -15,6 +15,7 @@ public sealed partial class GaussianProcessRegressor
         return (mean, var);
     }
 
+    /// <summary>Posterior mean and standard deviation at x [m, d], as Float64 tensors [m].</summary>
     public (Tensor Mean, Tensor Std) Predict(Tensor x)
     {
         var (m, s) = Predict(GpInput.ToMatrix(x, nameof(x)));

@@ -21,6 +21,14 @@ public sealed partial class GaussianProcessRegressor
     private double _yMean, _yStd = 1;
     private readonly List<string> _warnings = [];
 
+    /// <summary>An exact GP regressor (like sklearn.gaussian_process.GaussianProcessRegressor).</summary>
+    /// <param name="kernel">Prior covariance (default: fixed 1.0·RBF(1.0)).</param>
+    /// <param name="alpha">Noise variance added to K's diagonal, ≥ 0 (default 1e-10).</param>
+    /// <param name="normalizeY">Standardize targets before fitting.</param>
+    /// <param name="nRestartsOptimizer">Extra optimizer starts drawn log-uniformly within the bounds (default 0).</param>
+    /// <param name="seed">Seed of the restarts.</param>
+    /// <param name="optimize">Fit the kernel's hyperparameters (false: keep them).</param>
+    /// <exception cref="ArgumentOutOfRangeException">alpha is negative or infinite, or nRestartsOptimizer is negative.</exception>
     public GaussianProcessRegressor(Kernel? kernel = null, double alpha = 1e-10, bool normalizeY = false,
         int nRestartsOptimizer = 0, ulong seed = 0, bool optimize = true)
     {
@@ -70,21 +78,28 @@ public sealed partial class GaussianProcessRegressor
     public double Alpha { get; }
     /// <summary>Noise per training sample, or null when one <see cref="Alpha"/> serves all.</summary>
     public double[]? AlphaPerSample { get; }
+    /// <summary>Whether targets are standardized before fitting.</summary>
     public bool NormalizeY { get; }
+    /// <summary>Extra optimizer starts per fit.</summary>
     public int NRestartsOptimizer { get; }
+    /// <summary>Seed of the restarts.</summary>
     public ulong Seed { get; }
+    /// <summary>Whether Fit optimizes the hyperparameters.</summary>
     public bool Optimize { get; }
 
     /// <summary>The kernel with fitted hyperparameters (scikit-learn's kernel_); null before Fit.</summary>
     public Kernel? FittedKernel { get; private set; }
     /// <summary>The fitted kernel as a list (empty before Fit), named like <see cref="GaussianProcessClassifier.FittedKernels"/>.</summary>
     public IReadOnlyList<Kernel> FittedKernels => FittedKernel is null ? [] : [FittedKernel];
+    /// <summary>Log marginal likelihood at the fitted hyperparameters (NaN before Fit).</summary>
     public double LogMarginalLikelihoodValue { get; private set; } = double.NaN;
     /// <summary>Jitter added to the diagonal in the final factorization (0 when none was needed).</summary>
     public double Jitter { get; private set; }
+    /// <summary>Warnings of the last Fit, e.g. hyperparameters that ended on a bound (scikit-learn's ConvergenceWarning).</summary>
     public IReadOnlyList<string> Warnings => _warnings;
     /// <summary>Optimizer runs (start point first): final negative objective and message.</summary>
     public IReadOnlyList<BoundedLbfgsResult> OptimizerResults { get; private set; } = [];
+    /// <summary>True once Fit has run.</summary>
     public bool IsFitted => FittedKernel is not null;
 
     /// <summary>Fits y of shape [n], or [n, t] for t targets sharing one kernel.</summary>
@@ -92,6 +107,8 @@ public sealed partial class GaussianProcessRegressor
         ? Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.ToMatrix(y, nameof(y)))
         : Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
 
+    /// <summary>Fits on x (n×d) and y (n values).</summary>
+    /// <exception cref="ArgumentException">Shapes do not match, values are not finite, or n exceeds <see cref="MaxRows"/>.</exception>
     public GaussianProcessRegressor Fit(double[,] x, double[] y)
     {
         var (xd, n, d) = GpInput.Matrix(x, nameof(x));

@@ -63,7 +63,7 @@ internal static partial class GpLinalg
 
     /// <summary>
     /// Lower triangle of A⁻¹ = L⁻ᵀL⁻¹ into <paramref name="inverse"/> (strict upper triangle unspecified) from the
-    /// factor and diagonal-block inverses of <see cref="TryCholeskyBlocked"/>. L⁻¹ is formed in the same buffer and
+    /// factor and diagonal-block inverses of <see cref="TryCholeskyBlocked(Span{double}, int, Span{double}, out int)"/>. L⁻¹ is formed in the same buffer and
     /// overwritten block row by block row, so no second n×n buffer is needed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

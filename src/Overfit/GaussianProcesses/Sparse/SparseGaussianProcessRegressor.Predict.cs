@@ -20,6 +20,8 @@ public sealed partial class SparseGaussianProcessRegressor
     public (double[] Mean, double[] Std) Predict(double[,] x, bool includeNoise = true) =>
         (_predictor ?? throw new InvalidOperationException("call Fit before Predict")).Predict(x, includeNoise);
 
+    /// <summary>Posterior mean and standard deviation at x [m, d], as Float64 tensors [m].</summary>
+    /// <exception cref="InvalidOperationException">Fit has not been called.</exception>
     public (Tensor Mean, Tensor Std) Predict(Tensor x, bool includeNoise = true)
     {
         var (m, s) = Predict(GpInput.ToMatrix(x, nameof(x)), includeNoise);

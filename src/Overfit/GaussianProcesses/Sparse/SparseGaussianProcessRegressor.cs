@@ -51,13 +51,21 @@ public sealed partial class SparseGaussianProcessRegressor
 
     /// <summary>The kernel given to the constructor (never modified; Fit works on a clone).</summary>
     public Kernel Kernel { get; }
+    /// <summary>Number of inducing points M.</summary>
     public int NInducing { get; }
+    /// <summary>Extra fixed noise variance.</summary>
     public double Alpha { get; }
+    /// <summary>Whether targets are standardized before fitting.</summary>
     public bool NormalizeY { get; }
+    /// <summary>Seed of the k-means++ initialization.</summary>
     public ulong Seed { get; }
+    /// <summary>Whether Fit maximizes the bound.</summary>
     public bool Optimize { get; }
+    /// <summary>Whether the inducing inputs move during the fit.</summary>
     public bool OptimizeInducing { get; }
+    /// <summary>Iteration limit of L-BFGS.</summary>
     public int MaxIter { get; }
+    /// <summary>Jitter added to K_uu's diagonal.</summary>
     public double Jitter { get; }
 
     /// <summary>The kernel with fitted hyperparameters; null before Fit.</summary>
@@ -72,15 +80,19 @@ public sealed partial class SparseGaussianProcessRegressor
     /// <summary>Noise variance σ² of the fitted model (WhiteKernel level plus alpha), in normalized units.</summary>
     public double NoiseVariance { get; private set; } = double.NaN;
 
+    /// <summary>Warnings of the last Fit.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>The optimizer's run: final negative objective, iterations and message; null without optimization.</summary>
     public BoundedLbfgsResult? OptimizerResult { get; private set; }
 
+    /// <summary>True once Fit has run.</summary>
     public bool IsFitted => FittedKernel is not null;
 
+    /// <summary>Fits on x [n, d] and y [n].</summary>
     public SparseGaussianProcessRegressor Fit(Tensor x, Tensor y) => Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
 
+    /// <summary>Fits on x (n×d) and y (n values).</summary>
     public SparseGaussianProcessRegressor Fit(double[,] x, double[] y)
     {
         int m = NInducing;

@@ -50,16 +50,27 @@ public sealed class StochasticVariationalGaussianProcessRegressor
 
     /// <summary>The kernel given to the constructor (never modified; Fit works on a clone).</summary>
     public Kernel Kernel { get; }
+    /// <summary>Number of inducing points M.</summary>
     public int NInducing { get; }
+    /// <summary>Rows per minibatch.</summary>
     public int BatchSize { get; }
+    /// <summary>Number of Adam steps.</summary>
     public int Iterations { get; }
+    /// <summary>Adam's learning rate.</summary>
     public double LearningRate { get; }
+    /// <summary>Extra fixed noise variance.</summary>
     public double Alpha { get; }
+    /// <summary>Whether targets are standardized before fitting.</summary>
     public bool NormalizeY { get; }
+    /// <summary>Seed of the initialization and of the minibatch order.</summary>
     public ulong Seed { get; }
+    /// <summary>Whether the kernel's hyperparameters are trained.</summary>
     public bool OptimizeHyperparameters { get; }
+    /// <summary>Whether the inducing inputs are trained.</summary>
     public bool OptimizeInducing { get; }
+    /// <summary>Jitter added to K_uu's diagonal.</summary>
     public double Jitter { get; }
+    /// <summary>Whether the learning rate decays along a cosine.</summary>
     public bool AnnealLearningRate { get; }
 
     /// <summary>The kernel with trained hyperparameters; null before Fit.</summary>
@@ -80,10 +91,13 @@ public sealed class StochasticVariationalGaussianProcessRegressor
     /// <summary>The full-data ELBO at the trained state, on normalized targets (≤ the SGPR bound at the same θ and Z).</summary>
     public double ElboValue { get; private set; } = double.NaN;
 
+    /// <summary>True once Fit has run.</summary>
     public bool IsFitted => FittedKernel is not null;
 
+    /// <summary>Fits on x [n, d] and y [n].</summary>
     public StochasticVariationalGaussianProcessRegressor Fit(Tensor x, Tensor y) => Fit(GpInput.ToMatrix(x, nameof(x)), GpInput.Vector(y, nameof(y)));
 
+    /// <summary>Fits on x (n×d) and y (n values) by Adam on the minibatch ELBO.</summary>
     public StochasticVariationalGaussianProcessRegressor Fit(double[,] x, double[] y)
     {
         int m = NInducing;
@@ -170,6 +184,8 @@ public sealed class StochasticVariationalGaussianProcessRegressor
     public (double[] Mean, double[] Std) Predict(double[,] x, bool includeNoise = true) =>
         (_predictor ?? throw new InvalidOperationException("call Fit before Predict")).Predict(x, includeNoise);
 
+    /// <summary>Posterior mean and standard deviation at x [m, d], as Float64 tensors [m].</summary>
+    /// <exception cref="InvalidOperationException">Fit has not been called.</exception>
     public (Tensor Mean, Tensor Std) Predict(Tensor x, bool includeNoise = true)
     {
         var (m, s) = Predict(GpInput.ToMatrix(x, nameof(x)), includeNoise);

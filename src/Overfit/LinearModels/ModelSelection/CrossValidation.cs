@@ -115,6 +115,7 @@ public static class CrossValidation
         return [.. abs];
     }
 
+    /// <summary>Score of a fitted model on (x, y): R² or −MSE, depending on <paramref name="scoring"/> (greater is better).</summary>
     public static double Score(IRegressor model, double[,] x, double[] y, Scoring scoring)
     {
         var pred = model.Predict(x);

@@ -6,7 +6,9 @@ namespace Overfit.LinearModels.ModelSelection;
 /// <summary>A way to split n samples into (train, test) index sets, several times.</summary>
 public interface ICrossValidator
 {
+    /// <summary>Number of (train, test) pairs <see cref="Split"/> yields.</summary>
     int SplitCount { get; }
+    /// <summary>The (train, test) index sets for <paramref name="samples"/> samples.</summary>
     IEnumerable<(int[] Train, int[] Test)> Split(int samples);
 }
 
@@ -17,17 +19,28 @@ public interface ICrossValidator
 /// </summary>
 public sealed class KFold : ICrossValidator
 {
+    /// <summary>k-fold splitter (like sklearn.model_selection.KFold).</summary>
+    /// <param name="nSplits">Number of folds, ≥ 2 (default 5).</param>
+    /// <param name="shuffle">Permute the samples before folding.</param>
+    /// <param name="seed">Seed of the permutation.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nSplits"/> &lt; 2.</exception>
     public KFold(int nSplits = 5, bool shuffle = false, ulong seed = 0)
     {
         DenseInput.AtLeast(nSplits, 2, nameof(nSplits));
         NSplits = nSplits; Shuffle = shuffle; Seed = seed;
     }
 
+    /// <summary>Number of folds.</summary>
     public int NSplits { get; }
+    /// <summary>Whether samples are permuted before folding.</summary>
     public bool Shuffle { get; }
+    /// <summary>Seed of the permutation.</summary>
     public ulong Seed { get; }
+    /// <inheritdoc/>
     public int SplitCount => NSplits;
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException"><paramref name="samples"/> is smaller than the number of folds.</exception>
     public IEnumerable<(int[] Train, int[] Test)> Split(int samples)
     {
         if (samples < NSplits) throw new ArgumentException($"KFold with {NSplits} splits needs at least {NSplits} samples, got {samples}", nameof(samples));
@@ -63,6 +76,12 @@ public sealed class KFold : ICrossValidator
 /// </summary>
 public sealed class ShuffleSplit : ICrossValidator
 {
+    /// <summary>Random train/test splitter (like sklearn.model_selection.ShuffleSplit).</summary>
+    /// <param name="nSplits">Number of splits (default 10).</param>
+    /// <param name="testSize">Test fraction in (0, 1) (default 0.1).</param>
+    /// <param name="trainSize">Train fraction (default: the rest).</param>
+    /// <param name="seed">Seed of the permutations.</param>
+    /// <exception cref="ArgumentOutOfRangeException">nSplits &lt; 1, testSize outside (0, 1), or trainSize outside (0, 1 − testSize].</exception>
     public ShuffleSplit(int nSplits = 10, double testSize = 0.1, double? trainSize = null, ulong seed = 0)
     {
         DenseInput.AtLeast(nSplits, 1, nameof(nSplits));
@@ -72,12 +91,19 @@ public sealed class ShuffleSplit : ICrossValidator
         NSplits = nSplits; TestSize = testSize; TrainSize = trainSize; Seed = seed;
     }
 
+    /// <summary>Number of splits.</summary>
     public int NSplits { get; }
+    /// <summary>Test fraction.</summary>
     public double TestSize { get; }
+    /// <summary>Train fraction, or null for everything not in the test set.</summary>
     public double? TrainSize { get; }
+    /// <summary>Seed of the permutations.</summary>
     public ulong Seed { get; }
+    /// <inheritdoc/>
     public int SplitCount => NSplits;
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The fractions leave an empty or overlapping split for <paramref name="samples"/> samples.</exception>
     public IEnumerable<(int[] Train, int[] Test)> Split(int samples)
     {
         int nTest = (int)Math.Ceiling(TestSize * samples);

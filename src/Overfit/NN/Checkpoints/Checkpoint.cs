@@ -8,6 +8,7 @@ namespace Overfit.NN;
 /// <summary>A model that can describe its construction settings (stored in checkpoint metadata).</summary>
 public interface IHasConfiguration
 {
+    /// <summary>The construction settings as text pairs (e.g. "hidden" → "256,192,128,64").</summary>
     IReadOnlyDictionary<string, string> Configuration();
 }
 

@@ -8,6 +8,13 @@ namespace Overfit.NN;
 /// </summary>
 public sealed class Linear : Module
 {
+    /// <summary>A fully connected layer mapping [*, inFeatures] to [*, outFeatures] (like torch.nn.Linear).</summary>
+    /// <param name="inFeatures">Input size, &gt; 0.</param>
+    /// <param name="outFeatures">Output size, &gt; 0.</param>
+    /// <param name="bias">Learn an additive bias (default true).</param>
+    /// <param name="generator">Source of the initial weights (null: <see cref="Generator.Default"/>).</param>
+    /// <param name="dtype">Dtype of the parameters (default Float32).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     public Linear(int inFeatures, int outFeatures, bool bias = true, Generator? generator = null, DType dtype = DType.Float32)
     {
         if (inFeatures <= 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"inFeatures must be positive, got {inFeatures}");
@@ -20,14 +27,19 @@ public sealed class Linear : Module
         if (bias) RegisterParameter("bias", Tensor.Uniform([outFeatures], -bound, bound, gen, dtype));
     }
 
+    /// <summary>Input size.</summary>
     public int InFeatures { get; }
 
+    /// <summary>Output size.</summary>
     public int OutFeatures { get; }
 
+    /// <summary>Weight W [outFeatures, inFeatures].</summary>
     public Tensor Weight => GetParameter("weight")!;
 
+    /// <summary>Bias b [outFeatures], or null without bias.</summary>
     public Tensor? Bias => GetParameter("bias");
 
+    /// <inheritdoc/>
     protected override Tensor ForwardCore(Tensor input) => NNFunctional.Linear(input, Weight, Bias);
 
     /// <summary>
@@ -41,5 +53,6 @@ public sealed class Linear : Module
         return internalOutput ? NNFunctional.LinearReluInternal(input, Weight, Bias) : NNFunctional.LinearRelu(input, Weight, Bias);
     }
 
+    /// <summary>PyTorch-style description, e.g. "Linear(in=784, out=256, bias=True)".</summary>
     public override string ToString() => $"Linear(in={InFeatures}, out={OutFeatures}, bias={Bias is not null})";
 }

@@ -10,8 +10,10 @@ namespace Overfit.NN;
 /// </summary>
 public sealed class CrossEntropyLoss(Reduction reduction = Reduction.Mean, double labelSmoothing = 0, Tensor? weight = null, int ignoreIndex = Functional.DefaultIgnoreIndex) : ILoss
 {
+    /// <summary>How per-sample losses are combined (default Mean).</summary>
     public Reduction Reduction { get; } = reduction;
 
+    /// <summary>Label smoothing ε in [0, 1]: the target mixes one-hot (1 − ε) with uniform ε.</summary>
     public double LabelSmoothing { get; } = labelSmoothing;
 
     /// <summary>Per-class weights [C], or null for equal weights.</summary>
@@ -20,8 +22,10 @@ public sealed class CrossEntropyLoss(Reduction reduction = Reduction.Mean, doubl
     /// <summary>The target value that marks a row to skip (−100 by default, as in PyTorch).</summary>
     public int IgnoreIndex { get; } = ignoreIndex;
 
+    /// <summary>Loss of <paramref name="logits"/> [N, C] against class indices <paramref name="targets"/> (N values).</summary>
     public Tensor Forward(Tensor logits, int[] targets) => Functional.CrossEntropy(logits, targets, Reduction, LabelSmoothing, Weight, IgnoreIndex);
 
+    /// <inheritdoc/>
     public Tensor Compute(Tensor output, Batch batch) => Forward(output, LossTargets.Labels(batch, nameof(CrossEntropyLoss)));
 }
 
@@ -31,6 +35,7 @@ public sealed class CrossEntropyLoss(Reduction reduction = Reduction.Mean, doubl
 /// </summary>
 public sealed class NLLLoss(Reduction reduction = Reduction.Mean, Tensor? weight = null, int ignoreIndex = Functional.DefaultIgnoreIndex) : ILoss
 {
+    /// <summary>How per-sample losses are combined (default Mean).</summary>
     public Reduction Reduction { get; } = reduction;
 
     /// <summary>Per-class weights [C], or null for equal weights.</summary>
@@ -39,21 +44,26 @@ public sealed class NLLLoss(Reduction reduction = Reduction.Mean, Tensor? weight
     /// <summary>The target value that marks a row to skip (−100 by default, as in PyTorch).</summary>
     public int IgnoreIndex { get; } = ignoreIndex;
 
+    /// <summary>Loss of <paramref name="logProbs"/> [N, C] against class indices <paramref name="targets"/> (N values).</summary>
     public Tensor Forward(Tensor logProbs, int[] targets) => Functional.NllLoss(logProbs, targets, Reduction, Weight, IgnoreIndex);
 
+    /// <inheritdoc/>
     public Tensor Compute(Tensor output, Batch batch) => Forward(output, LossTargets.Labels(batch, nameof(NLLLoss)));
 }
 
 /// <summary>Binary cross-entropy on probabilities (log clamped at −100), with an optional elementwise <see cref="Weight"/>.</summary>
 public sealed class BCELoss(Reduction reduction = Reduction.Mean, Tensor? weight = null) : ILoss
 {
+    /// <summary>How per-element losses are combined (default Mean).</summary>
     public Reduction Reduction { get; } = reduction;
 
     /// <summary>A weight broadcast to the input and multiplied into each element's loss, or null.</summary>
     public Tensor? Weight { get; } = weight;
 
+    /// <summary>Loss of probabilities <paramref name="probs"/> in [0, 1] against <paramref name="target"/> of the same shape.</summary>
     public Tensor Forward(Tensor probs, Tensor target) => Functional.BinaryCrossEntropy(probs, target, Reduction, Weight);
 
+    /// <inheritdoc/>
     public Tensor Compute(Tensor output, Batch batch) => Forward(output, LossTargets.Targets(batch, output, nameof(BCELoss)));
 }
 
@@ -63,6 +73,7 @@ public sealed class BCELoss(Reduction reduction = Reduction.Mean, Tensor? weight
 /// </summary>
 public sealed class BCEWithLogitsLoss(Reduction reduction = Reduction.Mean, Tensor? weight = null, Tensor? posWeight = null) : ILoss
 {
+    /// <summary>How per-element losses are combined (default Mean).</summary>
     public Reduction Reduction { get; } = reduction;
 
     /// <summary>A weight broadcast to the input and multiplied into each element's loss, or null.</summary>
@@ -71,7 +82,9 @@ public sealed class BCEWithLogitsLoss(Reduction reduction = Reduction.Mean, Tens
     /// <summary>The weight of positive examples, broadcast along the last dimension (e.g. negatives/positives per class), or null.</summary>
     public Tensor? PosWeight { get; } = posWeight;
 
+    /// <summary>Loss of <paramref name="logits"/> against <paramref name="target"/> in [0, 1] of the same shape.</summary>
     public Tensor Forward(Tensor logits, Tensor target) => Functional.BinaryCrossEntropyWithLogits(logits, target, Reduction, Weight, PosWeight);
 
+    /// <inheritdoc/>
     public Tensor Compute(Tensor output, Batch batch) => Forward(output, LossTargets.Targets(batch, output, nameof(BCEWithLogitsLoss)));
 }

@@ -6,6 +6,8 @@ namespace Overfit.NN;
 /// <summary>A training criterion: the loss of a model's output on a batch.</summary>
 public interface ILoss
 {
+    /// <summary>The loss of <paramref name="output"/> against the batch's labels or targets.</summary>
+    /// <exception cref="ArgumentException">The batch lacks what the loss needs (labels or targets).</exception>
     Tensor Compute(Tensor output, Batch batch);
 }
 

@@ -12,6 +12,16 @@ public sealed class SimpleNetwork : Module, IHasConfiguration
     private readonly Flatten _flatten;
     private readonly Sequential _layers;
 
+    /// <summary>Builds the network; weights are drawn from <paramref name="generator"/> as PyTorch's Linear does.</summary>
+    /// <param name="activation">Activation module placed after every hidden Linear (shared instance).</param>
+    /// <param name="inputSize">Features per sample after flattening (default 784 = 28×28).</param>
+    /// <param name="numLabels">Number of output logits (default 10).</param>
+    /// <param name="hidden">Hidden sizes (default [256, 192, 128, 64]).</param>
+    /// <param name="noActivation">Leave out the activations (a deep linear model).</param>
+    /// <param name="generator">Source of the initial weights (null: <see cref="Generator.Default"/>).</param>
+    /// <param name="dtype">Dtype of the parameters (default Float32).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="activation"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
     public SimpleNetwork(Module activation, int inputSize = 784, int numLabels = 10, int[]? hidden = null, bool noActivation = false,
         Generator? generator = null, DType dtype = DType.Float32)
     {
@@ -39,14 +49,19 @@ public sealed class SimpleNetwork : Module, IHasConfiguration
         RegisterModule("layers", _layers);
     }
 
+    /// <summary>Features per sample after flattening.</summary>
     public int InputSize { get; }
 
+    /// <summary>Number of output logits.</summary>
     public int NumLabels { get; }
 
+    /// <summary>Hidden layer sizes.</summary>
     public int[] Hidden { get; }
 
+    /// <summary>True when the hidden layers have no activation.</summary>
     public bool NoActivation { get; }
 
+    /// <summary>Type name of the activation module, e.g. "ReLU".</summary>
     public string ActivationName { get; }
 
     /// <summary>The configuration as text pairs (stored in checkpoint metadata).</summary>
@@ -60,6 +75,7 @@ public sealed class SimpleNetwork : Module, IHasConfiguration
         ["no_activation"] = NoActivation ? "true" : "false",
     };
 
+    /// <summary>Flattens [N, ...] input and returns logits [N, NumLabels].</summary>
     protected override Tensor ForwardCore(Tensor input) => _layers.Forward(_flatten.Forward(input));
 }
 
@@ -69,6 +85,7 @@ public sealed class SimpleNetwork : Module, IHasConfiguration
 /// </summary>
 public static class DropoutExperimentModels
 {
+    /// <summary>Builds the model: inputSize-128-256-128-1 with ReLU, optional Dropout(<paramref name="dropout"/>) after each hidden layer, and a sigmoid output.</summary>
     public static Sequential Create(bool withDropout, int inputSize = 30, double dropout = 0.5, Generator? generator = null, DType dtype = DType.Float32)
     {
         var gen = generator ?? Generator.Default;

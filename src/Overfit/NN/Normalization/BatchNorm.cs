@@ -29,23 +29,31 @@ public abstract class BatchNormBase : Module, INormalizationLayer
         }
     }
 
+    /// <summary>Number of channels C.</summary>
     public int NumFeatures { get; }
 
+    /// <summary>Term ε added to the variance (default 1e-5).</summary>
     public double Eps { get; }
 
     /// <summary>Weight of the new batch in the running averages; null for a cumulative average.</summary>
     public double? Momentum { get; }
 
+    /// <summary>Whether a learnable per-channel scale and shift are applied.</summary>
     public bool Affine { get; }
 
+    /// <summary>Whether running statistics are kept for eval.</summary>
     public bool TrackRunningStats { get; }
 
+    /// <summary>Per-channel scale γ [C], or null without affine.</summary>
     public Tensor? Weight => GetParameter("weight");
 
+    /// <summary>Per-channel shift β [C], or null without affine.</summary>
     public Tensor? Bias => GetParameter("bias");
 
+    /// <summary>Running mean [C], or null without running statistics.</summary>
     public Tensor? RunningMean => GetBuffer("running_mean");
 
+    /// <summary>Running unbiased variance [C], or null without running statistics.</summary>
     public Tensor? RunningVar => GetBuffer("running_var");
 
     /// <summary>Number of training batches folded into the running statistics.</summary>
@@ -54,6 +62,8 @@ public abstract class BatchNormBase : Module, INormalizationLayer
     /// <summary>Checks the input rank for this layer kind.</summary>
     protected abstract void CheckInput(Tensor input);
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The input rank is wrong for this layer or dimension 1 is not NumFeatures.</exception>
     protected override Tensor ForwardCore(Tensor input)
     {
         CheckInput(input);
@@ -72,6 +82,7 @@ public abstract class BatchNormBase : Module, INormalizationLayer
             Weight, Bias, batchStats, factor, Eps);
     }
 
+    /// <summary>PyTorch-style description with the settings.</summary>
     public override string ToString() => $"{GetType().Name}({NumFeatures}, eps={Eps}, momentum={Momentum?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, affine={Affine}, trackRunningStats={TrackRunningStats})";
 }
 
@@ -79,6 +90,7 @@ public abstract class BatchNormBase : Module, INormalizationLayer
 public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override void CheckInput(Tensor input)
     {
         if (input.Rank is not (2 or 3)) throw new ArgumentException($"BatchNorm1d: expected a 2-D [N, C] or 3-D [N, C, L] input, got {ShapeUtil.Format(input.ShapeSpan)}", nameof(input));
@@ -89,6 +101,7 @@ public sealed class BatchNorm1d(int numFeatures, double eps = 1e-5, double? mome
 public sealed class BatchNorm2d(int numFeatures, double eps = 1e-5, double? momentum = 0.1, bool affine = true, bool trackRunningStats = true, DType dtype = DType.Float32)
     : BatchNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override void CheckInput(Tensor input)
     {
         if (input.Rank != 4) throw new ArgumentException($"BatchNorm2d: expected a 4-D [N, C, H, W] input, got {ShapeUtil.Format(input.ShapeSpan)}", nameof(input));

@@ -8,6 +8,12 @@ namespace Overfit.NN;
 /// </summary>
 public sealed class LayerNorm : Module, INormalizationLayer
 {
+    /// <summary>Layer normalization over trailing dims <paramref name="normalizedShape"/> (like torch.nn.LayerNorm).</summary>
+    /// <param name="normalizedShape">Sizes of the last dims to normalize over.</param>
+    /// <param name="eps">Term added to the variance (default 1e-5).</param>
+    /// <param name="elementwiseAffine">Learn a per-element scale and shift.</param>
+    /// <param name="dtype">Dtype of the parameters.</param>
+    /// <exception cref="ArgumentException">normalizedShape is empty or has a non-positive size.</exception>
     public LayerNorm(int[] normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32)
     {
         ArgumentNullException.ThrowIfNull(normalizedShape);
@@ -22,13 +28,19 @@ public sealed class LayerNorm : Module, INormalizationLayer
         }
     }
 
+    /// <summary>Layer normalization over the last dimension of size <paramref name="normalizedShape"/>.</summary>
+    /// <exception cref="ArgumentException">normalizedShape is not positive.</exception>
     public LayerNorm(int normalizedShape, double eps = 1e-5, bool elementwiseAffine = true, DType dtype = DType.Float32)
         : this([normalizedShape], eps, elementwiseAffine, dtype) { }
 
+    /// <summary>Sizes of the normalized trailing dims.</summary>
     public int[] NormalizedShape { get; }
 
+    /// <summary>Term ε added to the variance.</summary>
     public double Eps { get; }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The input's trailing dims differ from NormalizedShape.</exception>
     protected override Tensor ForwardCore(Tensor input)
     {
         int k = NormalizedShape.Length;
@@ -47,6 +59,14 @@ public sealed class LayerNorm : Module, INormalizationLayer
 /// </summary>
 public sealed class GroupNorm : Module, INormalizationLayer
 {
+    /// <summary>Group normalization of [N, numChannels, *] (like torch.nn.GroupNorm).</summary>
+    /// <param name="numGroups">Number of groups, &gt; 0.</param>
+    /// <param name="numChannels">Channels, a multiple of numGroups.</param>
+    /// <param name="eps">Term added to the variance (default 1e-5).</param>
+    /// <param name="affine">Learn a per-channel scale and shift.</param>
+    /// <param name="dtype">Dtype of the parameters.</param>
+    /// <exception cref="ArgumentOutOfRangeException">numGroups is not positive.</exception>
+    /// <exception cref="ArgumentException">numChannels is not a positive multiple of numGroups.</exception>
     public GroupNorm(int numGroups, int numChannels, double eps = 1e-5, bool affine = true, DType dtype = DType.Float32)
     {
         if (numGroups <= 0) throw new ArgumentOutOfRangeException(nameof(numGroups), $"numGroups must be positive, got {numGroups}");
@@ -60,12 +80,17 @@ public sealed class GroupNorm : Module, INormalizationLayer
         }
     }
 
+    /// <summary>Number of channel groups.</summary>
     public int NumGroups { get; }
 
+    /// <summary>Number of channels C.</summary>
     public int NumChannels { get; }
 
+    /// <summary>Term ε added to the variance.</summary>
     public double Eps { get; }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The input is not [N, NumChannels, *].</exception>
     protected override Tensor ForwardCore(Tensor input)
     {
         if (input.Rank < 2 || input.ShapeSpan[1] != NumChannels)
@@ -100,16 +125,23 @@ public abstract class InstanceNormBase : Module, INormalizationLayer
         }
     }
 
+    /// <summary>Number of channels C.</summary>
     public int NumFeatures { get; }
 
+    /// <summary>Term ε added to the variance.</summary>
     public double Eps { get; }
 
+    /// <summary>Weight of the new batch in the running averages (default 0.1).</summary>
     public double Momentum { get; }
 
+    /// <summary>Whether running statistics are kept for eval.</summary>
     public bool TrackRunningStats { get; }
 
+    /// <summary>Number of spatial dims after [N, C].</summary>
     protected abstract int SpatialRank { get; }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The input rank or channel count is wrong.</exception>
     protected override Tensor ForwardCore(Tensor input)
     {
         if (input.Rank != SpatialRank + 2 || input.ShapeSpan[1] != NumFeatures)
@@ -140,15 +172,19 @@ public abstract class InstanceNormBase : Module, INormalizationLayer
     }
 }
 
+/// <summary>Instance normalization of [N, C, L] (like torch.nn.InstanceNorm1d; no affine, no running statistics by default).</summary>
 public sealed class InstanceNorm1d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType dtype = DType.Float32)
     : InstanceNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override int SpatialRank => 1;
 }
 
+/// <summary>Instance normalization of [N, C, H, W] (like torch.nn.InstanceNorm2d; no affine, no running statistics by default).</summary>
 public sealed class InstanceNorm2d(int numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = false, bool trackRunningStats = false, DType dtype = DType.Float32)
     : InstanceNormBase(numFeatures, eps, momentum, affine, trackRunningStats, dtype)
 {
+    /// <inheritdoc/>
     protected override int SpatialRank => 2;
 }
 

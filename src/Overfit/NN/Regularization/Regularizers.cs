@@ -5,22 +5,31 @@ namespace Overfit.NN;
 /// <summary>A differentiable penalty on one tensor (a weight, a bias or a layer's output).</summary>
 public interface IRegularizer
 {
+    /// <summary>The penalty of <paramref name="value"/>, a 0-d tensor differentiable in it.</summary>
     Tensor Penalty(Tensor value);
 }
 
 /// <summary>Keras-style regularizers: L1(l) = l·Σ|w|, L2(l) = l·Σw² (no ½), L1L2 = both.</summary>
 public static class Regularizers
 {
+    /// <summary>l1·Σ|w| (like keras.regularizers.L1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="l1"/> is negative.</exception>
     public static IRegularizer L1(double l1) => new L1L2Regularizer(l1, 0);
 
+    /// <summary>l2·Σw², without ½ (like keras.regularizers.L2).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="l2"/> is negative.</exception>
     public static IRegularizer L2(double l2) => new L1L2Regularizer(0, l2);
 
+    /// <summary>l1·Σ|w| + l2·Σw² (like keras.regularizers.L1L2).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A strength is negative.</exception>
     public static IRegularizer L1L2(double l1, double l2) => new L1L2Regularizer(l1, l2);
 }
 
 /// <summary>l1·Σ|w| + l2·Σw².</summary>
 public sealed class L1L2Regularizer : IRegularizer
 {
+    /// <summary>A penalty with strengths <paramref name="l1"/> and <paramref name="l2"/> (both ≥ 0).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A strength is negative or NaN.</exception>
     public L1L2Regularizer(double l1, double l2)
     {
         if (!(l1 >= 0) || !(l2 >= 0))
@@ -29,10 +38,14 @@ public sealed class L1L2Regularizer : IRegularizer
         L2 = l2;
     }
 
+    /// <summary>L1 strength.</summary>
     public double L1 { get; }
 
+    /// <summary>L2 strength.</summary>
     public double L2 { get; }
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     public Tensor Penalty(Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);

@@ -3,20 +3,26 @@ namespace Overfit.NN;
 /// <summary>Hooks into the training loop; override what you need. Set <see cref="Trainer.StopRequested"/> to stop.</summary>
 public abstract class TrainingCallback
 {
+    /// <summary>Called once before the first epoch.</summary>
     public virtual void OnTrainBegin(Trainer trainer) { }
 
+    /// <summary>Called after every optimizer step with the batch's training loss.</summary>
     public virtual void OnBatchEnd(Trainer trainer, int epoch, int batchIndex, double loss) { }
 
+    /// <summary>Called after every recording of the training curves.</summary>
     public virtual void OnEvaluation(Trainer trainer, HistoryEntry entry) { }
 
+    /// <summary>Called at the end of every epoch.</summary>
     public virtual void OnEpochEnd(Trainer trainer, EpochSummary summary) { }
 
+    /// <summary>Called once after training, also when stopped early.</summary>
     public virtual void OnTrainEnd(Trainer trainer, TrainingHistory history) { }
 }
 
 /// <summary>Calls a delegate at the end of each epoch.</summary>
 public sealed class EpochEndCallback(Action<Trainer, EpochSummary> action) : TrainingCallback
 {
+    /// <inheritdoc/>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary) => action(trainer, summary);
 }
 
@@ -26,6 +32,7 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
     private int _batchesInEpoch;
     private int _lastDrawn = -1;
 
+    /// <inheritdoc/>
     public override void OnBatchEnd(Trainer trainer, int epoch, int batchIndex, double loss)
     {
         _batchesInEpoch = Math.Max(_batchesInEpoch, batchIndex + 1);
@@ -37,6 +44,7 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
         writer.Write(FormattableString.Invariant($"\repoch {epoch} [{bar}] loss {loss:F4}"));
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         _lastDrawn = -1;
@@ -54,6 +62,13 @@ public sealed class EarlyStopping : TrainingCallback
     private Dictionary<string, Tensors.Tensor>? _bestState;
     private int _wait;
 
+    /// <summary>Early stopping (like keras.callbacks.EarlyStopping).</summary>
+    /// <param name="patience">Epochs without improvement tolerated (default 10).</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement.</param>
+    /// <param name="restoreBest">Load the best epoch's weights at the end.</param>
+    /// <param name="monitor">Metric of an epoch (default: test loss).</param>
+    /// <param name="maximize">True when a larger metric is better.</param>
+    /// <exception cref="ArgumentOutOfRangeException">patience or minDelta is negative.</exception>
     public EarlyStopping(int patience = 10, double minDelta = 0, bool restoreBest = true, Func<EpochSummary, double>? monitor = null, bool maximize = false)
     {
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), $"patience must be >= 0, got {patience}");
@@ -65,20 +80,28 @@ public sealed class EarlyStopping : TrainingCallback
         Maximize = maximize;
     }
 
+    /// <summary>Epochs without improvement tolerated.</summary>
     public int Patience { get; }
 
+    /// <summary>Smallest change that counts as an improvement.</summary>
     public double MinDelta { get; }
 
+    /// <summary>Whether the best weights are restored at the end.</summary>
     public bool RestoreBest { get; }
 
+    /// <summary>The monitored metric.</summary>
     public Func<EpochSummary, double> Monitor { get; }
 
+    /// <summary>True when a larger metric is better.</summary>
     public bool Maximize { get; }
 
+    /// <summary>Best monitored value so far.</summary>
     public double BestValue { get; private set; }
 
+    /// <summary>Epoch of <see cref="BestValue"/> (0 before any).</summary>
     public int BestEpoch { get; private set; }
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(Trainer trainer)
     {
         BestValue = Maximize ? double.NegativeInfinity : double.PositiveInfinity;
@@ -87,6 +110,8 @@ public sealed class EarlyStopping : TrainingCallback
         _bestState = null;
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">The monitored value is NaN (e.g. no test data).</exception>
     public override void OnEpochEnd(Trainer trainer, EpochSummary summary)
     {
         double value = Monitor(summary);
@@ -104,6 +129,7 @@ public sealed class EarlyStopping : TrainingCallback
         if (++_wait >= Patience) trainer.StopRequested = true;
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(Trainer trainer, TrainingHistory history)
     {
         if (RestoreBest && _bestState is not null) trainer.Model.LoadStateDict(_bestState);

@@ -13,6 +13,13 @@ namespace Overfit.NN;
 /// </summary>
 public sealed class Trainer
 {
+    /// <summary>A trainer for <paramref name="model"/>.</summary>
+    /// <param name="model">The model to train.</param>
+    /// <param name="optimizer">Optimizer (default: SGD, lr 1e-3, momentum 0.9, as in the chapter).</param>
+    /// <param name="loss">Criterion (default: <see cref="CrossEntropyLoss"/>).</param>
+    /// <param name="evaluationsPerEpoch">Recordings of the curves per epoch, ≥ 1 (default 5).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="evaluationsPerEpoch"/> &lt; 1.</exception>
     public Trainer(Module model, Optimizer? optimizer = null, ILoss? loss = null, int evaluationsPerEpoch = 5)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
@@ -23,14 +30,19 @@ public sealed class Trainer
         EvaluationsPerEpoch = evaluationsPerEpoch;
     }
 
+    /// <summary>The model being trained.</summary>
     public Module Model { get; }
 
+    /// <summary>The optimizer stepping the model's parameters.</summary>
     public Optimizer Optimizer { get; }
 
+    /// <summary>The training criterion.</summary>
     public ILoss Loss { get; }
 
+    /// <summary>Recordings of the curves per epoch.</summary>
     public int EvaluationsPerEpoch { get; }
 
+    /// <summary>Callbacks run in order at each hook.</summary>
     public List<TrainingCallback> Callbacks { get; } = [];
 
     /// <summary>Stepped once at the end of every epoch.</summary>

@@ -16,8 +16,10 @@ public sealed record EvaluationResult(double Loss, double Accuracy, int Count);
 /// <summary>What <see cref="Trainer.Fit(System.Func{int, System.Collections.Generic.IEnumerable{Overfit.Data.Batch}}, System.Func{System.Collections.Generic.IEnumerable{Overfit.Data.Batch}}?, int, System.Threading.CancellationToken)"/> returns.</summary>
 public sealed class TrainingHistory
 {
+    /// <summary>Every recording of the curves, in order.</summary>
     public List<HistoryEntry> Entries { get; } = [];
 
+    /// <summary>One summary per completed epoch.</summary>
     public List<EpochSummary> Epochs { get; } = [];
 
     /// <summary>True when training ended because the cancellation token fired.</summary>

@@ -112,6 +112,9 @@ public static partial class DenseLinalg
 /// <summary>Raised when a Cholesky factorization meets a non-positive pivot.</summary>
 public sealed class NotPositiveDefiniteException : ArithmeticException
 {
+    /// <summary>Creates the exception for a failed factorization of an <paramref name="n"/>×<paramref name="n"/> matrix at 0-based pivot <paramref name="pivot"/>.</summary>
+    /// <param name="pivot">0-based index of the first non-positive pivot.</param>
+    /// <param name="n">Order of the matrix.</param>
     public NotPositiveDefiniteException(int pivot, int n)
         : base($"matrix is not positive definite: Cholesky pivot {pivot} (0-based, of {n}) is not positive; add jitter to the diagonal or check the matrix for duplicated rows, NaN or negative eigenvalues")
     {

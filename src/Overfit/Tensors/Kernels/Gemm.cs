@@ -14,10 +14,14 @@ public static partial class Gemm
     /// <summary>Upper bound on threads for large products: the library-wide <see cref="Threading.NumThreads"/> under its GEMM name.</summary>
     public static int MaxThreads { get => Threading.NumThreads; set => Threading.NumThreads = value; }
 
+    /// <summary>Float32 product C = alpha·op(A)·op(B) + beta·C on row-major spans (BLAS sgemm).</summary>
+    /// <exception cref="ArgumentException">A dimension is negative or a span is too short for its shape and leading dimension.</exception>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
         => Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
+    /// <summary>Float64 product C = alpha·op(A)·op(B) + beta·C on row-major spans (BLAS dgemm).</summary>
+    /// <exception cref="ArgumentException">A dimension is negative or a span is too short for its shape and leading dimension.</exception>
     public static void Multiply(bool transA, bool transB, int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda,
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
         => Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

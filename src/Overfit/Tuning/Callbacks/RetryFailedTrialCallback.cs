@@ -55,5 +55,6 @@ public sealed class RetryFailedTrialCallback
         => trial.SystemAttrs.TryGetValue(RetryHistoryKey, out var h) && h is object?[] list
             ? list.Select(n => Convert.ToInt32(n, System.Globalization.CultureInfo.InvariantCulture)).ToArray() : [];
 
+    /// <summary>Lets the callback be passed where an Action&lt;Study, FrozenTrial&gt; is expected.</summary>
     public static implicit operator Action<Study, FrozenTrial>(RetryFailedTrialCallback callback) => callback.Invoke;
 }

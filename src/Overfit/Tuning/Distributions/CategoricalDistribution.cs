@@ -26,15 +26,19 @@ public sealed class CategoricalDistribution : Distribution
 
     /// <summary>The choices in order; integers are held as long, floats as double.</summary>
     public IReadOnlyList<object?> Choices => _choices;
+    /// <inheritdoc/>
     public override string OptunaName => "CategoricalDistribution";
+    /// <inheritdoc/>
     public override bool Single => _choices.Length == 1;
 
+    /// <inheritdoc/>
     public override bool Contains(double internalValue)
     {
         int index = (int)internalValue;
         return index >= 0 && index < _choices.Length && index == internalValue;
     }
 
+    /// <inheritdoc/>
     public override object? ToExternal(double internalValue)
     {
         int index = (int)internalValue;
@@ -43,6 +47,7 @@ public sealed class CategoricalDistribution : Distribution
         return _choices[index];
     }
 
+    /// <inheritdoc/>
     public override double ToInternal(object? externalValue)
     {
         var v = Normalize(externalValue);
@@ -100,6 +105,7 @@ public sealed class CategoricalDistribution : Distribution
         sb.Append(']');
     }
 
+    /// <inheritdoc/>
     public override bool Equals(Distribution? other)
     {
         if (other is not CategoricalDistribution c || c._choices.Length != _choices.Length) return false;
@@ -108,6 +114,7 @@ public sealed class CategoricalDistribution : Distribution
         return true;
     }
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();

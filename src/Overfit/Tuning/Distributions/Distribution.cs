@@ -62,9 +62,13 @@ public abstract class Distribution : IEquatable<Distribution>
             throw new ArgumentException($"parameter '{paramName}': categorical choices cannot change within a study ({older.ToJson()} vs {newer.ToJson()})", nameof(newer));
     }
 
+    /// <summary>True when <paramref name="other"/> is the same kind of distribution with the same settings.</summary>
     public abstract bool Equals(Distribution? other);
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Distribution d && Equals(d);
+    /// <summary>Hash consistent with <see cref="Equals(Distribution)"/>.</summary>
     public abstract override int GetHashCode();
+    /// <inheritdoc/>
     public override string ToString() => ToJson();
 
     internal static string Number(double v)

@@ -25,12 +25,18 @@ public sealed class FloatDistribution : Distribution
         Step = step;
     }
 
+    /// <summary>Lower end of the range.</summary>
     public double Low { get; }
+    /// <summary>Upper end (lowered to the last grid point when stepped).</summary>
     public double High { get; }
+    /// <summary>Whether values are sampled uniformly in log space.</summary>
     public bool Log { get; }
+    /// <summary>Grid step, or null for a continuous range.</summary>
     public double? Step { get; }
+    /// <inheritdoc/>
     public override string OptunaName => "FloatDistribution";
 
+    /// <inheritdoc/>
     public override bool Single
     {
         get
@@ -41,6 +47,7 @@ public sealed class FloatDistribution : Distribution
         }
     }
 
+    /// <inheritdoc/>
     public override bool Contains(double internalValue)
     {
         if (!(Low <= internalValue && internalValue <= High)) return false;
@@ -49,8 +56,10 @@ public sealed class FloatDistribution : Distribution
         return Math.Abs(k - Math.Round(k)) < 1e-8;
     }
 
+    /// <inheritdoc/>
     public override object? ToExternal(double internalValue) => internalValue;
 
+    /// <inheritdoc/>
     public override double ToInternal(object? externalValue)
     {
         double v = externalValue switch
@@ -93,8 +102,10 @@ public sealed class FloatDistribution : Distribution
              .Append(", \"high\": ").Append(Number(High))
              .Append(", \"log\": ").Append(Log ? "true" : "false");
 
+    /// <inheritdoc/>
     public override bool Equals(Distribution? other)
         => other is FloatDistribution f && f.Low == Low && f.High == High && f.Log == Log && f.Step == Step;
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Low, High, Log, Step);
 }

@@ -24,19 +24,28 @@ public sealed class IntDistribution : Distribution
         Step = step;
     }
 
+    /// <summary>Lower end of the range.</summary>
     public int Low { get; }
+    /// <summary>Upper end (lowered to the last grid point).</summary>
     public int High { get; }
+    /// <summary>Whether values are sampled uniformly in log space.</summary>
     public bool Log { get; }
+    /// <summary>Grid step (1 when log).</summary>
     public int Step { get; }
+    /// <inheritdoc/>
     public override string OptunaName => "IntDistribution";
 
+    /// <inheritdoc/>
     public override bool Single => Log ? Low == High : Low == High || (long)High - Low < Step;
 
+    /// <inheritdoc/>
     public override bool Contains(double internalValue)
         => Low <= internalValue && internalValue <= High && (internalValue - Low) % Step == 0;
 
+    /// <inheritdoc/>
     public override object? ToExternal(double internalValue) => (int)internalValue;
 
+    /// <inheritdoc/>
     public override double ToInternal(object? externalValue)
     {
         double v = externalValue switch
@@ -60,8 +69,10 @@ public sealed class IntDistribution : Distribution
              .Append(", \"low\": ").Append(Low.ToString(CultureInfo.InvariantCulture))
              .Append(", \"high\": ").Append(High.ToString(CultureInfo.InvariantCulture));
 
+    /// <inheritdoc/>
     public override bool Equals(Distribution? other)
         => other is IntDistribution d && d.Low == Low && d.High == High && d.Log == Log && d.Step == Step;
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Low, High, Log, Step);
 }

@@ -12,6 +12,9 @@ internal static class Fanova
     /// <param name="y">target values</param>
     /// <param name="searchSpace">[column, low/high] of the encoded columns</param>
     /// <param name="columns">for each parameter, its encoded columns</param>
+    /// <param name="nTrees">trees in the forest</param>
+    /// <param name="maxDepth">depth limit of every tree</param>
+    /// <param name="seed">seed of the forest's bootstrap samples and feature order</param>
     public static double[] Importances(double[,] x, double[] y, double[,] searchSpace, int[][] columns,
         int nTrees = 64, int maxDepth = 64, ulong seed = 0)
     {

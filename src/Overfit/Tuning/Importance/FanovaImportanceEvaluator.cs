@@ -8,10 +8,14 @@ namespace Overfit.Tuning;
 /// </summary>
 public sealed class FanovaImportanceEvaluator(int nTrees = 64, int maxDepth = 64, ulong seed = 0) : IImportanceEvaluator
 {
+    /// <summary>Number of trees, ≥ 1 (default 64).</summary>
     public int NTrees { get; } = nTrees >= 1 ? nTrees : throw new ArgumentOutOfRangeException(nameof(nTrees), nTrees, "expected at least one tree");
+    /// <summary>Depth limit of every tree, ≥ 1 (default 64).</summary>
     public int MaxDepth { get; } = maxDepth >= 1 ? maxDepth : throw new ArgumentOutOfRangeException(nameof(maxDepth), maxDepth, "expected a depth of at least 1");
+    /// <summary>Seed of the forest.</summary>
     public ulong Seed { get; } = seed;
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> Evaluate(Study study, IReadOnlyList<string>? @params = null, Func<FrozenTrial, double>? target = null)
     {
         ArgumentNullException.ThrowIfNull(study);

@@ -18,6 +18,10 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
     private const int MinTopTrials = 2;
     private const double PriorWeight = 1.0;
 
+    /// <summary>PED-ANOVA importances (like optuna.importance.PedAnovaImportanceEvaluator).</summary>
+    /// <param name="baselineQuantile">Fraction of the best trials that form the top set, in [0, 1] (default 0.1).</param>
+    /// <param name="evaluateOnLocal">Compare against the density of all trials (true) or a uniform density over the space.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="baselineQuantile"/> is outside [0, 1].</exception>
     public PedAnovaImportanceEvaluator(double baselineQuantile = 0.1, bool evaluateOnLocal = true)
     {
         if (!(baselineQuantile >= 0 && baselineQuantile <= 1))
@@ -26,9 +30,12 @@ public sealed class PedAnovaImportanceEvaluator : IImportanceEvaluator
         EvaluateOnLocal = evaluateOnLocal;
     }
 
+    /// <summary>Fraction of the best trials that form the top set.</summary>
     public double BaselineQuantile { get; }
+    /// <summary>Whether the reference density is that of all trials (true) or uniform.</summary>
     public bool EvaluateOnLocal { get; }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> Evaluate(Study study, IReadOnlyList<string>? @params = null, Func<FrozenTrial, double>? target = null)
     {
         ArgumentNullException.ThrowIfNull(study);

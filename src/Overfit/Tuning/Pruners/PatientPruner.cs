@@ -10,6 +10,11 @@ public sealed class PatientPruner : IPruner
     private readonly int _patience;
     private readonly double _minDelta;
 
+    /// <summary>Waits <paramref name="patience"/> steps without improvement (like optuna.pruners.PatientPruner).</summary>
+    /// <param name="wrappedPruner">Pruner consulted after the patience runs out, or null to prune then.</param>
+    /// <param name="patience">Steps without improvement tolerated, ≥ 0.</param>
+    /// <param name="minDelta">Smallest change that counts as an improvement, ≥ 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException">patience or minDelta is negative.</exception>
     public PatientPruner(IPruner? wrappedPruner, int patience, double minDelta = 0.0)
     {
         if (patience < 0) throw new ArgumentOutOfRangeException(nameof(patience), patience, $"patience must be >= 0, got {patience}");
@@ -17,6 +22,7 @@ public sealed class PatientPruner : IPruner
         (_wrapped, _patience, _minDelta) = (wrappedPruner, patience, minDelta);
     }
 
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial)
     {
         if (trial.LastStep is null) return false;
@@ -40,6 +46,13 @@ public sealed class ThresholdPruner : IPruner
     private readonly double _lower, _upper;
     private readonly int _nWarmupSteps, _intervalSteps;
 
+    /// <summary>Prunes outside [lower, upper] (like optuna.pruners.ThresholdPruner).</summary>
+    /// <param name="lower">Lowest acceptable value, or null.</param>
+    /// <param name="upper">Highest acceptable value, or null.</param>
+    /// <param name="nWarmupSteps">Steps before pruning starts.</param>
+    /// <param name="intervalSteps">Check every this many steps, ≥ 1.</param>
+    /// <exception cref="ArgumentException">Neither bound is given, or lower &gt; upper.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A bound is NaN, nWarmupSteps negative or intervalSteps &lt; 1.</exception>
     public ThresholdPruner(double? lower = null, double? upper = null, int nWarmupSteps = 0, int intervalSteps = 1)
     {
         if (lower is null && upper is null) throw new ArgumentException("give lower, upper or both", nameof(lower));
@@ -53,6 +66,7 @@ public sealed class ThresholdPruner : IPruner
         (_nWarmupSteps, _intervalSteps) = (nWarmupSteps, intervalSteps);
     }
 
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial)
     {
         if (trial.LastStep is not { } step || step < _nWarmupSteps) return false;

@@ -3,6 +3,7 @@ namespace Overfit.Tuning;
 /// <summary>Never prunes (Optuna's NopPruner).</summary>
 public sealed class NopPruner : IPruner
 {
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial) => false;
 }
 
@@ -26,6 +27,7 @@ public class PercentilePruner : IPruner
         (_percentile, _nStartupTrials, _nWarmupSteps, _intervalSteps, _nMinTrials) = (percentile, nStartupTrials, nWarmupSteps, intervalSteps, nMinTrials);
     }
 
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial)
     {
         var completed = study.GetTrials([TrialState.Complete]);

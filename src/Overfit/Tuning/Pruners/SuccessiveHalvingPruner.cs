@@ -12,6 +12,13 @@ public sealed class SuccessiveHalvingPruner : IPruner
     private int? _minResource;
     private readonly int _reductionFactor, _minEarlyStoppingRate, _bootstrapCount;
 
+    /// <summary>ASHA (like optuna.pruners.SuccessiveHalvingPruner).</summary>
+    /// <param name="minResource">Steps before the first rung, ≥ 1, or null to estimate it.</param>
+    /// <param name="reductionFactor">Rung-to-rung factor, ≥ 2 (default 4).</param>
+    /// <param name="minEarlyStoppingRate">Rung offset s, ≥ 0.</param>
+    /// <param name="bootstrapCount">Trials a rung needs before it prunes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentException">bootstrapCount &gt; 0 without minResource.</exception>
     public SuccessiveHalvingPruner(int? minResource = null, int reductionFactor = 4, int minEarlyStoppingRate = 0, int bootstrapCount = 0)
     {
         if (minResource is < 1) throw new ArgumentOutOfRangeException(nameof(minResource), minResource, $"minResource must be >= 1 or null (auto), got {minResource}");
@@ -24,6 +31,7 @@ public sealed class SuccessiveHalvingPruner : IPruner
 
     internal static string RungKey(int rung) => $"completed_rung_{rung}";
 
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial)
     {
         if (trial.LastStep is not { } step) return false;
@@ -80,6 +88,13 @@ public sealed class HyperbandPruner : IPruner, IBracketingPruner
     private int[] _budgets = [];
     private int _totalBudget;
 
+    /// <summary>Hyperband over successive-halving brackets (like optuna.pruners.HyperbandPruner).</summary>
+    /// <param name="minResource">Smallest resource, ≥ 1.</param>
+    /// <param name="maxResource">Largest resource, or null to take it from the complete trials' last step + 1.</param>
+    /// <param name="reductionFactor">Rung-to-rung factor, ≥ 2 (default 3).</param>
+    /// <param name="bootstrapCount">Trials a rung needs before it prunes.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="ArgumentException">bootstrapCount &gt; 0 without maxResource.</exception>
     public HyperbandPruner(int minResource = 1, int? maxResource = null, int reductionFactor = 3, int bootstrapCount = 0)
     {
         if (minResource < 1) throw new ArgumentOutOfRangeException(nameof(minResource), minResource, $"minResource must be >= 1, got {minResource}");
@@ -92,6 +107,7 @@ public sealed class HyperbandPruner : IPruner, IBracketingPruner
     /// <summary>Number of brackets (0 until maxResource is known).</summary>
     public int BracketCount => _pruners.Length;
 
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial)
     {
         if (!Initialize(study)) return false;

@@ -14,6 +14,10 @@ public sealed class WilcoxonPruner : IPruner
     private readonly double _pThreshold;
     private readonly int _nStartupSteps;
 
+    /// <summary>Wilcoxon signed-rank pruner (like optuna.pruners.WilcoxonPruner).</summary>
+    /// <param name="pThreshold">p-value below which the trial is pruned, in [0, 1] (default 0.1).</param>
+    /// <param name="nStartupSteps">Steps compared before pruning starts (default 2).</param>
+    /// <exception cref="ArgumentOutOfRangeException">pThreshold is outside [0, 1] or nStartupSteps is negative.</exception>
     public WilcoxonPruner(double pThreshold = 0.1, int nStartupSteps = 2)
     {
         if (!(pThreshold >= 0 && pThreshold <= 1)) throw new ArgumentOutOfRangeException(nameof(pThreshold), pThreshold, $"pThreshold must be in [0, 1], got {pThreshold}");
@@ -21,6 +25,7 @@ public sealed class WilcoxonPruner : IPruner
         (_pThreshold, _nStartupSteps) = (pThreshold, nStartupSteps);
     }
 
+    /// <inheritdoc/>
     public bool Prune(Study study, FrozenTrial trial)
     {
         if (study.IsMultiObjective) throw new NotSupportedException("WilcoxonPruner supports single-objective studies only");

@@ -33,6 +33,7 @@ internal sealed partial class CmaEsOptimizer
     /// <param name="bounds">optional [n, 2] box; samples outside are redrawn, then clipped</param>
     /// <param name="seed">seed of the sampling stream</param>
     /// <param name="populationSize">λ; null uses 4 + floor(3 ln n)</param>
+    /// <param name="maxResampling">redraws of an out-of-bounds sample before it is clipped</param>
     public CmaEsOptimizer(double[] mean, double sigma, double[,]? bounds = null, ulong seed = 0, int? populationSize = null, int maxResampling = 100)
     {
         ArgumentNullException.ThrowIfNull(mean);

@@ -65,16 +65,20 @@ public sealed class CmaEsSampler : ISampler
         _incPopsize = incPopsize;
     }
 
+    /// <summary>Whether pruned trials with a last intermediate value count as evaluations.</summary>
     public bool ConsiderPrunedTrials { get; }
     /// <summary>The current CMA-ES state (null before the first model-guided trial).</summary>
     internal CmaEsOptimizer? Optimizer => _state?.Optimizer;
+    /// <summary>What happens when CMA-ES stops: nothing, or an IPOP restart with a larger population.</summary>
     public CmaEsRestartStrategy RestartStrategy { get; }
 
     private string GenerationKey(int restarts) => RestartStrategy == CmaEsRestartStrategy.None ? "cma:generation" : $"cma:restart_{restarts}:generation";
     private const string RestartsKey = "cma:n_restarts";
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {
         ArgumentNullException.ThrowIfNull(study);
@@ -116,14 +120,17 @@ public sealed class CmaEsSampler : ISampler
         }
     }
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
         if (study.IsMultiObjective) throw new InvalidOperationException($"CmaEsSampler supports single-objective studies only; study '{study.StudyName}' has {study.Directions.Count} objectives");
         return _independent.SampleIndependent(study, trial, paramName, distribution);
     }
 
+    /// <inheritdoc/>
     public void BeforeTrial(Study study, FrozenTrial trial) => _independent.BeforeTrial(study, trial);
 
+    /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
         => _independent.AfterTrial(study, trial, state, values);
 

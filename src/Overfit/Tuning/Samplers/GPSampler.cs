@@ -33,11 +33,15 @@ public sealed class GPSampler : ISampler
         Options = options ?? new BoTorchLoopOptions();
     }
 
+    /// <summary>Complete trials sampled independently before the GP takes over.</summary>
     public int NStartupTrials { get; }
+    /// <summary>Settings of every model-guided step.</summary>
     public BoTorchLoopOptions Options { get; }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {
         ArgumentNullException.ThrowIfNull(study);
@@ -101,11 +105,14 @@ public sealed class GPSampler : ISampler
         return decoded;
     }
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
         => _independent.SampleIndependent(study, trial, paramName, distribution);
 
+    /// <inheritdoc/>
     public void BeforeTrial(Study study, FrozenTrial trial) => _independent.BeforeTrial(study, trial);
 
+    /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
         => _independent.AfterTrial(study, trial, state, values);
 }

@@ -51,12 +51,14 @@ public sealed class GridSampler : ISampler
     /// <summary>Number of grid points.</summary>
     public int GridSize => _grid.Length;
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => RandomSampler.EmptySpace;
 
     /// <summary>Assigns the trial a grid point (nothing to sample jointly: values come from <see cref="SampleIndependent"/>).</summary>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
         => RandomSampler.EmptyValues;
 
+    /// <inheritdoc/>
     public void BeforeTrial(Study study, FrozenTrial trial)
     {
         if (trial.SystemAttrs.ContainsKey(GridIdKey) || trial.SystemAttrs.ContainsKey(Study.FixedParamsKey)) return;
@@ -72,6 +74,7 @@ public sealed class GridSampler : ISampler
         }
     }
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
         int index = Array.IndexOf(_names, paramName);
@@ -84,6 +87,7 @@ public sealed class GridSampler : ISampler
         catch (ArgumentException e) { throw new ArgumentException($"parameter '{paramName}': grid value {value ?? "null"} does not fit {distribution}", nameof(distribution), e); }
     }
 
+    /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
     {
         lock (_lock)

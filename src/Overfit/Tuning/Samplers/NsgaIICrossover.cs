@@ -20,10 +20,13 @@ public interface INsgaIICrossover
 /// <summary>Uniform crossover (Optuna's default): each parameter from the second parent with probability <c>swappingProb</c>.</summary>
 public sealed class UniformCrossover(double swappingProb = 0.5) : INsgaIICrossover
 {
+    /// <summary>Probability of taking each parameter from the second parent.</summary>
     public double SwappingProb { get; } = swappingProb is >= 0 and <= 1 ? swappingProb
         : throw new ArgumentOutOfRangeException(nameof(swappingProb), swappingProb, "expected a probability in [0, 1]");
+    /// <inheritdoc/>
     public int NParents => 2;
 
+    /// <inheritdoc/>
     public double[] Crossover(double[][] parents, Generator rng, Study study, double[] lower, double[] upper)
     {
         var child = new double[lower.Length];
@@ -39,9 +42,12 @@ public sealed class UniformCrossover(double swappingProb = 0.5) : INsgaIICrossov
 /// </summary>
 public sealed class SbxCrossover(double? eta = null) : INsgaIICrossover
 {
+    /// <summary>Distribution index η of SBX, or null for the default (2 for one objective, 20 for several).</summary>
     public double? Eta { get; } = eta is null or > 0 ? eta : throw new ArgumentOutOfRangeException(nameof(eta), eta, "expected a positive distribution index");
+    /// <inheritdoc/>
     public int NParents => 2;
 
+    /// <inheritdoc/>
     public double[] Crossover(double[][] parents, Generator rng, Study study, double[] lower, double[] upper)
     {
         double eta = Eta ?? (study.IsMultiObjective ? 20.0 : 2.0);
@@ -69,9 +75,12 @@ public sealed class SbxCrossover(double? eta = null) : INsgaIICrossover
 /// <summary>Blend crossover BLX-α (Eshelman and Schaffer 1993): uniform in the parents' range widened by α of it on each side.</summary>
 public sealed class BlxAlphaCrossover(double alpha = 0.5) : INsgaIICrossover
 {
+    /// <summary>Widening α of the parents' range on each side.</summary>
     public double Alpha { get; } = alpha >= 0 ? alpha : throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "expected a non-negative alpha");
+    /// <inheritdoc/>
     public int NParents => 2;
 
+    /// <inheritdoc/>
     public double[] Crossover(double[][] parents, Generator rng, Study study, double[] lower, double[] upper)
     {
         var child = new double[lower.Length];

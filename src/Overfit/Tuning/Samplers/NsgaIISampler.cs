@@ -54,13 +54,19 @@ public sealed partial class NsgaIISampler : ISampler
             throw new ArgumentOutOfRangeException(nameof(populationSize), populationSize, $"the crossover needs {Crossover.NParents} parents; the population must be at least that large");
     }
 
+    /// <summary>Trials per generation.</summary>
     public int PopulationSize { get; }
+    /// <summary>Probability of crossover (otherwise a child copies one parent).</summary>
     public double CrossoverProb { get; }
+    /// <summary>Uniform crossover: probability of taking each parameter from the second parent.</summary>
     public double SwappingProb { get; }
+    /// <summary>How a child combines its parents' numerical parameters.</summary>
     public INsgaIICrossover Crossover { get; }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => _searchSpace.Calculate(study);
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {
         ArgumentNullException.ThrowIfNull(study);
@@ -89,6 +95,7 @@ public sealed partial class NsgaIISampler : ISampler
         }
     }
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
         => _random.SampleIndependent(study, trial, paramName, distribution);
 
@@ -103,6 +110,7 @@ public sealed partial class NsgaIISampler : ISampler
         }
     }
 
+    /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
     {
         if (_constraintsFunc is null || state is not (TrialState.Complete or TrialState.Pruned)) return;

@@ -18,6 +18,10 @@ public sealed class QmcSampler : ISampler
     private SortedDictionary<string, Distribution>? _initialSpace;
     private SobolEngine? _engine;
 
+    /// <summary>A scrambled-Sobol sampler (like optuna.samplers.QMCSampler with qmc_type='sobol').</summary>
+    /// <param name="scramble">Scramble the sequence (default true; Optuna defaults to false).</param>
+    /// <param name="seed">Seed of the scramble and the independent sampler; null draws one.</param>
+    /// <param name="independentSampler">Sampler of parameters outside the initial space (default: random).</param>
     public QmcSampler(bool scramble = true, ulong? seed = null, ISampler? independentSampler = null)
     {
         _scramble = scramble;
@@ -27,6 +31,7 @@ public sealed class QmcSampler : ISampler
 
     private string SampleIdKey => "qmc (sobol" + (_scramble ? $", scramble=True, seed={_seed})" : ", scramble=False)") + "'s last sample id";
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
     {
         lock (_lock)
@@ -42,6 +47,7 @@ public sealed class QmcSampler : ISampler
         }
     }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {
         if (searchSpace.Count == 0) return RandomSampler.EmptyValues;
@@ -64,9 +70,12 @@ public sealed class QmcSampler : ISampler
         return transform.Untransform(x);
     }
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
         => _independent.SampleIndependent(study, trial, paramName, distribution);
 
+    /// <inheritdoc/>
     public void BeforeTrial(Study study, FrozenTrial trial) => _independent.BeforeTrial(study, trial);
+    /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values) => _independent.AfterTrial(study, trial, state, values);
 }

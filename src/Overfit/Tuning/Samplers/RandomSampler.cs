@@ -11,9 +11,12 @@ public sealed class RandomSampler : ISampler
     /// <summary>A null seed draws one from the system's entropy.</summary>
     public RandomSampler(ulong? seed = null) => _rng = new Generator(seed ?? (ulong)Random.Shared.NextInt64());
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => EmptySpace;
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace) => EmptyValues;
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(distribution);

@@ -11,6 +11,12 @@ public sealed class SearchSpaceTransform
     private readonly (string Name, Distribution Distribution)[] _params;
     private readonly int[] _firstColumn;
 
+    /// <summary>A transform of <paramref name="searchSpace"/> (like optuna's _SearchSpaceTransform).</summary>
+    /// <param name="searchSpace">The distributions, by parameter name.</param>
+    /// <param name="transformLog">Encode log parameters by their log.</param>
+    /// <param name="transformStep">Widen stepped ranges by half a step on each side.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="searchSpace"/> is null.</exception>
+    /// <exception cref="ArgumentException">The space is empty or holds an unsupported distribution.</exception>
     public SearchSpaceTransform(IReadOnlyDictionary<string, Distribution> searchSpace, bool transformLog = true, bool transformStep = true)
     {
         ArgumentNullException.ThrowIfNull(searchSpace);
@@ -45,12 +51,15 @@ public sealed class SearchSpaceTransform
         Upper = highs.ToArray();
     }
 
+    /// <summary>Whether log parameters are encoded by their log.</summary>
     public bool TransformLog { get; }
     /// <summary>Lower bound of each encoded column.</summary>
     public double[] Lower { get; }
     /// <summary>Upper bound of each encoded column.</summary>
     public double[] Upper { get; }
+    /// <summary>Number of encoded columns (one-hot categoricals count one per choice).</summary>
     public int EncodedDimension => Lower.Length;
+    /// <summary>Parameter names in encoding order.</summary>
     public IReadOnlyList<string> ParamNames => _params.Select(p => p.Name).ToArray();
 
     /// <summary>Encodes internal-representation parameter values (every name of the space must be present).</summary>

@@ -16,13 +16,19 @@ public interface IStorage
     int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null);
     /// <summary>Deletes a study and all its trials; throws KeyNotFoundException for an unknown id.</summary>
     void DeleteStudy(int studyId);
+    /// <summary>Sets a user attribute of a study (JSON-shaped value).</summary>
     void SetStudyUserAttr(int studyId, string key, object? value);
+    /// <summary>Sets a system attribute of a study (JSON-shaped value).</summary>
     void SetStudySystemAttr(int studyId, string key, object? value);
     /// <summary>Throws KeyNotFoundException naming the study when none has that name.</summary>
     int GetStudyIdFromName(string studyName);
+    /// <summary>The study's name.</summary>
     string GetStudyNameFromId(int studyId);
+    /// <summary>The study's directions, one per objective.</summary>
     IReadOnlyList<StudyDirection> GetStudyDirections(int studyId);
+    /// <summary>The study's user attributes.</summary>
     IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId);
+    /// <summary>The study's system attributes.</summary>
     IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId);
     /// <summary>All studies: id, name and directions.</summary>
     IReadOnlyList<StudySummary> GetAllStudies();
@@ -37,8 +43,11 @@ public interface IStorage
     int CreateNewTrial(int studyId, FrozenTrial? template = null);
     /// <summary>Records a parameter; throws when the trial is finished or when the distribution is incompatible with the one the study already records under that name.</summary>
     void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution);
+    /// <summary>Id of the trial with number <paramref name="trialNumber"/> in the study.</summary>
     int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber);
+    /// <summary>The trial's number within its study.</summary>
     int GetTrialNumberFromId(int trialId);
+    /// <summary>Internal value of a parameter of the trial.</summary>
     double GetTrialParam(int trialId, string paramName);
     /// <summary>
     /// Moves a trial to a state with optional values. Returns false (and changes nothing) when asked to make a trial
@@ -46,12 +55,17 @@ public interface IStorage
     /// trial is already finished. Finished states set DatetimeComplete; RUNNING sets DatetimeStart.
     /// </summary>
     bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null);
+    /// <summary>Records an intermediate value at <paramref name="step"/>; throws when the trial is finished.</summary>
     void SetTrialIntermediateValue(int trialId, int step, double value);
+    /// <summary>Sets a user attribute of a trial (JSON-shaped value).</summary>
     void SetTrialUserAttr(int trialId, string key, object? value);
+    /// <summary>Sets a system attribute of a trial (JSON-shaped value).</summary>
     void SetTrialSystemAttr(int trialId, string key, object? value);
+    /// <summary>The trial as an immutable record.</summary>
     FrozenTrial GetTrial(int trialId);
     /// <summary>The study's trials ordered by number, optionally only those in the given states.</summary>
     IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
+    /// <summary>Number of trials in the study, optionally only those in the given states.</summary>
     int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
 }
 
@@ -65,6 +79,7 @@ public interface IHeartbeatStorage : IStorage
     TimeSpan? HeartbeatInterval { get; }
     /// <summary>Called with each trial failed as stale (Optuna's failed_trial_callback, e.g. a retry callback).</summary>
     Action<Study, FrozenTrial>? FailedTrialCallback { get; }
+    /// <summary>Records that the running trial is alive now.</summary>
     void RecordHeartbeat(int trialId);
     /// <summary>Ids of RUNNING trials of the study whose heartbeat is older than the grace period.</summary>
     IReadOnlyList<int> GetStaleTrialIds(int studyId);
@@ -77,5 +92,6 @@ public sealed record StudySummary(int StudyId, string StudyName, IReadOnlyList<S
 public sealed class DuplicatedStudyException(string studyName)
     : InvalidOperationException($"a study named '{studyName}' already exists; use Study.Load or loadIfExists: true")
 {
+    /// <summary>The name that is already taken.</summary>
     public string StudyName { get; } = studyName;
 }

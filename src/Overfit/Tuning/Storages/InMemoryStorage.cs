@@ -28,6 +28,7 @@ public sealed class InMemoryStorage : IStorage
     private int _nextStudyId;
     private int _nextTrialId;
 
+    /// <inheritdoc/>
     public int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null)
     {
         ArgumentNullException.ThrowIfNull(directions);
@@ -43,6 +44,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public void DeleteStudy(int studyId)
     {
         lock (_lock)
@@ -54,6 +56,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public void SetStudyUserAttr(int studyId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -61,6 +64,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock) { var s = Study(studyId); s.UserAttrs = s.UserAttrs.SetItem(key, v); }
     }
 
+    /// <inheritdoc/>
     public void SetStudySystemAttr(int studyId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -68,6 +72,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock) { var s = Study(studyId); s.SystemAttrs = s.SystemAttrs.SetItem(key, v); }
     }
 
+    /// <inheritdoc/>
     public int GetStudyIdFromName(string studyName)
     {
         ArgumentNullException.ThrowIfNull(studyName);
@@ -75,16 +80,22 @@ public sealed class InMemoryStorage : IStorage
             return _studyIdByName.TryGetValue(studyName, out int id) ? id : throw new KeyNotFoundException($"no study named '{studyName}'");
     }
 
+    /// <inheritdoc/>
     public string GetStudyNameFromId(int studyId) { lock (_lock) return Study(studyId).Name; }
+    /// <inheritdoc/>
     public IReadOnlyList<StudyDirection> GetStudyDirections(int studyId) { lock (_lock) return Study(studyId).Directions; }
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId) { lock (_lock) return Study(studyId).UserAttrs; }
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId) { lock (_lock) return Study(studyId).SystemAttrs; }
 
+    /// <inheritdoc/>
     public IReadOnlyList<StudySummary> GetAllStudies()
     {
         lock (_lock) return _studies.Values.OrderBy(s => s.Id).Select(s => new StudySummary(s.Id, s.Name, s.Directions)).ToArray();
     }
 
+    /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? template = null)
     {
         lock (_lock)
@@ -114,6 +125,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(paramName);
@@ -131,6 +143,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber)
     {
         lock (_lock)
@@ -142,8 +155,10 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public int GetTrialNumberFromId(int trialId) { lock (_lock) return Locate(trialId).Number; }
 
+    /// <inheritdoc/>
     public double GetTrialParam(int trialId, string paramName)
     {
         lock (_lock)
@@ -153,6 +168,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
     {
         lock (_lock)
@@ -174,6 +190,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public void SetTrialIntermediateValue(int trialId, int step, double value)
     {
         lock (_lock)
@@ -183,6 +200,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public void SetTrialUserAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -190,6 +208,7 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock) { var (s, t) = Updatable(trialId); Replace(s, t with { UserAttrs = t.UserAttrs.SetItem(key, v) }); }
     }
 
+    /// <inheritdoc/>
     public void SetTrialSystemAttr(int trialId, string key, object? value)
     {
         ArgumentNullException.ThrowIfNull(key);
@@ -197,8 +216,10 @@ public sealed class InMemoryStorage : IStorage
         lock (_lock) { var (s, t) = Updatable(trialId); Replace(s, t with { SystemAttrs = t.SystemAttrs.SetItem(key, v) }); }
     }
 
+    /// <inheritdoc/>
     public FrozenTrial GetTrial(int trialId) { lock (_lock) return Get(trialId); }
 
+    /// <inheritdoc/>
     public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
     {
         lock (_lock)
@@ -216,6 +237,7 @@ public sealed class InMemoryStorage : IStorage
         }
     }
 
+    /// <inheritdoc/>
     public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null)
     {
         lock (_lock)

@@ -33,6 +33,9 @@ internal sealed class ParzenEstimator
     private readonly double[] _baseLogPdf;      // [m]: log weight minus the continuous dimensions' normalizers
 
     /// <param name="observations">[dim][n] internal-representation values.</param>
+    /// <param name="space">distribution of every dimension</param>
+    /// <param name="parameters">the TPE settings</param>
+    /// <param name="predeterminedWeights">weights of the observations instead of the default ramp, or null</param>
     public ParzenEstimator(double[][] observations, Distribution[] space, ParzenEstimatorParameters parameters, double[]? predeterminedWeights = null)
     {
         _space = space;

@@ -61,6 +61,7 @@ public sealed partial class TpeSampler : ISampler
         return w;
     }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial)
     {
         if (!_multivariate) return RandomSampler.EmptySpace;
@@ -77,6 +78,7 @@ public sealed partial class TpeSampler : ISampler
         return space;
     }
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
     {
         if (searchSpace.Count == 0) return RandomSampler.EmptyValues;
@@ -92,6 +94,7 @@ public sealed partial class TpeSampler : ISampler
         return result;
     }
 
+    /// <inheritdoc/>
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
         var values = SampleJoint(study, new Dictionary<string, Distribution> { [paramName] = distribution });
@@ -116,5 +119,6 @@ public sealed partial class TpeSampler : ISampler
         return result;
     }
 
+    /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values) { }
 }

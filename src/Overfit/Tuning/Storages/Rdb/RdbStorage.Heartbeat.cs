@@ -4,6 +4,7 @@ public sealed partial class RdbStorage
 {
     // Heartbeats are UTC text, as SQLite's CURRENT_TIMESTAMP that Optuna writes and compares against.
 
+    /// <inheritdoc/>
     public void RecordHeartbeat(int trialId) => Write((c, tx) =>
     {
         Locate(c, tx, trialId);
@@ -11,6 +12,7 @@ public sealed partial class RdbStorage
             ("@t", trialId), ("@h", RdbSchema.EncodeDate(DateTime.UtcNow)));
     });
 
+    /// <inheritdoc/>
     public IReadOnlyList<int> GetStaleTrialIds(int studyId)
     {
         if (GracePeriod is not { } grace) return [];

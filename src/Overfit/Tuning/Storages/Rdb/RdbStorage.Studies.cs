@@ -4,6 +4,7 @@ namespace Overfit.Tuning;
 
 public sealed partial class RdbStorage
 {
+    /// <inheritdoc/>
     public int CreateNewStudy(IReadOnlyList<StudyDirection> directions, string? studyName = null)
     {
         ArgumentNullException.ThrowIfNull(directions);
@@ -21,6 +22,7 @@ public sealed partial class RdbStorage
         });
     }
 
+    /// <inheritdoc/>
     public void DeleteStudy(int studyId) => Write((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
@@ -30,7 +32,9 @@ public sealed partial class RdbStorage
             Exec(c, tx, $"DELETE FROM {table} WHERE study_id = @s", ("@s", studyId));
     });
 
+    /// <inheritdoc/>
     public void SetStudyUserAttr(int studyId, string key, object? value) => SetStudyAttr("study_user_attributes", studyId, key, value);
+    /// <inheritdoc/>
     public void SetStudySystemAttr(int studyId, string key, object? value) => SetStudyAttr("study_system_attributes", studyId, key, value);
 
     private void SetStudyAttr(string table, int studyId, string key, object? value)
@@ -45,6 +49,7 @@ public sealed partial class RdbStorage
         });
     }
 
+    /// <inheritdoc/>
     public int GetStudyIdFromName(string studyName)
     {
         ArgumentNullException.ThrowIfNull(studyName);
@@ -53,28 +58,33 @@ public sealed partial class RdbStorage
             : throw new KeyNotFoundException($"no study named '{studyName}' in '{Path}'"));
     }
 
+    /// <inheritdoc/>
     public string GetStudyNameFromId(int studyId)
         => Read((c, tx) => (string?)Scalar(c, tx, "SELECT study_name FROM studies WHERE study_id = @s", ("@s", studyId))
             ?? throw new KeyNotFoundException($"no study with id {studyId} in '{Path}'"));
 
+    /// <inheritdoc/>
     public IReadOnlyList<StudyDirection> GetStudyDirections(int studyId) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
         return Directions(c, tx, studyId);
     });
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> GetStudyUserAttrs(int studyId) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
         return Attrs(c, tx, "study_user_attributes", "study_id", studyId);
     });
 
+    /// <inheritdoc/>
     public IReadOnlyDictionary<string, object?> GetStudySystemAttrs(int studyId) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
         return Attrs(c, tx, "study_system_attributes", "study_id", studyId);
     });
 
+    /// <inheritdoc/>
     public IReadOnlyList<StudySummary> GetAllStudies() => Read((c, tx) =>
     {
         var studies = new List<(int, string)>();

@@ -5,6 +5,7 @@ namespace Overfit.Tuning;
 
 public sealed partial class RdbStorage
 {
+    /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? template = null) => Write((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
@@ -30,6 +31,7 @@ public sealed partial class RdbStorage
         return id;
     });
 
+    /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(paramName);
@@ -45,6 +47,7 @@ public sealed partial class RdbStorage
         });
     }
 
+    /// <inheritdoc/>
     public int GetTrialIdFromStudyIdTrialNumber(int studyId, int trialNumber) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
@@ -53,8 +56,10 @@ public sealed partial class RdbStorage
             : throw new KeyNotFoundException($"study {studyId} has no trial number {trialNumber}");
     });
 
+    /// <inheritdoc/>
     public int GetTrialNumberFromId(int trialId) => Read((c, tx) => Locate(c, tx, trialId).Number);
 
+    /// <inheritdoc/>
     public double GetTrialParam(int trialId, string paramName) => Read((c, tx) =>
     {
         var (_, number, _) = Locate(c, tx, trialId);
@@ -63,6 +68,7 @@ public sealed partial class RdbStorage
             : throw new KeyNotFoundException($"trial {number} has no parameter '{paramName}'");
     });
 
+    /// <inheritdoc/>
     public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null) => Write((c, tx) =>
     {
         var (_, number, current) = Locate(c, tx, trialId);
@@ -79,13 +85,16 @@ public sealed partial class RdbStorage
         return true;
     });
 
+    /// <inheritdoc/>
     public void SetTrialIntermediateValue(int trialId, int step, double value) => Write((c, tx) =>
     {
         Updatable(c, tx, trialId);
         UpsertIntermediate(c, tx, trialId, step, value);
     });
 
+    /// <inheritdoc/>
     public void SetTrialUserAttr(int trialId, string key, object? value) => SetTrialAttr("trial_user_attributes", trialId, key, value);
+    /// <inheritdoc/>
     public void SetTrialSystemAttr(int trialId, string key, object? value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
 
     private void SetTrialAttr(string table, int trialId, string key, object? value)
@@ -99,12 +108,14 @@ public sealed partial class RdbStorage
         });
     }
 
+    /// <inheritdoc/>
     public FrozenTrial GetTrial(int trialId) => Read((c, tx) =>
     {
         var (studyId, _, _) = Locate(c, tx, trialId);
         return LoadTrials(c, tx, studyId, "t.trial_id = @x", trialId).Single();
     });
 
+    /// <inheritdoc/>
     public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
@@ -112,6 +123,7 @@ public sealed partial class RdbStorage
         return states is null ? all : all.Where(t => states.Contains(t.State)).ToArray();
     });
 
+    /// <inheritdoc/>
     public int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);

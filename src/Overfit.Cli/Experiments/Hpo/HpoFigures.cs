@@ -105,8 +105,9 @@ internal static class HpoFigures
 
     private static Figure Intermediate(IReadOnlyList<List<HpoStudyRun>> groups)
     {
-        int columns = Math.Min(groups.Count, 3), rows = (groups.Count + columns - 1) / columns;
+        int columns = groups.Count == 4 ? 2 : Math.Min(groups.Count, 3), rows = (groups.Count + columns - 1) / columns;
         var figure = new Figure(rows, columns, 640, 440);
+        for (int i = groups.Count; i < rows * columns; i++) figure.Panel(i).HideAxesAndGrid(); // no empty axes in a partly filled last row
         for (int i = 0; i < groups.Count; i++)
         {
             var curves = groups[i].SelectMany(r => r.Finished).Select(t => new TrialCurve(

@@ -16,6 +16,7 @@ public static class Program
         ["tuning"] = TuningBenchmark.Run,
         ["importance"] = ImportanceBenchmark.Run,
         ["eigh"] = EighBenchmark.Run,
+        ["dashboard"] = DashboardBenchmark.Run,
     };
 
     public static int Main(string[] args)

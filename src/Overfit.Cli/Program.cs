@@ -41,6 +41,7 @@ internal static class Program
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         return root;
     }
 }

@@ -13,6 +13,9 @@ namespace Overfit.Cli.Reporting;
 /// </summary>
 internal static partial class HtmlReport
 {
+    /// <param name="title">Page title and first heading.</param>
+    /// <param name="runs">The finished runs, one section each, in this order.</param>
+    /// <param name="generatedUtc">When the report was made (UTC), printed under the title.</param>
     /// <param name="settings">Settings shared by all runs (e.g. seed and budget of a tour), shown under the title.</param>
     public static string Build(string title, IReadOnlyList<RunRecord> runs, DateTime generatedUtc, IReadOnlyDictionary<string, object?>? settings = null)
     {

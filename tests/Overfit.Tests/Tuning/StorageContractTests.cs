@@ -150,6 +150,32 @@ public abstract class StorageContractTests
         Assert.Equal(Enumerable.Range(0, 200), trials.Select(t => t.Number));
         Assert.All(trials, t => Assert.Equal(t.Values![0], t.InternalParams["x"]));
     }
+
+    [Fact]
+    public void TrialsFromANumberAreTheNewOnesAndTheListedOnes()
+    {
+        var s = CreateStorage();
+        int study = s.CreateNewStudy([StudyDirection.Minimize], "since");
+        for (int i = 0; i < 6; i++)
+        {
+            int t = s.CreateNewTrial(study);
+            s.SetTrialParam(t, "x", i / 10.0, new FloatDistribution(0, 1));
+            s.SetTrialIntermediateValue(t, 0, i);
+            if (i % 2 == 0) s.SetTrialStateValues(t, TrialState.Complete, [i * 2.0]);
+        }
+        var all = s.GetAllTrials(study);
+        var got = s.GetTrialsFromNumber(study, 4, [1, 3]);
+        Assert.Equal([1, 3, 4, 5], got.Select(t => t.Number));
+        foreach (var t in got) Assert.Equal(all[t.Number], t, FrozenTrialComparer);
+        Assert.Equal(all.Select(t => t.Number), s.GetTrialsFromNumber(study, 0).Select(t => t.Number));
+        Assert.Empty(s.GetTrialsFromNumber(study, 6));
+        Assert.Throws<KeyNotFoundException>(() => s.GetTrialsFromNumber(study + 1000, 0));
+    }
+
+    private static readonly IEqualityComparer<FrozenTrial> FrozenTrialComparer = EqualityComparer<FrozenTrial>.Create((a, b) =>
+        a!.Number == b!.Number && a.State == b.State && (a.Values ?? []).SequenceEqual(b.Values ?? [])
+        && a.InternalParams.OrderBy(p => p.Key).SequenceEqual(b.InternalParams.OrderBy(p => p.Key))
+        && a.IntermediateValues.SequenceEqual(b.IntermediateValues));
 }
 
 public class InMemoryStorageTests : StorageContractTests

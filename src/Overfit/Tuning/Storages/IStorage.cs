@@ -67,6 +67,15 @@ public interface IStorage
     IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
     /// <summary>Number of trials in the study, optionally only those in the given states.</summary>
     int GetNTrials(int studyId, IReadOnlyCollection<TrialState>? states = null);
+
+    /// <summary>
+    /// The study's trials numbered <paramref name="fromNumber"/> or later, plus those whose numbers are in
+    /// <paramref name="alsoNumbers"/>, ordered by number. A reader that holds the first <paramref name="fromNumber"/>
+    /// trials and lists its unfinished ones here gets everything that can have changed, because finished trials never
+    /// change. Storages override this with a query that reads only those trials.
+    /// </summary>
+    IReadOnlyList<FrozenTrial> GetTrialsFromNumber(int studyId, int fromNumber, IReadOnlyCollection<int>? alsoNumbers = null)
+        => GetAllTrials(studyId).Where(t => t.Number >= fromNumber || (alsoNumbers?.Contains(t.Number) ?? false)).ToArray();
 }
 
 /// <summary>

@@ -90,7 +90,13 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
 
     private void InitializeSchema(string url)
     {
-        Write((c, tx) =>
+        // An existing, current database needs only a read: opening a storage (a dashboard, a late worker) then never
+        // takes the write lock that a running study's workers are using.
+        bool current = File.Exists(Path) && Read((c, tx) =>
+            Convert.ToInt64(Scalar(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='version_info'")) > 0
+            && Scalar(c, tx, "SELECT schema_version FROM version_info WHERE version_info_id = 1") is { } v
+            && Convert.ToInt32(v) == RdbSchema.SchemaVersion);
+        if (!current) Write((c, tx) =>
         {
             long tables = Convert.ToInt64(Scalar(c, tx, "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='version_info'"));
             if (tables == 0)

@@ -1,0 +1,156 @@
+// The study page: fetches the trials once, then only those changed since the last update, and redraws.
+'use strict';
+
+(function () {
+  const P = window.Plot, C = window.Charts;
+  const id = Number(location.pathname.split('/').filter(Boolean).pop());
+  const query = new URLSearchParams(location.search);
+  const refreshMs = query.has('refresh') ? Number(query.get('refresh')) : 2000;
+  const S = { update: 0, trials: [], byNumber: new Map(), dists: {}, directions: [], objective: 0, front: new Set(), importance: {}, importanceAt: -1, importanceBusy: false, drawMs: 0 };
+  const $ = sel => document.querySelector(sel);
+  const table = new window.TrialTable($('#trials'));
+
+  function parse(raw) {
+    return {
+      number: raw.number, state: raw.state, params: raw.params, user_attrs: raw.user_attrs, duration: raw.duration,
+      values: raw.values ? raw.values.map(P.num) : null,
+      intermediate: raw.intermediate.map(s => [s[0], P.num(s[1])]),
+      start: raw.datetime_start ? Date.parse(raw.datetime_start) : null,
+      end: raw.datetime_complete ? Date.parse(raw.datetime_complete) : null,
+    };
+  }
+
+  async function getJson(url, init) {
+    const r = await fetch(url, init);
+    const body = await r.json();
+    if (!r.ok) throw new Error(body.error || r.statusText);
+    return body;
+  }
+
+  function status(text, isError) {
+    const s = $('#status');
+    s.textContent = text;
+    s.classList.toggle('error', !!isError);
+  }
+
+  async function refresh() {
+    try {
+      const reply = await getJson(`/api/studies/${id}/trials?since=${S.update}`);
+      const first = S.update === 0 && S.trials.length === 0;
+      for (const raw of reply.trials) S.byNumber.set(raw.number, parse(raw));
+      S.update = reply.update;
+      S.dists = reply.distributions;
+      if (first) header(reply);
+      if (reply.trials.length > 0 || first) {
+        S.trials = [...S.byNumber.values()].sort((a, b) => a.number - b.number);
+        counts(reply);
+        const t0 = performance.now();
+        draw();
+        S.drawMs = performance.now() - t0;
+        if (S.directions.length > 1) await loadPareto();
+        loadImportance(false); // not awaited: fANOVA on a large study takes a while and the plots must not wait for it
+      }
+      document.body.dataset.update = S.update;
+      document.body.dataset.nTrials = S.trials.length;
+      document.body.dataset.lastFetched = reply.trials.length;
+      status(`${S.trials.length} trials · update ${S.update} · ${reply.trials.length} changed in the last refresh · ${new Date().toLocaleTimeString()}`);
+    } catch (e) {
+      status('refresh failed: ' + e.message, true);
+    }
+    // A large study takes a while to redraw: waiting a few redraw times between refreshes keeps the page responsive.
+    if (refreshMs > 0) setTimeout(refresh, Math.max(refreshMs, 4 * (S.drawMs || 0)));
+  }
+
+  function header(reply) {
+    document.title = reply.name + ' · Overfit dashboard';
+    $('#study-name').textContent = reply.name;
+    $('#study-direction').textContent = reply.directions.join(', ');
+    S.directions = reply.directions;
+    $('#csv').href = `/api/studies/${id}/trials.csv`;
+    const sel = $('#objective');
+    sel.replaceChildren(...reply.directions.map((d, i) => new Option(reply.directions.length === 1 ? 'value' : `values_${i} (${d})`, String(i))));
+    sel.parentElement.hidden = reply.directions.length === 1;
+    sel.addEventListener('change', () => { S.objective = Number(sel.value); draw(); loadImportance(true); });
+    $('#pareto-section').hidden = reply.directions.length < 2;
+    document.querySelector('nav a[href="#pareto-section"]').hidden = reply.directions.length < 2;
+    const note = $('#note');
+    note.value = reply.note || '';
+    note.readOnly = !reply.allow_writes;
+    $('#save-note').hidden = !reply.allow_writes;
+    $('#save-note').addEventListener('click', async () => {
+      await getJson(`/api/studies/${id}/note`, { method: 'PUT', body: note.value });
+      status('note saved');
+    });
+    for (const s of ['#contour-x', '#contour-y']) $(s).addEventListener('change', () => drawContour());
+  }
+
+  function counts(reply) {
+    const parts = Object.entries(reply.states).map(([s, n]) => `${n} ${s.toLowerCase()}`);
+    $('#study-counts').textContent = `${reply.n_trials} trials (${parts.join(', ')})` + (reply.best_value !== null ? ` · best value ${P.fmt(P.num(reply.best_value))}` : '');
+  }
+
+  const params = () => Object.keys(S.dists).sort();
+  const label = () => (S.directions.length === 1 ? 'objective value' : `objective ${S.objective}`);
+
+  function draw() {
+    const ps = params(), k = S.objective, lab = label();
+    const box = sel => { const b = $(sel); b.replaceChildren(); return b; };
+    C.history(box('#history'), S.trials, S.directions[k], k, lab);
+    C.intermediate(box('#intermediate'), S.trials, 300);
+    C.parallel(box('#parallel'), S.trials, ps, S.dists, k, lab);
+    C.slice(box('#slice'), S.trials, ps, S.dists, k, lab);
+    contourChoices(ps);
+    drawContour();
+    C.timeline(box('#timeline'), S.trials, Date.now());
+    if (S.directions.length > 1) C.pareto(box('#pareto'), S.trials, S.front, S.directions.map((d, i) => `objective ${i} (${d})`));
+    table.setData(S.trials, S.directions, ps);
+  }
+
+  function contourChoices(ps) {
+    for (const [sel, fallback] of [['#contour-x', 0], ['#contour-y', 1]]) {
+      const s = $(sel), keep = s.value;
+      if (s.options.length === ps.length) continue;
+      s.replaceChildren(...ps.map(p => new Option(p, p)));
+      s.value = ps.includes(keep) ? keep : (ps[fallback] || ps[0] || '');
+    }
+  }
+
+  function drawContour() {
+    const b = $('#contour');
+    b.replaceChildren();
+    C.contour(b, S.trials, $('#contour-x').value, $('#contour-y').value, S.dists, S.objective, label());
+  }
+
+  async function loadPareto() {
+    const reply = await getJson(`/api/studies/${id}/pareto`);
+    S.front = new Set(reply.numbers);
+    const b = $('#pareto');
+    b.replaceChildren();
+    C.pareto(b, S.trials, S.front, S.directions.map((d, i) => `objective ${i} (${d})`));
+  }
+
+  // Importances cost a forest fit, so they are fetched again only when a tenth more trials completed (or on demand).
+  async function loadImportance(force) {
+    const done = S.trials.filter(t => t.state === 'COMPLETE').length;
+    if (S.importanceBusy || (!force && S.importanceAt >= 0 && done < S.importanceAt * 1.1 + 1)) return;
+    S.importanceAt = done;
+    S.importanceBusy = true;
+    try {
+      // PED-ANOVA is quick; fANOVA fits a forest, so it comes second and its panel says so meanwhile.
+      for (const [ev, sel, title] of [['ped-anova', '#importance-ped', 'PED-ANOVA importance'], ['fanova', '#importance-fanova', 'fANOVA importance']]) {
+        const b = $(sel);
+        if (!b.firstChild) C.importance(b, 'importance-pending-' + ev, title, null);
+        const reply = await getJson(`/api/studies/${id}/importance?evaluator=${ev}&objective=${S.objective}`);
+        b.replaceChildren();
+        C.importance(b, 'importance-' + ev, title, reply);
+      }
+      document.body.dataset.importance = S.importanceAt;
+    } catch (e) {
+      status('importance failed: ' + e.message, true);
+    } finally {
+      S.importanceBusy = false;
+    }
+  }
+
+  refresh();
+})();

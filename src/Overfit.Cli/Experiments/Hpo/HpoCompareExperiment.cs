@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Overfit.Cli.Infrastructure;
+using Overfit.Tuning;
 
 namespace Overfit.Cli.Experiments;
 
@@ -43,7 +44,8 @@ internal sealed class HpoCompareExperiment : IExperiment
         context.RecordSetting("methods", string.Join(", ", methods.Select(m => m.Label)));
         settings.Record(context, null);
         using var threads = settings.ApplyThreads();
-        using var storage = HpoExperiment.OpenStorage(settings.StorageUrl, settings.StorageGiven);
+        var storage = HpoExperiment.OpenStorage(settings.StorageUrl, settings.StorageGiven);
+        using var closeStorage = storage as IDisposable;
         ImageClassificationData? data = null;
         var runs = new List<HpoStudyRun>();
         int total = methods.Count * settings.Seeds * settings.Budget.Trials;

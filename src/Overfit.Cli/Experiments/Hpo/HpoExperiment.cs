@@ -45,7 +45,8 @@ internal sealed partial class HpoExperiment : IExperiment
         var spec = settings.Spec(method, settings.Pruner, context.Seed, settings.StudyName ?? DefaultStudyName(settings, method, context.Seed));
         settings.Record(context, spec.StudyName);
         using var threads = settings.ApplyThreads();
-        using var storage = OpenStorage(spec.StorageUrl, settings.StorageGiven);
+        var storage = OpenStorage(spec.StorageUrl, settings.StorageGiven);
+        using var closeStorage = storage as IDisposable;
         var study = HpoStudyRunner.OpenStudy(spec, storage, settings.WorkerIndex ?? 0);
         int before = HpoStudyRunner.FinishedTrials(storage, study.StudyId);
         if (before > 0 && before < spec.Budget.Trials) context.Note($"resuming study '{spec.StudyName}': {before} of {spec.Budget.Trials} trials were already finished");
@@ -84,7 +85,7 @@ internal sealed partial class HpoExperiment : IExperiment
     /// Opens the storage; the default file's folder is created, a given path must already have one (a missing or
     /// read-only location is the storage's one-line error).
     /// </summary>
-    internal static RdbStorage OpenStorage(string url, bool given)
+    internal static IStorage OpenStorage(string url, bool given)
     {
         if (!given && url.StartsWith("sqlite:///", StringComparison.Ordinal))
         {

@@ -33,9 +33,12 @@ internal static class HpoStudyRunner
 
     private const string ObjectiveAttr = "objective";
 
-    /// <summary>Opens the storage at <paramref name="url"/> with heartbeats and a retry for trials of dead workers.</summary>
-    public static RdbStorage OpenStorage(string url) =>
-        new(url, Heartbeat, failedTrialCallback: new RetryFailedTrialCallback(maxRetry: 1).Invoke);
+    /// <summary>
+    /// Opens the storage at <paramref name="url"/> through <see cref="StorageFactory"/> (SQLite here, any storage the
+    /// factory knows), with heartbeats and a retry for trials of dead workers.
+    /// </summary>
+    public static IStorage OpenStorage(string url) =>
+        StorageFactory.FromUrl(url, Heartbeat, new RetryFailedTrialCallback(maxRetry: 1).Invoke);
 
     /// <summary>
     /// Creates the study or loads it when it exists; the sampler's seed differs per worker so parallel workers do not

@@ -44,7 +44,7 @@ internal static class GemmLinalgTiming
         double chol32 = Best(() => { a32.CopyTo(work32, 0); DenseLinalg.Cholesky(work32, n); });
         var rhs = new double[n * n];
         double solve = Best(() => { m.CopyTo(rhs, 0); DenseLinalg.SolveLowerInPlace(l, n, rhs, n); });
-        double inverse = Best(() => Overfit.GaussianProcesses.GpLinalg.InverseFromCholesky(l, n, rhs));
+        double inverse = Best(() => DenseLinalg.InverseFromCholesky(l, n, rhs));
         double gemm = Best(() => Gemm.Multiply(false, false, n, n, n, 1.0, m, n, a, n, 0.0, rhs, n));
         double n3 = n * (double)n * n;
         var inv = CultureInfo.InvariantCulture;

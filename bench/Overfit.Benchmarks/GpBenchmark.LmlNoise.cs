@@ -11,7 +11,7 @@ public static partial class GpBenchmark
     /// Evaluates it at θ* + t·STEP·u for t = −10..10 (u a fixed Gaussian direction, seed 5), each point twice on fresh
     /// instances (same bits expected), and prints the RMS residual of a least-squares quadratic in t: for a STEP small
     /// enough that the LML is a quadratic there, that residual is the evaluation's noise. With --dump, writes θ*, u,
-    /// STEP and the normalized training data for tests/reference/gp_lml_noise.py, which repeats the scan in NumPy/LAPACK.
+    /// STEP and the normalized training data for tests/fixtures/reference/gp/gp_lml_noise.py, which repeats the scan in NumPy/LAPACK.
     /// </summary>
     private static void LmlNoise(GaussianProcessRegressor gp, double[,] x2, double[] y, int n, int d, double step, string? dump)
     {

@@ -62,51 +62,51 @@ public static partial class GpBenchmark
         Time("cholesky", () => GpLinalg.CholeskyWithJitter(k, n, l));
         Time("solve", () => { yn.CopyTo(a, 0); DenseLinalg.CholeskySolveInPlace(l, n, a, 1); });
         var w = new double[n * n];
-        Time("inverse", () => GpLinalg.InverseFromCholesky(l, n, w));
+        Time("inverse", () => DenseLinalg.InverseFromCholesky(l, n, w));
         foreach (int bw in new[] { 128, 256 })
         {
             var lb2 = new double[n * n]; var dinv2 = new double[n * bw]; var w2 = new double[n * n]; var s2 = new double[n * n];
-            Time($"chol{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlocked(lb2, n, bw, dinv2, out _); });
-            Time($"inv{bw}", () => GpLinalg.InverseFromBlockedCholesky(lb2, n, bw, dinv2, w2));
-            Time($"chol-concurrent{bw}", () => { k.CopyTo(lb2, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb2, n, bw, dinv2, out _); });
-            Time($"inv-concurrent{bw}", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb2, n, bw, dinv2, w2));
+            Time($"chol{bw}", () => { k.CopyTo(lb2, 0); DenseLinalg.TryCholeskySplit<double>(lb2, n, bw, dinv2, out _); });
+            Time($"inv{bw}", () => DenseLinalg.InverseSplit<double>(lb2, n, bw, dinv2, w2));
+            Time($"chol-concurrent{bw}", () => { k.CopyTo(lb2, 0); DenseLinalg.TryCholeskyConcurrent<double>(lb2, n, bw, dinv2, out _); });
+            Time($"inv-concurrent{bw}", () => DenseLinalg.InverseConcurrent<double>(lb2, n, bw, dinv2, w2));
         }
         var lb = new double[n * n];
-        var dinv = new double[GpLinalg.DiagonalInverseLength(n)];
+        var dinv = new double[DenseLinalg.DiagonalInverseLength(n)];
         var scratch = new double[n * n];
         var wb = new double[n * n];
-        Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
-        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
-        Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
+        Time("chol-blocked", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskySplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
+        Time("inv-blocked", () => DenseLinalg.InverseSplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
+        Time("inv-concurrent", () => DenseLinalg.InverseConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
         for (int rep = 0; rep < 2; rep++)
             foreach (int chunk in new[] { 64, 96, 128 })
-                Time($"inv-concurrent, product chunks {chunk}", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, GpLinalg.BlockWidth(n), dinv, wb, chunk));
-        Time("chol-concurrent", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb, n, dinv, out _); });
-        Time("chol-blocked", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _); });
-        Time("chol-concurrent", () => { k.CopyTo(lb, 0); GpLinalg.TryCholeskyBlockedConcurrent(lb, n, dinv, out _); });
-        Time("inv-blocked", () => GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb));
-        Time("inv-concurrent", () => GpLinalg.InverseFromBlockedCholeskyConcurrent(lb, n, dinv, wb));
-        int nbw = GpLinalg.BlockWidth(n);
-        Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorDiagonalBlock(lb, n, j0, jb, out _); } });
+                Time($"inv-concurrent, product chunks {chunk}", () => DenseLinalg.InverseConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb, chunk));
+        Time("chol-concurrent", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskyConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
+        Time("chol-blocked", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskySplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
+        Time("chol-concurrent", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskyConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
+        Time("inv-blocked", () => DenseLinalg.InverseSplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
+        Time("inv-concurrent", () => DenseLinalg.InverseConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
+        int nbw = DenseLinalg.CholeskyBlockWidth(n);
+        Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); DenseLinalg.FactorDiagonalBlock<double>(lb, n, j0, jb, out _); } });
         var diagScratch = new double[n * nbw];
         {
-            Time("diag-factor+inverse (two-level)", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); GpLinalg.FactorAndInvertDiagonalBlock(lb, n, nbw, j0, jb, dinv.AsSpan(j0 * nbw, jb * nbw), 0, diagScratch, out _); } });
+            Time("diag-factor+inverse (two-level)", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); DenseLinalg.FactorAndInvertDiagonalBlock<double>(lb, n, nbw, j0, jb, dinv.AsSpan(j0 * nbw, jb * nbw), 0, diagScratch, out _); } });
         }
-        Time("diaginverses", () => { for (int j0 = 0; j0 < n; j0 += nbw) GpLinalg.InvertLowerBlock(lb, n, j0, Math.Min(nbw, n - j0), dinv.AsSpan(j0 * nbw), nbw); });
+        Time("diaginverses", () => { for (int j0 = 0; j0 < n; j0 += nbw) DenseLinalg.InvertLowerBlock<double>(lb, n, j0, Math.Min(nbw, n - j0), dinv.AsSpan(j0 * nbw), nbw); });
         Time("syrks", () => { for (int j0 = 0; j0 + nbw < n; j0 += nbw) { int j1 = j0 + nbw; Gemm.SymmetricRankK(false, n - j1, nbw, -1e-30, scratch.AsSpan(j1 * n + j0), n, 1.0, wb.AsSpan(j1 * n + j1), n); } });
         Time("panelgemms", () => { for (int j0 = 0; j0 + nbw < n; j0 += nbw) { int j1 = j0 + nbw; Gemm.Multiply(false, true, n - j1, nbw, nbw, 1e-30, scratch, nbw, dinv, nbw, 0.0, wb.AsSpan(j1 * n + j0), n); } });
         Time("trtri-T-gemms", () => { for (int j0 = nbw; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int c0 = 0; c0 < j0; c0 += 2 * nbw) { int cw = Math.Min(2 * nbw, j0 - c0); Gemm.Multiply(false, false, jb, cw, j0 - c0, 1.0, k.AsSpan(j0 * n + c0), n, scratch.AsSpan(c0 * n + c0), n, 0.0, wb.AsSpan(c0), j0); } } });
         Time("trtri-X-gemms", () => { for (int j0 = nbw; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); Gemm.Multiply(false, false, jb, j0, jb, -1.0, dinv, nbw, wb, j0, 0.0, scratch.AsSpan(j0 * n), n); } });
         Time("lauum-gemms", () => { for (int i0 = 0; i0 < n; i0 += nbw) { int ib = Math.Min(nbw, n - i0); Gemm.Multiply(true, false, ib, i0 + ib, n - i0, 1.0, scratch.AsSpan(i0 * n + i0), n, scratch.AsSpan(i0 * n), n, 0.0, wb.AsSpan(i0 * n), n); } });
         Time("syrk-full", () => Gemm.SymmetricRankK(false, n, n, 1.0, k, n, 0.0, wb, n));
-        GpLinalg.TryCholeskyBlocked(lb, n, dinv, out _);
-        GpLinalg.InverseFromBlockedCholesky(lb, n, dinv, wb);
+        DenseLinalg.TryCholeskySplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _);
+        DenseLinalg.InverseSplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb);
         double e1 = 0, e2 = 0;
         for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { e1 = Math.Max(e1, Math.Abs(lb[i * n + j] - l[i * n + j])); e2 = Math.Max(e2, Math.Abs(wb[i * n + j] - w[i * n + j]) / Math.Abs(w[i * n + i])); }
-        Console.WriteLine($"blocked vs recursive: factor max diff {e1:G3}, inverse max rel diff {e2:G3}");
+        Console.WriteLine($"blocked vs jitter-ladder entry: factor max diff {e1:G3}, inverse max rel diff {e2:G3}");
         var cl = new double[n * n];
-        GpLinalg.TryCholeskyBlocked(kl, n, dinv, out _);
-        GpLinalg.InverseFromBlockedCholesky(kl, n, dinv, cl);
+        DenseLinalg.TryCholeskySplit<double>(kl, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _);
+        DenseLinalg.InverseSplit<double>(kl, n, DenseLinalg.CholeskyBlockWidth(n), dinv, cl);
         var ycopy = (double[])yn.Clone();
         DenseLinalg.CholeskySolveInPlace(kl, n, ycopy, 1);
         var wl = (double[])cl.Clone();
@@ -126,7 +126,7 @@ public static partial class GpBenchmark
             for (int i = 0; i < m; i++) for (int c = 0; c < d; c++) xs[i * d + c] = xs2[i, c];
             var kt = new double[n * m];
             var lz = (double[])lb.Clone();
-            GpLinalg.TryCholeskyBlocked(lz, n, dinv, out _);
+            DenseLinalg.TryCholeskySplit<double>(lz, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _);
             for (int i = 0; i < n; i++) lz.AsSpan(i * n + i + 1, n - i - 1).Clear();
             Time("predict: K(X, X*)", () => kernel.Evaluate(x, n, xs, m, d, kt));
             Time("predict: solve L V = K*", () => { kernel.Evaluate(x, n, xs, m, d, kt); DenseLinalg.SolveLowerInPlace(lz, n, kt, m); });

@@ -7,7 +7,7 @@ namespace Overfit.Benchmarks;
 /// <summary>
 /// `importance --evaluator fanova|ped-anova --trials 300 --params 6 [--anchor PATH] --json`: a random-sampler study
 /// (seed 0) of f = Σ (i + 1) xᵢ² over xᵢ ∈ [0, 1], then one timed importance evaluation (after a warm-up on a small
-/// study). With --anchor, tests/reference/optuna_importance_bench.py runs Optuna's evaluator on its own study of the
+/// study). With --anchor, tests/fixtures/reference/tuning/optuna_importance_bench.py runs Optuna's evaluator on its own study of the
 /// same function right after.
 /// </summary>
 public static class ImportanceBenchmark

@@ -16,19 +16,25 @@ namespace Overfit.Cli.Experiments;
 /// </summary>
 internal sealed partial class DropoutExperiment : IExperiment
 {
+    /// <summary>Mini-batch size (the chapter's 64).</summary>
     public const int BatchSize = 64;
+    /// <summary>Adam learning rate (the chapter's 1e-3).</summary>
     public const double LearningRate = 1e-3;
 
     private readonly Option<int?> _epochs = new("--epochs") { Description = "Maximum epochs (default from --budget: tiny 3, quick 30, full 200)" };
     private readonly Option<int> _patience = new("--patience") { Description = "Early-stopping patience in epochs on the validation loss", DefaultValueFactory = _ => 20 };
     private readonly Option<double> _rate = new("--rate") { Description = "Dropout probability after each hidden layer", DefaultValueFactory = _ => 0.5 };
 
+    /// <summary>The command name.</summary>
     public string Name => "dropout";
 
+    /// <summary>One sentence for --help and the report.</summary>
     public string Description => "Train and validation accuracy with and without dropout on the chapter's synthetic data, with early stopping";
 
+    /// <summary>--epochs, --patience and --rate.</summary>
     public IReadOnlyList<Option> Options => [_epochs, _patience, _rate];
 
+    /// <summary>Trains both networks, then reports their accuracies, curves and overfitting diagnosis.</summary>
     public ExperimentResult Run(RunContext context, ExperimentBudget budget)
     {
         int epochs = context.GetOption(_epochs, null) ?? budget.Pick(3, 30, 200);
@@ -68,20 +74,22 @@ internal sealed partial class DropoutExperiment : IExperiment
                 ["epochs_run"] = run.EpochsRun,
                 ["best_epoch"] = run.BestEpoch,
                 ["stopped_early"] = run.StoppedEarly,
+                ["train_loss"] = run.TrainLoss,
                 ["train_accuracy"] = run.TrainAccuracy,
                 ["validation_accuracy"] = run.ValidationAccuracy,
                 ["validation_loss"] = run.ValidationLoss,
                 ["final_train_accuracy"] = run.FinalTrainAccuracy,
                 ["final_validation_accuracy"] = run.FinalValidationAccuracy,
                 ["final_validation_loss"] = run.FinalValidationLoss,
+                ["diagnosis"] = Diagnose(run) is { } report ? report.ToJsonObject() : null,
             };
         }
         var figure = context.SaveFigure(DrawFigure(runs), "dropout",
             "Accuracy per epoch with and without dropout; dotted lines mark the best validation-loss epoch (weights restored), the run stops when patience runs out");
-        return new ExperimentResult(metrics, [figure], [table]);
+        return new ExperimentResult(metrics, [figure], [table, DiagnosisTable(runs)]);
     }
 
-    private static TrainingRun Train(RunContext context, bool withDropout, double rate, int epochs, int patience,
+    internal static TrainingRun Train(RunContext context, bool withDropout, double rate, int epochs, int patience,
         TensorDataset train, TensorDataset validation, IProgressTick tick)
     {
         // The same initialization stream for both models, so that only dropout differs.
@@ -98,6 +106,7 @@ internal sealed partial class DropoutExperiment : IExperiment
         var finalTrain = trainer.Evaluate(new DataLoader(train, 512));
         var finalValidation = trainer.Evaluate(validationLoader);
         return new TrainingRun("", withDropout,
+            history.Epochs.Select(e => e.TrainLoss).ToArray(),
             history.Epochs.Select(e => e.TrainAccuracy).ToArray(),
             history.Epochs.Select(e => e.TestAccuracy).ToArray(),
             history.Epochs.Select(e => e.TestLoss).ToArray(),
@@ -105,7 +114,7 @@ internal sealed partial class DropoutExperiment : IExperiment
             finalTrain.Accuracy, finalValidation.Accuracy, finalValidation.Loss);
     }
 
-    private static TensorDataset Dataset(float[,] x, float[] y)
+    internal static TensorDataset Dataset(float[,] x, float[] y)
     {
         int rows = x.GetLength(0), columns = x.GetLength(1);
         var flat = new float[rows * columns];
@@ -114,6 +123,6 @@ internal sealed partial class DropoutExperiment : IExperiment
     }
 
     /// <summary>One training run: per-epoch curves (train accuracy measured during training, as Keras reports it) and the final numbers.</summary>
-    private sealed record TrainingRun(string Label, bool WithDropout, double[] TrainAccuracy, double[] ValidationAccuracy, double[] ValidationLoss,
+    internal sealed record TrainingRun(string Label, bool WithDropout, double[] TrainLoss, double[] TrainAccuracy, double[] ValidationAccuracy, double[] ValidationLoss,
         int EpochsRun, int BestEpoch, bool StoppedEarly, double FinalTrainAccuracy, double FinalValidationAccuracy, double FinalValidationLoss);
 }

@@ -6,6 +6,7 @@ namespace Overfit.Cli.Experiments;
 /// <summary>Turns an <see cref="IExperiment"/> into an <c>overfit &lt;name&gt;</c> command with the shared options.</summary>
 internal static class ExperimentCommand
 {
+    /// <summary>The command of <paramref name="experiment"/>: shared options, its own options, and <c>--json</c> printing <see cref="IExperiment.JsonSummary"/>.</summary>
     public static Command Create(IExperiment experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);
@@ -28,7 +29,7 @@ internal static class ExperimentCommand
                 using var folder = RunDirectory.Create(settings.OutDirectory, experiment.Name, DateTime.UtcNow);
                 var record = ExperimentRunner.Run(experiment, folder.Path, settings.Seed, settings.Budget, output, parse, writeMetricsOnInputError: false);
                 if (record.InputError) folder.Discard(); // bad arguments: no run folder, no failed metrics.json
-                json?.Write(record.ToJson());
+                json?.Write(record.Succeeded ? System.Text.Json.JsonSerializer.Serialize(experiment.JsonSummary(record), RunRecord.JsonOptions) : record.ToJson());
                 if (!record.Succeeded) throw new InvalidOperationException(record.Error);
                 ExperimentRunner.PrintSummary(record, output.Human);
                 return 0;

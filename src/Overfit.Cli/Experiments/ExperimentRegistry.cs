@@ -12,10 +12,12 @@ internal static class ExperimentRegistry
         new RidgeExperiment(),
         new RegularizeExperiment(),
         new DropoutExperiment(),
+        new DiagnoseExperiment(),
         new BatchNormExperiment(),
         new BayesOptExperiment(),
         new GpBikeRouteExperiment(),
         new GpRegressExperiment(),
+        new UncertaintyExperiment(),
         new LandscapeExperiment(),
         new HpoCompareExperiment(),
     ];

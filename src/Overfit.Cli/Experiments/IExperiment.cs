@@ -20,6 +20,9 @@ internal interface IExperiment
 
     /// <summary>Runs the experiment; figures and tables go through <paramref name="context"/>.</summary>
     ExperimentResult Run(RunContext context, ExperimentBudget budget);
+
+    /// <summary>What <c>--json</c> prints for the run: its whole metrics.json document unless the experiment promises a shape of its own.</summary>
+    object JsonSummary(RunRecord record) => record.ToDocument();
 }
 
 /// <summary>How much work a run may do; experiments choose their sizes with <see cref="Pick{T}"/>.</summary>

@@ -11,17 +11,24 @@ internal sealed partial class LandscapeExperiment
     /// dataset uses seeded 28×28 ten-class stand-in images instead and says so in the report; quick and full runs
     /// need the real data and fail with the locator's message.
     /// </summary>
-    private LandscapeData LoadData(RunContext context, ExperimentBudget budget)
+    private LandscapeData LoadData(RunContext context, ExperimentBudget budget) => WithStandIn(context, budget, () => _data(context),
+        () => new LandscapeData(StandInImages(2000, context.Seed), StandInImages(BatchSize, context.Seed + 1), "synthetic 28×28 ten-class stand-in (Fashion-MNIST not found)"));
+
+    /// <summary>
+    /// <paramref name="load"/>, or on a tiny budget when its data set is missing, <paramref name="standIn"/> with a note
+    /// that says so (the one fallback of every experiment on Fashion-MNIST).
+    /// </summary>
+    internal static T WithStandIn<T>(RunContext context, ExperimentBudget budget, Func<T> load, Func<T> standIn)
     {
         try
         {
-            return _data(context);
+            return load();
         }
         catch (DataNotFoundException e) when (budget.Pick(true, false, false))
         {
             context.Note($"Fashion-MNIST was not found ({e.Message.Split('\n')[0]}); this tiny run uses seeded 28×28 stand-in images " +
                 "(one blurred template per class plus noise). Install it (apt-get install dataset-fashion-mnist) or run `overfit data download FashionMNIST` for the chapter's data.");
-            return new LandscapeData(StandInImages(2000, context.Seed), StandInImages(BatchSize, context.Seed + 1), "synthetic 28×28 ten-class stand-in (Fashion-MNIST not found)");
+            return standIn();
         }
     }
 

@@ -57,14 +57,11 @@ public static partial class Linalg
         return (Tensor.Wrap(gt, [n, n]), Tensor.Wrap(gb, [n, k]));
     }
 
-    /// <summary>A⁻¹ from A's Cholesky factor, by solving A·X = I.</summary>
+    /// <summary>A⁻¹ from A's Cholesky factor (the one blocked inverse of <see cref="DenseLinalg"/>).</summary>
     private static Tensor InverseFromCholesky<T>(Tensor lTensor, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var l = lTensor.Data<T>();
         var inv = new T[n * n];
-        for (int i = 0; i < n; i++) inv[i * n + i] = T.One;
-        DenseLinalg.SolveTriangularCore<T>(l, n, inv, n, lower: true, transpose: false);
-        DenseLinalg.SolveTriangularCore<T>(l, n, inv, n, lower: true, transpose: true);
+        DenseLinalg.InverseFromCholeskyCore<T>(lTensor.Data<T>(), n, inv);
         return Tensor.Wrap(inv, [n, n]);
     }
 

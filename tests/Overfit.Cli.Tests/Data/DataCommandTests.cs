@@ -27,7 +27,7 @@ public class DataCommandTests : IDisposable
 
     private static string FixtureDirectory => Path.Combine(AppContext.BaseDirectory, "fixtures", "fashion-mnist");
 
-    /// <summary>The fixture's own checksums (tests/fixtures/fashion-mnist/README.md and tests/reference/data_cut_fixture.py).</summary>
+    /// <summary>The fixture's own checksums (tests/fixtures/fashion-mnist/README.md and tests/fixtures/reference/data/data_cut_fixture.py).</summary>
     private static DatasetInfo FixtureDataset => DatasetCatalog.FashionMnist with
     {
         Files =

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Overfit.Cli.Tests.Infrastructure;
 using static Overfit.Cli.Tests.Experiments.ExperimentRunAssertions;
 
@@ -31,6 +32,11 @@ public class DropoutExperimentTests
                 Assert.Equal(epochsRun, curve.Length);
                 foreach (var a in curve) InUnitInterval(a, $"{name} dropout {key}");
             }
+            Assert.Equal(epochsRun, Values(run.GetProperty("train_loss")).Length);
+            // The overfitting diagnosis needs one strip of 5 epochs; shorter runs report none.
+            var diagnosis = run.GetProperty("diagnosis");
+            if (epochsRun < 5) Assert.Equal(JsonValueKind.Null, diagnosis.ValueKind);
+            else Assert.InRange(diagnosis.GetProperty("best_epoch").GetInt32(), 1, epochsRun);
             InUnitInterval(run.GetProperty("final_validation_accuracy").GetDouble(), $"{name} dropout final validation accuracy");
             // The synthetic problem is learnable: after the best epoch is restored both models beat chance.
             Assert.True(run.GetProperty("final_validation_accuracy").GetDouble() > 0.55, $"{name} dropout: validation accuracy at chance level");

@@ -23,7 +23,7 @@ public class GpExperimentTests
         var rows = run.CsvRows("bike-route-predictions.csv");
         Assert.Equal(["gps_points", "time_min", "mean_km", "std_km", "lower_km", "upper_km"], rows[0]);
         Assert.Equal(201, rows.Length);
-        // The chapter's NumPy code (K_* K^-1 y), from tests/reference/cli_experiments_reference.py (numpy 1.24.2).
+        // The chapter's NumPy code (K_* K^-1 y), from tests/fixtures/reference/cli/cli_experiments_reference.py (numpy 1.24.2).
         double[] five = [2.571786230774906, 2.951534568914807, 0.7072336586851535];
         double[] eight = [2.192732867875649, 3.0348336573304975, -0.008895669529155326];
         int[] indices = [25, 50, 75];

@@ -12,7 +12,7 @@ public class PolyfitExperimentTests
         run.AssertFigure("polyfit");
         Assert.Equal([1.0, 3, 21], run.Numbers("degrees"));
         var trainMse = run.Numbers("train_mse");
-        // numpy.polyfit on np.random.seed(42)'s noisy sine, from tests/reference/cli_experiments_reference.py
+        // numpy.polyfit on np.random.seed(42)'s noisy sine, from tests/fixtures/reference/cli/cli_experiments_reference.py
         // (Debian python3-numpy 1.24.2).
         ChapterExperimentRun.AssertClose(0.07485918414620543, trainMse[0], 1e-12, "degree 1 train MSE");
         ChapterExperimentRun.AssertClose(0.01427309555846501, trainMse[1], 1e-12, "degree 3 train MSE");

@@ -15,7 +15,7 @@ public class RidgeExperimentTests
         var norms = run.Numbers("coefficient_norm");
         Assert.True(norms[0] > norms[1] && norms[1] > norms[2], $"coefficient norm must fall as alpha grows, got [{string.Join(", ", norms)}]");
         // make_pipeline(PolynomialFeatures(10), Ridge(alpha)) on np.random.seed(42)'s data, from
-        // tests/reference/cli_experiments_reference.py (Debian python3-sklearn 1.2.1). The raw powers of x reach
+        // tests/fixtures/reference/cli/cli_experiments_reference.py (Debian python3-sklearn 1.2.1). The raw powers of x reach
         // 5^10, so agreement is to the conditioning of the normal equations, not to round-off.
         ChapterExperimentRun.AssertClose(0.5963910399814532, norms[1], 1e-6, "alpha 0.1 coefficient norm");
         ChapterExperimentRun.AssertClose(0.08974406044660423, norms[2], 1e-6, "alpha 10 coefficient norm");

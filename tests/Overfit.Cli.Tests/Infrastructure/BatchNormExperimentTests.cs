@@ -7,7 +7,7 @@ namespace Overfit.Cli.Tests.Infrastructure;
 public class BatchNormExperimentTests
 {
     // The chapter's batch: numpy.random.seed(42); numpy.random.rand(50, 2) * 10, produced by
-    // tests/reference/cli_batchnorm_data.py with the Debian package python3-numpy 1.24.2.
+    // tests/fixtures/reference/cli/cli_batchnorm_data.py with the Debian package python3-numpy 1.24.2.
     private static readonly double[] ChapterBatch =
     [
         3.745401188473625, 9.50714306409916, 7.319939418114051, 5.986584841970366,

@@ -2,7 +2,7 @@ using Overfit.BayesianOptimization;
 
 namespace Overfit.Tests.BayesianOptimization;
 
-// Reference values: tests/reference/bo_acquisition_reference.py (scipy 1.10, mpmath at 50 digits).
+// Reference values: tests/fixtures/reference/bo/bo_acquisition_reference.py (scipy 1.10, mpmath at 50 digits).
 public class AnalyticAcquisitionTests
 {
     private static readonly ClosedFormModel Model = new();

@@ -28,7 +28,7 @@ internal sealed class ClosedFormModel : IPosteriorModel
 
 internal static class BoTestHelpers
 {
-    /// <summary>Eight 2-D points and a smooth target (tests/reference/bo_acquisition_reference.py uses the same data).</summary>
+    /// <summary>Eight 2-D points and a smooth target (tests/fixtures/reference/bo/bo_acquisition_reference.py uses the same data).</summary>
     internal static (double[] X, double[] Y) SmallData()
     {
         double[] x = [0.1, 0.2, 0.4, 0.9, 0.8, 0.3, 0.55, 0.5, 0.2, 0.7, 0.95, 0.85, 0.7, 0.05, 0.3, 0.35];

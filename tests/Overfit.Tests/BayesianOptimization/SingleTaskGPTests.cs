@@ -3,7 +3,7 @@ using Overfit.GaussianProcesses;
 
 namespace Overfit.Tests.BayesianOptimization;
 
-// sklearn references: tests/reference/bo_acquisition_reference.py (scikit-learn 1.2.1,
+// sklearn references: tests/fixtures/reference/bo/bo_acquisition_reference.py (scikit-learn 1.2.1,
 // ConstantKernel * Matern(nu=2.5, ARD), alpha 1e-2, normalize_y=False).
 public class SingleTaskGPTests
 {

@@ -7,7 +7,7 @@ public class SobolTests
     [Fact]
     public void UnscrambledPointsMatchScipy()
     {
-        // tests/reference/bo_sobol_reference.py (scipy 1.10 qmc.Sobol(3, scramble=False).random(8))
+        // tests/fixtures/reference/bo/bo_sobol_reference.py (scipy 1.10 qmc.Sobol(3, scramble=False).random(8))
         double[] expected =
         [
             0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 0.75, 0.25, 0.25, 0.25, 0.75, 0.75,
@@ -19,7 +19,7 @@ public class SobolTests
     [Fact]
     public void TwentyFirstDimensionMatchesScipy()
     {
-        // tests/reference/bo_sobol_reference.py: qmc.Sobol(21, scramble=False), last coordinate of points 0..15, and point 1000.
+        // tests/fixtures/reference/bo/bo_sobol_reference.py: qmc.Sobol(21, scramble=False), last coordinate of points 0..15, and point 1000.
         double[] lastCoordinate = [0.0, 0.5, 0.25, 0.75, 0.125, 0.625, 0.375, 0.875, 0.1875, 0.6875, 0.4375, 0.9375, 0.0625, 0.5625, 0.3125, 0.8125];
         var points = new SobolEngine(21, scramble: false).Draw(16);
         for (int i = 0; i < 16; i++) Assert.Equal(lastCoordinate[i], points[i * 21 + 20]);

@@ -3,7 +3,7 @@ using Overfit.Data.Synthetic;
 
 namespace Overfit.Tests.Data;
 
-// Expected values: /usr/bin/python3 tests/reference/data_chapter_synthetic.py (python3-numpy 1.24.2, python3-sklearn 1.2.1),
+// Expected values: /usr/bin/python3 tests/fixtures/reference/data/data_chapter_synthetic.py (python3-numpy 1.24.2, python3-sklearn 1.2.1),
 // which runs the chapter's own generation code.
 public class ChapterDataTests
 {

@@ -3,7 +3,7 @@ using Overfit.Tensors;
 
 namespace Overfit.Tests.Data;
 
-// Expected values: /usr/bin/python3 tests/reference/data_chapter_synthetic.py (python3-sklearn 1.2.1).
+// Expected values: /usr/bin/python3 tests/fixtures/reference/data/data_chapter_synthetic.py (python3-sklearn 1.2.1).
 public class PreprocessingTests
 {
     [Fact]

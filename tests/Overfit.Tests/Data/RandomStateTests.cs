@@ -2,7 +2,7 @@ using Overfit.Data.Random;
 
 namespace Overfit.Tests.Data;
 
-// Expected values: /usr/bin/python3 tests/reference/data_numpy_random.py (Debian python3-numpy 1.24.2).
+// Expected values: /usr/bin/python3 tests/fixtures/reference/data/data_numpy_random.py (Debian python3-numpy 1.24.2).
 public class RandomStateTests
 {
     private static void AssertClose(double[] expected, double[] actual, double tolerance = 0)

@@ -28,7 +28,8 @@ internal sealed class ReferenceFixture
 
     public double Double(string name) => Get(name).GetDouble();
     public int Int(string name) => Get(name).GetInt32();
-    public double[] Doubles(string name) => Get(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    /// <summary>An array of numbers; JSON null (how the scripts write NumPy's NaN) reads as NaN.</summary>
+    public double[] Doubles(string name) => Get(name).EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Null ? double.NaN : e.GetDouble()).ToArray();
     public int[] Ints(string name) => Get(name).EnumerateArray().Select(e => e.GetInt32()).ToArray();
     public string[] Strings(string name) => Get(name).EnumerateArray().Select(e => e.GetString()!).ToArray();
 }

@@ -44,7 +44,7 @@ public class BoundWarningTests
         var y = Enumerable.Repeat(3.0, 10).ToArray();
         var kernel = new ConstantKernel(1.0, lower: 1e-3, upper: 1e3) * new RBF(1.0, lower: 1e-2, upper: 1e2) + new WhiteKernel(0.1, lower: 1e-8, upper: 10);
         var gp = new GaussianProcessRegressor(kernel, normalizeY: true).Fit(x, y);
-        // The three ConvergenceWarning texts printed by tests/reference/gp_bound_warnings.py (scikit-learn 1.2); the interior case is its second part.
+        // The three ConvergenceWarning texts printed by tests/fixtures/reference/gp/gp_bound_warnings.py (scikit-learn 1.2); the interior case is its second part.
         Assert.Equal(
         [
             "The optimal value found for dimension 0 of parameter k1__k1__constant_value is close to the specified lower bound 0.001. Decreasing the bound and calling fit again may find a better value.",
@@ -60,7 +60,7 @@ public class BoundWarningTests
         for (int i = 0; i < 12; i++) x[i, 0] = i / 11.0;
         var y = Enumerable.Range(0, 12).Select(i => i / 11.0 > 0.5 ? 1 : 0).ToArray();
         var gpc = new GaussianProcessClassifier(new ConstantKernel(1.0, lower: 1e-2, upper: 1e2) * new RBF(0.3, lower: 1e-2, upper: 1e1)).Fit(x, y);
-        // tests/reference/gp_bound_warnings.py, third part (scikit-learn 1.2 fits 10**2 * RBF(length_scale=0.366)).
+        // tests/fixtures/reference/gp/gp_bound_warnings.py, third part (scikit-learn 1.2 fits 10**2 * RBF(length_scale=0.366)).
         Assert.Equal(["The optimal value found for dimension 0 of parameter k1__constant_value is close to the specified upper bound 100.0. Increasing the bound and calling fit again may find a better value."],
             gpc.Warnings);
     }

@@ -3,7 +3,7 @@ using Overfit.Tensors.Kernels;
 
 namespace Overfit.Tests.GaussianProcesses;
 
-/// <summary>The blocked factorization and inverse of the marginal likelihood against the plain routines (Float64).</summary>
+/// <summary>The blocked Cholesky and inverse of <see cref="DenseLinalg"/> (both variants) on GP kernel matrices, against plain routines (Float64).</summary>
 public class GpBlockedLinalgTests
 {
     private static double[] KernelMatrix(int n)
@@ -24,10 +24,10 @@ public class GpBlockedLinalgTests
     {
         var k = KernelMatrix(n);
         var reference = (double[])k.Clone();
-        DenseLinalg.Cholesky(reference, n);
+        Assert.True(DenseLinalg.FactorDiagonalBlock<double>(reference, n, 0, n, out _)); // the unblocked loop
         var l = (double[])k.Clone();
-        var inverses = new double[GpLinalg.DiagonalInverseLength(n)];
-        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, inverses, out int pivot));
+        var inverses = new double[DenseLinalg.DiagonalInverseLength(n)];
+        Assert.True(DenseLinalg.TryCholeskySplit<double>(l, n, DenseLinalg.CholeskyBlockWidth(n), inverses, out int pivot));
         Assert.Equal(-1, pivot);
         for (int i = 0; i < n; i++)
         {
@@ -37,7 +37,7 @@ public class GpBlockedLinalgTests
             for (int j = i + 1; j < n; j++) Assert.Equal(k[i * n + j], l[i * n + j]); // strict upper triangle untouched
         }
         // Each stored diagonal-block inverse times its block is the identity.
-        int bw = GpLinalg.BlockWidth(n);
+        int bw = DenseLinalg.CholeskyBlockWidth(n);
         for (int j0 = 0; j0 < n; j0 += bw)
         {
             int jb = Math.Min(bw, n - j0);
@@ -59,19 +59,20 @@ public class GpBlockedLinalgTests
     [InlineData(301, 0)]
     [InlineData(600, 256)]
     [InlineData(300, 64)]
-    public void BlockedInverseMatchesTheRecursiveInverse(int n, int blockWidth)
+    public void BlockedInverseMatchesSolvingAgainstTheIdentity(int n, int blockWidth)
     {
         var k = KernelMatrix(n);
         var l = (double[])k.Clone();
-        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        int bw = blockWidth == 0 ? DenseLinalg.CholeskyBlockWidth(n) : blockWidth;
         var inverses = new double[n * bw];
-        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
+        Assert.True(DenseLinalg.TryCholeskySplit<double>(l, n, bw, inverses, out _));
         var inv = new double[n * n];
-        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, inv);
+        DenseLinalg.InverseSplit<double>(l, n, bw, inverses, inv);
         var reference = new double[n * n];
         var lRef = new double[n * n];
         Assert.Equal(0.0, GpLinalg.CholeskyWithJitter(k, n, lRef));
-        GpLinalg.InverseFromCholesky(lRef, n, reference);
+        for (int i = 0; i < n; i++) reference[i * n + i] = 1;
+        DenseLinalg.CholeskySolveInPlace(lRef, n, reference, n); // K·X = I by triangular solves
         double scale = 0;
         foreach (double v in reference) scale = Math.Max(scale, Math.Abs(v));
         for (int i = 0; i < n; i++)
@@ -91,14 +92,15 @@ public class GpBlockedLinalgTests
     {
         var k = KernelMatrix(n);
         var l = (double[])k.Clone();
-        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        int bw = blockWidth == 0 ? DenseLinalg.CholeskyBlockWidth(n) : blockWidth;
         var inverses = new double[n * bw];
-        Assert.True(GpLinalg.TryCholeskyBlocked(l, n, bw, inverses, out _));
+        Assert.True(DenseLinalg.TryCholeskySplit<double>(l, n, bw, inverses, out _));
         var reference = new double[n * n];
-        GpLinalg.InverseFromBlockedCholesky(l, n, bw, inverses, reference);
+        DenseLinalg.InverseSplit<double>(l, n, bw, inverses, reference);
         var inv = new double[n * n];
         Array.Fill(inv, double.NaN); // every lower entry must be written
-        GpLinalg.InverseFromBlockedCholeskyConcurrent(l, n, bw, inverses, inv);
+        if (n > bw) DenseLinalg.InverseConcurrent<double>(l, n, bw, inverses, inv);
+        else DenseLinalg.InverseFromCholeskyLower<double>(l, n, bw, inverses, inv);
         double scale = 0;
         foreach (double v in reference) scale = Math.Max(scale, Math.Abs(v));
         for (int i = 0; i < n; i++)
@@ -117,13 +119,15 @@ public class GpBlockedLinalgTests
     public void ConcurrentCholeskyMatchesTheOneCoreFactor(int n, int blockWidth)
     {
         var k = KernelMatrix(n);
-        int bw = blockWidth == 0 ? GpLinalg.BlockWidth(n) : blockWidth;
+        int bw = blockWidth == 0 ? DenseLinalg.CholeskyBlockWidth(n) : blockWidth;
         var reference = (double[])k.Clone();
         var referenceInverses = new double[n * bw];
-        Assert.True(GpLinalg.TryCholeskyBlocked(reference, n, bw, referenceInverses, out _));
+        Assert.True(DenseLinalg.TryCholeskySplit<double>(reference, n, bw, referenceInverses, out _));
         var l = (double[])k.Clone();
         var inverses = new double[n * bw];
-        Assert.True(GpLinalg.TryCholeskyBlockedConcurrent(l, n, bw, inverses, out int pivot));
+        Assert.True(n > bw
+            ? DenseLinalg.TryCholeskyConcurrent<double>(l, n, bw, inverses, out int pivot)
+            : DenseLinalg.TryCholeskyBlocked<double>(l, n, bw, inverses, out pivot));
         Assert.Equal(-1, pivot);
         for (int i = 0; i < n; i++)
         {
@@ -147,7 +151,7 @@ public class GpBlockedLinalgTests
         for (int j = 0; j < n; j++) { k[failingRow * n + j] = k[3 * n + j]; k[j * n + failingRow] = k[j * n + 3]; }
         k[failingRow * n + 3] = k[3 * n + failingRow] = k[3 * n + 3];
         k[failingRow * n + failingRow] = 0.5 * k[3 * n + 3];
-        Assert.False(GpLinalg.TryCholeskyBlockedConcurrent(k, n, 64, new double[n * 64], out int pivot));
+        Assert.False(DenseLinalg.TryCholeskyConcurrent<double>(k, n, 64, new double[n * 64], out int pivot));
         Assert.Equal(failingRow, pivot);
     }
 
@@ -163,7 +167,7 @@ public class GpBlockedLinalgTests
         // A clear negative eigenvalue: shrink the diagonal entry below the off-diagonal coupling.
         k[200 * n + 200] = 0.5 * k[3 * n + 3];
         var l = (double[])k.Clone();
-        Assert.False(GpLinalg.TryCholeskyBlocked(l, n, new double[GpLinalg.DiagonalInverseLength(n)], out int pivot));
+        Assert.False(DenseLinalg.TryCholeskySplit<double>(l, n, DenseLinalg.CholeskyBlockWidth(n), new double[DenseLinalg.DiagonalInverseLength(n)], out int pivot));
         Assert.Equal(200, pivot);
     }
 

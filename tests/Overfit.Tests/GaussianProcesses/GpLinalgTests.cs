@@ -18,7 +18,7 @@ public class GpLinalgTests
         var l = new double[n * n];
         Assert.Equal(0.0, GpLinalg.CholeskyWithJitter(k, n, l));
         var inv = new double[n * n];
-        GpLinalg.InverseFromCholesky(l, n, inv);
+        DenseLinalg.InverseFromCholesky(l, n, inv);
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
             {

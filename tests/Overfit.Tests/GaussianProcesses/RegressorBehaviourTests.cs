@@ -18,8 +18,10 @@ public class RegressorBehaviourTests
     {
         var grid = new double[100, 1];
         for (int i = 0; i < 100; i++) grid[i, 0] = 10.0 * i / 99;
-        Check([0, 2, 5, 8, 10], [0, 2, 3, 1, 4], BikeRouteReference.FiveMean, BikeRouteReference.FiveLower, BikeRouteReference.FiveUpper);
-        Check([0, 1, 2, 4, 5, 6, 8, 10], [0, 1, 2.5, 1.5, 3, 2, 1, 4], BikeRouteReference.EightMean, BikeRouteReference.EightLower, BikeRouteReference.EightUpper);
+        // The chapter's NumPy code, run by tests/fixtures/reference/gp/gp_bike_route.py.
+        var reference = Overfit.Tests.Fixtures.ReferenceFixture.Load("gp/bike_route.json");
+        Check([0, 2, 5, 8, 10], [0, 2, 3, 1, 4], reference.Doubles("FiveMean"), reference.Doubles("FiveLower"), reference.Doubles("FiveUpper"));
+        Check([0, 1, 2, 4, 5, 6, 8, 10], [0, 1, 2.5, 1.5, 3, 2, 1, 4], reference.Doubles("EightMean"), reference.Doubles("EightLower"), reference.Doubles("EightUpper"));
 
         void Check(double[] times, double[] positions, double[] mean, double[] lower, double[] upper)
         {

@@ -3,20 +3,11 @@ using Overfit.Tensors.Kernels;
 
 namespace Overfit.Tests.Kernels;
 
-/// <summary>Tests that change Gemm's global settings (forced kernel, thread cap) must not run in parallel.</summary>
+/// <summary>Tests that change Gemm's global settings (the thread cap) must not run in parallel.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class GemmCollection
 {
     public const string Name = "Gemm global settings";
-}
-
-/// <summary>Forces a micro-kernel for the lifetime of the scope.</summary>
-internal sealed class GemmTestScope : IDisposable
-{
-    private readonly GemmKernel _saved = Gemm.ForcedKernel;
-    private GemmTestScope(GemmKernel kernel) => Gemm.ForcedKernel = kernel;
-    public static GemmTestScope Force(GemmKernel kernel) => new(kernel);
-    public void Dispose() => Gemm.ForcedKernel = _saved;
 }
 
 internal static class GemmCheck
@@ -24,10 +15,10 @@ internal static class GemmCheck
     /// <summary>
     /// Runs one product through Gemm.Multiply and through Gemm.Reference (in Float64) on the same random operands
     /// (stored with `pad` extra columns per row) and compares with a tolerance scaled by k and the dtype's epsilon.
-    /// Padding columns of C must stay untouched.
+    /// Padding columns of C must stay untouched. A kernel other than Auto runs through the internal seam Gemm.RunWith.
     /// </summary>
-    public static void Compare<T>(Random rng, bool ta, bool tb, int m, int n, int k, double alpha, double beta, int pad)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    public static void Compare<T>(Random rng, bool ta, bool tb, int m, int n, int k, double alpha, double beta, int pad,
+        GemmKernel kernel = GemmKernel.Auto) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
         int lda = aCols + pad, ldb = bCols + pad, ldc = n + pad;
@@ -37,7 +28,9 @@ internal static class GemmCheck
         var expected = (double[])c.Clone();
         Gemm.Reference(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, expected, ldc);
         var at = Cast<T>(a); var bt = Cast<T>(b); var ct = Cast<T>(c);
-        if (typeof(T) == typeof(float))
+        if (kernel != GemmKernel.Auto)
+            Gemm.RunWith(kernel, ta, tb, m, n, k, T.CreateChecked(alpha), at, lda, bt, ldb, T.CreateChecked(beta), ct, ldc);
+        else if (typeof(T) == typeof(float))
             Gemm.Multiply(ta, tb, m, n, k, (float)alpha, (float[])(object)at, lda, (float[])(object)bt, ldb, (float)beta, (float[])(object)ct, ldc);
         else
             Gemm.Multiply(ta, tb, m, n, k, alpha, (double[])(object)at, lda, (double[])(object)bt, ldb, beta, (double[])(object)ct, ldc);

@@ -16,15 +16,15 @@ public sealed class GemmTests
     public void RandomShapesMatchReference(string kernel)
     {
         var rng = new Random(42);
-        using var _ = GemmTestScope.Force(Enum.Parse<GemmKernel>(kernel));
+        var kind = Enum.Parse<GemmKernel>(kernel);
         for (int trial = 0; trial < 60; trial++)
         {
             int m = rng.Next(0, 71), n = rng.Next(0, 71), k = rng.Next(0, 71);
             bool ta = rng.Next(2) == 1, tb = rng.Next(2) == 1;
             double alpha = trial % 5 == 0 ? 1 : rng.NextDouble() * 4 - 2;
             double beta = (trial % 3) switch { 0 => 0, 1 => 1, _ => rng.NextDouble() * 2 - 1 };
-            GemmCheck.Compare<float>(rng, ta, tb, m, n, k, alpha, beta, pad: trial % 2);
-            GemmCheck.Compare<double>(rng, ta, tb, m, n, k, alpha, beta, pad: trial % 2);
+            GemmCheck.Compare<float>(rng, ta, tb, m, n, k, alpha, beta, pad: trial % 2, kernel: kind);
+            GemmCheck.Compare<double>(rng, ta, tb, m, n, k, alpha, beta, pad: trial % 2, kernel: kind);
         }
     }
 
@@ -33,7 +33,7 @@ public sealed class GemmTests
     public void EdgeShapesMatchReference(string kernel)
     {
         var rng = new Random(7);
-        using var _ = GemmTestScope.Force(Enum.Parse<GemmKernel>(kernel));
+        var kind = Enum.Parse<GemmKernel>(kernel);
         int[][] shapes =
         [
             [1, 1, 1], [1, 37, 5], [37, 1, 5], [1, 1, 300], [5, 7, 0], [0, 4, 3], [4, 0, 3], [6, 32, 1], [7, 33, 2],
@@ -43,8 +43,8 @@ public sealed class GemmTests
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
                 {
-                    GemmCheck.Compare<float>(rng, ta, tb, s[0], s[1], s[2], 1.5, 0.5, pad: 3);
-                    GemmCheck.Compare<double>(rng, ta, tb, s[0], s[1], s[2], -0.75, 0, pad: 0);
+                    GemmCheck.Compare<float>(rng, ta, tb, s[0], s[1], s[2], 1.5, 0.5, pad: 3, kernel: kind);
+                    GemmCheck.Compare<double>(rng, ta, tb, s[0], s[1], s[2], -0.75, 0, pad: 0, kernel: kind);
                 }
     }
 
@@ -52,7 +52,6 @@ public sealed class GemmTests
     public void LargeProductsUseAllThreadsAndMatchReference()
     {
         var rng = new Random(3);
-        using var _ = GemmTestScope.Force(GemmKernel.Auto);
         int saved = Gemm.MaxThreads;
         try
         {
@@ -73,21 +72,20 @@ public sealed class GemmTests
     {
         foreach (var kernel in new[] { GemmKernel.Auto, GemmKernel.Scalar })
         {
-            using var _ = GemmTestScope.Force(kernel);
             var a = new double[] { 1, 2, 3, 4, 5, 6 };          // 2×3
             var b = new double[] { 1, 0, 0, 1, 1, 1 };          // 3×2
             var c = new double[] { double.NaN, double.NaN, double.NaN, double.NaN };
-            Gemm.Multiply(false, false, 2, 2, 3, 1.0, a, 3, b, 2, 0.0, c, 2);
+            Gemm.RunWith<double>(kernel, false, false, 2, 2, 3, 1.0, a, 3, b, 2, 0.0, c, 2);
             Assert.Equal(new double[] { 4, 5, 10, 11 }, c);
             var cf = new float[] { float.NaN, float.PositiveInfinity, 1, 2 };
-            Gemm.Multiply(false, false, 2, 2, 0, 1f, ReadOnlySpan<float>.Empty, 1, ReadOnlySpan<float>.Empty, 2, 0f, cf, 2);
+            Gemm.RunWith<float>(kernel, false, false, 2, 2, 0, 1f, ReadOnlySpan<float>.Empty, 1, ReadOnlySpan<float>.Empty, 2, 0f, cf, 2);
             Assert.Equal(new float[] { 0, 0, 0, 0 }, cf);
             // Matrix-vector shapes (one row or one column of C) take their own path.
             var row = new double[] { double.NaN, double.NaN };
-            Gemm.Multiply(false, false, 1, 2, 3, 1.0, a, 3, b, 2, 0.0, row, 2);
+            Gemm.RunWith<double>(kernel, false, false, 1, 2, 3, 1.0, a, 3, b, 2, 0.0, row, 2);
             Assert.Equal(new double[] { 4, 5 }, row);
             var column = new double[] { double.NaN, -7, double.NaN };   // ldc 2: the middle element is not part of C
-            Gemm.Multiply(false, true, 2, 1, 3, 2.0, a, 3, new double[] { 1, 1, 1 }, 3, 0.0, column, 2);
+            Gemm.RunWith<double>(kernel, false, true, 2, 1, 3, 2.0, a, 3, new double[] { 1, 1, 1 }, 3, 0.0, column, 2);
             Assert.Equal(new double[] { 12, -7, 30 }, column);
         }
     }

@@ -18,15 +18,15 @@ public sealed class SymmetricRankKTests
     public void RandomShapesMatchReference(string kernel)
     {
         var rng = new Random(11);
-        using var _ = GemmTestScope.Force(Enum.Parse<GemmKernel>(kernel));
+        var kind = Enum.Parse<GemmKernel>(kernel);
         for (int trial = 0; trial < 40; trial++)
         {
             int n = rng.Next(0, 90), k = rng.Next(0, 70);
             bool ta = rng.Next(2) == 1, fill = rng.Next(2) == 1;
             double alpha = trial % 5 == 0 ? 1 : rng.NextDouble() * 4 - 2;
             double beta = (trial % 3) switch { 0 => 0, 1 => 1, _ => rng.NextDouble() * 2 - 1 };
-            Compare<float>(rng, ta, n, k, alpha, beta, pad: trial % 2, fill);
-            Compare<double>(rng, ta, n, k, alpha, beta, pad: trial % 2, fill);
+            Compare<float>(rng, ta, n, k, alpha, beta, pad: trial % 2, fill, kernel: kind);
+            Compare<double>(rng, ta, n, k, alpha, beta, pad: trial % 2, fill, kernel: kind);
         }
     }
 
@@ -35,14 +35,14 @@ public sealed class SymmetricRankKTests
     public void EdgeShapesMatchReference(string kernel)
     {
         var rng = new Random(5);
-        using var _ = GemmTestScope.Force(Enum.Parse<GemmKernel>(kernel));
+        var kind = Enum.Parse<GemmKernel>(kernel);
         int[][] shapes = [[1, 1], [1, 300], [5, 0], [0, 4], [6, 1], [16, 3], [31, 2], [32, 9], [33, 17], [64, 257], [65, 5], [97, 385]];
         foreach (var s in shapes)
             foreach (bool ta in new[] { false, true })
                 foreach (bool fill in new[] { false, true })
                 {
-                    Compare<float>(rng, ta, s[0], s[1], 1.5, 0.5, pad: 3, fill);
-                    Compare<double>(rng, ta, s[0], s[1], -0.75, 0, pad: 0, fill);
+                    Compare<float>(rng, ta, s[0], s[1], 1.5, 0.5, pad: 3, fill, kernel: kind);
+                    Compare<double>(rng, ta, s[0], s[1], -0.75, 0, pad: 0, fill, kernel: kind);
                 }
     }
 
@@ -50,7 +50,6 @@ public sealed class SymmetricRankKTests
     public void LargeProductsOnSeveralThreadsMatchReference()
     {
         var rng = new Random(9);
-        using var _ = GemmTestScope.Force(GemmKernel.Auto);
         int saved = Gemm.MaxThreads;
         try
         {
@@ -67,7 +66,6 @@ public sealed class SymmetricRankKTests
     public void TallProductsSplitOverTheDepthMatchReference()
     {
         var rng = new Random(21);
-        using var _ = GemmTestScope.Force(GemmKernel.Auto);
         int saved = Gemm.MaxThreads;
         try
         {
@@ -92,7 +90,6 @@ public sealed class SymmetricRankKTests
     public void AugmentedGramMatchesTheProductOfTheAugmentedMatrix()
     {
         var rng = new Random(33);
-        using var _ = GemmTestScope.Force(GemmKernel.Auto);
         int saved = Gemm.MaxThreads;
         try
         {
@@ -150,8 +147,8 @@ public sealed class SymmetricRankKTests
         Assert.Throws<ArgumentException>(() => Gemm.SymmetricRankK(true, -1, 3, 1.0f, new float[12], 4, 0.0f, new float[16], 4));
     }
 
-    private static void Compare<T>(Random rng, bool ta, int n, int k, double alpha, double beta, int pad, bool fill)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Compare<T>(Random rng, bool ta, int n, int k, double alpha, double beta, int pad, bool fill,
+        GemmKernel kernel = GemmKernel.Auto) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int aRows = ta ? k : n, aCols = ta ? n : k;
         int lda = aCols + pad, ldc = n + pad;
@@ -160,7 +157,9 @@ public sealed class SymmetricRankKTests
         var expected = (double[])c.Clone();
         Gemm.Reference(ta, !ta, n, n, k, alpha, a, lda, a, lda, beta, expected, ldc);
         var ct = GemmCheck.Cast<T>(c);
-        if (typeof(T) == typeof(float))
+        if (kernel != GemmKernel.Auto)
+            Gemm.RunSymmetricWith(kernel, ta, n, k, T.CreateChecked(alpha), GemmCheck.Cast<T>(a), lda, T.CreateChecked(beta), ct, ldc, fill);
+        else if (typeof(T) == typeof(float))
             Gemm.SymmetricRankK(ta, n, k, (float)alpha, (float[])(object)GemmCheck.Cast<T>(a), lda, (float)beta, (float[])(object)ct, ldc, fill);
         else
             Gemm.SymmetricRankK(ta, n, k, alpha, (double[])(object)GemmCheck.Cast<T>(a), lda, beta, (double[])(object)ct, ldc, fill);

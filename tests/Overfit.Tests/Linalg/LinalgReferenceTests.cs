@@ -3,7 +3,7 @@ using Overfit.Tensors;
 namespace Overfit.Tests.Linalg;
 
 /// <summary>
-/// Tensor-level Linalg against numpy 1.24 / scipy values produced by tests/reference/linalg_reference.py
+/// Tensor-level Linalg against numpy 1.24 / scipy values produced by tests/fixtures/reference/linalg/linalg_reference.py
 /// (constants pasted from its output).
 /// </summary>
 public sealed class LinalgReferenceTests

@@ -16,7 +16,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void ReadsAFileWrittenByPythonWithJsonAndStruct()
     {
-        // tests/fixtures/nn/python_written.safetensors comes from tests/reference/nn_safetensors.py (json + struct only).
+        // tests/fixtures/nn/python_written.safetensors comes from tests/fixtures/reference/nn/nn_safetensors.py (json + struct only).
         var content = Checkpoint.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "nn", "python_written.safetensors"));
         Assert.Equal("python-fixture", content.Metadata["model"]);
         var w = content.Tensors["layers.0.weight"];
@@ -34,7 +34,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void WritesAFileWhoseHeaderAndDataParseByHand()
     {
-        // The same parse the Python check does (tests/reference/nn_safetensors.py check FILE): length, JSON, offsets, raw data.
+        // The same parse the Python check does (tests/fixtures/reference/nn/nn_safetensors.py check FILE): length, JSON, offsets, raw data.
         var net = new SimpleNetwork(new ReLU(), inputSize: 6, numLabels: 2, hidden: [3], generator: new Generator(2));
         string path = Path.Combine(_dir, "net.safetensors");
         Checkpoint.Save(net, path, new Dictionary<string, string> { ["epochs"] = "3" });

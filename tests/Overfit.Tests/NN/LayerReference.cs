@@ -1,7 +1,7 @@
 namespace Overfit.Tests.NN;
 
 /// <summary>
-/// Values printed by tests/reference/nn_layers.py (PyTorch 1.13, Debian python3-torch, float64):
+/// Values printed by tests/fixtures/reference/nn/nn_layers.py (PyTorch 1.13, Debian python3-torch, float64):
 /// name = (output, d(sum(c·y))/dx) for the formula inputs described in the script.
 /// </summary>
 internal static class LayerReference

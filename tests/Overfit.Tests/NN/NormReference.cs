@@ -1,7 +1,7 @@
 namespace Overfit.Tests.NN;
 
 /// <summary>
-/// Values printed by tests/reference/nn_norm.py (PyTorch 1.13, Debian python3-torch, float64):
+/// Values printed by tests/fixtures/reference/nn/nn_norm.py (PyTorch 1.13, Debian python3-torch, float64):
 /// name = (output, input grad); name.params = (weight grad, bias grad), accumulated over the
 /// script's calls on the same module; name.running = (running_mean, running_var).
 /// </summary>

@@ -2,7 +2,7 @@ using Overfit.Tensors;
 
 namespace Overfit.Tests.NN;
 
-/// <summary>The formula inputs of tests/reference/nn_layers.py.</summary>
+/// <summary>The formula inputs of tests/fixtures/reference/nn/nn_layers.py.</summary>
 internal static class TestInputs
 {
     /// <summary>x[k] = 2·sin(0.7k + 0.3) over the flattened index, Float64, requiring grad.</summary>

@@ -95,4 +95,23 @@ public class BoundedLbfgsTests
         Assert.Equal(LbfgsStopReason.NonFiniteStart, r.Reason);
         Assert.Equal(0, r.Iterations);
     }
+
+    [Fact]
+    public void ExtrapolationCrossesAConcaveSlopeToTheBound()
+    {
+        // f = −x²/1000 on [0, 1000] from x = 1 is concave: every curvature pair has sᵀy < 0 and is skipped, so the memory
+        // stays empty and each steepest-descent step has length 1 (one unit of x per iteration, hundreds of iterations).
+        // Extending accepted full steps (L-BFGS-B's extrapolating line search) reaches the minimum at the bound at once.
+        static double F(double[] x, double[]? g)
+        {
+            if (g is not null) g[0] = -2 * x[0] / 1000;
+            return -x[0] * x[0] / 1000;
+        }
+        var plain = new BoundedLbfgs().MinimizeWithLazyGradient(F, [1.0], [0.0], [1000.0]);
+        var extended = new BoundedLbfgs { Extrapolation = true }.MinimizeWithLazyGradient(F, [1.0], [0.0], [1000.0]);
+        Assert.Equal(1000.0, extended.X[0]);
+        Assert.Equal(LbfgsStopReason.ProjectedGradientBelowTolerance, extended.Reason);
+        Assert.True(extended.Evaluations < 60, $"{extended.Evaluations} evaluations");
+        Assert.True(plain.Evaluations > 10 * extended.Evaluations, $"plain run: x = {plain.X[0]}, {plain.Evaluations} evaluations; extended {extended.Evaluations}");
+    }
 }

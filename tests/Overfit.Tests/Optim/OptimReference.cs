@@ -1,7 +1,7 @@
 namespace Overfit.Tests.Optim;
 
 /// <summary>
-/// Values printed by tests/reference/nn_optim.py (PyTorch 1.13, Debian python3-torch, float64):
+/// Values printed by tests/fixtures/reference/nn/nn_optim.py (PyTorch 1.13, Debian python3-torch, float64):
 /// parameters [w0, w1, w2, b] after each of 5 steps, and learning rates of schedulers per step.
 /// </summary>
 internal static class OptimReference

@@ -3,7 +3,7 @@ using static Overfit.Tests.Tensors.TensorTestUtil;
 
 namespace Overfit.Tests.Tensors;
 
-/// <summary>Losses: gradient checks plus values from PyTorch (tests/reference/tensor_reference.py, PyTorch 1.13).</summary>
+/// <summary>Losses: gradient checks plus values from PyTorch (tests/fixtures/reference/tensors/tensor_reference.py, PyTorch 1.13).</summary>
 public class LossTests
 {
     private static readonly int[] Targets = [1, 2, 0];

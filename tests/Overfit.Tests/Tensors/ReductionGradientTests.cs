@@ -44,7 +44,7 @@ public class ReductionGradientTests
         AssertGradCheck(x => x[0].Std(), Randn(4, 3, 4));
         AssertGradCheck(x => x[0].Std(0, unbiased: false, keepDim: true), Randn(5, 3, 4));
 
-        // Reference values: tests/reference/tensor_reference.py (PyTorch 1.13).
+        // Reference values: tests/fixtures/reference/tensors/tensor_reference.py (PyTorch 1.13).
         var v = Tensor.FromArray([1.0, 4.0, 2.0, 8.0, -1.0, 0.5], [2, 3]);
         AssertClose([10.241666666666669], v.Var());
         AssertClose([8.534722222222223], v.Var(unbiased: false));
@@ -88,7 +88,7 @@ public class ReductionGradientTests
     [Fact]
     public void MaxWithNaNMatchesPyTorch()
     {
-        // Reference values: tests/reference/tensor_reference.py (PyTorch 1.13): the first NaN wins.
+        // Reference values: tests/fixtures/reference/tensors/tensor_reference.py (PyTorch 1.13): the first NaN wins.
         var t = Tensor.FromArray([1.0, double.NaN, 3, double.NaN, 2, 5, 5, -1], [2, 4]);
         var (mv, mi) = t.Max(1);
         AssertClose([double.NaN, 5], mv);
@@ -127,7 +127,7 @@ public class ReductionGradientTests
         AssertClose([e[0] / z, e[1] / z, e[2] / z, 1.0 / 3, 1.0 / 3, 1.0 / 3], x.Softmax(1), 1e-14);
         AssertClose([3 + Math.Log(z), 1000 + Math.Log(3)], x.LogSumExp(1), 1e-14);
         AssertClose([Math.Log(e[0] / z), Math.Log(e[1] / z), Math.Log(e[2] / z), -Math.Log(3), -Math.Log(3), -Math.Log(3)], x.LogSoftmax(1), 1e-13);
-        // Reference values: tests/reference/tensor_reference.py (PyTorch 1.13).
+        // Reference values: tests/fixtures/reference/tensors/tensor_reference.py (PyTorch 1.13).
         var inf = Tensor.FromArray([double.NegativeInfinity, double.NegativeInfinity, double.PositiveInfinity, 1, 0, double.NegativeInfinity], [3, 2]);
         AssertClose([double.NegativeInfinity, double.PositiveInfinity, 0.0], inf.LogSumExp(1));
         AssertClose([double.NaN, double.NaN, double.NaN, double.NaN, 1.0, 0.0], inf.Softmax(1));

@@ -39,7 +39,7 @@ public class SpecialValueTests
         AssertClose([Nan, Inf, 1], x.Slice(0, 0, 3).Maximum(one.Slice(0, 0, 3)));
         AssertClose([Nan, Inf, Inf], x.Slice(0, 0, 3).Abs());
         AssertClose([Nan, Inf, 0], x.Slice(0, 0, 3).Softplus());
-        // Reference values: tests/reference/tensor_reference.py (PyTorch 1.13): a negative base gives a real result
+        // Reference values: tests/fixtures/reference/tensors/tensor_reference.py (PyTorch 1.13): a negative base gives a real result
         // only for an integral exponent.
         AssertClose([-8, Nan], Tensor.FromArray([-2.0, -8.0], [2]).To(dtype).Pow(Tensor.FromArray([3.0, 1.0 / 3], [2]).To(dtype)), 1e-6);
     }
@@ -47,7 +47,7 @@ public class SpecialValueTests
     [Fact]
     public void ActivationsMatchPyTorch()
     {
-        // Reference values: tests/reference/tensor_reference.py (PyTorch 1.13, float64).
+        // Reference values: tests/fixtures/reference/tensors/tensor_reference.py (PyTorch 1.13, float64).
         var x = Tensor.FromArray([-3.0, -1.5, -0.5, 0.0, 0.25, 1.0, 2.5, 40.0], [8], requiresGrad: true);
         var gelu = x.Gelu();
         AssertClose([-0.00404969409489031, -0.10021080190328704, -0.15426876936299344, 0.0, 0.14967658142073093, 0.841344746068543, 2.4844758366855597, 40.0], gelu, 1e-13);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Overfit.Cli.Infrastructure;
 using Overfit.Data;
-using Overfit.Data.Sources;
 using Overfit.Tuning;
 
 namespace Overfit.Cli.Experiments;
@@ -109,17 +108,12 @@ internal sealed partial class HpoExperiment : IExperiment
     /// </summary>
     internal ImageClassificationData LoadData(RunContext context, HpoStudySpec spec)
     {
-        (ImageDataset Train, ImageDataset Test, string Source) images;
-        try
-        {
-            images = _data(spec.Dataset, spec.DataDirectory);
-        }
-        catch (DataNotFoundException e) when (spec.Level == BudgetLevel.Tiny && spec.Dataset == "FashionMNIST")
-        {
-            context.Note($"Fashion-MNIST was not found ({e.Message.Split('\n')[0]}); this tiny run uses seeded 28×28 ten-class stand-in images. " +
-                "Install it (apt-get install dataset-fashion-mnist) or run `overfit data download FashionMNIST` for the chapter's data.");
-            images = (LandscapeExperiment.StandInImages(2000, context.Seed), LandscapeExperiment.StandInImages(500, context.Seed + 1), "synthetic 28×28 ten-class stand-in (Fashion-MNIST not found)");
-        }
+        // Fashion-MNIST has the tiny budget's stand-in (the experiments' one fallback); CIFAR-100 has none.
+        (ImageDataset Train, ImageDataset Test, string Source) images = spec.Dataset == "FashionMNIST"
+            ? LandscapeExperiment.WithStandIn(context, new ExperimentBudget(spec.Level), () => _data(spec.Dataset, spec.DataDirectory),
+                () => (LandscapeExperiment.StandInImages(2000, context.Seed), LandscapeExperiment.StandInImages(500, context.Seed + 1),
+                    "synthetic 28×28 ten-class stand-in (Fashion-MNIST not found)"))
+            : _data(spec.Dataset, spec.DataDirectory);
         var data = HpoSearch.Prepare(spec.Dataset, images.Train, images.Test, spec.Budget.TrainCount, spec.Budget.TestCount, images.Source);
         context.RecordSetting("data", $"{data.Source}: {data.Train.Count} training and {data.Test.Count} test images");
         return data;

@@ -68,8 +68,7 @@ public sealed partial class SingleTaskGP
 
         // W = alpha alpha^T - K^{-1}; dlogp/dθ = 0.5 tr(W dK/dθ).
         var w = new double[n * n];
-        for (int i = 0; i < n; i++) w[i * n + i] = 1;
-        DenseLinalg.CholeskySolveInPlace(l, n, w, n);
+        DenseLinalg.InverseFromCholesky(l, n, w);
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) w[i * n + j] = alpha[i] * alpha[j] - w[i * n + j];
 

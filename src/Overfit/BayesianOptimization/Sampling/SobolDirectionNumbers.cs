@@ -2,7 +2,7 @@ namespace Overfit.BayesianOptimization;
 
 /// <summary>
 /// Joe &amp; Kuo (2008, new-joe-kuo-6.21201) primitive polynomials and initial direction numbers for the first
-/// 32 Sobol dimensions. Produced by tests/reference/bo_sobol_reference.py from the table scipy ships.
+/// 32 Sobol dimensions. Produced by tests/fixtures/reference/bo/bo_sobol_reference.py from the table scipy ships.
 /// </summary>
 internal static class SobolDirectionNumbers
 {

@@ -119,10 +119,9 @@ internal sealed class BinaryLaplaceClassifier
         var (pi, ws, l, a) = (mode.Pi, mode.WSqrt, mode.L, mode.A);
         // R = W½ B⁻¹ W½
         var r = new double[k.Length];
-        for (int i = 0; i < n; i++) r[i * n + i] = ws[i];
-        DenseLinalg.CholeskySolveInPlace(l, n, r, n);
+        DenseLinalg.InverseFromCholesky(l, n, r);
         for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) r[i * n + j] *= ws[i];
+            for (int j = 0; j < n; j++) r[i * n + j] *= ws[i] * ws[j];
         // C = L⁻¹ W½ K; s2 = −½ (diag K − diag CᵀC) · π(1−π)(1−2π)
         var c = new double[k.Length];
         for (int i = 0; i < n; i++)

@@ -52,4 +52,28 @@ internal static class GpInput
         CheckFinite(y, name);
         return (double[])y.Clone();
     }
+
+    /// <summary>
+    /// scikit-learn's normalize_y for every GP regressor (exact and inducing-point): with <paramref name="normalize"/>,
+    /// standardizes <paramref name="y"/> in place to mean 0 and population standard deviation 1 and returns both; (0, 1)
+    /// and y untouched otherwise. The sums run on y / max|y|, so targets near ±1e308 neither overflow the mean nor the
+    /// variance (the standard deviation never exceeds max|y|). Constant targets are only centred (std 1), as scikit-learn does.
+    /// </summary>
+    public static (double Mean, double Std) StandardizeTargets(double[] y, bool normalize = true)
+    {
+        if (!normalize) return (0, 1);
+        int n = y.Length;
+        double scale = 0;
+        foreach (double t in y) scale = Math.Max(scale, Math.Abs(t));
+        if (scale == 0) return (0, 1);
+        double mean = 0;
+        foreach (double t in y) mean += t / scale;
+        mean /= n;
+        double v = 0;
+        foreach (double t in y) v += (t / scale - mean) * (t / scale - mean);
+        double std = Math.Sqrt(v / n);
+        if (std == 0) { for (int i = 0; i < n; i++) y[i] = 0; return (mean * scale, 1); }
+        for (int i = 0; i < n; i++) y[i] = (y[i] / scale - mean) / std;
+        return (mean * scale, std * scale);
+    }
 }

@@ -132,7 +132,7 @@ public sealed partial class GaussianProcessRegressor
     }
 
     /// <summary>With <see cref="NormalizeY"/>, subtracts the mean and divides by the standard deviation in place; returns both (0 and 1 otherwise).</summary>
-    private (double Mean, double Std) Standardize(double[] y) => NormalizeY ? StandardizeTargets(y) : (0, 1);
+    private (double Mean, double Std) Standardize(double[] y) => GpInput.StandardizeTargets(y, NormalizeY);
 
     /// <summary>−½ yᵀα, the data-fit term of the log marginal likelihood.</summary>
     private static double DataFit(double[] y, double[] alpha)
@@ -165,28 +165,6 @@ public sealed partial class GaussianProcessRegressor
         }
         if (Jitter > 0)
             AddWarning($"kernel matrix was not numerically positive definite; added jitter {Jitter:G3} to its diagonal (duplicated inputs without noise?)");
-    }
-
-    /// <summary>
-    /// Standardizes <paramref name="y"/> in place and returns its mean and standard deviation. The sums run on y / max|y|,
-    /// so targets near ±1e308 neither overflow the mean nor the variance (the standard deviation never exceeds max|y|).
-    /// </summary>
-    internal static (double Mean, double Std) StandardizeTargets(double[] y)
-    {
-        int n = y.Length;
-        double scale = 0;
-        foreach (double t in y) scale = Math.Max(scale, Math.Abs(t));
-        if (scale == 0) return (0, 1);
-        double mean = 0;
-        foreach (double t in y) mean += t / scale;
-        mean /= n;
-        double v = 0;
-        foreach (double t in y) v += (t / scale - mean) * (t / scale - mean);
-        double std = Math.Sqrt(v / n);
-        // Constant targets: scikit-learn leaves the scale alone (std 1) and only centres them.
-        if (std == 0) { for (int i = 0; i < n; i++) y[i] = 0; return (mean * scale, 1); }
-        for (int i = 0; i < n; i++) y[i] = (y[i] / scale - mean) / std;
-        return (mean * scale, std * scale);
     }
 
     private void AddWarning(string message)
@@ -223,7 +201,7 @@ public sealed partial class GaussianProcessRegressor
             for (int i = 0; i < p; i++) grad[i] = -grad[i];
             return -v;
         }
-        var optimizer = new BoundedLbfgs();
+        var optimizer = new BoundedLbfgs { Extrapolation = true };
         var results = new List<BoundedLbfgsResult> { optimizer.MinimizeWithLazyGradient(Objective, kernel.Theta, lower, upper) };
         if (NRestartsOptimizer > 0)
         {

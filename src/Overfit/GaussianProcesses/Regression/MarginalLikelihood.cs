@@ -14,7 +14,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
 {
     // Uninitialized: every buffer is fully written before it is read (K before the factorization, K⁻¹ before use).
     private readonly double[] _l = GC.AllocateUninitializedArray<double>(ExactInference.Elements(n, n, "K"));
-    private readonly double[] _diagonalInverses = new double[GpLinalg.DiagonalInverseLength(n)];
+    private readonly double[] _diagonalInverses = new double[DenseLinalg.DiagonalInverseLength(n)];
     private readonly double[] _a = new double[n];
     private double[]? _w;
 
@@ -64,7 +64,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
         }
         if (gradient is null || gradient.Length == 0) return lml;
         _w ??= GC.AllocateUninitializedArray<double>(_l.Length);
-        GpLinalg.InverseFromBlockedCholeskyConcurrent(_l, n, _diagonalInverses, _w);
+        DenseLinalg.InverseFromCholeskyLower<double>(_l, n, _diagonalInverses, _w);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
         else
         {
@@ -93,7 +93,7 @@ internal sealed class MarginalLikelihood(Kernel kernel, double[] x, int n, int d
             double jitter = DenseLinalg.JitterAt(step, scale);
             for (int i = 0; i < n; i++) _l[i * n + i] += alpha + (alphaPerSample?[i] ?? 0) + jitter;
             _factoredJitter = jitter;
-            if (GpLinalg.TryCholeskyBlockedConcurrent(_l, n, _diagonalInverses, out _)) return true;
+            if (DenseLinalg.TryCholeskyBlocked<double>(_l, n, _diagonalInverses, out _)) return true;
         }
         return false;
     }

@@ -29,20 +29,8 @@ internal static class SparseSetup
         if (m > n) throw new ArgumentException($"the number of inducing points must be at most the number of training rows ({n}), got {m}", initial is null ? "nInducing" : "inducingPoints");
         if (initial is not null && initial.Length != m * d)
             throw new ArgumentException($"inducingPoints must have {d} columns like X, got {initial.Length / m}", "inducingPoints");
-        var (mean, std) = Standardize(yv, normalizeY);
+        var (mean, std) = GpInput.StandardizeTargets(yv, normalizeY);
         var z = initial is not null ? (double[])initial.Clone() : InducingPoints.KMeansPlusPlus(xd, n, d, m, rng);
         return (xd, n, d, yv, mean, std, z);
-    }
-
-    /// <summary>Mean and population standard deviation of y (scikit-learn's normalize_y); y is standardized in place.</summary>
-    private static (double Mean, double Std) Standardize(double[] y, bool normalize)
-    {
-        if (!normalize) return (0, 1);
-        double mean = y.Average(), v = 0;
-        foreach (double t in y) v += (t - mean) * (t - mean);
-        double std = Math.Sqrt(v / y.Length);
-        if (std == 0) std = 1; // constant targets: leave the scale alone, as the exact regressor does
-        for (int i = 0; i < y.Length; i++) y[i] = (y[i] - mean) / std;
-        return (mean, std);
     }
 }

@@ -145,7 +145,7 @@ internal sealed class TitsiasBound
         Array.Clear(gradTheta);
         Array.Clear(gradZ);
         var bInv = new double[m * m];
-        GpLinalg.InverseFromCholesky(_lb, m, bInv);
+        DenseLinalg.InverseFromCholesky(_lb, m, bInv);
         // γ = B⁻¹β = L_B⁻ᵀ(σ²c); α = L⁻ᵀγ (= K_uu-space weights, Σ⁻¹K_uf y with Σ = K_uu + K_uf K_fu/σ²).
         var gamma = new double[m];
         TensorPrimitives.Multiply(_c, s2, gamma);
@@ -212,7 +212,7 @@ internal sealed class TitsiasBound
         var mean = (double[])_c.Clone();
         DenseLinalg.SolveLowerInPlace(_lb, m, mean, 1, transpose: true);   // L_B⁻ᵀc = B⁻¹β/σ²
         var s = new double[m * m];
-        GpLinalg.InverseFromCholesky(_lb, m, s);
+        DenseLinalg.InverseFromCholesky(_lb, m, s);
         if (!DenseLinalg.TryCholesky(s, m, out _)) throw new InvalidOperationException("B⁻¹ is not numerically positive definite");
         for (int i = 0; i < m; i++) s.AsSpan(i * m + i + 1, m - i - 1).Clear();
         return (mean, s);

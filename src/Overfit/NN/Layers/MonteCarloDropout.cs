@@ -4,7 +4,8 @@ namespace Overfit.NN;
 
 /// <summary>
 /// Monte Carlo dropout: predictions with dropout kept active (every other layer in eval mode) averaged
-/// over several stochastic passes; the sample variance estimates the model's uncertainty.
+/// over several stochastic passes; the sample variance estimates the model's uncertainty. The passes are
+/// drawn by <see cref="McDropoutPredictor"/>, which also gives the paper's predictive variance, RMSE and log-likelihood.
 /// </summary>
 public static class MonteCarloDropout
 {
@@ -14,21 +15,7 @@ public static class MonteCarloDropout
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(input);
         if (samples < 2) throw new ArgumentOutOfRangeException(nameof(samples), $"samples must be >= 2 to estimate a variance, got {samples}");
-        var modes = model.NamedModules().Select(m => (m.Module, m.Module.Training)).ToList();
-        try
-        {
-            model.Eval();
-            foreach (var (m, _) in modes) if (m is Dropout) m.Train();
-            using (Autograd.Autograd.NoGrad())
-            {
-                var outputs = Enumerable.Range(0, samples).Select(_ => model.Forward(input)).ToArray();
-                var stacked = Tensor.Stack(outputs, 0);
-                return (stacked.Mean(0), stacked.Var(0, unbiased: true));
-            }
-        }
-        finally
-        {
-            foreach (var (m, training) in modes) m.Train(training);
-        }
+        var stacked = new McDropoutPredictor(model, samples).SampleOutputs(input);
+        using (Autograd.Autograd.NoGrad()) return (stacked.Mean(0), stacked.Var(0, unbiased: true));
     }
 }

@@ -54,13 +54,28 @@ public sealed class ProgressBar(TextWriter writer, int width = 30) : TrainingCal
 
 /// <summary>
 /// Stops training when the monitored metric (test loss by default) has not improved by more than
-/// <c>minDelta</c> for <c>patience</c> epochs; with <c>restoreBest</c> the best epoch's weights are
-/// loaded back at the end.
+/// <c>minDelta</c> for <c>patience</c> epochs, or, when built with an <see cref="IStoppingCriterion"/>, when that
+/// criterion (Prechelt's GL_α, PQ_α, UP_s) fires on the train/test loss history; with <c>restoreBest</c> the best
+/// epoch's weights are loaded back at the end.
 /// </summary>
 public sealed class EarlyStopping : TrainingCallback
 {
     private Dictionary<string, Tensors.Tensor>? _bestState;
     private int _wait;
+    private readonly List<double> _trainLoss = [];
+    private readonly List<double> _testLoss = [];
+    private readonly List<int> _epochs = [];
+
+    /// <summary>
+    /// Stops when <paramref name="criterion"/> fires on the history of train loss (mean over the epoch's batches) and test
+    /// loss; the best epoch is the one with the lowest test loss.
+    /// </summary>
+    /// <param name="criterion">The stopping rule, e.g. <c>new GeneralizationLossCriterion(5)</c>.</param>
+    /// <param name="restoreBest">Load the lowest-test-loss epoch's weights back at the end (default true).</param>
+    public EarlyStopping(IStoppingCriterion criterion, bool restoreBest = true) : this(patience: 0, restoreBest: restoreBest)
+    {
+        Criterion = criterion ?? throw new ArgumentNullException(nameof(criterion));
+    }
 
     /// <summary>Early stopping (like keras.callbacks.EarlyStopping).</summary>
     /// <param name="patience">Epochs without improvement tolerated (default 10).</param>
@@ -95,6 +110,12 @@ public sealed class EarlyStopping : TrainingCallback
     /// <summary>True when a larger metric is better.</summary>
     public bool Maximize { get; }
 
+    /// <summary>The stopping rule when built with one; null for the patience rule.</summary>
+    public IStoppingCriterion? Criterion { get; }
+
+    /// <summary>The epoch after which <see cref="Criterion"/> stopped training; null when it did not fire.</summary>
+    public int? StoppedEpoch { get; private set; }
+
     /// <summary>Best monitored value so far.</summary>
     public double BestValue { get; private set; }
 
@@ -108,6 +129,10 @@ public sealed class EarlyStopping : TrainingCallback
         BestEpoch = 0;
         _wait = 0;
         _bestState = null;
+        StoppedEpoch = null;
+        _trainLoss.Clear();
+        _testLoss.Clear();
+        _epochs.Clear();
     }
 
     /// <inheritdoc/>
@@ -124,9 +149,20 @@ public sealed class EarlyStopping : TrainingCallback
             BestEpoch = summary.Epoch;
             _wait = 0;
             if (RestoreBest) _bestState = trainer.Model.StateDictSnapshot();
+        }
+        if (Criterion is not null)
+        {
+            _trainLoss.Add(summary.TrainLoss);
+            _testLoss.Add(summary.TestLoss);
+            _epochs.Add(summary.Epoch);
+            if (Criterion.ShouldStop(new LossHistory(_trainLoss, _testLoss, _epochs)))
+            {
+                StoppedEpoch = summary.Epoch;
+                trainer.StopRequested = true;
+            }
             return;
         }
-        if (++_wait >= Patience) trainer.StopRequested = true;
+        if (!improved && ++_wait >= Patience) trainer.StopRequested = true;
     }
 
     /// <inheritdoc/>

@@ -25,15 +25,11 @@ internal readonly unsafe struct Problem<T>(bool transA, bool transB, int m, int 
 
 public static partial class Gemm
 {
-    /// <summary>Tests force a narrower micro-kernel with this; Auto picks the widest accelerated one.</summary>
-    internal static GemmKernel ForcedKernel { get; set; } = GemmKernel.Auto;
-
     /// <summary>Below this many multiply-adds (m·n·k) a product runs on the calling thread: forking costs more than it saves.</summary>
     internal const long ParallelThreshold = 1L << 21;
 
     internal static GemmKernel SelectKernel()
     {
-        if (ForcedKernel != GemmKernel.Auto) return ForcedKernel;
         if (Vector512.IsHardwareAccelerated) return GemmKernel.Vector512;
         if (Vector256.IsHardwareAccelerated) return GemmKernel.Vector256;
         if (Vector128.IsHardwareAccelerated) return GemmKernel.Vector128;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -22,7 +23,12 @@ public static partial class Gemm
         double beta, Span<double> c, int ldc, bool fillUpper = false)
         => RunSymmetric(transA, n, k, alpha, a, lda, beta, c, ldc, fillUpper);
 
-    internal static unsafe void RunSymmetric<T>(bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+    internal static void RunSymmetric<T>(bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        T beta, Span<T> c, int ldc, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
+        => RunSymmetricWith(GemmKernel.Auto, transA, n, k, alpha, a, lda, beta, c, ldc, fillUpper);
+
+    /// <summary><see cref="RunSymmetric{T}"/> on a chosen micro-kernel (the test seam, as <see cref="RunWith{T}"/>).</summary>
+    internal static unsafe void RunSymmetricWith<T>(GemmKernel kernel, bool transA, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
         T beta, Span<T> c, int ldc, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (n < 0 || k < 0)
@@ -38,11 +44,11 @@ public static partial class Gemm
             {
                 // op(A)·op(B) with op(B) = op(A)ᵀ: the same stored matrix read with the opposite transposition.
                 var p = new Problem<T>(transA, !transA, n, n, k, alpha, pa, lda, pa, lda, beta, pc, ldc);
-                switch (SelectKernel())
+                switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
                 {
-                    case GemmKernel.Vector512: SymmetricTiles<T, Kernel512<T>>(p, fillUpper); break;
-                    case GemmKernel.Vector256: SymmetricTiles<T, Kernel256<T>>(p, fillUpper); break;
-                    case GemmKernel.Vector128: SymmetricTiles<T, Kernel128<T>>(p, fillUpper); break;
+                    case GemmKernel.Vector512: SymmetricTiles<T, VectorKernel<T, Vector512<T>, Width512<T>>>(p, fillUpper); break;
+                    case GemmKernel.Vector256: SymmetricTiles<T, VectorKernel<T, Vector256<T>, Width256<T>>>(p, fillUpper); break;
+                    case GemmKernel.Vector128: SymmetricTiles<T, VectorKernel<T, Vector128<T>, Width128<T>>>(p, fillUpper); break;
                     default: SymmetricTiles<T, KernelScalar<T>>(p, fillUpper); break;
                 }
             }
@@ -76,7 +82,7 @@ public static partial class Gemm
     /// </summary>
     private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        int n = p.M, mr = typeof(TK) == typeof(Kernel512<T>) ? SharedMR : TK.MR;
+        int n = p.M, mr = typeof(TK) == typeof(VectorKernel<T, Vector512<T>, Width512<T>>) ? SharedMR : TK.MR;
         long work = (long)n * n / 2 * p.K;
         // Inside a job of GemmWorkers the other cores are busy with its sibling jobs (as in the driver).
         int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
@@ -138,7 +144,7 @@ public static partial class Gemm
     /// <summary>Rows [r0, r1) of the lower triangle: the shared-panel path on Vector512, the general one otherwise.</summary>
     private static unsafe void TriangleRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        if (typeof(TK) == typeof(Kernel512<T>)) SymmetricRowsShared(p, r0, r1, fillUpper, extra);
+        if (typeof(TK) == typeof(VectorKernel<T, Vector512<T>, Width512<T>>)) SymmetricRowsShared(p, r0, r1, fillUpper, extra);
         else SymmetricRows<T, TK>(p, r0, r1, fillUpper);
     }
 

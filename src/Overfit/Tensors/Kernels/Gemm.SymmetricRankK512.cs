@@ -108,7 +108,7 @@ public static partial class Gemm
             long work = (long)m * m / 2 * k;
             int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
             if (threads > 1) threads = (int)Math.Min(Math.Min(threads, k), Math.Max(1, work / ParallelThreshold));
-            if (threads > 1) SymmetricDepthSplit<double, Kernel512<double>>(p, false, threads, pv);
+            if (threads > 1) SymmetricDepthSplit<double, VectorKernel<double, Vector512<double>, Width512<double>>>(p, false, threads, pv);
             else SymmetricRowsShared(p, 0, m, false, pv);
         }
         return true;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -26,7 +27,15 @@ public static partial class Gemm
         ReadOnlySpan<double> b, int ldb, double beta, Span<double> c, int ldc)
         => Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
-    internal static unsafe void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+    internal static void Run<T>(bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+        => RunWith(GemmKernel.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>
+    /// <see cref="Run{T}"/> on a chosen micro-kernel (<see cref="GemmKernel.Auto"/>: the widest accelerated one). The
+    /// narrower widths are reached only through this seam, so tests check every kernel on one machine without a global switch.
+    /// </summary>
+    internal static unsafe void RunWith<T>(GemmKernel kernel, bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
         ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m < 0 || n < 0 || k < 0)
@@ -46,11 +55,11 @@ public static partial class Gemm
         {
             var p = new Problem<T>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
             if (TrySkinny(p)) return;
-            switch (SelectKernel())
+            switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
             {
-                case GemmKernel.Vector512: Dispatch<T, Kernel512<T>>(p); break;
-                case GemmKernel.Vector256: Dispatch<T, Kernel256<T>>(p); break;
-                case GemmKernel.Vector128: Dispatch<T, Kernel128<T>>(p); break;
+                case GemmKernel.Vector512: Dispatch<T, VectorKernel<T, Vector512<T>, Width512<T>>>(p); break;
+                case GemmKernel.Vector256: Dispatch<T, VectorKernel<T, Vector256<T>, Width256<T>>>(p); break;
+                case GemmKernel.Vector128: Dispatch<T, VectorKernel<T, Vector128<T>, Width128<T>>>(p); break;
                 default: Dispatch<T, KernelScalar<T>>(p); break;
             }
         }

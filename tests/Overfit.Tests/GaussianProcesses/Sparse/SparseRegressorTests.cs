@@ -53,6 +53,28 @@ public class SparseRegressorTests
     }
 
     [Fact]
+    public void NormalizeYStandardizesHugeTargetsLikeTheExactRegressor()
+    {
+        // The exact and sparse regressors share one standardization: sums over y / max|y|, so 40 targets near 1e307
+        // (whose plain sum overflows) standardize to the same values as the unscaled ones.
+        var (x, y) = Data(40, 2, seed: 3);
+        var huge = Array.ConvertAll(y, v => (v + 10) * 1e307);
+        var small = Array.ConvertAll(y, v => v + 10);
+        var kernel = Latent(2) + new WhiteKernel(0.09);
+        var a = new SparseGaussianProcessRegressor(kernel, normalizeY: true, optimize: false, jitter: 0, inducingPoints: x).Fit(x, small);
+        var b = new SparseGaussianProcessRegressor(kernel, normalizeY: true, optimize: false, jitter: 0, inducingPoints: x).Fit(x, huge);
+        var (xt, _) = Data(10, 2, seed: 4);
+        var (ma, sa) = a.Predict(xt);
+        var (mb, sb) = b.Predict(xt);
+        for (int i = 0; i < ma.Length; i++)
+        {
+            Assert.True(double.IsFinite(mb[i]) && double.IsFinite(sb[i]), $"row {i}: mean {mb[i]}, std {sb[i]}");
+            Assert.Equal(ma[i], mb[i] / 1e307, 1e-9);
+            Assert.Equal(sa[i], sb[i] / 1e307, 1e-9);
+        }
+    }
+
+    [Fact]
     public void LatentPredictionsMatchTheExactGpWithTheNoiseAsAlpha()
     {
         var (x, y) = Data(30, 2, seed: 5);

@@ -1,0 +1,141 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Overfit.Tensors.Kernels;
+
+/// <summary>The few vector operations the GEMM micro-kernel needs, for one hardware vector width (128, 256 or 512 bits).</summary>
+internal interface IVectorWidth<TV, T> where T : unmanaged
+{
+    static abstract int Count { get; }
+    static abstract unsafe TV Load(T* p);
+    static abstract unsafe void Store(TV v, T* p);
+    static abstract TV Broadcast(T x);
+    static abstract TV Multiply(TV x, TV y);
+    /// <summary>x·y + acc, fused where the hardware has FMA.</summary>
+    static abstract TV Fma(TV x, TV y, TV acc);
+}
+
+internal readonly struct Width512<T> : IVectorWidth<Vector512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector512<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector512<T> Load(T* p) => Vector512.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector512<T> v, T* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T x) => Vector512.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> x, Vector512<T> y) => x * y;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
+    }
+}
+
+internal readonly struct Width256<T> : IVectorWidth<Vector256<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector256<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector256<T> Load(T* p) => Vector256.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector256<T> v, T* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T x) => Vector256.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> x, Vector256<T> y) => x * y;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
+    {
+        if (typeof(T) == typeof(float)) return Vector256.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector256.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
+    }
+}
+
+internal readonly struct Width128<T> : IVectorWidth<Vector128<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector128<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector128<T> Load(T* p) => Vector128.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector128<T> v, T* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T x) => Vector128.Create(x);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Multiply(Vector128<T> x, Vector128<T> y) => x * y;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fma(Vector128<T> x, Vector128<T> y, Vector128<T> acc)
+    {
+        if (typeof(T) == typeof(float)) return Vector128.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector128.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
+    }
+}
+
+/// <summary>
+/// 6×(2·lanes) register-blocked micro-kernel written once over the vector width <typeparamref name="TW"/>: twelve
+/// accumulators stay in registers for the whole k loop; each step loads two B vectors, broadcasts six A values and
+/// issues twelve fused multiply-adds. The JIT specializes it per width, so each instantiation is the hand-written kernel.
+/// </summary>
+internal readonly struct VectorKernel<T, TV, TW> : IMicroKernel<T>
+    where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where TW : IVectorWidth<TV, T>
+{
+    public static int MR => 6;
+    public static int NR => 2 * TW.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void Run(int kc, T* a, T* b, T* c, int ldc, int mr, int nr, T alpha, T beta)
+    {
+        int w = TW.Count;
+        TV c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        TV c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = TW.Load(b);
+            var b1 = TW.Load(b + w);
+            var x = TW.Broadcast(a[0]); c00 = TW.Fma(x, b0, c00); c01 = TW.Fma(x, b1, c01);
+            x = TW.Broadcast(a[1]); c10 = TW.Fma(x, b0, c10); c11 = TW.Fma(x, b1, c11);
+            x = TW.Broadcast(a[2]); c20 = TW.Fma(x, b0, c20); c21 = TW.Fma(x, b1, c21);
+            x = TW.Broadcast(a[3]); c30 = TW.Fma(x, b0, c30); c31 = TW.Fma(x, b1, c31);
+            x = TW.Broadcast(a[4]); c40 = TW.Fma(x, b0, c40); c41 = TW.Fma(x, b1, c41);
+            x = TW.Broadcast(a[5]); c50 = TW.Fma(x, b0, c50); c51 = TW.Fma(x, b1, c51);
+            a += 6;
+            b += 2 * w;
+        }
+        var va = TW.Broadcast(alpha);
+        if (mr == 6 && nr == 2 * w)
+        {
+            int mode = beta == T.Zero ? 0 : beta == T.One ? 1 : 2;
+            var vb = TW.Broadcast(beta);
+            StoreRow(c, w, c00, c01, va, vb, mode); c += ldc;
+            StoreRow(c, w, c10, c11, va, vb, mode); c += ldc;
+            StoreRow(c, w, c20, c21, va, vb, mode); c += ldc;
+            StoreRow(c, w, c30, c31, va, vb, mode); c += ldc;
+            StoreRow(c, w, c40, c41, va, vb, mode); c += ldc;
+            StoreRow(c, w, c50, c51, va, vb, mode);
+            return;
+        }
+        // Edge tile: spill alpha·acc to a scratch tile and copy the valid part.
+        int nrFull = 2 * w;
+        T* tile = stackalloc T[6 * 2 * TW.Count];
+        TW.Store(TW.Multiply(c00, va), tile); TW.Store(TW.Multiply(c01, va), tile + w);
+        TW.Store(TW.Multiply(c10, va), tile + nrFull); TW.Store(TW.Multiply(c11, va), tile + nrFull + w);
+        TW.Store(TW.Multiply(c20, va), tile + 2 * nrFull); TW.Store(TW.Multiply(c21, va), tile + 2 * nrFull + w);
+        TW.Store(TW.Multiply(c30, va), tile + 3 * nrFull); TW.Store(TW.Multiply(c31, va), tile + 3 * nrFull + w);
+        TW.Store(TW.Multiply(c40, va), tile + 4 * nrFull); TW.Store(TW.Multiply(c41, va), tile + 4 * nrFull + w);
+        TW.Store(TW.Multiply(c50, va), tile + 5 * nrFull); TW.Store(TW.Multiply(c51, va), tile + 5 * nrFull + w);
+        MicroKernels.StorePartial(tile, nrFull, c, ldc, mr, nr, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow(T* c, int w, TV acc0, TV acc1, TV alpha, TV beta, int mode)
+    {
+        if (mode == 0)
+        {
+            TW.Store(TW.Multiply(acc0, alpha), c);
+            TW.Store(TW.Multiply(acc1, alpha), c + w);
+        }
+        else if (mode == 1)
+        {
+            TW.Store(TW.Fma(acc0, alpha, TW.Load(c)), c);
+            TW.Store(TW.Fma(acc1, alpha, TW.Load(c + w)), c + w);
+        }
+        else
+        {
+            TW.Store(TW.Fma(acc0, alpha, TW.Multiply(TW.Load(c), beta)), c);
+            TW.Store(TW.Fma(acc1, alpha, TW.Multiply(TW.Load(c + w), beta)), c + w);
+        }
+    }
+}

@@ -35,6 +35,7 @@ internal static class Program
         root.Options.Add(new HelpOption());
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ExperimentCommand.Create(new HpoExperiment())); // `hpo compare` (registered) goes under it
         ExperimentCommand.AddAll(root, ExperimentRegistry.All);
         root.Subcommands.First(c => c.Name == "landscape").Subcommands.Add(LandscapeTrajectoriesCommand.Create());
         root.Subcommands.Add(TourCommand.Create());

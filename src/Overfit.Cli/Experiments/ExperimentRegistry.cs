@@ -20,5 +20,6 @@ internal static class ExperimentRegistry
         new UncertaintyExperiment(),
         new LandscapeExperiment(),
         new DklExperiment(),
+        new HpoCompareExperiment(),
     ];
 }

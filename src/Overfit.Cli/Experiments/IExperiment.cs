@@ -41,8 +41,12 @@ internal sealed record ExperimentBudget(BudgetLevel Level)
     };
 }
 
-/// <summary>What an experiment produced: named numbers, saved figures and result tables.</summary>
+/// <summary>
+/// What an experiment produced: named numbers, saved figures and result tables; <paramref name="TopLevel"/> entries are
+/// added at the top level of metrics.json and the <c>--json</c> output, for commands whose JSON shape is specified.
+/// </summary>
 internal sealed record ExperimentResult(
     IReadOnlyDictionary<string, object?> Metrics,
     IReadOnlyList<FigureRecord> Figures,
-    IReadOnlyList<ResultTable> Tables);
+    IReadOnlyList<ResultTable> Tables,
+    IReadOnlyDictionary<string, object?>? TopLevel = null);

@@ -32,7 +32,7 @@ internal sealed partial class LandscapeExperiment
         }
     }
 
-    /// <summary>Ten classes, each a fixed smooth blob pattern, drawn with per-pixel noise from the seed.</summary>
+    /// <summary>Ten classes, each a fixed smooth blob pattern, drawn with per-pixel noise from the seed (also the tiny HPO run's stand-in).</summary>
     internal static ImageDataset StandInImages(int count, long seed)
     {
         const int Side = 28, Classes = 10;

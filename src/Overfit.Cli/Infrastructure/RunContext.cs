@@ -48,6 +48,9 @@ internal sealed class RunContext
 
     public IReadOnlyDictionary<string, object?> Settings => _settings;
 
+    /// <summary>True when the experiment runs as its own command (with its options); false inside the tour.</summary>
+    public bool FromCommandLine => _parse is not null;
+
     /// <summary>Warnings and remarks shown during the run (e.g. a poorly conditioned fit), kept for the report.</summary>
     public IReadOnlyList<string> Notes => _notes;
 

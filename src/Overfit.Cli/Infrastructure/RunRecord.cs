@@ -32,7 +32,14 @@ internal sealed record RunRecord(
     };
 
     /// <summary>The metrics.json document: one object with settings, metrics, figures and tables.</summary>
-    public Dictionary<string, object?> ToDocument() => new()
+    public Dictionary<string, object?> ToDocument()
+    {
+        var document = Document();
+        foreach (var (key, value) in Result.TopLevel ?? new Dictionary<string, object?>()) document.TryAdd(key, value);
+        return document;
+    }
+
+    private Dictionary<string, object?> Document() => new()
     {
         ["command"] = Command,
         ["status"] = Succeeded ? "ok" : "failed",

@@ -110,3 +110,25 @@ public class CifarReaderTests
         Assert.Equal(2, DatasetStore.LoadFrom(DatasetCatalog.Cifar100, temp.Path, train: false).Count);
     }
 }
+
+public class Cifar100FixtureTests
+{
+    [Fact]
+    public void TheDataLocatorFindsAndVerifiesTheFixtureAndTheStoreLoadsIt()
+    {
+        // tests/fixtures is a data root holding cifar-100/cifar-100-binary/..., the layout of the extracted archive.
+        var locator = DataLocator.CreateDefault(DataFixtures.FixturesRoot);
+        var found = locator.Locate(DataFixtures.Cifar100Subset);
+        Assert.True(found.Found, string.Join("; ", found.Attempts.Select(a => a.Detail)));
+        Assert.Equal(Path.Combine(DataFixtures.FixturesRoot, "cifar-100"), found.Directory);
+        var store = new DatasetStore(locator, allowDownload: false);
+        ImageDataset train = store.Load(DataFixtures.Cifar100Subset, train: true), test = store.Load(DataFixtures.Cifar100Subset, train: false);
+        Assert.Equal((200, 100), (train.Count, test.Count));
+        Assert.Equal(new[] { 3, 32, 32 }, train.SampleShape);
+        Assert.Equal(100, train.ClassNames.Count);
+        Assert.Equal(Enumerable.Range(0, 200).Select(i => i % 100), train.Labels);
+        Assert.Equal(train.Labels.Select(l => l / 5), train.CoarseLabels!);
+        // The full dataset's sizes do not match the fixture: the locator skips it as corrupt instead of loading it.
+        Assert.False(locator.Locate(DatasetCatalog.Cifar100).Found && locator.Locate(DatasetCatalog.Cifar100).Directory == found.Directory);
+    }
+}

@@ -23,6 +23,23 @@ internal static class DataFixtures
         TestCount = 500,
     };
 
+    /// <summary>The folder holding every fixture dataset (a data root: datasets are its subfolders).</summary>
+    public static string FixturesRoot => Path.Combine(AppContext.BaseDirectory, "fixtures");
+
+    /// <summary>The synthetic CIFAR-100-format fixture (tests/fixtures/cifar-100/README.md: 200 training and 100 test records).</summary>
+    public static DatasetInfo Cifar100Subset => DatasetCatalog.Cifar100 with
+    {
+        Files =
+        [
+            new("cifar-100-binary/train.bin", "a0219fac39674c9692a9da0e4d5fefa7", Length: 200L * 3074),
+            new("cifar-100-binary/test.bin", "ef671ff7367d671a53a51de11f21200f", Length: 100L * 3074),
+            new("cifar-100-binary/fine_label_names.txt"),
+            new("cifar-100-binary/coarse_label_names.txt"),
+        ],
+        TrainCount = 200,
+        TestCount = 100,
+    };
+
     public static TempDirectory NewTempDirectory() => new();
 }
 

@@ -1,4 +1,3 @@
-using Overfit.Optim;
 using Overfit.Tensors;
 
 namespace Overfit.BayesianOptimization;
@@ -93,37 +92,7 @@ public sealed class BayesOptLoop
     {
         var (x, y) = _log.Observations(_bounds.Dimension);
         if (y.Length == 0) return RandomPoint();
-        var model = SingleTaskGP.Fit(x, y, new SingleTaskGPOptions
-        {
-            Ard = false, NormalizeInputs = false, UsePriors = false, LearnOutputScale = false, LearnMean = false,
-            FixedNoise = 1e-6, UnbiasedStandardDeviation = false, LengthscaleBounds = (1e-5, 1e5),
-            NumRestarts = 5, Seed = _rng.NextUInt64() ^ (ulong)_fits++,
-        });
-        double yMax = y.Max();
-        AcquisitionFunction acq = Acquisition == BayesOptAcquisition.UpperConfidenceBound
-            ? new UpperConfidenceBound(model, Kappa * Kappa)
-            : new ExpectedImprovement(model, yMax + Xi);
-        int d = _bounds.Dimension;
-        var tries = new double[WarmupPoints * d];
-        for (int i = 0; i < tries.Length; i++) tries[i] = _rng.NextDouble();
-        _bounds.FromUnitCube(tries);
-        var values = new double[WarmupPoints];
-        acq.EvaluateMany(tries, WarmupPoints, 1, values);
-        var order = Enumerable.Range(0, WarmupPoints).OrderByDescending(i => values[i]).Take(OptimizerSeeds).ToArray();
-        double[] best = tries.AsSpan(order[0] * d, d).ToArray();
-        double bestValue = values[order[0]];
-        foreach (int i in order)
-        {
-            var start = tries.AsSpan(i * d, d).ToArray();
-            var res = new BoundedLbfgs().Minimize((p, g) =>
-            {
-                double v = acq.EvaluateWithGradient(p, 1, g);
-                for (int c = 0; c < g.Length; c++) g[c] = -g[c];
-                return -v;
-            }, start, _bounds.Lower, _bounds.Upper);
-            if (double.IsFinite(res.Value) && -res.Value > bestValue) { bestValue = -res.Value; best = res.X; }
-        }
-        return best;
+        return BayesOptProposal.Propose(x, y, _bounds, _rng, (ulong)_fits++, Acquisition, Kappa, Xi, WarmupPoints, OptimizerSeeds);
     }
 
     private double[] RandomPoint()

@@ -1,0 +1,126 @@
+using System.CommandLine;
+using Overfit.Cli.Infrastructure;
+using Overfit.Data;
+using Overfit.Tuning;
+
+namespace Overfit.Cli.Experiments;
+
+/// <summary>Loads the training and test images of a dataset by its canonical name (FashionMNIST, CIFAR100) from a folder or the data locator.</summary>
+internal delegate (ImageDataset Train, ImageDataset Test, string Source) HpoDataLoader(string dataset, string? directory);
+
+/// <summary>
+/// <c>overfit hpo</c>: the chapter's hyperparameter search of SimpleNetwork (learning rate, batch size, two hidden sizes)
+/// as a persistent tuning study. Each trial trains with Adam and reports the test accuracy after every epoch (the
+/// chapter's train_model evaluates on the test split), so pruners can stop it; its value is the last epoch's test
+/// accuracy. Trials are kept in a SQLite storage (or any storage URL), so rerunning the same command resumes a crashed
+/// or interrupted study, and <c>--workers K</c> runs K processes on it at once.
+/// </summary>
+internal sealed partial class HpoExperiment : IExperiment
+{
+    /// <summary>Where studies go when no --storage is given: one file shared by every run, so a rerun resumes.</summary>
+    public const string DefaultStorage = "sqlite:///runs/hpo.db";
+
+    private readonly HpoDataLoader _data;
+    private readonly HpoOptions _options = new(compare: false);
+
+    /// <param name="data">where images come from (default: the data locator, downloading when allowed)</param>
+    public HpoExperiment(HpoDataLoader? data = null) => _data = data ?? LoadFromLocator;
+
+    /// <inheritdoc/>
+    public string Name => "hpo";
+
+    /// <inheritdoc/>
+    public string Description => "The chapter's hyperparameter search of SimpleNetwork (bayes_opt, BoTorch, TPE, random, grid, QMC; optional pruning) as a resumable study, in one or several worker processes";
+
+    /// <inheritdoc/>
+    public IReadOnlyList<Option> Options => _options.All;
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(RunContext context, ExperimentBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var settings = _options.Read(context);
+        string method = HpoSearch.ParseMethod(context.GetOption(_options.Method, "botorch"));
+        var spec = settings.Spec(method, settings.Pruner, context.Seed, settings.StudyName ?? DefaultStudyName(settings, method, context.Seed));
+        settings.Record(context, spec.StudyName);
+        using var threads = settings.ApplyThreads();
+        var storage = OpenStorage(spec.StorageUrl, settings.StorageGiven);
+        using var closeStorage = storage as IDisposable;
+        var study = HpoStudyRunner.OpenStudy(spec, storage, settings.WorkerIndex ?? 0);
+        int before = HpoStudyRunner.FinishedTrials(storage, study.StudyId);
+        if (before > 0 && before < spec.Budget.Trials) context.Note($"resuming study '{spec.StudyName}': {before} of {spec.Budget.Trials} trials were already finished");
+        if (settings.Workers > 1)
+        {
+            context.Track($"{spec.Label}: {settings.Workers} worker processes", spec.Budget.Trials, tick =>
+            {
+                int shown = before;
+                tick.Advance(Math.Min(before, spec.Budget.Trials));
+                HpoStudyRunner.RunWorkers(spec, settings.Workers, settings.ThreadsPerTrial, context.Directory, storage, study.StudyId, finished =>
+                {
+                    if (finished > shown) { tick.Advance(Math.Min(finished, spec.Budget.Trials) - Math.Min(shown, spec.Budget.Trials)); shown = finished; }
+                });
+            });
+        }
+        else
+        {
+            var data = LoadData(context, spec);
+            context.Track($"{spec.Label} on {spec.Dataset}", spec.Budget.Trials, tick =>
+            {
+                tick.Advance(Math.Min(before, spec.Budget.Trials));
+                HpoStudyRunner.RunInProcess(study, spec, data, t => tick.Advance());
+            });
+        }
+        var run = new HpoStudyRun(spec.Label, spec.Seed, spec.StudyName, study.Trials);
+        // A worker leaves the report to the command that started it.
+        if (settings.WorkerIndex is not null) return new ExperimentResult(HpoReport.Row([run]), [], []);
+        return HpoReport.Write(context, [run], spec.Dataset, settings.Workers);
+    }
+
+    /// <summary>"hpo-FashionMNIST-botorch-none-e20-quick-s42": what defines the search, so the same command finds its study again.</summary>
+    internal static string DefaultStudyName(HpoSettings settings, string method, int seed) =>
+        FormattableString.Invariant($"hpo-{settings.Dataset}-{method}-{settings.Pruner}-e{settings.Budget.Epochs}-{settings.Level.ToString().ToLowerInvariant()}-s{seed}");
+
+    /// <summary>
+    /// Opens the storage; the default file's folder is created, a given path must already have one (a missing or
+    /// read-only location is the storage's one-line error).
+    /// </summary>
+    internal static IStorage OpenStorage(string url, bool given)
+    {
+        if (!given && url.StartsWith("sqlite:///", StringComparison.Ordinal))
+        {
+            string? folder = Path.GetDirectoryName(Path.GetFullPath(url["sqlite:///".Length..]));
+            if (folder is not null) Directory.CreateDirectory(folder);
+        }
+        try
+        {
+            return HpoStudyRunner.OpenStorage(url);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            throw new ArgumentException($"--storage: cannot open '{url}' for writing: {e.Message}", "storage", e);
+        }
+    }
+
+    /// <summary>
+    /// The images of <paramref name="spec"/>'s dataset, cut to the budget's subsets. A tiny run (the tour's) on a machine
+    /// without Fashion-MNIST uses the landscape experiment's seeded stand-in images and says so; other runs fail with
+    /// the data locator's message.
+    /// </summary>
+    internal ImageClassificationData LoadData(RunContext context, HpoStudySpec spec)
+    {
+        // Fashion-MNIST has the tiny budget's stand-in (the experiments' one fallback); CIFAR-100 has none.
+        (ImageDataset Train, ImageDataset Test, string Source) images = spec.Dataset == "FashionMNIST"
+            ? LandscapeExperiment.WithStandIn(context, new ExperimentBudget(spec.Level), () => _data(spec.Dataset, spec.DataDirectory),
+                () => (LandscapeExperiment.StandInImages(2000, context.Seed), LandscapeExperiment.StandInImages(500, context.Seed + 1),
+                    "synthetic 28×28 ten-class stand-in (Fashion-MNIST not found)"))
+            : _data(spec.Dataset, spec.DataDirectory);
+        var data = HpoSearch.Prepare(spec.Dataset, images.Train, images.Test, spec.Budget.TrainCount, spec.Budget.TestCount, images.Source);
+        context.RecordSetting("data", $"{data.Source}: {data.Train.Count} training and {data.Test.Count} test images");
+        return data;
+    }
+
+    /// <summary>The dataset through the data locator (an explicit folder first), downloading into the user cache when it is nowhere.</summary>
+    internal static (ImageDataset, ImageDataset, string) LoadFromLocator(string dataset, string? directory) => dataset == "CIFAR100"
+        ? (Datasets.Cifar100(true, directory), Datasets.Cifar100(false, directory), "CIFAR-100")
+        : (Datasets.FashionMnist(true, directory), Datasets.FashionMnist(false, directory), "Fashion-MNIST");
+}

@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Globalization;
+using Overfit.Cli.Infrastructure;
+using Overfit.Tuning;
+
+namespace Overfit.Cli.Experiments;
+
+/// <summary>Everything that defines one HPO study: what is tuned on what, how long, and where the trials are kept.</summary>
+internal sealed record HpoStudySpec(string Dataset, string Method, string Pruner, HpoBudget Budget, int Seed, string StorageUrl, string StudyName,
+    BudgetLevel Level, string? DataDirectory)
+{
+    /// <summary>The method with its pruner as shown in tables: "tpe", "tpe+asha".</summary>
+    public string Label => Pruner == "none" ? Method : $"{Method}+{Pruner}";
+
+    /// <summary>
+    /// What a trial of this study computes; stored with the study so that resuming it with other settings (another
+    /// dataset, epoch count, subset, method or pruner) is refused instead of mixing incomparable trials.
+    /// </summary>
+    public string Objective => string.Create(CultureInfo.InvariantCulture,
+        $"{Dataset}; epochs {Budget.Epochs}; train {Budget.TrainCount?.ToString(CultureInfo.InvariantCulture) ?? "all"}; test {Budget.TestCount?.ToString(CultureInfo.InvariantCulture) ?? "all"}; method {Method}; init {Budget.Init}; pruner {Pruner}; seed {Seed}");
+}
+
+/// <summary>
+/// Runs the trials of an <see cref="HpoStudySpec"/> on its storage, in this process or in K worker processes of the same
+/// executable sharing the storage. The study stops at <c>Trials</c> finished (COMPLETE or PRUNED) trials, counted across
+/// all workers, so a second run of the same command after a crash only runs what is missing; heartbeats fail the
+/// trials of a dead worker, and each is retried once with the same parameters.
+/// </summary>
+internal static class HpoStudyRunner
+{
+    /// <summary>Heartbeat interval of running trials; a trial silent for twice this long is failed and retried.</summary>
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+
+    private const string ObjectiveAttr = "objective";
+
+    /// <summary>
+    /// Opens the storage at <paramref name="url"/> through <see cref="StorageFactory"/> (SQLite here, any storage the
+    /// factory knows), with heartbeats and a retry for trials of dead workers.
+    /// </summary>
+    public static IStorage OpenStorage(string url) =>
+        StorageFactory.FromUrl(url, Heartbeat, new RetryFailedTrialCallback(maxRetry: 1).Invoke);
+
+    /// <summary>
+    /// Creates the study or loads it when it exists; the sampler's seed differs per worker so parallel workers do not
+    /// propose the same random points.
+    /// </summary>
+    /// <exception cref="ArgumentException">the stored study holds trials of another objective</exception>
+    public static Study OpenStudy(HpoStudySpec spec, IStorage storage, int workerIndex)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ulong samplerSeed = unchecked((ulong)spec.Seed + (ulong)workerIndex * 7919UL);
+        var study = Study.Create(spec.StudyName, storage, HpoSearch.CreateSampler(spec.Method, spec.Dataset, spec.Budget.Init, samplerSeed),
+            HpoSearch.CreatePruner(spec.Pruner, spec.Budget.Epochs), StudyDirection.Maximize, loadIfExists: true);
+        if (study.Direction != StudyDirection.Maximize)
+            throw new ArgumentException($"--study: study '{spec.StudyName}' minimizes; an HPO study maximizes the test accuracy", "study");
+        if (study.UserAttrs.TryGetValue(ObjectiveAttr, out var stored) && stored is string s && s != spec.Objective)
+            throw new ArgumentException($"--study: study '{spec.StudyName}' holds trials of another search ({s}); this run is ({spec.Objective}): give another --study name", "study");
+        if (!study.UserAttrs.ContainsKey(ObjectiveAttr)) study.SetUserAttr(ObjectiveAttr, spec.Objective);
+        return study;
+    }
+
+    /// <summary>Trials counted toward the study's budget.</summary>
+    public static int FinishedTrials(IStorage storage, int studyId) => storage.GetNTrials(studyId, [TrialState.Complete, TrialState.Pruned]);
+
+    /// <summary>Runs trials in this process until the study holds <c>Trials</c> finished ones; <paramref name="afterTrial"/> sees each.</summary>
+    public static void RunInProcess(Study study, HpoStudySpec spec, ImageClassificationData data, Action<FrozenTrial>? afterTrial = null)
+    {
+        ArgumentNullException.ThrowIfNull(study);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(data);
+        if (FinishedTrials(study.Storage, study.StudyId) >= spec.Budget.Trials) return;
+        var callbacks = new List<Action<Study, FrozenTrial>> { new MaxTrialsCallback(spec.Budget.Trials, [TrialState.Complete, TrialState.Pruned]) };
+        if (afterTrial is not null) callbacks.Add((_, t) => afterTrial(t));
+        study.Optimize(trial => SimpleNetworkTraining.Objective(trial, data, HpoSearch.Suggest(trial, spec.Dataset), spec.Budget.Epochs, TrialSeed(spec.Seed, trial.Number)),
+            callbacks: callbacks);
+    }
+
+    /// <summary>The training seed of trial <paramref name="number"/>: the same trial number trains the same way in any worker.</summary>
+    public static ulong TrialSeed(int seed, int number) => unchecked((ulong)seed * 1_000_003UL + (ulong)number);
+
+    /// <summary>
+    /// Starts <paramref name="workers"/> processes of this executable (`hpo ... --workers 1 --worker-index i`) on the
+    /// same storage and study, each writing its log and metrics under <paramref name="directory"/>/worker-i, and waits
+    /// for all of them; <paramref name="poll"/> is called about once a second with the finished-trial count.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">a worker exited with an error (its last error line is quoted)</exception>
+    public static void RunWorkers(HpoStudySpec spec, int workers, int? threadsPerTrial, string directory, IStorage storage, int studyId, Action<int>? poll = null)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var processes = new List<(Process Process, string Log)>();
+        var writers = new List<TextWriter>();
+        try
+        {
+            for (int i = 0; i < workers; i++)
+            {
+                string folder = Path.Combine(directory, $"worker-{i}");
+                var start = SelfStartInfo();
+                foreach (var a in WorkerArguments(spec, i, threadsPerTrial, folder)) start.ArgumentList.Add(a);
+                start.RedirectStandardOutput = true;
+                start.RedirectStandardError = true;
+                start.UseShellExecute = false;
+                start.WorkingDirectory = Environment.CurrentDirectory;
+                if (threadsPerTrial is { } t) start.Environment[Overfit.Threading.EnvironmentVariable] = t.ToString(CultureInfo.InvariantCulture);
+                var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start worker {i} ({start.FileName})");
+                string log = Path.Combine(directory, $"worker-{i}.log");
+                var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
+                writers.Add(writer);
+                process.OutputDataReceived += (_, e) => { if (e.Data is not null) writer.WriteLine(e.Data); };
+                process.ErrorDataReceived += (_, e) => { if (e.Data is not null) writer.WriteLine(e.Data); };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                processes.Add((process, log));
+            }
+            while (processes.Any(p => !p.Process.HasExited))
+            {
+                processes.First(p => !p.Process.HasExited).Process.WaitForExit(1000);
+                poll?.Invoke(FinishedTrials(storage, studyId));
+            }
+            foreach (var (p, _) in processes) p.WaitForExit(); // drains the redirected output
+            foreach (var w in writers) w.Flush();
+            for (int i = 0; i < processes.Count; i++)
+                if (processes[i].Process.ExitCode != 0)
+                    throw new InvalidOperationException($"worker {i} exited with code {processes[i].Process.ExitCode}: {LastErrorLine(processes[i].Log)} (log: {processes[i].Log})");
+        }
+        finally
+        {
+            foreach (var (p, _) in processes)
+            {
+                if (!p.HasExited) { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+                p.Dispose();
+            }
+            foreach (var w in writers) w.Dispose();
+        }
+    }
+
+    /// <summary>The command line of worker <paramref name="index"/>: every setting spelled out, so it runs the same search.</summary>
+    internal static List<string> WorkerArguments(HpoStudySpec spec, int index, int? threadsPerTrial, string folder)
+    {
+        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+        var args = new List<string>
+        {
+            "hpo", "--dataset", spec.Dataset, "--method", spec.Method, "--pruner", spec.Pruner,
+            "--trials", I(spec.Budget.Trials), "--init", I(spec.Budget.Init), "--epochs", I(spec.Budget.Epochs),
+            "--storage", spec.StorageUrl, "--study", spec.StudyName, "--seed", I(spec.Seed),
+            "--budget", spec.Level.ToString().ToLowerInvariant(), "--workers", "1", "--worker-index", I(index),
+            "--out", folder, "--json",
+        };
+        if (threadsPerTrial is { } t) args.AddRange(["--threads-per-trial", I(t)]);
+        if (spec.DataDirectory is { } d) args.AddRange(["--data", Path.GetFullPath(d)]);
+        return args;
+    }
+
+    /// <summary>
+    /// This executable: its apphost beside the assembly when there is one, else the dotnet host running the assembly
+    /// (so a worker runs the same build whether the command was started as `overfit`, `dotnet Overfit.Cli.dll` or in-process).
+    /// </summary>
+    private static ProcessStartInfo SelfStartInfo()
+    {
+        string assembly = typeof(HpoStudyRunner).Assembly.Location;
+        string apphost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
+        if (File.Exists(apphost)) return new ProcessStartInfo(apphost);
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
+        var info = new ProcessStartInfo(host);
+        info.ArgumentList.Add(assembly);
+        return info;
+    }
+
+    private static string LastErrorLine(string log)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(log);
+            return lines.LastOrDefault(l => l.StartsWith("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault(l => l.Trim().Length > 0) ?? "no output";
+        }
+        catch (IOException) { return "no log"; }
+    }
+}

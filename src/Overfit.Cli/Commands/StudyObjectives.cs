@@ -3,8 +3,6 @@ using Overfit.Cli.Experiments;
 using Overfit.Cli.Infrastructure;
 using Overfit.Data;
 using Overfit.Data.Sources;
-using Overfit.NN;
-using Overfit.Optim;
 using Overfit.Tuning;
 
 namespace Overfit.Cli.Commands;
@@ -56,18 +54,9 @@ internal static class StudyObjectives
             var hidden = new int[layers];
             for (int i = 0; i < layers; i++) hidden[i] = trial.SuggestInt($"hidden_{i}", 16, 256, log: true);
             var (train, validation) = _data;
-            var model = new SimpleNetwork(new ReLU(), inputSize: train.Channels * train.Height * train.Width, numLabels: 10, hidden: hidden,
-                generator: new Tensors.Generator((ulong)(seed + trial.Number)));
-            var trainer = new Trainer(model, new Adam(model.Parameters(), lr: lr), new CrossEntropyLoss(), evaluationsPerEpoch: 1);
-            double accuracy = double.NaN;
-            trainer.Callbacks.Add(new EpochEndCallback((_, summary) =>
-            {
-                accuracy = summary.TestAccuracy;
-                trial.Report(accuracy, summary.Epoch);
-                if (trial.ShouldPrune()) throw new TrialPrunedException($"pruned at epoch {summary.Epoch} with validation accuracy {accuracy:F4}");
-            }));
-            trainer.Fit(new DataLoader(train, batch, shuffle: true, seed: (ulong)(seed + trial.Number)), new DataLoader(validation, 500), _epochs);
-            return accuracy;
+            // The one SimpleNetwork objective (shared with `overfit hpo`): reports each epoch's accuracy, prunes on request.
+            var data = new ImageClassificationData(train, validation, _ => null, null, "Fashion-MNIST");
+            return SimpleNetworkTraining.Objective(trial, data, new SimpleNetworkHyperparameters(lr, batch, hidden), _epochs, (ulong)(seed + trial.Number));
         }
 
         private static (ImageDataset, ImageDataset) Load(ExperimentBudget budget, string? dataDirectory, int seed, TextWriter notes)

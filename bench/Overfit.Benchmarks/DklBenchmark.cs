@@ -21,17 +21,7 @@ public static class DklBenchmark
     public static int Run(string[] args)
     {
         int n = 1000, reps = 15;
-        bool json = false;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--json": json = true; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --reps R --json"); return 2;
-            }
-        }
+        if (!SizeRepsOptions.TryParse(args, ref n, ref reps, out bool json)) return 2;
         if (n < 10 || reps < 1) { Console.Error.WriteLine($"--n must be >= 10 and --reps >= 1, got {n} and {reps}"); return 2; }
         var data = NonStationaryData.StepChirpSample(0, n);
         var x = new double[n, 1];

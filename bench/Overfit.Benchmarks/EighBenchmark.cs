@@ -15,17 +15,7 @@ public static class EighBenchmark
     public static int Run(string[] args)
     {
         int n = 200, reps = 9;
-        bool json = false;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--json": json = true; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --reps R --json"); return 2;
-            }
-        }
+        if (!SizeRepsOptions.TryParse(args, ref n, ref reps, out bool json)) return 2;
         if (n < 1 || reps < 1) { Console.Error.WriteLine($"--n and --reps must be >= 1, got {n} and {reps}"); return 2; }
         var rng = new Generator(0);
         var a = new double[n * n];

@@ -47,6 +47,37 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
         return WrittenHereLoadsInOptuna(nameof(StudyWrittenHereOnPostgresLoadsInOptuna), PostgresServer.Instance!.CreateDatabase(), "import optuna, psycopg2");
     }
 
+    [Fact]
+    public async Task StudyWrittenByOptunaOnPostgresLoadsWithTheSameTrials()
+    {
+        const string test = nameof(StudyWrittenByOptunaOnPostgresLoadsWithTheSameTrials);
+        if (PostgresServer.Skip(test, output.WriteLine)) return;
+        if (!OptunaAvailable(out string why, "import optuna, psycopg2"))
+        {
+            string message = $"SKIPPED {test}: {why}";
+            output.WriteLine(message);
+            Console.Error.WriteLine(message);
+            return;
+        }
+        // Optuna creates the schema and writes the fixture's studies on the server; its JSON is what Optuna reads back.
+        string url = PostgresServer.Instance!.CreateDatabase();
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = FixtureDir };
+        foreach (string a in new[] { Path.Combine(FixtureDir, "make_optuna_rdb_study.py"), url }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string json = p.StandardOutput.ReadToEnd();
+        string err = await stderr;
+        Assert.True(p.WaitForExit(120_000), "make_optuna_rdb_study.py did not finish in 120 s");
+        Assert.True(p.ExitCode == 0, $"make_optuna_rdb_study.py failed: {err}");
+        using var written = JsonDocument.Parse(json);
+        using var storage = new RdbStorage(url);
+        AssertSameStudies(written.RootElement, storage);
+        var single = Study.Load("single", storage);
+        Assert.Equal([TrialState.Complete, TrialState.Complete, TrialState.Complete, TrialState.Pruned, TrialState.Fail, TrialState.Complete, TrialState.Waiting],
+            single.Trials.Select(t => t.State));
+        Assert.Equal("toy", single.UserAttrs["dataset"]);
+    }
+
     private async Task WrittenHereLoadsInOptuna(string test, string url, string imports = "import optuna")
     {
         if (!OptunaAvailable(out string why, imports))

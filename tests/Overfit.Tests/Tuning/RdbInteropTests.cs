@@ -61,15 +61,7 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
         }
         // Optuna creates the schema and writes the fixture's studies on the server; its JSON is what Optuna reads back.
         string url = PostgresServer.Instance!.CreateDatabase();
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = FixtureDir };
-        foreach (string a in new[] { Path.Combine(FixtureDir, "make_optuna_rdb_study.py"), url }) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string json = p.StandardOutput.ReadToEnd();
-        string err = await stderr;
-        Assert.True(p.WaitForExit(120_000), "make_optuna_rdb_study.py did not finish in 120 s");
-        Assert.True(p.ExitCode == 0, $"make_optuna_rdb_study.py failed: {err}");
-        using var written = JsonDocument.Parse(json);
+        using var written = JsonDocument.Parse(await RunFixtureScript("make_optuna_rdb_study.py", url));
         using var storage = new RdbStorage(url);
         AssertSameStudies(written.RootElement, storage);
         var single = Study.Load("single", storage);
@@ -110,18 +102,25 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
             var t = multi.Ask();
             multi.Tell(t, [t.SuggestFloat("a", 0, 1), double.NegativeInfinity]);
         }
+        using var seen = JsonDocument.Parse(await RunFixtureScript("read_optuna_study.py", url, "single", "multi"));
+        using var reader = new RdbStorage(url);
+        AssertSameStudies(seen.RootElement, reader);
+        Assert.Equal(6, seen.RootElement.GetProperty("single").GetProperty("trials").GetArrayLength());
+    }
+
+    /// <summary>Runs a fixture script with /usr/bin/python3 and returns its standard output (the JSON it prints).</summary>
+    private static async Task<string> RunFixtureScript(string script, params string[] args)
+    {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { Path.Combine(FixtureDir, "read_optuna_study.py"), url, "single", "multi" }) psi.ArgumentList.Add(a);
+        psi.ArgumentList.Add(Path.Combine(FixtureDir, script));
+        foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string json = p.StandardOutput.ReadToEnd();
         string err = await stderr;
-        Assert.True(p.WaitForExit(120_000), "optuna.load_study did not finish in 120 s");
-        Assert.True(p.ExitCode == 0, $"read_optuna_study.py failed: {err}");
-        using var seen = JsonDocument.Parse(json);
-        using var reader = new RdbStorage(url);
-        AssertSameStudies(seen.RootElement, reader);
-        Assert.Equal(6, seen.RootElement.GetProperty("single").GetProperty("trials").GetArrayLength());
+        Assert.True(p.WaitForExit(120_000), $"{script} did not finish in 120 s");
+        Assert.True(p.ExitCode == 0, $"{script} failed: {err}");
+        return json;
     }
 
     private static bool OptunaAvailable(out string why, string imports = "import optuna")

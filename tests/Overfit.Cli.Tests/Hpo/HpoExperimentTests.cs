@@ -91,6 +91,20 @@ public sealed class HpoExperimentTests : IDisposable
     [InlineData("--workers", "0", "--workers: expected at least 1, got 0")]
     public void BadOptionsAreOneLineErrorsAndLeaveNoRunFolder(string option, string value, string message)
     {
+        BadOptionIsOneLineErrorAndLeavesNoRunFolder(option, value, message);
+    }
+
+    [Fact]
+    public void MoreWorkersThanTrialsOrCoresAreRefusedBeforeAnyProcessStarts()
+    {
+        // The tiny budget has 4 trials; the core limit only bites on machines with fewer than 2 cores.
+        int most = Math.Min(4, 4 * Environment.ProcessorCount);
+        BadOptionIsOneLineErrorAndLeavesNoRunFolder("--workers", "100000",
+            $"--workers: expected at most {most} (the trial count and 4 processes per core of this machine's {Environment.ProcessorCount}), got 100000");
+    }
+
+    private void BadOptionIsOneLineErrorAndLeavesNoRunFolder(string option, string value, string message)
+    {
         string outDir = _tmp.Sub("bad");
         var run = CliHarness.Run(HpoFixtures.Root(), "hpo", "--budget", "tiny", option, value, "--storage", "sqlite:///" + _tmp.Sub("x.db"), "--out", outDir);
         Assert.Equal(1, run.ExitCode);

@@ -89,6 +89,12 @@ internal sealed class HpoOptions
         if (budget.Epochs < 1) throw new ArgumentOutOfRangeException("epochs", budget.Epochs, $"--epochs: expected at least 1, got {budget.Epochs}");
         int workers = context.GetOption(Workers, 1);
         if (workers < 1) throw new ArgumentOutOfRangeException("workers", workers, $"--workers: expected at least 1, got {workers}");
+        // Every worker is a process on this machine: more than the trials leaves some idle, and more than a few per core
+        // only competes for the CPU (several machines run one command each on a shared storage instead).
+        int maxWorkers = Math.Min(budget.Trials, 4 * Environment.ProcessorCount);
+        if (workers > maxWorkers)
+            throw new ArgumentOutOfRangeException("workers", workers,
+                $"--workers: expected at most {maxWorkers} (the trial count and 4 processes per core of this machine's {Environment.ProcessorCount}), got {workers}");
         int? threads = context.GetOption(ThreadsPerTrial, null);
         if (threads is < 1) throw new ArgumentOutOfRangeException("threads-per-trial", threads, $"--threads-per-trial: expected at least 1, got {threads}");
         int seeds = Compare ? context.GetOption(Seeds, null) ?? 1 : 1;

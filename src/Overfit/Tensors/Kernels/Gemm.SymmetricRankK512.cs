@@ -130,14 +130,14 @@ public static partial class Gemm
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + w);
-            var x = Vector512.Create(a[0]); c00 = Fma512(x, b0, c00); c01 = Fma512(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Fma512(x, b0, c10); c11 = Fma512(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Fma512(x, b0, c20); c21 = Fma512(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Fma512(x, b0, c30); c31 = Fma512(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Fma512(x, b0, c40); c41 = Fma512(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Fma512(x, b0, c50); c51 = Fma512(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Fma512(x, b0, c60); c61 = Fma512(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Fma512(x, b0, c70); c71 = Fma512(x, b1, c71);
+            var x = Vector512.Create(a[0]); c00 = Width512<T>.Fma(x, b0, c00); c01 = Width512<T>.Fma(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Width512<T>.Fma(x, b0, c10); c11 = Width512<T>.Fma(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Width512<T>.Fma(x, b0, c20); c21 = Width512<T>.Fma(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Width512<T>.Fma(x, b0, c30); c31 = Width512<T>.Fma(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Width512<T>.Fma(x, b0, c40); c41 = Width512<T>.Fma(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Width512<T>.Fma(x, b0, c50); c51 = Width512<T>.Fma(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Width512<T>.Fma(x, b0, c60); c61 = Width512<T>.Fma(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Width512<T>.Fma(x, b0, c70); c71 = Width512<T>.Fma(x, b1, c71);
             a += stride;
             b += stride;
         }
@@ -147,14 +147,14 @@ public static partial class Gemm
         int ld = full ? ldc : stride;
         int mode = !full || beta == T.Zero ? 0 : beta == T.One ? 1 : 2;
         var vb = Vector512.Create(beta);
-        StoreRow512(dst, w, c00, c01, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c10, c11, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c20, c21, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c30, c31, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c40, c41, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c50, c51, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c60, c61, va, vb, mode); dst += ld;
-        StoreRow512(dst, w, c70, c71, va, vb, mode);
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c00, c01, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c10, c11, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c20, c21, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c30, c31, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c40, c41, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c50, c51, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c60, c61, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c70, c71, va, vb, mode);
         if (!full && scratch != c) MicroKernels.StorePartial(scratch, stride, c, ldc, rows, cols, beta);
     }
 
@@ -167,50 +167,19 @@ public static partial class Gemm
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector512.Load(b);
-            c0 = Fma512(Vector512.Create(a[0]), b0, c0);
-            c1 = Fma512(Vector512.Create(a[1]), b0, c1);
-            c2 = Fma512(Vector512.Create(a[2]), b0, c2);
-            c3 = Fma512(Vector512.Create(a[3]), b0, c3);
-            c4 = Fma512(Vector512.Create(a[4]), b0, c4);
-            c5 = Fma512(Vector512.Create(a[5]), b0, c5);
-            c6 = Fma512(Vector512.Create(a[6]), b0, c6);
-            c7 = Fma512(Vector512.Create(a[7]), b0, c7);
+            c0 = Width512<T>.Fma(Vector512.Create(a[0]), b0, c0);
+            c1 = Width512<T>.Fma(Vector512.Create(a[1]), b0, c1);
+            c2 = Width512<T>.Fma(Vector512.Create(a[2]), b0, c2);
+            c3 = Width512<T>.Fma(Vector512.Create(a[3]), b0, c3);
+            c4 = Width512<T>.Fma(Vector512.Create(a[4]), b0, c4);
+            c5 = Width512<T>.Fma(Vector512.Create(a[5]), b0, c5);
+            c6 = Width512<T>.Fma(Vector512.Create(a[6]), b0, c6);
+            c7 = Width512<T>.Fma(Vector512.Create(a[7]), b0, c7);
             a += stride;
             b += stride;
         }
         var va = Vector512.Create(alpha);
         (c0 * va).Store(tile); (c1 * va).Store(tile + stride); (c2 * va).Store(tile + 2 * stride); (c3 * va).Store(tile + 3 * stride);
         (c4 * va).Store(tile + 4 * stride); (c5 * va).Store(tile + 5 * stride); (c6 * va).Store(tile + 6 * stride); (c7 * va).Store(tile + 7 * stride);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreRow512<T>(T* c, int w, Vector512<T> acc0, Vector512<T> acc1, Vector512<T> alpha, Vector512<T> beta, int mode)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (mode == 0)
-        {
-            (acc0 * alpha).Store(c);
-            (acc1 * alpha).Store(c + w);
-        }
-        else if (mode == 1)
-        {
-            Fma512(acc0, alpha, Vector512.Load(c)).Store(c);
-            Fma512(acc1, alpha, Vector512.Load(c + w)).Store(c + w);
-        }
-        else
-        {
-            Fma512(acc0, alpha, Vector512.Load(c) * beta).Store(c);
-            Fma512(acc1, alpha, Vector512.Load(c + w) * beta).Store(c + w);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<T> Fma512<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-            return Vector512.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector512.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
     }
 }

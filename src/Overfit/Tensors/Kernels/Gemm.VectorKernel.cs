@@ -119,8 +119,12 @@ internal readonly struct VectorKernel<T, TV, TW> : IMicroKernel<T>
         MicroKernels.StorePartial(tile, nrFull, c, ldc, mr, nr, beta);
     }
 
+    /// <summary>
+    /// Writes one register row (two vectors) to C: mode 0 stores alpha·acc, mode 1 adds it to C (beta = 1), mode 2
+    /// scales C by beta first. Shared with the rank-k update's kernel.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void StoreRow(T* c, int w, TV acc0, TV acc1, TV alpha, TV beta, int mode)
+    internal static unsafe void StoreRow(T* c, int w, TV acc0, TV acc1, TV alpha, TV beta, int mode)
     {
         if (mode == 0)
         {

@@ -4,8 +4,8 @@ using Overfit.BayesianOptimization;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `bo --func hartmann6|branin|ackley5 --evals N --seeds S [--method botorch|bayesopt] --json`: runs the loop on S
-/// seeds and prints the quartiles of the final regret (best value found minus the known minimum; minimized) and the
+/// `bo --func hartmann6|branin|ackley5 --evals N --seeds S [--first-seed F] [--method botorch|bayesopt] --json`: runs
+/// the loop on S seeds (F, F + 1, …; default 0) and prints the quartiles of the final regret (best value found minus the known minimum; minimized) and the
 /// mean seconds per model-guided iteration (fit + acquisition optimization).
 /// </summary>
 public static class BoBenchmark
@@ -13,7 +13,7 @@ public static class BoBenchmark
     public static int Run(string[] args)
     {
         string func = "hartmann6", method = "botorch", priors = "gamma";
-        int evals = 100, seeds = 10;
+        int evals = 100, seeds = 10, firstSeed = 0;
         int? initialPoints = null;
         bool json = false, verbose = false;
         for (int i = 0; i < args.Length; i++)
@@ -23,6 +23,7 @@ public static class BoBenchmark
                 case "--func": func = args[++i]; break;
                 case "--evals": evals = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--first-seed": firstSeed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--method": method = args[++i]; break;
                 case "--priors": priors = args[++i]; break;
                 case "--init": initialPoints = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -34,7 +35,7 @@ public static class BoBenchmark
         var problem = SyntheticFunction.FromName(func);
         var regrets = new List<double>();
         var seconds = new List<double>();
-        for (int seed = 0; seed < seeds; seed++)
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
             double best;
             if (method == "botorch")

@@ -1,4 +1,5 @@
 using Overfit.BayesianOptimization;
+using Overfit.GaussianProcesses;
 
 namespace Overfit.Tests.BayesianOptimization;
 
@@ -22,6 +23,27 @@ public class LoopTests
         Assert.Equal(10, log.ToString().Split('\n').Count(l => l.StartsWith('|')));
         // best-so-far column never decreases
         for (int i = 1; i < bo.Res.Count; i++) Assert.True(bo.Res[i].BestSoFar >= bo.Res[i - 1].BestSoFar);
+    }
+
+    [Fact]
+    public void BayesOptFitsScikitLearnsRegressorLikeBayesOpt()
+    {
+        // bayes_opt's surrogate on Branin at 12 fixed points; scikit-learn 1.2.1's values from
+        // tests/fixtures/reference/bo/bo_bayesopt_surrogate.py.
+        double[] x = [-5, 0, 10, 15, 2.5, 7.5, -1.25, 11.25, 6.25, 3.75, 0.625, 1.875, 8.125, 9.375, -3.125, 5.625, 4.375, 13.125, 3, 2, 9.5, 2.5, -3, 12];
+        var branin = new Branin();
+        var y = Enumerable.Range(0, 12).Select(i => -branin.Evaluate([x[2 * i], x[2 * i + 1]])).ToArray();
+        var model = BayesOptProposal.FitModel(x, y, 2, seed: 3);
+        Assert.Equal(-14.83000137310231, model.LogMarginalLikelihoodValue, 1e-7);
+        Assert.Equal(5.221194131476695, Math.Exp(model.FittedKernel!.Theta[0]), 1e-4);
+        var (mean, std) = model.Predict(new double[,] { { 3.14, 2.27 }, { 0, 5 }, { 7, 12 } });
+        double[] expectedMean = [-0.1658816537856751, -3.830733941149468, -124.80510020312408];
+        double[] expectedStd = [4.4021511865950576, 30.008737223099892, 28.482867724386857];
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(expectedMean[i], mean[i], 1e-4 * Math.Max(1, Math.Abs(expectedMean[i])));
+            Assert.Equal(expectedStd[i], std[i], 1e-4 * expectedStd[i]);
+        }
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public class BayesOptSamplerTests
         study.Optimize(t => -Branin(t.SuggestFloat("x1", -5, 10), t.SuggestFloat("x2", 0, 15)), nTrials: 4);
         var trials = study.Trials;
         var x = trials.Take(3).SelectMany(t => new[] { (double)t.Params["x1"]!, (double)t.Params["x2"]! }).ToArray();
-        var y = trials.Take(3).Select(t => t.Values![0]).ToArray();
+        var y = trials.Take(3).Select(t => -t.Values![0]).ToArray(); // the study minimizes; the step maximizes
         var expected = BayesOptProposal.Propose(x, y, new Bounds([-5, 0], [10, 15]), new Generator(7UL * 1_000_003UL + 3), 3,
             BayesOptAcquisition.UpperConfidenceBound, 2.576, 0.01, 2000, 10);
         Assert.Equal(expected[0], (double)trials[3].Params["x1"]!);

@@ -1,3 +1,4 @@
+using Overfit.GaussianProcesses;
 using Overfit.Optim;
 using Overfit.Tensors;
 
@@ -5,9 +6,10 @@ namespace Overfit.BayesianOptimization;
 
 /// <summary>
 /// One model-guided step of the bayes_opt loop, shared by <see cref="BayesOptLoop"/> and the tuning
-/// <c>BayesOptSampler</c>: fit bayes_opt's GP (isotropic Matern-2.5 on raw inputs, alpha 1e-6, normalize_y, 5
-/// optimizer restarts), then maximize UCB (kappa) or EI (xi) over <c>warmupPoints</c> uniform random points followed by
-/// L-BFGS-B from the best <c>optimizerSeeds</c> of them. Maximizes.
+/// <c>BayesOptSampler</c>: fit bayes_opt's GP, which is scikit-learn's regressor (<see cref="GaussianProcessRegressor"/>
+/// with an isotropic Matern-2.5 on raw inputs, alpha 1e-6, normalize_y, 5 optimizer restarts), then maximize UCB
+/// (kappa) or EI (xi) over <c>warmupPoints</c> uniform random points followed by L-BFGS-B from the best
+/// <c>optimizerSeeds</c> of them. Maximizes.
 /// </summary>
 internal static class BayesOptProposal
 {
@@ -24,12 +26,7 @@ internal static class BayesOptProposal
     public static double[] Propose(double[] x, double[] y, Bounds bounds, Generator rng, ulong fitSeed,
         BayesOptAcquisition acquisition, double kappa, double xi, int warmupPoints, int optimizerSeeds)
     {
-        var model = SingleTaskGP.Fit(x, y, new SingleTaskGPOptions
-        {
-            Ard = false, NormalizeInputs = false, UsePriors = false, LearnOutputScale = false, LearnMean = false,
-            FixedNoise = 1e-6, UnbiasedStandardDeviation = false, LengthscaleBounds = (1e-5, 1e5),
-            NumRestarts = 5, Seed = rng.NextUInt64() ^ fitSeed,
-        });
+        var model = FitModel(x, y, bounds.Dimension, rng.NextUInt64() ^ fitSeed);
         double yMax = y.Max();
         AcquisitionFunction acq = acquisition == BayesOptAcquisition.UpperConfidenceBound
             ? new UpperConfidenceBound(model, kappa * kappa)
@@ -55,5 +52,17 @@ internal static class BayesOptProposal
             if (double.IsFinite(res.Value) && -res.Value > bestValue) { bestValue = -res.Value; best = res.X; }
         }
         return best;
+    }
+
+    /// <summary>
+    /// bayes_opt's surrogate: <c>GaussianProcessRegressor(kernel=Matern(nu=2.5), alpha=1e-6, normalize_y=True,
+    /// n_restarts_optimizer=5)</c> on the raw inputs (length scale starting at 1 with bounds 1e-5..1e5).
+    /// </summary>
+    internal static GaussianProcessRegressor FitModel(double[] x, double[] y, int d, ulong seed)
+    {
+        int n = y.Length;
+        var matrix = new double[n, d];
+        Buffer.BlockCopy(x, 0, matrix, 0, checked(n * d * sizeof(double)));
+        return new GaussianProcessRegressor(new Matern(1.0, nu: 2.5), alpha: 1e-6, normalizeY: true, nRestartsOptimizer: 5, seed: seed).Fit(matrix, y);
     }
 }

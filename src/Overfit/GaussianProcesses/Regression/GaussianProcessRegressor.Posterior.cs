@@ -46,7 +46,8 @@ public sealed partial class GaussianProcessRegressor : IPosteriorModel
             double gm = 0, gv = 2 * selfGradient[c];
             for (int j = 0; j < n; j++) { gm += _alpha![j] * dk[j * d + c]; gv -= 2 * w[j] * dk[j * d + c]; }
             meanGradient[c] = s * gm;
-            varianceGradient[c] = s2 * gv;
+            // The reported variance is max(v, 0): where round-off made v negative it is flat in x.
+            varianceGradient[c] = variance > 0 ? s2 * gv : 0;
         }
         return (s * mean + _yMean, s2 * Math.Max(variance, 0));
     }

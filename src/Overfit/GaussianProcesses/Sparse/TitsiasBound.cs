@@ -87,13 +87,17 @@ internal sealed class TitsiasBound
         return r;
     }
 
-    /// <summary>A_c = L⁻¹ K(Z, X_c) for rows [start, start + rows) into <see cref="_ac"/> (M×rows).</summary>
-    private void WhitenedChunk(double[] z, int start, int rows)
+    /// <summary>
+    /// A_c = L⁻¹ K(Z, X_c) for rows [start, start + rows), M×rows, written straight into the cache of A when there is
+    /// one (else into <see cref="_ac"/>): K(Z, X_c) is evaluated in that orientation, so no transpose or copy follows.
+    /// </summary>
+    private Span<double> WhitenedChunk(double[] z, int start, int rows)
     {
         int m = _m, d = _d;
-        _parts.Latent.Evaluate(_x.AsSpan(start * d, rows * d), rows, z, m, d, _kc);
-        Transpose(_kc, rows, m, _ac);
-        DenseLinalg.SolveLowerInPlace(_l, m, _ac.AsSpan(0, m * rows), rows);
+        var ac = _aCache is not null ? _aCache.AsSpan(start * m, m * rows) : _ac.AsSpan(0, m * rows);
+        _parts.Latent.Evaluate(z, m, _x.AsSpan(start * d, rows * d), rows, d, ac);
+        DenseLinalg.SolveLowerInPlace(_l, m, ac, rows);
+        return ac;
     }
 
     private bool Value(double[] z)
@@ -113,9 +117,7 @@ internal sealed class TitsiasBound
         for (int start = 0; start < n; start += ChunkRows)
         {
             int rows = Math.Min(ChunkRows, n - start);
-            WhitenedChunk(z, start, rows);
-            var ac = _ac.AsSpan(0, m * rows);
-            if (_aCache is not null) ac.CopyTo(_aCache.AsSpan(start * m, m * rows));
+            var ac = WhitenedChunk(z, start, rows);
             Gemm.SymmetricRankK(false, m, rows, 1.0, ac, rows, 1.0, _psi, m);
             Gemm.Multiply(false, false, m, 1, rows, 1.0, ac, rows, _y.AsSpan(start, rows), 1, 1.0, _beta, 1);
         }
@@ -183,9 +185,7 @@ internal sealed class TitsiasBound
         for (int start = 0; start < n; start += ChunkRows)
         {
             int rows = Math.Min(ChunkRows, n - start);
-            ReadOnlySpan<double> ac;
-            if (_aCache is not null) ac = _aCache.AsSpan(start * m, m * rows);
-            else { WhitenedChunk(z, start, rows); ac = _ac.AsSpan(0, m * rows); }
+            ReadOnlySpan<double> ac = _aCache is not null ? _aCache.AsSpan(start * m, m * rows) : WhitenedChunk(z, start, rows);
             var h = _kc.AsSpan(0, m * rows);
             Gemm.Multiply(false, false, m, rows, m, 2.0, p, m, ac, rows, 0.0, h, rows);
             for (int j = 0; j < m; j++)

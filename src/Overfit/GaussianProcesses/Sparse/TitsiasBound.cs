@@ -186,12 +186,13 @@ internal sealed class TitsiasBound
         {
             int rows = Math.Min(ChunkRows, n - start);
             ReadOnlySpan<double> ac = _aCache is not null ? _aCache.AsSpan(start * m, m * rows) : WhitenedChunk(z, start, rows);
-            var h = _kc.AsSpan(0, m * rows);
-            Gemm.Multiply(false, false, m, rows, m, 2.0, p, m, ac, rows, 0.0, h, rows);
-            for (int j = 0; j < m; j++)
-                TensorPrimitives.MultiplyAdd(_y.AsSpan(start, rows), ga[j], h.Slice(j * rows, rows), h.Slice(j * rows, rows));
-            Transpose(_kc, m, rows, _ac);
-            _parts.Latent.ContractCrossGradients(_x.AsSpan(start * d, rows * d), rows, z, m, d, _ac.AsSpan(0, rows * m), latentGrad, gradZ);
+            // ∂F/∂K_fu for the chunk, rows×M as the cross contraction reads it: (2PA)ᵀ = 2AᵀPᵀ by one GEMM on the
+            // transposed operands (no transpose pass), plus y αᵀ/σ⁴ row by row.
+            var h = _kc.AsSpan(0, rows * m);
+            Gemm.Multiply(true, true, rows, m, m, 2.0, ac, rows, p, m, 0.0, h, m);
+            for (int i = 0; i < rows; i++)
+                TensorPrimitives.MultiplyAdd(ga, _y[start + i], h.Slice(i * m, m), h.Slice(i * m, m));
+            _parts.Latent.ContractCrossGradients(_x.AsSpan(start * d, rows * d), rows, z, m, d, h, latentGrad, gradZ);
         }
         // tr K_ff enters with weight −1/(2σ²) on every point.
         var w = new double[n];
@@ -265,18 +266,5 @@ internal sealed class TitsiasBound
     {
         for (int i = 0; i < m; i++)
             for (int j = 0; j < i; j++) (a[i * m + j], a[j * m + i]) = (a[j * m + i], a[i * m + j]);
-    }
-
-    /// <summary>dst (cols×rows) = srcᵀ for a row-major rows×cols src, in 32×32 tiles.</summary>
-    private static void Transpose(double[] src, int rows, int cols, double[] dst)
-    {
-        const int tile = 32;
-        for (int i0 = 0; i0 < rows; i0 += tile)
-            for (int j0 = 0; j0 < cols; j0 += tile)
-            {
-                int i1 = Math.Min(rows, i0 + tile), j1 = Math.Min(cols, j0 + tile);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0; j < j1; j++) dst[j * rows + i] = src[i * cols + j];
-            }
     }
 }

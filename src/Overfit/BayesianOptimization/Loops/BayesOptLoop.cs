@@ -13,7 +13,8 @@ public enum BayesOptAcquisition
 
 /// <summary>
 /// The bayes_opt loop: <c>new BayesOptLoop(f, pbounds, randomState).Maximize(initPoints, nIter)</c>, with its
-/// defaults: a GP with an isotropic Matern-2.5 kernel on raw inputs, alpha 1e-6, normalize_y and 5 optimizer restarts;
+/// defaults: a <see cref="GaussianProcesses.GaussianProcessRegressor"/> with an isotropic Matern-2.5 kernel on raw
+/// inputs, alpha 1e-6, normalize_y and 5 optimizer restarts (bayes_opt's scikit-learn surrogate);
 /// UCB (kappa 2.576) or EI (xi 0.01) maximized over 10,000 random points, then L-BFGS from the best 10 of them.
 /// Parameters are ordered by name (as bayes_opt sorts them). Maximizes the target.
 /// </summary>

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Overfit.GaussianProcesses;
 
@@ -50,8 +49,8 @@ public abstract partial class StationaryKernel
                     fixed (double* fp = factors)
                     fixed (double* ap = accY)
                         for (int c = 0; c < d; c++)
-                            acc[c] += wantY ? WeightedDifferencesWithSum(yp + (nint)c * m, point[c], fp, ap + (nint)c * m, m)
-                                : WeightedSquaredDifferences(yp + (nint)c * m, point[c], fp, m);
+                            acc[c] += wantY ? WeightedSquaredDifferences<AddToSum>(yp + (nint)c * m, point[c], fp, ap + (nint)c * m, m)
+                                : WeightedSquaredDifferences<NoSum>(yp + (nint)c * m, point[c], fp, null, m);
                 }
                 acc.CopyTo(partial, chunk * (d + 1));
                 partial[chunk * (d + 1) + d] = value;
@@ -64,32 +63,6 @@ public abstract partial class StationaryKernel
                 for (int c = 0; c < d; c++)
                     for (int j = 0; j < m; j++) gradY[j * d + c] -= partialY[(ch * d + c) * m + j] * inv[c];
         return SumChunkPartials(partial, chunks, d, grad);
-    }
-
-    /// <summary>
-    /// One pass over a column: returns Σ_j f_j (y_j − p)² and adds f_j (y_j − p) to <paramref name="sum"/>
-    /// (instead of four passes: difference, weighted add, square, dot).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe double WeightedDifferencesWithSum(double* y, double p, double* f, double* sum, int count)
-    {
-        double total = 0;
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated && count >= 4)
-        {
-            var vp = Vector256.Create(p);
-            var s = Vector256<double>.Zero;
-            for (; j <= count - 4; j += 4)
-            {
-                var t = Vector256.Load(y + j) - vp;
-                var ft = Vector256.Load(f + j) * t;
-                (Vector256.Load(sum + j) + ft).Store(sum + j);
-                s = Vector256.FusedMultiplyAdd(ft, t, s);
-            }
-            total = Vector256.Sum(s);
-        }
-        for (; j < count; j++) { double t = y[j] - p, ft = f[j] * t; sum[j] += ft; total += ft * t; }
-        return total;
     }
 
     /// <summary>The diagonal is the constant k(0), whatever the length scales: no gradient.</summary>

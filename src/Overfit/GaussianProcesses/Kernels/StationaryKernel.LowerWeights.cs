@@ -48,7 +48,7 @@ public abstract partial class StationaryKernel
                         ValuesAndGradientFactors(new ReadOnlySpan<double>(r2, i), new Span<double>(kv, i), new Span<double>(g, i));
                         // Off-diagonal pairs count twice (W and K are symmetric): fold the 2 into the weights.
                         value += WeightRow(a, a[i], crow, kv, g, wv, i);
-                        for (int c = 0; c < d; c++) acc[c] += WeightedSquaredDifferences(xtp + (nint)c * n, point[c], g, i);
+                        for (int c = 0; c < d; c++) acc[c] += WeightedSquaredDifferences<NoSum>(xtp + (nint)c * n, point[c], g, null, i);
                     }
                 }
                 for (int c = 0; c < d; c++) partial[chunk * (d + 1) + c] = acc[c];
@@ -87,11 +87,19 @@ public abstract partial class StationaryKernel
         return sum;
     }
 
-    /// <summary>Σ_j g_j (col_j − p)².</summary>
+    /// <summary>Marks whether <see cref="WeightedSquaredDifferences{TSum}"/> also accumulates g_j (col_j − p).</summary>
+    private interface IColumnSum;
+    private readonly struct NoSum : IColumnSum;
+    private readonly struct AddToSum : IColumnSum;
+
+    /// <summary>
+    /// One pass over a column: returns Σ_j g_j (col_j − p)²; with <see cref="AddToSum"/> it also adds g_j (col_j − p) to
+    /// <paramref name="sum"/> (the input gradient of the cross contraction). The JIT drops the branch per instantiation.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe double WeightedSquaredDifferences(double* col, double p, double* g, int count)
+    private static unsafe double WeightedSquaredDifferences<TSum>(double* col, double p, double* g, double* sum, int count) where TSum : struct, IColumnSum
     {
-        double sum = 0;
+        double total = 0;
         int j = 0;
         if (Vector256.IsHardwareAccelerated && count >= 4)
         {
@@ -100,11 +108,18 @@ public abstract partial class StationaryKernel
             for (; j <= count - 4; j += 4)
             {
                 var t = Vector256.Load(col + j) - vp;
-                s = Vector256.FusedMultiplyAdd(Vector256.Load(g + j) * t, t, s);
+                var gt = Vector256.Load(g + j) * t;
+                if (typeof(TSum) == typeof(AddToSum)) (Vector256.Load(sum + j) + gt).Store(sum + j);
+                s = Vector256.FusedMultiplyAdd(gt, t, s);
             }
-            sum = Vector256.Sum(s);
+            total = Vector256.Sum(s);
         }
-        for (; j < count; j++) { double t = col[j] - p; sum += g[j] * t * t; }
-        return sum;
+        for (; j < count; j++)
+        {
+            double t = col[j] - p, gt = g[j] * t;
+            if (typeof(TSum) == typeof(AddToSum)) sum[j] += gt;
+            total += gt * t;
+        }
+        return total;
     }
 }

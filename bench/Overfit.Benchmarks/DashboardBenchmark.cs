@@ -6,19 +6,20 @@ using Overfit.Tuning;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `dashboard [--trials 10000] [--new 10] [--db PATH] [--anchor] --json`: a study of N completed trials (two float
+/// `dashboard [--trials 10000] [--new 10] [--db PATH] [--anchor] [--browser] --json`: a study of N completed trials (two float
 /// parameters, one int, three intermediate values each) in a SQLite file, served by the dashboard on a loopback port
 /// and fetched over HTTP as a page does: the first (cold) full trial list, the warm full list (median of 20), then
 /// the incremental refresh after --new trials were added, with its payload next to the full one. With --anchor,
-/// Optuna 3.1 (Debian's python3-optuna) reads the same file: load_study + get_trials cold and warm.
+/// Optuna 3.1 (Debian's python3-optuna) reads the same file: load_study + get_trials cold and warm. With --browser, the
+/// study page in headless chromium as well (DashboardBenchmark.Browser.cs).
 /// </summary>
-public static class DashboardBenchmark
+public static partial class DashboardBenchmark
 {
     public static int Run(string[] args)
     {
         int trials = 10_000, added = 10;
         string? db = null;
-        bool json = false, anchor = false;
+        bool json = false, anchor = false, browser = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,10 +29,11 @@ public static class DashboardBenchmark
                 case "--db": db = args[++i]; break;
                 case "--json": json = true; break;
                 case "--anchor": anchor = true; break;
+                case "--browser": browser = true; break;
                 default: Console.Error.WriteLine($"dashboard: unknown argument '{args[i]}'"); return 2;
             }
         }
-        db ??= Path.Combine(Path.GetTempPath(), $"overfit-dashboard-bench-{trials}.db");
+        db ??= Path.Combine(Path.GetTempPath(), $"overfit-dashboard-bench-{trials}-timed.db");
         using var storage = new RdbStorage("sqlite:///" + db);
         var study = Study.Create("bench", storage, new RandomSampler(seed: 0), loadIfExists: true);
         if (study.Trials.Count < trials)
@@ -59,6 +61,7 @@ public static class DashboardBenchmark
                 F("cold_ms", coldMs), F("warm_ms", warm[warm.Count / 2]), $"\"full_bytes\":{fullBytes}",
                 F("unchanged_refresh_ms", idleMs), $"\"unchanged_refresh_bytes\":{idleBytes}",
                 $"\"new_trials\":{added}", F("incremental_ms", incMs), $"\"incremental_bytes\":{incBytes}") + "}", json);
+            if (browser && BrowserTimings(DashboardApp.ListeningUrls(app)[0].TrimEnd('/'), study, added) is { } line) Emit(line, json);
         }
         finally
         {
@@ -82,9 +85,11 @@ public static class DashboardBenchmark
         var lrDist = new FloatDistribution(1e-5, 1e-1, log: true);
         var dropoutDist = new FloatDistribution(0, 0.5);
         var widthDist = new IntDistribution(16, 512);
-        var now = DateTime.Now;
+        // Two trials overlap at any time (a trial every 0.5 s, each 1 s long), as two workers leave them; the last ends now.
+        var first = DateTime.Now.AddSeconds(-0.5 * n - 1);
         for (int i = 0; i < n; i++)
         {
+            var now = first.AddSeconds(0.5 * i);
             double lr = Math.Exp(Math.Log(1e-5) + rng.NextDouble() * Math.Log(1e4)), dropout = rng.NextDouble() * 0.5;
             int width = rng.Next(16, 513);
             double v = Math.Log10(lr) * Math.Log10(lr) / 10 + dropout + 1.0 / width;

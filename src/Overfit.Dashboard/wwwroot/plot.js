@@ -1,5 +1,6 @@
 // Small SVG plotting for the dashboard: axes with ticks, scales (linear, log, categorical) and an accessible palette.
-// Every chart is an <svg data-plot="NAME" data-points="N"> whose marks carry a class (pt, line, bar) so they can be counted.
+// Every chart is an <svg data-plot="NAME" data-points="N" data-drawn="D" data-render="svg|canvas">: N trials shown,
+// D marks painted; SVG marks carry a class (pt, line, bar) so they can be counted.
 'use strict';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -47,8 +48,15 @@ function extent(values) {
 // An axis description: {kind:'linear'|'log'|'cat', lo, hi, choices}. Categorical values map to their index.
 function axisFor(dist, values) {
   if (dist && dist.name === 'CategoricalDistribution') return { kind: 'cat', choices: dist.attributes.choices };
-  const log = !!(dist && dist.attributes && dist.attributes.log);
+  const a = (dist && dist.attributes) || {}, log = !!a.log;
   const finite = values.filter(v => isFinite(v) && (!log || v > 0));
+  // The distribution's own range where it has one (widened only by a value outside it): it does not move as trials
+  // arrive, so a chart can paint only the new ones.
+  if (isFinite(a.low) && isFinite(a.high) && a.high > a.low && (!log || a.low > 0)) {
+    let lo = a.low, hi = a.high;
+    for (const v of finite) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    return { kind: log ? 'log' : 'linear', lo, hi };
+  }
   const [lo, hi] = extent(finite);
   return { kind: log ? 'log' : 'linear', lo, hi };
 }
@@ -115,6 +123,115 @@ function point(g, x, y, color, label, cls) {
   return c;
 }
 
+// Marks of a chart go through a layer: SVG elements (each with its <title>) while a chart has at most SVG_LIMIT of them,
+// and above that one <canvas> inside the chart's SVG (a foreignObject under the SVG overlays), because ten thousand
+// SVG elements take seconds to lay out while a canvas paints them in milliseconds. Either way the chart's
+// data-render says which, and data-drawn counts the marks painted, so tests count what is drawn in both.
+const SVG_LIMIT = 1000;
+const SCALE = 2; // canvas pixels per viewBox unit: sharp at twice the chart's nominal size
+
+function layer(f, expected, before) {
+  const canvas = expected > SVG_LIMIT;
+  const L = { kind: canvas ? 'canvas' : 'svg', drawn: 0, hits: canvas ? { x: [], y: [], label: [] } : null };
+  f.svg.setAttribute('data-render', L.kind);
+  if (canvas) {
+    const fo = svgEl('foreignObject', { x: 0, y: 0, width: f.w, height: f.h, class: 'canvas-layer' });
+    f.g.insertBefore(fo, before || null);
+    const c = document.createElement('canvas');
+    c.width = f.w * SCALE; c.height = f.h * SCALE;
+    fo.appendChild(c);
+    L.ctx = c.getContext('2d');
+    L.ctx.scale(SCALE, SCALE);
+    hover(f, L.hits);
+  }
+  const hit = (x, y, label) => { if (L.hits && label) { L.hits.x.push(x); L.hits.y.push(y); L.hits.label.push(label); } };
+  L.point = (x, y, color, label, cls) => {
+    L.drawn++;
+    if (!canvas) return point(f.g, x, y, color, label, cls);
+    const ctx = L.ctx, r = cls && cls.includes('front') ? 4.5 : 3.5;
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.globalAlpha = 0.85; ctx.fillStyle = color; ctx.fill();
+    ctx.globalAlpha = 1; ctx.lineWidth = cls && cls.includes('contour') ? 0.8 : 0.6; ctx.strokeStyle = cls && cls.includes('contour') ? '#000' : '#fff'; ctx.stroke();
+    hit(x, y, label);
+  };
+  // pts: [[x, y], …] in viewBox units; cls picks the SVG style (line: 1 px at half opacity; curve: 1.2 px at 0.7).
+  L.polyline = (pts, color, label, cls) => {
+    L.drawn++;
+    if (!canvas) {
+      const e = svgEl('polyline', { points: pts.map(p => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' '), class: cls, stroke: color }, f.g);
+      if (label) svgEl('title', {}, e).textContent = label;
+      return e;
+    }
+    const ctx = L.ctx;
+    ctx.beginPath();
+    pts.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
+    ctx.globalAlpha = cls === 'curve' ? 0.7 : 0.5; ctx.lineWidth = cls === 'curve' ? 1.2 : 1; ctx.strokeStyle = color; ctx.stroke();
+    ctx.globalAlpha = 1;
+  };
+  L.rect = (x, y, w, h, color, label, cls) => {
+    L.drawn++;
+    if (!canvas) {
+      const e = svgEl('rect', { x: x.toFixed(1), y: y.toFixed(1), width: w.toFixed(1), height: h.toFixed(1), fill: color, class: cls || 'bar' }, f.g);
+      if (label) svgEl('title', {}, e).textContent = label;
+      return e;
+    }
+    L.ctx.fillStyle = color; L.ctx.fillRect(x, y, w, h);
+    hit(x + w / 2, y + h / 2, label);
+  };
+  L.cross = (cx, cy, color, label) => {
+    L.drawn++;
+    if (!canvas) {
+      const e = svgEl('path', { d: `M${cx - 5},${cy - 5}L${cx + 5},${cy + 5}M${cx - 5},${cy + 5}L${cx + 5},${cy - 5}`, class: 'pruned-mark', stroke: color }, f.g);
+      if (label) svgEl('title', {}, e).textContent = label;
+      return e;
+    }
+    const ctx = L.ctx;
+    ctx.beginPath(); ctx.moveTo(cx - 5, cy - 5); ctx.lineTo(cx + 5, cy + 5); ctx.moveTo(cx - 5, cy + 5); ctx.lineTo(cx + 5, cy - 5);
+    ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.stroke();
+    hit(cx, cy, label);
+  };
+  L.finish = () => { f.svg.setAttribute('data-drawn', L.drawn); return L; };
+  return L;
+}
+
+// Canvas marks have no <title>: the nearest mark within 10 units of the pointer is ringed and labelled instead.
+function hover(f, hits) {
+  if (f.svg.dataset.hover) return;
+  f.svg.dataset.hover = '1';
+  const g = svgEl('g', { class: 'hover', 'pointer-events': 'none', visibility: 'hidden' }, f.svg);
+  const ring = svgEl('circle', { r: 6, class: 'hover-ring' }, g);
+  const box = svgEl('rect', { class: 'hover-box', height: 18, rx: 3 }, g);
+  const text = svgEl('text', { class: 'hover-text' }, g);
+  f.svg.addEventListener('mousemove', ev => {
+    const m = f.svg.getScreenCTM();
+    if (!m) return;
+    const p = new DOMPoint(ev.clientX, ev.clientY).matrixTransform(m.inverse());
+    let best = -1, bd = 100;
+    for (let i = 0; i < hits.x.length; i++) {
+      const d = (hits.x[i] - p.x) ** 2 + (hits.y[i] - p.y) ** 2;
+      if (d < bd) { bd = d; best = i; }
+    }
+    if (best < 0) { g.setAttribute('visibility', 'hidden'); return; }
+    const x = hits.x[best], y = hits.y[best], right = x > f.w / 2;
+    ring.setAttribute('cx', x); ring.setAttribute('cy', y);
+    text.textContent = hits.label[best];
+    const tw = text.getComputedTextLength() + 10;
+    const tx = right ? x - 10 - tw : x + 10;
+    text.setAttribute('x', tx + 5); text.setAttribute('y', y - 8);
+    box.setAttribute('x', tx); box.setAttribute('y', y - 21); box.setAttribute('width', tw);
+    g.setAttribute('visibility', 'visible');
+  });
+  f.svg.addEventListener('mouseleave', () => g.setAttribute('visibility', 'hidden'));
+}
+
+// A "nice" upper end for a growing axis (trial numbers): the next multiple of a fiftieth of its magnitude, so a study
+// that grows by a few trials keeps its axis and its chart can paint only the new marks.
+function niceCeil(v) {
+  if (!(v > 0)) return 1;
+  const grain = Math.max(1, Math.pow(10, Math.floor(Math.log10(v))) / 50);
+  return Math.ceil(v / grain) * grain;
+}
+
 function empty(container, name, title, reason) {
   const svg = svgEl('svg', { viewBox: `0 0 ${W} 80`, 'data-plot': name, 'data-points': 0, role: 'img', 'aria-label': title, class: 'chart' }, container);
   svgEl('text', { x: M.l, y: 18, class: 'chart-title' }, svg).textContent = title;
@@ -136,4 +253,4 @@ function legend(container, items) {
   container.appendChild(ul);
 }
 
-window.Plot = { svgEl, num, fmt, viridis, extent, axisFor, position, frame, point, empty, legend, STATE_COLORS, SERIES, W, H, M };
+window.Plot = { svgEl, num, fmt, viridis, extent, axisFor, position, frame, point, layer, niceCeil, empty, legend, STATE_COLORS, SERIES, W, H, M, SVG_LIMIT };

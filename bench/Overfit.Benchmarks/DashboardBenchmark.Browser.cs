@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using Overfit.Tuning;
+
+namespace Overfit.Benchmarks;
+
+/// <summary>
+/// `dashboard --browser`: the study page of the same study in Debian's headless chromium (1280×800) through
+/// Playwright, as the end-to-end tests drive it: navigation until every plot and the table are drawn (wall clock,
+/// including the cold page load and the trial list), the page's own first-draw time (its <c>overfit:draw</c>
+/// performance measure), a table sort and a table filter timed inside the page (median of five, layout included),
+/// the DOM size, and the redraw after --new trials arrive through live refresh.
+/// </summary>
+public static partial class DashboardBenchmark
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private const string LastDraw = "(() => { const m = performance.getEntriesByName('overfit:draw'); return m.length ? m[m.length - 1].duration : -1; })()";
+
+    // Each sort/filter is timed in the page from the event to a forced layout, so the figure is the page's own work.
+    private const string TimedSort = """
+(() => { const b = document.querySelector("#trials th button[data-key='value']"); const t0 = performance.now();
+  b.click(); void document.body.offsetHeight; return performance.now() - t0; })()
+""";
+
+    private const string TimedFilter = """
+(needle) => { const f = document.querySelector('#trial-filter'); const t0 = performance.now(); f.value = needle;
+  f.dispatchEvent(new Event('input')); void document.body.offsetHeight; return performance.now() - t0; }
+""";
+
+    private static string? BrowserTimings(string baseUrl, Study study, int added)
+    {
+        if (!File.Exists(Chromium))
+        {
+            Console.Error.WriteLine($"dashboard --browser skipped: no browser at {Chromium} (apt-get install -y chromium)");
+            return null;
+        }
+        return BrowserTimingsAsync(baseUrl, study, added).GetAwaiter().GetResult();
+    }
+
+    private static async Task<string> BrowserTimingsAsync(string baseUrl, Study study, int added)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        int errors = 0;
+        page.Console += (_, m) => { if (m.Type == "error") { errors++; Console.Error.WriteLine("browser console: " + m.Text); } };
+        page.PageError += (_, e) => { errors++; Console.Error.WriteLine("browser page error: " + e); };
+        int before = study.Trials.Count;
+        var sw = Stopwatch.StartNew();
+        await page.GotoAsync($"{baseUrl}/studies/{study.StudyId}?refresh=0");
+        await page.WaitForSelectorAsync("body[data-update]", new() { Timeout = 600_000 });
+        double readyMs = sw.Elapsed.TotalMilliseconds;
+        double drawMs = await page.EvaluateAsync<double>(LastDraw);
+        var sorts = new List<double>();
+        for (int k = 0; k < 5; k++) sorts.Add(await page.EvaluateAsync<double>(TimedSort));
+        var filters = new List<double>();
+        for (int k = 0; k < 5; k++)
+        {
+            filters.Add(await page.EvaluateAsync<double>(TimedFilter, "0.5"));
+            await page.EvaluateAsync<double>(TimedFilter, "");
+        }
+        sorts.Sort();
+        filters.Sort();
+        int nodes = await page.EvaluateAsync<int>("document.getElementsByTagName('*').length");
+        int rows = await page.Locator("#trials tbody tr").CountAsync();
+
+        // Live refresh: a page polling every 300 ms picks up --new trials; the figure is its redraw after them.
+        var live = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await live.GotoAsync($"{baseUrl}/studies/{study.StudyId}?refresh=300");
+        await live.WaitForSelectorAsync($"body[data-n-trials='{before}']", new() { Timeout = 600_000 });
+        double firstLive = await live.EvaluateAsync<double>(LastDraw);
+        Fill(study, added);
+        await live.WaitForSelectorAsync($"body[data-n-trials='{before + added}']", new() { Timeout = 600_000 });
+        double incrementalMs = await live.EvaluateAsync<double>(LastDraw);
+        return "{" + string.Join(",",
+            "\"bench\":\"dashboard-browser\"", "\"impl\":\"overfit+chromium\"", $"\"trials\":{before}",
+            F("page_ready_ms", readyMs), F("first_draw_ms", drawMs), F("first_draw_live_page_ms", firstLive),
+            F("sort_ms", sorts[sorts.Count / 2]), F("filter_ms", filters[filters.Count / 2]),
+            $"\"dom_elements\":{nodes}", $"\"table_rows_in_dom\":{rows}",
+            $"\"new_trials\":{added}", F("incremental_draw_ms", incrementalMs), $"\"console_errors\":{errors}") + "}";
+    }
+}

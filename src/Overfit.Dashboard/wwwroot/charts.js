@@ -36,7 +36,7 @@
     for (const t of done) {
       if (s.numbers.has(t.number)) continue;
       s.numbers.add(t.number);
-      s.L.point(f.x(t.number), f.y(valueOf(t, k)), P.SERIES[0], `trial ${t.number}: ${P.fmt(valueOf(t, k))}`);
+      s.L.point(f.x(t.number), f.y(valueOf(t, k)), P.SERIES[0], () => `trial ${t.number}: ${P.fmt(valueOf(t, k))}`);
     }
     f.svg.setAttribute('data-points', done.length);
     s.L.finish();
@@ -104,7 +104,7 @@
     const L = P.layer(f, done.length);
     for (const t of done)
       L.polyline(cols.map((c, i) => [left + i * step, bottom - P.position(c.axis, c.get(t)) * (bottom - top)]),
-        P.viridis((valueOf(t, k) - lo) / (hi - lo || 1)), `trial ${t.number}`, 'line');
+        P.viridis((valueOf(t, k) - lo) / (hi - lo || 1)), () => `trial ${t.number}`, 'line');
     L.finish();
     cols.forEach((c, i) => {
       const x = left + i * step;
@@ -145,7 +145,7 @@
       for (const t of r.has) {
         if (s.numbers.has(t.number)) continue;
         s.numbers.add(t.number);
-        s.L.point(s.f.x(t.params[r.p]), s.f.y(valueOf(t, k)), P.viridis(t.number / maxN), `trial ${t.number}: ${r.p}=${P.fmt(t.params[r.p])}`);
+        s.L.point(s.f.x(t.params[r.p]), s.f.y(valueOf(t, k)), P.viridis(t.number / maxN), () => `trial ${t.number}: ${r.p}=${P.fmt(t.params[r.p])}`);
       }
       s.f.svg.setAttribute('data-points', r.has.length);
       s.L.finish();
@@ -164,22 +164,40 @@
     const f = P.frame(box, 'contour', `Contour: ${label} over ${px}, ${py}`, xa, ya, px, py);
     f.svg.setAttribute('data-points', done.length);
     const vals = done.map(t => valueOf(t, k)), [lo, hi] = P.extent(vals);
-    const ux = done.map(t => P.position(xa, t.params[px])), uy = done.map(t => P.position(ya, t.params[py]));
+    const { ux, uy, uv, uw } = sources(done.map(t => P.position(xa, t.params[px])), done.map(t => P.position(ya, t.params[py])), vals);
     const n = 24, cw = f.pw / n, ch = f.ph / n, cells = P.svgEl('g', { class: 'cells' }, f.g);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
       const cx = (i + 0.5) / n, cy = (j + 0.5) / n;
       let num = 0, den = 0;
-      for (let q = 0; q < vals.length; q++) {
-        const d2 = (ux[q] - cx) ** 2 + (uy[q] - cy) ** 2 + 1e-9, wq = 1 / (d2 * d2);
-        num += wq * vals[q]; den += wq;
+      for (let q = 0; q < uv.length; q++) {
+        const d2 = (ux[q] - cx) ** 2 + (uy[q] - cy) ** 2 + 1e-9, wq = uw[q] / (d2 * d2);
+        num += wq * uv[q]; den += wq;
       }
       P.svgEl('rect', { x: (P.M.l + i * cw).toFixed(1), y: (P.M.t + (n - 1 - j) * ch).toFixed(1), width: (cw + 0.5).toFixed(1), height: (ch + 0.5).toFixed(1), fill: P.viridis((num / den - lo) / (hi - lo || 1)), class: 'cell' }, cells);
     }
     const L = P.layer(f, done.length);
-    for (const t of done) L.point(f.x(t.params[px]), f.y(t.params[py]), '#ffffff', `trial ${t.number}: ${P.fmt(valueOf(t, k))}`, 'pt contour-pt');
+    for (const t of done) L.point(f.x(t.params[px]), f.y(t.params[py]), '#ffffff', () => `trial ${t.number}: ${P.fmt(valueOf(t, k))}`, 'pt contour-pt');
     L.finish();
     P.legend(box, [[`low ${label} (${P.fmt(lo)})`, P.viridis(0), 'bar'], [`high ${label} (${P.fmt(hi)})`, P.viridis(1), 'bar']]);
     return f.svg;
+  }
+
+  // The points the contour's fill interpolates, with their weights: every trial up to BIN_ABOVE trials; above that the
+  // trials of each of 64×64 bins merged into one point at their mean position and value, weighted by their count, so the
+  // fill costs at most 24² × 64² steps however many trials there are (a bin is a third of a fill cell wide).
+  const BIN_ABOVE = 2000, BINS = 64;
+  function sources(x, y, v) {
+    if (v.length <= BIN_ABOVE) return { ux: x, uy: y, uv: v, uw: v.map(() => 1) };
+    const acc = new Map();
+    for (let q = 0; q < v.length; q++) {
+      if (!isFinite(x[q]) || !isFinite(y[q])) continue;
+      const key = Math.min(BINS - 1, Math.max(0, Math.floor(x[q] * BINS))) * BINS + Math.min(BINS - 1, Math.max(0, Math.floor(y[q] * BINS)));
+      const a = acc.get(key);
+      if (a) { a[0] += x[q]; a[1] += y[q]; a[2] += v[q]; a[3]++; } else acc.set(key, [x[q], y[q], v[q], 1]);
+    }
+    const out = { ux: [], uy: [], uv: [], uw: [] };
+    for (const [sx, sy, sv, c] of acc.values()) { out.ux.push(sx / c); out.uy.push(sy / c); out.uv.push(sv / c); out.uw.push(c); }
+    return out;
   }
 
   // Horizontal bars of normalized importances, largest on top (plot_param_importances); the reply's note (how many
@@ -245,7 +263,7 @@
     const L = P.layer(f, started.length);
     for (const b of started) {
       const x0 = f.x((b.s - t0) / 1000), x1 = f.x((b.e - t0) / 1000), cy = f.y(names[b.lane]);
-      L.rect(x0, cy - band * 0.35, Math.max(1, x1 - x0), band * 0.7, P.STATE_COLORS[b.t.state] || '#333', `trial ${b.t.number} (${b.t.state})`);
+      L.rect(x0, cy - band * 0.35, Math.max(1, x1 - x0), band * 0.7, P.STATE_COLORS[b.t.state] || '#333', () => `trial ${b.t.number} (${b.t.state})`);
     }
     L.finish();
     P.legend(box, Object.entries(P.STATE_COLORS).map(([s, c]) => [s.toLowerCase(), c, 'bar']));

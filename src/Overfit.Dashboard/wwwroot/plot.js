@@ -28,9 +28,17 @@ function fmt(v) {
 
 // Viridis, sampled at nine stops: perceptually uniform and readable in grey.
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
+// Quantized to 256 levels (invisible), so a canvas can paint every mark of one colour in one path.
+const VIRIDIS_CACHE = new Map();
 function viridis(t) {
   if (!isFinite(t)) return '#999999';
-  t = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+  const q = Math.round(Math.min(1, Math.max(0, t)) * 255);
+  let c = VIRIDIS_CACHE.get(q);
+  if (c === undefined) { c = viridisAt(q / 255); VIRIDIS_CACHE.set(q, c); }
+  return c;
+}
+function viridisAt(t) {
+  t = t * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), f = t - i;
   const a = hex(VIRIDIS[i]), b = hex(VIRIDIS[i + 1]);
   return 'rgb(' + a.map((c, k) => Math.round(c + (b[k] - c) * f)).join(',') + ')';
@@ -134,6 +142,14 @@ function layer(f, expected, before) {
   const canvas = expected > SVG_LIMIT;
   const L = { kind: canvas ? 'canvas' : 'svg', drawn: 0, hits: canvas ? { x: [], y: [], label: [] } : null };
   f.svg.setAttribute('data-render', L.kind);
+  // Canvas marks wait in buckets of one style and are painted at finish(), one path per bucket.
+  const buckets = new Map();
+  const bucket = (kind, color, cls) => {
+    const key = kind + '|' + color + '|' + (cls || '');
+    let b = buckets.get(key);
+    if (!b) { b = { kind, color, cls: cls || '', v: [] }; buckets.set(key, b); }
+    return b.v;
+  };
   if (canvas) {
     const fo = svgEl('foreignObject', { x: 0, y: 0, width: f.w, height: f.h, class: 'canvas-layer' });
     f.g.insertBefore(fo, before || null);
@@ -144,54 +160,79 @@ function layer(f, expected, before) {
     L.ctx.scale(SCALE, SCALE);
     hover(f, L.hits);
   }
+  // A label may be a function: canvas marks call it only when hovered, so ten thousand marks build no strings.
   const hit = (x, y, label) => { if (L.hits && label) { L.hits.x.push(x); L.hits.y.push(y); L.hits.label.push(label); } };
+  const text = label => (typeof label === 'function' ? label() : label);
   L.point = (x, y, color, label, cls) => {
     L.drawn++;
-    if (!canvas) return point(f.g, x, y, color, label, cls);
-    const ctx = L.ctx, r = cls && cls.includes('front') ? 4.5 : 3.5;
-    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
-    ctx.globalAlpha = 0.85; ctx.fillStyle = color; ctx.fill();
-    ctx.globalAlpha = 1; ctx.lineWidth = cls && cls.includes('contour') ? 0.8 : 0.6; ctx.strokeStyle = cls && cls.includes('contour') ? '#000' : '#fff'; ctx.stroke();
+    if (!canvas) return point(f.g, x, y, color, text(label), cls);
+    bucket('point', color, cls).push(x, y);
     hit(x, y, label);
   };
-  // pts: [[x, y], …] in viewBox units; cls picks the SVG style (line: 1 px at half opacity; curve: 1.2 px at 0.7).
+  // pts: [[x, y], …] in viewBox units; cls picks the style (line: 1 px at half opacity; curve: 1.2 px at 0.7).
   L.polyline = (pts, color, label, cls) => {
     L.drawn++;
     if (!canvas) {
       const e = svgEl('polyline', { points: pts.map(p => p[0].toFixed(1) + ',' + p[1].toFixed(1)).join(' '), class: cls, stroke: color }, f.g);
-      if (label) svgEl('title', {}, e).textContent = label;
+      if (label) svgEl('title', {}, e).textContent = text(label);
       return e;
     }
-    const ctx = L.ctx;
-    ctx.beginPath();
-    pts.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
-    ctx.globalAlpha = cls === 'curve' ? 0.7 : 0.5; ctx.lineWidth = cls === 'curve' ? 1.2 : 1; ctx.strokeStyle = color; ctx.stroke();
-    ctx.globalAlpha = 1;
+    bucket('polyline', color, cls).push(pts);
   };
   L.rect = (x, y, w, h, color, label, cls) => {
     L.drawn++;
     if (!canvas) {
       const e = svgEl('rect', { x: x.toFixed(1), y: y.toFixed(1), width: w.toFixed(1), height: h.toFixed(1), fill: color, class: cls || 'bar' }, f.g);
-      if (label) svgEl('title', {}, e).textContent = label;
+      if (label) svgEl('title', {}, e).textContent = text(label);
       return e;
     }
-    L.ctx.fillStyle = color; L.ctx.fillRect(x, y, w, h);
+    bucket('rect', color, cls).push(x, y, w, h);
     hit(x + w / 2, y + h / 2, label);
   };
   L.cross = (cx, cy, color, label) => {
     L.drawn++;
     if (!canvas) {
       const e = svgEl('path', { d: `M${cx - 5},${cy - 5}L${cx + 5},${cy + 5}M${cx - 5},${cy + 5}L${cx + 5},${cy - 5}`, class: 'pruned-mark', stroke: color }, f.g);
-      if (label) svgEl('title', {}, e).textContent = label;
+      if (label) svgEl('title', {}, e).textContent = text(label);
       return e;
     }
-    const ctx = L.ctx;
-    ctx.beginPath(); ctx.moveTo(cx - 5, cy - 5); ctx.lineTo(cx + 5, cy + 5); ctx.moveTo(cx - 5, cy + 5); ctx.lineTo(cx + 5, cy - 5);
-    ctx.lineWidth = 2; ctx.strokeStyle = color; ctx.stroke();
+    bucket('cross', color).push(cx, cy);
     hit(cx, cy, label);
   };
-  L.finish = () => { f.svg.setAttribute('data-drawn', L.drawn); return L; };
+  L.finish = () => {
+    if (canvas) paint(L.ctx, buckets);
+    buckets.clear();
+    f.svg.setAttribute('data-drawn', L.drawn);
+    return L;
+  };
   return L;
+}
+
+// The same looks as the SVG classes in style.css (.pt, .front, .contour-pt, .line, .curve, .pruned-mark, .bar).
+function paint(ctx, buckets) {
+  for (const b of buckets.values()) {
+    const v = b.v;
+    ctx.beginPath();
+    if (b.kind === 'point') {
+      const r = b.cls.includes('front') ? 4.5 : b.cls.includes('contour') ? 3 : 3.5;
+      for (let i = 0; i < v.length; i += 2) { ctx.moveTo(v[i] + r, v[i + 1]); ctx.arc(v[i], v[i + 1], r, 0, 2 * Math.PI); }
+      ctx.globalAlpha = 0.85; ctx.fillStyle = b.color; ctx.fill();
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = b.cls.includes('contour') ? 0.8 : 0.6; ctx.strokeStyle = b.cls.includes('contour') ? '#000' : '#fff'; ctx.stroke();
+    } else if (b.kind === 'polyline') {
+      for (const pts of v) pts.forEach((p, i) => (i ? ctx.lineTo(p[0], p[1]) : ctx.moveTo(p[0], p[1])));
+      ctx.globalAlpha = b.cls === 'curve' ? 0.7 : 0.5; ctx.lineWidth = b.cls === 'curve' ? 1.2 : 1; ctx.strokeStyle = b.color; ctx.stroke();
+      ctx.globalAlpha = 1;
+    } else if (b.kind === 'rect') {
+      for (let i = 0; i < v.length; i += 4) ctx.rect(v[i], v[i + 1], v[i + 2], v[i + 3]);
+      ctx.fillStyle = b.color; ctx.fill();
+    } else {
+      for (let i = 0; i < v.length; i += 2) {
+        ctx.moveTo(v[i] - 5, v[i + 1] - 5); ctx.lineTo(v[i] + 5, v[i + 1] + 5); ctx.moveTo(v[i] - 5, v[i + 1] + 5); ctx.lineTo(v[i] + 5, v[i + 1] - 5);
+      }
+      ctx.lineWidth = 2; ctx.strokeStyle = b.color; ctx.stroke();
+    }
+  }
 }
 
 // Canvas marks have no <title>: the nearest mark within 10 units of the pointer is ringed and labelled instead.
@@ -214,7 +255,8 @@ function hover(f, hits) {
     if (best < 0) { g.setAttribute('visibility', 'hidden'); return; }
     const x = hits.x[best], y = hits.y[best], right = x > f.w / 2;
     ring.setAttribute('cx', x); ring.setAttribute('cy', y);
-    text.textContent = hits.label[best];
+    const l = hits.label[best];
+    text.textContent = typeof l === 'function' ? l() : l;
     const tw = text.getComputedTextLength() + 10;
     const tx = right ? x - 10 - tw : x + 10;
     text.setAttribute('x', tx + 5); text.setAttribute('y', y - 8);

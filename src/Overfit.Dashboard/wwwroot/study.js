@@ -35,7 +35,10 @@
 
   async function refresh() {
     try {
+      const f0 = performance.now();
       const reply = await getJson(`/api/studies/${id}/trials?since=${S.update}`);
+      performance.measure('overfit:fetch', { start: f0, duration: performance.now() - f0 });
+      const p0 = performance.now();
       const first = S.update === 0 && S.trials.length === 0;
       // Which charts the changed trials touch: those of completed trials only when a trial is or was complete.
       const dirty = { complete: first, steps: first, any: first || reply.trials.length > 0 };
@@ -45,6 +48,7 @@
         if (t.intermediate.length > 0 || (old && old.intermediate.length > 0)) dirty.steps = true;
         S.trials[t.number] = t; // the API numbers trials 0..n-1 without gaps
       }
+      performance.measure('overfit:parse', { start: p0, duration: performance.now() - p0 });
       S.update = reply.update;
       S.dists = reply.distributions;
       if (first) header(reply);
@@ -101,19 +105,26 @@
   const label = () => (S.directions.length === 1 ? 'objective value' : `objective ${S.objective}`);
 
   // Draws what the changed trials touch; the history and slices paint only trials they lack while their axes hold.
+  // Each part's time goes to the browser's performance timeline (overfit:draw:NAME), where profilers and the benchmark read it.
+  function timed(name, part) {
+    const t0 = performance.now(), r = part();
+    performance.measure('overfit:draw:' + name, { start: t0, duration: performance.now() - t0 });
+    return r;
+  }
+
   function draw(dirty) {
     const ps = params(), k = S.objective, lab = label();
     if (dirty.complete) {
-      S.history = C.history($('#history'), S.trials, S.directions[k], k, lab, S.history);
-      C.parallel($('#parallel'), S.trials, ps, S.dists, k, lab);
-      S.slice = C.slice($('#slice'), S.trials, ps, S.dists, k, lab, S.slice);
+      S.history = timed('history', () => C.history($('#history'), S.trials, S.directions[k], k, lab, S.history));
+      timed('parallel', () => C.parallel($('#parallel'), S.trials, ps, S.dists, k, lab));
+      S.slice = timed('slice', () => C.slice($('#slice'), S.trials, ps, S.dists, k, lab, S.slice));
       contourChoices(ps);
-      drawContour();
-      if (S.directions.length > 1) drawPareto();
+      timed('contour', drawContour);
+      if (S.directions.length > 1) timed('pareto', drawPareto);
     }
-    if (dirty.steps) C.intermediate($('#intermediate'), S.trials, 300);
-    C.timeline($('#timeline'), S.trials, Date.now());
-    table.setData(S.trials, S.directions, ps);
+    if (dirty.steps) timed('intermediate', () => C.intermediate($('#intermediate'), S.trials, 300));
+    timed('timeline', () => C.timeline($('#timeline'), S.trials, Date.now()));
+    timed('table', () => table.setData(S.trials, S.directions, ps));
   }
 
   function contourChoices(ps) {

@@ -151,4 +151,24 @@ public sealed class DashboardLargeStudyTests(BrowserFixture browser, LargeStudyF
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }
+
+    [ChromiumFact]
+    public async Task ParetoPlotOfThreeObjectivesShowsTheChosenPair()
+    {
+        var (page, errors) = await browser.OpenPage();
+        await page.GotoAsync($"{f.BaseUrl}/studies/{f.Three.StudyId}?refresh=0");
+        await page.WaitForSelectorAsync("svg[data-plot='pareto'][data-front]");
+        Assert.True(await page.IsVisibleAsync("#pareto-pick"));
+        // The front is over all three objectives, whichever two are plotted.
+        string front = f.Three.BestTrials.Count.ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(front, await Attr(page, "pareto", "data-front"));
+        await page.SelectOptionAsync("#pareto-x", "2");
+        await page.SelectOptionAsync("#pareto-y", "0");
+        var labels = await page.Locator("svg[data-plot='pareto'] .axis-label").AllTextContentsAsync();
+        Assert.Equal(["objective 2 (maximize)", "objective 0 (minimize)"], labels);
+        Assert.Equal(front, await Attr(page, "pareto", "data-front"));
+        Assert.Equal(20, await page.Locator("svg[data-plot='pareto'] circle.pt").CountAsync());
+        Assert.Empty(errors);
+        await page.Context.CloseAsync();
+    }
 }

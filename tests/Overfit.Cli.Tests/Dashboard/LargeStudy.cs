@@ -111,7 +111,7 @@ internal static class LargeStudy
 
 /// <summary>
 /// Two 10,000-trial studies in one SQLite file with a dashboard over them: "large" is only read, "large-live" gains
-/// trials during a test. fANOVA is limited to 200 trials so its panel arrives quickly.
+/// trials during a test; and a small three-objective study for the Pareto plot's choice of objectives. fANOVA is limited to 200 trials so its panel arrives quickly.
 /// </summary>
 public sealed class LargeStudyFixture : IAsyncLifetime
 {
@@ -123,6 +123,7 @@ public sealed class LargeStudyFixture : IAsyncLifetime
     public RdbStorage Storage { get; private set; } = null!;
     public Study Large { get; private set; } = null!;
     public Study Live { get; private set; } = null!;
+    public Study Three { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
     internal LargeTrial[] Trials { get; } = Enumerable.Range(0, N).Select(i => LargeStudy.Expected(i, seed: 1)).ToArray();
 
@@ -133,9 +134,23 @@ public sealed class LargeStudyFixture : IAsyncLifetime
         Storage = new RdbStorage("sqlite:///" + path);
         Large = LargeStudy.Create(Storage, path, "large", N, seed: 1);
         Live = LargeStudy.Create(Storage, path, "large-live", N, seed: 2);
+        Three = ThreeObjectives(Storage);
         _app = DashboardApp.Create(Storage, new DashboardOptions { FanovaMaxTrials = FanovaMaxTrials }, port: 0);
         await _app.StartAsync();
         BaseUrl = DashboardApp.ListeningUrls(_app)[0].TrimEnd('/');
+    }
+
+    /// <summary>20 completed trials of three objectives (x², (x-2)², z) over x in [-1, 3], z in [0, 1].</summary>
+    private static Study ThreeObjectives(IStorage storage)
+    {
+        var study = Study.Create("three", storage, new RandomSampler(seed: 5), directions: [StudyDirection.Minimize, StudyDirection.Minimize, StudyDirection.Maximize]);
+        for (int i = 0; i < 20; i++)
+        {
+            var t = study.Ask();
+            double x = t.SuggestFloat("x", -1, 3), z = t.SuggestFloat("z", 0, 1);
+            study.Tell(t, [x * x + z, (x - 2) * (x - 2) + z, z]);
+        }
+        return study;
     }
 
     public async Task DisposeAsync()

@@ -6,12 +6,13 @@ using Overfit.Tuning;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `dashboard [--trials 10000] [--new 10] [--db PATH] [--anchor] [--browser] --json`: a study of N completed trials (two float
+/// `dashboard [--trials 10000] [--new 10] [--db PATH] [--anchor] [--browser [--browser-runs 3]] [--importance] --json`: a study of N completed trials (two float
 /// parameters, one int, three intermediate values each) in a SQLite file, served by the dashboard on a loopback port
 /// and fetched over HTTP as a page does: the first (cold) full trial list, the warm full list (median of 20), then
 /// the incremental refresh after --new trials were added, with its payload next to the full one. With --anchor,
-/// Optuna 3.1 (Debian's python3-optuna) reads the same file: load_study + get_trials cold and warm. With --browser, the
-/// study page in headless chromium as well (DashboardBenchmark.Browser.cs).
+/// Optuna 3.1 (Debian's python3-optuna) reads the same file: load_study + get_trials cold and warm. With --importance,
+/// the importance API's first (uncached) PED-ANOVA and fANOVA replies and how many trials each used; with --browser,
+/// the study page in headless chromium as well (DashboardBenchmark.Browser.cs).
 /// </summary>
 public static partial class DashboardBenchmark
 {
@@ -19,7 +20,8 @@ public static partial class DashboardBenchmark
     {
         int trials = 10_000, added = 10;
         string? db = null;
-        bool json = false, anchor = false, browser = false;
+        bool json = false, anchor = false, browser = false, importance = false;
+        int browserRuns = 3;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -30,6 +32,8 @@ public static partial class DashboardBenchmark
                 case "--json": json = true; break;
                 case "--anchor": anchor = true; break;
                 case "--browser": browser = true; break;
+                case "--browser-runs": browserRuns = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--importance": importance = true; break;
                 default: Console.Error.WriteLine($"dashboard: unknown argument '{args[i]}'"); return 2;
             }
         }
@@ -61,7 +65,8 @@ public static partial class DashboardBenchmark
                 F("cold_ms", coldMs), F("warm_ms", warm[warm.Count / 2]), $"\"full_bytes\":{fullBytes}",
                 F("unchanged_refresh_ms", idleMs), $"\"unchanged_refresh_bytes\":{idleBytes}",
                 $"\"new_trials\":{added}", F("incremental_ms", incMs), $"\"incremental_bytes\":{incBytes}") + "}", json);
-            if (browser && BrowserTimings(DashboardApp.ListeningUrls(app)[0].TrimEnd('/'), study, added) is { } line) Emit(line, json);
+            if (importance) Emit(ImportanceTimings(http, study.StudyId), json);
+            if (browser && BrowserTimings(DashboardApp.ListeningUrls(app)[0].TrimEnd('/'), study, added, browserRuns) is { } line) Emit(line, json);
         }
         finally
         {
@@ -69,6 +74,24 @@ public static partial class DashboardBenchmark
         }
         if (anchor) RunAnchor(db, json);
         return 0;
+    }
+
+    private static string ImportanceTimings(HttpClient http, int studyId)
+    {
+        var fields = new List<string> { "\"bench\":\"dashboard-importance\"", "\"impl\":\"overfit\"" };
+        foreach (string ev in new[] { "ped-anova", "fanova" })
+        {
+            var sw = Stopwatch.StartNew();
+            byte[] body = http.GetByteArrayAsync($"/api/studies/{studyId}/importance?evaluator={ev}").GetAwaiter().GetResult();
+            double ms = sw.Elapsed.TotalMilliseconds;
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            var r = doc.RootElement;
+            string key = ev.Replace("-", "_", StringComparison.Ordinal);
+            fields.Add(F(key + "_ms", ms));
+            fields.Add($"\"{key}_trials_used\":{r.GetProperty("trials_used").GetInt32()}");
+            fields.Add($"\"{key}_trials_total\":{r.GetProperty("trials_total").GetInt32()}");
+        }
+        return "{" + string.Join(",", fields) + "}";
     }
 
     private static string F(string name, double v) => FormattableString.Invariant($"\"{name}\":{v:F2}");

@@ -87,22 +87,37 @@
     return f.svg;
   }
 
+  // Which completed trials the parallel coordinates draw: all up to LINES_MAX; above that the best LINES_BEST by the
+  // objective and an even spread (by trial number) of the rest, LINES_MAX in all. Ten thousand overlapping lines are an
+  // unreadable block and take the browser seconds to rasterize; the title says how many are drawn.
+  const LINES_MAX = 1000, LINES_BEST = 250;
+  function parallelSample(done, direction, k) {
+    if (done.length <= LINES_MAX) return { lines: done, short: '', note: '' };
+    const sign = direction === 'maximize' ? -1 : 1;
+    const best = done.slice().sort((a, b) => sign * (valueOf(a, k) - valueOf(b, k)) || a.number - b.number).slice(0, LINES_BEST);
+    const chosen = new Set(best.map(t => t.number)), rest = done.filter(t => !chosen.has(t.number)), want = LINES_MAX - LINES_BEST;
+    for (let i = 0; i < want; i++) chosen.add(rest[Math.floor(i * rest.length / want)].number);
+    const of = `${LINES_MAX.toLocaleString('en')} of ${done.length.toLocaleString('en')} trials`;
+    return { lines: done.filter(t => chosen.has(t.number)), short: `: ${of} (best ${LINES_BEST} + even spread)`, note: `: ${of}, the best ${LINES_BEST} and an even spread of the rest by trial number` };
+  }
+
   // One polyline per completed trial across the objective and every parameter axis (plot_parallel_coordinate).
-  function parallel(box, trials, params, dists, k, label) {
+  function parallel(box, trials, params, dists, k, label, direction) {
     fresh(box);
     const done = complete(trials, k).filter(t => params.every(p => p in t.params));
     if (done.length === 0 || params.length === 0) return P.empty(box, 'parallel', 'Parallel coordinates', 'no completed trial with every parameter');
     const w = P.W, h = P.H, top = P.M.t + 10, bottom = h - 30, left = 50, right = w - 50;
-    const svg = P.svgEl('svg', { viewBox: `0 0 ${w} ${h}`, 'data-plot': 'parallel', 'data-points': done.length, role: 'img', 'aria-label': 'Parallel coordinates', class: 'chart' }, box);
-    P.svgEl('title', {}, svg).textContent = 'Parallel coordinates';
-    P.svgEl('text', { x: P.M.l, y: 18, class: 'chart-title' }, svg).textContent = 'Parallel coordinates';
+    const { lines, short, note } = parallelSample(done, direction, k), title = 'Parallel coordinates' + note;
+    const svg = P.svgEl('svg', { viewBox: `0 0 ${w} ${h}`, 'data-plot': 'parallel', 'data-points': done.length, role: 'img', 'aria-label': title, class: 'chart' }, box);
+    P.svgEl('title', {}, svg).textContent = title;
+    P.svgEl('text', { x: P.M.l, y: 18, class: 'chart-title' }, svg).textContent = 'Parallel coordinates' + short;
     const cols = [{ name: label, axis: { kind: 'linear', ...range(P.extent(done.map(t => valueOf(t, k)))) }, get: t => valueOf(t, k) }]
       .concat(params.map(p => ({ name: p, axis: P.axisFor(dists[p], done.map(t => t.params[p])), get: t => t.params[p] })));
     const step = (right - left) / Math.max(1, cols.length - 1);
     const [lo, hi] = [cols[0].axis.lo, cols[0].axis.hi];
     const f = { svg, g: P.svgEl('g', { class: 'marks' }, svg), w, h };
     const L = P.layer(f, done.length);
-    for (const t of done)
+    for (const t of lines)
       L.polyline(cols.map((c, i) => [left + i * step, bottom - P.position(c.axis, c.get(t)) * (bottom - top)]),
         P.viridis((valueOf(t, k) - lo) / (hi - lo || 1)), () => `trial ${t.number}`, 'line');
     L.finish();
@@ -183,9 +198,9 @@
   }
 
   // The points the contour's fill interpolates, with their weights: every trial up to BIN_ABOVE trials; above that the
-  // trials of each of 64×64 bins merged into one point at their mean position and value, weighted by their count, so the
-  // fill costs at most 24² × 64² steps however many trials there are (a bin is a third of a fill cell wide).
-  const BIN_ABOVE = 2000, BINS = 64;
+  // trials of each of 32×32 bins merged into one point at their mean position and value, weighted by their count, so the
+  // fill costs at most 24² × 32² steps however many trials there are (a bin is three quarters of a fill cell wide).
+  const BIN_ABOVE = 2000, BINS = 32;
   function sources(x, y, v) {
     if (v.length <= BIN_ABOVE) return { ux: x, uy: y, uv: v, uw: v.map(() => 1) };
     const acc = new Map();
@@ -227,32 +242,23 @@
     return f.svg;
   }
 
-  // Trials as bars in time (plot_timeline), one lane per worker: the worker a trial records where it does, otherwise
-  // as few lanes as the overlaps need. Past LANES lanes, a trial goes to the lane that frees first (bars overlap).
+  // Trials as bars in time (plot_timeline), on as few lanes as the overlaps need: one lane per concurrently running
+  // worker (the storage does not record which process ran a trial). Past LANES lanes, a trial goes to the lane that
+  // frees first (its bar overlaps another), so a study of many simultaneous trials stays one screen tall.
   const LANES = 32;
   function timeline(box, trials, now) {
     fresh(box);
     const started = trials.filter(t => t.start !== null).map(t => ({ t, s: t.start, e: t.end !== null ? t.end : now })).sort((a, b) => a.s - b.s || a.t.number - b.t.number);
     if (started.length === 0) return P.empty(box, 'timeline', 'Timeline', 'no trial has started');
-    const names = [];
-    if (started.every(b => b.t.worker)) {
-      const ids = new Map();
-      for (const b of started) {
-        if (!ids.has(b.t.worker)) { ids.set(b.t.worker, ids.size); names.push(String(b.t.worker)); }
-        b.lane = Math.min(ids.get(b.t.worker), LANES - 1);
-      }
-      if (names.length > LANES) names.splice(LANES - 1, names.length, `${names.length - LANES + 1} more workers`);
-    } else {
-      const ends = [];
-      for (const b of started) {
-        let lane = ends.findIndex(e => e <= b.s);
-        if (lane < 0 && ends.length < LANES) { lane = ends.length; ends.push(b.e); }
-        else if (lane < 0) { lane = 0; for (let i = 1; i < ends.length; i++) if (ends[i] < ends[lane]) lane = i; }
-        ends[lane] = Math.max(ends[lane], b.e);
-        b.lane = lane;
-      }
-      ends.forEach((_, i) => names.push('worker ' + (i + 1)));
+    const ends = [];
+    for (const b of started) {
+      let lane = ends.findIndex(e => e <= b.s);
+      if (lane < 0 && ends.length < LANES) { lane = ends.length; ends.push(b.e); }
+      else if (lane < 0) { lane = 0; for (let i = 1; i < ends.length; i++) if (ends[i] < ends[lane]) lane = i; }
+      ends[lane] = Math.max(ends[lane], b.e);
+      b.lane = lane;
     }
+    const names = ends.map((_, i) => 'worker ' + (i + 1));
     const t0 = started[0].s, lanes = names.slice().reverse();
     let hi = 1e-3;
     for (const b of started) hi = Math.max(hi, (b.e - t0) / 1000);

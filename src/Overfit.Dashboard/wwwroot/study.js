@@ -116,7 +116,7 @@
     const ps = params(), k = S.objective, lab = label();
     if (dirty.complete) {
       S.history = timed('history', () => C.history($('#history'), S.trials, S.directions[k], k, lab, S.history));
-      timed('parallel', () => C.parallel($('#parallel'), S.trials, ps, S.dists, k, lab));
+      timed('parallel', () => C.parallel($('#parallel'), S.trials, ps, S.dists, k, lab, S.directions[k]));
       S.slice = timed('slice', () => C.slice($('#slice'), S.trials, ps, S.dists, k, lab, S.slice));
       contourChoices(ps);
       timed('contour', drawContour);

@@ -171,12 +171,16 @@
   }
 
   // Objective over two parameters: inverse-distance-weighted fill on a grid under the trials (plot_contour).
+  const MARKS_MAX = 1000;
   function contour(box, trials, px, py, dists, k, label) {
     fresh(box);
     const done = complete(trials, k).filter(t => px in t.params && py in t.params);
     if (!px || !py || px === py || done.length < 2) return P.empty(box, 'contour', 'Contour', 'choose two different parameters with at least two completed trials');
     const xa = P.axisFor(dists[px], done.map(t => t.params[px])), ya = P.axisFor(dists[py], done.map(t => t.params[py]));
-    const f = P.frame(box, 'contour', `Contour: ${label} over ${px}, ${py}`, xa, ya, px, py);
+    // The fill uses every trial; above MARKS_MAX trials only an even spread of them is marked, or the marks hide the fill.
+    const marked = done.length <= MARKS_MAX ? done : done.filter((_, i) => Math.floor(i * MARKS_MAX / done.length) !== Math.floor((i - 1) * MARKS_MAX / done.length));
+    const note = marked.length < done.length ? ` (${marked.length.toLocaleString('en')} of ${done.length.toLocaleString('en')} marked)` : '';
+    const f = P.frame(box, 'contour', `Contour: ${label} over ${px}, ${py}${note}`, xa, ya, px, py);
     f.svg.setAttribute('data-points', done.length);
     const vals = done.map(t => valueOf(t, k)), [lo, hi] = P.extent(vals);
     const { ux, uy, uv, uw } = sources(done.map(t => P.position(xa, t.params[px])), done.map(t => P.position(ya, t.params[py])), vals);
@@ -191,7 +195,7 @@
       P.svgEl('rect', { x: (P.M.l + i * cw).toFixed(1), y: (P.M.t + (n - 1 - j) * ch).toFixed(1), width: (cw + 0.5).toFixed(1), height: (ch + 0.5).toFixed(1), fill: P.viridis((num / den - lo) / (hi - lo || 1)), class: 'cell' }, cells);
     }
     const L = P.layer(f, done.length);
-    for (const t of done) L.point(f.x(t.params[px]), f.y(t.params[py]), '#ffffff', () => `trial ${t.number}: ${P.fmt(valueOf(t, k))}`, 'pt contour-pt');
+    for (const t of marked) L.point(f.x(t.params[px]), f.y(t.params[py]), '#ffffff', () => `trial ${t.number}: ${P.fmt(valueOf(t, k))}`, 'pt contour-pt');
     L.finish();
     P.legend(box, [[`low ${label} (${P.fmt(lo)})`, P.viridis(0), 'bar'], [`high ${label} (${P.fmt(hi)})`, P.viridis(1), 'bar']]);
     return f.svg;

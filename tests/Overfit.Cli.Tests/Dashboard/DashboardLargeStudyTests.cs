@@ -38,8 +38,9 @@ public sealed class DashboardLargeStudyTests(BrowserFixture browser, LargeStudyF
         {
             Assert.Equal("canvas", await Attr(page, plot, "data-render"));
             Assert.Equal(Complete.ToString(), await Attr(page, plot, "data-points"));
-            // Parallel coordinates draw 1,000 lines of them and say so; the scatter plots every trial.
-            Assert.Equal(plot == "parallel" ? "1000" : Complete.ToString(), await Attr(page, plot, "data-drawn"));
+            // Parallel coordinates draw 1,000 lines and the contour marks 1,000 trials (its fill uses all), and both say so;
+            // the other scatter plots mark every trial.
+            Assert.Equal(plot is "parallel" or "contour" ? "1000" : Complete.ToString(), await Attr(page, plot, "data-drawn"));
             Assert.Equal(1, await page.Locator($"svg[data-plot='{plot}'] canvas").CountAsync());
             Assert.Equal(0, await page.Locator($"svg[data-plot='{plot}'] .marks circle, svg[data-plot='{plot}'] .marks polyline.line").CountAsync());
         }
@@ -50,6 +51,7 @@ public sealed class DashboardLargeStudyTests(BrowserFixture browser, LargeStudyF
             if (t.Value < best) { best = t.Value.Value; improvements++; }
         Assert.Equal($"Parallel coordinates: 1,000 of {Complete.ToString("N0", CultureInfo.InvariantCulture)} trials (best 250 + even spread)",
             await page.Locator("svg[data-plot='parallel'] .chart-title").TextContentAsync());
+        Assert.EndsWith($"(1,000 of {Complete.ToString("N0", CultureInfo.InvariantCulture)} marked)", await page.Locator("svg[data-plot='contour'] .chart-title").TextContentAsync());
         string points = (await page.Locator("svg[data-plot='history'] polyline.best").GetAttributeAsync("points"))!;
         Assert.Equal(2 * improvements, points.Split(' ').Length);
 

@@ -5,9 +5,8 @@
 'use strict';
 
 (function () {
-  const P = window.Plot, valueOf = P.valueOf, complete = P.completeTrials, fresh = P.fresh;
+  const P = window.Plot, valueOf = P.valueOf, complete = P.completeTrials, fresh = P.fresh, range = P.range;
   const maxNumber = ts => { let m = 0; for (const t of ts) if (t.number > m) m = t.number; return m; };
-  const range = ([lo, hi]) => ({ lo, hi });
 
   // The state of an appendable chart: its axes' signature, its frame and layer, and the trial numbers it shows.
   // Paints only the trials it lacks when prev has the same signature and its marks are on canvas (finished trials

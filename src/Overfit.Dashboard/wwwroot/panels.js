@@ -2,8 +2,7 @@
 'use strict';
 
 (function () {
-  const P = window.Plot, valueOf = P.valueOf, complete = P.completeTrials, fresh = P.fresh;
-  const range = ([lo, hi]) => ({ lo, hi });
+  const P = window.Plot, valueOf = P.valueOf, complete = P.completeTrials, fresh = P.fresh, range = P.range;
 
   // Objective over two parameters: inverse-distance-weighted fill on a grid under the trials (plot_contour).
   const MARKS_MAX = 1000;

@@ -164,5 +164,6 @@ function legend(container, items) {
 const valueOf = (t, k) => (t.values ? t.values[k] : NaN);
 const completeTrials = (trials, k) => trials.filter(t => t.state === 'COMPLETE' && isFinite(valueOf(t, k)));
 const fresh = box => { box.replaceChildren(); return box; };
+const range = ([lo, hi]) => ({ lo, hi }); // an extent as an axis's bounds
 
-window.Plot = { svgEl, num, fmt, viridis, extent, axisFor, position, frame, point, niceCeil, empty, legend, valueOf, completeTrials, fresh, STATE_COLORS, SERIES, W, H, M };
+window.Plot = { svgEl, num, fmt, viridis, extent, axisFor, position, frame, point, niceCeil, empty, legend, valueOf, completeTrials, fresh, range, STATE_COLORS, SERIES, W, H, M };

@@ -5,16 +5,8 @@ using Xunit.Abstractions;
 namespace Overfit.Tests.Tuning;
 
 /// <summary>TPE with <c>constraintsFunc</c> (Optuna 3.1's constraints_func): the split, the stored values and the search.</summary>
-public sealed class TpeConstraintsTests(ITestOutputHelper output) : IDisposable
+public sealed class TpeConstraintsTests(ITestOutputHelper output)
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("overfit-tpe-constraints-").FullName;
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
-
     private static JsonElement Cases()
     {
         string path = Path.Combine(AppContext.BaseDirectory, "fixtures", "reference", "tuning", "tpe_constrained_split.json");
@@ -115,7 +107,17 @@ public sealed class TpeConstraintsTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task ConstraintValuesWrittenHereAreWhatOptunaReads()
     {
-        string url = "sqlite:///" + Path.Combine(_dir, "constraints.db");
+        string dir = Directory.CreateTempSubdirectory("overfit-tpe-constraints-").FullName;
+        try { await WrittenHereAreWhatOptunaReads("sqlite:///" + Path.Combine(dir, "constraints.db")); }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private async Task WrittenHereAreWhatOptunaReads(string url)
+    {
         using (var storage = new RdbStorage(url))
         {
             var study = Study.Create("constrained", storage, new TpeSampler(seed: 2, constraintsFunc: Constraint));

@@ -6,19 +6,22 @@ using Overfit.Tuning;
 namespace Overfit.Benchmarks;
 
 /// <summary>
-/// `dashboard [--trials 10000] [--new 10] [--db PATH] [--anchor] --json`: a study of N completed trials (two float
+/// `dashboard [--trials 10000] [--new 10] [--db PATH] [--anchor] [--browser [--browser-runs 3]] [--importance] --json`: a study of N completed trials (two float
 /// parameters, one int, three intermediate values each) in a SQLite file, served by the dashboard on a loopback port
 /// and fetched over HTTP as a page does: the first (cold) full trial list, the warm full list (median of 20), then
 /// the incremental refresh after --new trials were added, with its payload next to the full one. With --anchor,
-/// Optuna 3.1 (Debian's python3-optuna) reads the same file: load_study + get_trials cold and warm.
+/// Optuna 3.1 (Debian's python3-optuna) reads the same file: load_study + get_trials cold and warm. With --importance,
+/// the importance API's first (uncached) PED-ANOVA and fANOVA replies and how many trials each used; with --browser,
+/// the study page in headless chromium as well (DashboardBenchmark.Browser.cs).
 /// </summary>
-public static class DashboardBenchmark
+public static partial class DashboardBenchmark
 {
     public static int Run(string[] args)
     {
         int trials = 10_000, added = 10;
         string? db = null;
-        bool json = false, anchor = false;
+        bool json = false, anchor = false, browser = false, importance = false;
+        int browserRuns = 3;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,10 +31,13 @@ public static class DashboardBenchmark
                 case "--db": db = args[++i]; break;
                 case "--json": json = true; break;
                 case "--anchor": anchor = true; break;
+                case "--browser": browser = true; break;
+                case "--browser-runs": browserRuns = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--importance": importance = true; break;
                 default: Console.Error.WriteLine($"dashboard: unknown argument '{args[i]}'"); return 2;
             }
         }
-        db ??= Path.Combine(Path.GetTempPath(), $"overfit-dashboard-bench-{trials}.db");
+        db ??= Path.Combine(Path.GetTempPath(), $"overfit-dashboard-bench-{trials}-timed.db");
         using var storage = new RdbStorage("sqlite:///" + db);
         var study = Study.Create("bench", storage, new RandomSampler(seed: 0), loadIfExists: true);
         if (study.Trials.Count < trials)
@@ -59,6 +65,8 @@ public static class DashboardBenchmark
                 F("cold_ms", coldMs), F("warm_ms", warm[warm.Count / 2]), $"\"full_bytes\":{fullBytes}",
                 F("unchanged_refresh_ms", idleMs), $"\"unchanged_refresh_bytes\":{idleBytes}",
                 $"\"new_trials\":{added}", F("incremental_ms", incMs), $"\"incremental_bytes\":{incBytes}") + "}", json);
+            if (importance) Emit(ImportanceTimings(http, study.StudyId), json);
+            if (browser && BrowserTimings(DashboardApp.ListeningUrls(app)[0].TrimEnd('/'), study, added, browserRuns) is { } line) Emit(line, json);
         }
         finally
         {
@@ -66,6 +74,24 @@ public static class DashboardBenchmark
         }
         if (anchor) RunAnchor(db, json);
         return 0;
+    }
+
+    private static string ImportanceTimings(HttpClient http, int studyId)
+    {
+        var fields = new List<string> { "\"bench\":\"dashboard-importance\"", "\"impl\":\"overfit\"" };
+        foreach (string ev in new[] { "ped-anova", "fanova" })
+        {
+            var sw = Stopwatch.StartNew();
+            byte[] body = http.GetByteArrayAsync($"/api/studies/{studyId}/importance?evaluator={ev}").GetAwaiter().GetResult();
+            double ms = sw.Elapsed.TotalMilliseconds;
+            using var doc = System.Text.Json.JsonDocument.Parse(body);
+            var r = doc.RootElement;
+            string key = ev.Replace("-", "_", StringComparison.Ordinal);
+            fields.Add(F(key + "_ms", ms));
+            fields.Add($"\"{key}_trials_used\":{r.GetProperty("trials_used").GetInt32()}");
+            fields.Add($"\"{key}_trials_total\":{r.GetProperty("trials_total").GetInt32()}");
+        }
+        return "{" + string.Join(",", fields) + "}";
     }
 
     private static string F(string name, double v) => FormattableString.Invariant($"\"{name}\":{v:F2}");
@@ -82,9 +108,11 @@ public static class DashboardBenchmark
         var lrDist = new FloatDistribution(1e-5, 1e-1, log: true);
         var dropoutDist = new FloatDistribution(0, 0.5);
         var widthDist = new IntDistribution(16, 512);
-        var now = DateTime.Now;
+        // Two trials overlap at any time (a trial every 0.5 s, each 1 s long), as two workers leave them; the last ends now.
+        var first = DateTime.Now.AddSeconds(-0.5 * n - 1);
         for (int i = 0; i < n; i++)
         {
+            var now = first.AddSeconds(0.5 * i);
             double lr = Math.Exp(Math.Log(1e-5) + rng.NextDouble() * Math.Log(1e4)), dropout = rng.NextDouble() * 0.5;
             int width = rng.Next(16, 513);
             double v = Math.Log10(lr) * Math.Log10(lr) / 10 + dropout + 1.0 / width;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Overfit.Tensors;
 using Overfit.Tuning;
 
 namespace Overfit.Dashboard;
@@ -46,8 +47,10 @@ internal sealed partial class DashboardApi
 
     /// <summary>
     /// <c>GET /api/studies/{id}/importance?evaluator=fanova|ped-anova&amp;objective=K</c>: normalized importances, largest
-    /// first, remembered until the study changes. A study that cannot be scored yet (fewer than two completed trials)
-    /// answers with <c>importances: null</c> and the reason.
+    /// first, remembered until the study changes, with <c>trials_used</c> of <c>trials_total</c> completed trials and the
+    /// <c>subsample_seed</c> (null when every trial was used; fANOVA subsamples above
+    /// <see cref="DashboardOptions.FanovaMaxTrials"/>). A study that cannot be scored yet (fewer than two completed
+    /// trials) answers with <c>importances: null</c> and the reason.
     /// </summary>
     private IResult Importance(int id, string evaluator, int objective)
     {
@@ -75,21 +78,38 @@ internal sealed partial class DashboardApi
     {
         var (id, evaluator, objective) = key;
         // The evaluators read the study's completed trials several times; they read them from the snapshot in memory.
+        var completed = snap.Entries.Select(e => e.Trial).Where(t => t.State == TrialState.Complete).ToArray();
+        var used = evaluator == "fanova" ? Subsample(completed, options.FanovaMaxTrials, options.FanovaSubsampleSeed) : completed;
         var copy = new InMemoryStorage();
         int copyId = copy.CreateNewStudy(directions, storage.GetStudyNameFromId(id));
-        foreach (var e in snap.Entries)
-            if (e.Trial.State == TrialState.Complete) copy.CreateNewTrial(copyId, e.Trial);
+        foreach (var t in used) copy.CreateNewTrial(copyId, t);
         var study = Study.Load(copy.GetStudyNameFromId(copyId), copy);
         IReadOnlyDictionary<string, double>? result = null;
         string? reason = null;
         try { result = Overfit.Tuning.Importance.Get(study, ev, target: directions.Count == 1 ? null : t => t.Values![objective]); }
         catch (ArgumentException e) { reason = e.Message; }
-        byte[] json = ImportanceBytes(result, reason, evaluator, objective);
+        var sample = new SampleNote(used.Count, completed.Length, used.Count < completed.Length ? options.FanovaSubsampleSeed : null);
+        byte[] json = ImportanceBytes(result, reason, evaluator, objective, sample);
         _importance[key] = (snap.Update, json);
         return Results.Bytes(json, Json);
     }
 
-    private static byte[] ImportanceBytes(IReadOnlyDictionary<string, double>? result, string? reason, string evaluator, int objective)
+    /// <summary>How many completed trials an importance was computed on, of how many, and the subsample's seed (null: all).</summary>
+    private readonly record struct SampleNote(int Used, int Total, ulong? Seed);
+
+    /// <summary>
+    /// At most <paramref name="max"/> of the trials, chosen uniformly by a seeded permutation and kept in number order:
+    /// the same study and seed give the same subsample, so its importances do not flicker between refreshes.
+    /// </summary>
+    internal static IReadOnlyList<FrozenTrial> Subsample(IReadOnlyList<FrozenTrial> trials, int max, ulong seed)
+    {
+        if (trials.Count <= max) return trials;
+        var pick = new Generator(seed).Permutation(trials.Count).AsSpan(0, max).ToArray();
+        Array.Sort(pick);
+        return pick.Select(i => trials[i]).ToArray();
+    }
+
+    private static byte[] ImportanceBytes(IReadOnlyDictionary<string, double>? result, string? reason, string evaluator, int objective, SampleNote sample)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer))
@@ -106,6 +126,9 @@ internal sealed partial class DashboardApi
                 w.WriteEndObject();
             }
             if (reason is null) w.WriteNull("reason"); else w.WriteString("reason", reason);
+            w.WriteNumber("trials_used", sample.Used);
+            w.WriteNumber("trials_total", sample.Total);
+            if (sample.Seed is { } seed) w.WriteNumber("subsample_seed", seed); else w.WriteNull("subsample_seed");
             w.WriteEndObject();
         }
         return buffer.WrittenSpan.ToArray();

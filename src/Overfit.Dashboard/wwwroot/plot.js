@@ -1,5 +1,6 @@
 // Small SVG plotting for the dashboard: axes with ticks, scales (linear, log, categorical) and an accessible palette.
-// Every chart is an <svg data-plot="NAME" data-points="N"> whose marks carry a class (pt, line, bar) so they can be counted.
+// Every chart is an <svg data-plot="NAME" data-points="N" data-drawn="D" data-render="svg|canvas">: N trials shown,
+// D marks painted; SVG marks carry a class (pt, line, bar) so they can be counted.
 'use strict';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -27,9 +28,17 @@ function fmt(v) {
 
 // Viridis, sampled at nine stops: perceptually uniform and readable in grey.
 const VIRIDIS = ['#440154', '#472d7b', '#3b528b', '#2c728e', '#21918c', '#28ae80', '#5ec962', '#addc30', '#fde725'];
+// Quantized to 256 levels (invisible), so a canvas can paint every mark of one colour in one path.
+const VIRIDIS_CACHE = new Map();
 function viridis(t) {
   if (!isFinite(t)) return '#999999';
-  t = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
+  const q = Math.round(Math.min(1, Math.max(0, t)) * 255);
+  let c = VIRIDIS_CACHE.get(q);
+  if (c === undefined) { c = viridisAt(q / 255); VIRIDIS_CACHE.set(q, c); }
+  return c;
+}
+function viridisAt(t) {
+  t = t * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(t)), f = t - i;
   const a = hex(VIRIDIS[i]), b = hex(VIRIDIS[i + 1]);
   return 'rgb(' + a.map((c, k) => Math.round(c + (b[k] - c) * f)).join(',') + ')';
@@ -47,8 +56,15 @@ function extent(values) {
 // An axis description: {kind:'linear'|'log'|'cat', lo, hi, choices}. Categorical values map to their index.
 function axisFor(dist, values) {
   if (dist && dist.name === 'CategoricalDistribution') return { kind: 'cat', choices: dist.attributes.choices };
-  const log = !!(dist && dist.attributes && dist.attributes.log);
+  const a = (dist && dist.attributes) || {}, log = !!a.log;
   const finite = values.filter(v => isFinite(v) && (!log || v > 0));
+  // The distribution's own range where it has one (widened only by a value outside it): it does not move as trials
+  // arrive, so a chart can paint only the new ones.
+  if (isFinite(a.low) && isFinite(a.high) && a.high > a.low && (!log || a.low > 0)) {
+    let lo = a.low, hi = a.high;
+    for (const v of finite) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    return { kind: log ? 'log' : 'linear', lo, hi };
+  }
   const [lo, hi] = extent(finite);
   return { kind: log ? 'log' : 'linear', lo, hi };
 }
@@ -115,6 +131,14 @@ function point(g, x, y, color, label, cls) {
   return c;
 }
 
+// A "nice" upper end for a growing axis (trial numbers): the next multiple of a fiftieth of its magnitude, so a study
+// that grows by a few trials keeps its axis and its chart can paint only the new marks.
+function niceCeil(v) {
+  if (!(v > 0)) return 1;
+  const grain = Math.max(1, Math.pow(10, Math.floor(Math.log10(v))) / 50);
+  return Math.ceil(v / grain) * grain;
+}
+
 function empty(container, name, title, reason) {
   const svg = svgEl('svg', { viewBox: `0 0 ${W} 80`, 'data-plot': name, 'data-points': 0, role: 'img', 'aria-label': title, class: 'chart' }, container);
   svgEl('text', { x: M.l, y: 18, class: 'chart-title' }, svg).textContent = title;
@@ -136,4 +160,10 @@ function legend(container, items) {
   container.appendChild(ul);
 }
 
-window.Plot = { svgEl, num, fmt, viridis, extent, axisFor, position, frame, point, empty, legend, STATE_COLORS, SERIES, W, H, M };
+// Trial helpers the charts share: the k-th objective value, the completed trials with a finite one, an emptied box.
+const valueOf = (t, k) => (t.values ? t.values[k] : NaN);
+const completeTrials = (trials, k) => trials.filter(t => t.state === 'COMPLETE' && isFinite(valueOf(t, k)));
+const fresh = box => { box.replaceChildren(); return box; };
+const range = ([lo, hi]) => ({ lo, hi }); // an extent as an axis's bounds
+
+window.Plot = { svgEl, num, fmt, viridis, extent, axisFor, position, frame, point, niceCeil, empty, legend, valueOf, completeTrials, fresh, range, STATE_COLORS, SERIES, W, H, M };

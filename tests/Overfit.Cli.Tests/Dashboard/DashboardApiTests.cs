@@ -141,6 +141,37 @@ public sealed class DashboardApiTests : IDisposable
     }
 
     [Fact]
+    public async Task FanovaAboveItsLimitScoresASeededSubsampleAndSaysSo()
+    {
+        var storage = new InMemoryStorage();
+        var single = DashboardSeed.SingleObjective(storage); // 8 completed trials
+        var (app, client) = await Serve(storage, new DashboardOptions { FanovaMaxTrials = 5, FanovaSubsampleSeed = 3 });
+        await using var _ = app;
+        var reply = await Get(client, $"/api/studies/{single.StudyId}/importance?evaluator=fanova");
+        Assert.Equal(5, reply.GetProperty("trials_used").GetInt32());
+        Assert.Equal(8, reply.GetProperty("trials_total").GetInt32());
+        Assert.Equal(3UL, reply.GetProperty("subsample_seed").GetUInt64());
+        // The subsample is the documented one: 5 of the completed trials picked by the seed-3 permutation, in number order.
+        var completed = single.GetTrials([TrialState.Complete]);
+        var picked = DashboardApi.Subsample(completed, 5, 3);
+        Assert.Equal(picked.Select(t => t.Number).Order(), picked.Select(t => t.Number));
+        Assert.Equal(5, picked.Select(t => t.Number).Distinct().Intersect(completed.Select(t => t.Number)).Count());
+        var copy = new InMemoryStorage();
+        var sub = Study.Create("sub", copy);
+        foreach (var t in picked) sub.AddTrial(t);
+        var expected = Importance.Get(sub, new FanovaImportanceEvaluator());
+        foreach (var p in reply.GetProperty("importances").EnumerateObject()) Assert.Equal(expected[p.Name], p.Value.GetDouble(), 12);
+        Assert.Equal(picked, DashboardApi.Subsample(completed, 5, 3)); // same seed, same trials
+        Assert.NotEqual(picked.Select(t => t.Number), DashboardApi.Subsample(completed, 5, 4).Select(t => t.Number));
+
+        // PED-ANOVA uses every completed trial, and so does fANOVA within its limit.
+        var ped = await Get(client, $"/api/studies/{single.StudyId}/importance?evaluator=ped-anova");
+        Assert.Equal(8, ped.GetProperty("trials_used").GetInt32());
+        Assert.Equal(JsonValueKind.Null, ped.GetProperty("subsample_seed").ValueKind);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DashboardOptions { FanovaMaxTrials = 1 });
+    }
+
+    [Fact]
     public async Task TooFewTrialsForImportanceIsAReasonNotAnError()
     {
         var storage = new InMemoryStorage();

@@ -42,6 +42,13 @@ public sealed class DashboardBrowserTests(BrowserFixture f)
         var (page, errors) = await OpenStudy(f.Single);
         Assert.Equal(8, await Count(page, "svg[data-plot='history'] circle.pt"));
         Assert.Equal(1, await Count(page, "svg[data-plot='history'] polyline.best"));
+        // Small studies keep SVG marks (each with its title); data-drawn counts them as the canvas charts do.
+        foreach (var (plot, marks) in new[] { ("history", 8), ("intermediate", 16 + 4), ("parallel", 8), ("slice-x", 8), ("contour", 8), ("timeline", 16) })
+        {
+            Assert.Equal("svg", await page.Locator($"svg[data-plot='{plot}']").GetAttributeAsync("data-render"));
+            Assert.Equal(marks.ToString(), await page.Locator($"svg[data-plot='{plot}']").GetAttributeAsync("data-drawn"));
+        }
+        Assert.Equal(0, await Count(page, "canvas"));
         Assert.Equal(16, await Count(page, "svg[data-plot='intermediate'] polyline.curve"));
         Assert.Equal(4, await Count(page, "svg[data-plot='intermediate'] path.pruned-mark"));
         Assert.Equal(8, await Count(page, "svg[data-plot='parallel'] polyline.line"));

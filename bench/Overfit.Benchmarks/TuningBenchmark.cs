@@ -8,7 +8,9 @@ namespace Overfit.Benchmarks;
 /// <summary>
 /// `tuning --sampler tpe|random|qmc|gp|cmaes --func branin|hartmann6|ackley5 --trials 100 --seeds 10 [--anchor PATH] --json`:
 /// minimizes the function with a study on each seed (every coordinate a SuggestFloat) and prints the quartiles of the
-/// final regret and the median seconds per trial.
+/// final regret and the median seconds per trial. With `--init sobol` each study first runs the 2(d + 1) scrambled-Sobol
+/// points `bench bo` starts from (same seed, enqueued), and `gp` then counts them as its startup trials. `--noise-floor V`
+/// sets the GP's lower bound on the noise variance (standardized units; BoTorch's 1e-4 by default).
 /// `tuning --overhead --storage memory --sampler random|tpe --trials 1000 [--anchor PATH] --json`: times ask + 4
 /// SuggestFloat on [-5, 5] + tell with no objective cost, the loop of the Optuna overhead anchor. The storage may also be
 /// sqlite:///PATH or postgresql://USER@HOST:PORT/DB. With `--workers N` (and optionally `--objective-ms MS`, an
@@ -32,9 +34,10 @@ public static partial class TuningBenchmark
         string func = "branin", sampler = "tpe", storage = "memory";
         int trials = 100, seeds = 10;
         bool json = false, overhead = false;
-        string? anchor = null, workerStudy = null;
+        string? anchor = null, workerStudy = null, init = null;
         int? workers = null;
         double objectiveMs = 0;
+        double? noiseFloor = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -45,6 +48,8 @@ public static partial class TuningBenchmark
                 case "--trials": trials = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--anchor": anchor = args[++i]; break;
+                case "--init": init = args[++i]; break;
+                case "--noise-floor": noiseFloor = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--overhead": overhead = true; break;
                 case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--objective-ms": objectiveMs = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -84,6 +89,12 @@ public static partial class TuningBenchmark
             if (anchor is not null) RunAnchor(anchor, [storage, sampler, Str(trials)], json);
             return 0;
         }
+        if (init is not null and not "sobol") { Console.Error.WriteLine($"tuning: unknown --init '{init}'; expected sobol"); return 2; }
+        if (noiseFloor is not null && (sampler != "gp" || !(noiseFloor > 0)))
+        {
+            Console.Error.WriteLine($"tuning: --noise-floor needs --sampler gp and a positive value, got {sampler} and {noiseFloor}");
+            return 2;
+        }
         SyntheticFunction problem;
         try { problem = SyntheticFunction.FromName(func); }
         catch (ArgumentException e) { Console.Error.WriteLine($"tuning: {e.Message}"); return 2; }
@@ -91,7 +102,20 @@ public static partial class TuningBenchmark
         var secs = new List<double>();
         for (int seed = 0; seed < seeds; seed++)
         {
-            var study = Study.Create(sampler: factory((ulong)seed), pruner: new NopPruner());
+            int d = problem.Dimension, initial = 2 * (d + 1);
+            var gpOptions = noiseFloor is { } floor
+                ? new BoTorchLoopOptions { ModelOptions = new SingleTaskGPOptions { NoiseFloor = floor, NoiseBounds = (floor, 10.0) } } : null;
+            var study = Study.Create(sampler: sampler == "gp" && (init is not null || gpOptions is not null)
+                    ? new GPSampler(seed: (ulong)seed, nStartupTrials: init is null ? 10 : initial, options: gpOptions) : factory((ulong)seed),
+                pruner: new NopPruner());
+            if (init is not null)
+            {
+                // BoTorchLoop's initial design: the first 2(d + 1) points of the seed's scrambled Sobol sequence.
+                var sobol = new SobolEngine(d, scramble: true, seed: (ulong)seed).Draw(initial);
+                problem.Bounds.FromUnitCube(sobol);
+                for (int p = 0; p < initial; p++)
+                    study.EnqueueTrial(Enumerable.Range(0, d).ToDictionary(j => $"x{j}", j => (object?)sobol[p * d + j]));
+            }
             var x = new double[problem.Dimension];
             var watch = Stopwatch.StartNew();
             study.Optimize(t =>
@@ -106,7 +130,7 @@ public static partial class TuningBenchmark
         regrets.Sort();
         secs.Sort();
         line = FormattableString.Invariant(
-            $"{{\"bench\":\"tuning\",\"sampler\":\"{sampler}\",\"func\":\"{func}\",\"trials\":{trials},\"seeds\":{seeds},\"regret_q25\":{Quantile(regrets, 0.25):G6},\"regret_median\":{Quantile(regrets, 0.5):G6},\"regret_q75\":{Quantile(regrets, 0.75):G6},\"sec_per_trial\":{Quantile(secs, 0.5):G4}}}");
+            $"{{\"bench\":\"tuning\",\"sampler\":\"{sampler}\",{(init is null ? "" : $"\"init\":\"{init}\",")}{(noiseFloor is null ? "" : FormattableString.Invariant($"\"noise_floor\":{noiseFloor:G3},"))}\"func\":\"{func}\",\"trials\":{trials},\"seeds\":{seeds},\"regret_q25\":{Quantile(regrets, 0.25):G6},\"regret_median\":{Quantile(regrets, 0.5):G6},\"regret_q75\":{Quantile(regrets, 0.75):G6},\"sec_per_trial\":{Quantile(secs, 0.5):G4}}}");
         Emit(line, json);
         if (anchor is not null) RunAnchor(anchor, [func, sampler, Str(trials), Str(seeds)], json);
         return 0;

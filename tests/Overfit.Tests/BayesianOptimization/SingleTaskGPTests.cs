@@ -87,6 +87,69 @@ public class SingleTaskGPTests
     }
 
     [Fact]
+    public void ConditioningMatchesGaussianConditioningOfTheJointPosterior()
+    {
+        // Closed form: with the joint posterior N(mu, S) over [test points T; new points P] and observations
+        // y_P = f_P + noise, the conditioned moments are mu_T + S_TP (S_PP + s2 I)^-1 (y_P - mu_P) and
+        // S_TT - S_TP (S_PP + s2 I)^-1 S_PT; the model's noise s2 is in standardized units, scaled back here.
+        var model = BoTestHelpers.FittedModel();
+        double[] p = [0.62, 0.18, 0.15, 0.8];
+        double[] t = [0.6, 0.2, 0.5, 0.5, 0.1, 0.9];
+        double[] yP = [1.7, 0.4];
+        var (mu, cov) = model.Posterior([.. t, .. p], 5);
+        double s2 = model.Noise * model.OutcomeScale * model.OutcomeScale;
+        // A = S_PP + s2 I (2×2), inverted by hand.
+        double a = cov[3 * 5 + 3] + s2, b = cov[3 * 5 + 4], c = cov[4 * 5 + 3], e = cov[4 * 5 + 4] + s2, det = a * e - b * c;
+        double[] inv = [e / det, -b / det, -c / det, a / det];
+        var conditioned = model.ConditionOnObservations(p, yP);
+        Assert.Equal(model.Count + 2, conditioned.Count);
+        var mean = new double[3]; var variance = new double[3];
+        conditioned.PosteriorMeanVariance(t, 3, mean, variance);
+        for (int i = 0; i < 3; i++)
+        {
+            double[] sTP = [cov[i * 5 + 3], cov[i * 5 + 4]];
+            double[] w = [sTP[0] * inv[0] + sTP[1] * inv[2], sTP[0] * inv[1] + sTP[1] * inv[3]];
+            double expectedMean = mu[i] + w[0] * (yP[0] - mu[3]) + w[1] * (yP[1] - mu[4]);
+            double expectedVariance = cov[i * 5 + i] - (w[0] * sTP[0] + w[1] * sTP[1]);
+            Assert.Equal(expectedMean, mean[i], 1e-8);
+            Assert.Equal(expectedVariance, variance[i], 1e-8);
+        }
+        Assert.Equal(model.RawHyperparameters, conditioned.RawHyperparameters);
+        Assert.Equal(model.OutcomeMean, conditioned.OutcomeMean);
+    }
+
+    [Fact]
+    public void ConditioningOnThePosteriorMeanKeepsTheMeanAndShrinksTheVarianceThere()
+    {
+        var model = BoTestHelpers.FittedModel();
+        double[] p = [0.62, 0.18];
+        var believed = new double[1]; var before = new double[1];
+        model.PosteriorMeanVariance(p, 1, believed, before);
+        var conditioned = model.ConditionOnObservations(p, believed);
+        double[] grid = [0.62, 0.18, 0.3, 0.7, 0.9, 0.1];
+        var m0 = new double[3]; var v0 = new double[3]; var m1 = new double[3]; var v1 = new double[3];
+        model.PosteriorMeanVariance(grid, 3, m0, v0);
+        conditioned.PosteriorMeanVariance(grid, 3, m1, v1);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(m0[i], m1[i], 1e-9);
+            Assert.True(v1[i] <= v0[i] + 1e-12, $"point {i}: variance grew from {v0[i]} to {v1[i]}");
+        }
+        Assert.True(v1[0] < 0.5 * v0[0], $"variance at the conditioned point {v1[0]} vs {v0[0]} before");
+    }
+
+    [Fact]
+    public void ConditioningRejectsBadInput()
+    {
+        var model = BoTestHelpers.FittedModel();
+        Assert.Equal("x", Assert.Throws<ArgumentException>(() => model.ConditionOnObservations([0.1, 0.2, 0.3], [1.0])).ParamName);
+        Assert.Equal("y", Assert.Throws<ArgumentException>(() => model.ConditionOnObservations([0.1, 0.2], [double.NaN])).ParamName);
+        var (x, y) = BoTestHelpers.SmallData();
+        var perPoint = SingleTaskGP.Fit(x, y, new SingleTaskGPOptions { TrainYVariance = Enumerable.Repeat(1e-3, 8).ToArray() });
+        Assert.Throws<NotSupportedException>(() => perPoint.ConditionOnObservations([0.1, 0.2], [1.0]));
+    }
+
+    [Fact]
     public void BadInputThrowsNamingTheArgument()
     {
         Assert.Equal("trainY", Assert.Throws<ArgumentException>(() => SingleTaskGP.Fit([0.1, 0.2], [1.0, double.NaN])).ParamName);

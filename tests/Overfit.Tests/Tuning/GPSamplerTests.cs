@@ -64,19 +64,32 @@ public class GPSamplerTests
         Assert.True(study.BestValue > 0.5, $"best {study.BestValue}");
     }
 
-    [Fact]
-    public void RunningTrialsAreLeftOut()
+    /// <summary>Two studies with the same 12 finished trials; each asks trial 12 and suggests its point, then asks trial
+    /// 13 with trial 12 still running (pending) or already failed (no pending point). Returns the points in the unit square.</summary>
+    private static ((double, double) First, (double, double) Second) TwoProposals(bool keepFirstRunning)
     {
-        var study = Study.Create(sampler: new GPSampler(seed: 5, nStartupTrials: 3, options: new BoTorchLoopOptions { NumRestarts = 2, RawSamples = 64 }));
-        study.Optimize(BraninObjective, nTrials: 3);
-        var pending = study.Ask();
-        pending.SuggestFloat("x1", -5, 10);
-        pending.SuggestFloat("x2", 0, 15);
-        var next = study.Ask();   // fits on the 3 complete trials only
-        Assert.InRange(next.SuggestFloat("x1", -5, 10), -5, 10);
-        study.Tell(pending, 1.0);
-        study.Tell(next, 2.0);
-        Assert.Equal(5, study.GetTrials([TrialState.Complete]).Count);
+        var study = Study.Create(sampler: new GPSampler(seed: 5, nStartupTrials: 10, options: new BoTorchLoopOptions { NumRestarts = 4, RawSamples = 128 }));
+        study.Optimize(BraninObjective, nTrials: 12);
+        var first = study.Ask();
+        var a = ((first.SuggestFloat("x1", -5, 10) + 5) / 15, first.SuggestFloat("x2", 0, 15) / 15);
+        if (!keepFirstRunning) study.Tell(first, TrialState.Fail);
+        var second = study.Ask();
+        var b = ((second.SuggestFloat("x1", -5, 10) + 5) / 15, second.SuggestFloat("x2", 0, 15) / 15);
+        return (a, b);
+    }
+
+    private static double Distance((double X, double Y) p, (double X, double Y) q) => Math.Sqrt((p.X - q.X) * (p.X - q.X) + (p.Y - q.Y) * (p.Y - q.Y));
+
+    [Fact]
+    public void RunningTrialsAreFantasizedSoTwoAsksDoNotProposeTheSamePoint()
+    {
+        var (first, withPending) = TwoProposals(keepFirstRunning: true);
+        var (firstAgain, withoutPending) = TwoProposals(keepFirstRunning: false);
+        Assert.Equal(first, firstAgain);   // same seed, same finished trials: the same first proposal
+        // Without the pending point the model and the acquisition are those of the first ask, so the maximizer repeats.
+        Assert.True(Distance(first, withoutPending) < 0.01, $"without a pending point: {first} then {withoutPending}");
+        // With the first point fantasized at the posterior mean, its neighbourhood has no variance left to gain from.
+        Assert.True(Distance(first, withPending) > 0.05, $"with a pending point: {first} then {withPending}");
     }
 
     [Fact]

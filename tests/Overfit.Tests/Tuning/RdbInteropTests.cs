@@ -109,7 +109,7 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>Runs a fixture script with /usr/bin/python3 and returns its standard output (the JSON it prints).</summary>
-    private static async Task<string> RunFixtureScript(string script, params string[] args)
+    internal static async Task<string> RunFixtureScript(string script, params string[] args)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Path.Combine(FixtureDir, script));
@@ -123,7 +123,7 @@ public sealed class RdbInteropTests(ITestOutputHelper output) : IDisposable
         return json;
     }
 
-    private static bool OptunaAvailable(out string why, string imports = "import optuna")
+    internal static bool OptunaAvailable(out string why, string imports = "import optuna")
     {
         why = "";
         if (!File.Exists("/usr/bin/python3")) { why = "/usr/bin/python3 not found"; return false; }

@@ -5,7 +5,9 @@ namespace Overfit.BayesianOptimization;
 /// <see cref="SingleTaskGP"/> (warm-started from the previous hyperparameters when given, plus a fit from the default
 /// start every <see cref="BoTorchLoopOptions.ColdFitEvery"/> iterations; the better posterior wins), then maximize the
 /// acquisition (LogEI at the best observed target unless the options give a factory) with
-/// <see cref="AcquisitionOptimizer"/>. Maximizes.
+/// <see cref="AcquisitionOptimizer"/>. Maximizes. Pending points (chosen, not yet evaluated) are fantasized: the fitted
+/// model is conditioned on its own posterior mean there (the kriging believer), which keeps the mean and shrinks the
+/// variance around them, so the acquisition stops favouring points already being evaluated.
 /// </summary>
 internal static class BoTorchProposal
 {
@@ -17,8 +19,9 @@ internal static class BoTorchProposal
     /// <param name="options">the loop's settings</param>
     /// <param name="seed">seed of this step's fit and acquisition optimizer</param>
     /// <param name="iteration">index of the model-guided step (decides the periodic cold fit)</param>
+    /// <param name="pending">row-major points inside <paramref name="bounds"/> being evaluated elsewhere; null or empty for none</param>
     public static (double[] Candidate, SingleTaskGP Model, AcquisitionFunction Acquisition) Propose(double[] x, double[] y, Bounds bounds, BoTorchLoopOptions options, ulong seed,
-        int iteration, ref double[]? hyperparameters, out double fitSeconds)
+        int iteration, ref double[]? hyperparameters, out double fitSeconds, double[]? pending = null)
     {
         var fitWatch = System.Diagnostics.Stopwatch.StartNew();
         var modelOptions = (options.ModelOptions ?? new SingleTaskGPOptions()) with { InputBounds = bounds, Seed = seed };
@@ -33,6 +36,13 @@ internal static class BoTorchProposal
         }
         hyperparameters = model.RawHyperparameters;
         fitSeconds = fitWatch.Elapsed.TotalSeconds;
+        if (pending is { Length: > 0 })
+        {
+            int m = pending.Length / bounds.Dimension;
+            var believed = new double[m];
+            model.PosteriorMeanVariance(pending, m, believed, new double[m]);
+            model = model.ConditionOnObservations(pending, believed);
+        }
         double best = y.Max();
         var acq = options.AcquisitionFactory?.Invoke(model, best) ?? new LogExpectedImprovement(model, best);
         var result = AcquisitionOptimizer.Optimize(acq, bounds, 1, options.NumRestarts, options.RawSamples,

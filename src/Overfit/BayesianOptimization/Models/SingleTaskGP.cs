@@ -46,7 +46,9 @@ public sealed partial class SingleTaskGP : IPosteriorModel
     /// <summary>Optimized vector (log length scales, log output scale, log noise, mean), for warm starts.</summary>
     public double[] RawHyperparameters { get; private set; } = [];
 
-    private SingleTaskGP(double[] x, int n, int d, double[] y, SingleTaskGPOptions options)
+    // frame: a model whose input offsets and ranges and outcome mean and scale are reused (conditioning keeps the
+    // fitted model's coordinates); null derives them from the options and the data.
+    private SingleTaskGP(double[] x, int n, int d, double[] y, SingleTaskGPOptions options, SingleTaskGP? frame = null)
     {
         Options = options;
         Dimension = d;
@@ -56,6 +58,7 @@ public sealed partial class SingleTaskGP : IPosteriorModel
         _inputRange = new double[d];
         for (int k = 0; k < d; k++)
         {
+            if (frame is not null) { _inputLow[k] = frame._inputLow[k]; _inputRange[k] = frame._inputRange[k]; continue; }
             if (!options.NormalizeInputs) { _inputLow[k] = 0; _inputRange[k] = 1; continue; }
             if (options.InputBounds is { } b)
             {
@@ -74,7 +77,8 @@ public sealed partial class SingleTaskGP : IPosteriorModel
             for (int k = 0; k < d; k++) _xNorm[i * d + k] = (x[i * d + k] - _inputLow[k]) / _inputRange[k];
 
         double mean = 0, scale = 1;
-        if (options.StandardizeOutcomes)
+        if (frame is not null) (mean, scale) = (frame.OutcomeMean, frame.OutcomeScale);
+        else if (options.StandardizeOutcomes)
         {
             mean = y.Average();
             if (n > 1)

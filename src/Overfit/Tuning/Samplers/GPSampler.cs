@@ -10,7 +10,9 @@ namespace Overfit.Tuning;
 /// few steps), LogEI at the best value so far is maximized by <see cref="AcquisitionOptimizer"/> (10 restarts, 512 raw
 /// samples by default), and the maximizer is decoded (rounded to the step grid, arg-max of the one-hot block). The
 /// first <c>nStartupTrials</c> trials, and parameters outside the shared space, come from the independent sampler.
-/// Running trials are left out of the model (no fantasies). Single-objective.
+/// Running trials of other threads or processes that already hold every modelled parameter are fantasized: the fitted
+/// GP is conditioned on its posterior mean at their points (the kriging believer; the hyperparameters stay), so a
+/// second proposal does not repeat a point still being evaluated. Single-objective.
 /// </summary>
 public sealed class GPSampler : ISampler
 {
@@ -63,13 +65,22 @@ public sealed class GPSampler : ISampler
             for (int j = 0; j < d; j++) x[i * d + j] = ToUnit(row[j], j);
             y[i] = sign * completed[i].Values![0];
         }
+        // Pending points: running trials other than this one that have every modelled parameter already suggested.
+        var running = study.GetTrials([TrialState.Running])
+            .Where(t => t.Number != trial.Number && searchSpace.Keys.All(t.InternalParams.ContainsKey)).ToList();
+        var pending = new double[running.Count * d];
+        for (int i = 0; i < running.Count; i++)
+        {
+            var row = transform.Transform(running[i].InternalParams);
+            for (int j = 0; j < d; j++) pending[i * d + j] = Math.Clamp(ToUnit(row[j], j), 0, 1);
+        }
         string signature = string.Join(";", searchSpace.Select(p => p.Key + "=" + p.Value.ToJson()));
         lock (_lock)
         {
             if (_state.StudyId != study.StudyId || _state.Signature != signature) _state = (study.StudyId, signature, null, 0);
             double[]? hyper = _state.Hyperparameters;
             ulong seed = _seed * 1_000_003UL + (ulong)trial.Number;
-            var (candidate, _, acquisition) = BoTorchProposal.Propose(x, y, Bounds.UnitCube(d), Options, seed, _state.Steps, ref hyper, out _);
+            var (candidate, _, acquisition) = BoTorchProposal.Propose(x, y, Bounds.UnitCube(d), Options, seed, _state.Steps, ref hyper, out _, pending);
             _state = (study.StudyId, signature, hyper, _state.Steps + 1);
             var encoded = new double[d];
             for (int j = 0; j < d; j++) encoded[j] = transform.Lower[j] + Math.Clamp(candidate[j], 0, 1) * (transform.Upper[j] - transform.Lower[j]);

@@ -51,14 +51,5 @@ public sealed partial class NsgaIISampler
         return ca.Where(v => v > 0).Sum() < cb.Where(v => v > 0).Sum();
     }
 
-    private static double[]? Constraints(FrozenTrial t)
-    {
-        if (!t.SystemAttrs.TryGetValue(ConstraintsKey, out var c) || c is null) return null;
-        return c switch
-        {
-            object?[] items => items.Select(Convert.ToDouble).ToArray(),
-            IEnumerable<double> d => d.ToArray(),
-            _ => throw new InvalidOperationException($"trial {t.Number} has constraint values of type {c.GetType().Name}"),
-        };
-    }
+    private static double[]? Constraints(FrozenTrial t) => TrialConstraints.Read(t);
 }

@@ -17,7 +17,7 @@ public sealed partial class NsgaIISampler : ISampler
     /// <summary>System attribute with a trial's generation.</summary>
     public const string GenerationKey = "nsga2:generation";
     /// <summary>System attribute with a trial's constraint values (Optuna's "constraints").</summary>
-    public const string ConstraintsKey = "constraints";
+    public const string ConstraintsKey = TrialConstraints.Key;
 
     private readonly double? _mutationProb;
     private readonly RandomSampler _random;
@@ -113,10 +113,7 @@ public sealed partial class NsgaIISampler : ISampler
     /// <inheritdoc/>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
     {
-        if (_constraintsFunc is null || state is not (TrialState.Complete or TrialState.Pruned)) return;
-        var constraints = _constraintsFunc(trial with { State = state, Values = values }) ?? throw new InvalidOperationException("constraintsFunc returned null");
-        if (constraints.Any(double.IsNaN)) throw new InvalidOperationException($"constraint values of trial {trial.Number} contain NaN");
-        study.Storage.SetTrialSystemAttr(trial.TrialId, ConstraintsKey, constraints.Select(c => (object?)c).ToArray());
+        if (_constraintsFunc is not null) TrialConstraints.Store(_constraintsFunc, study, trial, state, values);
     }
 
     /// <summary>Binary tournament: of two random members, the first if it dominates the second, else the second.</summary>

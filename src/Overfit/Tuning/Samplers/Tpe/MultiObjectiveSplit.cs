@@ -7,7 +7,8 @@ namespace Overfit.Tuning;
 /// </summary>
 internal static class MultiObjectiveSplit
 {
-    private const double Eps = 1e-12;
+    /// <summary>Optuna's EPS: the smallest hypervolume contribution, and the weight of an infeasible "below" member.</summary>
+    public const double Eps = 1e-12;
 
     public static int[] Below(double[][] scores, int nBelow)
     {

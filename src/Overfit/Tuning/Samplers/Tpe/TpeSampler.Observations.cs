@@ -4,8 +4,9 @@ namespace Overfit.Tuning;
 
 public sealed partial class TpeSampler
 {
-    /// <summary>A finished (or, with constant liar, running) trial as TPE ranks it: lexicographically by (Step, Score).</summary>
-    private sealed record Observation(FrozenTrial Trial, double Step, double[] Score);
+    /// <summary>A finished (or, with constant liar, running) trial as TPE ranks it: lexicographically by (Step, Score);
+    /// with constraints, feasible (Violation 0) before infeasible first.</summary>
+    private sealed record Observation(FrozenTrial Trial, double Step, double[] Score, double Violation = 0);
 
     /// <summary>
     /// Everything TPE derives from one study's trials, updated incrementally: finished trials never change, so each
@@ -68,7 +69,12 @@ public sealed partial class TpeSampler
             foreach (var t in trials)
             {
                 if (t.State == TrialState.Running || cache.FinishedByNumber.ContainsKey(t.Number)) continue;
-                if (ToObservation(study, t) is { } o) { cache.FinishedByNumber[t.Number] = o; added = true; }
+                if (ToObservation(study, t) is { } o)
+                {
+                    // The constraints attribute is written before the trial finishes, so a finished trial's value is final.
+                    cache.FinishedByNumber[t.Number] = _constraintsFunc is null ? o : o with { Violation = TrialConstraints.Violation(t) };
+                    added = true;
+                }
                 else cache.FinishedByNumber[t.Number] = new Observation(t, double.NaN, []); // skipped, remembered
             }
         }
@@ -79,7 +85,7 @@ public sealed partial class TpeSampler
         }
         if (_constantLiar && !study.IsMultiObjective)
             foreach (var t in trials)
-                if (t.State == TrialState.Running) running.Add(new Observation(t, double.PositiveInfinity, [double.PositiveInfinity]));
+                if (t.State == TrialState.Running) running.Add(new Observation(t, double.PositiveInfinity, [double.PositiveInfinity], _constraintsFunc is null ? 0 : double.PositiveInfinity));
         return running;
     }
 
@@ -108,27 +114,56 @@ public sealed partial class TpeSampler
         if (cache.Split is { } s && s.Version == cache.Version && s.Running == runningKey) return (s.All, s.Below, s.Above, s.BelowWeights);
         var all = running.Count == 0 ? cache.Finished.ToArray() : cache.Finished.Concat(running).OrderBy(o => o.Trial.Number).ToArray();
         int nBelow = Math.Clamp(_gamma(n), 0, all.Length);
-        int[] below;
-        double[]? belowWeights = null;
-        if (study.IsMultiObjective)
-        {
-            below = MultiObjectiveSplit.Below(all.Select(o => o.Score).ToArray(), nBelow);
-            Array.Sort(below);
-            belowWeights = MultiObjectiveSplit.BelowWeights(below.Select(i => all[i].Score).ToArray());
-        }
-        else
-        {
-            var order = Enumerable.Range(0, all.Length).ToArray();
-            // Stable sort by (step, score): LINQ's OrderBy is stable, like numpy's kind="stable".
-            order = order.OrderBy(i => all[i].Step).ThenBy(i => all[i].Score[0]).ToArray();
-            below = order[..nBelow];
-            Array.Sort(below);
-        }
+        var scores = all.Select(o => o.Score).ToArray();
+        var violations = _constraintsFunc is null ? null : all.Select(o => o.Violation).ToArray();
+        var below = SplitBelow(all.Select(o => o.Step).ToArray(), scores, violations, study.IsMultiObjective, nBelow);
+        var belowWeights = study.IsMultiObjective ? WeightsBelow(scores, below, violations) : null;
         var isBelow = new bool[all.Length];
         foreach (int i in below) isBelow[i] = true;
         var above = Enumerable.Range(0, all.Length).Where(i => !isBelow[i]).ToArray();
         cache.Split = (cache.Version, runningKey, all, below, above, belowWeights);
         return (all, below, above, belowWeights);
+    }
+
+    /// <summary>
+    /// Optuna's _split_observation_pairs: the indices of the "below" observations, ascending. Without violations, the
+    /// best <paramref name="nBelow"/> by stable (step, score) order (one objective) or by non-domination rank then
+    /// hypervolume (several). With violations (0 = feasible), a stable order by violation, unless "below" can be all
+    /// feasible: then the feasible observations are split by score and every infeasible one stays above.
+    /// </summary>
+    internal static int[] SplitBelow(double[] steps, double[][] scores, double[]? violations, bool multiObjective, int nBelow)
+    {
+        int n = scores.Length;
+        int[] below;
+        if (violations is null) below = SplitByScore(Enumerable.Range(0, n).ToArray());
+        else
+        {
+            var byViolation = Enumerable.Range(0, n).OrderBy(i => violations[i]).ToArray();
+            below = nBelow >= n || violations[byViolation[nBelow]] > 0 ? byViolation[..nBelow]
+                : SplitByScore(Enumerable.Range(0, n).Where(i => violations[i] == 0).ToArray());
+        }
+        Array.Sort(below);
+        return below;
+
+        int[] SplitByScore(int[] candidates)
+        {
+            if (multiObjective)
+                return MultiObjectiveSplit.Below(candidates.Select(i => scores[i]).ToArray(), nBelow).Select(k => candidates[k]).ToArray();
+            // Stable sort by (step, score): LINQ's OrderBy is stable, like numpy's kind="stable".
+            return candidates.OrderBy(i => steps[i]).ThenBy(i => scores[i][0]).Take(nBelow).ToArray();
+        }
+    }
+
+    /// <summary>Optuna's _calculate_weights_below_for_multi_objective: hypervolume contributions among the feasible members
+    /// of "below" (all of them without violations), Optuna's EPS for infeasible ones.</summary>
+    internal static double[] WeightsBelow(double[][] scores, int[] below, double[]? violations)
+    {
+        var feasible = below.Where(i => violations is null || violations[i] == 0).ToArray();
+        var contributions = MultiObjectiveSplit.BelowWeights(feasible.Select(i => scores[i]).ToArray());
+        var weights = new double[below.Length];
+        for (int k = 0, f = 0; k < below.Length; k++)
+            weights[k] = violations is null || violations[below[k]] == 0 ? contributions[f++] : MultiObjectiveSplit.Eps;
+        return weights;
     }
 
     /// <summary>Fits one estimator on the observations at <paramref name="indices"/> that hold every parameter (Optuna masks on the first).</summary>

@@ -7,7 +7,10 @@ namespace Overfit.Tuning;
 /// trials, finished trials are split into the best γ(n) = min(⌈0.1 n⌉, 25) ("below") and the rest; a Parzen estimator
 /// is fitted to each and, of <c>nEiCandidates</c> draws from the "below" one, the draw maximizing l(x)/g(x) is taken.
 /// Pruned trials rank after complete ones, deeper steps first, by their last intermediate value. With
-/// <c>constantLiar</c>, running trials count as the worst observations so parallel workers spread out.
+/// <c>constantLiar</c>, running trials count as the worst observations so parallel workers spread out. With
+/// <c>constraintsFunc</c> (Optuna's constraints_func, c-TPE), each finished trial's constraint values are stored in its
+/// "constraints" system attribute and the split ranks feasible trials (all values ≤ 0) first, by their objective, then
+/// infeasible ones by their total violation; trials without values and running ones rank last.
 /// Unlike Optuna it keeps per-study caches of the observations, the split and the fitted estimators, so a suggestion
 /// does not rescan and refit over every trial: the work per trial grows with the number of trials only through the
 /// mixture size.
@@ -18,6 +21,7 @@ public sealed partial class TpeSampler : ISampler
     private readonly int _nStartupTrials, _nEiCandidates;
     private readonly Func<int, int> _gamma;
     private readonly bool _multivariate, _group, _constantLiar;
+    private readonly Func<FrozenTrial, IReadOnlyList<double>>? _constraintsFunc;
     private readonly Generator _rng;
     private readonly Lock _rngLock = new();
     private readonly RandomSampler _randomSampler;
@@ -25,9 +29,25 @@ public sealed partial class TpeSampler : ISampler
     private readonly GroupDecomposedSearchSpace? _groupSpace;
 
     /// <summary>Optuna's defaults; <paramref name="group"/> needs <paramref name="multivariate"/>.</summary>
+    /// <param name="considerPrior">add the prior component to each Parzen estimator (Optuna's consider_prior)</param>
+    /// <param name="priorWeight">weight of the prior component (default 1)</param>
+    /// <param name="considerMagicClip">clip bandwidths from below as hyperopt does (default true)</param>
+    /// <param name="considerEndpoints">let bandwidths reach the bounds (default false)</param>
+    /// <param name="nStartupTrials">random trials before TPE takes over (default 10)</param>
+    /// <param name="nEiCandidates">draws from the "below" estimator scored per suggestion (default 24)</param>
+    /// <param name="gamma">size of the "below" set from the number of finished trials; null is <see cref="DefaultGamma"/></param>
+    /// <param name="weights">observation weights from their count; null is <see cref="DefaultWeights"/></param>
+    /// <param name="seed">seed of the draws; null draws one</param>
+    /// <param name="multivariate">one joint estimator over the intersection search space (default false)</param>
+    /// <param name="group">split the space into groups that always occur together (needs multivariate)</param>
+    /// <param name="constantLiar">count running trials as the worst observations (default false)</param>
+    /// <param name="constraintsFunc">constraint values of a trial that finishes Complete or Pruned (feasible when all are
+    /// ≤ 0), stored in its "constraints" system attribute; null for an unconstrained study (Optuna's constraints_func)</param>
+    /// <exception cref="ArgumentOutOfRangeException">a non-positive prior weight, negative startup trials or no candidates</exception>
+    /// <exception cref="ArgumentException"><paramref name="group"/> without <paramref name="multivariate"/></exception>
     public TpeSampler(bool considerPrior = true, double priorWeight = 1.0, bool considerMagicClip = true, bool considerEndpoints = false,
         int nStartupTrials = 10, int nEiCandidates = 24, Func<int, int>? gamma = null, Func<int, double[]>? weights = null, ulong? seed = null,
-        bool multivariate = false, bool group = false, bool constantLiar = false)
+        bool multivariate = false, bool group = false, bool constantLiar = false, Func<FrozenTrial, IReadOnlyList<double>>? constraintsFunc = null)
     {
         if (!(priorWeight > 0) || !double.IsFinite(priorWeight)) throw new ArgumentOutOfRangeException(nameof(priorWeight), priorWeight, $"priorWeight must be a finite positive number, got {priorWeight}");
         if (nStartupTrials < 0) throw new ArgumentOutOfRangeException(nameof(nStartupTrials), nStartupTrials, $"nStartupTrials must be >= 0, got {nStartupTrials}");
@@ -35,7 +55,7 @@ public sealed partial class TpeSampler : ISampler
         if (group && !multivariate) throw new ArgumentException("group requires multivariate: true (as in Optuna)", nameof(group));
         _parameters = new ParzenEstimatorParameters(considerPrior, priorWeight, considerMagicClip, considerEndpoints, weights ?? DefaultWeights, multivariate);
         (_nStartupTrials, _nEiCandidates, _gamma) = (nStartupTrials, nEiCandidates, gamma ?? DefaultGamma);
-        (_multivariate, _group, _constantLiar) = (multivariate, group, constantLiar);
+        (_multivariate, _group, _constantLiar, _constraintsFunc) = (multivariate, group, constantLiar, constraintsFunc);
         ulong s = seed ?? (ulong)Random.Shared.NextInt64();
         _rng = new Generator(s);
         _randomSampler = new RandomSampler(s);
@@ -120,5 +140,8 @@ public sealed partial class TpeSampler : ISampler
     }
 
     /// <inheritdoc/>
-    public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values) { }
+    public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
+    {
+        if (_constraintsFunc is not null) TrialConstraints.Store(_constraintsFunc, study, trial, state, values);
+    }
 }

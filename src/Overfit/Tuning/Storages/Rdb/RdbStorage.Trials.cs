@@ -19,19 +19,7 @@ public sealed partial class RdbStorage
         // Locking the study row serializes trial creation per study (PostgreSQL; SQLite's file lock already does), so
         // numbers are unique and trial ids of a study are committed in increasing order.
         CheckStudy(c, tx, studyId, lockRow: true);
-        var state = template?.State ?? TrialState.Running;
-        // The number is the count of the study's trials, taken while holding the study's lock.
-        int id, number;
-        using (var cmd = Command(c, tx,
-            "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
-            "VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, @st, @ds, @dc) RETURNING trial_id, number",
-            ("@s", studyId), ("@st", RdbSchema.StateName(state)), ("@ds", RdbSchema.EncodeDate(start)),
-            ("@dc", RdbSchema.EncodeDate(template?.DatetimeComplete))))
-        using (var r = cmd.ExecuteReader())
-        {
-            r.Read();
-            (id, number) = (r.GetInt32(0), r.GetInt32(1));
-        }
+        var (id, number) = InsertTrialRow(c, tx, studyId, template?.State ?? TrialState.Running, start, template?.DatetimeComplete);
         if (template is null) return (id, number);
         foreach (var (name, dist) in template.Distributions)
         {
@@ -45,6 +33,43 @@ public sealed partial class RdbStorage
         foreach (var (k, v) in template.SystemAttrs) UpsertTrialAttr(c, tx, "trial_system_attributes", id, k, AttrJson.Serialize(v, k));
         return (id, number);
     });
+
+    /// <summary>Inserts the study's next trial row; call holding the study's lock, since the number is the count of its trials.</summary>
+    private (int Id, int Number) InsertTrialRow(DbConnection c, DbTransaction tx, int studyId, TrialState state, DateTime? start, DateTime? complete)
+    {
+        using var cmd = Command(c, tx,
+            "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
+            "VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, @st, @ds, @dc) RETURNING trial_id, number",
+            ("@s", studyId), ("@st", RdbSchema.StateName(state)), ("@ds", RdbSchema.EncodeDate(start)), ("@dc", RdbSchema.EncodeDate(complete)));
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt32(0), r.GetInt32(1));
+    }
+
+    /// <inheritdoc/>
+    public int? ClaimNewTrial(int studyId, Func<IReadOnlyList<FrozenTrial>, IReadOnlyDictionary<string, object?>?> claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var start = RdbSchema.RoundToStored(DateTime.Now);
+        var created = Write((c, tx) =>
+        {
+            // Holding the study's row lock (SQLite: the file's write lock) while reading the trials and inserting the new
+            // one makes the pick and the trial one step for every worker of the study.
+            CheckStudy(c, tx, studyId, lockRow: true);
+            if (claim(CachedTrials(c, tx, studyId)) is not { } attrs) return null;
+            var json = attrs.Select(kv => (kv.Key, Json: AttrJson.Serialize(kv.Value, kv.Key))).ToArray();
+            var (id, number) = InsertTrialRow(c, tx, studyId, TrialState.Running, start, null);
+            foreach (var (key, value) in json) UpsertTrialAttr(c, tx, "trial_system_attributes", id, key, value);
+            return new FrozenTrial
+            {
+                Number = number, TrialId = id, State = TrialState.Running, DatetimeStart = start,
+                SystemAttrs = System.Collections.Immutable.ImmutableDictionary.CreateRange(json.Select(a => KeyValuePair.Create(a.Key, AttrJson.Deserialize(a.Json)))),
+            };
+        });
+        if (created is null) return null;
+        _owned.Add(created);
+        return created.TrialId;
+    }
 
     /// <inheritdoc/>
     public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
@@ -196,16 +221,19 @@ public sealed partial class RdbStorage
     public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
     {
         CheckStudy(c, tx, studyId);
-        var all = _trialCache.Load(studyId, (watermark, count, maxId) =>
-        {
-            if (watermark == 0) return true;
-            using var cmd = Command(c, tx, "SELECT COUNT(*), COALESCE(MAX(trial_id), 0) FROM trials WHERE study_id = @s AND trial_id < @w", ("@s", studyId), ("@w", watermark));
-            using var r = cmd.ExecuteReader();
-            r.Read();
-            return Convert.ToInt32(r.GetValue(0)) == count && Convert.ToInt32(r.GetValue(1)) == maxId;
-        }, from => LoadFrom(c, tx, studyId, from));
+        var all = CachedTrials(c, tx, studyId);
         return states is null ? all : all.Where(t => states.Contains(t.State)).ToArray();
     });
+
+    /// <summary>The study's trials ordered by number: the finished ones this process already read come from memory.</summary>
+    private FrozenTrial[] CachedTrials(DbConnection c, DbTransaction tx, int studyId) => _trialCache.Load(studyId, (watermark, count, maxId) =>
+    {
+        if (watermark == 0) return true;
+        using var cmd = Command(c, tx, "SELECT COUNT(*), COALESCE(MAX(trial_id), 0) FROM trials WHERE study_id = @s AND trial_id < @w", ("@s", studyId), ("@w", watermark));
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return Convert.ToInt32(r.GetValue(0)) == count && Convert.ToInt32(r.GetValue(1)) == maxId;
+    }, from => LoadFrom(c, tx, studyId, from));
 
     /// <inheritdoc/>
     public IReadOnlyList<FrozenTrial> GetTrialsFromNumber(int studyId, int fromNumber, IReadOnlyCollection<int>? alsoNumbers = null) => Read((c, tx) =>

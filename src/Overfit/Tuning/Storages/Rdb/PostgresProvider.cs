@@ -42,6 +42,10 @@ internal sealed partial class PostgresProvider : RdbProvider
     public override string ForUpdate => " FOR UPDATE";
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
     public override string? ServerUtcNow => "(now() AT TIME ZONE 'UTC')";
+    public override bool CommandIsTransaction => true;
+    public override string SnapshotRead => "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; ";
+    public override string DeferFlush => "SET LOCAL synchronous_commit TO off; ";
+    public override bool IsMissingParent(Exception e) => e is PostgresException { SqlState: "23503" }; // foreign_key_violation
 
     /// <summary>
     /// Parses <c>postgresql://[user[:password]@]host[:port]/database[?pool_size=N&amp;connect_timeout=S]</c> (also

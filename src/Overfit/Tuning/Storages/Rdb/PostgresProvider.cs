@@ -70,6 +70,10 @@ internal sealed partial class PostgresProvider : RdbProvider
             // Sessions keep no state between transactions (advisory locks are transaction-scoped), so a pooled
             // connection needs no DISCARD ALL when it is handed out again.
             NoResetOnClose = true,
+            // The same few statements run for every trial: prepared on each connection after their second use, the
+            // server skips parsing and planning them again.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
         };
         if (m.Groups["pw"].Success) b.Password = Uri.UnescapeDataString(m.Groups["pw"].Value);
         b.Port = 5432;

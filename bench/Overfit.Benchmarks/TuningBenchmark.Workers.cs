@@ -14,7 +14,10 @@ public static partial class TuningBenchmark
     private static string Workers(string sampler, string storage, int trials, int workers, double objectiveMs)
     {
         string study = "workers-" + Guid.NewGuid().ToString("N")[..8];
-        using (var s = new RdbStorage(storage)) Study.Create(study, s);
+        // Every worker warms up first and then starts its trials at this moment, so the span measures the workers
+        // running side by side with tiered-up code, not process starts and JIT compilation.
+        double startAt = Now() + StartMarginS;
+        using (var s = new RdbStorage(storage)) Study.Create(study, s).SetUserAttr(StartAtAttr, startAt);
         string self = typeof(TuningBenchmark).Assembly.Location;
         var procs = Enumerable.Range(0, workers).Select(w =>
         {
@@ -25,7 +28,7 @@ public static partial class TuningBenchmark
                 psi.ArgumentList.Add(a);
             return Process.Start(psi) ?? throw new InvalidOperationException("could not start a worker");
         }).ToArray();
-        double first = double.MaxValue, last = double.MinValue, overhead = 0;
+        double first = double.MaxValue, last = double.MinValue, overhead = 0, cpu = 0;
         foreach (var p in procs)
         {
             string line = p.StandardOutput.ReadToEnd().Trim();
@@ -35,6 +38,7 @@ public static partial class TuningBenchmark
             first = Math.Min(first, parts[0]);
             last = Math.Max(last, parts[1]);
             overhead += parts[2];
+            cpu += parts[3];
         }
         using (var s = new RdbStorage(storage))
         {
@@ -43,18 +47,27 @@ public static partial class TuningBenchmark
         }
         double span = last - first;
         return FormattableString.Invariant(
-            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage.Split(':')[0]}\",\"sampler\":\"{sampler}\",\"workers\":{workers},\"trials\":{trials},\"objective_ms\":{objectiveMs},\"ask_tell_s_per_trial\":{overhead / trials:G6},\"trials_per_s\":{trials / span:F2}}}");
+            $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage.Split(':')[0]}\",\"sampler\":\"{sampler}\",\"workers\":{workers},\"trials\":{trials},\"objective_ms\":{objectiveMs},\"ask_tell_s_per_trial\":{overhead / trials:G6},\"cpu_s_per_trial\":{cpu / trials:G6},\"trials_per_s\":{trials / span:F2}}}");
     }
 
-    /// <summary>One worker: warms up on a throwaway study, then runs its trials and prints "first_ask last_tell overhead_s" (Unix seconds).</summary>
+    /// <summary>
+    /// One worker: warms up on a throwaway study, then runs its trials and prints "first_ask last_tell overhead_s cpu_s"
+    /// (Unix seconds; cpu_s is this process's CPU time over its trials, steadier than wall time on a loaded machine).
+    /// </summary>
     private static int Worker(Func<ulong, ISampler> factory, string storage, string studyName, int trials, double objectiveMs)
     {
         using var s = new RdbStorage(storage);
-        RunOverheadStudy(factory(1), storage, 50); // JIT warm-up on a study of its own
+        // JIT warm-up on studies of its own for at least two seconds, as the one-process overhead benchmark does.
+        var warm = Stopwatch.StartNew();
+        do RunOverheadStudy(factory(1), storage, 50); while (warm.Elapsed < TimeSpan.FromSeconds(2));
         var study = Study.Load(studyName, s, factory((ulong)Environment.ProcessId));
+        double wait = Convert.ToDouble(study.UserAttrs[StartAtAttr], CultureInfo.InvariantCulture) - Now();
+        if (wait > 0) Thread.Sleep(TimeSpan.FromSeconds(wait));
+        else Console.Error.WriteLine(FormattableString.Invariant($"worker {Environment.ProcessId}: warm-up ended {-wait:F1} s after the common start"));
         var sleep = TimeSpan.FromMilliseconds(objectiveMs);
         double inObjective = 0;
         double start = Now();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < trials; i++)
         {
@@ -70,9 +83,13 @@ public static partial class TuningBenchmark
             study.Tell(t, v);
         }
         double total = watch.Elapsed.TotalSeconds;
-        Console.WriteLine(FormattableString.Invariant($"{start:R} {start + total:R} {total - inObjective:R}"));
+        double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
+        Console.WriteLine(FormattableString.Invariant($"{start:R} {start + total:R} {total - inObjective:R} {cpu:R}"));
         return 0;
     }
+
+    private const string StartAtAttr = "bench_start_at";
+    private const double StartMarginS = 8;
 
     private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 }

@@ -11,10 +11,23 @@ public sealed partial class Study
     /// Starts a trial (Optuna's ask): pops the oldest enqueued WAITING trial, else creates a RUNNING one, then lets the
     /// sampler sample its relative search space. Parameters in <paramref name="fixedDistributions"/> are suggested at once.
     /// </summary>
-    public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null)
+    public Trial Ask(IReadOnlyDictionary<string, Distribution>? fixedDistributions = null) => AskCore(fixedDistributions, repeatClaims: true)!;
+
+    /// <summary>
+    /// <see cref="Ask(IReadOnlyDictionary{string, Distribution}?)"/>, except that without <paramref name="repeatClaims"/>
+    /// it returns null and stops the study when the sampler has nothing left to hand out (every grid point taken).
+    /// </summary>
+    internal Trial? AskCore(IReadOnlyDictionary<string, Distribution>? fixedDistributions, bool repeatClaims)
     {
         if (Storage is IHeartbeatStorage { HeartbeatInterval: not null }) FailStaleTrials();
-        int trialId = Storage.PopWaitingTrial(StudyId) ?? Storage.CreateNewTrial(StudyId);
+        int? created = Storage.PopWaitingTrial(StudyId) ?? (Sampler is ITrialClaimingSampler claiming
+            ? Storage.ClaimNewTrial(StudyId, trials => claiming.Claim(trials, repeatClaims))
+            : Storage.CreateNewTrial(StudyId));
+        if (created is not { } trialId)
+        {
+            Stop();
+            return null;
+        }
         var trial = new Trial(this, trialId);
         if (fixedDistributions is not null)
             foreach (var (name, distribution) in fixedDistributions) trial.Suggest(name, distribution);

@@ -60,7 +60,8 @@ public sealed partial class Study
         {
             while (NextTrial())
             {
-                var frozen = RunTrial(objective, catchTypes);
+                // Null: the sampler has handed out everything it has (a grid), and the study is stopping.
+                if (RunTrial(objective, catchTypes) is not { } frozen) break;
                 foreach (var cb in callbackList) cb(this, frozen);
                 int done = Interlocked.Increment(ref finished);
                 progress?.Report(new StudyProgress(done, nTrials, watch.Elapsed, frozen, IsMultiObjective ? null : BestValueOrNull()));
@@ -83,9 +84,9 @@ public sealed partial class Study
         if (errors.Count > 1) throw new AggregateException(errors);
     }
 
-    private FrozenTrial RunTrial(Func<Trial, IReadOnlyList<double>> objective, IReadOnlyCollection<Type>? catchTypes)
+    private FrozenTrial? RunTrial(Func<Trial, IReadOnlyList<double>> objective, IReadOnlyCollection<Type>? catchTypes)
     {
-        var trial = Ask();
+        if (AskCore(null, repeatClaims: false) is not { } trial) return null;
         using var heartbeat = HeartbeatThread.Start(Storage, trial.TrialId);
         IReadOnlyList<double>? values = null;
         Exception? error = null;

@@ -153,6 +153,35 @@ public abstract class StorageContractTests
     }
 
     [Fact]
+    public void ConcurrentClaimsNeverTakeTheSamePick()
+    {
+        if (CreateStorage() is not { } s) return;
+        int study = s.CreateNewStudy([StudyDirection.Minimize], "claims");
+        const int Slots = 24;
+        // Every caller wants the lowest free slot, so without an atomic claim they would collide at once.
+        static IReadOnlyDictionary<string, object?>? LowestFree(IReadOnlyList<FrozenTrial> trials)
+        {
+            var taken = trials.Select(t => t.SystemAttrs.GetValueOrDefault("slot")).OfType<long>().ToHashSet();
+            long free = Enumerable.Range(0, Slots).Select(i => (long)i).FirstOrDefault(i => !taken.Contains(i), -1);
+            return free < 0 ? null : new Dictionary<string, object?> { ["slot"] = free, ["tag"] = "x" };
+        }
+        var ids = new System.Collections.Concurrent.ConcurrentBag<int>();
+        Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 6 }, _ =>
+        {
+            while (s.ClaimNewTrial(study, LowestFree) is { } id) ids.Add(id);
+        });
+        var trials = s.GetAllTrials(study);
+        Assert.Equal(Slots, ids.Count);
+        Assert.Equal(trials.Select(t => t.TrialId).Order(), ids.Order());
+        Assert.Equal(Enumerable.Range(0, Slots).Select(i => (long)i), trials.Select(t => (long)t.SystemAttrs["slot"]!).Order());
+        Assert.All(trials, t => Assert.Equal(TrialState.Running, t.State));
+        Assert.Equal("x", s.GetTrial(ids.First()).SystemAttrs["tag"]);
+        Assert.Null(s.ClaimNewTrial(study, LowestFree));
+        Assert.Equal(Slots, s.GetNTrials(study));
+        Assert.Throws<KeyNotFoundException>(() => s.ClaimNewTrial(study + 1000, LowestFree));
+    }
+
+    [Fact]
     public void TrialsFromANumberAreTheNewOnesAndTheListedOnes()
     {
         if (CreateStorage() is not { } s) return;

@@ -3,12 +3,14 @@ using Overfit.Tensors;
 namespace Overfit.Tuning;
 
 /// <summary>
-/// Visits every point of a full grid once (Optuna's GridSampler): each trial takes a random grid point that no finished
-/// or running trial of the study holds (so parallel workers and processes share the grid), recorded in the trial's
-/// system attributes "grid_id" and "search_space"; once every point is taken the study is asked to stop. A trial that
-/// still starts after that (a worker that was already asking) repeats an unfinished point, as Optuna does.
+/// Visits every point of a full grid once (Optuna's GridSampler), recording each trial's point in its system attributes
+/// "grid_id" and "search_space" as Optuna does, so a grid study Optuna started continues here and the other way round.
+/// A new trial claims a random point that no trial of the study holds in the same transaction that creates it, so
+/// threads and processes sharing a storage (SQLite, PostgreSQL) each get different points; once every point is taken,
+/// <c>Optimize</c> stops instead of starting a trial. An explicit <see cref="Study.Ask"/> after that repeats an
+/// unfinished point, as Optuna does.
 /// </summary>
-public sealed class GridSampler : ISampler
+public sealed class GridSampler : ISampler, ITrialClaimingSampler
 {
     internal const string GridIdKey = "grid_id";
     internal const string SearchSpaceKey = "search_space";
@@ -58,20 +60,27 @@ public sealed class GridSampler : ISampler
     public IReadOnlyDictionary<string, double> SampleRelative(Study study, FrozenTrial trial, IReadOnlyDictionary<string, Distribution> searchSpace)
         => RandomSampler.EmptyValues;
 
-    /// <inheritdoc/>
+    /// <summary>
+    /// Gives the trial a grid point when it has none: trials asked through a study come with one claimed at creation
+    /// (see <see cref="ITrialClaimingSampler"/>); enqueued trials keep their fixed parameters; any other trial (created
+    /// straight through the storage) picks a free point without that guarantee, as Optuna does.
+    /// </summary>
     public void BeforeTrial(Study study, FrozenTrial trial)
     {
         if (trial.SystemAttrs.ContainsKey(GridIdKey) || trial.SystemAttrs.ContainsKey(Study.FixedParamsKey)) return;
-        lock (_lock)
-        {
-            var targets = UnvisitedGridIds(study);
-            if (targets.Count == 0) targets = Enumerable.Range(0, _grid.Length).ToList();
-            int gridId = targets[_rng.NextInt(targets.Count)];
-            study.Storage.SetTrialSystemAttr(trial.TrialId, SearchSpaceKey, _searchSpaceAttr);
-            study.Storage.SetTrialSystemAttr(trial.TrialId, GridIdKey, gridId);
-            // Taking the last free point ends the loop now, so idle workers do not start trials that would repeat points.
-            if (targets.Count == 1) study.Stop();
-        }
+        var attrs = ((ITrialClaimingSampler)this).Claim(study.Storage.GetAllTrials(study.StudyId), repeat: true)!;
+        foreach (var (key, value) in attrs) study.Storage.SetTrialSystemAttr(trial.TrialId, key, value);
+    }
+
+    IReadOnlyDictionary<string, object?>? ITrialClaimingSampler.Claim(IReadOnlyList<FrozenTrial> trials, bool repeat)
+    {
+        var (free, unfinished) = GridIds(trials);
+        // Optuna's fallback for an explicit ask: an unfinished point, else any point.
+        if (free.Count == 0 && repeat) free = unfinished.Count > 0 ? unfinished : Enumerable.Range(0, _grid.Length).ToList();
+        if (free.Count == 0) return null;
+        int gridId;
+        lock (_lock) gridId = free[_rng.NextInt(free.Count)];
+        return new Dictionary<string, object?> { [SearchSpaceKey] = _searchSpaceAttr, [GridIdKey] = (long)gridId };
     }
 
     /// <inheritdoc/>
@@ -87,29 +96,29 @@ public sealed class GridSampler : ISampler
         catch (ArgumentException e) { throw new ArgumentException($"parameter '{paramName}': grid value {value ?? "null"} does not fit {distribution}", nameof(distribution), e); }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Stops the study once every grid point has a finished trial, counting the one finishing now (Optuna's after_trial).</summary>
     public void AfterTrial(Study study, FrozenTrial trial, TrialState state, IReadOnlyList<double>? values)
     {
-        lock (_lock)
-        {
-            var unvisited = UnvisitedGridIds(study, excludeRunning: false, finishing: trial.Number);
-            if (unvisited.Count == 0) study.Stop();
-        }
+        // The storage's own trial list, not the study view a bracketing pruner narrows (as Optuna reads it).
+        var trials = study.Storage.GetAllTrials(study.StudyId).Select(t => t.TrialId == trial.TrialId ? t with { State = state } : t).ToArray();
+        if (GridIds(trials).Unfinished.Count == 0) study.Stop();
     }
 
-    /// <summary>Grid ids no finished (and, by default, no running) trial of the same grid holds; all unfinished ones once every point is taken.</summary>
-    private List<int> UnvisitedGridIds(Study study, bool excludeRunning = true, int finishing = -1)
+    /// <summary>
+    /// Grid ids of this grid that no trial holds (free), and those no finished trial holds (unfinished). A trial holds
+    /// its point in any state: finished, running, or waiting to be retried with it.
+    /// </summary>
+    private (List<int> Free, List<int> Unfinished) GridIds(IEnumerable<FrozenTrial> trials)
     {
-        var visited = new HashSet<long>();
-        var running = new HashSet<long>();
-        foreach (var t in study.GetTrials())
+        var held = new bool[_grid.Length];
+        var finished = new bool[_grid.Length];
+        foreach (var t in trials)
         {
-            if (!t.SystemAttrs.TryGetValue(GridIdKey, out var id) || id is not long gridId || !SameSearchSpace(t)) continue;
-            if (t.State.IsFinished() || t.Number == finishing) visited.Add(gridId);
-            else if (t.State == TrialState.Running) running.Add(gridId);
+            if (!t.SystemAttrs.TryGetValue(GridIdKey, out var id) || id is not long gridId || gridId < 0 || gridId >= _grid.Length || !SameSearchSpace(t)) continue;
+            held[gridId] = true;
+            if (t.State.IsFinished()) finished[gridId] = true;
         }
-        var unvisited = Enumerable.Range(0, _grid.Length).Where(g => !visited.Contains(g) && !(excludeRunning && running.Contains(g))).ToList();
-        return unvisited.Count == 0 && excludeRunning ? Enumerable.Range(0, _grid.Length).Where(g => !visited.Contains(g)).ToList() : unvisited;
+        return (Enumerable.Range(0, _grid.Length).Where(g => !held[g]).ToList(), Enumerable.Range(0, _grid.Length).Where(g => !finished[g]).ToList());
     }
 
     private bool SameSearchSpace(FrozenTrial t)

@@ -41,6 +41,15 @@ public interface IStorage
     /// times are copied. The trial number is the study's next one.
     /// </summary>
     int CreateNewTrial(int studyId, FrozenTrial? template = null);
+    /// <summary>
+    /// Creates a RUNNING trial whose system attributes <paramref name="claim"/> picks from the study's trials while trial
+    /// creation in the study is locked, so the pick and the new trial are one transaction: no two callers — threads or
+    /// processes — pick from the same state (how <see cref="GridSampler"/> hands out each grid point once). Returns the
+    /// new trial's id, or null (creating nothing) when <paramref name="claim"/> returns null. The callback may run more
+    /// than once (a retried transaction) and must not call the storage.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No study has id <paramref name="studyId"/>.</exception>
+    int? ClaimNewTrial(int studyId, Func<IReadOnlyList<FrozenTrial>, IReadOnlyDictionary<string, object?>?> claim);
     /// <summary>Records a parameter; throws when the trial is finished or when the distribution is incompatible with the one the study already records under that name.</summary>
     void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution);
     /// <summary>The id of the study's trial with that number; throws KeyNotFoundException when there is none.</summary>

@@ -96,33 +96,44 @@ public sealed class InMemoryStorage : IStorage
     }
 
     /// <inheritdoc/>
+    public int? ClaimNewTrial(int studyId, Func<IReadOnlyList<FrozenTrial>, IReadOnlyDictionary<string, object?>?> claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        lock (_lock)
+        {
+            var s = Study(studyId);
+            if (claim(s.Trials.ToArray()) is not { } attrs) return null;
+            return Append(s, new FrozenTrial
+            {
+                Number = -1, TrialId = -1, State = TrialState.Running, DatetimeStart = DateTime.Now,
+                SystemAttrs = NormalizeAll(ImmutableDictionary.CreateRange(attrs)),
+            });
+        }
+    }
+
+    /// <inheritdoc/>
     public int CreateNewTrial(int studyId, FrozenTrial? template = null)
     {
         lock (_lock)
         {
             var s = Study(studyId);
-            int id = _nextTrialId++;
-            int number = s.Trials.Count;
-            FrozenTrial trial;
             if (template is null)
-                trial = new FrozenTrial { Number = number, TrialId = id, State = TrialState.Running, DatetimeStart = DateTime.Now };
-            else
-            {
-                foreach (var (name, dist) in template.Distributions) CheckParamDistribution(s, name, dist);
-                trial = template with
-                {
-                    Number = number,
-                    TrialId = id,
-                    UserAttrs = NormalizeAll(template.UserAttrs),
-                    SystemAttrs = NormalizeAll(template.SystemAttrs),
-                };
-                foreach (var (name, dist) in template.Distributions) s.ParamDistributions.TryAdd(name, dist);
-            }
-            s.Trials.Add(trial);
-            s.StateCounts[(int)trial.State]++;
-            _trialLocation[id] = (studyId, number);
+                return Append(s, new FrozenTrial { Number = -1, TrialId = -1, State = TrialState.Running, DatetimeStart = DateTime.Now });
+            foreach (var (name, dist) in template.Distributions) CheckParamDistribution(s, name, dist);
+            int id = Append(s, template with { UserAttrs = NormalizeAll(template.UserAttrs), SystemAttrs = NormalizeAll(template.SystemAttrs) });
+            foreach (var (name, dist) in template.Distributions) s.ParamDistributions.TryAdd(name, dist);
             return id;
         }
+    }
+
+    /// <summary>Adds <paramref name="trial"/> as the study's next trial with a fresh id; call under the lock.</summary>
+    private int Append(StudyEntry s, FrozenTrial trial)
+    {
+        int id = _nextTrialId++;
+        s.Trials.Add(trial with { Number = s.Trials.Count, TrialId = id });
+        s.StateCounts[(int)trial.State]++;
+        _trialLocation[id] = (s.Id, s.Trials.Count - 1);
+        return id;
     }
 
     /// <inheritdoc/>

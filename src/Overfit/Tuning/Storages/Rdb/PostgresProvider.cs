@@ -42,6 +42,10 @@ internal sealed partial class PostgresProvider : RdbProvider
     public override string ForUpdate => " FOR UPDATE";
     public override string ForUpdateSkipLocked => " FOR UPDATE SKIP LOCKED";
     public override string? ServerUtcNow => "(now() AT TIME ZONE 'UTC')";
+    public override bool CommandIsTransaction => true;
+    public override string SnapshotRead => "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ; ";
+    public override string DeferFlush => "SET LOCAL synchronous_commit TO off; ";
+    public override bool IsMissingParent(Exception e) => e is PostgresException { SqlState: "23503" }; // foreign_key_violation
 
     /// <summary>
     /// Parses <c>postgresql://[user[:password]@]host[:port]/database[?pool_size=N&amp;connect_timeout=S]</c> (also
@@ -66,6 +70,10 @@ internal sealed partial class PostgresProvider : RdbProvider
             // Sessions keep no state between transactions (advisory locks are transaction-scoped), so a pooled
             // connection needs no DISCARD ALL when it is handed out again.
             NoResetOnClose = true,
+            // The same few statements run for every trial: prepared on each connection after their second use, the
+            // server skips parsing and planning them again.
+            MaxAutoPrepare = 64,
+            AutoPrepareMinUsages = 2,
         };
         if (m.Groups["pw"].Success) b.Password = Uri.UnescapeDataString(m.Groups["pw"].Value);
         b.Port = 5432;

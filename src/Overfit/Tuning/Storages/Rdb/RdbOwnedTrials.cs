@@ -9,23 +9,29 @@ namespace Overfit.Tuning;
 internal sealed class RdbOwnedTrials
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<int, FrozenTrial> _trials = [];
+    private readonly Dictionary<int, (FrozenTrial Trial, int StudyId)> _trials = [];
 
-    public void Add(FrozenTrial trial)
+    public void Add(FrozenTrial trial, int studyId)
     {
-        lock (_lock) _trials[trial.TrialId] = trial;
+        lock (_lock) _trials[trial.TrialId] = (trial, studyId);
     }
 
     public FrozenTrial? Get(int trialId)
     {
-        lock (_lock) return _trials.GetValueOrDefault(trialId);
+        lock (_lock) return _trials.TryGetValue(trialId, out var e) ? e.Trial : null;
+    }
+
+    /// <summary>The study of a trial this storage owns; null for any other trial.</summary>
+    public int? StudyOf(int trialId)
+    {
+        lock (_lock) return _trials.TryGetValue(trialId, out var e) ? e.StudyId : null;
     }
 
     /// <summary>Applies a committed change to the cached copy, when this storage owns the trial.</summary>
     public void Update(int trialId, Func<FrozenTrial, FrozenTrial> change)
     {
         lock (_lock)
-            if (_trials.TryGetValue(trialId, out var t)) _trials[trialId] = change(t);
+            if (_trials.TryGetValue(trialId, out var e)) _trials[trialId] = (change(e.Trial), e.StudyId);
     }
 
     /// <summary>Drops the cached trials of a deleted study (SQLite may hand their ids out again).</summary>

@@ -32,6 +32,29 @@ internal abstract class RdbProvider : IDisposable
     /// <summary>Appended to a SELECT that claims one queued row: rows other workers hold are skipped rather than waited for.</summary>
     public abstract string ForUpdateSkipLocked { get; }
 
+    /// <summary>
+    /// True when the database runs the statements of one multi-statement command as one transaction by itself
+    /// (PostgreSQL's implicit transaction: one round trip, no BEGIN and COMMIT); false where a transaction must wrap them.
+    /// </summary>
+    public abstract bool CommandIsTransaction { get; }
+
+    /// <summary>
+    /// Statement that begins a command reading one snapshot when <see cref="CommandIsTransaction"/> (PostgreSQL: the
+    /// implicit transaction becomes REPEATABLE READ); empty where the read runs in a transaction.
+    /// </summary>
+    public abstract string SnapshotRead { get; }
+
+    /// <summary>
+    /// Statement that begins a write transaction whose loss in a server crash is acceptable: the records of a running
+    /// trial, which a crash loses anyway. PostgreSQL then commits without waiting for the WAL to reach the disk; the
+    /// next ordinary commit (a tell) flushes it together with everything before it, since the WAL is written in order.
+    /// Empty where commits are not worth deferring.
+    /// </summary>
+    public abstract string DeferFlush { get; }
+
+    /// <summary>True when the error says a row refers to a parent row that does not exist (a trial or study deleted meanwhile).</summary>
+    public virtual bool IsMissingParent(Exception e) => false;
+
     /// <summary>SQL for the database server's current UTC time, so every machine's heartbeats share one clock; null to use this machine's clock.</summary>
     public abstract string? ServerUtcNow { get; }
 

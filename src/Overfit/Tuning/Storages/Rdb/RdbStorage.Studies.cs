@@ -113,7 +113,7 @@ public sealed partial class RdbStorage
     private void CheckStudy(DbConnection c, DbTransaction tx, int studyId, bool lockRow = false)
     {
         if (Scalar(c, tx, "SELECT 1 FROM studies WHERE study_id = @s" + (lockRow ? _db.ForUpdate : ""), ("@s", studyId)) is null)
-            throw new KeyNotFoundException($"no study with id {studyId} in '{Path}'");
+            throw MissingStudy(studyId);
     }
 
     private StudyDirection[] Directions(DbConnection c, DbTransaction tx, int studyId)

@@ -4,68 +4,61 @@ namespace Overfit.Tuning;
 
 public sealed partial class RdbStorage
 {
-    /// <inheritdoc/>
-    public int CreateNewTrial(int studyId, FrozenTrial? template = null)
-    {
-        var start = template is null ? RdbSchema.RoundToStored(DateTime.Now) : template.DatetimeStart;
-        var (id, number) = InsertTrial(studyId, template, start);
-        // A trial this process starts is changed only through this storage until it finishes, so it is served from memory.
-        if (template is null) _owned.Add(new FrozenTrial { Number = number, TrialId = id, State = TrialState.Running, DatetimeStart = start });
-        return id;
-    }
-
     private (int Id, int Number) InsertTrial(int studyId, FrozenTrial? template, DateTime? start) => Write((c, tx) =>
     {
         // Locking the study row serializes trial creation per study (PostgreSQL; SQLite's file lock already does), so
         // numbers are unique and trial ids of a study are committed in increasing order.
         CheckStudy(c, tx, studyId, lockRow: true);
-        var state = template?.State ?? TrialState.Running;
-        // The number is the count of the study's trials, taken while holding the study's lock.
-        int id, number;
-        using (var cmd = Command(c, tx,
-            "INSERT INTO trials (number, study_id, state, datetime_start, datetime_complete) " +
-            "VALUES ((SELECT COUNT(*) FROM trials WHERE study_id = @s), @s, @st, @ds, @dc) RETURNING trial_id, number",
-            ("@s", studyId), ("@st", RdbSchema.StateName(state)), ("@ds", RdbSchema.EncodeDate(start)),
-            ("@dc", RdbSchema.EncodeDate(template?.DatetimeComplete))))
-        using (var r = cmd.ExecuteReader())
-        {
-            r.Read();
-            (id, number) = (r.GetInt32(0), r.GetInt32(1));
-        }
+        var (id, number) = InsertTrialRow(c, tx, studyId, template?.State ?? TrialState.Running, start, template?.DatetimeComplete);
         if (template is null) return (id, number);
+        var batch = new Batch(id);
         foreach (var (name, dist) in template.Distributions)
         {
             CheckParamDistribution(c, tx, studyId, name, dist);
-            Exec(c, tx, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d)",
-                ("@t", id), ("@n", name), ("@v", template.InternalParams[name]), ("@d", dist.ToJson()));
+            batch.Param(name, template.InternalParams[name], dist.ToJson());
         }
-        if (template.Values is { } values) InsertValues(c, tx, id, values);
-        foreach (var (step, v) in template.IntermediateValues) UpsertIntermediate(c, tx, id, step, v);
-        foreach (var (k, v) in template.UserAttrs) UpsertTrialAttr(c, tx, "trial_user_attributes", id, k, AttrJson.Serialize(v, k));
-        foreach (var (k, v) in template.SystemAttrs) UpsertTrialAttr(c, tx, "trial_system_attributes", id, k, AttrJson.Serialize(v, k));
+        if (template.Values is { } values) batch.Values(values);
+        foreach (var (step, v) in template.IntermediateValues) batch.Intermediate(step, v);
+        foreach (var (k, v) in template.UserAttrs) batch.Attr("trial_user_attributes", k, AttrJson.Serialize(v, k));
+        foreach (var (k, v) in template.SystemAttrs) batch.Attr("trial_system_attributes", k, AttrJson.Serialize(v, k));
+        if (!batch.IsEmpty) Exec(c, tx, batch.Text, batch.Args);
         return (id, number);
     });
 
-    /// <inheritdoc/>
-    public void SetTrialParam(int trialId, string paramName, double internalValue, Distribution distribution)
+    /// <summary>Inserts the study's next trial row; call holding the study's lock, since the number is the count of its trials.</summary>
+    private (int Id, int Number) InsertTrialRow(DbConnection c, DbTransaction tx, int studyId, TrialState state, DateTime? start, DateTime? complete)
     {
-        ArgumentNullException.ThrowIfNull(paramName);
-        ArgumentNullException.ThrowIfNull(distribution);
-        string json = distribution.ToJson();
-        Write((c, tx) =>
+        using var cmd = Command(c, tx, InsertTrialSql, ("@s", studyId), ("@st", RdbSchema.StateName(state)), ("@ds", RdbSchema.EncodeDate(start)), ("@dc", RdbSchema.EncodeDate(complete)));
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt32(0), r.GetInt32(1));
+    }
+
+    /// <inheritdoc/>
+    public int? ClaimNewTrial(int studyId, Func<IReadOnlyList<FrozenTrial>, IReadOnlyDictionary<string, object?>?> claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var start = RdbSchema.RoundToStored(DateTime.Now);
+        var created = Write((c, tx) =>
         {
-            var (studyId, _) = Updatable(c, tx, trialId);
-            CheckParamDistribution(c, tx, studyId, paramName, distribution);
-            Exec(c, tx, "INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json) VALUES (@t, @n, @v, @d) " +
-                "ON CONFLICT (trial_id, param_name) DO UPDATE SET param_value = excluded.param_value, distribution_json = excluded.distribution_json",
-                ("@t", trialId), ("@n", paramName), ("@v", internalValue), ("@d", json));
+            // Holding the study's row lock (SQLite: the file's write lock) while reading the trials and inserting the new
+            // one makes the pick and the trial one step for every worker of the study.
+            CheckStudy(c, tx, studyId, lockRow: true);
+            if (claim(CachedTrials(c, tx, studyId)) is not { } attrs) return null;
+            var json = attrs.Select(kv => (kv.Key, Json: AttrJson.Serialize(kv.Value, kv.Key))).ToArray();
+            var (id, number) = InsertTrialRow(c, tx, studyId, TrialState.Running, start, null);
+            var batch = new Batch(id);
+            foreach (var (key, value) in json) batch.Attr("trial_system_attributes", key, value);
+            if (!batch.IsEmpty) Exec(c, tx, batch.Text, batch.Args);
+            return new FrozenTrial
+            {
+                Number = number, TrialId = id, State = TrialState.Running, DatetimeStart = start,
+                SystemAttrs = System.Collections.Immutable.ImmutableDictionary.CreateRange(json.Select(a => KeyValuePair.Create(a.Key, AttrJson.Deserialize(a.Json)))),
+            };
         });
-        var stored = Distribution.FromJson(json); // as a read would return it
-        _owned.Update(trialId, t => t with
-        {
-            InternalParams = t.InternalParams.SetItem(paramName, internalValue),
-            Distributions = t.Distributions.SetItem(paramName, stored),
-        });
+        if (created is null) return null;
+        _owned.Add(created, studyId);
+        return created.TrialId;
     }
 
     /// <inheritdoc/>
@@ -90,100 +83,6 @@ public sealed partial class RdbStorage
     });
 
     /// <inheritdoc/>
-    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values = null)
-        => SetTrialStateValues(trialId, state, values, null);
-
-    /// <summary>Moves a trial to a state and records system attributes (a fail reason) in the same transaction.</summary>
-    public bool SetTrialStateValues(int trialId, TrialState state, IReadOnlyList<double>? values, IReadOnlyDictionary<string, object?>? systemAttrs)
-    {
-        var attrs = systemAttrs?.Select(kv => (kv.Key, Json: AttrJson.Serialize(kv.Value, kv.Key))).ToArray() ?? [];
-        var stamp = RdbSchema.RoundToStored(DateTime.Now);
-        bool changed = Write((c, tx) =>
-        {
-            var (_, number, current) = Locate(c, tx, trialId, lockRow: true);
-            object now = RdbSchema.EncodeDate(stamp);
-            if (state == TrialState.Running)
-            {
-                // Only a WAITING trial can be claimed; the conditional update is what makes the claim atomic across processes.
-                if (Exec(c, tx, "UPDATE trials SET state = 'RUNNING', datetime_start = @now WHERE trial_id = @t AND state = 'WAITING'",
-                        ("@now", now), ("@t", trialId)) != 1) return false;
-            }
-            else
-            {
-                if (current.IsFinished())
-                    throw new InvalidOperationException($"trial {number} is already finished ({current}); its state cannot change to {state}");
-                if (values is not null) InsertValues(c, tx, trialId, values);
-                Exec(c, tx, "UPDATE trials SET state = @st, datetime_complete = CASE WHEN @fin THEN @now ELSE datetime_complete END WHERE trial_id = @t",
-                    ("@st", RdbSchema.StateName(state)), ("@fin", state.IsFinished()), ("@now", now), ("@t", trialId));
-            }
-            foreach (var (key, json) in attrs) UpsertTrialAttr(c, tx, "trial_system_attributes", trialId, key, json);
-            return true;
-        });
-        if (changed && state != TrialState.Running)
-            _owned.Update(trialId, t => t with
-            {
-                State = state,
-                Values = values?.ToArray() ?? t.Values,
-                DatetimeComplete = state.IsFinished() ? stamp : t.DatetimeComplete,
-                SystemAttrs = t.SystemAttrs.SetItems(attrs.Select(a => KeyValuePair.Create(a.Key, AttrJson.Deserialize(a.Json)))),
-            });
-        return changed;
-    }
-
-    /// <summary>
-    /// Claims the study's oldest WAITING trial in one transaction; on PostgreSQL <c>FOR UPDATE SKIP LOCKED</c> lets
-    /// concurrent workers each take a different one instead of queueing on the same row.
-    /// </summary>
-    public int? PopWaitingTrial(int studyId)
-    {
-        int? id = ClaimWaiting(studyId);
-        if (id is { } claimed) _owned.Add(LoadTrial(claimed));
-        return id;
-    }
-
-    private int? ClaimWaiting(int studyId) => Write((c, tx) =>
-    {
-        CheckStudy(c, tx, studyId);
-        if (Scalar(c, tx, "SELECT trial_id FROM trials WHERE study_id = @s AND state = 'WAITING' ORDER BY number LIMIT 1" + _db.ForUpdateSkipLocked,
-                ("@s", studyId)) is not { } found) return (int?)null;
-        int id = Convert.ToInt32(found);
-        Exec(c, tx, "UPDATE trials SET state = 'RUNNING', datetime_start = @now WHERE trial_id = @t",
-            ("@now", RdbSchema.EncodeDate(DateTime.Now)), ("@t", id));
-        return id;
-    });
-
-    /// <inheritdoc/>
-    public void SetTrialIntermediateValue(int trialId, int step, double value)
-    {
-        Write((c, tx) =>
-        {
-            Updatable(c, tx, trialId);
-            UpsertIntermediate(c, tx, trialId, step, value);
-        });
-        _owned.Update(trialId, t => t with { IntermediateValues = t.IntermediateValues.SetItem(step, value) });
-    }
-
-    /// <inheritdoc/>
-    public void SetTrialUserAttr(int trialId, string key, object? value) => SetTrialAttr("trial_user_attributes", trialId, key, value);
-    /// <inheritdoc/>
-    public void SetTrialSystemAttr(int trialId, string key, object? value) => SetTrialAttr("trial_system_attributes", trialId, key, value);
-
-    private void SetTrialAttr(string table, int trialId, string key, object? value)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        string json = AttrJson.Serialize(value, key);
-        Write((c, tx) =>
-        {
-            Updatable(c, tx, trialId);
-            UpsertTrialAttr(c, tx, table, trialId, key, json);
-        });
-        var stored = AttrJson.Deserialize(json);
-        _owned.Update(trialId, t => table == "trial_user_attributes"
-            ? t with { UserAttrs = t.UserAttrs.SetItem(key, stored) }
-            : t with { SystemAttrs = t.SystemAttrs.SetItem(key, stored) });
-    }
-
-    /// <inheritdoc/>
     public FrozenTrial GetTrial(int trialId) => _owned.Get(trialId) ?? LoadTrial(trialId);
 
     private FrozenTrial LoadTrial(int trialId) => Read((c, tx) =>
@@ -193,19 +92,49 @@ public sealed partial class RdbStorage
     });
 
     /// <inheritdoc/>
-    public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => Read((c, tx) =>
+    public IReadOnlyList<FrozenTrial> GetAllTrials(int studyId, IReadOnlyCollection<TrialState>? states = null) => ReadCommands((c, tx) =>
     {
-        CheckStudy(c, tx, studyId);
-        var all = _trialCache.Load(studyId, (watermark, count, maxId) =>
-        {
-            if (watermark == 0) return true;
-            using var cmd = Command(c, tx, "SELECT COUNT(*), COALESCE(MAX(trial_id), 0) FROM trials WHERE study_id = @s AND trial_id < @w", ("@s", studyId), ("@w", watermark));
-            using var r = cmd.ExecuteReader();
-            r.Read();
-            return Convert.ToInt32(r.GetValue(0)) == count && Convert.ToInt32(r.GetValue(1)) == maxId;
-        }, from => LoadFrom(c, tx, studyId, from));
+        var all = CachedTrials(c, tx, studyId);
         return states is null ? all : all.Where(t => states.Contains(t.State)).ToArray();
     });
+
+    /// <summary>
+    /// The study's trials ordered by number: the finished ones this process already read come from memory, so a read
+    /// costs one command, plus one more that loads the trials other processes changed.
+    /// </summary>
+    private FrozenTrial[] CachedTrials(DbConnection c, DbTransaction? tx, int studyId)
+    {
+        var cache = _trialCache.Get(studyId);
+        int from = cache?.Watermark ?? 0;
+        bool valid = true;
+        var states = new List<(int Id, TrialState State)>();
+        // The study exists; the cached trials are still the ones below the watermark (a study deleted and recreated, or
+        // trials written out of order by another program, drop them); the ids and states from the watermark on.
+        using (var cmd = Command(c, tx, Snapshot(tx) + "SELECT COUNT(*) FROM studies WHERE study_id = @s; " +
+            "SELECT COUNT(*), COALESCE(MAX(trial_id), 0) FROM trials WHERE study_id = @s AND trial_id < @w; " +
+            "SELECT trial_id, state FROM trials WHERE study_id = @s AND trial_id >= @w", ("@s", studyId), ("@w", from)))
+        using (var r = cmd.ExecuteReader())
+        {
+            NextRows(r, first: true);
+            r.Read();
+            if (Convert.ToInt64(r.GetValue(0)) == 0) throw MissingStudy(studyId);
+            NextRows(r);
+            r.Read();
+            if (cache is { } e && (Convert.ToInt32(r.GetValue(0)) != e.Finished.Length || Convert.ToInt32(r.GetValue(1)) != e.MaxId)) valid = false;
+            NextRows(r);
+            while (r.Read()) states.Add((r.GetInt32(0), RdbSchema.ParseState(r.GetString(1))));
+        }
+        if (!valid) return _trialCache.Store(studyId, [], null, LoadTrials(c, tx, studyId, null, null));
+        // When every trial from the watermark on is one this process runs, in the state cached, the cached copies are exact.
+        var owned = new List<FrozenTrial>(states.Count);
+        foreach (var (id, state) in states)
+        {
+            if (_owned.Get(id) is not { } t || t.State != state) { owned = null; break; }
+            owned.Add(t);
+        }
+        var fresh = owned?.ToArray() ?? LoadTrials(c, tx, studyId, "t.trial_id >= @x", from);
+        return _trialCache.Store(studyId, cache?.Finished ?? [], cache?.Watermark, fresh);
+    }
 
     /// <inheritdoc/>
     public IReadOnlyList<FrozenTrial> GetTrialsFromNumber(int studyId, int fromNumber, IReadOnlyCollection<int>? alsoNumbers = null) => Read((c, tx) =>
@@ -233,7 +162,7 @@ public sealed partial class RdbStorage
     {
         using var cmd = Command(c, tx, "SELECT study_id, number, state FROM trials WHERE trial_id = @t" + (lockRow ? _db.ForUpdate : ""), ("@t", trialId));
         using var r = cmd.ExecuteReader();
-        if (!r.Read()) throw new KeyNotFoundException($"no trial with id {trialId}");
+        if (!r.Read()) throw MissingTrial(trialId);
         return (r.GetInt32(0), r.GetInt32(1), RdbSchema.ParseState(r.GetString(2)));
     }
 
@@ -259,28 +188,4 @@ public sealed partial class RdbStorage
         }
         Distribution.CheckCompatibility(name, first, distribution);
     }
-
-    private void InsertValues(DbConnection c, DbTransaction tx, int trialId, IReadOnlyList<double> values)
-    {
-        Exec(c, tx, "DELETE FROM trial_values WHERE trial_id = @t", ("@t", trialId));
-        for (int k = 0; k < values.Count; k++)
-        {
-            if (double.IsNaN(values[k])) throw new ArgumentException($"objective {k}: NaN cannot be stored as a trial value", nameof(values));
-            var (v, type) = RdbSchema.EncodeFloat(values[k]);
-            Exec(c, tx, "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (@t, @k, @v, @ty)",
-                ("@t", trialId), ("@k", k), ("@v", v), ("@ty", type));
-        }
-    }
-
-    private void UpsertIntermediate(DbConnection c, DbTransaction tx, int trialId, int step, double value)
-    {
-        var (v, type) = RdbSchema.EncodeFloat(value);
-        Exec(c, tx, "INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type) VALUES (@t, @s, @v, @ty) " +
-            "ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = excluded.intermediate_value, intermediate_value_type = excluded.intermediate_value_type",
-            ("@t", trialId), ("@s", step), ("@v", v), ("@ty", type));
-    }
-
-    private void UpsertTrialAttr(DbConnection c, DbTransaction tx, string table, int trialId, string key, string json)
-        => Exec(c, tx, $"INSERT INTO {table} (trial_id, \"key\", value_json) VALUES (@t, @k, @v) ON CONFLICT (trial_id, \"key\") DO UPDATE SET value_json = excluded.value_json",
-            ("@t", trialId), ("@k", key), ("@v", json));
 }

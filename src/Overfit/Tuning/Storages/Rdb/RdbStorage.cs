@@ -140,6 +140,40 @@ public sealed partial class RdbStorage : IHeartbeatStorage, IDisposable
         return body(c, tx);
     });
 
+    /// <summary>
+    /// Runs <paramref name="body"/>, which sends ONE command (statements separated by ';'), atomically: on PostgreSQL
+    /// the command is its own implicit transaction (one round trip); SQLite wraps it in a write transaction. The body
+    /// gets the transaction, or null when there is none to pass.
+    /// </summary>
+    private T WriteCommand<T>(Func<DbConnection, DbTransaction?, T> body) => _db.CommandIsTransaction ? Retry(c => body(c, null)) : Write(body);
+
+    /// <summary>
+    /// Runs a read whose commands each see one snapshot: on PostgreSQL each command is its own implicit transaction
+    /// that begins with <see cref="RdbProvider.SnapshotRead"/> (<see cref="Snapshot"/>); SQLite reads in one transaction.
+    /// </summary>
+    private T ReadCommands<T>(Func<DbConnection, DbTransaction?, T> body) => _db.CommandIsTransaction ? Retry(c => body(c, null)) : Read(body);
+
+    /// <summary>What a read command begins with: the snapshot statement outside a transaction, nothing inside one.</summary>
+    private string Snapshot(DbTransaction? tx) => tx is null ? _db.SnapshotRead : "";
+
+    /// <summary>Rethrows a reference to a deleted parent row (PostgreSQL's foreign keys) as <paramref name="missing"/>.</summary>
+    private T Missing<T>(Func<T> run, Func<Exception> missing)
+    {
+        try { return run(); }
+        catch (DbException e) when (_db.IsMissingParent(e)) { throw missing(); }
+    }
+
+    /// <summary>
+    /// Moves the reader of a multi-statement command to the next statement that returns columns (Npgsql shows every
+    /// statement, Microsoft.Data.Sqlite only those); <paramref name="first"/> for the reader's first position.
+    /// </summary>
+    private static void NextRows(DbDataReader r, bool first = false)
+    {
+        if (!first && !r.NextResult()) throw new InvalidOperationException("the command returned fewer result sets than it has queries");
+        while (r.FieldCount == 0)
+            if (!r.NextResult()) throw new InvalidOperationException("the command returned fewer result sets than it has queries");
+    }
+
     private T Retry<T>(Func<DbConnection, T> run)
     {
         for (int attempt = 0; ; attempt++)

@@ -14,21 +14,22 @@ internal sealed class RdbTrialCache
     private readonly Lock _lock = new();
     private readonly Dictionary<int, Entry> _studies = [];
 
-    /// <summary>
-    /// The study's trials ordered by number. <paramref name="stillValid"/>(watermark, count, maxId) confirms the cached
-    /// part; <paramref name="loadFrom"/>(id) reads the trials whose id is at least id (0: all).
-    /// </summary>
-    public FrozenTrial[] Load(int studyId, Func<int, int, int, bool> stillValid, Func<int, FrozenTrial[]> loadFrom)
+    /// <summary>The finished trials cached for the study with the watermark and largest id they were read at; null when none are.</summary>
+    public (FrozenTrial[] Finished, int Watermark, int MaxId)? Get(int studyId)
     {
-        Entry? entry;
-        lock (_lock) _studies.TryGetValue(studyId, out entry);
-        if (entry is not null && !stillValid(entry.Watermark, entry.Finished.Length, entry.MaxId)) entry = null;
-        var cached = entry?.Finished ?? [];
-        var fresh = loadFrom(entry?.Watermark ?? 0);
+        lock (_lock) return _studies.TryGetValue(studyId, out var e) ? (e.Finished, e.Watermark, e.MaxId) : null;
+    }
 
+    /// <summary>
+    /// The study's trials ordered by number: <paramref name="cached"/> (the finished trials from <see cref="Get"/>,
+    /// confirmed against the database; empty when they were not) and <paramref name="fresh"/>, read from the
+    /// watermark on (from 0 without cached trials). Remembers the finished ones for the next read.
+    /// </summary>
+    public FrozenTrial[] Store(int studyId, FrozenTrial[] cached, int? cachedWatermark, FrozenTrial[] fresh)
+    {
         int watermark = int.MaxValue;
         foreach (var t in fresh) if (!t.State.IsFinished()) watermark = Math.Min(watermark, t.TrialId);
-        if (watermark == int.MaxValue) watermark = (fresh.Length == 0 ? entry?.Watermark ?? 0 : fresh.Max(t => t.TrialId) + 1);
+        if (watermark == int.MaxValue) watermark = fresh.Length == 0 ? cachedWatermark ?? 0 : fresh.Max(t => t.TrialId) + 1;
         var finished = cached.Concat(fresh.Where(t => t.TrialId < watermark)).ToArray();
         lock (_lock) _studies[studyId] = new Entry(finished, watermark, finished.Length == 0 ? 0 : finished.Max(t => t.TrialId));
 

@@ -40,6 +40,9 @@ internal sealed class SqliteProvider : RdbProvider
     public override string ForUpdate => "";
     public override string ForUpdateSkipLocked => "";
     public override string? ServerUtcNow => null;
+    public override bool CommandIsTransaction => false;
+    public override string SnapshotRead => "";
+    public override string DeferFlush => "";
     public override IEnumerable<string> CreateTables => RdbSchema.CreateTables;
 
     public override DbConnection Open()

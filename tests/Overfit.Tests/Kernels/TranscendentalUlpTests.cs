@@ -1,4 +1,5 @@
 using Overfit.Tensors;
+using Xunit.Abstractions;
 
 namespace Overfit.Tests.Kernels;
 
@@ -9,7 +10,7 @@ namespace Overfit.Tests.Kernels;
 /// thresholds, ±∞, NaN). Lengths are not multiples of the vector width, and one case is large enough to be
 /// split across threads, so the SIMD body, the scalar tail and the threaded path are all covered.
 /// </summary>
-public class TranscendentalUlpTests
+public class TranscendentalUlpTests(ITestOutputHelper output)
 {
     private static readonly double[] Edges =
     [
@@ -35,7 +36,9 @@ public class TranscendentalUlpTests
     [MemberData(nameof(Cases))]
     public void WithinUlpBoundOfScalarMath(string function, DType dtype)
     {
-        foreach (var input in Inputs())
+        long worst = 0;
+        double worstAt = 0;
+        foreach (var input in Inputs().Append(BitPatternSweep(dtype)))
         {
             var x = Tensor.FromArray(input).To(dtype);
             var y = Apply(function, x).ToDoubleArray();
@@ -46,8 +49,34 @@ public class TranscendentalUlpTests
                 double reference = Reference(function, xs[i]);
                 long ulp = dtype == DType.Float32 ? UlpDistance((float)y[i], (float)reference) : UlpDistance(y[i], reference);
                 Assert.True(ulp <= maxUlp, $"{function}({xs[i]:R}) in {dtype.Name()}: got {y[i]:R}, Math gives {reference:R}, {ulp} ulp apart (at most {maxUlp})");
+                if (ulp > worst) (worst, worstAt) = (ulp, xs[i]);
             }
         }
+        output.WriteLine($"{function} {dtype.Name()}: max {worst} ulp (at x = {worstAt:R})");
+    }
+
+    /// <summary>
+    /// Every 2¹²-th Float32 bit pattern (every 2⁴⁴-th Float64 one) of both signs: about a million values spread evenly
+    /// over every binade, subnormals and the overflow/underflow regions included.
+    /// </summary>
+    private static double[] BitPatternSweep(DType dtype)
+    {
+        var values = new List<double>();
+        if (dtype == DType.Float32)
+            for (long bits = 0; bits < 0x7F800000L; bits += 1 << 12)
+            {
+                float v = BitConverter.Int32BitsToSingle((int)bits);
+                values.Add(v);
+                values.Add(-v);
+            }
+        else
+            for (long bits = 0; bits < 0x7FF0000000000000L; bits += 1L << 44)
+            {
+                double v = BitConverter.Int64BitsToDouble(bits);
+                values.Add(v);
+                values.Add(-v);
+            }
+        return [.. values];
     }
 
     private static IEnumerable<double[]> Inputs()

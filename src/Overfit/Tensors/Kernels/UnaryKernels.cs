@@ -10,12 +10,12 @@ internal interface IUnaryKernel
 }
 
 internal readonly struct NegKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, d); }
-internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, d); }
+internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new ExpOp<T>(), x, d); }
 internal readonly struct LogKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, d); }
 internal readonly struct SqrtKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, d); }
 internal readonly struct AbsKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, d); }
-internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new TanhOp(), x, d); }
-internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new SigmoidOp<double>(), x, d); }
+internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new TanhOp<T>(), x, d); }
+internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SigmoidOp<T>(), x, d); }
 internal readonly struct SinKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d); }
 internal readonly struct CosKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d); }
 
@@ -33,18 +33,7 @@ internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T
 /// </summary>
 internal readonly struct SoftplusKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new SoftplusOp<double>(), x, d);
-}
-
-internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public T Invoke(T x) => (x > T.Zero ? x : T.Zero) + VectorMath.Log1p(T.Exp(-T.Abs(x)));
-
-    public Vector<T> Invoke(Vector<T> x)
-    {
-        var tail = VectorMath.Log1p(VectorMath.Exp(-Vector.Abs(x)));
-        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, Vector<T>.Zero) + tail;
-    }
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SoftplusOp<T>(), x, d);
 }
 
 /// <summary>Exact GELU: x Φ(x) with the error function (Float32 on SIMD lanes, see <see cref="GeluOp"/>).</summary>

@@ -36,44 +36,14 @@ internal readonly struct SoftplusKernel : IUnaryKernel
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SoftplusOp<T>(), x, d);
 }
 
-/// <summary>Exact GELU: x Φ(x) with the error function (Float32 on SIMD lanes, see <see cref="GeluOp"/>).</summary>
+/// <summary>Exact GELU: x Φ(x) (see <see cref="GeluOp"/>; Float32 on widened lanes).</summary>
 internal readonly struct GeluKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Activations.MapWidened(new GeluOp(), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(d));
-            return;
-        }
-        for (int i = 0; i < x.Length; i++)
-        {
-            double v = double.CreateTruncating(x[i]);
-            // Φ through erfc, not 1 + erf, which cancels to nothing for x far below 0.
-            d[i] = T.CreateTruncating(v * SpecialFunctions.NormalCdf(v));
-        }
-    }
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluOp(), x, d);
 }
 
-/// <summary>Derivative of exact GELU: Φ(x) + x φ(x).</summary>
+/// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (see <see cref="GeluDerivativeOp"/>; Float32 on widened lanes).</summary>
 internal readonly struct GeluDerivativeKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            double v = double.CreateTruncating(x[i]);
-            d[i] = T.CreateTruncating(SpecialFunctions.NormalCdf(v) + v * SpecialFunctions.NormalPdf(v));
-        }
-    }
-}
-
-/// <summary>Scalar special functions used by kernels (double precision).</summary>
-internal static class SpecialFunctions
-{
-    public static double Erf(double x) => double.IsNaN(x) ? double.NaN : MathNet.Numerics.SpecialFunctions.Erf(x);
-
-    public static double NormalCdf(double x) => double.IsNaN(x) ? double.NaN : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
-
-    public static double NormalPdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluDerivativeOp(), x, d);
 }

@@ -39,11 +39,11 @@ internal readonly struct SoftplusKernel : IUnaryKernel
 /// <summary>Exact GELU: x Φ(x) (see <see cref="GeluOp"/>; Float32 on widened lanes).</summary>
 internal readonly struct GeluKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluOp(), x, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluOp(typeof(T) == typeof(float)), x, d);
 }
 
 /// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (see <see cref="GeluDerivativeOp"/>; Float32 on widened lanes).</summary>
 internal readonly struct GeluDerivativeKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluDerivativeOp(), x, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluDerivativeOp(typeof(T) == typeof(float)), x, d);
 }

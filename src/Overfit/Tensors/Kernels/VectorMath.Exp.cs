@@ -36,10 +36,10 @@ internal static partial class VectorMath
         // ln 2 = Ln2Hi + Ln2Lo: Ln2Hi is ln 2 rounded to float, Ln2Lo the rest.
         var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693147182f), c);
         r = Vector.FusedMultiplyAdd(n, new Vector<float>(1.90465432e-9f), r);
-        var p = new Vector<float>(1f / 5040);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 720));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 120));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 24));
+        // r⁴ to r⁷ in two independent FMAs (Estrin's scheme), the leading terms by Horner's rule.
+        var e0 = Vector.FusedMultiplyAdd(r, new Vector<float>(1f / 120), new Vector<float>(1f / 24));
+        var e1 = Vector.FusedMultiplyAdd(r, new Vector<float>(1f / 5040), new Vector<float>(1f / 720));
+        var p = Vector.FusedMultiplyAdd(r * r, e1, e0);
         p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(1f / 6));
         p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(0.5f));
         p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
@@ -69,16 +69,19 @@ internal static partial class VectorMath
         var n = Vector.Round(c * new Vector<double>(1.4426950408889634));
         var r = Vector.FusedMultiplyAdd(n, new Vector<double>(-0.6931471805599453), c);
         r = Vector.FusedMultiplyAdd(n, new Vector<double>(-2.3190468138462996e-17), r);
-        var p = new Vector<double>(1.0 / 6227020800);
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 479001600));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 39916800));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 3628800));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 362880));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 40320));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 5040));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 720));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 120));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 24));
+        // Degree 13 is a long chain of dependent FMAs: the terms from r⁴ on go by Estrin's scheme (four FMAs deep
+        // instead of ten), the last four by Horner's rule, which keeps the rounding of the leading terms as small.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var e0 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 120), new Vector<double>(1.0 / 24));
+        var e1 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 5040), new Vector<double>(1.0 / 720));
+        var e2 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 362880), new Vector<double>(1.0 / 40320));
+        var e3 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 39916800), new Vector<double>(1.0 / 3628800));
+        var e4 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 6227020800), new Vector<double>(1.0 / 479001600));
+        var f0 = Vector.FusedMultiplyAdd(r2, e1, e0);
+        var f1 = Vector.FusedMultiplyAdd(r2, e3, e2);
+        var g0 = Vector.FusedMultiplyAdd(r4, f1, f0);
+        var p = Vector.FusedMultiplyAdd(r4 * r4, e4, g0);
         p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(1.0 / 6));
         p = Vector.FusedMultiplyAdd(p, r, new Vector<double>(0.5));
         p = Vector.FusedMultiplyAdd(p, r, Vector<double>.One);

@@ -27,7 +27,7 @@ internal static partial class VectorMath
         => [.. Enumerable.Range(1, terms).Reverse().Select(k => T.CreateTruncating(2.0 / (2 * k + 1)))];
 
     /// <summary>
-    /// log(1 + t) for 0 ≤ t ≤ 1 (and +∞ → NaN-free only in that range; NaN propagates) from the series of
+    /// log(1 + t) for 0 ≤ t ≤ 1 only (softplus's log1p(e^−|x|); NaN propagates) from the series of
     /// 2·atanh(u), u = t/(2 + t): the leading 2u is exact up to the rounding of u, so small t keeps full relative
     /// accuracy (log1p(t) = t where t is tiny).
     /// </summary>

@@ -62,18 +62,38 @@ internal static class HpoStudyRunner
     /// <summary>Trials counted toward the study's budget.</summary>
     public static int FinishedTrials(IStorage storage, int studyId) => storage.GetNTrials(studyId, [TrialState.Complete, TrialState.Pruned]);
 
-    /// <summary>Runs trials in this process until the study holds <c>Trials</c> finished ones; <paramref name="afterTrial"/> sees each.</summary>
+    /// <summary>
+    /// Runs trials in this process until the study holds <c>Trials</c> finished ones; <paramref name="afterTrial"/> sees each.
+    /// A new trial starts only while the finished and running trials of all workers together fall short of the budget:
+    /// when the last trials are running elsewhere this worker waits for them instead of starting one more (that extra
+    /// trial would hold up the end of the study by a whole trial). Should a running trial fail or its worker die (its
+    /// heartbeat stops, it is failed and re-enqueued), the budget falls short again and a waiting worker takes it.
+    /// </summary>
     public static void RunInProcess(Study study, HpoStudySpec spec, ImageClassificationData data, Action<FrozenTrial>? afterTrial = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
-        if (FinishedTrials(study.Storage, study.StudyId) >= spec.Budget.Trials) return;
-        var callbacks = new List<Action<Study, FrozenTrial>> { new MaxTrialsCallback(spec.Budget.Trials, [TrialState.Complete, TrialState.Pruned]) };
+        var callbacks = new List<Action<Study, FrozenTrial>>();
         if (afterTrial is not null) callbacks.Add((_, t) => afterTrial(t));
-        study.Optimize(trial => SimpleNetworkTraining.Objective(trial, data, HpoSearch.Suggest(trial, spec.Dataset), spec.Budget.Epochs, TrialSeed(spec.Seed, trial.Number)),
-            callbacks: callbacks);
+        // Without heartbeats a RUNNING trial left by a crash never ends, so only a storage that fails dead trials lets
+        // this worker wait for the running ones.
+        bool watchesHeartbeats = study.Storage is IHeartbeatStorage { HeartbeatInterval: not null };
+        while (FinishedTrials(study.Storage, study.StudyId) < spec.Budget.Trials)
+        {
+            if (watchesHeartbeats && FinishedTrials(study.Storage, study.StudyId) + study.Storage.GetNTrials(study.StudyId, [TrialState.Running]) >= spec.Budget.Trials)
+            {
+                study.FailStaleTrials();
+                Thread.Sleep(LastTrialsPoll);
+                continue;
+            }
+            study.Optimize(trial => SimpleNetworkTraining.Objective(trial, data, HpoSearch.Suggest(trial, spec.Dataset), spec.Budget.Epochs, TrialSeed(spec.Seed, trial.Number)),
+                nTrials: 1, callbacks: callbacks);
+        }
     }
+
+    /// <summary>How often a worker waiting for the study's last running trials looks at the storage again.</summary>
+    private static readonly TimeSpan LastTrialsPoll = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The training seed of trial <paramref name="number"/>: the same trial number trains the same way in any worker.</summary>
     public static ulong TrialSeed(int seed, int number) => unchecked((ulong)seed * 1_000_003UL + (ulong)number);

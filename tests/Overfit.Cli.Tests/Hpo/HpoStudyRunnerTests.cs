@@ -1,0 +1,80 @@
+using Overfit.Cli.Experiments;
+using Overfit.Cli.Infrastructure;
+using Overfit.Cli.Tests.Infrastructure;
+using Overfit.Tuning;
+
+namespace Overfit.Cli.Tests.Hpo;
+
+/// <summary>
+/// The end of a study shared by several workers: a worker whose next trial would exceed the budget while another
+/// worker's trial is still running waits for it, and takes over only when that trial does not finish.
+/// </summary>
+public sealed class HpoStudyRunnerTests : IDisposable
+{
+    private readonly TempFolder _tmp = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _tmp.Dispose();
+    }
+
+    private (HpoStudySpec Spec, IStorage Storage, Study Study, Trial Running) StudyWithOneRunningTrialOfAnotherWorker()
+    {
+        string url = "sqlite:///" + _tmp.Sub("r.db");
+        var spec = new HpoStudySpec("FashionMNIST", "random", "none", new HpoBudget(Trials: 2, Init: 1, Epochs: 1, TrainCount: 64, TestCount: 32),
+            Seed: 3, url, "r", BudgetLevel.Tiny, DataDirectory: null);
+        var storage = HpoStudyRunner.OpenStorage(url);
+        var study = HpoStudyRunner.OpenStudy(spec, storage, workerIndex: 1);
+        study.Tell(study.Ask(), 0.5);
+        var running = study.Ask();
+        ((IHeartbeatStorage)storage).RecordHeartbeat(running.TrialId);
+        return (spec, storage, study, running);
+    }
+
+    private static ImageClassificationData Data(HpoStudySpec spec)
+    {
+        var (train, test, source) = HpoFixtures.Load(spec.Dataset, null);
+        return HpoSearch.Prepare(spec.Dataset, train, test, spec.Budget.TrainCount, spec.Budget.TestCount, source);
+    }
+
+    [Fact]
+    public async Task AWorkerWaitsForTheLastRunningTrialInsteadOfStartingOneMore()
+    {
+        var (spec, storage, study, running) = StudyWithOneRunningTrialOfAnotherWorker();
+        using var close = storage as IDisposable;
+        var data = Data(spec);
+        var otherWorker = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            study.Tell(running, 0.75);
+        });
+        var ran = new List<FrozenTrial>();
+        HpoStudyRunner.RunInProcess(HpoStudyRunner.OpenStudy(spec, storage, workerIndex: 0), spec, data, ran.Add);
+        await otherWorker;
+        Assert.Empty(ran);
+        var trials = study.Trials;
+        Assert.Equal(2, trials.Count);
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+    }
+
+    [Fact]
+    public async Task AWaitingWorkerRunsTheTrialThatTheOtherWorkerFailed()
+    {
+        var (spec, storage, study, running) = StudyWithOneRunningTrialOfAnotherWorker();
+        using var close = storage as IDisposable;
+        var data = Data(spec);
+        var otherWorker = Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            study.Tell(running, TrialState.Fail);
+        });
+        var ran = new List<FrozenTrial>();
+        HpoStudyRunner.RunInProcess(HpoStudyRunner.OpenStudy(spec, storage, workerIndex: 0), spec, data, ran.Add);
+        await otherWorker;
+        Assert.Single(ran);
+        Assert.Equal(TrialState.Complete, ran[0].State);
+        Assert.Equal(2, study.Trials.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(TrialState.Fail, study.Trials.Single(t => t.Number == running.Number).State);
+    }
+}

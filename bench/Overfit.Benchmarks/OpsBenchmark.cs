@@ -14,7 +14,7 @@ namespace Overfit.Benchmarks;
 /// gen0/gen2 collections per call.
 /// Options: --json (one JSON line per case), --reps N (timed repetitions, median reported),
 /// --threads 1,2 (thread counts), --torch (also runs bench/anchors/ops_torch.py with /usr/bin/python3 at the same
-/// thread counts and fills torch_ms).
+/// thread counts and fills torch_ms), --ops a,b (only these cases, e.g. exp,gelu).
 /// </summary>
 public static class OpsBenchmark
 {
@@ -47,7 +47,18 @@ public static class OpsBenchmark
                 return 2;
             }
         }
-        var torchMs = torch ? RunTorch(reps, threadCounts) : null;
+        string[] ops = Ops;
+        int oi = Array.IndexOf(args, "--ops");
+        if (oi >= 0)
+        {
+            ops = oi + 1 < args.Length ? args[oi + 1].Split(',') : [];
+            if (ops.Length == 0 || ops.Any(o => !Ops.Contains(o)))
+            {
+                Console.Error.WriteLine($"--ops needs a comma-separated list of cases from: {string.Join(",", Ops)}");
+                return 2;
+            }
+        }
+        var torchMs = torch ? RunTorch(reps, threadCounts, ops) : null;
         if (torch && torchMs is null) return 1;
         int savedThreads = Gemm.MaxThreads;
         try
@@ -56,7 +67,7 @@ public static class OpsBenchmark
             {
                 Gemm.MaxThreads = threads;
                 foreach (var dtype in new[] { DType.Float32, DType.Float64 })
-                    foreach (var op in Ops)
+                    foreach (var op in ops)
                     {
                         var (ms, minMs, bytes, gen0, gen2) = Measure(op, dtype, reps);
                         string name = dtype.Name();
@@ -142,7 +153,7 @@ public static class OpsBenchmark
     }
 
     /// <summary>Runs the PyTorch anchor (same cases, at each thread count) and reads its JSON lines.</summary>
-    private static Dictionary<(string, string, int), (double Median, double Min)>? RunTorch(int reps, int[] threadCounts)
+    private static Dictionary<(string, string, int), (double Median, double Min)>? RunTorch(int reps, int[] threadCounts, string[] ops)
     {
         var script = FindUp(Path.Combine("bench", "anchors", "ops_torch.py"));
         if (script is null)
@@ -151,7 +162,7 @@ public static class OpsBenchmark
             return null;
         }
         var psi = new ProcessStartInfo("/usr/bin/python3", [script, "--reps", reps.ToString(CultureInfo.InvariantCulture),
-            "--threads", string.Join(",", threadCounts)])
+            "--threads", string.Join(",", threadCounts), "--ops", string.Join(",", ops)])
         {
             RedirectStandardOutput = true,
             UseShellExecute = false,

@@ -1,7 +1,7 @@
 """PyTorch anchor for `Overfit.Benchmarks ops`: the same cases, at each thread count, median of --reps timed calls.
 
 Run by `dotnet run -c Release --project bench/Overfit.Benchmarks -- ops --json --torch`, or alone:
-/usr/bin/python3 bench/anchors/ops_torch.py [--reps 30] [--threads 1,2]
+/usr/bin/python3 bench/anchors/ops_torch.py [--reps 30] [--threads 1,2] [--ops exp,gelu]
 Prints one JSON line per case: {"op":..,"dtype":..,"threads":..,"n":..,"torch_ms":..,"torch_min_ms":..}
 (median and minimum of the timed calls).
 Backward cases time torch.autograd.grad through a graph kept across calls (retain_graph=True), as the
@@ -45,6 +45,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--ops", default="", help="comma-separated subset of the cases (default: all)")
     args = parser.parse_args()
     for threads in (int(t) for t in args.threads.split(",")):
         torch.set_num_threads(threads)
@@ -75,7 +76,10 @@ def main():
                 "sigmoid_backward": backward_case(m, my, torch.sigmoid),
                 "softmax_backward": backward_case(m, my, lambda t: torch.softmax(t, dim=1)),
             }
+            wanted = set(args.ops.split(",")) if args.ops else set(cases)
             for op, f in cases.items():
+                if op not in wanted:
+                    continue
                 if op.endswith("_backward"):
                     ms, min_ms = median_ms(f, args.reps)
                 else:

@@ -58,13 +58,20 @@ public static partial class Autograd
         bool outer = _accumulatingIntoLeaves, outerCreating = _creatingGraph;
         _accumulatingIntoLeaves = false;
         _creatingGraph = createGraph;
-        Dictionary<Tensor, Tensor> grads;
-        try { grads = Run(output, gradOutput, retainGraph || createGraph, accumulateIntoLeaves: false, wanted: inputs); }
-        finally { (_accumulatingIntoLeaves, _creatingGraph) = (outer, outerCreating); }
-        var result = new Tensor[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-            result[i] = grads.TryGetValue(inputs[i], out var g) ? g : Tensor.ZerosLike(inputs[i]);
-        return result;
+        var scratch = BackwardScratch.Rent();
+        try
+        {
+            var grads = Run(scratch, output, gradOutput, retainGraph || createGraph, accumulateIntoLeaves: false, wanted: inputs);
+            var result = new Tensor[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+                result[i] = grads.TryGetValue(inputs[i], out var g) ? g : Tensor.ZerosLike(inputs[i]);
+            return result;
+        }
+        finally
+        {
+            (_accumulatingIntoLeaves, _creatingGraph) = (outer, outerCreating);
+            BackwardScratch.Return(scratch);
+        }
     }
 
     internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph, bool createGraph = false)
@@ -74,8 +81,13 @@ public static partial class Autograd
         _accumulatingIntoLeaves = true;
         _releasingGraph = !retainGraph;
         _creatingGraph = createGraph;
-        try { Run(output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null); }
-        finally { (_accumulatingIntoLeaves, _releasingGraph, _creatingGraph) = (outer, outerReleasing, outerCreating); }
+        var scratch = BackwardScratch.Rent();
+        try { Run(scratch, output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null); }
+        finally
+        {
+            (_accumulatingIntoLeaves, _releasingGraph, _creatingGraph) = (outer, outerReleasing, outerCreating);
+            BackwardScratch.Return(scratch);
+        }
     }
 
     /// <summary>
@@ -137,14 +149,54 @@ public static partial class Autograd
     {
         var output = unfused();
         if (!output.RequiresGrad) return new Tensor?[inputs.Length];
-        var grads = Run(output, g, retainGraph: true, accumulateIntoLeaves: false, wanted: inputs, stopAtWanted: true);
-        var result = new Tensor?[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++)
-            result[i] = !inputs[i].RequiresGrad ? null : grads.TryGetValue(inputs[i], out var gi) ? gi : Tensor.ZerosLike(inputs[i]);
-        return result;
+        var scratch = BackwardScratch.Rent();
+        try
+        {
+            var grads = Run(scratch, output, g, retainGraph: true, accumulateIntoLeaves: false, wanted: inputs, stopAtWanted: true);
+            var result = new Tensor?[inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+                result[i] = !inputs[i].RequiresGrad ? null : grads.TryGetValue(inputs[i], out var gi) ? gi : Tensor.ZerosLike(inputs[i]);
+            return result;
+        }
+        finally { BackwardScratch.Return(scratch); }
     }
 
-    private static Dictionary<Tensor, Tensor> Run(Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted, bool stopAtWanted = false)
+    /// <summary>
+    /// The collections one backward pass works in, kept per thread between passes so that a steady-state
+    /// backward call allocates only its gradients (a nested pass, from inside a rule, gets its own set).
+    /// Cleared on return, so no tensor stays reachable from here.
+    /// </summary>
+    private sealed class BackwardScratch
+    {
+        [ThreadStatic] private static BackwardScratch? _free;
+
+        public readonly HashSet<Tensor> Wanted = new(ReferenceEqualityComparer.Instance);
+        public readonly List<Tensor> Order = [];
+        public readonly HashSet<Tensor> Visited = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<(Tensor T, int Next)> Stack = new();
+        public readonly Dictionary<Tensor, Tensor> Grads = new(ReferenceEqualityComparer.Instance);
+        public readonly Dictionary<Tensor, Tensor> Result = new(ReferenceEqualityComparer.Instance);
+
+        public static BackwardScratch Rent()
+        {
+            var s = _free ?? new BackwardScratch();
+            _free = null;
+            return s;
+        }
+
+        public static void Return(BackwardScratch s)
+        {
+            s.Wanted.Clear();
+            s.Order.Clear();
+            s.Visited.Clear();
+            s.Stack.Clear();
+            s.Grads.Clear();
+            s.Result.Clear();
+            _free = s;
+        }
+    }
+
+    private static Dictionary<Tensor, Tensor> Run(BackwardScratch scratch, Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted, bool stopAtWanted = false)
     {
         if (!output.RequiresGrad)
             throw new InvalidOperationException("backward on a tensor that does not require grad: no input of the computation had RequiresGrad = true");
@@ -157,10 +209,16 @@ public static partial class Autograd
         else if (!ShapeUtil.SameShape(gradOutput.ShapeSpan, output.ShapeSpan))
             throw new ArgumentException($"gradient of shape {ShapeUtil.Format(gradOutput.ShapeSpan)} does not match the output's shape {ShapeUtil.Format(output.ShapeSpan)}", nameof(gradOutput));
 
-        var wantedSet = wanted is null ? null : new HashSet<Tensor>(wanted, ReferenceEqualityComparer.Instance);
-        var order = TopologicalOrder(output, stopAtWanted ? wantedSet : null);
-        var grads = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance) { [output] = gradOutput };
-        var result = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        HashSet<Tensor>? wantedSet = null;
+        if (wanted is not null)
+        {
+            wantedSet = scratch.Wanted;
+            foreach (var w in wanted) wantedSet.Add(w);
+        }
+        var order = TopologicalOrder(scratch, output, stopAtWanted ? wantedSet : null);
+        var grads = scratch.Grads;
+        grads[output] = gradOutput;
+        var result = scratch.Result;
 
         // With createGraph the rules record their ops (grad mode stays as the caller set it).
         using (_creatingGraph ? default(GradModeScope) : new GradModeScope(enabled: false))
@@ -229,11 +287,12 @@ public static partial class Autograd
     }
 
     /// <summary>Reverse post-order of the graph below <paramref name="root"/>, computed without recursion.</summary>
-    private static List<Tensor> TopologicalOrder(Tensor root, HashSet<Tensor>? stop = null)
+    private static List<Tensor> TopologicalOrder(BackwardScratch scratch, Tensor root, HashSet<Tensor>? stop = null)
     {
-        var post = new List<Tensor>();
-        var visited = new HashSet<Tensor>(ReferenceEqualityComparer.Instance) { root };
-        var stack = new Stack<(Tensor T, int Next)>();
+        var post = scratch.Order;
+        var visited = scratch.Visited;
+        visited.Add(root);
+        var stack = scratch.Stack;
         stack.Push((root, 0));
         while (stack.Count > 0)
         {

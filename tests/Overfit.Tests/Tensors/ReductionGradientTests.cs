@@ -86,6 +86,32 @@ public class ReductionGradientTests
     }
 
     [Fact]
+    public void WholeTensorMaxKeepsFirstZeroSignAndSendsGradientToFirstWinner()
+    {
+        // A zero maximum takes the sign of the first zero (PyTorch compares −0 and +0 as equal and keeps the first).
+        Assert.True(double.IsNegative(Tensor.FromArray([-0.0, 0.0, -1.0]).Max().Item()));
+        Assert.False(double.IsNegative(Tensor.FromArray([0.0, -0.0, -1.0]).Max().Item()));
+        Assert.False(double.IsNegative(Tensor.FromArray([1.0, 0.0, -0.0]).Min().Item()));
+        // Large enough to be split across threads; the maximum 7 appears in both halves, the gradient goes to the first.
+        foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            int n = 1 << 18;
+            var data = Enumerable.Range(0, n).Select(i => Math.Sin(i)).ToArray();
+            data[n - 5] = 7;
+            data[n / 3] = 7;
+            var x = Tensor.FromArray(data).To(dtype);
+            x.RequiresGrad = true;
+            var m = x.Max();
+            Assert.Equal(7, m.Item());
+            m.Backward();
+            var g = x.Grad!.ToDoubleArray();
+            Assert.Equal(1, g[n / 3]);
+            Assert.Equal(1, g.Sum());
+            Assert.Equal(dtype == DType.Float32 ? (float)data.Min() : data.Min(), Tensor.FromArray(data).To(dtype).Min().Item());
+        }
+    }
+
+    [Fact]
     public void MaxWithNaNMatchesPyTorch()
     {
         // Reference values: tests/fixtures/reference/tensors/tensor_reference.py (PyTorch 1.13): the first NaN wins.

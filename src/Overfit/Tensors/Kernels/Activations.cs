@@ -1,13 +1,14 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Overfit.Tensors.Kernels;
 
 /// <summary>
-/// SIMD tanh, sigmoid, softplus and GELU, accurate to a few ulp over the whole range, subnormal results and
-/// ±∞/NaN included (checked against <see cref="Math"/> by the ulp tests). Each is written once, in double; Float32
-/// runs it on widened lanes and rounds once at the end, which keeps Float32 within 1 ulp (at about twice the cost
-/// of a Float32 exp: 1M elements take ~1.5 ms on one core here, against ~0.65 ms for exp alone).
+/// SIMD tanh, sigmoid, softplus and GELU on the own exp (<see cref="VectorMath"/>), accurate to a few ulp over the
+/// whole range, subnormal results and ±∞/NaN included (checked against <see cref="Math"/> by the ulp tests).
+/// tanh, sigmoid and softplus run in the data's own precision; GELU is written once, in double, and Float32 runs it
+/// on widened lanes, rounding once at the end.
 /// </summary>
 internal static class Activations
 {
@@ -30,76 +31,65 @@ internal static class Activations
         if (typeof(T) == typeof(float)) MapWidened(op, MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
         else VectorLoops.Map(op, MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(d));
     }
+
+    /// <summary>Polynomial coefficients (highest power first) rounded to <typeparamref name="T"/>.</summary>
+    public static T[] Constants<T>(params double[] c) where T : unmanaged, IFloatingPointIeee754<T> => [.. c.Select(T.CreateTruncating)];
+
+    /// <summary>Horner's rule Σ c[i]·z^(n−1−i) with one FMA per coefficient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Horner<T>(T[] c, Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var p = new Vector<T>(c[0]);
+        for (int i = 1; i < c.Length; i++) p = VectorMath.Fma(p, z, new Vector<T>(c[i]));
+        return p;
+    }
 }
 
 /// <summary>
-/// tanh: below |x| = 0.3 its Taylor series to x²³ (terms fall by (2x/π)² ≈ 0.036 each, so the remainder is under
-/// 2⁻⁵⁴), written as x + x·z·q(z) to keep the leading term exact; above, (1 − e^−2|x|)/(1 + e^−2|x|) with the sign
-/// restored, where the cancellation in 1 − t costs at most a factor 2.2.
+/// tanh: below |x| = s its Taylor series to x²³ (terms fall by (2x/π)² each, so the remainder is under 2⁻⁵⁴ at
+/// s = 0.3 and under 2⁻³⁵ at s = 0.55), written as x + x·z·q(z) to keep the leading term exact; above,
+/// (1 − e^−2|x|)/(1 + e^−2|x|) with the sign restored, where the cancellation in 1 − t magnifies the error of t by
+/// t/(1 − t): 1.2 at s = 0.3 (Float64, 4 ulp allowed), 0.5 at s = 0.55 (Float32, 2 ulp allowed).
 /// </summary>
-internal readonly struct TanhOp : IUnaryOp<double>
+internal readonly struct TanhOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const double Switch = 0.3;
+    // Taylor coefficients of tanh after the leading x, highest first: the tangent numbers
+    // T(2k+1)·2^(2k+2)(2^(2k+2)−1)/(2k+2)! with alternating signs.
+    private static readonly T[] s_series = Activations.Constants<T>(-113927491862.0 / 2900518163668125, 18888466084.0 / 194896477400625,
+        -443861162.0 / 1856156927625, 6404582.0 / 10854718875, -929569.0 / 638512875, 21844.0 / 6081075, -1382.0 / 155925,
+        62.0 / 2835, -17.0 / 315, 2.0 / 15, -1.0 / 3);
 
-    // Taylor coefficients of tanh after the leading x: the tangent numbers T(2k+1)·2^(2k+2)(2^(2k+2)−1)/(2k+2)! with alternating signs.
-    private const double C3 = -1.0 / 3, C5 = 2.0 / 15, C7 = -17.0 / 315, C9 = 62.0 / 2835, C11 = -1382.0 / 155925,
-        C13 = 21844.0 / 6081075, C15 = -929569.0 / 638512875, C17 = 6404582.0 / 10854718875, C19 = -443861162.0 / 1856156927625,
-        C21 = 18888466084.0 / 194896477400625, C23 = -113927491862.0 / 2900518163668125;
+    private static T Switch => T.CreateTruncating(typeof(T) == typeof(float) ? 0.55 : 0.3);
 
-    public double Invoke(double x)
-    {
-        double a = Math.Abs(x);
-        if (a < Switch)
-        {
-            double z = x * x;
-            double q = ((((((((((C23 * z + C21) * z + C19) * z + C17) * z + C15) * z + C13) * z + C11) * z + C9) * z + C7) * z + C5) * z + C3);
-            return x + x * (z * q);
-        }
-        double t = Math.Exp(-2 * a);
-        return Math.CopySign((1 - t) / (1 + t), x);
-    }
+    public T Invoke(T x) => Invoke(new Vector<T>(x))[0];
 
-    public Vector<double> Invoke(Vector<double> x)
+    public Vector<T> Invoke(Vector<T> x)
     {
         var a = Vector.Abs(x);
-        var isSmall = Vector.LessThan(a, new Vector<double>(Switch));
+        var isSmall = Vector.LessThan(a, new Vector<T>(Switch));
         // Each branch is evaluated only when some lane needs it (NaN counts as large, where it propagates).
-        var small = isSmall == Vector<long>.Zero ? Vector<double>.Zero : Series(x);
-        if (Vector.EqualsAll(isSmall, new Vector<long>(-1))) return small;
-        var t = Vector.Exp(-(a + a));
-        var large = Vector.CopySign((Vector<double>.One - t) / (Vector<double>.One + t), x);
+        var mask = Vector.AsVectorByte(isSmall);
+        var small = mask == Vector<byte>.Zero ? Vector<T>.Zero : Series(x);
+        if (mask == Vector<byte>.AllBitsSet) return small;
+        var t = VectorMath.Exp(-(a + a));
+        var large = Vector.CopySign((Vector<T>.One - t) / (Vector<T>.One + t), x);
         return Vector.ConditionalSelect(isSmall, small, large);
     }
 
-    private static Vector<double> Series(Vector<double> x)
+    private static Vector<T> Series(Vector<T> x)
     {
         var z = x * x;
-        var q = Vector.FusedMultiplyAdd(new Vector<double>(C23), z, new Vector<double>(C21));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C19));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C17));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C15));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C13));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C11));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C9));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C7));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C5));
-        q = Vector.FusedMultiplyAdd(q, z, new Vector<double>(C3));
-        return Vector.FusedMultiplyAdd(x, z * q, x);
+        return VectorMath.Fma(x, z * Activations.Horner(s_series, z), x);
     }
 }
 
 /// <summary>
 /// Logistic sigmoid as 1/(1 + e^−x) for x ≥ 0 and e^x/(1 + e^x) for x &lt; 0: the exponential never overflows
 /// into the denominator, so far-negative inputs keep their tiny (even subnormal) values instead of flushing to 0.
-/// Float32 runs it on widened lanes: in float, e^x/(1 + e^x) passes exp's error straight through and misses 2 ulp.
 /// </summary>
 internal readonly struct SigmoidOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public T Invoke(T x)
-    {
-        T e = T.Exp(-T.Abs(x));
-        return x >= T.Zero ? T.One / (T.One + e) : e / (T.One + e);
-    }
+    public T Invoke(T x) => Invoke(new Vector<T>(x))[0];
 
     public Vector<T> Invoke(Vector<T> x)
     {
@@ -111,74 +101,110 @@ internal readonly struct SigmoidOp<T> : IUnaryOp<T> where T : unmanaged, IFloati
 }
 
 /// <summary>
-/// Exact GELU x·Φ(x) for Float32 data, evaluated in double lanes: erf(z), z = |x|/√2, from its Maclaurin series
-/// (37 terms; relative error of erfc below 1e−11 up to z = 2.5, where the series still converges with at most
-/// two digits lost to cancellation); beyond, erfc(z) from Laplace's continued fraction
-/// e^(−z²)/(√π·(z + ½/(z + 1/(z + 3⁄2/(z + …)))) cut after 20 levels (relative error below 1e−11 for z ≥ 2.5),
-/// evaluated only for vectors that have such a lane. Far more accurate than Float32 needs, so the rounded result
-/// is within 1 ulp; Float64 keeps the scalar double-precision erf.
+/// Softplus log(1 + e^x) computed stably as max(x, 0) + log1p(e^−|x|) in one SIMD pass; the log1p keeps full
+/// relative accuracy where e^x is far below 1 (softplus(−20) ≈ 2.06e−9, not 0).
 /// </summary>
-internal readonly struct GeluOp : IUnaryOp<double>
+internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const double SeriesLimit = 2.5;
-    private const int FractionLevels = 20;
-    private static readonly double[] s_series = Series(36);
-    private static readonly double TwoOverSqrtPi = 2 / Math.Sqrt(Math.PI);
-    private static readonly double InvSqrtPi = 1 / Math.Sqrt(Math.PI);
+    public T Invoke(T x) => Invoke(new Vector<T>(x))[0];
 
-    /// <summary>(−1)ⁿ/(n!(2n+1)), highest n first, for Horner evaluation in z².</summary>
-    private static double[] Series(int terms)
+    public Vector<T> Invoke(Vector<T> x)
     {
-        var c = new double[terms + 1];
-        double factorial = 1;
-        for (int n = 0; n <= terms; n++)
-        {
-            if (n > 0) factorial *= n;
-            c[terms - n] = (n % 2 == 0 ? 1 : -1) / (factorial * (2 * n + 1));
-        }
-        return c;
+        var tail = VectorMath.Log1p(VectorMath.Exp(-Vector.Abs(x)));
+        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, Vector<T>.Zero) + tail;
     }
+}
 
-    public double Invoke(double x)
-    {
-        double z = Math.Abs(x) * (1 / Math.Sqrt(2));
-        double phi;
-        if (z <= SeriesLimit)
-        {
-            double zz = z * z, p = 0;
-            foreach (var c in s_series) p = p * zz + c;
-            double erf = TwoOverSqrtPi * z * p;
-            phi = 0.5 * (x >= 0 ? 1 + erf : 1 - erf);
-        }
-        else
-        {
-            double f = z;
-            for (int k = FractionLevels; k >= 1; k--) f = z + (0.5 * k) / f;
-            double erfc = Math.Exp(-z * z) * InvSqrtPi / f;
-            phi = x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
-        }
-        return x * phi;
-    }
+/// <summary>
+/// Exact GELU x·Φ(x) in double lanes (Float32 runs it on widened lanes and rounds once). With a = |x|,
+/// Φ(−a) = e^(−a²/2)·Q(a), where Q(a) = Φ(−a)·e^(a²/2) = Mills ratio/√(2π) is smooth and slowly varying; Q is
+/// t·G(t) with t = 4/(4 + a) and G a degree-22 polynomial, a Chebyshev fit with mpmath (relative error 4e−17 on
+/// 0 ≤ a ≤ 38.7, beyond which e^(−a²/2) underflows; degree 11 for Float32 data). a² is split exactly (FMA) into hi + lo so that e^(−a²/2) =
+/// e^(−hi/2)·(1 − lo/2) keeps its digits for large a. Then GELU = x·Q·e^(−a²/2) for x &lt; 0 (no cancellation, subnormal
+/// results included) and x − x·Φ(−a) for x ≥ 0. Measured against MathNet's erfc: see TranscendentalUlpTests.
+/// </summary>
+internal readonly struct GeluOp(bool forSingle) : IUnaryOp<double>
+{
+    private const double Scale = 4;
+
+    // For Float32 data a degree-11 G suffices (relative error 4.5e−10 on 0 ≤ a ≤ 14.5, where GELU underflows in float).
+    private static readonly double[] s_gSingle =
+    [
+        -0.007300412122753893, 0.035675780771364074, -0.049917553570889964, -0.016750335972677284, 0.07956498055899405, -0.05567790543803374,
+        0.09174581214097417, 0.04451262252093612, 0.08588943389652826, 0.09271621728230987, 0.099808778417448, 0.0997325814602126,
+    ];
+
+    // G(t) = Q(4(1/t − 1))/t in powers of t, highest first (fit script: tests/fixtures/reference/gelu/fit_gelu_q.py).
+    private static readonly double[] s_g =
+    [
+        -0.0010012229644405892, 0.010961635827022156, -0.05363049271247352, 0.1516544084055798, -0.2629003512879425,
+        0.2538807331920164, -0.030202351691472645, -0.29724310851355856, 0.497877616889154, -0.4819432417876891,
+        0.3408651061924181, -0.18045621912006346, 0.06985784705552357, -0.03133872239543824, 0.0034366379718310585,
+        0.005828547081838354, 0.023622336347069672, 0.043216400352317955, 0.06350623599757722, 0.08103495902550177,
+        0.0935021062026947, 0.09973556982849689, 0.09973557010403689,
+    ];
+
+    public double Invoke(double x) => Invoke(new Vector<double>(x))[0];
 
     public Vector<double> Invoke(Vector<double> x)
     {
-        var z = Vector.Abs(x) * new Vector<double>(1 / Math.Sqrt(2));
-        var zz = z * z;
-        var p = Vector<double>.Zero;
-        foreach (var c in s_series) p = Vector.FusedMultiplyAdd(p, zz, new Vector<double>(c));
-        var erf = new Vector<double>(TwoOverSqrtPi) * z * p;
-        var half = new Vector<double>(0.5);
-        var positive = Vector.GreaterThanOrEqual(x, Vector<double>.Zero);
-        var phi = half * Vector.ConditionalSelect(positive, Vector<double>.One + erf, Vector<double>.One - erf);
-        var tail = Vector.GreaterThan(z, new Vector<double>(SeriesLimit));
-        if (tail != Vector<long>.Zero)
-        {
-            var f = z;
-            for (int k = FractionLevels; k >= 1; k--) f = z + new Vector<double>(0.5 * k) / f;
-            var erfc = Vector.Exp(-zz) * new Vector<double>(InvSqrtPi) / f;
-            var tailPhi = Vector.ConditionalSelect(positive, Vector<double>.One - half * erfc, half * erfc);
-            phi = Vector.ConditionalSelect(tail, tailPhi, phi);
-        }
-        return x * phi;
+        var (q, e) = NormalTail(x, forSingle);
+        var negative = x * q * e;
+        var positive = Vector.FusedMultiplyAdd(-x, q * e, x);
+        // x = +∞: Φ(−a) = 0 and x − x·0 would be NaN.
+        positive = Vector.ConditionalSelect(Vector.Equals(x, new Vector<double>(double.PositiveInfinity)), x, positive);
+        return Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), negative, positive);
+    }
+
+    /// <summary>
+    /// A degree-11 polynomial (coefficients highest first) by Estrin's scheme: four FMAs deep instead of Horner's
+    /// eleven, so the loop is not bound by the latency of one long chain (Float32 GELU was 8 ms at 1M elements so).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Estrin12(double[] c, Vector<double> t)
+    {
+        var t2 = t * t;
+        var t4 = t2 * t2;
+        var p01 = Vector.FusedMultiplyAdd(t, new Vector<double>(c[10]), new Vector<double>(c[11]));
+        var p23 = Vector.FusedMultiplyAdd(t, new Vector<double>(c[8]), new Vector<double>(c[9]));
+        var p45 = Vector.FusedMultiplyAdd(t, new Vector<double>(c[6]), new Vector<double>(c[7]));
+        var p67 = Vector.FusedMultiplyAdd(t, new Vector<double>(c[4]), new Vector<double>(c[5]));
+        var p89 = Vector.FusedMultiplyAdd(t, new Vector<double>(c[2]), new Vector<double>(c[3]));
+        var p1011 = Vector.FusedMultiplyAdd(t, new Vector<double>(c[0]), new Vector<double>(c[1]));
+        var q0 = Vector.FusedMultiplyAdd(t2, p23, p01);
+        var q1 = Vector.FusedMultiplyAdd(t2, p67, p45);
+        var q2 = Vector.FusedMultiplyAdd(t2, p1011, p89);
+        return Vector.FusedMultiplyAdd(t4 * t4, q2, Vector.FusedMultiplyAdd(t4, q1, q0));
+    }
+
+    /// <summary>Q(a) and e^(−a²/2) for a = |x| (to Float32 accuracy only where <paramref name="forSingle"/>), so that Φ(−a) = Q·e and the normal density φ(x) = e/√(2π).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector<double> Q, Vector<double> E) NormalTail(Vector<double> x, bool forSingle)
+    {
+        var a = Vector.Abs(x);
+        var t = new Vector<double>(Scale) / (new Vector<double>(Scale) + a);
+        var q = t * (forSingle ? Estrin12(s_gSingle, t) : Activations.Horner(s_g, t));
+        // Beyond a = 40, e^(−a²/2) is 0 anyway; the clamp keeps a² (and so hi − hi) finite.
+        var ac = Vector.MinNative(a, new Vector<double>(40));
+        var hi = ac * ac;
+        var lo = Vector.FusedMultiplyAdd(ac, ac, -hi);
+        var e = VectorMath.Exp(hi * new Vector<double>(-0.5));
+        return (q, Vector.FusedMultiplyAdd(e, lo * new Vector<double>(-0.5), e));
+    }
+}
+
+/// <summary>Derivative of exact GELU, Φ(x) + x·φ(x), on the same Φ(−|x|) = Q·e^(−x²/2) as <see cref="GeluOp"/>.</summary>
+internal readonly struct GeluDerivativeOp(bool forSingle) : IUnaryOp<double>
+{
+    private static readonly double InvSqrt2Pi = 1 / Math.Sqrt(2 * Math.PI);
+
+    public double Invoke(double x) => Invoke(new Vector<double>(x))[0];
+
+    public Vector<double> Invoke(Vector<double> x)
+    {
+        var (q, e) = GeluOp.NormalTail(x, forSingle);
+        var tail = q * e;
+        var cdf = Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), tail, Vector<double>.One - tail);
+        return Vector.FusedMultiplyAdd(x * e, new Vector<double>(InvSqrt2Pi), cdf);
     }
 }

@@ -132,7 +132,7 @@ internal static class RowKernels
         T sum = Vector.Sum(acc);
         for (; i < x.Length; i++)
         {
-            T e = T.Exp(x[i] - shift);
+            T e = VectorMath.Exp(x[i] - shift);
             if (store) y[i] = e;
             sum += e;
         }
@@ -161,7 +161,7 @@ internal static class RowKernels
             var d = dst.Slice(r * len, len);
             var gr = g.Slice(r * len, len);
             T sum = TensorPrimitives.Sum(gr);
-            TensorPrimitives.Exp(y.Slice(r * len, len), d);
+            ExpKernel.Apply<T>(y.Slice(r * len, len), d);
             TensorPrimitives.Multiply(d, -sum, d);
             TensorPrimitives.Add(d, gr, d);
         }

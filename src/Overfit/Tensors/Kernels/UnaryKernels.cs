@@ -10,12 +10,12 @@ internal interface IUnaryKernel
 }
 
 internal readonly struct NegKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, d); }
-internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp(x, d); }
+internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new ExpOp<T>(), x, d); }
 internal readonly struct LogKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, d); }
 internal readonly struct SqrtKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, d); }
 internal readonly struct AbsKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, d); }
-internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new TanhOp(), x, d); }
-internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new SigmoidOp<double>(), x, d); }
+internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new TanhOp<T>(), x, d); }
+internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SigmoidOp<T>(), x, d); }
 internal readonly struct SinKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d); }
 internal readonly struct CosKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d); }
 
@@ -33,58 +33,17 @@ internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T
 /// </summary>
 internal readonly struct SoftplusKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new SoftplusOp<double>(), x, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SoftplusOp<T>(), x, d);
 }
 
-internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public T Invoke(T x) => (x > T.Zero ? x : T.Zero) + VectorMath.Log1p(T.Exp(-T.Abs(x)));
-
-    public Vector<T> Invoke(Vector<T> x)
-    {
-        var tail = VectorMath.Log1p(VectorMath.Exp(-Vector.Abs(x)));
-        return Vector.ConditionalSelect(Vector.GreaterThan(x, Vector<T>.Zero), x, Vector<T>.Zero) + tail;
-    }
-}
-
-/// <summary>Exact GELU: x Φ(x) with the error function (Float32 on SIMD lanes, see <see cref="GeluOp"/>).</summary>
+/// <summary>Exact GELU: x Φ(x) (see <see cref="GeluOp"/>; Float32 on widened lanes).</summary>
 internal readonly struct GeluKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(float))
-        {
-            Activations.MapWidened(new GeluOp(), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(d));
-            return;
-        }
-        for (int i = 0; i < x.Length; i++)
-        {
-            double v = double.CreateTruncating(x[i]);
-            // Φ through erfc, not 1 + erf, which cancels to nothing for x far below 0.
-            d[i] = T.CreateTruncating(v * SpecialFunctions.NormalCdf(v));
-        }
-    }
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluOp(typeof(T) == typeof(float)), x, d);
 }
 
-/// <summary>Derivative of exact GELU: Φ(x) + x φ(x).</summary>
+/// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (see <see cref="GeluDerivativeOp"/>; Float32 on widened lanes).</summary>
 internal readonly struct GeluDerivativeKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (int i = 0; i < x.Length; i++)
-        {
-            double v = double.CreateTruncating(x[i]);
-            d[i] = T.CreateTruncating(SpecialFunctions.NormalCdf(v) + v * SpecialFunctions.NormalPdf(v));
-        }
-    }
-}
-
-/// <summary>Scalar special functions used by kernels (double precision).</summary>
-internal static class SpecialFunctions
-{
-    public static double Erf(double x) => double.IsNaN(x) ? double.NaN : MathNet.Numerics.SpecialFunctions.Erf(x);
-
-    public static double NormalCdf(double x) => double.IsNaN(x) ? double.NaN : 0.5 * MathNet.Numerics.SpecialFunctions.Erfc(-x / Math.Sqrt(2));
-
-    public static double NormalPdf(double x) => Math.Exp(-0.5 * x * x) / Math.Sqrt(2 * Math.PI);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluDerivativeOp(typeof(T) == typeof(float)), x, d);
 }

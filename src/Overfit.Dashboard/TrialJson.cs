@@ -11,7 +11,7 @@ namespace Overfit.Dashboard;
 /// </summary>
 internal static class TrialJson
 {
-    /// <summary>A trial as UTF-8 JSON: number, trial_id, state, values, params, intermediate ([step, value] pairs), datetimes, duration (s), user_attrs.</summary>
+    /// <summary>A trial as UTF-8 JSON: number, trial_id, state, values, params, intermediate ([step, value] pairs), datetimes, duration (s), the worker that ran it (when recorded), user_attrs.</summary>
     public static byte[] Serialize(FrozenTrial t)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -49,6 +49,7 @@ internal static class TrialJson
             Date(w, "datetime_complete", t.DatetimeComplete);
             w.WritePropertyName("duration");
             if (t.Duration is { } d) w.WriteNumberValue(d.TotalSeconds); else w.WriteNullValue();
+            if (t.SystemAttrs.TryGetValue(Study.WorkerKey, out var worker) && worker is string workerName) w.WriteString("worker", workerName);
             w.WriteStartObject("user_attrs");
             foreach (var (key, value) in t.UserAttrs.OrderBy(p => p.Key, StringComparer.Ordinal))
             {

@@ -80,29 +80,40 @@
     return f.svg;
   }
 
-  // Trials as bars in time (plot_timeline), on as few lanes as the overlaps need: one lane per concurrently running
-  // worker (the storage does not record which process ran a trial). Past LANES lanes, a trial goes to the lane that
-  // frees first (its bar overlaps another), so a study of many simultaneous trials stays one screen tall.
+  // Trials as bars in time (plot_timeline), one lane per worker. Trials run by Study.Optimize record their worker
+  // (host/process/thread); when every started trial has one and there are at most LANES workers, those are the lanes.
+  // Otherwise (ask/tell trials, Optuna's) the lanes are inferred: as few as the overlaps need, one per concurrently
+  // running worker; past LANES lanes, a trial goes to the lane that frees first (its bar overlaps another), so a study
+  // of many simultaneous trials stays one screen tall.
   const LANES = 32;
   function timeline(box, trials, now) {
     fresh(box);
     const started = trials.filter(t => t.start !== null).map(t => ({ t, s: t.start, e: t.end !== null ? t.end : now })).sort((a, b) => a.s - b.s || a.t.number - b.t.number);
     if (started.length === 0) return P.empty(box, 'timeline', 'Timeline', 'no trial has started');
-    const ends = [];
-    for (const b of started) {
-      let lane = ends.findIndex(e => e <= b.s);
-      if (lane < 0 && ends.length < LANES) { lane = ends.length; ends.push(b.e); }
-      else if (lane < 0) { lane = 0; for (let i = 1; i < ends.length; i++) if (ends[i] < ends[lane]) lane = i; }
-      ends[lane] = Math.max(ends[lane], b.e);
-      b.lane = lane;
+    const workers = [];
+    const byWorker = started.every(b => b.t.worker) && started.every(b => workers.includes(b.t.worker) || (workers.length < LANES && workers.push(b.t.worker)));
+    let names;
+    if (byWorker) {
+      names = workers;
+      for (const b of started) b.lane = workers.indexOf(b.t.worker);
+    } else {
+      const ends = [];
+      for (const b of started) {
+        let lane = ends.findIndex(e => e <= b.s);
+        if (lane < 0 && ends.length < LANES) { lane = ends.length; ends.push(b.e); }
+        else if (lane < 0) { lane = 0; for (let i = 1; i < ends.length; i++) if (ends[i] < ends[lane]) lane = i; }
+        ends[lane] = Math.max(ends[lane], b.e);
+        b.lane = lane;
+      }
+      names = ends.map((_, i) => 'worker ' + (i + 1));
     }
-    const names = ends.map((_, i) => 'worker ' + (i + 1));
     const t0 = started[0].s, lanes = names.slice().reverse();
     let hi = 1e-3;
     for (const b of started) hi = Math.max(hi, (b.e - t0) / 1000);
     const f = P.frame(box, 'timeline', 'Timeline', { kind: 'linear', lo: 0, hi }, { kind: 'cat', choices: lanes }, 'seconds since the first trial started', '', { w: P.W, h: Math.max(160, 80 + 22 * lanes.length) });
     f.svg.setAttribute('data-points', started.length);
     f.svg.setAttribute('data-lanes', lanes.length);
+    f.svg.setAttribute('data-lanes-from', byWorker ? 'workers' : 'overlaps');
     const band = f.ph / Math.max(1, lanes.length);
     const L = P.layer(f, started.length);
     for (const b of started) {

@@ -17,6 +17,7 @@
       intermediate: raw.intermediate.map(s => [s[0], P.num(s[1])]),
       start: raw.datetime_start ? Date.parse(raw.datetime_start) : null,
       end: raw.datetime_complete ? Date.parse(raw.datetime_complete) : null,
+      worker: raw.worker || null,
     };
   }
 

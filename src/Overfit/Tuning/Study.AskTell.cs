@@ -8,6 +8,12 @@ public sealed partial class Study
     public const string FailReasonKey = "fail_reason";
 
     /// <summary>
+    /// System attribute naming the worker that ran a trial of <see cref="Optimize(Func{Trial, double}, int?, TimeSpan?, int, IEnumerable{Action{Study, FrozenTrial}}?, IReadOnlyCollection{Type}?, IProgress{StudyProgress}?)"/>:
+    /// "host/process id/thread id", so a timeline can put each worker's trials on its own lane. Optuna ignores it.
+    /// </summary>
+    public const string WorkerKey = "worker";
+
+    /// <summary>
     /// Starts a trial (Optuna's ask): pops the oldest enqueued WAITING trial, else creates a RUNNING one, then lets the
     /// sampler sample its relative search space. Parameters in <paramref name="fixedDistributions"/> are suggested at once.
     /// </summary>

@@ -87,6 +87,7 @@ public sealed partial class Study
     private FrozenTrial? RunTrial(Func<Trial, IReadOnlyList<double>> objective, IReadOnlyCollection<Type>? catchTypes)
     {
         if (AskCore(null, repeatClaims: false) is not { } trial) return null;
+        Storage.SetTrialSystemAttr(trial.TrialId, WorkerKey, FormattableString.Invariant($"{Environment.MachineName}/{Environment.ProcessId}/{Environment.CurrentManagedThreadId}"));
         using var heartbeat = HeartbeatThread.Start(Storage, trial.TrialId);
         IReadOnlyList<double>? values = null;
         Exception? error = null;

@@ -178,6 +178,10 @@ public sealed class DashboardBrowserTests(BrowserFixture f)
         Assert.Equal(before, sizes[0]);
         Assert.All(sizes.Skip(1), n => Assert.InRange(n, 0, 2));
         Assert.True(sizes.Skip(1).Sum() >= 2);
+        // Every trial came from Study.Optimize, which records its worker: this test process's and the worker process's.
+        var timeline = page.Locator("svg[data-plot='timeline']");
+        Assert.Equal("workers", await timeline.GetAttributeAsync("data-lanes-from"));
+        Assert.Equal("2", await timeline.GetAttributeAsync("data-lanes"));
         Assert.Empty(errors);
         await page.Context.CloseAsync();
     }

@@ -14,10 +14,9 @@ public static partial class TuningBenchmark
     private static string Workers(string sampler, string storage, int trials, int workers, double objectiveMs)
     {
         string study = "workers-" + Guid.NewGuid().ToString("N")[..8];
-        // Every worker warms up first and then starts its trials at this moment, so the span measures the workers
-        // running side by side with tiered-up code, not process starts and JIT compilation.
-        double startAt = Now() + StartMarginS;
-        using (var s = new RdbStorage(storage)) Study.Create(study, s).SetUserAttr(StartAtAttr, startAt);
+        // Every worker warms up first and starts its trials once all of them are ready, so the span measures the
+        // workers running side by side with tiered-up code, not process starts and JIT compilation.
+        using (var s = new RdbStorage(storage)) Study.Create(study, s).SetUserAttr(WorkersAttr, workers);
         string self = typeof(TuningBenchmark).Assembly.Location;
         var procs = Enumerable.Range(0, workers).Select(w =>
         {
@@ -57,13 +56,12 @@ public static partial class TuningBenchmark
     private static int Worker(Func<ulong, ISampler> factory, string storage, string studyName, int trials, double objectiveMs)
     {
         using var s = new RdbStorage(storage);
-        // JIT warm-up on studies of its own for at least two seconds, as the one-process overhead benchmark does.
-        var warm = Stopwatch.StartNew();
-        do RunOverheadStudy(factory(1), storage, 50); while (warm.Elapsed < TimeSpan.FromSeconds(2));
+        // JIT warm-up on studies of its own, as the one-process overhead benchmark does.
+        WarmUntilJitQuiet(() => RunOverheadStudy(factory(1), storage, 50));
         var study = Study.Load(studyName, s, factory((ulong)Environment.ProcessId));
-        double wait = Convert.ToDouble(study.UserAttrs[StartAtAttr], CultureInfo.InvariantCulture) - Now();
-        if (wait > 0) Thread.Sleep(TimeSpan.FromSeconds(wait));
-        else Console.Error.WriteLine(FormattableString.Invariant($"worker {Environment.ProcessId}: warm-up ended {-wait:F1} s after the common start"));
+        int workers = Convert.ToInt32(study.UserAttrs[WorkersAttr], CultureInfo.InvariantCulture);
+        study.SetUserAttr(ReadyAttrPrefix + Environment.ProcessId.ToString(CultureInfo.InvariantCulture), true);
+        while (study.UserAttrs.Keys.Count(k => k.StartsWith(ReadyAttrPrefix, StringComparison.Ordinal)) < workers) Thread.Sleep(5);
         var sleep = TimeSpan.FromMilliseconds(objectiveMs);
         double inObjective = 0;
         double start = Now();
@@ -88,8 +86,8 @@ public static partial class TuningBenchmark
         return 0;
     }
 
-    private const string StartAtAttr = "bench_start_at";
-    private const double StartMarginS = 8;
+    private const string WorkersAttr = "bench_workers";
+    private const string ReadyAttrPrefix = "bench_ready_";
 
     private static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 }

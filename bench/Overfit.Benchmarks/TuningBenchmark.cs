@@ -136,13 +136,12 @@ public static partial class TuningBenchmark
         return 0;
     }
 
-    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell. Warm-up studies of the same length run for at least two
-    /// seconds first: the tiered JIT promotes hot methods only after a delay, and a fast sampler finishes 1,000 trials
-    /// sooner than that, so without it the timing would measure unoptimized code.</summary>
+    /// <summary>Per-trial cost of ask + 4 SuggestFloat + tell, after warm-up studies of the same length
+    /// (<see cref="WarmUntilJitQuiet"/>): the tiered JIT promotes hot methods only after a delay, and a fast sampler
+    /// finishes 1,000 trials sooner than that, so without it the timing would measure unoptimized code.</summary>
     private static string Overhead(Func<ulong, ISampler> factory, string sampler, string storage, int trials)
     {
-        var warm = Stopwatch.StartNew();
-        do RunOverheadStudy(factory(1), storage, trials); while (warm.Elapsed < TimeSpan.FromSeconds(2));
+        WarmUntilJitQuiet(() => RunOverheadStudy(factory(1), storage, trials));
         var process = Process.GetCurrentProcess();
         var cpu0 = process.TotalProcessorTime;
         var watch = Stopwatch.StartNew();
@@ -153,6 +152,25 @@ public static partial class TuningBenchmark
         Console.Error.WriteLine(FormattableString.Invariant($"overhead: {(process.TotalProcessorTime - cpu0).TotalSeconds / trials * 1e3:F3} ms CPU per trial, {dt / trials * 1e3:F3} ms wall"));
         return FormattableString.Invariant(
             $"{{\"bench\":\"tuning-overhead\",\"storage\":\"{storage.Split(':')[0]}\",\"sampler\":\"{sampler}\",\"workers\":1,\"trials\":{trials},\"ask_tell_s_per_trial\":{dt / trials:G6},\"trials_per_s\":{trials / dt:F2}}}");
+    }
+
+    /// <summary>
+    /// Repeats <paramref name="round"/> for at least two seconds and until two rounds in a row compiled no method, at
+    /// most a minute. The tier-1 code arrives from a background thread; with several worker processes sharing the cores
+    /// it arrives seconds later than alone, and a fixed warm-up then times the JIT (four workers' CPU per trial was 3-6x
+    /// one worker's, and equal with tiered compilation off).
+    /// </summary>
+    internal static void WarmUntilJitQuiet(Action round)
+    {
+        var warm = Stopwatch.StartNew();
+        int quietRounds = 0;
+        while (warm.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            round();
+            quietRounds = System.Runtime.JitInfo.GetCompiledMethodCount() == compiled ? quietRounds + 1 : 0;
+            if (quietRounds >= 2 && warm.Elapsed >= TimeSpan.FromSeconds(2)) return;
+        }
     }
 
     /// <summary>One overhead study; a sqlite:/// storage gets a fresh study (unique name) in that file, as the anchor does.</summary>

@@ -38,8 +38,11 @@ public sealed class HpoStudyRunnerTests : IDisposable
         return HpoSearch.Prepare(spec.Dataset, train, test, spec.Budget.TrainCount, spec.Budget.TestCount, source);
     }
 
-    [Fact]
-    public async Task AWorkerWaitsForTheLastRunningTrialInsteadOfStartingOneMore()
+    /// <summary>
+    /// Runs this worker (index 0) on the study while the other worker, a second later, ends its running trial with
+    /// <paramref name="finish"/>; returns the trials this worker ran, the study's trials after it, and the other trial's number.
+    /// </summary>
+    private async Task<(List<FrozenTrial> Ran, IReadOnlyList<FrozenTrial> Trials, int Other)> RunWhileTheOtherWorkerEndsItsTrial(Action<Study, Trial> finish)
     {
         var (spec, storage, study, running) = StudyWithOneRunningTrialOfAnotherWorker();
         using var close = storage as IDisposable;
@@ -47,13 +50,19 @@ public sealed class HpoStudyRunnerTests : IDisposable
         var otherWorker = Task.Run(async () =>
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
-            study.Tell(running, 0.75);
+            finish(study, running);
         });
         var ran = new List<FrozenTrial>();
         HpoStudyRunner.RunInProcess(HpoStudyRunner.OpenStudy(spec, storage, workerIndex: 0), spec, data, ran.Add);
         await otherWorker;
+        return (ran, study.Trials, running.Number);
+    }
+
+    [Fact]
+    public async Task AWorkerWaitsForTheLastRunningTrialInsteadOfStartingOneMore()
+    {
+        var (ran, trials, _) = await RunWhileTheOtherWorkerEndsItsTrial((study, running) => study.Tell(running, 0.75));
         Assert.Empty(ran);
-        var trials = study.Trials;
         Assert.Equal(2, trials.Count);
         Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
     }
@@ -61,20 +70,10 @@ public sealed class HpoStudyRunnerTests : IDisposable
     [Fact]
     public async Task AWaitingWorkerRunsTheTrialThatTheOtherWorkerFailed()
     {
-        var (spec, storage, study, running) = StudyWithOneRunningTrialOfAnotherWorker();
-        using var close = storage as IDisposable;
-        var data = Data(spec);
-        var otherWorker = Task.Run(async () =>
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-            study.Tell(running, TrialState.Fail);
-        });
-        var ran = new List<FrozenTrial>();
-        HpoStudyRunner.RunInProcess(HpoStudyRunner.OpenStudy(spec, storage, workerIndex: 0), spec, data, ran.Add);
-        await otherWorker;
+        var (ran, trials, other) = await RunWhileTheOtherWorkerEndsItsTrial((study, running) => study.Tell(running, TrialState.Fail));
         Assert.Single(ran);
         Assert.Equal(TrialState.Complete, ran[0].State);
-        Assert.Equal(2, study.Trials.Count(t => t.State == TrialState.Complete));
-        Assert.Equal(TrialState.Fail, study.Trials.Single(t => t.Number == running.Number).State);
+        Assert.Equal(2, trials.Count(t => t.State == TrialState.Complete));
+        Assert.Equal(TrialState.Fail, trials.Single(t => t.Number == other).State);
     }
 }

@@ -76,4 +76,21 @@ public sealed class HpoStudyRunnerTests : IDisposable
         Assert.Equal(2, trials.Count(t => t.State == TrialState.Complete));
         Assert.Equal(TrialState.Fail, trials.Single(t => t.Number == other).State);
     }
+
+    [Fact]
+    public void AGridSmallerThanTheBudgetEndsTheRunWhenItsPointsAreTaken()
+    {
+        string url = "sqlite:///" + _tmp.Sub("g.db");
+        var spec = new HpoStudySpec("FashionMNIST", "grid", "none", new HpoBudget(Trials: 3, Init: 1, Epochs: 1, TrainCount: 64, TestCount: 32),
+            Seed: 3, url, "g", BudgetLevel.Tiny, DataDirectory: null);
+        var storage = HpoStudyRunner.OpenStorage(url);
+        using var close = storage as IDisposable;
+        // One grid point: the lower end of every range.
+        var grid = new GridSampler(HpoSearch.Bounds(spec.Dataset).ToDictionary(p => p.Key, p => (IReadOnlyList<object?>)[p.Value.Low]));
+        var study = Study.Create("g", storage, grid, direction: StudyDirection.Maximize);
+        var ran = new List<FrozenTrial>();
+        HpoStudyRunner.RunInProcess(study, spec, Data(spec), ran.Add);
+        Assert.Single(ran);
+        Assert.Single(study.Trials);
+    }
 }

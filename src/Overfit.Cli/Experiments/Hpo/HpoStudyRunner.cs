@@ -67,28 +67,33 @@ internal static class HpoStudyRunner
     /// A new trial starts only while the finished and running trials of all workers together fall short of the budget:
     /// when the last trials are running elsewhere this worker waits for them instead of starting one more (that extra
     /// trial would hold up the end of the study by a whole trial). Should a running trial fail or its worker die (its
-    /// heartbeat stops, it is failed and re-enqueued), the budget falls short again and a waiting worker takes it.
+    /// heartbeat stops, it is failed and re-enqueued), the budget falls short again and a waiting worker takes it. A grid
+    /// with fewer points than the budget ends the run when its last point is taken.
     /// </summary>
     public static void RunInProcess(Study study, HpoStudySpec spec, ImageClassificationData data, Action<FrozenTrial>? afterTrial = null)
     {
         ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(data);
-        var callbacks = new List<Action<Study, FrozenTrial>>();
+        int ran = 0;
+        var callbacks = new List<Action<Study, FrozenTrial>> { (_, _) => ran++ };
         if (afterTrial is not null) callbacks.Add((_, t) => afterTrial(t));
         // Without heartbeats a RUNNING trial left by a crash never ends, so only a storage that fails dead trials lets
         // this worker wait for the running ones.
         bool watchesHeartbeats = study.Storage is IHeartbeatStorage { HeartbeatInterval: not null };
-        while (FinishedTrials(study.Storage, study.StudyId) < spec.Budget.Trials)
+        while (FinishedTrials(study.Storage, study.StudyId) is var finished && finished < spec.Budget.Trials)
         {
-            if (watchesHeartbeats && FinishedTrials(study.Storage, study.StudyId) + study.Storage.GetNTrials(study.StudyId, [TrialState.Running]) >= spec.Budget.Trials)
+            if (watchesHeartbeats && finished + study.Storage.GetNTrials(study.StudyId, [TrialState.Running]) >= spec.Budget.Trials)
             {
                 study.FailStaleTrials();
                 Thread.Sleep(LastTrialsPoll);
                 continue;
             }
+            int before = ran;
             study.Optimize(trial => SimpleNetworkTraining.Objective(trial, data, HpoSearch.Suggest(trial, spec.Dataset), spec.Budget.Epochs, TrialSeed(spec.Seed, trial.Number)),
                 nTrials: 1, callbacks: callbacks);
+            // No trial ran: the sampler has nothing left to hand out (a grid smaller than the budget, every point taken).
+            if (ran == before) return;
         }
     }
 

@@ -90,8 +90,8 @@
     fresh(box);
     const started = trials.filter(t => t.start !== null).map(t => ({ t, s: t.start, e: t.end !== null ? t.end : now })).sort((a, b) => a.s - b.s || a.t.number - b.t.number);
     if (started.length === 0) return P.empty(box, 'timeline', 'Timeline', 'no trial has started');
-    const workers = [];
-    const byWorker = started.every(b => b.t.worker) && started.every(b => workers.includes(b.t.worker) || (workers.length < LANES && workers.push(b.t.worker)));
+    const workers = [...new Set(started.map(b => b.t.worker))];
+    const byWorker = started.every(b => b.t.worker) && workers.length <= LANES;
     let names;
     if (byWorker) {
       names = workers;

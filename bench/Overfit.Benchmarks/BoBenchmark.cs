@@ -32,6 +32,7 @@ public static class BoBenchmark
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
         }
+        if (firstSeed < 0) { Console.Error.WriteLine($"bo: --first-seed must be >= 0, got {firstSeed}"); return 2; }
         var problem = SyntheticFunction.FromName(func);
         var regrets = new List<double>();
         var seconds = new List<double>();

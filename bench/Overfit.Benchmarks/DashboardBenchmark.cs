@@ -37,6 +37,7 @@ public static partial class DashboardBenchmark
                 default: Console.Error.WriteLine($"dashboard: unknown argument '{args[i]}'"); return 2;
             }
         }
+        if (browserRuns < 1) { Console.Error.WriteLine($"dashboard: --browser-runs must be >= 1, got {browserRuns}"); return 2; }
         db ??= Path.Combine(Path.GetTempPath(), $"overfit-dashboard-bench-{trials}-timed.db");
         using var storage = new RdbStorage("sqlite:///" + db);
         var study = Study.Create("bench", storage, new RandomSampler(seed: 0), loadIfExists: true);

@@ -90,9 +90,9 @@ public static partial class TuningBenchmark
             return 0;
         }
         if (init is not null and not "sobol") { Console.Error.WriteLine($"tuning: unknown --init '{init}'; expected sobol"); return 2; }
-        if (noiseFloor is not null && (sampler != "gp" || !(noiseFloor > 0)))
+        if (noiseFloor is not null && (sampler != "gp" || !(noiseFloor > 0) || double.IsInfinity(noiseFloor.Value)))
         {
-            Console.Error.WriteLine($"tuning: --noise-floor needs --sampler gp and a positive value, got {sampler} and {noiseFloor}");
+            Console.Error.WriteLine($"tuning: --noise-floor needs --sampler gp and a positive finite value, got {sampler} and {noiseFloor}");
             return 2;
         }
         SyntheticFunction problem;

@@ -62,6 +62,36 @@ public class TranscendentalUlpTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Float32 GELU (float lanes, <c>GeluSingleOp</c>) against Float64 GELU rounded to float (itself within 4 ulp of
+    /// mpmath, see above) on every 2039th bit pattern below 16 in magnitude, both signs (about 1.1 million values: both
+    /// pieces of the approximation, the switch at |x| = 1/2, subnormal inputs, and the negative tail down to where
+    /// x·Φ(x) becomes subnormal and then 0), plus −∞, +∞, NaN and values far beyond the tail.
+    /// </summary>
+    [Fact]
+    public void Float32GeluWithinTwoUlpOfFloat64Gelu()
+    {
+        var values = new List<double> { double.NegativeInfinity, double.PositiveInfinity, double.NaN, 20, -20, 1e30, -1e30, float.MaxValue, -float.MaxValue };
+        for (long bits = 0; bits < 0x41800000L; bits += 2039)
+        {
+            float v = BitConverter.Int32BitsToSingle((int)bits);
+            values.Add(v);
+            values.Add(-v);
+        }
+        var x = Tensor.FromArray(values.ToArray());
+        var single = x.To(DType.Float32).Gelu().ToDoubleArray();
+        var reference = x.Gelu().ToDoubleArray();
+        long worst = 0;
+        double worstAt = 0;
+        for (int i = 0; i < values.Count; i++)
+        {
+            long ulp = UlpDistance((float)single[i], (float)reference[i]);
+            Assert.True(ulp <= 2, $"gelu({values[i]:R}) in float32: got {single[i]:R}, Float64 GELU gives {reference[i]:R}, {ulp} ulp apart");
+            if (ulp > worst) (worst, worstAt) = (ulp, values[i]);
+        }
+        output.WriteLine($"gelu float32 against float64: max {worst} ulp (at x = {worstAt:R}) over {values.Count} values");
+    }
+
+    /// <summary>
     /// Every 2¹²-th Float32 bit pattern (every 2⁴⁴-th Float64 one) of both signs: about a million values spread evenly
     /// over every binade, subnormals and the overflow/underflow regions included.
     /// </summary>

@@ -7,8 +7,8 @@ namespace Overfit.Tensors.Kernels;
 /// <summary>
 /// SIMD tanh, sigmoid, softplus and GELU on the own exp (<see cref="VectorMath"/>), accurate to a few ulp over the
 /// whole range, subnormal results and ±∞/NaN included (checked against <see cref="Math"/> by the ulp tests).
-/// tanh, sigmoid and softplus run in the data's own precision; GELU is written once, in double, and Float32 runs it
-/// on widened lanes, rounding once at the end.
+/// tanh, sigmoid, softplus and GELU (Float32: GeluSingle.cs) run in the data's own precision; the GELU derivative is
+/// written once, in double, and Float32 runs it on widened lanes, rounding once at the end.
 /// </summary>
 internal static class Activations
 {
@@ -116,10 +116,10 @@ internal readonly struct SoftplusOp<T> : IUnaryOp<T> where T : unmanaged, IFloat
 }
 
 /// <summary>
-/// Exact GELU x·Φ(x) in double lanes (Float32 runs it on widened lanes and rounds once). With a = |x|,
+/// Exact GELU x·Φ(x) in double lanes, for Float64 data (Float32 data run <see cref="GeluSingleOp"/> on float lanes). With a = |x|,
 /// Φ(−a) = e^(−a²/2)·Q(a), where Q(a) = Φ(−a)·e^(a²/2) = Mills ratio/√(2π) is smooth and slowly varying; Q is
 /// t·G(t) with t = 4/(4 + a) and G a degree-22 polynomial, a Chebyshev fit with mpmath (relative error 4e−17 on
-/// 0 ≤ a ≤ 38.7, beyond which e^(−a²/2) underflows; degree 11 for Float32 data). a² is split exactly (FMA) into hi + lo so that e^(−a²/2) =
+/// 0 ≤ a ≤ 38.7, beyond which e^(−a²/2) underflows; degree 11 for the Float32 derivative). a² is split exactly (FMA) into hi + lo so that e^(−a²/2) =
 /// e^(−hi/2)·(1 − lo/2) keeps its digits for large a. Then GELU = x·Q·e^(−a²/2) for x &lt; 0 (no cancellation, subnormal
 /// results included) and x − x·Φ(−a) for x ≥ 0. Measured against MathNet's erfc: see TranscendentalUlpTests.
 /// </summary>
@@ -127,7 +127,7 @@ internal readonly struct GeluOp(bool forSingle) : IUnaryOp<double>
 {
     private const double Scale = 4;
 
-    // For Float32 data a degree-11 G suffices (relative error 4.5e−10 on 0 ≤ a ≤ 14.5, where GELU underflows in float).
+    // For the derivative on Float32 data a degree-11 G suffices (relative error 4.5e−10 on 0 ≤ a ≤ 14.5, where GELU underflows in float).
     private static readonly double[] s_gSingle =
     [
         -0.007300412122753893, 0.035675780771364074, -0.049917553570889964, -0.016750335972677284, 0.07956498055899405, -0.05567790543803374,

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -36,10 +37,14 @@ internal readonly struct SoftplusKernel : IUnaryKernel
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SoftplusOp<T>(), x, d);
 }
 
-/// <summary>Exact GELU: x Φ(x) (see <see cref="GeluOp"/>; Float32 on widened lanes).</summary>
+/// <summary>Exact GELU: x Φ(x) (<see cref="GeluSingleOp"/> on Float32 lanes, <see cref="GeluOp"/> for Float64).</summary>
 internal readonly struct GeluKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluOp(typeof(T) == typeof(float)), x, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) VectorLoops.Map(new GeluSingleOp(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
+        else Activations.Apply(new GeluOp(false), x, d);
+    }
 }
 
 /// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (see <see cref="GeluDerivativeOp"/>; Float32 on widened lanes).</summary>

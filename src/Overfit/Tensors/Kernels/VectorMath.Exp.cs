@@ -34,14 +34,47 @@ internal static partial class VectorMath
     {
         // e^89 overflows and e^−104 rounds to 0 (below half the smallest subnormal, 2^−150).
         var c = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-104f)), new Vector<float>(89f));
-        var n = Vector.Round(c * new Vector<float>(1.44269504f));
+        var r = ReduceSingle(c, out var n);
+        return Reconstruct(x, n, r, HighSingle(r), 87f);
+    }
+
+    /// <summary>Cody–Waite reduction c = n·ln 2 + r, |r| ≤ ln 2 / 2, for Float32.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ReduceSingle(Vector<float> c, out Vector<float> n)
+    {
+        n = Vector.Round(c * new Vector<float>(1.44269504f));
         // ln 2 = Ln2Hi + Ln2Lo: Ln2Hi is ln 2 rounded to float, Ln2Lo the rest.
         var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693147182f), c);
-        r = Vector.FusedMultiplyAdd(n, new Vector<float>(1.90465432e-9f), r);
-        // r⁴ to r⁷ in two independent FMAs (Estrin's scheme), the leading terms by Horner's rule.
+        return Vector.FusedMultiplyAdd(n, new Vector<float>(1.90465432e-9f), r);
+    }
+
+    /// <summary>The r⁴ to r⁷ part of e^r's Taylor polynomial over r⁴, in two independent FMAs (Estrin's scheme).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> HighSingle(Vector<float> r)
+    {
         var e0 = Vector.FusedMultiplyAdd(r, new Vector<float>(1f / 120), new Vector<float>(1f / 24));
         var e1 = Vector.FusedMultiplyAdd(r, new Vector<float>(1f / 5040), new Vector<float>(1f / 720));
-        return Reconstruct(x, n, r, Vector.FusedMultiplyAdd(r * r, e1, e0), 87f);
+        return Vector.FusedMultiplyAdd(r * r, e1, e0);
+    }
+
+    /// <summary>
+    /// (f + fLo)·e^(c + lo) in Float32, for −113 ≤ c ≤ 0, |lo| ≤ 2⁻¹⁰ and |fLo| ≤ 2⁻²⁰·|f| (GELU's x·Q(a)·e^(−a²/2),
+    /// a² split as hi + lo, x·Q as a rounded value and its error): the small lo joins the reduced argument r, and
+    /// f·e^r = f + (f·r·p + fLo) with p = (e^r − 1)/r is rounded once at the end, so the product costs about one
+    /// rounding instead of the four of e^c, e^c·(1 + lo), x·Q and x·Q·e. |f·e^c| must stay below 2¹²⁶; subnormal
+    /// results are rounded once (scaling in two halves where some lane needs it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> ExpScaled(Vector<float> c, Vector<float> lo, Vector<float> f, Vector<float> fLo)
+    {
+        var r = ReduceSingle(c, out var n) + lo;
+        var p = Vector.FusedMultiplyAdd(HighSingle(r), r, new Vector<float>(1f / 6));
+        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(0.5f));
+        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
+        var m = f + Vector.FusedMultiplyAdd(f * r, p, fLo);
+        if (Vector.GreaterThanOrEqualAll(n, new Vector<float>(-125f))) return m * PowerOfTwo(n);
+        var n1 = Vector.Floor(n * new Vector<float>(0.5f));
+        return m * PowerOfTwo(n1) * PowerOfTwo(n - n1);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -87,16 +88,21 @@ internal readonly struct TanhOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingP
 /// Logistic sigmoid as 1/(1 + e^−x) for x ≥ 0 and e^x/(1 + e^x) for x &lt; 0: the exponential never overflows
 /// into the denominator, so far-negative inputs keep their tiny (even subnormal) values instead of flushing to 0.
 /// </summary>
-internal readonly struct SigmoidOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct SigmoidOp<T> : IWideUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T x) => Invoke(new Vector<T>(x))[0];
 
-    public Vector<T> Invoke(Vector<T> x)
+    public Vector<T> Invoke(Vector<T> x) => Sigmoid<Vector<T>, VectorLanes<T>>(x, VectorMath.Exp(-Vector.Abs(x)));
+
+    public Vector512<T> Invoke(Vector512<T> x) => Sigmoid<Vector512<T>, Lanes512<T>>(x, VectorMath.Exp(-Vector512.Abs(x)));
+
+    /// <summary>The sigmoid from x and e = e^−|x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Sigmoid<TV, L>(TV x, TV e) where TV : struct where L : ILanes<TV, T>
     {
-        var e = VectorMath.Exp(-Vector.Abs(x));
-        var denominator = Vector<T>.One + e;
+        var one = L.Create(T.One);
         // NaN: e is NaN and both branches give NaN.
-        return Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<T>.Zero), Vector<T>.One, e) / denominator;
+        return L.Divide(L.Select(L.GreaterThanOrEqual(x, L.Create(T.Zero)), one, e), L.Add(one, e));
     }
 }
 

@@ -14,7 +14,7 @@ namespace Overfit.Tensors.Kernels;
 /// round t, G and the exponential each on its own: t carries its rounding error along (1 + a is summed exactly as
 /// hi + lo, and the division's remainder comes from an FMA), G's last step keeps its rounding error, a² is split
 /// exactly (FMA) into hi + lo, and the factor x·Q (or Q for x ≥ 0) enters the exponential before its last
-/// rounding (<see cref="VectorMath.ExpScaled"/>). x·Q is taken before e^(−a²/2) because Φ(−a) itself is subnormal
+/// rounding (<see cref="VectorMath.ExpScaled{TV, L}"/>). x·Q is taken before e^(−a²/2) because Φ(−a) itself is subnormal
 /// where x·Φ(x) is not. For x ≥ 0 the result is x − x·Φ(−a).</item>
 /// </list>
 /// x = +∞ gives +∞; x = −∞ and NaN give NaN, as in PyTorch and the Float64 op.
@@ -85,7 +85,7 @@ internal readonly struct GeluSingleOp : IUnaryOp<float>
         var ac = Vector.MinNative(a, new Vector<float>(15f));
         var hi = ac * ac;
         var lo = Vector.FusedMultiplyAdd(ac, ac, -hi);
-        var m = VectorMath.ExpScaled(hi * new Vector<float>(-0.5f), lo * new Vector<float>(-0.5f), f, fLo);
+        var m = VectorMath.ExpScaled<Vector<float>, VectorLanes<float>>(hi * new Vector<float>(-0.5f), lo * new Vector<float>(-0.5f), f, fLo);
         var positive = Vector.FusedMultiplyAdd(-x, m, x);
         // x = +∞: Φ(−a) is NaN here (t·∞ terms) and x − x·Φ(−a) would be NaN.
         positive = Vector.ConditionalSelect(Vector.Equals(x, new Vector<float>(float.PositiveInfinity)), x, positive);

@@ -11,12 +11,12 @@ internal interface IUnaryKernel
 }
 
 internal readonly struct NegKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Negate(x, d); }
-internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new ExpOp<T>(), x, d); }
+internal readonly struct ExpKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.MapWide(new ExpOp<T>(), x, d); }
 internal readonly struct LogKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Log(x, d); }
 internal readonly struct SqrtKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sqrt(x, d); }
 internal readonly struct AbsKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Abs(x, d); }
 internal readonly struct TanhKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new TanhOp<T>(), x, d); }
-internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.Map(new SigmoidOp<T>(), x, d); }
+internal readonly struct SigmoidKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.MapWide(new SigmoidOp<T>(), x, d); }
 internal readonly struct SinKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sin(x, d); }
 internal readonly struct CosKernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Cos(x, d); }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -13,16 +14,25 @@ namespace Overfit.Tensors.Kernels;
 /// Measured against <see cref="Math.Exp"/>: ≤ 1 ulp in Float32, ≤ 1 ulp in Float64 (TranscendentalUlpTests).
 /// Own code rather than <see cref="Vector.Exp(Vector{float})"/> or TensorPrimitives.Exp: for Float32 those settled
 /// in code the JIT never replaced by its optimized tier (3–10× slower at 1M elements, fine only with tiered
-/// compilation off). Written for <see cref="Vector{T}"/> (256-bit lanes here), which is why Float64
-/// TensorPrimitives.Exp, on 512-bit lanes, is still about 2× faster on a bare exp.
+/// compilation off). Written once over <see cref="ILanes{TV, T}"/>, for <see cref="Vector{T}"/> (256-bit here) and
+/// <see cref="Vector512{T}"/>.
 /// </summary>
 internal static partial class VectorMath
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp<T>(Vector<T> v) where T : unmanaged
     {
-        if (typeof(T) == typeof(float)) return ExpSingle(v.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double)) return ExpDouble(v.As<T, double>()).As<double, T>();
+        if (typeof(T) == typeof(float)) return ExpSingle<Vector<float>, VectorLanes<float>>(v.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double)) return ExpDouble<Vector<double>, VectorLanes<double>>(v.As<T, double>()).As<double, T>();
+        throw new NotSupportedException(typeof(T).Name);
+    }
+
+    /// <summary><see cref="Exp{T}(Vector{T})"/> on 512-bit lanes (call only where <see cref="Vector512.IsHardwareAccelerated"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Exp<T>(Vector512<T> v) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float)) return ExpSingle<Vector512<float>, Lanes512<float>>(v.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return ExpDouble<Vector512<double>, Lanes512<double>>(v.AsDouble()).As<double, T>();
         throw new NotSupportedException(typeof(T).Name);
     }
 
@@ -30,31 +40,31 @@ internal static partial class VectorMath
     public static T Exp<T>(T x) where T : unmanaged => Exp(new Vector<T>(x))[0];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> ExpSingle(Vector<float> x)
+    private static TV ExpSingle<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>
     {
         // e^89 overflows and e^−104 rounds to 0 (below half the smallest subnormal, 2^−150).
-        var c = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-104f)), new Vector<float>(89f));
-        var r = ReduceSingle(c, out var n);
-        return Reconstruct(x, n, r, HighSingle(r), 87f);
+        var c = L.MinNative(L.MaxNative(x, L.Create(-104f)), L.Create(89f));
+        var r = ReduceSingle<TV, L>(c, out var n);
+        return Reconstruct<TV, L, float>(x, n, r, HighSingle<TV, L>(r), 87f);
     }
 
     /// <summary>Cody–Waite reduction c = n·ln 2 + r, |r| ≤ ln 2 / 2, for Float32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> ReduceSingle(Vector<float> c, out Vector<float> n)
+    private static TV ReduceSingle<TV, L>(TV c, out TV n) where TV : struct where L : ILanes<TV, float>
     {
-        n = Vector.Round(c * new Vector<float>(1.44269504f));
+        n = L.Round(L.Multiply(c, L.Create(1.44269504f)));
         // ln 2 = Ln2Hi + Ln2Lo: Ln2Hi is ln 2 rounded to float, Ln2Lo the rest.
-        var r = Vector.FusedMultiplyAdd(n, new Vector<float>(-0.693147182f), c);
-        return Vector.FusedMultiplyAdd(n, new Vector<float>(1.90465432e-9f), r);
+        var r = L.Fma(n, L.Create(-0.693147182f), c);
+        return L.Fma(n, L.Create(1.90465432e-9f), r);
     }
 
     /// <summary>The r⁴ to r⁷ part of e^r's Taylor polynomial over r⁴, in two independent FMAs (Estrin's scheme).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> HighSingle(Vector<float> r)
+    private static TV HighSingle<TV, L>(TV r) where TV : struct where L : ILanes<TV, float>
     {
-        var e0 = Vector.FusedMultiplyAdd(r, new Vector<float>(1f / 120), new Vector<float>(1f / 24));
-        var e1 = Vector.FusedMultiplyAdd(r, new Vector<float>(1f / 5040), new Vector<float>(1f / 720));
-        return Vector.FusedMultiplyAdd(r * r, e1, e0);
+        var e0 = L.Fma(r, L.Create(1f / 120), L.Create(1f / 24));
+        var e1 = L.Fma(r, L.Create(1f / 5040), L.Create(1f / 720));
+        return L.Fma(L.Multiply(r, r), e1, e0);
     }
 
     /// <summary>
@@ -65,16 +75,16 @@ internal static partial class VectorMath
     /// results are rounded once (scaling in two halves where some lane needs it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> ExpScaled(Vector<float> c, Vector<float> lo, Vector<float> f, Vector<float> fLo)
+    public static TV ExpScaled<TV, L>(TV c, TV lo, TV f, TV fLo) where TV : struct where L : ILanes<TV, float>
     {
-        var r = ReduceSingle(c, out var n) + lo;
-        var p = Vector.FusedMultiplyAdd(HighSingle(r), r, new Vector<float>(1f / 6));
-        p = Vector.FusedMultiplyAdd(p, r, new Vector<float>(0.5f));
-        p = Vector.FusedMultiplyAdd(p, r, Vector<float>.One);
-        var m = f + Vector.FusedMultiplyAdd(f * r, p, fLo);
-        if (Vector.GreaterThanOrEqualAll(n, new Vector<float>(-125f))) return m * PowerOfTwo(n);
-        var n1 = Vector.Floor(n * new Vector<float>(0.5f));
-        return m * PowerOfTwo(n1) * PowerOfTwo(n - n1);
+        var r = L.Add(ReduceSingle<TV, L>(c, out var n), lo);
+        var p = L.Fma(HighSingle<TV, L>(r), r, L.Create(1f / 6));
+        p = L.Fma(p, r, L.Create(0.5f));
+        p = L.Fma(p, r, L.Create(1f));
+        var m = L.Add(f, L.Fma(L.Multiply(f, r), p, fLo));
+        if (L.AllGreaterThanOrEqual(n, L.Create(-125f))) return L.Multiply(m, L.PowerOfTwo(n));
+        var n1 = L.Floor(L.Multiply(n, L.Create(0.5f)));
+        return L.Multiply(L.Multiply(m, L.PowerOfTwo(n1)), L.PowerOfTwo(L.Subtract(n, n1)));
     }
 
     /// <summary>
@@ -83,71 +93,47 @@ internal static partial class VectorMath
     /// NaN fails the test), else in two halves, with NaN passed through.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Reconstruct<T>(Vector<T> x, Vector<T> n, Vector<T> r, Vector<T> high, T normalLimit) where T : unmanaged, IFloatingPointIeee754<T>
+    private static TV Reconstruct<TV, L, T>(TV x, TV n, TV r, TV high, T normalLimit) where TV : struct where L : ILanes<TV, T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var p = Fma(high, r, new Vector<T>(T.CreateTruncating(1.0 / 6)));
-        p = Fma(p, r, new Vector<T>(T.CreateTruncating(0.5)));
-        p = Fma(p, r, Vector<T>.One);
-        p = Fma(p, r, Vector<T>.One);
-        if (Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<T>(normalLimit))) return p * PowerOfTwo(n);
-        var n1 = Floor(n * new Vector<T>(T.CreateTruncating(0.5)));
-        var e = p * PowerOfTwo(n1) * PowerOfTwo(n - n1);
-        return Vector.ConditionalSelect(Vector.Equals(x, x), e, x);
+        var one = L.Create(T.One);
+        var p = L.Fma(high, r, L.Create(T.CreateTruncating(1.0 / 6)));
+        p = L.Fma(p, r, L.Create(T.CreateTruncating(0.5)));
+        p = L.Fma(p, r, one);
+        p = L.Fma(p, r, one);
+        if (L.AllLessThanOrEqual(L.Abs(x), L.Create(normalLimit))) return L.Multiply(p, L.PowerOfTwo(n));
+        var n1 = L.Floor(L.Multiply(n, L.Create(T.CreateTruncating(0.5))));
+        var e = L.Multiply(L.Multiply(p, L.PowerOfTwo(n1)), L.PowerOfTwo(L.Subtract(n, n1)));
+        return L.Select(L.IsEqual(x, x), e, x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Floor<T>(Vector<T> v) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float)) return Vector.Floor(v.As<T, float>()).As<float, T>();
-        return Vector.Floor(v.As<T, double>()).As<double, T>();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> PowerOfTwo<T>(Vector<T> k) where T : unmanaged
-    {
-        if (typeof(T) == typeof(float)) return PowerOfTwo(k.As<T, float>()).As<float, T>();
-        return PowerOfTwo(k.As<T, double>()).As<double, T>();
-    }
-
-    /// <summary>
-    /// 2^k for integral k with −126 ≤ k ≤ 127, built in floating point: k + (127 + 2²³) holds the biased exponent
-    /// k + 127 in its low mantissa bits, which a shift by 23 moves into the exponent field (dropping the rest).
-    /// No float-to-int conversion: with one, the precompiled library code stayed in the loop, 2× slower.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> PowerOfTwo(Vector<float> k) => Vector.ShiftLeft((k + new Vector<float>(127 + 8388608f)).As<float, int>(), 23).As<int, float>();
-
-    /// <summary>2^k for integral k with −1022 ≤ k ≤ 1023 (as the Float32 version, with 1023 + 2⁵² and a shift by 52).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> PowerOfTwo(Vector<double> k) => Vector.ShiftLeft((k + new Vector<double>(1023 + 4503599627370496.0)).As<double, long>(), 52).As<long, double>();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> ExpDouble(Vector<double> x)
+    private static TV ExpDouble<TV, L>(TV x) where TV : struct where L : ILanes<TV, double>
     {
         // e^710 overflows and e^−746 rounds to 0 (below half the smallest subnormal, 2^−1075).
-        var c = Vector.MinNative(Vector.MaxNative(x, new Vector<double>(-746.0)), new Vector<double>(710.0));
-        var n = Vector.Round(c * new Vector<double>(1.4426950408889634));
-        var r = Vector.FusedMultiplyAdd(n, new Vector<double>(-0.6931471805599453), c);
-        r = Vector.FusedMultiplyAdd(n, new Vector<double>(-2.3190468138462996e-17), r);
+        var c = L.MinNative(L.MaxNative(x, L.Create(-746.0)), L.Create(710.0));
+        var n = L.Round(L.Multiply(c, L.Create(1.4426950408889634)));
+        var r = L.Fma(n, L.Create(-0.6931471805599453), c);
+        r = L.Fma(n, L.Create(-2.3190468138462996e-17), r);
         // Degree 13 is a long chain of dependent FMAs: the terms from r⁴ on go by Estrin's scheme (four FMAs deep
         // instead of ten), the last four by Horner's rule, which keeps the rounding of the leading terms as small.
-        var r2 = r * r;
-        var r4 = r2 * r2;
-        var e0 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 120), new Vector<double>(1.0 / 24));
-        var e1 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 5040), new Vector<double>(1.0 / 720));
-        var e2 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 362880), new Vector<double>(1.0 / 40320));
-        var e3 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 39916800), new Vector<double>(1.0 / 3628800));
-        var e4 = Vector.FusedMultiplyAdd(r, new Vector<double>(1.0 / 6227020800), new Vector<double>(1.0 / 479001600));
-        var f0 = Vector.FusedMultiplyAdd(r2, e1, e0);
-        var f1 = Vector.FusedMultiplyAdd(r2, e3, e2);
-        var g0 = Vector.FusedMultiplyAdd(r4, f1, f0);
-        return Reconstruct(x, n, r, Vector.FusedMultiplyAdd(r4 * r4, e4, g0), 708.0);
+        var r2 = L.Multiply(r, r);
+        var r4 = L.Multiply(r2, r2);
+        var e0 = L.Fma(r, L.Create(1.0 / 120), L.Create(1.0 / 24));
+        var e1 = L.Fma(r, L.Create(1.0 / 5040), L.Create(1.0 / 720));
+        var e2 = L.Fma(r, L.Create(1.0 / 362880), L.Create(1.0 / 40320));
+        var e3 = L.Fma(r, L.Create(1.0 / 39916800), L.Create(1.0 / 3628800));
+        var e4 = L.Fma(r, L.Create(1.0 / 6227020800), L.Create(1.0 / 479001600));
+        var f0 = L.Fma(r2, e1, e0);
+        var f1 = L.Fma(r2, e3, e2);
+        var g0 = L.Fma(r4, f1, f0);
+        return Reconstruct<TV, L, double>(x, n, r, L.Fma(L.Multiply(r4, r4), e4, g0), 708.0);
     }
 }
 
-/// <summary>e^x elementwise (torch.exp) on <see cref="VectorMath.Exp{T}(Vector{T})"/>.</summary>
-internal readonly struct ExpOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>e^x elementwise (torch.exp) on <see cref="VectorMath.Exp{T}(Vector{T})"/>, 512-bit lanes where the hardware has them.</summary>
+internal readonly struct ExpOp<T> : IWideUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T x) => VectorMath.Exp(x);
     public Vector<T> Invoke(Vector<T> x) => VectorMath.Exp(x);
+    public Vector512<T> Invoke(Vector512<T> x) => VectorMath.Exp(x);
 }

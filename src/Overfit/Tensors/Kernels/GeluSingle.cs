@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -19,7 +20,7 @@ namespace Overfit.Tensors.Kernels;
 /// </list>
 /// x = +∞ gives +∞; x = −∞ and NaN give NaN, as in PyTorch and the Float64 op.
 /// </summary>
-internal readonly struct GeluSingleOp : IUnaryOp<float>
+internal readonly struct GeluSingleOp : IWideUnaryOp<float>
 {
     private const float Switch = 0.5f;
     private const float Center = 0.3655914068222046f;
@@ -43,52 +44,61 @@ internal readonly struct GeluSingleOp : IUnaryOp<float>
 
     public float Invoke(float x) => Invoke(new Vector<float>(x))[0];
 
-    public Vector<float> Invoke(Vector<float> x)
+    public Vector<float> Invoke(Vector<float> x) => Gelu<Vector<float>, VectorLanes<float>>(x);
+
+    public Vector512<float> Invoke(Vector512<float> x) => Gelu<Vector512<float>, Lanes512<float>>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Gelu<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>
     {
-        var a = Vector.Abs(x);
-        var isSmall = Vector.LessThan(a, new Vector<float>(Switch));
+        var a = L.Abs(x);
+        var limit = L.Create(Switch);
         // Each piece is evaluated only when some lane needs it (NaN counts as large, where it propagates).
-        var mask = Vector.AsVectorInt32(isSmall);
-        var small = mask == Vector<int>.Zero ? Vector<float>.Zero : Small(x);
-        if (mask == Vector<int>.AllBitsSet) return small;
-        return Vector.ConditionalSelect(isSmall, small, Large(x, a));
+        if (L.AllLessThan(a, limit)) return Small<TV, L>(x);
+        var large = Large<TV, L>(x, a);
+        if (!L.AnyLessThan(a, limit)) return large;
+        return L.Select(L.LessThan(a, limit), Small<TV, L>(x), large);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Small(Vector<float> x)
-        => x * Vector.FusedMultiplyAdd(x, Activations.Horner(s_p, x * x), new Vector<float>(0.5f));
+    private static TV Small<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>
+        => L.Multiply(x, L.Fma(x, LanePolynomial.Horner<TV, L, float>(s_p, L.Multiply(x, x)), L.Create(0.5f)));
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Large(Vector<float> x, Vector<float> a)
+    // Not inlined: inside the caller's loop the profile-guided recompilation ran out of inlining budget and made the
+    // whole op 30 % slower than its first optimized code (2.1 against 1.6 ms at 1M elements); as its own method it
+    // keeps a full budget for the lane operations, at the cost of a call per vector.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TV Large<TV, L>(TV x, TV a) where TV : struct where L : ILanes<TV, float>
     {
-        var one = Vector<float>.One;
+        var one = L.Create(1f);
         // s + sLo = 1 + a exactly (Fast2Sum of the larger and the smaller); t + tLo = 1/(1 + a) to about 2⁻⁴⁸.
-        var big = Vector.MaxNative(a, one);
-        var little = Vector.MinNative(a, one);
-        var s = big + little;
-        var sLo = little - (s - big);
-        var t = one / s;
-        var remainder = Vector.FusedMultiplyAdd(-t, sLo, Vector.FusedMultiplyAdd(-t, s, one));
-        var tLo = remainder * t;
-        var u = t - new Vector<float>(Center);
-        var r = Activations.Horner(s_g, u);
-        var g = Vector.FusedMultiplyAdd(r, u, new Vector<float>(G0));
-        var gLo = Vector.FusedMultiplyAdd(r, u, new Vector<float>(G0) - g) + new Vector<float>(G0Lo);
+        var big = L.MaxNative(a, one);
+        var little = L.MinNative(a, one);
+        var s = L.Add(big, little);
+        var sLo = L.Subtract(little, L.Subtract(s, big));
+        var t = L.Divide(one, s);
+        var remainder = L.Fma(L.Subtract(default, t), sLo, L.Fma(L.Subtract(default, t), s, one));
+        var tLo = L.Multiply(remainder, t);
+        var u = L.Subtract(t, L.Create(Center));
+        var r = LanePolynomial.Horner<TV, L, float>(s_g, u);
+        var g = L.Fma(r, u, L.Create(G0));
+        var gLo = L.Add(L.Fma(r, u, L.Subtract(L.Create(G0), g)), L.Create(G0Lo));
         // The factor x·Q for x < 0 (Q for x ≥ 0) as f + fLo: (x·t)·G with both products' rounding errors carried.
-        var negative = Vector.LessThan(x, Vector<float>.Zero);
-        var xs = Vector.ConditionalSelect(negative, x, one);
-        var xt = xs * t;
-        var xtLo = Vector.FusedMultiplyAdd(xs, tLo, Vector.FusedMultiplyAdd(xs, t, -xt));
-        var f = xt * g;
-        var fLo = Vector.FusedMultiplyAdd(xt, gLo, Vector.FusedMultiplyAdd(xtLo, g, Vector.FusedMultiplyAdd(xt, g, -f)));
+        var negative = L.LessThan(x, default);
+        var xs = L.Select(negative, x, one);
+        var xt = L.Multiply(xs, t);
+        var xtLo = L.Fma(xs, tLo, L.Fma(xs, t, L.Subtract(default, xt)));
+        var f = L.Multiply(xt, g);
+        var fLo = L.Fma(xt, gLo, L.Fma(xtLo, g, L.Fma(xt, g, L.Subtract(default, f))));
         // a² = hi + lo exactly; beyond a = 15 e^(−a²/2) is 0 in float anyway, and the clamp keeps hi finite.
-        var ac = Vector.MinNative(a, new Vector<float>(15f));
-        var hi = ac * ac;
-        var lo = Vector.FusedMultiplyAdd(ac, ac, -hi);
-        var m = VectorMath.ExpScaled<Vector<float>, VectorLanes<float>>(hi * new Vector<float>(-0.5f), lo * new Vector<float>(-0.5f), f, fLo);
-        var positive = Vector.FusedMultiplyAdd(-x, m, x);
+        var ac = L.MinNative(a, L.Create(15f));
+        var hi = L.Multiply(ac, ac);
+        var lo = L.Fma(ac, ac, L.Subtract(default, hi));
+        var half = L.Create(-0.5f);
+        var m = VectorMath.ExpScaled<TV, L>(L.Multiply(hi, half), L.Multiply(lo, half), f, fLo);
+        var positive = L.Fma(L.Subtract(default, x), m, x);
         // x = +∞: Φ(−a) is NaN here (t·∞ terms) and x − x·Φ(−a) would be NaN.
-        positive = Vector.ConditionalSelect(Vector.Equals(x, new Vector<float>(float.PositiveInfinity)), x, positive);
-        return Vector.ConditionalSelect(negative, m, positive);
+        positive = L.Select(L.IsEqual(x, L.Create(float.PositiveInfinity)), x, positive);
+        return L.Select(negative, m, positive);
     }
 }

@@ -29,9 +29,12 @@ internal interface ILanes<TV, T> where TV : struct where T : unmanaged
     static abstract TV Round(TV a);
     static abstract TV Floor(TV a);
     static abstract TV GreaterThanOrEqual(TV a, TV b);
+    static abstract TV LessThan(TV a, TV b);
     static abstract TV IsEqual(TV a, TV b);
     static abstract TV Select(TV mask, TV whereSet, TV whereClear);
     static abstract bool AllLessThanOrEqual(TV a, TV b);
+    static abstract bool AllLessThan(TV a, TV b);
+    static abstract bool AnyLessThan(TV a, TV b);
     static abstract bool AllGreaterThanOrEqual(TV a, TV b);
     /// <summary>
     /// 2^k for integral k in the normal exponent range, built in floating point: k + (bias + 2^mantissaBits) holds the
@@ -39,6 +42,19 @@ internal interface ILanes<TV, T> where TV : struct where T : unmanaged
     /// float-to-int conversion: with one, the precompiled library code stayed in the loop, 2× slower.
     /// </summary>
     static abstract TV PowerOfTwo(TV k);
+}
+
+/// <summary>Polynomials on <see cref="ILanes{TV, T}"/>.</summary>
+internal static class LanePolynomial
+{
+    /// <summary>Horner's rule Σ c[i]·z^(n−1−i) with one FMA per coefficient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV Horner<TV, L, T>(T[] c, TV z) where TV : struct where L : ILanes<TV, T> where T : unmanaged
+    {
+        var p = L.Create(c[0]);
+        for (int i = 1; i < c.Length; i++) p = L.Fma(p, z, L.Create(c[i]));
+        return p;
+    }
 }
 
 /// <summary><see cref="ILanes{TV, T}"/> on <see cref="Vector{T}"/>.</summary>
@@ -56,7 +72,10 @@ internal readonly struct VectorLanes<T> : ILanes<Vector<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> GreaterThanOrEqual(Vector<T> a, Vector<T> b) => Vector.GreaterThanOrEqual(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> IsEqual(Vector<T> a, Vector<T> b) => Vector.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Select(Vector<T> mask, Vector<T> whereSet, Vector<T> whereClear) => Vector.ConditionalSelect(mask, whereSet, whereClear);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> LessThan(Vector<T> a, Vector<T> b) => Vector.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllLessThanOrEqual(Vector<T> a, Vector<T> b) => Vector.LessThanOrEqualAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllLessThan(Vector<T> a, Vector<T> b) => Vector.LessThanAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyLessThan(Vector<T> a, Vector<T> b) => Vector.LessThanAny(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllGreaterThanOrEqual(Vector<T> a, Vector<T> b) => Vector.GreaterThanOrEqualAll(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -96,7 +115,10 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> GreaterThanOrEqual(Vector512<T> a, Vector512<T> b) => Vector512.GreaterThanOrEqual(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> IsEqual(Vector512<T> a, Vector512<T> b) => Vector512.Equals(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whereSet, Vector512<T> whereClear) => Vector512.ConditionalSelect(mask, whereSet, whereClear);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> LessThan(Vector512<T> a, Vector512<T> b) => Vector512.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllLessThanOrEqual(Vector512<T> a, Vector512<T> b) => Vector512.LessThanOrEqualAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllLessThan(Vector512<T> a, Vector512<T> b) => Vector512.LessThanAll(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AnyLessThan(Vector512<T> a, Vector512<T> b) => Vector512.LessThanAny(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool AllGreaterThanOrEqual(Vector512<T> a, Vector512<T> b) => Vector512.GreaterThanOrEqualAll(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -36,14 +36,10 @@ internal static class Activations
     /// <summary>Polynomial coefficients (highest power first) rounded to <typeparamref name="T"/>.</summary>
     public static T[] Constants<T>(params double[] c) where T : unmanaged, IFloatingPointIeee754<T> => [.. c.Select(T.CreateTruncating)];
 
-    /// <summary>Horner's rule Σ c[i]·z^(n−1−i) with one FMA per coefficient.</summary>
+    /// <summary>Horner's rule Σ c[i]·z^(n−1−i) with one FMA per coefficient, on <see cref="Vector{T}"/> (<see cref="LanePolynomial.Horner{TV, L, T}"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Horner<T>(T[] c, Vector<T> z) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var p = new Vector<T>(c[0]);
-        for (int i = 1; i < c.Length; i++) p = VectorMath.Fma(p, z, new Vector<T>(c[i]));
-        return p;
-    }
+        => LanePolynomial.Horner<Vector<T>, VectorLanes<T>, T>(c, z);
 }
 
 /// <summary>

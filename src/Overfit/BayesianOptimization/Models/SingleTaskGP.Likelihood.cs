@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.GaussianProcesses;
 using Overfit.Tensors.Kernels;
 
@@ -55,7 +56,7 @@ public sealed partial class SingleTaskGP
         var likelihood = new MarginalLikelihood(covariance, _xNorm, n, Dimension, _yStd, 0, _trainNoise);
         var kernelTheta = new double[p];
         var kernelGradient = new double[p];
-        return (theta, grad) =>
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] (theta, grad) =>
         {
             Array.Copy(theta, kernelTheta, p);
             double mean = learnMean ? theta[p] : 0;

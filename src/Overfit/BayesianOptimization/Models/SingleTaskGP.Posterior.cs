@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.GaussianProcesses;
 
 namespace Overfit.BayesianOptimization;
@@ -5,6 +6,7 @@ namespace Overfit.BayesianOptimization;
 public sealed partial class SingleTaskGP
 {
     /// <summary>Test points (raw units, m×d) in the normalized coordinates of the training inputs.</summary>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double[] NormalizeInputs(ReadOnlySpan<double> x, int m)
     {
         int d = Dimension;
@@ -37,6 +39,7 @@ public sealed partial class SingleTaskGP
     }
 
     /// <inheritdoc/>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Mean, double Variance) PosteriorWithGradient(ReadOnlySpan<double> x, Span<double> meanGradient, Span<double> varianceGradient)
     {
         var result = Fitted().PosteriorWithGradient(NormalizeInputs(x, 1), meanGradient, varianceGradient);
@@ -48,6 +51,7 @@ public sealed partial class SingleTaskGP
     public (double[] Mean, double[] Covariance) Posterior(ReadOnlySpan<double> x, int q) => Fitted().Posterior(NormalizeInputs(x, q), q);
 
     /// <inheritdoc/>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PosteriorBackward(ReadOnlySpan<double> x, int q, ReadOnlySpan<double> meanGradient, ReadOnlySpan<double> covarianceGradient, Span<double> xGradient)
     {
         int d = Dimension;

@@ -263,6 +263,7 @@ public abstract partial class StationaryKernel : Kernel
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         var inv = InverseLengthScales(d);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.Tensors.Kernels;
 
 namespace Overfit.GaussianProcesses;
@@ -22,6 +23,7 @@ internal sealed class ExactPosterior(Kernel kernel, double[] xTrain, int n, int 
     /// Latent mean (in outcome units) and, in standardized units and not clamped, the variances or the full covariance
     /// at m points (m×d). Without the full covariance the points go in blocks, so K(X, X*) never needs n·m doubles at once.
     /// </summary>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double[] Mean, double[] Variance, double[]? Covariance) Moments(ReadOnlySpan<double> xs, int m, bool fullCovariance)
     {
         var mean = new double[m];
@@ -31,11 +33,20 @@ internal sealed class ExactPosterior(Kernel kernel, double[] xTrain, int n, int 
         else kernel.Diagonal(xs, m, d, variance);
         int block = fullCovariance ? m : Math.Clamp(BlockElements / n, 1, m);
         var kt = new double[ExactInference.Elements(n, block, "x")]; // K(X_train, X*) for one block
+        double[]? rows = block < n ? new double[n * block] : null;
         for (int j0 = 0; j0 < m; j0 += block)
         {
             int mb = Math.Min(block, m - j0);
             var kb = kt.AsSpan(0, n * mb);
-            kernel.Evaluate(xTrain, n, xs.Slice(j0 * d, mb * d), mb, d, kb);
+            if (rows is null) kernel.Evaluate(xTrain, n, xs.Slice(j0 * d, mb * d), mb, d, kb);
+            else
+            {
+                // Fewer test points than training points (an acquisition's single point): the kernels vectorize along
+                // a row, so K(X*, X) is made row by row over the n training points and transposed.
+                kernel.Evaluate(xs.Slice(j0 * d, mb * d), mb, xTrain, n, d, rows);
+                for (int j = 0; j < mb; j++)
+                    for (int i = 0; i < n; i++) kb[i * mb + j] = rows[j * n + i];
+            }
             Gemm.Multiply(true, false, mb, 1, n, 1.0, kb, mb, alpha, 1, 0.0, mean.AsSpan(j0, mb), 1);
             DenseLinalg.SolveLowerInPlace(factor, n, kb, mb); // V = L⁻¹ K(X, X*)
             if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kb, m, kb, m, 1.0, cov, m);
@@ -55,6 +66,7 @@ internal sealed class ExactPosterior(Kernel kernel, double[] xTrain, int n, int 
         return (mean, variance, cov);
     }
 
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PosteriorMeanVariance(ReadOnlySpan<double> x, int m, Span<double> mean, Span<double> variance)
     {
         CheckPoints(x, m);
@@ -65,6 +77,7 @@ internal sealed class ExactPosterior(Kernel kernel, double[] xTrain, int n, int 
         for (int i = 0; i < m; i++) variance[i] = Math.Max(v[i], minVariance) * s2;
     }
 
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double Mean, double Variance) PosteriorWithGradient(ReadOnlySpan<double> x, Span<double> meanGradient, Span<double> varianceGradient)
     {
         CheckPoints(x, 1);
@@ -74,8 +87,8 @@ internal sealed class ExactPosterior(Kernel kernel, double[] xTrain, int n, int 
         kernel.InputGradient(x, xTrain, n, d, dk);
         var self = new double[1];
         kernel.Diagonal(x, 1, d, self);
-        var selfGradient = new double[d];                // ∂₁k(x, y) at y = x; d k(x, x)/dx is twice that
-        kernel.InputGradient(x, x, 1, d, selfGradient);
+        var selfGradient = new double[d];                // ∂₁k(x, y) at y = x; d k(x, x)/dx is twice that (0 when stationary)
+        if (!kernel.IsStationary) kernel.InputGradient(x, x, 1, d, selfGradient);
         double mean = priorMean;
         for (int j = 0; j < n; j++) mean += k[j] * alpha[j];
         var w = (double[])k.Clone();                     // K⁻¹ k(X, x)
@@ -104,6 +117,7 @@ internal sealed class ExactPosterior(Kernel kernel, double[] xTrain, int n, int 
         return (mean, cov);
     }
 
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void PosteriorBackward(ReadOnlySpan<double> x, int q, ReadOnlySpan<double> meanGradient, ReadOnlySpan<double> covarianceGradient, Span<double> xGradient)
     {
         CheckPoints(x, q);

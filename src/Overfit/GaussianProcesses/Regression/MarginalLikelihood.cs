@@ -90,6 +90,7 @@ internal sealed partial class MarginalLikelihood(Kernel kernel, double[] x, int 
     /// Builds K + alpha·I into the factor buffer and factors it; when that fails, rebuilds it with the jitter ladder of
     /// <see cref="GpLinalg.CholeskyWithJitter"/> (K is rebuilt rather than kept, which saves an n×n copy per evaluation).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FactorWithJitter()
     {
         double scale = 1;

@@ -15,7 +15,7 @@ public sealed partial class SingleTaskGP
 
     /// <summary>
     /// BoTorch's covariance module on the core's kernels: ConstantKernel (output scale, when learned) × the options'
-    /// stationary kernel with one length scale per dimension (or one), plus a WhiteKernel for the learned noise. Initial
+    /// stationary kernel with one length scale per dimension, plus a WhiteKernel for the learned noise. Initial
     /// values: length scale 0.5 (unit-cube inputs) or 1 (raw inputs), output scale 1, noise max(0.01, floor).
     /// Returns the latent-function kernel, the kernel of the observations and their parts.
     /// </summary>
@@ -32,7 +32,7 @@ public sealed partial class SingleTaskGP
             outputScalePrior = GammaOutputScale;
         }
         double initialLengthscale = Math.Clamp(options.NormalizeInputs ? 0.5 : 1.0, LengthscaleLow, LengthscaleHigh);
-        var lengthscales = Enumerable.Repeat(initialLengthscale, options.Ard ? d : 1).ToArray();
+        var lengthscales = Enumerable.Repeat(initialLengthscale, d).ToArray();
         var correlation = options.Kernel.WithLengthScale(lengthscales, LengthscaleLow, LengthscaleHigh, lengthscalePrior);
         ConstantKernel? outputScale = options.LearnOutputScale ? new ConstantKernel(1.0, OutputScaleLow, OutputScaleHigh, prior: outputScalePrior) : null;
         Kernel signal = outputScale is null ? correlation : outputScale * correlation;
@@ -92,8 +92,7 @@ public sealed partial class SingleTaskGP
         var alpha = new double[n];
         for (int i = 0; i < n; i++) alpha[i] = _yStd[i] - mean;
         DenseLinalg.CholeskySolveInPlace(factor, n, alpha, 1);
-        var ls = _base.LengthScale;
-        Lengthscales = Enumerable.Range(0, Dimension).Select(k => ls[ls.Length == 1 ? 0 : k]).ToArray();
+        Lengthscales = _base.LengthScale;
         OutputScale = _outputScale?.ConstantValue ?? 1.0;
         Noise = _noise?.NoiseLevel ?? double.NaN;
         MeanConstant = mean;

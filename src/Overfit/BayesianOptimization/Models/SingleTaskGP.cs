@@ -39,7 +39,7 @@ public sealed partial class SingleTaskGP : IPosteriorModel
     public double OutcomeMean { get; }
     /// <summary>Standard deviation of the raw outcomes (1 when not standardized).</summary>
     public double OutcomeScale { get; }
-    /// <summary>Fitted length scales, in normalized input units, one per dimension (all equal without ARD).</summary>
+    /// <summary>Fitted length scales, in normalized input units, one per dimension.</summary>
     public double[] Lengthscales { get; private set; } = [];
     /// <summary>Fitted output scale (kernel variance; 1 when not learned).</summary>
     public double OutputScale { get; private set; } = 1;

@@ -13,13 +13,11 @@ public sealed record SingleTaskGPOptions
 {
     /// <summary>
     /// The GP core's stationary kernel family of the covariance module: Matern ν = 5/2 (default) or RBF. The model builds
-    /// its own copy with one length scale per dimension (or one, see <see cref="Ard"/>), the bounds (0.005, 50) and the
+    /// its own copy with one length scale per dimension (ARD), the bounds (0.005, 50) and the
     /// length-scale prior, times a <see cref="ConstantKernel"/> output scale with bounds (0.01, 100) and its prior
     /// (BoTorch's ScaleKernel), so the hyperparameters of the kernel given here are unused.
     /// </summary>
     public StationaryKernel Kernel { get; init; } = new Matern(nu: 2.5);
-    /// <summary>One length scale per input dimension (true) or one shared length scale.</summary>
-    public bool Ard { get; init; } = true;
     /// <summary>Box used to normalize inputs to [0,1]^d; null uses the training data's min and max.</summary>
     public Bounds? InputBounds { get; init; }
     /// <summary>Map inputs to the unit cube before fitting (BoTorch's Normalize).</summary>

@@ -110,7 +110,8 @@ public sealed class HessianAnalysis
             var b = _objective.Batches[j];
             var hv = BatchHvp(j, b, v);
             double share = _objective.Share(b);
-            sum = sum is null ? ParameterVector.Scale(hv, share) : ParameterVector.Combine(1, sum, share, hv);
+            // A single batch's product is the result itself (share 1): no scaled copy.
+            sum = sum is null ? (share == 1 ? hv : ParameterVector.Scale(hv, share)) : ParameterVector.Combine(1, sum, share, hv);
         }
         return sum!;
     }
@@ -127,7 +128,9 @@ public sealed class HessianAnalysis
                     _held[j] = state;
                     _heldElements += state.Elements;
                 }
-                return _plan.Hvp(state, v);
+                var hv = _plan.Hvp(state, v);
+                if (_held?[j] != state) state.Dispose();
+                return hv;
             }
             _lossReachesParameters = true; // the loss itself reads the weights: the R passes would miss that part
         }
@@ -154,7 +157,9 @@ public sealed class HessianAnalysis
     {
         public void Dispose()
         {
-            if (owner is not null) owner._held = null;
+            if (owner?._held is not { } held) return;
+            owner._held = null;
+            foreach (var state in held) state?.Dispose();
         }
     }
 

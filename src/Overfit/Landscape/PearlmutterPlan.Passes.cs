@@ -33,13 +33,17 @@ internal sealed partial class PearlmutterPlan
         var hv = new Tensor?[_parameters.Count];
         for (int i = n - 1; i >= _first; i--)
         {
+            var previous = rDelta;
             rDelta = _steps[i] switch
             {
                 LinearStep l => RBackwardLinear(l, i, s, rValues[i], rDelta, direction, hv),
                 ActivationStep => RBackwardActivation(rDelta, s.Slopes[i]!, s.Curvatures[i], rValues[i]),
                 _ => rDelta?.Reshape(s.Values[i].Shape),
             };
+            // Intermediates go back to the storage pool (a no-op for any that a view still shares).
+            previous?.Dispose();
         }
+        foreach (var r in rValues) r?.Dispose();
         for (int k = 0; k < hv.Length; k++) hv[k] ??= Tensor.ZerosLike(_parameters[k]);
         return hv!;
     }

@@ -104,7 +104,7 @@ internal sealed partial class PearlmutterPlan
     }
 
     /// <summary>What the R passes read for one batch at the current weights.</summary>
-    internal sealed class BatchState
+    internal sealed class BatchState : IDisposable
     {
         /// <summary>Values[i] is step i's input (contiguous); Values[n] the network's output.</summary>
         public required Tensor[] Values { get; init; }
@@ -128,6 +128,13 @@ internal sealed partial class PearlmutterPlan
         public long Elements => Values.Sum(t => (long)t.Numel) + Count(Deltas) + Count(Slopes) + Count(Curvatures);
 
         private static long Count(Tensor?[] ts) => ts.Sum(t => (long)(t?.Numel ?? 0));
+
+        /// <summary>Gives the buffers back to the storage pool (those no view or graph shares).</summary>
+        public void Dispose()
+        {
+            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures })
+                foreach (var t in set) t?.Dispose();
+        }
     }
 
     /// <summary>

@@ -141,6 +141,20 @@ public class PearlmutterHvpTests
     }
 
     [Fact]
+    public void LinearLayersOnRowsOfHigherRankInputsAndLayersWithoutBias()
+    {
+        // [n, 3, 4] → Linear over the last dimension → Tanh → Flatten mid-chain → Linear(15, 3) without bias.
+        var gen = new Generator(11);
+        var model = new Sequential(new Linear(4, 5, generator: gen, dtype: DType.Float64), new Tanh(), new Flatten(), new Identity(),
+            new Linear(15, 3, bias: false, generator: gen, dtype: DType.Float64));
+        Batch[] batches = [new(Tensor.Randn([6, 3, 4], gen, DType.Float64), [0, 1, 2, 2, 1, 0]), new(Tensor.Randn([3, 3, 4], gen, DType.Float64), [1, 1, 0])];
+        var analysis = new HessianAnalysis(model, CrossEntropy, batches);
+        Assert.True(analysis.UsesROperator);
+        var v = ParameterVector.Gaussian(analysis.Parameters, new Generator(12));
+        AssertClose(Reference(model, CrossEntropy, batches, analysis.Parameters, v), ParameterVector.Flatten(analysis.Hvp(v)), 1e-10);
+    }
+
+    [Fact]
     public void Float32ProductsAgreeWithTheDoubleBackward()
     {
         var model = new SimpleNetwork(new ReLU(), inputSize: 16, numLabels: 4, hidden: [12, 8], generator: new Generator(1));

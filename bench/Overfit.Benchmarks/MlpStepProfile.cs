@@ -12,14 +12,16 @@ namespace Overfit.Benchmarks;
 /// `mlp --profile`: where one training step of the mlp benchmark spends its time. Runs warm steps on random
 /// data of the benchmark's shapes and reports, per phase, the minimum and median over the steps (µs): batch
 /// gathering, ZeroGrad, each module's forward, the loss, each recorded op's backward rule (timed by wrapping
-/// the rule), the leaf-gradient accumulation left over, the optimizer step, and gen0 collections per 469 steps
-/// (one epoch). Then each GEMM of the step alone, back to back, on 1 and on all threads.
+/// the rule), the leaf-gradient accumulation left over, the optimizer step (inside the backward, with the zeroing
+/// folded in, unless --step-after-backward), and gen0 collections per 469 steps (one epoch). Then each GEMM of the
+/// step alone, back to back, on 1 and on all threads.
 /// </summary>
 internal static class MlpStepProfile
 {
     public static int Run(string[] args, int batch, int threads)
     {
         int steps = 600;
+        bool stepAfter = args.Contains("--step-after-backward");
         Gemm.MaxThreads = threads;
         var gen = new Generator(0);
         var model = new SimpleNetwork(new ReLU(), generator: gen);
@@ -61,9 +63,12 @@ internal static class MlpStepProfile
             }
             var x = Tensor.Wrap(batchX, [batch, 784]);
             Add("gather", Us(t));
-            t = Stopwatch.GetTimestamp();
-            opt.ZeroGrad(setToNone: false);
-            Add("zero_grad", Us(t));
+            if (stepAfter)
+            {
+                t = Stopwatch.GetTimestamp();
+                opt.ZeroGrad(setToNone: false);
+                Add("zero_grad", Us(t));
+            }
             var h = x;
             for (int i = 0; i < layers.Count; i++)
             {
@@ -104,14 +109,18 @@ internal static class MlpStepProfile
                 foreach (var input in (Tensor[])inputsProp.GetValue(node)!) stack.Push(input);
             }
             t = Stopwatch.GetTimestamp();
-            l.Backward();
+            if (stepAfter) l.Backward();
+            else opt.BackwardAndStep(l, zeroGrad: true);
             double backward = Us(t);
             double inRules = 0;
             foreach (var (name, acc) in ruleTimes) { Add(name, acc[0]); inRules += acc[0]; }
-            Add("bwd engine+leaf accumulation", backward - inRules);
-            t = Stopwatch.GetTimestamp();
-            opt.Step();
-            Add("adam step", Us(t));
+            Add(stepAfter ? "bwd engine+leaf accumulation" : "bwd engine+leaf accumulation+adam (in backward)", backward - inRules);
+            if (stepAfter)
+            {
+                t = Stopwatch.GetTimestamp();
+                opt.Step();
+                Add("adam step", Us(t));
+            }
             t = Stopwatch.GetTimestamp();
             _ = l.Item();
             Add("item", Us(t));
@@ -120,7 +129,7 @@ internal static class MlpStepProfile
         int gen0 = GC.CollectionCount(0) - gen0Start;
         double pauseUs = (GC.GetTotalPauseDuration() - pauseStart).TotalMicroseconds;
         double allocKb = (GC.GetTotalAllocatedBytes(precise: true) - allocStart) / 1024.0 / steps;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {threads}, batch {batch}, {steps} steps; gen0 collections per 469 steps: {gen0 * 469.0 / steps:F1}; GC pause per step {pauseUs / steps:F1} us; allocated per step {allocKb:F0} KB; gen1 total {GC.CollectionCount(1)}, gen2 total {GC.CollectionCount(2)}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {threads}, batch {batch}, {steps} steps, step {(stepAfter ? "after the backward" : "in the backward")}; gen0 collections per 469 steps: {gen0 * 469.0 / steps:F1}; GC pause per step {pauseUs / steps:F1} us; allocated per step {allocKb:F0} KB; gen1 total {GC.CollectionCount(1)}, gen2 total {GC.CollectionCount(2)}"));
         double sumMin = 0;
         foreach (var (name, list) in times)
         {

@@ -92,7 +92,8 @@ public static class MlpBenchmark
         return 0;
     }
 
-    private static void GatherRows(float[] source, int[] perm, int start, int from, int to, float[] batch)
+    /// <summary>Copies rows perm[start + from .. start + to) of the 784-wide set into rows from..to of the batch.</summary>
+    internal static void GatherRows(float[] source, int[] perm, int start, int from, int to, float[] batch)
     {
         for (int i = from; i < to; i++) Array.Copy(source, perm[start + i] * 784, batch, i * 784, 784);
     }

@@ -114,6 +114,27 @@ public sealed class OptimizerInBackwardTests
     }
 
     [Fact]
+    public void FailingBackward_KeepsTheUpdatesMade_AndZeroesTheGradientsNotReached()
+    {
+        var gen = new Generator(10);
+        var w1 = Tensor.Randn([6, 4], gen, requiresGrad: true);
+        var w2 = Tensor.Randn([3, 6], gen, requiresGrad: true);
+        w1.Grad = Tensor.Ones([6, 4]);
+        w2.Grad = Tensor.Ones([3, 6]);
+        var w1Before = w1.ToDoubleArray();
+        var w2Before = w2.ToDoubleArray();
+        var opt = new SGD([w1, w2], lr: 0.1);
+        var h = NNFunctional.LinearRelu(Tensor.Randn([5, 4], gen), w1);
+        var broken = Overfit.Autograd.Autograd.Record(h.Detach(), "Broken", [h], _ => throw new InvalidOperationException("rule failed"));
+        var loss = NNFunctional.Linear(broken, w2).Sum();
+        Assert.Throws<InvalidOperationException>(() => opt.BackwardAndStep(loss, zeroGrad: true));
+        // w2's gradient was final (and w2 updated) before the failing rule; w1 was never reached.
+        Assert.NotEqual(w2Before, w2.ToDoubleArray());
+        Assert.Equal(w1Before, w1.ToDoubleArray());
+        Assert.All(w1.Grad!.ToDoubleArray(), v => Assert.Equal(0.0, v));
+    }
+
+    [Fact]
     public void TiedWeight_IsUpdatedOnceAfterItsLastUse()
     {
         Tensor Make(out Tensor w)

@@ -10,7 +10,8 @@ namespace Overfit.Tests.Tuning;
 /// random startup trials, the split at each history length, the weight ramp, the bandwidths, the 24 candidates drawn
 /// from the truncated mixture and the l/g arg-max — must come out the same, trial after trial, here. Cases: Branin
 /// (100 trials, 5 seeds), Hartmann6, Branin with pruned trials, a space of log float, int, log int, stepped float and
-/// categorical parameters, and multivariate TPE on the last two.
+/// categorical parameters, and multivariate TPE on the last two. Further cases are plain Optuna runs on numpy's
+/// streams, which the sampler reproduces when handed <see cref="NumpyRandomState"/>.
 /// </summary>
 public class TpeTrajectoryTests
 {
@@ -47,7 +48,7 @@ public class TpeTrajectoryTests
         };
     }
 
-    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 14).Select(i => new object[] { i });
+    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 18).Select(i => new object[] { i });
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -55,19 +56,22 @@ public class TpeTrajectoryTests
     {
         var root = Fixture.Value.RootElement;
         var cases = root.GetProperty("cases");
-        Assert.Equal(14, cases.GetArrayLength());
+        Assert.Equal(18, cases.GetArrayLength());
         var c = cases[index];
         string func = c.GetProperty("func").GetString()!;
         int seed = c.GetProperty("seed").GetInt32();
         bool multivariate = c.GetProperty("options").TryGetProperty("multivariate", out var mv) && mv.GetBoolean();
         var expected = c.GetProperty("trials");
-        var study = Study.Create(sampler: new TpeSampler(seed: (ulong)seed, multivariate: multivariate), pruner: new NopPruner());
+        bool numpy = c.GetProperty("stream").GetString() == "numpy";
+        var sampler = numpy ? new TpeSampler(new NumpyRandomState((uint)seed).NextDouble, new NumpyRandomState((uint)seed).NextDouble)
+            : new TpeSampler(seed: (ulong)seed, multivariate: multivariate);
+        var study = Study.Create(sampler: sampler, pruner: new NopPruner());
         if (func == "mixed")
             foreach (var p in root.GetProperty("mixed_startup").EnumerateArray())
                 study.EnqueueTrial(p.EnumerateObject().ToDictionary(e => e.Name,
                     e => e.Value.ValueKind == JsonValueKind.String ? e.Value.GetString() : (object?)e.Value.GetDouble()));
         study.Optimize(Objective(func), nTrials: expected.GetArrayLength());
-        string label = $"{func} seed {seed}{(multivariate ? " multivariate" : "")}";
+        string label = $"{func} seed {seed}{(multivariate ? " multivariate" : "")}{(numpy ? " numpy" : "")}";
         // From a trial whose pick was a tie between different values (a categorical's l/g equal for two choices) the
         // last bit decides, and the runs may part; everything before it must agree.
         int compared = c.GetProperty("first_tie") is { ValueKind: JsonValueKind.Number } tie ? tie.GetInt32() : expected.GetArrayLength();
@@ -93,6 +97,26 @@ public class TpeTrajectoryTests
             }
             if (row[1].ValueKind == JsonValueKind.Number)
                 Assert.True(Math.Abs(trial.Value!.Value - row[1].GetDouble()) <= 1e-9 * Math.Max(1, Math.Abs(row[1].GetDouble())), $"{label}, trial {n}: value {trial.Value}, Optuna {row[1].GetDouble()}");
+        }
+    }
+
+    [Fact]
+    public void NumpyRandomStateDrawsNumpysNumbers()
+    {
+        // numpy.random.RandomState(seed).random_sample(3) and the 1,000th draw (Debian python3-numpy).
+        (uint Seed, double[] First, double Thousandth)[] expected =
+        [
+            (0, [0.5488135039273248, 0.7151893663724195, 0.6027633760716439], 0.6771411441114241),
+            (1, [0.417022004702574, 0.7203244934421581, 0.00011437481734488664], 0.7744772660150796),
+            (12345, [0.9296160928171479, 0.3163755545817859, 0.18391881167709445], 0.30860519994571),
+            (4294967295, [0.0976320289940138, 0.9123828453026218, 0.78903530185164], 0.556626859384112),
+        ];
+        foreach (var (seed, first, thousandth) in expected)
+        {
+            var rng = new NumpyRandomState(seed);
+            var draws = Enumerable.Range(0, 1000).Select(_ => rng.NextDouble()).ToArray();
+            Assert.Equal(first, draws[..3]);
+            Assert.Equal(thousandth, draws[999]);
         }
     }
 }

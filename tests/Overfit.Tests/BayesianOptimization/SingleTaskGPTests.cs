@@ -9,8 +9,9 @@ public class SingleTaskGPTests
 {
     private static readonly SingleTaskGPOptions SklearnLike = new()
     {
-        NormalizeInputs = false, StandardizeOutcomes = false, UsePriors = false, LearnMean = false, FixedNoise = 1e-2,
-        NumRestarts = 5,
+        // Without outcome standardization the observation variances are the standardized noise: sklearn's alpha.
+        NormalizeInputs = false, StandardizeOutcomes = false, UsePriors = false, LearnMean = false,
+        TrainYVariance = Enumerable.Repeat(1e-2, 8).ToArray(), NumRestarts = 5,
     };
 
     [Fact]
@@ -18,7 +19,8 @@ public class SingleTaskGPTests
     {
         var model = BoTestHelpers.FittedModel(SklearnLike);
         var grad = new double[3];
-        double objective = model.NegativeObjective([Math.Log(0.3), Math.Log(0.6), Math.Log(1.5)], grad);
+        // theta in the core's (and scikit-learn's) order: log output scale, log length scales
+        double objective = model.NegativeObjective([Math.Log(1.5), Math.Log(0.3), Math.Log(0.6)], grad);
         Assert.Equal(-8.218065757366144, -objective * 8, 1e-9);
     }
 
@@ -43,7 +45,8 @@ public class SingleTaskGPTests
         foreach (var (kernel, priors) in new (StationaryKernel, GPPriorKind)[] { (new Matern(nu: 2.5), GPPriorKind.Gamma), (new RBF(), GPPriorKind.Gamma), (new Matern(nu: 2.5), GPPriorKind.DimensionScaledLogNormal) })
         {
             var model = BoTestHelpers.FittedModel(new SingleTaskGPOptions { Kernel = kernel, Priors = priors });
-            double[] theta = [Math.Log(0.4), Math.Log(0.7), Math.Log(1.3), Math.Log(0.05), 0.2];
+            // log output scale, log length scales, log noise, mean
+            double[] theta = [Math.Log(1.3), Math.Log(0.4), Math.Log(0.7), Math.Log(0.05), 0.2];
             var g = new double[theta.Length];
             model.NegativeObjective(theta, g);
             BoTestHelpers.CheckGradient(t => model.NegativeObjective(t, new double[t.Length]), theta, g, atol: 1e-7);

@@ -76,8 +76,9 @@ public abstract class MonteCarloAcquisition : AcquisitionFunction
         Pending.CopyTo(points, q * d);
         extra.CopyTo(points, batch * d);
         var (mean, cov) = Model.Posterior(points, total);
-        var l = SingleTaskGP.CholeskyWithJitter(cov, total)
-            ?? throw new InvalidOperationException("the joint posterior covariance is not positive definite even with jitter");
+        var l = new double[cov.Length];
+        if (double.IsNaN(GpLinalg.CholeskyWithJitter(cov, total, l)))
+            throw new InvalidOperationException("the joint posterior covariance is not positive definite even with jitter");
         int s = NumSamples;
         var eps = BaseSamples(total);
         var f = new double[s * total];

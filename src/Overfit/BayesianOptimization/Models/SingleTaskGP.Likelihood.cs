@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Overfit.GaussianProcesses;
 using Overfit.Tensors.Kernels;
 
@@ -5,154 +6,99 @@ namespace Overfit.BayesianOptimization;
 
 public sealed partial class SingleTaskGP
 {
-    private static readonly double LogTwoPi = Math.Log(2 * Math.PI);
-
-    private readonly record struct Hyper(double[] Lengthscales, double OutputScale, double Noise, double Mean);
-
-    private Hyper Unpack(ReadOnlySpan<double> theta)
-    {
-        var ls = new double[Dimension];
-        for (int k = 0; k < Dimension; k++) ls[k] = Math.Exp(theta[Options.Ard ? k : 0]);
-        double os = OutputScaleIndex >= 0 ? Math.Exp(theta[OutputScaleIndex]) : 1.0;
-        double noise = NoiseIndex >= 0 ? Math.Exp(theta[NoiseIndex]) : double.NaN;
-        double mean = MeanIndex >= 0 ? theta[MeanIndex] : 0.0;
-        return new Hyper(ls, os, noise, mean);
-    }
-
-    /// <summary>Builds K = outputscale·k(X,X) + noise; returns K, its noise-free part scale factor and dk/dr² (n×n each).</summary>
-    private (double[] K, double[] Kf, double[] DkDr2) KernelMatrix(Hyper h)
-    {
-        int n = Count;
-        var k = new double[n * n]; var kf = new double[n * n]; var dk = new double[n * n];
-        int groups = _sqDiff.Length;
-        var invL2 = new double[groups];
-        for (int g = 0; g < groups; g++) invL2[g] = 1.0 / (h.Lengthscales[g] * h.Lengthscales[g]);
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j <= i; j++)
-            {
-                int ij = i * n + j;
-                double r2 = 0;
-                for (int g = 0; g < groups; g++) r2 += _sqDiff[g][ij] * invL2[g];
-                double v = h.OutputScale * Options.Kernel.CorrelationAt(r2);
-                double dv = h.OutputScale * Options.Kernel.CorrelationDerivativeR2(r2);
-                kf[ij] = kf[j * n + i] = v;
-                dk[ij] = dk[j * n + i] = dv;
-            }
-        Array.Copy(kf, k, n * n);
-        for (int i = 0; i < n; i++) k[i * n + i] += _fixedNoise is null ? h.Noise : _fixedNoise[i];
-        return (k, kf, dk);
-    }
-
-    /// <summary>Cholesky of <paramref name="k"/> with the one jitter ladder (<see cref="DenseLinalg.TryPsdSafeCholesky"/>); null if it still fails.</summary>
-    internal static double[]? CholeskyWithJitter(double[] k, int n)
-    {
-        var work = new double[k.Length];
-        return double.IsNaN(DenseLinalg.TryPsdSafeCholesky(k, n, work)) ? null : work;
-    }
-
-    /// <summary>-(log p(y|θ) + log prior(θ)) / n and its gradient with respect to the log-parameters θ (internal: tests check the gradient).</summary>
-    internal double NegativeObjective(ReadOnlySpan<double> theta, Span<double> grad)
-    {
-        int n = Count;
-        var h = Unpack(theta);
-        var (k, kf, dk) = KernelMatrix(h);
-        var l = CholeskyWithJitter(k, n);
-        if (l is null) return double.PositiveInfinity;
-        var alpha = new double[n];
-        for (int i = 0; i < n; i++) alpha[i] = _yStd[i] - h.Mean;
-        double rr = 0;
-        var resid = (double[])alpha.Clone();
-        DenseLinalg.CholeskySolveInPlace(l, n, alpha, 1);
-        for (int i = 0; i < n; i++) rr += resid[i] * alpha[i];
-        double logp = -0.5 * rr - 0.5 * DenseLinalg.LogDetFromCholesky(l, n) - 0.5 * n * LogTwoPi;
-
-        // W = alpha alpha^T - K^{-1}; dlogp/dθ = 0.5 tr(W dK/dθ).
-        var w = new double[n * n];
-        DenseLinalg.InverseFromCholesky(l, n, w);
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++) w[i * n + j] = alpha[i] * alpha[j] - w[i * n + j];
-
-        grad.Clear();
-        var m = new double[n * n];
-        for (int i = 0; i < m.Length; i++) m[i] = w[i] * dk[i];
-        for (int g = 0; g < _sqDiff.Length; g++)
-        {
-            double s = 0;
-            var sq = _sqDiff[g];
-            for (int i = 0; i < m.Length; i++) s += m[i] * sq[i];
-            grad[g] = -s / (h.Lengthscales[g] * h.Lengthscales[g]);
-        }
-        if (OutputScaleIndex >= 0)
-        {
-            double s = 0;
-            for (int i = 0; i < w.Length; i++) s += w[i] * kf[i];
-            grad[OutputScaleIndex] = 0.5 * s;
-        }
-        if (NoiseIndex >= 0)
-        {
-            double tr = 0;
-            for (int i = 0; i < n; i++) tr += w[i * n + i];
-            grad[NoiseIndex] = 0.5 * h.Noise * tr;
-        }
-        if (MeanIndex >= 0) grad[MeanIndex] = alpha.Sum();
-
-        double logPrior = LogPrior(h, grad);
-        for (int i = 0; i < grad.Length; i++) grad[i] = -grad[i] / n;
-        return -(logp + logPrior) / n;
-    }
-
-    /// <summary>Sets the hyperparameters and caches the Cholesky factor and weights used by every posterior.</summary>
-    private void SetHyperparameters(double[] theta)
-    {
-        int n = Count, d = Dimension;
-        var h = Unpack(theta);
-        var (k, _, _) = KernelMatrix(h);
-        _chol = CholeskyWithJitter(k, n)
-            ?? throw new InvalidOperationException("the fitted kernel matrix is not positive definite even with jitter; remove duplicate points or raise the noise floor");
-        _alpha = new double[n];
-        for (int i = 0; i < n; i++) _alpha[i] = _yStd[i] - h.Mean;
-        DenseLinalg.CholeskySolveInPlace(_chol, n, _alpha, 1);
-        Lengthscales = h.Lengthscales;
-        OutputScale = h.OutputScale;
-        Noise = h.Noise;
-        MeanConstant = h.Mean;
-        RawHyperparameters = (double[])theta.Clone();
-        _xScaled = new double[n * d];
-        _xScaledSq = new double[n];
-        for (int i = 0; i < n; i++)
-            for (int c = 0; c < d; c++)
-            {
-                double v = _xNorm[i * d + c] / Lengthscales[c];
-                _xScaled[i * d + c] = v;
-                _xScaledSq[i] += v * v;
-            }
-        var scratch = new double[theta.Length];
-        double objective = NegativeObjective(theta, scratch);
-        LogPosterior = -objective * n;
-        LogMarginalLikelihood = LogPosterior - LogPrior(h, new double[theta.Length]);
-    }
-
     // BoTorch's priors, as the GP core's prior objects (Gamma(concentration, rate); LogNormal(loc, scale)).
     private static readonly Prior GammaLengthscale = new GammaPrior(3.0, 6.0), GammaOutputScale = new GammaPrior(2.0, 0.15),
         GammaNoise = new GammaPrior(1.1, 0.05), LogNormalNoise = new LogNormalPrior(-4.0, 1.0);
 
-    /// <summary>Sum of the log prior densities (0 without priors); adds their derivatives in θ to <paramref name="grad"/>.</summary>
-    private double LogPrior(Hyper h, Span<double> grad)
+    // Fitting bounds of the length scales (normalized input units) and of the output scale.
+    private const double LengthscaleLow = 0.005, LengthscaleHigh = 50, OutputScaleLow = 0.01, OutputScaleHigh = 100;
+
+    /// <summary>
+    /// BoTorch's covariance module on the core's kernels: ConstantKernel (output scale, when learned) × the options'
+    /// stationary kernel with one length scale per dimension, plus a WhiteKernel for the learned noise. Initial
+    /// values: length scale 0.5 (unit-cube inputs) or 1 (raw inputs), output scale 1, noise max(0.01, floor).
+    /// Returns the latent-function kernel, the kernel of the observations and their parts.
+    /// </summary>
+    private static (Kernel Signal, Kernel Covariance, StationaryKernel Base, ConstantKernel? OutputScale, WhiteKernel? Noise) CovarianceModule(
+        SingleTaskGPOptions options, int d, bool learnNoise)
     {
-        if (!Options.UsePriors) return 0;
-        double lp = 0;
-        // Hvarfner et al.'s dimension-scaled lengthscale prior LogNormal(√2 + log(d)/2, √3).
-        Prior lengthscale = Options.Priors == GPPriorKind.Gamma ? GammaLengthscale : new LogNormalPrior(Math.Sqrt(2) + 0.5 * Math.Log(Dimension), Math.Sqrt(3));
-        for (int g = 0; g < _sqDiff.Length; g++) lp += Add(lengthscale, h.Lengthscales[g], ref grad[g]);
-        if (OutputScaleIndex >= 0) lp += Add(GammaOutputScale, h.OutputScale, ref grad[OutputScaleIndex]);
-        if (NoiseIndex >= 0) lp += Add(Options.Priors == GPPriorKind.Gamma ? GammaNoise : LogNormalNoise, h.Noise, ref grad[NoiseIndex]);
-        return lp;
+        if (options.Kernel is null) throw new ArgumentException("options.Kernel: expected a Matern or RBF kernel, got null", nameof(options));
+        Prior? lengthscalePrior = null, noisePrior = null, outputScalePrior = null;
+        if (options.UsePriors)
+        {
+            // Hvarfner et al.'s dimension-scaled lengthscale prior LogNormal(√2 + log(d)/2, √3).
+            lengthscalePrior = options.Priors == GPPriorKind.Gamma ? GammaLengthscale : new LogNormalPrior(Math.Sqrt(2) + 0.5 * Math.Log(d), Math.Sqrt(3));
+            noisePrior = options.Priors == GPPriorKind.Gamma ? GammaNoise : LogNormalNoise;
+            outputScalePrior = GammaOutputScale;
+        }
+        double initialLengthscale = Math.Clamp(options.NormalizeInputs ? 0.5 : 1.0, LengthscaleLow, LengthscaleHigh);
+        var lengthscales = Enumerable.Repeat(initialLengthscale, d).ToArray();
+        var correlation = options.Kernel.WithLengthScale(lengthscales, LengthscaleLow, LengthscaleHigh, lengthscalePrior);
+        ConstantKernel? outputScale = options.LearnOutputScale ? new ConstantKernel(1.0, OutputScaleLow, OutputScaleHigh, prior: outputScalePrior) : null;
+        Kernel signal = outputScale is null ? correlation : outputScale * correlation;
+        if (!learnNoise) return (signal, signal, correlation, outputScale, null);
+        double floor = Math.Max(options.NoiseBounds.Low, options.NoiseFloor), high = options.NoiseBounds.High;
+        if (!(floor > 0 && high >= floor))
+            throw new ArgumentException($"options.NoiseBounds: expected 0 < max(low, NoiseFloor) <= high, got ({floor}, {high})", nameof(options));
+        var noise = new WhiteKernel(Math.Clamp(Math.Max(1e-2, options.NoiseFloor), floor, high), floor, high, prior: noisePrior);
+        return (signal, signal + noise, correlation, outputScale, noise);
     }
 
-    /// <summary>log prior(p), adding its derivative in log p to <paramref name="gradLog"/>.</summary>
-    private static double Add(Prior prior, double p, ref double gradLog)
+    /// <summary>
+    /// −(log p(y | θ, mean) + log prior(θ)) / n over (the covariance module's theta, then the constant mean when learned),
+    /// with the gradient written when a buffer is given: the core's exact marginal likelihood on
+    /// <paramref name="covariance"/> (which the evaluations retune). +∞ where K cannot be factored even with jitter.
+    /// </summary>
+    private Func<double[], double[]?, double> NegativeObjectiveOf(Kernel covariance)
     {
-        gradLog += prior.LogDensityGradientLog(p);
-        return prior.LogDensity(p);
+        int n = Count, p = covariance.ThetaCount;
+        bool learnMean = Options.LearnMean;
+        var likelihood = new MarginalLikelihood(covariance, _xNorm, n, Dimension, _yStd, 0, _trainNoise);
+        var kernelTheta = new double[p];
+        var kernelGradient = new double[p];
+        return [MethodImpl(MethodImplOptions.AggressiveOptimization)] (theta, grad) =>
+        {
+            Array.Copy(theta, kernelTheta, p);
+            double mean = learnMean ? theta[p] : 0;
+            double value = likelihood.Evaluate(kernelTheta, mean, grad is null ? null : kernelGradient, out double meanGradient);
+            if (!double.IsFinite(value)) return double.PositiveInfinity;
+            value += covariance.LogPrior();
+            if (grad is not null)
+            {
+                var priorGradient = covariance.LogPriorGradient();
+                for (int i = 0; i < p; i++) grad[i] = -(kernelGradient[i] + priorGradient[i]) / n;
+                if (learnMean) grad[p] = -meanGradient / n;
+            }
+            return -value / n;
+        };
+    }
+
+    /// <summary>The fitting objective at <paramref name="theta"/> on a copy of the covariance module (internal: tests check it).</summary>
+    internal double NegativeObjective(double[] theta, double[] grad) => NegativeObjectiveOf(_covariance.Clone())(theta, grad);
+
+    /// <summary>Sets the hyperparameters and caches the core's posterior (Cholesky factor and weights).</summary>
+    private void SetHyperparameters(double[] theta)
+    {
+        int n = Count, p = _covariance.ThetaCount;
+        if (theta.Length != p + (Options.LearnMean ? 1 : 0))
+            throw new ArgumentException($"expected {p + (Options.LearnMean ? 1 : 0)} raw hyperparameters, got {theta.Length}", nameof(theta));
+        var kernelTheta = theta[..p];
+        double mean = Options.LearnMean ? theta[p] : 0;
+        var likelihood = new MarginalLikelihood(_covariance, _xNorm, n, Dimension, _yStd, 0, _trainNoise);
+        double logLikelihood = likelihood.Evaluate(kernelTheta, mean, null, out _);
+        var factor = double.IsFinite(logLikelihood) ? likelihood.TakeFactorAt(kernelTheta, out _) : null;
+        if (factor is null)
+            throw new InvalidOperationException("the fitted kernel matrix is not positive definite even with jitter; remove duplicate points or raise the noise floor");
+        var alpha = new double[n];
+        for (int i = 0; i < n; i++) alpha[i] = _yStd[i] - mean;
+        DenseLinalg.CholeskySolveInPlace(factor, n, alpha, 1);
+        Lengthscales = _base.LengthScale;
+        OutputScale = _outputScale?.ConstantValue ?? 1.0;
+        Noise = _noise?.NoiseLevel ?? double.NaN;
+        MeanConstant = mean;
+        RawHyperparameters = (double[])theta.Clone();
+        LogMarginalLikelihood = logLikelihood;
+        LogPosterior = logLikelihood + _covariance.LogPrior();
+        _posterior = new ExactPosterior(_signal, _xNorm, n, Dimension, factor, alpha, mean, OutcomeMean, OutcomeScale, MinVariance);
     }
 }

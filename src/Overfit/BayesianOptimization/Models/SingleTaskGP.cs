@@ -5,21 +5,29 @@ using Overfit.Tensors;
 namespace Overfit.BayesianOptimization;
 
 /// <summary>
-/// Exact GP regression model in BoTorch's SingleTaskGP form (see <see cref="SingleTaskGPOptions"/> for the defaults).
-/// Hyperparameters are fitted by maximizing the marginal log likelihood plus log priors with bounded L-BFGS over
-/// log-parameters; the Cholesky factor and the weights are cached for fast posteriors. Float64 throughout.
+/// Exact GP regression model in BoTorch's SingleTaskGP form (see <see cref="SingleTaskGPOptions"/> for the defaults), a
+/// thin layer over the GP core: it maps inputs to the unit cube and standardizes the outcomes, builds the covariance
+/// module from the core's kernels (<see cref="ConstantKernel"/> output scale × ARD <see cref="Matern"/> ν = 5/2, plus a
+/// <see cref="WhiteKernel"/> for the learned noise) with BoTorch's priors on the hyperparameters, and fits the kernel's
+/// log-hyperparameters plus a constant mean by maximizing the core's exact marginal likelihood plus the log priors
+/// (divided by n, as BoTorch's ExactMarginalLogLikelihood) with the bounded L-BFGS. The posterior is the core's exact
+/// posterior of the noise-free latent function. Float64 throughout.
 /// </summary>
 public sealed partial class SingleTaskGP : IPosteriorModel
 {
+    private const double MinVariance = 1e-12;   // posterior variance floor, standardized units
+    private const double MeanBound = 10;        // the constant mean is fitted within ±10 standardized units
     private readonly double[] _xNorm;   // n×d training inputs in normalized coordinates
     private readonly double[] _yStd;    // standardized outcomes
-    private readonly double[]? _fixedNoise; // per-point noise in standardized units, null when learned
-    private readonly double[][] _sqDiff; // per dimension (or one summed when isotropic): (x_ik - x_jk)^2, n×n
+    private readonly double[]? _trainNoise; // per-point noise in standardized units, null when learned
     private readonly double[] _inputLow, _inputRange;
-    private double[] _chol = [];        // lower Cholesky factor of K + noise
-    private double[] _alpha = [];       // (K + noise)^{-1} (y - mean)
-    private double[] _xScaled = [];     // normalized inputs divided by the length scales
-    private double[] _xScaledSq = [];   // squared row norms of _xScaled
+    private readonly Kernel _signal;    // output scale × correlation: the prior of the latent function
+    private readonly Kernel _covariance; // _signal plus the learned white noise (the same hyperparameter storage)
+    private readonly StationaryKernel _base;
+    private readonly ConstantKernel? _outputScale;
+    private readonly WhiteKernel? _noise;
+    private readonly double[] _initialTheta; // the covariance module's log-hyperparameters before fitting
+    private ExactPosterior? _posterior;
 
     /// <summary>The settings the model was fitted with.</summary>
     public SingleTaskGPOptions Options { get; }
@@ -31,9 +39,9 @@ public sealed partial class SingleTaskGP : IPosteriorModel
     public double OutcomeMean { get; }
     /// <summary>Standard deviation of the raw outcomes (1 when not standardized).</summary>
     public double OutcomeScale { get; }
-    /// <summary>Fitted length scales, in normalized input units (one, or one per dimension).</summary>
+    /// <summary>Fitted length scales, in normalized input units, one per dimension.</summary>
     public double[] Lengthscales { get; private set; } = [];
-    /// <summary>Fitted output scale (kernel variance).</summary>
+    /// <summary>Fitted output scale (kernel variance; 1 when not learned).</summary>
     public double OutputScale { get; private set; } = 1;
     /// <summary>Learned homoscedastic noise variance in standardized units (NaN for a fixed-noise model).</summary>
     public double Noise { get; private set; } = double.NaN;
@@ -43,7 +51,10 @@ public sealed partial class SingleTaskGP : IPosteriorModel
     public double LogMarginalLikelihood { get; private set; }
     /// <summary>Fitted objective: marginal log likelihood plus log priors (equal to the likelihood without priors).</summary>
     public double LogPosterior { get; private set; }
-    /// <summary>Optimized vector (log length scales, log output scale, log noise, mean), for warm starts.</summary>
+    /// <summary>
+    /// Optimized vector, for warm starts: the covariance module's theta in the core's order (log output scale, log length
+    /// scales, log noise: the learned ones) followed by the constant mean when learned.
+    /// </summary>
     public double[] RawHyperparameters { get; private set; } = [];
 
     // frame: a model whose input offsets and ranges and outcome mean and scale are reused (conditioning keeps the
@@ -85,7 +96,7 @@ public sealed partial class SingleTaskGP : IPosteriorModel
             {
                 double ss = 0;
                 foreach (var v in y) ss += (v - mean) * (v - mean);
-                scale = Math.Sqrt(ss / (options.UnbiasedStandardDeviation ? n - 1 : n));
+                scale = Math.Sqrt(ss / (n - 1)); // BoTorch's Standardize: the unbiased standard deviation
             }
             if (!(scale > 1e-12)) scale = 1;
         }
@@ -95,21 +106,11 @@ public sealed partial class SingleTaskGP : IPosteriorModel
         if (options.TrainYVariance is { } yvar)
         {
             if (yvar.Length != n) throw new ArgumentException($"expected {n} observation noise variances, got {yvar.Length}", nameof(options));
-            _fixedNoise = yvar.Select(v => v >= 0 ? Math.Max(v / (scale * scale), 1e-12)
+            _trainNoise = yvar.Select(v => v >= 0 ? Math.Max(v / (scale * scale), 1e-12)
                 : throw new ArgumentException($"observation noise variances must be non-negative, got {v}", nameof(options))).ToArray();
         }
-        else if (options.FixedNoise is { } fixedNoise) _fixedNoise = Enumerable.Repeat(fixedNoise, n).ToArray();
-
-        int groups = options.Ard ? d : 1;
-        _sqDiff = new double[groups][];
-        for (int gIdx = 0; gIdx < groups; gIdx++) _sqDiff[gIdx] = new double[n * n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-                for (int k = 0; k < d; k++)
-                {
-                    double diff = _xNorm[i * d + k] - _xNorm[j * d + k];
-                    _sqDiff[options.Ard ? k : 0][i * n + j] += diff * diff;
-                }
+        (_signal, _covariance, _base, _outputScale, _noise) = CovarianceModule(options, d, learnNoise: _trainNoise is null);
+        _initialTheta = _covariance.Theta;
     }
 
     /// <summary>Fits a model to n×d inputs (row-major) and n outcomes.</summary>
@@ -144,20 +145,21 @@ public sealed partial class SingleTaskGP : IPosteriorModel
     private void FitHyperparameters()
     {
         var (lower, upper) = HyperparameterBounds();
-        var starts = new List<double[]> { Options.InitialHyperparameters is { } warm && warm.Length == lower.Length ? (double[])warm.Clone() : DefaultHyperparameters() };
+        var starts = new List<double[]> { Options.InitialHyperparameters is { } warm && warm.Length == lower.Length ? (double[])warm.Clone() : DefaultHyperparameters(lower, upper) };
         var rng = new Generator(Options.Seed);
         for (int r = 0; r < Options.NumRestarts; r++)
         {
-            var start = DefaultHyperparameters();
+            var start = new double[lower.Length];
             for (int i = 0; i < start.Length; i++) start[i] = lower[i] + (upper[i] - lower[i]) * rng.NextDouble();
             if (Options.LearnMean) start[^1] = 0;
             starts.Add(start);
         }
+        var objective = NegativeObjectiveOf(_covariance);
         double[]? best = null;
         double bestValue = double.PositiveInfinity;
         foreach (var start in starts)
         {
-            var result = new BoundedLbfgs { MaxIterations = Options.MaxIterations }.Minimize((theta, grad) => NegativeObjective(theta, grad), start, lower, upper);
+            var result = new BoundedLbfgs { MaxIterations = Options.MaxIterations }.MinimizeWithLazyGradient(objective, start, lower, upper);
             if (double.IsFinite(result.Value) && result.Value < bestValue) { bestValue = result.Value; best = result.X; }
         }
         if (best is null)
@@ -165,35 +167,22 @@ public sealed partial class SingleTaskGP : IPosteriorModel
         SetHyperparameters(best);
     }
 
-    private int LengthscaleCount => Options.Ard ? Dimension : 1;
-    private int OutputScaleIndex => Options.LearnOutputScale ? LengthscaleCount : -1;
-    private int NoiseIndex => _fixedNoise is null ? LengthscaleCount + (Options.LearnOutputScale ? 1 : 0) : -1;
-    private int MeanIndex => Options.LearnMean ? LengthscaleCount + (Options.LearnOutputScale ? 1 : 0) + (_fixedNoise is null ? 1 : 0) : -1;
-    private int ParameterCount => LengthscaleCount + (Options.LearnOutputScale ? 1 : 0) + (_fixedNoise is null ? 1 : 0) + (Options.LearnMean ? 1 : 0);
-
+    /// <summary>Log-space bounds of the kernel's theta (its hyperparameters' bounds) followed by the mean's ±10.</summary>
     private (double[] Lower, double[] Upper) HyperparameterBounds()
     {
-        int p = ParameterCount;
-        var lower = new double[p]; var upper = new double[p];
-        for (int i = 0; i < LengthscaleCount; i++) { lower[i] = Math.Log(Options.LengthscaleBounds.Low); upper[i] = Math.Log(Options.LengthscaleBounds.High); }
-        if (OutputScaleIndex >= 0) { lower[OutputScaleIndex] = Math.Log(Options.OutputScaleBounds.Low); upper[OutputScaleIndex] = Math.Log(Options.OutputScaleBounds.High); }
-        if (NoiseIndex >= 0)
-        {
-            lower[NoiseIndex] = Math.Log(Math.Max(Options.NoiseBounds.Low, Options.NoiseFloor));
-            upper[NoiseIndex] = Math.Log(Options.NoiseBounds.High);
-        }
-        if (MeanIndex >= 0) { lower[MeanIndex] = -10; upper[MeanIndex] = 10; }
+        var bounds = _covariance.Bounds;
+        int p = _covariance.ThetaCount, total = p + (Options.LearnMean ? 1 : 0);
+        var lower = new double[total]; var upper = new double[total];
+        for (int i = 0; i < p; i++) { lower[i] = bounds[i, 0]; upper[i] = bounds[i, 1]; }
+        if (Options.LearnMean) { lower[p] = -MeanBound; upper[p] = MeanBound; }
         return (lower, upper);
     }
 
-    /// <summary>Length scale 0.5 (unit-cube inputs) or 1 (raw inputs), output scale 1, noise 0.01, mean 0.</summary>
-    private double[] DefaultHyperparameters()
+    /// <summary>The covariance module's initial theta (see <see cref="CovarianceModule"/>) and mean 0, clamped to the bounds.</summary>
+    private double[] DefaultHyperparameters(double[] lower, double[] upper)
     {
-        var theta = new double[ParameterCount];
-        for (int i = 0; i < LengthscaleCount; i++) theta[i] = Math.Log(Options.NormalizeInputs ? 0.5 : 1.0);
-        if (OutputScaleIndex >= 0) theta[OutputScaleIndex] = 0;
-        if (NoiseIndex >= 0) theta[NoiseIndex] = Math.Log(Math.Max(1e-2, Options.NoiseFloor));
-        var (lower, upper) = HyperparameterBounds();
+        var theta = new double[lower.Length];
+        _initialTheta.CopyTo(theta, 0);
         for (int i = 0; i < theta.Length; i++) theta[i] = Math.Clamp(theta[i], lower[i], upper[i]);
         return theta;
     }

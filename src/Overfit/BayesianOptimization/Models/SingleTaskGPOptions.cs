@@ -12,20 +12,18 @@ namespace Overfit.BayesianOptimization;
 public sealed record SingleTaskGPOptions
 {
     /// <summary>
-    /// The GP core's stationary kernel whose correlation profile k(r²) the model uses: Matern ν = 5/2 (default) or
-    /// RBF. SingleTaskGP owns the length scales, output scale and noise, so the kernel's own hyperparameters are unused.
+    /// The GP core's stationary kernel family of the covariance module: Matern ν = 5/2 (default) or RBF. The model builds
+    /// its own copy with one length scale per dimension (ARD), the bounds (0.005, 50) and the
+    /// length-scale prior, times a <see cref="ConstantKernel"/> output scale with bounds (0.01, 100) and its prior
+    /// (BoTorch's ScaleKernel), so the hyperparameters of the kernel given here are unused.
     /// </summary>
     public StationaryKernel Kernel { get; init; } = new Matern(nu: 2.5);
-    /// <summary>One length scale per input dimension (true) or one shared length scale.</summary>
-    public bool Ard { get; init; } = true;
     /// <summary>Box used to normalize inputs to [0,1]^d; null uses the training data's min and max.</summary>
     public Bounds? InputBounds { get; init; }
     /// <summary>Map inputs to the unit cube before fitting (BoTorch's Normalize).</summary>
     public bool NormalizeInputs { get; init; } = true;
     /// <summary>Standardize outcomes to mean 0 and std 1 (BoTorch's Standardize).</summary>
     public bool StandardizeOutcomes { get; init; } = true;
-    /// <summary>Standard deviation with n-1 (BoTorch's Standardize) or n (scikit-learn's normalize_y).</summary>
-    public bool UnbiasedStandardDeviation { get; init; } = true;
     /// <summary>Add the log priors to the marginal likelihood.</summary>
     public bool UsePriors { get; init; } = true;
     /// <summary>Which priors (Gamma by default).</summary>
@@ -34,21 +32,15 @@ public sealed record SingleTaskGPOptions
     public bool LearnOutputScale { get; init; } = true;
     /// <summary>Learn a constant mean (false: zero mean).</summary>
     public bool LearnMean { get; init; } = true;
-    /// <summary>Fixed homoscedastic noise variance in standardized units (scikit-learn's alpha); null learns it.</summary>
-    public double? FixedNoise { get; init; }
     /// <summary>Observed per-point noise variances in outcome units (BoTorch's train_Yvar); null learns the noise.</summary>
     public double[]? TrainYVariance { get; init; }
     /// <summary>Lower limit on the learned noise variance, in standardized units.</summary>
     public double NoiseFloor { get; init; } = 1e-4;
-    /// <summary>Bounds on each length scale, in normalized input units.</summary>
-    public (double Low, double High) LengthscaleBounds { get; init; } = (0.005, 50.0);
-    /// <summary>Bounds on the output scale.</summary>
-    public (double Low, double High) OutputScaleBounds { get; init; } = (0.01, 100.0);
-    /// <summary>Bounds on the learned noise variance.</summary>
+    /// <summary>Bounds on the learned noise variance (the lower one raised to <see cref="NoiseFloor"/>).</summary>
     public (double Low, double High) NoiseBounds { get; init; } = (1e-4, 10.0);
     /// <summary>Extra fits from random starting points (the best marginal likelihood wins).</summary>
     public int NumRestarts { get; init; }
-    /// <summary>Starting hyperparameters (a previous model's <see cref="SingleTaskGP.RawHyperparameters"/>): warm start.</summary>
+    /// <summary>Starting hyperparameters (a previous model's <see cref="SingleTaskGP.RawHyperparameters"/>): warm start; ignored when the length differs.</summary>
     public double[]? InitialHyperparameters { get; init; }
     /// <summary>L-BFGS iterations per fit (default 200).</summary>
     public int MaxIterations { get; init; } = 200;

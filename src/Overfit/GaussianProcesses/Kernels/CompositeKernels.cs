@@ -247,8 +247,12 @@ public sealed partial class ProductKernel(Kernel k1, Kernel k2) : BinaryKernel(k
     }
 
     /// <inheritdoc/>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
+        // A constant factor has no input gradient: c·∂k/∂x, without evaluating either factor.
+        if (K1 is ConstantKernel c1) { K2.InputGradient(x, y, m, d, grad); System.Numerics.Tensors.TensorPrimitives.Multiply(grad[..(m * d)], c1.ConstantValue, grad[..(m * d)]); return; }
+        if (K2 is ConstantKernel c2) { K1.InputGradient(x, y, m, d, grad); System.Numerics.Tensors.TensorPrimitives.Multiply(grad[..(m * d)], c2.ConstantValue, grad[..(m * d)]); return; }
         var k1 = new double[m];
         var k2 = new double[m];
         K1.Evaluate(x, 1, y, m, d, k1);

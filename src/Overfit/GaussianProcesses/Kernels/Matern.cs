@@ -28,6 +28,9 @@ public sealed partial class Matern : StationaryKernel
 
     private Matern(Hyperparameter h, double nu) : base(h) => Nu = nu;
 
+    internal override StationaryKernel WithLengthScale(double[] lengthScale, double lower, double upper, Prior? prior) =>
+        new Matern(MakeLengthScale(lengthScale, lower, upper, isFixed: false, prior), Nu);
+
     /// <summary>Smoothness ν (fixed, not a hyperparameter).</summary>
     public double Nu { get; }
 

@@ -19,6 +19,9 @@ public sealed class RBF : StationaryKernel
 
     private RBF(Hyperparameter h) : base(h) { }
 
+    internal override StationaryKernel WithLengthScale(double[] lengthScale, double lower, double upper, Prior? prior) =>
+        new RBF(MakeLengthScale(lengthScale, lower, upper, isFixed: false, prior));
+
     /// <inheritdoc/>
     public override Kernel Clone() => new RBF(LengthScaleParameter.CloneDeep());
 

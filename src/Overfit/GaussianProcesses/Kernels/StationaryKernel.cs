@@ -35,11 +35,11 @@ public abstract partial class StationaryKernel : Kernel
     /// <summary>g(r²) such that ∂k/∂log l_k = g·D_k (and ∂k/∂x_k = −g·(x_k − x'_k)/l_k²).</summary>
     protected abstract double GradientFactor(double r2);
 
-    /// <summary>k at squared scaled distance r² (clamped at 0 against round-off), for models that own the length scales (SingleTaskGP).</summary>
-    internal double CorrelationAt(double r2) => ValueFromSquaredDistance(Math.Max(r2, 0));
-
-    /// <summary>dk/d(r²) = −g(r²)/2 at r² clamped at 0 (see <see cref="GradientFactor"/>).</summary>
-    internal double CorrelationDerivativeR2(double r2) => -0.5 * GradientFactor(Math.Max(r2, 0));
+    /// <summary>
+    /// The same correlation profile (the same ν for a Matérn) with fresh length scales, bounds and prior: how a model
+    /// that is given a kernel family (SingleTaskGP's covariance module) builds its own ARD kernel from it.
+    /// </summary>
+    internal abstract StationaryKernel WithLengthScale(double[] lengthScale, double lower, double upper, Prior? prior);
 
     /// <summary>Converts a row of r² values to kernel values in place (override to vectorize).</summary>
     protected virtual void ValuesFromSquaredDistances(Span<double> r2)
@@ -263,6 +263,7 @@ public abstract partial class StationaryKernel : Kernel
     }
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void InputGradient(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int m, int d, Span<double> grad)
     {
         var inv = InverseLengthScales(d);

@@ -30,9 +30,6 @@ public sealed partial class GaussianProcessRegressor
         return (mean, GpInput.ToMatrix(cov!, mean.Length, mean.Length));
     }
 
-    /// <summary>Test points per block of K(X, X*) when only variances are wanted: the block stays near 32 MB whatever m is.</summary>
-    private const int PredictBlockElements = 1 << 22;
-
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[,] xStar, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
@@ -47,37 +44,20 @@ public sealed partial class GaussianProcessRegressor
     /// </summary>
     private (double[] Mean, double[] Var, double[]? Cov) PredictCore(double[] xs, int m, int d, bool fullCovariance, double[]? alpha, double yMean, double yStd)
     {
-        var kernel = FittedKernel ?? Kernel;
-        var mean = new double[m];
-        var variance = new double[m];
+        double[] mean, variance;
         double[]? cov = null;
-        if (fullCovariance) { cov = new double[ExactInference.Elements(m, m, "x")]; kernel.EvaluateSymmetric(xs, m, d, cov); }
-        else kernel.Diagonal(xs, m, d, variance);
         if (FittedKernel is not null)
         {
             if (d != _d) throw new ArgumentException($"X must have {_d} columns like the training inputs, got {d}", "x");
-            int n = _n;
-            // Without the full covariance the test points go in blocks, so K(X, X*) never needs n·m doubles at once.
-            int block = fullCovariance ? m : Math.Clamp(PredictBlockElements / n, 1, m);
-            var kt = new double[ExactInference.Elements(n, block, "x")]; // K(X_train, X*) for one block
-            for (int j0 = 0; j0 < m; j0 += block)
-            {
-                int mb = Math.Min(block, m - j0);
-                var kb = kt.AsSpan(0, n * mb);
-                kernel.Evaluate(_xTrain, n, xs.AsSpan(j0 * d, mb * d), mb, d, kb);
-                Gemm.Multiply(true, false, mb, 1, n, 1.0, kb, mb, alpha, 1, 0.0, mean.AsSpan(j0, mb), 1);
-                DenseLinalg.SolveLowerInPlace(_l, n, kb, mb); // V = L⁻¹ K(X, X*)
-                if (cov is not null) Gemm.Multiply(true, false, m, m, n, -1.0, kb, m, kb, m, 1.0, cov, m);
-                else
-                {
-                    var v = variance.AsSpan(j0, mb);
-                    for (int i = 0; i < n; i++)
-                    {
-                        var row = kb.Slice(i * mb, mb);
-                        for (int j = 0; j < mb; j++) v[j] -= row[j] * row[j];
-                    }
-                }
-            }
+            (mean, variance, cov) = new ExactPosterior(FittedKernel, _xTrain!, _n, _d, _l!, alpha!, 0, yMean, yStd, 0).Moments(xs, m, fullCovariance);
+        }
+        else
+        {
+            mean = new double[m];
+            variance = new double[m];
+            if (fullCovariance) { cov = new double[ExactInference.Elements(m, m, "x")]; Kernel.EvaluateSymmetric(xs, m, d, cov); }
+            else Kernel.Diagonal(xs, m, d, variance);
+            for (int j = 0; j < m; j++) mean[j] = yMean;
         }
         if (cov is not null)
             for (int j = 0; j < m; j++) variance[j] = cov[j * m + j];
@@ -85,7 +65,6 @@ public sealed partial class GaussianProcessRegressor
         {
             // Round-off can make a posterior variance slightly negative; scikit-learn clips it to zero too.
             if (variance[j] < 0) variance[j] = 0;
-            mean[j] = mean[j] * yStd + yMean;
             if (fullCovariance) variance[j] *= yStd * yStd; // see the summary: Predict scales the standard deviation
         }
         if (cov is not null)

@@ -37,13 +37,14 @@ internal sealed partial class MarginalLikelihood
         return lml;
     }
 
-    /// <summary>α = K⁻¹y from the factor just made, and the LML −½ yᵀα − ½ log|K| − n/2 log 2π.</summary>
+    /// <summary>α = K⁻¹(y − mean) from the factor just made, and the LML −½ (y − mean)ᵀα − ½ log|K| − n/2 log 2π.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private double ValueFromFactor()
     {
-        y.CopyTo(_a, 0);
+        for (int i = 0; i < n; i++) _a[i] = y[i] - _mean;
         DenseLinalg.CholeskySolveInPlace(_l, n, _a, 1);
         double dot = 0;
-        for (int i = 0; i < n; i++) dot += y[i] * _a[i];
+        for (int i = 0; i < n; i++) dot += (y[i] - _mean) * _a[i];
         return -0.5 * dot - 0.5 * DenseLinalg.LogDetFromCholesky(_l, n) - 0.5 * n * Math.Log(2 * Math.PI);
     }
 }

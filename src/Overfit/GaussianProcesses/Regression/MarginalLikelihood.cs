@@ -39,26 +39,42 @@ internal sealed partial class MarginalLikelihood(Kernel kernel, double[] x, int 
 
     private bool _factorTaken;
     private double _factoredJitter;
+    private double _mean; // constant prior mean subtracted from y (0 unless a model learns one)
 
     /// <summary>Returns the LML (−∞ when K cannot be factored even with jitter); writes the gradient when asked.</summary>
+    public double Evaluate(double[] theta, double[]? gradient) => Evaluate(theta, 0, gradient, out _);
+
+    /// <summary>
+    /// The LML of y − <paramref name="mean"/> (a constant prior mean, as BoTorch's ConstantMean), −∞ when K cannot be
+    /// factored even with jitter. With a gradient buffer it writes ∂LML/∂θ there and ∂LML/∂mean = 1ᵀα into
+    /// <paramref name="meanGradient"/> (0 otherwise). A new mean at the last factored θ costs one solve, not a factorization.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public double Evaluate(double[] theta, double[]? gradient)
+    public double Evaluate(double[] theta, double mean, double[]? gradient, out double meanGradient)
     {
         if (_factorTaken) throw new InvalidOperationException("the factor buffer was handed over; create a new MarginalLikelihood");
+        meanGradient = 0;
         if (gradient is not null) Array.Clear(gradient);
         kernel.Theta = theta;
         double lml;
         if (_factoredTheta is not null && theta.AsSpan().SequenceEqual(_factoredTheta))
-            lml = _factoredLml; // the line search valued this point already; reuse its factorization
+        {
+            // the line search valued this point already; reuse its factorization
+            if (mean != _mean) { _mean = mean; _factoredLml = ValueFromFactor(); }
+            lml = _factoredLml;
+        }
         else
         {
             _factoredTheta = null;
             if (!FactorWithJitter()) return double.NegativeInfinity;
+            _mean = mean;
             lml = ValueFromFactor();
             _factoredTheta = (double[])theta.Clone();
             _factoredLml = lml;
         }
-        if (gradient is null || gradient.Length == 0) return lml;
+        if (gradient is null) return lml;
+        for (int i = 0; i < n; i++) meanGradient += _a[i];
+        if (gradient.Length == 0) return lml;
         _w ??= GC.AllocateUninitializedArray<double>(_l.Length);
         DenseLinalg.InverseFromCholeskyLower<double>(_l, n, _diagonalInverses, _w);
         if (kernel.SupportsLowerWeights) kernel.ContractLowerWeights(x, n, d, new LowerWeights(_w, _a, n), gradient);
@@ -74,6 +90,7 @@ internal sealed partial class MarginalLikelihood(Kernel kernel, double[] x, int 
     /// Builds K + alpha·I into the factor buffer and factors it; when that fails, rebuilds it with the jitter ladder of
     /// <see cref="GpLinalg.CholeskyWithJitter"/> (K is rebuilt rather than kept, which saves an n×n copy per evaluation).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool FactorWithJitter()
     {
         double scale = 1;

@@ -131,8 +131,8 @@ public class GPSamplerTests
     {
         var sampler = new GPSampler(seed: 1, deterministicObjective: true);
         Assert.True(sampler.DeterministicObjective);
-        Assert.Equal(1e-6, sampler.Options.ModelOptions!.FixedNoise);
-        Assert.Null(new GPSampler(seed: 1).Options.ModelOptions?.FixedNoise);
+        Assert.Equal((1e-6, 1e-6), sampler.Options.ModelOptions!.NoiseBounds);
+        Assert.Null(new GPSampler(seed: 1).Options.ModelOptions);
 
         var (fitted, fittedMiss) = FitOnRough(deterministicObjective: false);
         var (fixedNoise, fixedMiss) = FitOnRough(deterministicObjective: true);
@@ -140,7 +140,7 @@ public class GPSamplerTests
         Assert.True(fitted.Noise > 0.05, $"fitted noise {fitted.Noise}");
         Assert.True(fittedMiss > 0.2, $"fitted model misses its data by at most {fittedMiss} sd");
         // Fixed at 1e-6 (standardized units) the GP goes through every observation.
-        Assert.Equal(1e-6, fixedNoise.Options.FixedNoise);
+        Assert.Equal(1e-6, fixedNoise.Noise, 12);
         Assert.True(fixedMiss < 1e-3, $"deterministic model misses its data by {fixedMiss} sd");
     }
 
@@ -155,7 +155,7 @@ public class GPSamplerTests
         var next = study.Ask();   // conditions the fixed-noise model on the running trial
         Assert.InRange(next.SuggestFloat("x1", -5, 10), -5, 10);
         var e = Assert.Throws<ArgumentException>(() => new GPSampler(deterministicObjective: true,
-            options: new BoTorchLoopOptions { ModelOptions = new SingleTaskGPOptions { FixedNoise = 0.01 } }));
+            options: new BoTorchLoopOptions { ModelOptions = new SingleTaskGPOptions { TrainYVariance = [0.01] } }));
         Assert.Equal("deterministicObjective", e.ParamName);
     }
 }

@@ -30,10 +30,10 @@ public sealed class GPSampler : ISampler
     /// <param name="options">restarts, raw samples, warm starts and model settings of each step; null is <see cref="BoTorchLoop"/>'s defaults</param>
     /// <param name="deterministicObjective">the objective returns the same value for the same parameters: fix the model's
     /// noise variance at <see cref="DeterministicNoiseVariance"/> instead of fitting it (Optuna 4's deterministic_objective;
-    /// default false)</param>
+    /// default false); it replaces the model options' NoiseFloor and NoiseBounds</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> is negative</exception>
-    /// <exception cref="ArgumentException"><paramref name="deterministicObjective"/> with model options that already fix
-    /// the noise (<see cref="SingleTaskGPOptions.FixedNoise"/> or <see cref="SingleTaskGPOptions.TrainYVariance"/>)</exception>
+    /// <exception cref="ArgumentException"><paramref name="deterministicObjective"/> with model options that give observation
+    /// noise variances (<see cref="SingleTaskGPOptions.TrainYVariance"/>)</exception>
     public GPSampler(ulong? seed = null, int nStartupTrials = 10, ISampler? independentSampler = null, BoTorchLoopOptions? options = null,
         bool deterministicObjective = false)
     {
@@ -46,10 +46,10 @@ public sealed class GPSampler : ISampler
         if (deterministicObjective)
         {
             var model = Options.ModelOptions ?? new SingleTaskGPOptions();
-            if (model.FixedNoise is not null || model.TrainYVariance is not null)
-                throw new ArgumentException($"deterministicObjective fixes the noise variance at {DeterministicNoiseVariance}; the model options already fix it "
-                    + $"(FixedNoise {model.FixedNoise?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, TrainYVariance {(model.TrainYVariance is null ? "null" : "set")})", nameof(deterministicObjective));
-            Options = Options with { ModelOptions = model with { FixedNoise = DeterministicNoiseVariance } };
+            if (model.TrainYVariance is not null)
+                throw new ArgumentException("deterministicObjective fixes the noise variance; the model options already give observation noise variances (TrainYVariance)", nameof(deterministicObjective));
+            // Bounds that meet at the value keep the noise out of the fit.
+            Options = Options with { ModelOptions = model with { NoiseFloor = DeterministicNoiseVariance, NoiseBounds = (DeterministicNoiseVariance, DeterministicNoiseVariance) } };
         }
     }
 

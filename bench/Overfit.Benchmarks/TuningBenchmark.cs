@@ -10,7 +10,9 @@ namespace Overfit.Benchmarks;
 /// minimizes the function with a study on each seed (every coordinate a SuggestFloat) and prints the quartiles of the
 /// final regret and the median seconds per trial. With `--init sobol` each study first runs the 2(d + 1) scrambled-Sobol
 /// points `bench bo` starts from (same seed, enqueued), and `gp` then counts them as its startup trials. `--noise-floor V`
-/// sets the GP's lower bound on the noise variance (standardized units; BoTorch's 1e-4 by default).
+/// sets the GP's lower bound on the noise variance (standardized units; BoTorch's 1e-4 by default). `--stream numpy`
+/// (TPE only) gives the sampler numpy's RandomState(seed) streams, the draws of Optuna 3.1's TPESampler(seed=seed), so
+/// each seed repeats Optuna's run (the anchor's loop) at this sampler's speed. `--first-seed F` runs seeds F..F+seeds-1.
 /// `tuning --overhead --storage memory --sampler random|tpe --trials 1000 [--anchor PATH] --json`: times ask + 4
 /// SuggestFloat on [-5, 5] + tell with no objective cost, the loop of the Optuna overhead anchor. The storage may also be
 /// sqlite:///PATH or postgresql://USER@HOST:PORT/DB. With `--workers N` (and optionally `--objective-ms MS`, an
@@ -34,7 +36,8 @@ public static partial class TuningBenchmark
         string func = "branin", sampler = "tpe", storage = "memory";
         int trials = 100, seeds = 10;
         bool json = false, overhead = false;
-        string? anchor = null, workerStudy = null, init = null;
+        string? anchor = null, workerStudy = null, init = null, stream = null;
+        int firstSeed = 0;
         int? workers = null;
         double objectiveMs = 0;
         double? noiseFloor = null;
@@ -49,6 +52,8 @@ public static partial class TuningBenchmark
                 case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--anchor": anchor = args[++i]; break;
                 case "--init": init = args[++i]; break;
+                case "--stream": stream = args[++i]; break;
+                case "--first-seed": firstSeed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--noise-floor": noiseFloor = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--overhead": overhead = true; break;
                 case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
@@ -90,6 +95,13 @@ public static partial class TuningBenchmark
             return 0;
         }
         if (init is not null and not "sobol") { Console.Error.WriteLine($"tuning: unknown --init '{init}'; expected sobol"); return 2; }
+        if (stream is not null && (stream != "numpy" || sampler != "tpe"))
+        {
+            Console.Error.WriteLine($"tuning: --stream takes numpy, with --sampler tpe; got {stream} with {sampler}");
+            return 2;
+        }
+        if (firstSeed < 0 || (long)firstSeed + seeds > uint.MaxValue) { Console.Error.WriteLine($"tuning: --first-seed must be in 0..{uint.MaxValue} - seeds, got {firstSeed}"); return 2; }
+        if (firstSeed != 0 && anchor is not null) { Console.Error.WriteLine("tuning: --anchor runs seeds from 0 and cannot follow --first-seed"); return 2; }
         if (noiseFloor is not null && (sampler != "gp" || !(noiseFloor > 0) || double.IsInfinity(noiseFloor.Value)))
         {
             Console.Error.WriteLine($"tuning: --noise-floor needs --sampler gp and a positive finite value, got {sampler} and {noiseFloor}");
@@ -100,13 +112,15 @@ public static partial class TuningBenchmark
         catch (ArgumentException e) { Console.Error.WriteLine($"tuning: {e.Message}"); return 2; }
         var regrets = new List<double>();
         var secs = new List<double>();
-        for (int seed = 0; seed < seeds; seed++)
+        for (long seed = firstSeed; seed < firstSeed + seeds; seed++)
         {
             int d = problem.Dimension, initial = 2 * (d + 1);
             var gpOptions = noiseFloor is { } floor
                 ? new BoTorchLoopOptions { ModelOptions = new SingleTaskGPOptions { NoiseFloor = floor, NoiseBounds = (floor, 10.0) } } : null;
             var study = Study.Create(sampler: sampler == "gp" && (init is not null || gpOptions is not null)
-                    ? new GPSampler(seed: (ulong)seed, nStartupTrials: init is null ? 10 : initial, options: gpOptions) : factory((ulong)seed),
+                    ? new GPSampler(seed: (ulong)seed, nStartupTrials: init is null ? 10 : initial, options: gpOptions)
+                    : stream is not null ? new TpeSampler(new NumpyRandomState((uint)seed).NextDouble, new NumpyRandomState((uint)seed).NextDouble)
+                    : factory((ulong)seed),
                 pruner: new NopPruner());
             if (init is not null)
             {
@@ -130,7 +144,7 @@ public static partial class TuningBenchmark
         regrets.Sort();
         secs.Sort();
         line = FormattableString.Invariant(
-            $"{{\"bench\":\"tuning\",\"sampler\":\"{sampler}\",{(init is null ? "" : $"\"init\":\"{init}\",")}{(noiseFloor is null ? "" : FormattableString.Invariant($"\"noise_floor\":{noiseFloor:G3},"))}\"func\":\"{func}\",\"trials\":{trials},\"seeds\":{seeds},\"regret_q25\":{Quantile(regrets, 0.25):G6},\"regret_median\":{Quantile(regrets, 0.5):G6},\"regret_q75\":{Quantile(regrets, 0.75):G6},\"sec_per_trial\":{Quantile(secs, 0.5):G4}}}");
+            $"{{\"bench\":\"tuning\",\"sampler\":\"{sampler}\",{(init is null ? "" : $"\"init\":\"{init}\",")}{(stream is null ? "" : $"\"stream\":\"{stream}\",")}{(firstSeed == 0 ? "" : $"\"first_seed\":{firstSeed},")}{(noiseFloor is null ? "" : FormattableString.Invariant($"\"noise_floor\":{noiseFloor:G3},"))}\"func\":\"{func}\",\"trials\":{trials},\"seeds\":{seeds},\"regret_q25\":{Quantile(regrets, 0.25):G6},\"regret_median\":{Quantile(regrets, 0.5):G6},\"regret_q75\":{Quantile(regrets, 0.75):G6},\"sec_per_trial\":{Quantile(secs, 0.5):G4}}}");
         Emit(line, json);
         if (anchor is not null) RunAnchor(anchor, [func, sampler, Str(trials), Str(seeds)], json);
         return 0;

@@ -100,4 +100,62 @@ public class GPSamplerTests
         study.Optimize(t => new[] { t.SuggestFloat("a", 0, 1), t.SuggestFloat("b", 0, 1) }, nTrials: 1);
         Assert.Throws<InvalidOperationException>(() => study.Ask());
     }
+
+    /// <summary>A smooth trend plus a deterministic rough part (a hashed ±0.5 per point) that a smooth GP can only
+    /// explain as noise.</summary>
+    private static double Rough(double x0, double x1) => Math.Sin(3 * x0) + x1 + 0.5 * Math.Sin(12345.678 * (x0 + 2 * x1));
+
+    /// <summary>Runs 30 random trials and one GP step on <see cref="Rough"/> and returns the step's model with the largest
+    /// miss of its posterior mean at the 30 trials, in outcome standard deviations.</summary>
+    private static (SingleTaskGP Model, double WorstMiss) FitOnRough(bool deterministicObjective)
+    {
+        SingleTaskGP? last = null;
+        var options = new BoTorchLoopOptions
+        {
+            NumRestarts = 2, RawSamples = 64,
+            AcquisitionFactory = (model, best) => { last = model; return new LogExpectedImprovement(model, best); },
+        };
+        var study = Study.Create(sampler: new GPSampler(seed: 7, nStartupTrials: 30, options: options, deterministicObjective: deterministicObjective));
+        study.Optimize(t => Rough(t.SuggestFloat("x0", 0, 1), t.SuggestFloat("x1", 0, 1)), nTrials: 31);
+        var trials = study.Trials.Take(30).ToArray();
+        var x = trials.SelectMany(t => new[] { (double)t.Params["x0"]!, (double)t.Params["x1"]! }).ToArray();
+        var mean = new double[trials.Length];
+        last!.PosteriorMeanVariance(x, trials.Length, mean, new double[trials.Length]);
+        // The model maximizes: it saw the negated values.
+        double worst = trials.Select((t, i) => Math.Abs(mean[i] + t.Value!.Value)).Max() / last.OutcomeScale;
+        return (last, worst);
+    }
+
+    [Fact]
+    public void DeterministicObjectiveFixesTheNoiseSoTheModelInterpolates()
+    {
+        var sampler = new GPSampler(seed: 1, deterministicObjective: true);
+        Assert.True(sampler.DeterministicObjective);
+        Assert.Equal((1e-6, 1e-6), sampler.Options.ModelOptions!.NoiseBounds);
+        Assert.Null(new GPSampler(seed: 1).Options.ModelOptions);
+
+        var (fitted, fittedMiss) = FitOnRough(deterministicObjective: false);
+        var (fixedNoise, fixedMiss) = FitOnRough(deterministicObjective: true);
+        // Fitted, the rough part goes into a noise variance well above the floor, and the mean passes by the points.
+        Assert.True(fitted.Noise > 0.05, $"fitted noise {fitted.Noise}");
+        Assert.True(fittedMiss > 0.2, $"fitted model misses its data by at most {fittedMiss} sd");
+        // Fixed at 1e-6 (standardized units) the GP goes through every observation.
+        Assert.Equal(1e-6, fixedNoise.Noise, 12);
+        Assert.True(fixedMiss < 1e-3, $"deterministic model misses its data by {fixedMiss} sd");
+    }
+
+    [Fact]
+    public void DeterministicObjectiveFantasizesRunningTrialsAndRefusesAConflictingNoiseSetting()
+    {
+        var study = Study.Create(sampler: new GPSampler(seed: 3, deterministicObjective: true, options: new BoTorchLoopOptions { NumRestarts = 2, RawSamples = 64 }));
+        study.Optimize(BraninObjective, nTrials: 12);
+        var running = study.Ask();
+        running.SuggestFloat("x1", -5, 10);
+        running.SuggestFloat("x2", 0, 15);
+        var next = study.Ask();   // conditions the fixed-noise model on the running trial
+        Assert.InRange(next.SuggestFloat("x1", -5, 10), -5, 10);
+        var e = Assert.Throws<ArgumentException>(() => new GPSampler(deterministicObjective: true,
+            options: new BoTorchLoopOptions { ModelOptions = new SingleTaskGPOptions { TrainYVariance = [0.01] } }));
+        Assert.Equal("deterministicObjective", e.ParamName);
+    }
 }

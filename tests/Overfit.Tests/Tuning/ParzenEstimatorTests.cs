@@ -41,7 +41,7 @@ public class ParzenEstimatorTests
         Distribution[] space = [new FloatDistribution(0, 1, step: 0.1), new IntDistribution(1, 1024, log: true), new FloatDistribution(1e-4, 1e-1, log: true), new CategoricalDistribution(["a", "b"])];
         double[][] obs = [[0.1, 0.5, 0.9], [2, 64, 512], [1e-3, 1e-2, 5e-2], [0, 1, 1]];
         var pe = new ParzenEstimator(obs, space, new ParzenEstimatorParameters(true, 1, true, false, TpeSampler.DefaultWeights, false));
-        var samples = pe.Sample(new Overfit.Tensors.Generator(3), 500);
+        var samples = pe.Sample(new Overfit.Tensors.Generator(3).NextDouble, 500);
         for (int j = 0; j < space.Length; j++)
             foreach (double v in samples[j]) Assert.True(space[j].Contains(v), $"{v} outside {space[j]}");
     }

@@ -12,7 +12,9 @@ namespace Overfit.Tuning;
 /// first <c>nStartupTrials</c> trials, and parameters outside the shared space, come from the independent sampler.
 /// Running trials of other threads or processes that already hold every modelled parameter are fantasized: the fitted
 /// GP is conditioned on its posterior mean at their points (the kriging believer; the hyperparameters stay), so a
-/// second proposal does not repeat a point still being evaluated. Single-objective.
+/// second proposal does not repeat a point still being evaluated. With <c>deterministicObjective</c> the model's noise
+/// variance is not fitted but fixed at <see cref="DeterministicNoiseVariance"/> (Optuna 4's GPSampler option of the same
+/// name), so the GP interpolates the observed values. Single-objective.
 /// </summary>
 public sealed class GPSampler : ISampler
 {
@@ -26,17 +28,39 @@ public sealed class GPSampler : ISampler
     /// <param name="nStartupTrials">complete trials sampled independently before the GP takes over</param>
     /// <param name="independentSampler">null is a seeded <see cref="RandomSampler"/></param>
     /// <param name="options">restarts, raw samples, warm starts and model settings of each step; null is <see cref="BoTorchLoop"/>'s defaults</param>
-    public GPSampler(ulong? seed = null, int nStartupTrials = 10, ISampler? independentSampler = null, BoTorchLoopOptions? options = null)
+    /// <param name="deterministicObjective">the objective returns the same value for the same parameters: fix the model's
+    /// noise variance at <see cref="DeterministicNoiseVariance"/> instead of fitting it (Optuna 4's deterministic_objective;
+    /// default false); it replaces the model options' NoiseFloor and NoiseBounds</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="nStartupTrials"/> is negative</exception>
+    /// <exception cref="ArgumentException"><paramref name="deterministicObjective"/> with model options that give observation
+    /// noise variances (<see cref="SingleTaskGPOptions.TrainYVariance"/>)</exception>
+    public GPSampler(ulong? seed = null, int nStartupTrials = 10, ISampler? independentSampler = null, BoTorchLoopOptions? options = null,
+        bool deterministicObjective = false)
     {
         if (nStartupTrials < 0) throw new ArgumentOutOfRangeException(nameof(nStartupTrials), nStartupTrials, "expected a non-negative number of startup trials");
         _seed = seed ?? (ulong)Random.Shared.NextInt64();
         NStartupTrials = nStartupTrials;
         _independent = independentSampler ?? new RandomSampler(_seed);
         Options = options ?? new BoTorchLoopOptions();
+        DeterministicObjective = deterministicObjective;
+        if (deterministicObjective)
+        {
+            var model = Options.ModelOptions ?? new SingleTaskGPOptions();
+            if (model.TrainYVariance is not null)
+                throw new ArgumentException("deterministicObjective fixes the noise variance; the model options already give observation noise variances (TrainYVariance)", nameof(deterministicObjective));
+            // Bounds that meet at the value keep the noise out of the fit.
+            Options = Options with { ModelOptions = model with { NoiseFloor = DeterministicNoiseVariance, NoiseBounds = (DeterministicNoiseVariance, DeterministicNoiseVariance) } };
+        }
     }
+
+    /// <summary>Noise variance, in standardized outcome units, of the model of a deterministic objective: 1e-6, Optuna 4's
+    /// minimum noise variance (slightly above 0 so the kernel matrix stays positive definite).</summary>
+    public const double DeterministicNoiseVariance = 1e-6;
 
     /// <summary>Complete trials sampled independently before the GP takes over.</summary>
     public int NStartupTrials { get; }
+    /// <summary>Whether the model's noise variance is fixed at <see cref="DeterministicNoiseVariance"/> rather than fitted.</summary>
+    public bool DeterministicObjective { get; }
     /// <summary>Settings of every model-guided step.</summary>
     public BoTorchLoopOptions Options { get; }
 

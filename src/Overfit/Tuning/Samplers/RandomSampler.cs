@@ -5,11 +5,14 @@ namespace Overfit.Tuning;
 /// <summary>Samples every parameter independently and uniformly in its transformed space (Optuna's RandomSampler).</summary>
 public sealed class RandomSampler : ISampler
 {
-    private readonly Generator _rng;
+    private readonly Func<double> _uniform;
     private readonly Lock _lock = new();
 
     /// <summary>A null seed draws one from the system's entropy.</summary>
-    public RandomSampler(ulong? seed = null) => _rng = new Generator(seed ?? (ulong)Random.Shared.NextInt64());
+    public RandomSampler(ulong? seed = null) => _uniform = new Generator(seed ?? (ulong)Random.Shared.NextInt64()).NextDouble;
+
+    /// <summary>Draws from another stream of uniform numbers in [0, 1) (a seam for comparing against other generators).</summary>
+    internal RandomSampler(Func<double> uniform) => _uniform = uniform;
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, Distribution> InferRelativeSearchSpace(Study study, FrozenTrial trial) => EmptySpace;
@@ -21,7 +24,7 @@ public sealed class RandomSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(distribution);
         double u;
-        lock (_lock) u = _rng.NextDouble();
+        lock (_lock) u = _uniform();
         return SampleUniform(distribution, u);
     }
 

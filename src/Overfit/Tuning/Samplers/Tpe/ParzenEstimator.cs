@@ -81,12 +81,14 @@ internal sealed class ParzenEstimator
 
     public int Components => _weights.Length;
 
-    /// <summary>Draws <paramref name="size"/> points, returned per dimension in the internal representation.</summary>
-    public double[][] Sample(Generator rng, int size)
+    /// <summary>Draws <paramref name="size"/> points, returned per dimension in the internal representation; each
+    /// uniform number in [0, 1) comes from <paramref name="uniform"/>, in Optuna's order (all components first, then
+    /// dimension by dimension).</summary>
+    public double[][] Sample(Func<double> uniform, int size)
     {
         int d = _space.Length;
         var active = new int[size];
-        for (int s = 0; s < size; s++) active[s] = Choose(_weights, rng.NextDouble());
+        for (int s = 0; s < size; s++) active[s] = Choose(_weights, uniform());
         var samples = new double[d][];
         for (int j = 0; j < d; j++)
         {
@@ -97,7 +99,7 @@ internal sealed class ParzenEstimator
                 int k = w.GetLength(1);
                 for (int s = 0; s < size; s++)
                 {
-                    double u = rng.NextDouble(), cum = 0;
+                    double u = uniform(), cum = 0;
                     int choice = 0;
                     for (int c = 0; c < k; c++) { cum += w[active[s], c]; if (cum < u) choice = c + 1; }
                     samples[j][s] = Math.Min(choice, k - 1);
@@ -107,7 +109,7 @@ internal sealed class ParzenEstimator
             for (int s = 0; s < size; s++)
             {
                 double mu = _mus[j][active[s]], sigma = _sigmas[j][active[s]];
-                samples[j][s] = mu + sigma * TruncatedNormalPpf(rng.NextDouble(), (_low[j] - mu) / sigma, (_high[j] - mu) / sigma);
+                samples[j][s] = mu + sigma * TruncatedNormalPpf(uniform(), (_low[j] - mu) / sigma, (_high[j] - mu) / sigma);
             }
             FromUniform(samples[j], _space[j], _q[j]);
         }

@@ -22,7 +22,7 @@ public sealed partial class TpeSampler : ISampler
     private readonly Func<int, int> _gamma;
     private readonly bool _multivariate, _group, _constantLiar;
     private readonly Func<FrozenTrial, IReadOnlyList<double>>? _constraintsFunc;
-    private readonly Generator _rng;
+    private readonly Func<double> _uniform;
     private readonly Lock _rngLock = new();
     private readonly RandomSampler _randomSampler;
     private readonly IntersectionSearchSpace _searchSpace = new(includePruned: true);
@@ -57,9 +57,19 @@ public sealed partial class TpeSampler : ISampler
         (_nStartupTrials, _nEiCandidates, _gamma) = (nStartupTrials, nEiCandidates, gamma ?? DefaultGamma);
         (_multivariate, _group, _constantLiar, _constraintsFunc) = (multivariate, group, constantLiar, constraintsFunc);
         ulong s = seed ?? (ulong)Random.Shared.NextInt64();
-        _rng = new Generator(s);
+        // Like Optuna, the TPE draws and the startup RandomSampler use two generators seeded alike.
+        _uniform = new Generator(s).NextDouble;
         _randomSampler = new RandomSampler(s);
         if (group) _groupSpace = new GroupDecomposedSearchSpace(includePruned: true);
+    }
+
+    /// <summary>Optuna's defaults, drawing the TPE step's uniform numbers from <paramref name="uniform"/> and the startup
+    /// trials' from <paramref name="startupUniform"/> instead of two seeded generators (a seam for running the sampler on
+    /// another generator's stream, such as numpy's).</summary>
+    internal TpeSampler(Func<double> uniform, Func<double> startupUniform) : this(seed: 0)
+    {
+        _uniform = uniform;
+        _randomSampler = new RandomSampler(startupUniform);
     }
 
     /// <summary>Optuna's default_gamma: min(⌈0.1 n⌉, 25).</summary>
@@ -129,7 +139,7 @@ public sealed partial class TpeSampler : ISampler
         var (below, above) = Estimators(study, names, dists);
         if (below is null || above is null) return RandomSampler.EmptyValues;
         double[][] samples;
-        lock (_rngLock) samples = below.Sample(_rng, _nEiCandidates);
+        lock (_rngLock) samples = below.Sample(_uniform, _nEiCandidates);
         var logL = below.LogPdf(samples);
         var logG = above.LogPdf(samples);
         int best = 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Overfit.Cli.Infrastructure;
 using Overfit.Data;
+using Overfit.Data.Sources;
 using Overfit.Tuning;
 
 namespace Overfit.Cli.Experiments;
@@ -115,8 +116,15 @@ internal sealed partial class HpoExperiment : IExperiment
         ? $"{data.Source}: {data.Train.Count} training, {v.Count} validation and {data.Test.Count} test images"
         : $"{data.Source}: {data.Train.Count} training and {data.Test.Count} test images";
 
-    /// <summary>The dataset through the data locator (an explicit folder first), downloading into the user cache when it is nowhere.</summary>
-    internal static (ImageDataset, ImageDataset, string) LoadFromLocator(string dataset, string? directory) => dataset == "CIFAR100"
-        ? (Datasets.Cifar100(true, directory), Datasets.Cifar100(false, directory), "CIFAR-100")
-        : (Datasets.FashionMnist(true, directory), Datasets.FashionMnist(false, directory), "Fashion-MNIST");
+    /// <summary>
+    /// The dataset through the data locator (an explicit folder first), downloading into the user cache when it is
+    /// nowhere. The folder is looked up once for both splits: each lookup checks every file's md5 (for Fashion-MNIST,
+    /// of the decompressed contents), which costs more than reading a split.
+    /// </summary>
+    internal static (ImageDataset, ImageDataset, string) LoadFromLocator(string dataset, string? directory)
+    {
+        var (info, name) = dataset == "CIFAR100" ? (DatasetCatalog.Cifar100, "CIFAR-100") : (DatasetCatalog.FashionMnist, "Fashion-MNIST");
+        string folder = new DatasetStore(DataLocator.CreateDefault(directory)).Ensure(info);
+        return (DatasetStore.LoadFrom(info, folder, train: true), DatasetStore.LoadFrom(info, folder, train: false), name);
+    }
 }

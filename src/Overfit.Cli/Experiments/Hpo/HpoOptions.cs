@@ -65,7 +65,7 @@ internal sealed class HpoOptions
     public Option<string?> Study { get; } = new("--study") { Description = "Study name (default: built from dataset, method, pruner, epochs, budget and seed, so the same command resumes)", HelpName = "NAME" };
 
     /// <summary>--workers.</summary>
-    public Option<int> Workers { get; } = new("--workers") { Description = "Worker processes running trials of the same study at once", DefaultValueFactory = _ => 1, HelpName = "K" };
+    public Option<int> Workers { get; } = new("--workers") { Description = "Workers running trials of the same study at once: this process and K - 1 more processes of the same executable", DefaultValueFactory = _ => 1, HelpName = "K" };
 
     /// <summary>--threads-per-trial.</summary>
     public Option<int?> ThreadsPerTrial { get; } = new("--threads-per-trial") { Description = "Threads each trial's training may use (OVERFIT_NUM_THREADS of each worker; default: all cores)", HelpName = "T" };

@@ -103,15 +103,22 @@ public static class LandscapeBenchmark
         return 0;
     }
 
-    /// <summary>--breakdown: the median time of an HVP's three phases (forward, createGraph backward, second backward) over 20 runs.</summary>
+    /// <summary>
+    /// --breakdown: median times over 20 runs, the two ways interleaved in each run: the double backward's three phases
+    /// (forward, createGraph backward, second backward) and the R-operator's two (the forward and δ pass, which the
+    /// iterative methods keep per batch, and the R-forward plus R-backward pass each product pays).
+    /// </summary>
     private static int Breakdown(Module model, Batch batch, Tensor[] ps, Tensor[] v)
     {
-        var t = new double[3][];
-        for (int k = 0; k < 3; k++) t[k] = new double[20];
+        string[] names = ["forward", "backward_create_graph", "second_backward", "rop_forward_and_delta", "rop_r_passes"];
+        var t = new double[names.Length][];
+        for (int k = 0; k < t.Length; k++) t[k] = new double[20];
+        Tensor Loss(Tensor output, Batch b) => Functional.CrossEntropy(output, b.Labels!);
+        var plan = PearlmutterPlan.TryCreate(model, ps) ?? throw new InvalidOperationException("the R-operator does not apply to this model");
         for (int i = -3; i < 20; i++)
         {
             var c = Stopwatch.StartNew();
-            var loss = Functional.CrossEntropy(model.Forward(batch.Inputs), batch.Labels!);
+            var loss = Loss(model.Forward(batch.Inputs), batch);
             double f = c.Elapsed.TotalSeconds;
             var g = Overfit.Autograd.Autograd.Gradient(loss, ps, createGraph: true);
             double b1 = c.Elapsed.TotalSeconds;
@@ -119,11 +126,15 @@ public static class LandscapeBenchmark
             for (int k = 1; k < g.Length; k++) dot = dot.Add(g[k].Mul(v[k]).Sum());
             Overfit.Autograd.Autograd.Gradient(dot, ps);
             double b2 = c.Elapsed.TotalSeconds;
+            c.Restart();
+            var state = plan.Prepare(batch, Loss)!;
+            double p = c.Elapsed.TotalSeconds;
+            plan.Hvp(state, v);
+            double r = c.Elapsed.TotalSeconds;
             if (i < 0) continue;
-            (t[0][i], t[1][i], t[2][i]) = (f, b1 - f, b2 - b1);
+            (t[0][i], t[1][i], t[2][i], t[3][i], t[4][i]) = (f, b1 - f, b2 - b1, p, r - p);
         }
-        string[] names = ["forward", "backward_create_graph", "second_backward"];
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < t.Length; k++)
         {
             Array.Sort(t[k]);
             Console.WriteLine(Invariant($"{{\"bench\":\"landscape\",\"phase\":\"{names[k]}\",\"median_s\":{t[k][10]:F5}}}"));

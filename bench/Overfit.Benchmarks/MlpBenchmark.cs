@@ -16,6 +16,8 @@ namespace Overfit.Benchmarks;
 /// Options: --epochs N (10), --batch B (128), --threads T (all cores), --seed S (0), --limit N (first N
 /// training images; for smoke runs), --data DIR, --save FILE (safetensors checkpoint at the end), --json,
 /// --alternate (odd epochs on 1 GEMM thread, even epochs on T: both settings in one process and one time window),
+/// --step-after-backward (ZeroGrad, Backward, then Step, instead of Optimizer.BackwardAndStep: the same numbers, bit
+/// for bit), --alternate-step (odd epochs step after the backward, even epochs during it: both in one process),
 /// --profile (per-phase breakdown of one training step instead; see <see cref="MlpStepProfile"/>).
 /// </summary>
 public static class MlpBenchmark
@@ -45,10 +47,12 @@ public static class MlpBenchmark
         var loss = new CrossEntropyLoss();
         var batchX = new float[batch * 784];
         bool alternate = args.Contains("--alternate");
+        bool alternateStep = args.Contains("--alternate-step");
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             // --alternate: odd epochs on one thread, even ones on T, to compare both in one process and one window.
             int epochThreads = alternate && epoch % 2 == 1 ? 1 : threads;
+            bool stepAfter = args.Contains("--step-after-backward") || (alternateStep && epoch % 2 == 1);
             Gemm.MaxThreads = epochThreads;
             model.Train();
             var perm = gen.Permutation(trainRows);
@@ -65,24 +69,31 @@ public static class MlpBenchmark
                 // The batch buffer is wrapped, not copied: the graph that reads it is released by Backward
                 // before the next batch overwrites it.
                 var x = n == batch ? Tensor.Wrap(batchX, [n, 784]) : Tensor.FromArray(batchX[..(n * 784)], [n, 784]);
-                // Zeroed in place (torch 1.13's zero_grad default), so backward accumulates into the same buffers.
-                opt.ZeroGrad(setToNone: false);
                 var l = loss.Forward(model.Forward(x), labels);
-                l.Backward();
-                opt.Step();
                 total += l.Item() * n;
+                if (stepAfter)
+                {
+                    // Zeroed in place (torch 1.13's zero_grad default), so backward accumulates into the same buffers.
+                    opt.ZeroGrad(setToNone: false);
+                    l.Backward();
+                    opt.Step();
+                }
+                // The same zero_grad, backward and step, with each parameter updated as soon as its gradient is final
+                // and the zeroing folded into the backward: bit-identical parameters.
+                else opt.BackwardAndStep(l, zeroGrad: true);
             }
             double seconds = clock.Elapsed.TotalSeconds;
             double acc = TestAccuracy(model, testX, testY, testRows);
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"{{\"bench\":\"mlp\",\"epoch\":{epoch},\"epoch_s\":{seconds:F3},\"train_loss\":{total / trainRows:F4},\"test_acc\":{acc:F4},\"threads\":{epochThreads}}}");
+                $"{{\"bench\":\"mlp\",\"epoch\":{epoch},\"epoch_s\":{seconds:F3},\"train_loss\":{total / trainRows:F4},\"test_acc\":{acc:F4},\"threads\":{epochThreads},\"step\":\"{(stepAfter ? "after" : "in_backward")}\"}}");
             Console.WriteLine(json ? line : line.Replace("\"", "", StringComparison.Ordinal));
         }
         if (save is not null) Checkpoint.Save(model, save, new Dictionary<string, string> { ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture) });
         return 0;
     }
 
-    private static void GatherRows(float[] source, int[] perm, int start, int from, int to, float[] batch)
+    /// <summary>Copies rows perm[start + from .. start + to) of the 784-wide set into rows from..to of the batch.</summary>
+    internal static void GatherRows(float[] source, int[] perm, int start, int from, int to, float[] batch)
     {
         for (int i = from; i < to; i++) Array.Copy(source, perm[start + i] * 784, batch, i * 784, 784);
     }

@@ -12,20 +12,25 @@ namespace Overfit.Benchmarks;
 /// `mlp --profile`: where one training step of the mlp benchmark spends its time. Runs warm steps on random
 /// data of the benchmark's shapes and reports, per phase, the minimum and median over the steps (µs): batch
 /// gathering, ZeroGrad, each module's forward, the loss, each recorded op's backward rule (timed by wrapping
-/// the rule), the leaf-gradient accumulation left over, the optimizer step, and gen0 collections per 469 steps
-/// (one epoch). Then each GEMM of the step alone, back to back, on 1 and on all threads.
+/// the rule), the leaf-gradient accumulation left over, the optimizer step (inside the backward, with the zeroing
+/// folded in, unless --step-after-backward; --alternate-step alternates both, step by step, with each phase tagged),
+/// and gen0 collections per 469 steps (one epoch). Then each GEMM of the
+/// step alone, back to back, on 1 and on all threads.
 /// </summary>
 internal static class MlpStepProfile
 {
     public static int Run(string[] args, int batch, int threads)
     {
         int steps = 600;
+        bool alternateStep = args.Contains("--alternate-step");
+        bool stepAfter = args.Contains("--step-after-backward");
+        string tag = "";
         Gemm.MaxThreads = threads;
         var gen = new Generator(0);
         var model = new SimpleNetwork(new ReLU(), generator: gen);
         var opt = new Adam(model.Parameters(), lr: 1e-3);
         var loss = new CrossEntropyLoss();
-        int rows = 4096;
+        int rows = 60000; // the training set's size, so the gather misses the cache as it does there
         var data = Tensor.Randn([rows, 784], gen).ToArray<float>();
         var targets = new int[rows];
         for (int i = 0; i < rows; i++) targets[i] = gen.NextInt(10);
@@ -34,6 +39,7 @@ internal static class MlpStepProfile
         var times = new Dictionary<string, List<double>>();
         void Add(string name, double us)
         {
+            name += tag;
             if (!times.TryGetValue(name, out var list)) times[name] = list = [];
             list.Add(us);
         }
@@ -49,21 +55,27 @@ internal static class MlpStepProfile
         for (int s = 0; s < steps + 100; s++)
         {
             if (s == 100) { times.Clear(); gen0Start = GC.CollectionCount(0); pauseStart = GC.GetTotalPauseDuration(); allocStart = GC.GetTotalAllocatedBytes(precise: true); }
+            if (alternateStep)
+            {
+                // Even steps update after the backward, odd ones during it: both in one process and one window.
+                stepAfter = s % 2 == 0;
+                tag = stepAfter ? " [after]" : " [in backward]";
+            }
             long stepStart = Stopwatch.GetTimestamp();
             long t = Stopwatch.GetTimestamp();
             var labels = new int[batch];
             int start = (s * batch) % (rows - batch);
-            for (int i = 0; i < batch; i++)
-            {
-                int row = perm[start + i];
-                Array.Copy(data, row * 784, batchX, i * 784, 784);
-                labels[i] = targets[row];
-            }
+            for (int i = 0; i < batch; i++) labels[i] = targets[perm[start + i]];
+            // As the benchmark gathers: half the rows on each core.
+            Gemm.Concurrently(() => MlpBenchmark.GatherRows(data, perm, start, 0, batch / 2, batchX), () => MlpBenchmark.GatherRows(data, perm, start, batch / 2, batch, batchX));
             var x = Tensor.Wrap(batchX, [batch, 784]);
             Add("gather", Us(t));
-            t = Stopwatch.GetTimestamp();
-            opt.ZeroGrad(setToNone: false);
-            Add("zero_grad", Us(t));
+            if (stepAfter)
+            {
+                t = Stopwatch.GetTimestamp();
+                opt.ZeroGrad(setToNone: false);
+                Add("zero_grad", Us(t));
+            }
             var h = x;
             for (int i = 0; i < layers.Count; i++)
             {
@@ -104,14 +116,18 @@ internal static class MlpStepProfile
                 foreach (var input in (Tensor[])inputsProp.GetValue(node)!) stack.Push(input);
             }
             t = Stopwatch.GetTimestamp();
-            l.Backward();
+            if (stepAfter) l.Backward();
+            else opt.BackwardAndStep(l, zeroGrad: true);
             double backward = Us(t);
             double inRules = 0;
             foreach (var (name, acc) in ruleTimes) { Add(name, acc[0]); inRules += acc[0]; }
-            Add("bwd engine+leaf accumulation", backward - inRules);
-            t = Stopwatch.GetTimestamp();
-            opt.Step();
-            Add("adam step", Us(t));
+            Add(stepAfter ? "bwd engine+leaf accumulation" : "bwd engine+leaf accumulation+adam (in backward)", backward - inRules);
+            if (stepAfter)
+            {
+                t = Stopwatch.GetTimestamp();
+                opt.Step();
+                Add("adam step", Us(t));
+            }
             t = Stopwatch.GetTimestamp();
             _ = l.Item();
             Add("item", Us(t));
@@ -120,15 +136,19 @@ internal static class MlpStepProfile
         int gen0 = GC.CollectionCount(0) - gen0Start;
         double pauseUs = (GC.GetTotalPauseDuration() - pauseStart).TotalMicroseconds;
         double allocKb = (GC.GetTotalAllocatedBytes(precise: true) - allocStart) / 1024.0 / steps;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {threads}, batch {batch}, {steps} steps; gen0 collections per 469 steps: {gen0 * 469.0 / steps:F1}; GC pause per step {pauseUs / steps:F1} us; allocated per step {allocKb:F0} KB; gen1 total {GC.CollectionCount(1)}, gen2 total {GC.CollectionCount(2)}"));
-        double sumMin = 0;
-        foreach (var (name, list) in times)
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threads {threads}, batch {batch}, {steps} steps, step {(alternateStep ? "alternately after and in the backward" : stepAfter ? "after the backward" : "in the backward")}; gen0 collections per 469 steps: {gen0 * 469.0 / steps:F1}; GC pause per step {pauseUs / steps:F1} us; allocated per step {allocKb:F0} KB; gen1 total {GC.CollectionCount(1)}, gen2 total {GC.CollectionCount(2)}"));
+        // Phases grouped by tag (one group unless --alternate-step), in the order they ran.
+        foreach (var group in times.GroupBy(e => e.Key.EndsWith(']') ? e.Key[e.Key.LastIndexOf('[')..] : ""))
         {
-            list.Sort();
-            if (name != "STEP TOTAL") sumMin += list[0];
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-44} min {list[0],8:F1} us  median {list[list.Count / 2],8:F1} us"));
+            double sumMin = 0;
+            foreach (var (name, list) in group)
+            {
+                list.Sort();
+                if (!name.StartsWith("STEP TOTAL", StringComparison.Ordinal)) sumMin += list[0];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-58} min {list[0],8:F1} us  median {list[list.Count / 2],8:F1} us"));
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"sum of phase minima " + group.Key,-58}     {sumMin,8:F1} us"));
         }
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"sum of phase minima",-44}     {sumMin,8:F1} us"));
         GemmShapes(batch, threads);
         return 0;
     }

@@ -75,20 +75,7 @@ public static partial class Autograd
     }
 
     internal static void Backward(Tensor output, Tensor? gradOutput, bool retainGraph, bool createGraph = false)
-    {
-        bool outer = _accumulatingIntoLeaves, outerReleasing = _releasingGraph, outerCreating = _creatingGraph;
-        retainGraph |= createGraph;
-        _accumulatingIntoLeaves = true;
-        _releasingGraph = !retainGraph;
-        _creatingGraph = createGraph;
-        var scratch = BackwardScratch.Rent();
-        try { Run(scratch, output, gradOutput, retainGraph, accumulateIntoLeaves: true, wanted: null); }
-        finally
-        {
-            (_accumulatingIntoLeaves, _releasingGraph, _creatingGraph) = (outer, outerReleasing, outerCreating);
-            BackwardScratch.Return(scratch);
-        }
-    }
+        => BackwardIntoLeaves(output, gradOutput, retainGraph, createGraph, overwrite: null, onLeafFinal: null);
 
     /// <summary>
     /// True on this thread while a backward pass runs with createGraph: rules must then build their gradients from
@@ -119,25 +106,6 @@ public static partial class Autograd
 
     /// <summary>True on this thread while <see cref="Backward"/> (not <see cref="Gradient"/>) runs its rules.</summary>
     [ThreadStatic] private static bool _accumulatingIntoLeaves;
-
-    /// <summary>
-    /// For a fused op's backward rule: where the rule may put its gradient for <paramref name="leaf"/> itself (and
-    /// then return null for that input), so a large weight gradient is not materialized and then summed into the
-    /// leaf by the engine. Null unless <see cref="Backward"/> (not <see cref="Gradient"/>) is running and the input
-    /// is a leaf that requires grad. Otherwise the leaf's own contiguous gradient buffer, to add into (the engine adds
-    /// into it in place too), or, when the leaf has no gradient yet (or one of another layout), a new buffer with
-    /// <paramref name="fresh"/> set: the rule writes it in full and then assigns it to <see cref="Tensor.Grad"/>.
-    /// </summary>
-    internal static Tensor? LeafGradTarget(Tensor leaf, out bool fresh)
-    {
-        fresh = false;
-        if (!_accumulatingIntoLeaves || _creatingGraph || !leaf.IsLeaf || !leaf.RequiresGrad) return null;
-        var grad = leaf.Grad;
-        if (grad is not null && grad.IsContiguous && grad.DType == leaf.DType && ShapeUtil.SameShape(grad.ShapeSpan, leaf.ShapeSpan)) return grad;
-        if (grad is not null) return null;
-        fresh = true;
-        return Tensor.Empty(leaf.Shape, leaf.DType);
-    }
 
     /// <summary>
     /// For a fused op's rule in createGraph mode: the gradients of <paramref name="unfused"/> (the op rebuilt from
@@ -196,7 +164,7 @@ public static partial class Autograd
         }
     }
 
-    private static Dictionary<Tensor, Tensor> Run(BackwardScratch scratch, Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted, bool stopAtWanted = false)
+    private static Dictionary<Tensor, Tensor> Run(BackwardScratch scratch, Tensor output, Tensor? gradOutput, bool retainGraph, bool accumulateIntoLeaves, Tensor[]? wanted, bool stopAtWanted = false, Action<Tensor>? onLeafFinal = null)
     {
         if (!output.RequiresGrad)
             throw new InvalidOperationException("backward on a tensor that does not require grad: no input of the computation had RequiresGrad = true");
@@ -226,7 +194,12 @@ public static partial class Autograd
             // order lists every tensor after all tensors that consume it.
             foreach (var t in order)
             {
-                if (!grads.Remove(t, out var g)) continue;
+                if (!grads.Remove(t, out var g))
+                {
+                    // A leaf whose gradient a fused rule wrote itself (or that got none) is final here too.
+                    if (accumulateIntoLeaves && t.GradFn is null) FinishLeaf(t, onLeafFinal);
+                    continue;
+                }
                 if (wantedSet is not null && wantedSet.Contains(t))
                 {
                     result[t] = g;
@@ -235,7 +208,11 @@ public static partial class Autograd
                 var node = t.GradFn;
                 if (node is null)
                 {
-                    if (accumulateIntoLeaves) AccumulateLeafGrad(t, g);
+                    if (accumulateIntoLeaves)
+                    {
+                        AccumulateLeafGrad(t, g);
+                        FinishLeaf(t, onLeafFinal);
+                    }
                     continue;
                 }
                 var rule = node.BackwardRule ?? throw new InvalidOperationException(
@@ -254,36 +231,6 @@ public static partial class Autograd
             }
         }
         return result;
-    }
-
-    /// <summary>
-    /// Adds <paramref name="g"/> into the leaf's gradient. A leaf owns its gradient: the first one is copied
-    /// (Contiguous already copies a strided or broadcast view); later ones are summed into that buffer in place,
-    /// as PyTorch does, so a training loop that zeroes gradients in place allocates nothing here.
-    /// </summary>
-    private static void AccumulateLeafGrad(Tensor leaf, Tensor g)
-    {
-        var grad = leaf.Grad;
-        if (_creatingGraph)
-        {
-            // The gradient keeps its graph, so it is stored as is (or summed out of place), as PyTorch's create_graph.
-            leaf.Grad = grad is null ? g : grad.Add(g);
-            return;
-        }
-        if (grad is null)
-        {
-            leaf.Grad = g.IsContiguous ? g.Clone() : g.Contiguous();
-            return;
-        }
-        if (grad.IsContiguous && grad.DType == g.DType && ShapeUtil.SameShape(grad.ShapeSpan, g.ShapeSpan))
-        {
-            // A strided or broadcast gradient (Sum's backward expands a scalar) is made contiguous first.
-            if (!g.IsContiguous) g = g.Contiguous();
-            if (grad.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Add(grad.AsSpan<float>(), g.AsSpan<float>(), grad.AsSpan<float>());
-            else System.Numerics.Tensors.TensorPrimitives.Add(grad.AsSpan<double>(), g.AsSpan<double>(), grad.AsSpan<double>());
-            return;
-        }
-        leaf.Grad = grad.Add(g);
     }
 
     /// <summary>Reverse post-order of the graph below <paramref name="root"/>, computed without recursion.</summary>

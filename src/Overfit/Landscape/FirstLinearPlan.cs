@@ -27,13 +27,13 @@ internal sealed class FirstLinearPlan
     /// <summary>A plan when <paramref name="model"/> is such a chain and its first layer's parameters are among <paramref name="parameters"/>; else null.</summary>
     public static FirstLinearPlan? TryCreate(Module model, IReadOnlyList<Tensor> parameters)
     {
-        var chain = Chain(model);
+        var chain = ModuleChain.Of(model);
         if (chain is null) return null;
         int at = 0;
         while (at < chain.Count && chain[at] is Flatten) at++;
         if (at >= chain.Count || chain[at] is not Linear first || first.ActivityRegularizer is not null) return null;
-        int w = IndexOf(parameters, first.Weight);
-        int b = first.Bias is null ? -1 : IndexOf(parameters, first.Bias);
+        int w = ModuleChain.IndexOf(parameters, first.Weight);
+        int b = first.Bias is null ? -1 : ModuleChain.IndexOf(parameters, first.Bias);
         if (w < 0 || (first.Bias is not null && b < 0)) return null;
         return new FirstLinearPlan([.. chain.Take(at)], first, [.. chain.Skip(at + 1)], w, b);
     }
@@ -59,29 +59,5 @@ internal sealed class FirstLinearPlan
         var x = p.Buffer;
         foreach (var m in _after) x = m.Forward(x);
         return x;
-    }
-
-    /// <summary>The modules a SimpleNetwork or a Sequential runs, in order (nested Sequentials expanded); null for any other model.</summary>
-    private static List<Module>? Chain(Module model)
-    {
-        if (model is not (SimpleNetwork or Sequential)) return null;
-        var list = new List<Module>();
-        foreach (var (_, child) in model.NamedChildren())
-        {
-            if (child is Sequential s)
-            {
-                var inner = Chain(s);
-                if (inner is null) return null;
-                list.AddRange(inner);
-            }
-            else list.Add(child);
-        }
-        return list;
-    }
-
-    private static int IndexOf(IReadOnlyList<Tensor> parameters, Tensor p)
-    {
-        for (int i = 0; i < parameters.Count; i++) if (ReferenceEquals(parameters[i], p)) return i;
-        return -1;
     }
 }

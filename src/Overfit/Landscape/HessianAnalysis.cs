@@ -47,7 +47,14 @@ public sealed record SpectralDensity(double[][] Nodes, double[][] Weights)
 /// </summary>
 public sealed class HessianAnalysis
 {
+    /// <summary>Elements of forward/δ state kept per run of a method that holds the weights fixed (256 MiB in Float32).</summary>
+    private const long HeldElementBudget = 1L << 26;
+
     private readonly BatchedObjective _objective;
+    private readonly PearlmutterPlan? _plan;
+    private bool _lossReachesParameters;
+    private PearlmutterPlan.BatchState?[]? _held;
+    private long _heldElements;
 
     /// <param name="model">The network; its parameters that require grad span the Hessian unless <paramref name="parameters"/> is given.</param>
     /// <param name="loss">Loss of the model's output on a batch (e.g. cross-entropy with the batch's labels), a scalar mean.</param>
@@ -60,7 +67,11 @@ public sealed class HessianAnalysis
         if (Parameters.Count == 0) throw new ArgumentException("the model has no parameter that requires grad", nameof(parameters));
         foreach (var p in Parameters)
             if (!p.RequiresGrad) throw new ArgumentException("every parameter of a HessianAnalysis must require grad", nameof(parameters));
+        _plan = PearlmutterPlan.TryCreate(model, Parameters);
     }
+
+    /// <summary>True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations and pass-through modules); else by double backward.</summary>
+    internal bool UsesROperator => _plan is not null && !_lossReachesParameters && _objective.Batches.All(_plan.CanRun);
 
     /// <summary>The parameters the Hessian is taken with respect to; vectors are lists of tensors of their shapes.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
@@ -80,21 +91,76 @@ public sealed class HessianAnalysis
         return total;
     }
 
-    /// <summary>H·v, averaged over the batches (each batch's HVP weighted by its share of the samples).</summary>
+    /// <summary>
+    /// H·v, averaged over the batches (each batch's HVP weighted by its share of the samples). A network that is a chain
+    /// of Linear layers, elementwise activations (ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softplus, ELU, SiLU) and
+    /// Flatten/Identity/Dropout-in-eval, under a loss of its output alone, takes Pearlmutter's R-operator (a forward and
+    /// a δ pass, then one R-forward and one R-backward pass); any other model or loss, a double backward
+    /// (torch.autograd.grad with create_graph, as PyHessian does). Both give the same product up to rounding.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="v"/> does not hold one tensor per parameter.</exception>
     public Tensor[] Hvp(Tensor[] v)
     {
         ArgumentNullException.ThrowIfNull(v);
         if (v.Length != Parameters.Count) throw new ArgumentException($"v needs one tensor per parameter: {Parameters.Count} expected, {v.Length} given", nameof(v));
         HvpCount++;
-        var ps = Parameters.ToArray();
         Tensor[]? sum = null;
-        foreach (var b in _objective.Batches)
+        for (int j = 0; j < _objective.Batches.Length; j++)
         {
-            var hv = AG.HessianVectorProduct(_objective.LossOf(b), ps, v);
+            var b = _objective.Batches[j];
+            var hv = BatchHvp(j, b, v);
             double share = _objective.Share(b);
-            sum = sum is null ? ParameterVector.Scale(hv, share) : ParameterVector.Combine(1, sum, share, hv);
+            // A single batch's product is the result itself (share 1): no scaled copy.
+            sum = sum is null ? (share == 1 ? hv : ParameterVector.Scale(hv, share)) : ParameterVector.Combine(1, sum, share, hv);
         }
         return sum!;
+    }
+
+    private Tensor[] BatchHvp(int j, Batch b, Tensor[] v)
+    {
+        if (_plan is not null && !_lossReachesParameters && _plan.CanRun(b))
+        {
+            var state = _held?[j] ?? _plan.Prepare(b, _objective.Loss);
+            if (state is not null)
+            {
+                if (_held is not null && _held[j] is null && _heldElements + state.Elements <= HeldElementBudget)
+                {
+                    _held[j] = state;
+                    _heldElements += state.Elements;
+                }
+                var hv = _plan.Hvp(state, v);
+                if (_held?[j] != state) state.Dispose();
+                return hv;
+            }
+            _lossReachesParameters = true; // the loss itself reads the weights: the R passes would miss that part
+        }
+        return DoubleBackwardHvp(b, v);
+    }
+
+    /// <summary>One batch's H·v by double backward through the whole graph (the general path, and the reference for the R-operator).</summary>
+    internal Tensor[] DoubleBackwardHvp(Batch b, Tensor[] v) => AG.HessianVectorProduct(_objective.LossOf(b), [.. Parameters], v);
+
+    /// <summary>
+    /// Holds the weights and batches fixed until disposed, as the iterative methods do: each batch's forward activations
+    /// and output gradients (and the loss gradient's graph) are kept across its products, so each product costs only the
+    /// R passes (PyHessian likewise keeps its gradient graph and redoes only the second backward). Nested holds share one.
+    /// </summary>
+    private WeightsHeld HoldWeights()
+    {
+        if (_held is not null) return new WeightsHeld(null);
+        _held = new PearlmutterPlan.BatchState?[_objective.Batches.Length];
+        _heldElements = 0;
+        return new WeightsHeld(this);
+    }
+
+    private readonly struct WeightsHeld(HessianAnalysis? owner) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (owner?._held is not { } held) return;
+            owner._held = null;
+            foreach (var state in held) state?.Dispose();
+        }
     }
 
     /// <summary>
@@ -106,6 +172,7 @@ public sealed class HessianAnalysis
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be at least 1, got {k}");
         if (maxIter < 1) throw new ArgumentOutOfRangeException(nameof(maxIter), $"maxIter must be at least 1, got {maxIter}");
+        using var held = HoldWeights();
         var gen = new Generator(seed);
         var values = new List<double>();
         var vectors = new List<Tensor[]>();
@@ -146,6 +213,7 @@ public sealed class HessianAnalysis
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), $"k must be at least 1, got {k}");
         if (iter < k) throw new ArgumentOutOfRangeException(nameof(iter), $"iter must be at least k = {k}, got {iter}");
+        using var held = HoldWeights();
         var run = Lanczos.Run(Hvp, ParameterVector.Normalize(ParameterVector.Gaussian(Parameters, new Generator(seed))), (int)Math.Min(iter, Dimension), Parameters, new Generator(seed + 1));
         var (ritz, y) = run.RitzPairs();
         int m = ritz.Length;
@@ -170,6 +238,7 @@ public sealed class HessianAnalysis
     public TraceEstimate Trace(int maxIter = 100, double tol = 1e-3, ulong seed = 0)
     {
         if (maxIter < 1) throw new ArgumentOutOfRangeException(nameof(maxIter), $"maxIter must be at least 1, got {maxIter}");
+        using var held = HoldWeights();
         var gen = new Generator(seed);
         var samples = new List<double>();
         double trace = 0;
@@ -193,6 +262,7 @@ public sealed class HessianAnalysis
     {
         if (iter < 1) throw new ArgumentOutOfRangeException(nameof(iter), $"iter must be at least 1, got {iter}");
         if (nv < 1) throw new ArgumentOutOfRangeException(nameof(nv), $"nv must be at least 1, got {nv}");
+        using var held = HoldWeights();
         var gen = new Generator(seed);
         var nodes = new double[nv][];
         var weights = new double[nv][];

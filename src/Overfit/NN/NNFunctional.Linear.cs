@@ -119,7 +119,7 @@ public static partial class NNFunctional
     }
 
     /// <summary>Below this many multiply-adds per product, dx and dW run one after the other (a fork costs more).</summary>
-    private const long ConcurrentBackwardWork = 1L << 19;
+    internal const long ConcurrentBackwardWork = 1L << 19;
 
     /// <summary>
     /// dx = g·W and dW (+)= gᵀ·x (added into dw unless <paramref name="dwFresh"/>), db = Σ g, where g is first

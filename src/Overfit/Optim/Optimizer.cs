@@ -39,7 +39,7 @@ public sealed class ParameterGroup
 }
 
 /// <summary>Updates parameters from their gradients, outside autograd, on raw spans.</summary>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly Dictionary<Tensor, Dictionary<string, Tensor>> _state = new(ReferenceEqualityComparer.Instance);
 
@@ -106,17 +106,20 @@ public abstract class Optimizer
     public void Step()
     {
         foreach (var group in ParamGroups)
-            foreach (var p in group.Parameters)
-            {
-                var grad = p.Grad;
-                if (grad is null) continue;
-                if (grad.DType != p.DType || !ShapeUtil.SameShape(grad.ShapeSpan, p.ShapeSpan))
-                    throw new InvalidOperationException($"gradient of shape {ShapeUtil.Format(grad.ShapeSpan)} ({grad.DType}) does not match its parameter {ShapeUtil.Format(p.ShapeSpan)} ({p.DType})");
-                if (!grad.IsContiguous) p.Grad = grad = grad.Contiguous();
-                if (!_state.TryGetValue(p, out var state)) _state[p] = state = [];
-                if (p.DType == DType.Float32) Update<float>(group, p.AsSpan<float>(), grad.AsSpan<float>(), state, p);
-                else Update<double>(group, p.AsSpan<double>(), grad.AsSpan<double>(), state, p);
-            }
+            foreach (var p in group.Parameters) StepParameter(group, p);
+    }
+
+    /// <summary>The update of one parameter of <paramref name="group"/> (nothing when it has no gradient).</summary>
+    private void StepParameter(ParameterGroup group, Tensor p)
+    {
+        var grad = p.Grad;
+        if (grad is null) return;
+        if (grad.DType != p.DType || !ShapeUtil.SameShape(grad.ShapeSpan, p.ShapeSpan))
+            throw new InvalidOperationException($"gradient of shape {ShapeUtil.Format(grad.ShapeSpan)} ({grad.DType}) does not match its parameter {ShapeUtil.Format(p.ShapeSpan)} ({p.DType})");
+        if (!grad.IsContiguous) p.Grad = grad = grad.Contiguous();
+        if (!_state.TryGetValue(p, out var state)) _state[p] = state = [];
+        if (p.DType == DType.Float32) Update<float>(group, p.AsSpan<float>(), grad.AsSpan<float>(), state, p);
+        else Update<double>(group, p.AsSpan<double>(), grad.AsSpan<double>(), state, p);
     }
 
     /// <summary>The optimizer's rule for one parameter; <paramref name="state"/> holds its buffers by name.</summary>

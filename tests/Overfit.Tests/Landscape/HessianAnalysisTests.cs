@@ -41,6 +41,33 @@ public class HessianAnalysisTests
         return (h, values);
     }
 
+    /// <summary>The gradient of the loss averaged over the batches (weighted by their sizes), flattened.</summary>
+    internal static double[] AveragedGradient(Module model, Func<Tensor, Batch, Tensor> loss, Batch[] batches, Tensor[] ps)
+    {
+        int total = batches.Sum(b => b.Count);
+        double[]? sum = null;
+        foreach (var b in batches)
+        {
+            var g = ParameterVector.Flatten(Overfit.Autograd.Autograd.Gradient(loss(model.Forward(b.Inputs), b), ps));
+            sum ??= new double[g.Length];
+            for (int i = 0; i < sum.Length; i++) sum[i] += g[i] * b.Count / total;
+        }
+        return sum!;
+    }
+
+    /// <summary>(g(θ + ε·e) − g(θ − ε·e)) / 2ε for element <paramref name="element"/> of a Float64 parameter: a Hessian column.</summary>
+    internal static double[] CentralDifference(Tensor parameter, int element, Func<double[]> gradient, double eps = 1e-6)
+    {
+        var data = (double[])parameter.Storage;
+        double saved = data[parameter.Offset + element];
+        data[parameter.Offset + element] = saved + eps;
+        var plus = gradient();
+        data[parameter.Offset + element] = saved - eps;
+        var minus = gradient();
+        data[parameter.Offset + element] = saved;
+        return plus.Zip(minus, (a, b) => (a - b) / (2 * eps)).ToArray();
+    }
+
     internal static Tensor[] Split(double[] flat, IReadOnlyList<Tensor> like)
     {
         var r = new Tensor[like.Count];
@@ -71,29 +98,12 @@ public class HessianAnalysisTests
         var analysis = Analysis(model, batches);
         var (h, _) = Dense(analysis);
         var ps = model.Parameters().ToArray();
-        double[] Gradient()
-        {
-            double[] sum = new double[(int)analysis.Dimension];
-            int total = batches.Sum(b => b.Count);
-            foreach (var b in batches)
-            {
-                var g = ParameterVector.Flatten(Overfit.Autograd.Autograd.Gradient(Functional.CrossEntropy(model.Forward(b.Inputs), b.Labels!), ps));
-                for (int i = 0; i < sum.Length; i++) sum[i] += g[i] * b.Count / total;
-            }
-            return sum;
-        }
-        const double eps = 1e-6;
+        Tensor Loss(Tensor o, Batch b) => Functional.CrossEntropy(o, b.Labels!);
         // A few columns: perturb one parameter element, difference the batch-averaged gradients.
         foreach (var (k, e, column) in new[] { (0, 3, 3), (1, 2, 20 + 2), (2, 7, 25 + 7) })
         {
-            var data = (double[])ps[k].Storage;
-            double saved = data[e];
-            data[e] = saved + eps;
-            var plus = Gradient();
-            data[e] = saved - eps;
-            var minus = Gradient();
-            data[e] = saved;
-            for (int i = 0; i < plus.Length; i++) Assert.Equal((plus[i] - minus[i]) / (2 * eps), h[i, column], 6);
+            var fd = CentralDifference(ps[k], e, () => AveragedGradient(model, Loss, batches, ps));
+            for (int i = 0; i < fd.Length; i++) Assert.Equal(fd[i], h[i, column], 6);
         }
     }
 

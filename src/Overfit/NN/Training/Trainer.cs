@@ -48,7 +48,10 @@ public sealed class Trainer
     /// <summary>Stepped once at the end of every epoch.</summary>
     public LRScheduler? Scheduler { get; set; }
 
-    /// <summary>When set, gradients are clipped to this joint 2-norm before each step.</summary>
+    /// <summary>
+    /// When set, gradients are clipped to this joint 2-norm before each step (the step then waits for the whole
+    /// backward pass; without clipping each parameter is updated during it, see <see cref="Optimizer.BackwardAndStep"/>).
+    /// </summary>
     public double? MaxGradNorm { get; set; }
 
     /// <summary>Adds <see cref="Module.RegularizationLoss"/> (Keras-style regularizers) to each training loss.</summary>
@@ -140,17 +143,25 @@ public sealed class Trainer
     public (double Loss, int Correct) TrainStep(Batch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        // Zeroed in place, as torch 1.13's optimizer.zero_grad() in the chapter's train_model: the backward then adds
-        // into the same gradient buffers every step instead of allocating them anew.
-        Optimizer.ZeroGrad(setToNone: false);
+        // Gradients are zeroed in place, as torch 1.13's optimizer.zero_grad() in the chapter's train_model, so the
+        // backward writes into the same buffers every step instead of allocating them anew.
+        bool clip = MaxGradNorm is not null;
+        if (clip) Optimizer.ZeroGrad(setToNone: false);
         var output = Model.Forward(batch.Inputs);
         var loss = Loss.Compute(output, batch);
         if (loss.Numel != 1) throw new InvalidOperationException($"the loss must be a scalar for training, got shape {ShapeUtil.Format(loss.ShapeSpan)}: use Reduction.Mean or Sum");
         double value = loss.Item();
         if (AddRegularizationLoss) loss = AddPenalty(loss);
-        loss.Backward();
-        if (MaxGradNorm is double max) GradientClipping.ClipGradNorm(Model.Parameters(), max);
-        Optimizer.Step();
+        if (clip)
+        {
+            // Clipping by the global norm needs every gradient before any update.
+            loss.Backward();
+            GradientClipping.ClipGradNorm(Model.Parameters(), MaxGradNorm!.Value);
+            Optimizer.Step();
+        }
+        // Otherwise each parameter is updated as soon as its gradient is final, and the zeroing is folded into the
+        // backward (each buffer's first contribution overwrites it): the same parameters, bit for bit.
+        else Optimizer.BackwardAndStep(loss, zeroGrad: true);
         return (value, CountCorrect(output, batch));
     }
 

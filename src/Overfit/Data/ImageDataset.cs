@@ -104,4 +104,27 @@ public sealed class ImageDataset : IBatchDataset
         return new ImageDataset(Pixels.AsSpan(0, count * ImageSize).ToArray(), count, Channels, Height, Width, Labels[..count], ClassNames,
             CoarseLabels?[..count], CoarseClassNames);
     }
+
+    /// <summary>
+    /// The images at <paramref name="indices"/>, in that order, copied into a new dataset with the same class names
+    /// (PyTorch's <c>torch.utils.data.Subset</c>, materialized: a held-out split of a training set, for instance).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">an index outside [0, <see cref="Count"/>)</exception>
+    public ImageDataset Subset(ReadOnlySpan<int> indices)
+    {
+        int size = ImageSize;
+        var pixels = GC.AllocateUninitializedArray<byte>(checked(indices.Length * size));
+        var labels = new int[indices.Length];
+        var coarse = CoarseLabels is null ? null : new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            int index = indices[i];
+            if ((uint)index >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), index, $"image index must be in [0, {Count}), got {index} at position {i}");
+            Pixels.AsSpan(index * size, size).CopyTo(pixels.AsSpan(i * size, size));
+            labels[i] = Labels[index];
+            if (coarse is not null) coarse[i] = CoarseLabels![index];
+        }
+        return new ImageDataset(pixels, indices.Length, Channels, Height, Width, labels, ClassNames, coarse, CoarseClassNames);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class HpoStudyRunnerTests : IDisposable
     private static ImageClassificationData Data(HpoStudySpec spec)
     {
         var (train, test, source) = HpoFixtures.Load(spec.Dataset, null);
-        return HpoSearch.Prepare(spec.Dataset, train, test, spec.Budget.TrainCount, spec.Budget.TestCount, source);
+        return HpoSearch.Prepare(spec.Dataset, train, test, spec.Budget, source);
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public sealed class HpoWorkerTests : IDisposable
     }
 
     [Fact]
-    public void TwoWorkerProcessesShareOneStudy()
+    public void TwoWorkersShareOneStudy()
     {
         string url = "sqlite:///" + _tmp.Sub("w.db");
         string outDir = _tmp.Sub("w");
@@ -30,12 +30,15 @@ public sealed class HpoWorkerTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Stderr);
         using var doc = JsonDocument.Parse(run.Stdout);
         Assert.True(doc.RootElement.GetProperty("rows")[0].GetProperty("trials").GetDouble() >= 4);
-        for (int i = 0; i < 2; i++)
+        // This process is worker 0; it started one worker process, index 1, with the same settings.
+        Assert.False(Directory.Exists(Path.Combine(outDir, "worker-0")));
+        using (var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "worker-1", "metrics.json"))))
         {
-            using var worker = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, $"worker-{i}", "metrics.json")));
             Assert.Equal("ok", worker.RootElement.GetProperty("status").GetString());
-            Assert.Equal(i, worker.RootElement.GetProperty("settings").GetProperty("worker_index").GetInt32());
-            Assert.Equal(1, worker.RootElement.GetProperty("settings").GetProperty("threads_per_trial").GetInt32());
+            var settings = worker.RootElement.GetProperty("settings");
+            Assert.Equal(1, settings.GetProperty("worker_index").GetInt32());
+            Assert.Equal(1, settings.GetProperty("threads_per_trial").GetInt32());
+            Assert.Equal(0.1, settings.GetProperty("validation_fraction").GetDouble());
         }
         using var storage = new RdbStorage(url);
         var trials = Study.Load("w", storage).Trials;

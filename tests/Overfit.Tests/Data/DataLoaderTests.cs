@@ -125,6 +125,23 @@ public class DataLoaderTests
     }
 
     [Fact]
+    public void SubsetCopiesTheChosenImagesInOrderWithTheirLabels()
+    {
+        // Three 1x2x2 images whose pixels name them, with fine and coarse labels.
+        var data = new ImageDataset([0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2], 3, 1, 2, 2, [5, 6, 7], ["a", "b", "c", "d", "e", "f", "g", "h"], [0, 1, 0], ["x", "y"]);
+        var subset = data.Subset([2, 0, 2]);
+        Assert.Equal(3, subset.Count);
+        Assert.Equal(new byte[] { 2, 2, 2, 2, 0, 0, 0, 0, 2, 2, 2, 2 }, subset.Pixels);
+        Assert.Equal(new[] { 7, 5, 7 }, subset.Labels);
+        Assert.Equal(new[] { 0, 0, 0 }, subset.CoarseLabels);
+        Assert.Same(data.ClassNames, subset.ClassNames);
+        Assert.Equal(0, data.Subset([]).Count);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => data.Subset([1, 3]));
+        Assert.Equal("indices", e.ParamName);
+        Assert.StartsWith("image index must be in [0, 3), got 3 at position 1", e.Message);
+    }
+
+    [Fact]
     public void BadArgumentsAreNamed()
     {
         var data = Numbered(4);

@@ -59,28 +59,18 @@ internal sealed class HpoCompareExperiment : IExperiment
                     var study = HpoStudyRunner.OpenStudy(spec, storage, 0);
                     int before = Math.Min(HpoStudyRunner.FinishedTrials(storage, study.StudyId), spec.Budget.Trials);
                     tick.Advance(before);
-                    if (settings.Workers > 1)
+                    int shown = before;
+                    HpoStudyRunner.RunWorkers(study, spec, settings.Workers, settings.ThreadsPerTrial, context.Directory, () => data ??= _single.LoadData(context, spec), finished =>
                     {
-                        int shown = before;
-                        HpoStudyRunner.RunWorkers(spec, settings.Workers, settings.ThreadsPerTrial, context.Directory, storage, study.StudyId, finished =>
-                        {
-                            int now = Math.Min(finished, spec.Budget.Trials);
-                            if (now > shown) { tick.Advance(now - shown); shown = now; }
-                        });
-                        tick.Advance(spec.Budget.Trials - shown);
-                    }
-                    else if (before < spec.Budget.Trials)
-                    {
-                        data ??= _single.LoadData(context, spec);
-                        int done = before;
-                        HpoStudyRunner.RunInProcess(study, spec, data, _ => { if (done++ < spec.Budget.Trials) tick.Advance(); });
-                        tick.Advance(Math.Max(0, spec.Budget.Trials - done));
-                    }
+                        int now = Math.Min(finished, spec.Budget.Trials);
+                        if (now > shown) { tick.Advance(now - shown); shown = now; }
+                    });
+                    tick.Advance(spec.Budget.Trials - shown);
                     runs.Add(new HpoStudyRun(label, seed, spec.StudyName, study.Trials));
                     tick.Status($"{label} seed {seed}: best {runs[^1].BestAccuracy:F4}");
                 }
         });
-        return HpoReport.Write(context, runs, settings.Dataset, settings.Workers);
+        return HpoReport.Write(context, runs, settings.Dataset, settings.Budget, settings.Workers);
     }
 
     /// <summary>"tpe" or "tpe+asha": a method and an optional pruner.</summary>

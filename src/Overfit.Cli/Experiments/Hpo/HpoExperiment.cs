@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Overfit.Cli.Infrastructure;
 using Overfit.Data;
+using Overfit.Data.Sources;
 using Overfit.Tuning;
 
 namespace Overfit.Cli.Experiments;
@@ -10,9 +11,9 @@ internal delegate (ImageDataset Train, ImageDataset Test, string Source) HpoData
 
 /// <summary>
 /// <c>overfit hpo</c>: the chapter's hyperparameter search of SimpleNetwork (learning rate, batch size, two hidden sizes)
-/// as a persistent tuning study. Each trial trains with Adam and reports the test accuracy after every epoch (the
-/// chapter's train_model evaluates on the test split), so pruners can stop it; its value is the last epoch's test
-/// accuracy. Trials are kept in a SQLite storage (or any storage URL), so rerunning the same command resumes a crashed
+/// as a persistent tuning study. Each trial trains with Adam and reports the accuracy on held-out validation images
+/// after every epoch (with --validation-fraction 0 the test split's, as the chapter's train_model prints), so pruners
+/// can stop it; its value is the test accuracy after the last epoch. Trials are kept in a SQLite storage (or any storage URL), so rerunning the same command resumes a crashed
 /// or interrupted study, and <c>--workers K</c> runs K processes on it at once.
 /// </summary>
 internal sealed partial class HpoExperiment : IExperiment
@@ -49,31 +50,22 @@ internal sealed partial class HpoExperiment : IExperiment
         var study = HpoStudyRunner.OpenStudy(spec, storage, settings.WorkerIndex ?? 0);
         int before = HpoStudyRunner.FinishedTrials(storage, study.StudyId);
         if (before > 0 && before < spec.Budget.Trials) context.Note($"resuming study '{spec.StudyName}': {before} of {spec.Budget.Trials} trials were already finished");
-        if (settings.Workers > 1)
+        // With --workers K this process is worker 0 and starts K - 1 more; it loads its images while they start.
+        string title = settings.Workers > 1 ? $"{spec.Label} on {spec.Dataset}, this process and {settings.Workers - 1} worker process(es)" : $"{spec.Label} on {spec.Dataset}";
+        context.Track(title, spec.Budget.Trials, tick =>
         {
-            context.Track($"{spec.Label}: {settings.Workers} worker processes", spec.Budget.Trials, tick =>
+            int shown = Math.Min(before, spec.Budget.Trials);
+            tick.Advance(shown);
+            HpoStudyRunner.RunWorkers(study, spec, settings.Workers, settings.ThreadsPerTrial, context.Directory, () => LoadData(context, spec), finished =>
             {
-                int shown = before;
-                tick.Advance(Math.Min(before, spec.Budget.Trials));
-                HpoStudyRunner.RunWorkers(spec, settings.Workers, settings.ThreadsPerTrial, context.Directory, storage, study.StudyId, finished =>
-                {
-                    if (finished > shown) { tick.Advance(Math.Min(finished, spec.Budget.Trials) - Math.Min(shown, spec.Budget.Trials)); shown = finished; }
-                });
+                int now = Math.Min(finished, spec.Budget.Trials);
+                if (now > shown) { tick.Advance(now - shown); shown = now; }
             });
-        }
-        else
-        {
-            var data = LoadData(context, spec);
-            context.Track($"{spec.Label} on {spec.Dataset}", spec.Budget.Trials, tick =>
-            {
-                tick.Advance(Math.Min(before, spec.Budget.Trials));
-                HpoStudyRunner.RunInProcess(study, spec, data, t => tick.Advance());
-            });
-        }
+        });
         var run = new HpoStudyRun(spec.Label, spec.Seed, spec.StudyName, study.Trials);
         // A worker leaves the report to the command that started it.
         if (settings.WorkerIndex is not null) return new ExperimentResult(HpoReport.Row([run]), [], []);
-        return HpoReport.Write(context, [run], spec.Dataset, settings.Workers);
+        return HpoReport.Write(context, [run], spec.Dataset, spec.Budget, settings.Workers);
     }
 
     /// <summary>"hpo-FashionMNIST-botorch-none-e20-quick-s42": what defines the search, so the same command finds its study again.</summary>
@@ -114,13 +106,25 @@ internal sealed partial class HpoExperiment : IExperiment
                 () => (LandscapeExperiment.StandInImages(2000, context.Seed), LandscapeExperiment.StandInImages(500, context.Seed + 1),
                     "synthetic 28×28 ten-class stand-in (Fashion-MNIST not found)"))
             : _data(spec.Dataset, spec.DataDirectory);
-        var data = HpoSearch.Prepare(spec.Dataset, images.Train, images.Test, spec.Budget.TrainCount, spec.Budget.TestCount, images.Source);
-        context.RecordSetting("data", $"{data.Source}: {data.Train.Count} training and {data.Test.Count} test images");
+        var data = HpoSearch.Prepare(spec.Dataset, images.Train, images.Test, spec.Budget, images.Source);
+        context.RecordSetting("data", DataSizes(data));
         return data;
     }
 
-    /// <summary>The dataset through the data locator (an explicit folder first), downloading into the user cache when it is nowhere.</summary>
-    internal static (ImageDataset, ImageDataset, string) LoadFromLocator(string dataset, string? directory) => dataset == "CIFAR100"
-        ? (Datasets.Cifar100(true, directory), Datasets.Cifar100(false, directory), "CIFAR-100")
-        : (Datasets.FashionMnist(true, directory), Datasets.FashionMnist(false, directory), "Fashion-MNIST");
+    /// <summary>"Fashion-MNIST: 18000 training, 2000 validation and 5000 test images": the split sizes, as the report prints them.</summary>
+    internal static string DataSizes(ImageClassificationData data) => data.Validation is { } v
+        ? $"{data.Source}: {data.Train.Count} training, {v.Count} validation and {data.Test.Count} test images"
+        : $"{data.Source}: {data.Train.Count} training and {data.Test.Count} test images";
+
+    /// <summary>
+    /// The dataset through the data locator (an explicit folder first), downloading into the user cache when it is
+    /// nowhere. The folder is looked up once for both splits: each lookup checks every file's md5 (for Fashion-MNIST,
+    /// of the decompressed contents), which costs more than reading a split.
+    /// </summary>
+    internal static (ImageDataset, ImageDataset, string) LoadFromLocator(string dataset, string? directory)
+    {
+        var (info, name) = dataset == "CIFAR100" ? (DatasetCatalog.Cifar100, "CIFAR-100") : (DatasetCatalog.FashionMnist, "Fashion-MNIST");
+        string folder = new DatasetStore(DataLocator.CreateDefault(directory)).Ensure(info);
+        return (DatasetStore.LoadFrom(info, folder, train: true), DatasetStore.LoadFrom(info, folder, train: false), name);
+    }
 }

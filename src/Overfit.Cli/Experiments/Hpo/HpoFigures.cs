@@ -7,14 +7,18 @@ namespace Overfit.Cli.Experiments;
 /// <summary>
 /// The figures of an HPO run, drawn from the stored trials: best accuracy so far against trials (median and
 /// interquartile range over seeds) and against wall time, a parallel-coordinates plot of every complete trial, a slice
-/// plot per parameter, fANOVA importance bars, and the per-epoch accuracy of every trial with pruned trials marked.
+/// plot per parameter, fANOVA importance bars, and the per-epoch accuracy of every trial (on the split pruners saw:
+/// validation or test) with pruned trials marked.
 /// </summary>
 internal static class HpoFigures
 {
     private static readonly string[] Parameters = [HpoSearch.LearningRate, HpoSearch.BatchSize, HpoSearch.Hidden1, HpoSearch.Hidden2];
 
-    /// <summary>Draws and saves every figure; <paramref name="groups"/> holds each method's runs (one per seed).</summary>
-    public static List<FigureRecord> Draw(RunContext context, IReadOnlyList<List<HpoStudyRun>> groups, string dataset)
+    /// <summary>
+    /// Draws and saves every figure; <paramref name="groups"/> holds each method's runs (one per seed) and
+    /// <paramref name="epochSplit"/> names the split of the per-epoch accuracies ("validation" or "test").
+    /// </summary>
+    public static List<FigureRecord> Draw(RunContext context, IReadOnlyList<List<HpoStudyRun>> groups, string dataset, string epochSplit)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(groups);
@@ -45,7 +49,8 @@ internal static class HpoFigures
             importance.Panel(0).GroupedBars("Hyperparameter importance (fANOVA, share of the accuracy's variance)", "importance", categories, bars);
             figures.Add(context.SaveFigure(importance, "hpo-importance", "fANOVA importance of each parameter for the test accuracy: every method's complete trials together and each method's own"));
         }
-        figures.Add(context.SaveFigure(Intermediate(groups), "hpo-intermediate", "Test accuracy after each epoch of every trial; pruned trials end with a cross"));
+        figures.Add(context.SaveFigure(Intermediate(groups, epochSplit), "hpo-intermediate",
+            $"{char.ToUpperInvariant(epochSplit[0])}{epochSplit[1..]} accuracy after each epoch of every trial (what the pruner saw); pruned trials end with a cross"));
         return figures;
     }
 
@@ -103,7 +108,7 @@ internal static class HpoFigures
         return Parameters.Select(p => importance.TryGetValue(p, out var v) ? v : 0).ToArray();
     }
 
-    private static Figure Intermediate(IReadOnlyList<List<HpoStudyRun>> groups)
+    private static Figure Intermediate(IReadOnlyList<List<HpoStudyRun>> groups, string epochSplit)
     {
         int columns = groups.Count == 4 ? 2 : Math.Min(groups.Count, 3), rows = (groups.Count + columns - 1) / columns;
         var figure = new Figure(rows, columns, 640, 440);
@@ -112,7 +117,7 @@ internal static class HpoFigures
         {
             var curves = groups[i].SelectMany(r => r.Finished).Select(t => new TrialCurve(
                 [.. t.IntermediateValues.Keys.Select(k => (double)k)], [.. t.IntermediateValues.Values], t.State == TrialState.Pruned)).ToList();
-            figure.Panel(i).TrialCurves($"{groups[i][0].Label}: accuracy per epoch", "epoch", "test accuracy", curves);
+            figure.Panel(i).TrialCurves($"{groups[i][0].Label}: {epochSplit} accuracy per epoch", "epoch", $"{epochSplit} accuracy", curves);
         }
         return figure;
     }

@@ -13,7 +13,7 @@ internal sealed class HpoOptions
         var all = new List<Option> { Dataset };
         if (compare) all.AddRange([Methods, Seeds]);
         else all.AddRange([Method, Pruner]);
-        all.AddRange([Trials, Init, Epochs, Storage]);
+        all.AddRange([Trials, Init, Epochs, ValidationFraction, Storage]);
         if (!compare) all.Add(Study);
         all.AddRange([Workers, ThreadsPerTrial, Data]);
         if (!compare) all.Add(WorkerIndex);
@@ -50,6 +50,14 @@ internal sealed class HpoOptions
     /// <summary>--epochs.</summary>
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Training epochs per trial (default from --budget: tiny 2, quick 5 / 3 on CIFAR-100, full 20 / 10 on CIFAR-100)", HelpName = "E" };
 
+    /// <summary>--validation-fraction.</summary>
+    public Option<double?> ValidationFraction { get; } = new("--validation-fraction")
+    {
+        Description = "Fraction of the training images held out (the same seeded split for every trial); their accuracy after each epoch is what pruners see, "
+            + "the trial's value stays the test accuracy. 0 trains on every training image and reports the test accuracy each epoch, as the chapter (default 0.1)",
+        HelpName = "F",
+    };
+
     /// <summary>--storage.</summary>
     public Option<string?> Storage { get; } = new("--storage") { Description = "Study storage URL: sqlite:///PATH or a file path (default: runs/hpo.db for hpo, studies.db in the run folder for hpo compare)", HelpName = "URL" };
 
@@ -57,7 +65,7 @@ internal sealed class HpoOptions
     public Option<string?> Study { get; } = new("--study") { Description = "Study name (default: built from dataset, method, pruner, epochs, budget and seed, so the same command resumes)", HelpName = "NAME" };
 
     /// <summary>--workers.</summary>
-    public Option<int> Workers { get; } = new("--workers") { Description = "Worker processes running trials of the same study at once", DefaultValueFactory = _ => 1, HelpName = "K" };
+    public Option<int> Workers { get; } = new("--workers") { Description = "Workers running trials of the same study at once: this process and K - 1 more processes of the same executable", DefaultValueFactory = _ => 1, HelpName = "K" };
 
     /// <summary>--threads-per-trial.</summary>
     public Option<int?> ThreadsPerTrial { get; } = new("--threads-per-trial") { Description = "Threads each trial's training may use (OVERFIT_NUM_THREADS of each worker; default: all cores)", HelpName = "T" };
@@ -82,11 +90,15 @@ internal sealed class HpoOptions
             Trials = context.GetOption(Trials, null) ?? preset.Trials,
             Init = context.GetOption(Init, null) ?? preset.Init,
             Epochs = context.GetOption(Epochs, null) ?? preset.Epochs,
+            ValidationFraction = context.GetOption(ValidationFraction, null) ?? preset.ValidationFraction,
         };
         if (budget.Trials < 1) throw new ArgumentOutOfRangeException("trials", budget.Trials, $"--trials: expected at least 1, got {budget.Trials}");
         if (budget.Init < 0) throw new ArgumentOutOfRangeException("init", budget.Init, $"--init: expected 0 or more, got {budget.Init}");
         if (budget.Trials < budget.Init) throw new ArgumentException($"--trials: expected at least --init ({budget.Init}) trials, got {budget.Trials}", "trials");
         if (budget.Epochs < 1) throw new ArgumentOutOfRangeException("epochs", budget.Epochs, $"--epochs: expected at least 1, got {budget.Epochs}");
+        if (!(budget.ValidationFraction >= 0 && budget.ValidationFraction < 1))
+            throw new ArgumentOutOfRangeException("validation-fraction", budget.ValidationFraction,
+                FormattableString.Invariant($"--validation-fraction: expected a fraction in [0, 1), got {budget.ValidationFraction}"));
         int workers = context.GetOption(Workers, 1);
         if (workers < 1) throw new ArgumentOutOfRangeException("workers", workers, $"--workers: expected at least 1, got {workers}");
         // Every worker is a process on this machine: more than the trials leaves some idle, and more than a few per core
@@ -129,7 +141,11 @@ internal sealed record HpoSettings(string Dataset, string Pruner, HpoBudget Budg
         context.RecordSetting("train_images", Budget.TrainCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all");
         context.RecordSetting("test_images", Budget.TestCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "all");
         context.RecordSetting("search_space", string.Join(", ", HpoSearch.Bounds(Dataset).Select(p => FormattableString.Invariant($"{p.Key} {p.Value.Low:G}..{p.Value.High:G}"))) + " (sizes truncated with int(), as the chapter)");
-        context.RecordSetting("training", "ReLU SimpleNetwork [hidden1, hidden2], Adam, cross-entropy; value = test accuracy after the last epoch, intermediate value = test accuracy after each epoch");
+        context.RecordSetting("validation_fraction", Budget.ValidationFraction);
+        context.RecordSetting("training", "ReLU SimpleNetwork [hidden1, hidden2], Adam, cross-entropy; value = test accuracy after the last epoch, intermediate value (what pruners see) = "
+            + (Budget.ValidationFraction > 0
+                ? FormattableString.Invariant($"accuracy on the held-out validation images ({Budget.ValidationFraction:G} of the training images, split with seed {HpoSearch.ValidationSplitSeed}) after each epoch")
+                : "test accuracy after each epoch (--validation-fraction 0, as the chapter)"));
         context.RecordSetting("storage", StorageUrl);
         context.RecordSetting("workers", Workers);
         context.RecordSetting("threads_per_trial", ThreadsPerTrial is { } t ? t : "all cores");

@@ -45,8 +45,11 @@ internal static class HpoReport
         };
     }
 
-    /// <summary>Tables, figures and the --json rows of <paramref name="runs"/> (grouped by method label, in order of first appearance).</summary>
-    public static ExperimentResult Write(RunContext context, IReadOnlyList<HpoStudyRun> runs, string dataset, int workers)
+    /// <summary>
+    /// Tables, figures and the --json rows of <paramref name="runs"/> (grouped by method label, in order of first
+    /// appearance); <paramref name="budget"/> says which split the per-epoch values come from.
+    /// </summary>
+    public static ExperimentResult Write(RunContext context, IReadOnlyList<HpoStudyRun> runs, string dataset, HpoBudget budget, int workers)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(runs);
@@ -62,11 +65,13 @@ internal static class HpoReport
                 Fmt((double)row["best_accuracy"]!, "F4"), row["trials"], row["pruned"], row["epochs_spent"], row["wall_s"]);
         }
         var tables = new List<ResultTable> { table, ChapterTable(rows, dataset) };
-        var figures = HpoFigures.Draw(context, groups, dataset);
+        string epochSplit = EpochSplit(budget);
+        var figures = HpoFigures.Draw(context, groups, dataset, epochSplit);
         var metrics = new Dictionary<string, object?>
         {
             ["rows"] = rows,
             ["workers"] = workers,
+            ["intermediate_split"] = epochSplit,
             ["chapter"] = Chapter.Select(c => new Dictionary<string, object?> { ["method"] = c.Method, ["best_accuracy"] = c.Accuracy }).ToList(),
             ["trials"] = runs.Select(r => new Dictionary<string, object?>
             {
@@ -85,6 +90,9 @@ internal static class HpoReport
         };
         return new ExperimentResult(metrics, figures, tables, new Dictionary<string, object?> { ["rows"] = rows });
     }
+
+    /// <summary>"validation" or "test": where the per-epoch values of a search with <paramref name="budget"/> come from.</summary>
+    public static string EpochSplit(HpoBudget budget) => budget.ValidationFraction > 0 ? "validation" : "test";
 
     /// <summary>The chapter's table layout (parameters as rows, methods as columns) with this run's methods beside the chapter's two.</summary>
     private static ResultTable ChapterTable(IReadOnlyList<Dictionary<string, object?>> rows, string dataset)

@@ -125,26 +125,60 @@ internal static class HpoSearch
     };
 
     /// <summary>
+    /// The fraction of the training images held out for validation when --validation-fraction is not given: the
+    /// per-epoch accuracy that pruners see comes from them, the trial's value from the test split.
+    /// </summary>
+    public const double DefaultValidationFraction = 0.1;
+
+    /// <summary>
+    /// The seed of the validation split: fixed, so every trial, worker, method and seed of a search holds out the same
+    /// images (the split belongs to the data, not to a trial).
+    /// </summary>
+    public const long ValidationSplitSeed = 0;
+
+    /// <summary>
     /// The chapter's input pipeline: Fashion-MNIST scaled to [0, 1] then Normalize(0.5, 0.5); CIFAR-100 with
     /// RandomHorizontalFlip and RandomRotation(10) on training batches, then per-channel Normalize(0.5, 0.5). The first
-    /// <paramref name="trainCount"/>/<paramref name="testCount"/> images are kept when given.
+    /// TrainCount/TestCount images of <paramref name="budget"/> are kept when given; then its ValidationFraction of
+    /// those training images (rounded up) is held out for validation, drawn as scikit-learn's
+    /// train_test_split(test_size=fraction, random_state=<see cref="ValidationSplitSeed"/>) draws them. A fraction of 0
+    /// trains on every kept image and evaluates the test split after each epoch, as the chapter does.
     /// </summary>
-    public static ImageClassificationData Prepare(string dataset, ImageDataset train, ImageDataset test, int? trainCount, int? testCount, string source)
+    /// <exception cref="ArgumentOutOfRangeException">the fraction leaves no training image</exception>
+    public static ImageClassificationData Prepare(string dataset, ImageDataset train, ImageDataset test, HpoBudget budget, string source)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
-        if (trainCount is { } n && n < train.Count) train = train.Take(n);
-        if (testCount is { } m && m < test.Count) test = test.Take(m);
+        ArgumentNullException.ThrowIfNull(budget);
+        if (budget.TrainCount is { } n && n < train.Count) train = train.Take(n);
+        if (budget.TestCount is { } m && m < test.Count) test = test.Take(m);
+        ImageDataset? validation = null;
+        if (budget.ValidationFraction > 0)
+        {
+            int held = (int)Math.Ceiling(budget.ValidationFraction * train.Count);
+            if (held >= train.Count)
+                throw new ArgumentOutOfRangeException("validation-fraction", budget.ValidationFraction,
+                    FormattableString.Invariant($"--validation-fraction: {budget.ValidationFraction:R} of {train.Count} training images leaves none to train on"));
+            var (rest, heldOut) = Overfit.Data.Preprocessing.TrainTestSplit.Indices(train.Count, budget.ValidationFraction, ValidationSplitSeed);
+            // Both parts keep the file order of their images; the training loader shuffles anyway.
+            Array.Sort(rest);
+            Array.Sort(heldOut);
+            validation = train.Subset(heldOut);
+            train = train.Subset(rest);
+        }
         if (dataset == "CIFAR100")
         {
             var normalize = new Normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]);
             return new ImageClassificationData(train, test,
-                seed => new Compose(new RandomHorizontalFlip(seed: seed), new RandomRotation(10, seed: unchecked(seed + 1)), normalize), normalize, source);
+                seed => new Compose(new RandomHorizontalFlip(seed: seed), new RandomRotation(10, seed: unchecked(seed + 1)), normalize), normalize, source, validation);
         }
         var scale = new Normalize(0.5, 0.5);
-        return new ImageClassificationData(train, test, _ => scale, scale, source);
+        return new ImageClassificationData(train, test, _ => scale, scale, source, validation);
     }
 }
 
-/// <summary>Sizes of an HPO run: trials, random initial trials, epochs per trial, and the training/test subsets (null: all).</summary>
-internal sealed record HpoBudget(int Trials, int Init, int Epochs, int? TrainCount, int? TestCount);
+/// <summary>
+/// Sizes of an HPO run: trials, random initial trials, epochs per trial, the training/test subsets (null: all) and the
+/// fraction of those training images held out for the per-epoch validation accuracy (0: none, the test split instead).
+/// </summary>
+internal sealed record HpoBudget(int Trials, int Init, int Epochs, int? TrainCount, int? TestCount, double ValidationFraction = HpoSearch.DefaultValidationFraction);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Overfit.Cli.Infrastructure;
 using Overfit.Tuning;
@@ -17,12 +16,14 @@ internal sealed record HpoStudySpec(string Dataset, string Method, string Pruner
     /// dataset, epoch count, subset, method or pruner) is refused instead of mixing incomparable trials.
     /// </summary>
     public string Objective => string.Create(CultureInfo.InvariantCulture,
-        $"{Dataset}; epochs {Budget.Epochs}; train {Budget.TrainCount?.ToString(CultureInfo.InvariantCulture) ?? "all"}; test {Budget.TestCount?.ToString(CultureInfo.InvariantCulture) ?? "all"}; method {Method}; init {Budget.Init}; pruner {Pruner}; seed {Seed}");
+        $"{Dataset}; epochs {Budget.Epochs}; train {Budget.TrainCount?.ToString(CultureInfo.InvariantCulture) ?? "all"}; test {Budget.TestCount?.ToString(CultureInfo.InvariantCulture) ?? "all"}; method {Method}; init {Budget.Init}; pruner {Pruner}; seed {Seed}")
+        // Studies from before the validation split (their per-epoch values are test accuracies) resume with --validation-fraction 0.
+        + (Budget.ValidationFraction > 0 ? string.Create(CultureInfo.InvariantCulture, $"; validation {Budget.ValidationFraction:R}") : "");
 }
 
 /// <summary>
-/// Runs the trials of an <see cref="HpoStudySpec"/> on its storage, in this process or in K worker processes of the same
-/// executable sharing the storage. The study stops at <c>Trials</c> finished (COMPLETE or PRUNED) trials, counted across
+/// Runs the trials of an <see cref="HpoStudySpec"/> on its storage, in this process alone or in this process and K − 1
+/// worker processes of the same executable sharing the storage. The study stops at <c>Trials</c> finished (COMPLETE or PRUNED) trials, counted across
 /// all workers, so a second run of the same command after a crash only runs what is missing; heartbeats fail the
 /// trials of a dead worker, and each is retried once with the same parameters.
 /// </summary>
@@ -104,99 +105,22 @@ internal static class HpoStudyRunner
     public static ulong TrialSeed(int seed, int number) => unchecked((ulong)seed * 1_000_003UL + (ulong)number);
 
     /// <summary>
-    /// Starts <paramref name="workers"/> processes of this executable (`hpo ... --workers 1 --worker-index i`) on the
-    /// same storage and study, each writing its log and metrics under <paramref name="directory"/>/worker-i, and waits
-    /// for all of them; <paramref name="poll"/> is called about once a second with the finished-trial count.
+    /// Runs the study with <paramref name="workers"/> workers: K − 1 processes of this executable (indices 1 … K − 1,
+    /// see <see cref="HpoWorkerProcesses"/>) and this process as worker 0, which loads its images through
+    /// <paramref name="data"/> while the others start (one process start and one data load fewer than K processes).
+    /// <paramref name="progress"/> sees the study's finished-trial count after each trial of this process and about
+    /// once a second while it waits for the others.
     /// </summary>
-    /// <exception cref="InvalidOperationException">a worker exited with an error (its last error line is quoted)</exception>
-    public static void RunWorkers(HpoStudySpec spec, int workers, int? threadsPerTrial, string directory, IStorage storage, int studyId, Action<int>? poll = null)
+    /// <exception cref="InvalidOperationException">a worker process exited with an error (its last error line is quoted)</exception>
+    public static void RunWorkers(Study study, HpoStudySpec spec, int workers, int? threadsPerTrial, string directory, Func<ImageClassificationData> data,
+        Action<int>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(study);
         ArgumentNullException.ThrowIfNull(spec);
-        var processes = new List<(Process Process, string Log)>();
-        var writers = new List<TextWriter>();
-        try
-        {
-            for (int i = 0; i < workers; i++)
-            {
-                string folder = Path.Combine(directory, $"worker-{i}");
-                var start = SelfStartInfo();
-                foreach (var a in WorkerArguments(spec, i, threadsPerTrial, folder)) start.ArgumentList.Add(a);
-                start.RedirectStandardOutput = true;
-                start.RedirectStandardError = true;
-                start.UseShellExecute = false;
-                start.WorkingDirectory = Environment.CurrentDirectory;
-                if (threadsPerTrial is { } t) start.Environment[Overfit.Threading.EnvironmentVariable] = t.ToString(CultureInfo.InvariantCulture);
-                var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start worker {i} ({start.FileName})");
-                string log = Path.Combine(directory, $"worker-{i}.log");
-                var writer = TextWriter.Synchronized(new StreamWriter(log) { AutoFlush = true });
-                writers.Add(writer);
-                process.OutputDataReceived += (_, e) => { if (e.Data is not null) writer.WriteLine(e.Data); };
-                process.ErrorDataReceived += (_, e) => { if (e.Data is not null) writer.WriteLine(e.Data); };
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                processes.Add((process, log));
-            }
-            while (processes.Any(p => !p.Process.HasExited))
-            {
-                processes.First(p => !p.Process.HasExited).Process.WaitForExit(1000);
-                poll?.Invoke(FinishedTrials(storage, studyId));
-            }
-            foreach (var (p, _) in processes) p.WaitForExit(); // drains the redirected output
-            foreach (var w in writers) w.Flush();
-            for (int i = 0; i < processes.Count; i++)
-                if (processes[i].Process.ExitCode != 0)
-                    throw new InvalidOperationException($"worker {i} exited with code {processes[i].Process.ExitCode}: {LastErrorLine(processes[i].Log)} (log: {processes[i].Log})");
-        }
-        finally
-        {
-            foreach (var (p, _) in processes)
-            {
-                if (!p.HasExited) { try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
-                p.Dispose();
-            }
-            foreach (var w in writers) w.Dispose();
-        }
-    }
-
-    /// <summary>The command line of worker <paramref name="index"/>: every setting spelled out, so it runs the same search.</summary>
-    internal static List<string> WorkerArguments(HpoStudySpec spec, int index, int? threadsPerTrial, string folder)
-    {
-        string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-        var args = new List<string>
-        {
-            "hpo", "--dataset", spec.Dataset, "--method", spec.Method, "--pruner", spec.Pruner,
-            "--trials", I(spec.Budget.Trials), "--init", I(spec.Budget.Init), "--epochs", I(spec.Budget.Epochs),
-            "--storage", spec.StorageUrl, "--study", spec.StudyName, "--seed", I(spec.Seed),
-            "--budget", spec.Level.ToString().ToLowerInvariant(), "--workers", "1", "--worker-index", I(index),
-            "--out", folder, "--json",
-        };
-        if (threadsPerTrial is { } t) args.AddRange(["--threads-per-trial", I(t)]);
-        if (spec.DataDirectory is { } d) args.AddRange(["--data", Path.GetFullPath(d)]);
-        return args;
-    }
-
-    /// <summary>
-    /// This executable: its apphost beside the assembly when there is one, else the dotnet host running the assembly
-    /// (so a worker runs the same build whether the command was started as `overfit`, `dotnet Overfit.Cli.dll` or in-process).
-    /// </summary>
-    private static ProcessStartInfo SelfStartInfo()
-    {
-        string assembly = typeof(HpoStudyRunner).Assembly.Location;
-        string apphost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
-        if (File.Exists(apphost)) return new ProcessStartInfo(apphost);
-        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h ? h : "dotnet";
-        var info = new ProcessStartInfo(host);
-        info.ArgumentList.Add(assembly);
-        return info;
-    }
-
-    private static string LastErrorLine(string log)
-    {
-        try
-        {
-            var lines = File.ReadAllLines(log);
-            return lines.LastOrDefault(l => l.StartsWith("error", StringComparison.OrdinalIgnoreCase)) ?? lines.LastOrDefault(l => l.Trim().Length > 0) ?? "no output";
-        }
-        catch (IOException) { return "no log"; }
+        ArgumentNullException.ThrowIfNull(data);
+        if (FinishedTrials(study.Storage, study.StudyId) >= spec.Budget.Trials) return;
+        using var others = HpoWorkerProcesses.Start(spec, firstIndex: 1, count: workers - 1, threadsPerTrial, directory);
+        RunInProcess(study, spec, data(), _ => progress?.Invoke(FinishedTrials(study.Storage, study.StudyId)));
+        others.WaitForExit(() => progress?.Invoke(FinishedTrials(study.Storage, study.StudyId)));
     }
 }

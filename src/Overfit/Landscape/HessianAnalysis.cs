@@ -71,7 +71,11 @@ public sealed class HessianAnalysis
     }
 
     /// <summary>True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations and pass-through modules); else by double backward.</summary>
-    internal bool UsesROperator => _plan is not null && !_lossReachesParameters && _objective.Batches.All(_plan.CanRun);
+    internal bool UsesROperator => _objective.Batches.All(TakesROperator);
+
+    /// <summary>Whether a batch's product goes through the plan: there is one, the loss reads only the output, and the plan can run the batch.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_plan))]
+    private bool TakesROperator(Batch b) => _plan is not null && !_lossReachesParameters && _plan.CanRun(b);
 
     /// <summary>The parameters the Hessian is taken with respect to; vectors are lists of tensors of their shapes.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
@@ -118,7 +122,7 @@ public sealed class HessianAnalysis
 
     private Tensor[] BatchHvp(int j, Batch b, Tensor[] v)
     {
-        if (_plan is not null && !_lossReachesParameters && _plan.CanRun(b))
+        if (TakesROperator(b))
         {
             var state = _held?[j] ?? _plan.Prepare(b, _objective.Loss);
             if (state is not null)

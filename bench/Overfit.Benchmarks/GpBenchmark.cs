@@ -17,7 +17,7 @@ public static partial class GpBenchmark
     {
         int n = 1000, d = 5, nTest = 2000;
         bool json = false;
-        int phases = 0;
+        int phases = 0, flopRatio = 0;
         string method = "exact";
         int inducing = 512, subsample = 5000, maxIter = 1000;
         double lmlNoiseStep = 0;
@@ -30,13 +30,14 @@ public static partial class GpBenchmark
                 case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--flop-ratio": flopRatio = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--method": method = args[++i]; break;
                 case "--inducing": inducing = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--subsample": subsample = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--maxiter": maxIter = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--lml-noise": lmlNoiseStep = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--dump": dump = args[++i]; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--method exact|sparse --inducing M --subsample N --maxiter K] [--lml-noise STEP [--dump PATH]]"); return 2;
+                default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--flop-ratio REPS] [--method exact|sparse --inducing M --subsample N --maxiter K] [--lml-noise STEP [--dump PATH]]"); return 2;
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
@@ -75,6 +76,7 @@ public static partial class GpBenchmark
                 n, d, fit, fitCpu, predict, gp.LogMarginalLikelihoodValue, rmse, gp.OptimizerResults.Sum(r => r.Iterations),
                 gp.OptimizerResults.Sum(r => r.Evaluations), gp.OptimizerResults[0].Message, gp.FittedKernel, warmUpSeconds));
         if (phases > 0) Phases(gp, x, y, n, d, phases);
+        if (flopRatio > 0) FlopRatio(gp, x, y, n, d, flopRatio);
         if (lmlNoiseStep > 0) LmlNoise(gp, x, y, n, d, lmlNoiseStep, dump);
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -7,20 +8,39 @@ namespace Overfit.Tensors.Kernels;
 /// <summary>Which register-blocked micro-kernel runs the product.</summary>
 internal enum GemmKernel { Auto, Vector512, Vector256, Vector128, Scalar }
 
+/// <summary>
+/// Which operand of a product is triangular, so that each micro-tile runs only over the k where that operand can be
+/// nonzero (BLAS trmm inside the GEMM driver). Named by the k each tile of C at rows [i0, i1) and columns [j0, j1) needs.
+/// </summary>
+internal enum TriangleClip
+{
+    /// <summary>A general product.</summary>
+    None,
+    /// <summary>op(A) is lower triangular (square, m = k): k &lt; i1.</summary>
+    LowerA,
+    /// <summary>op(A) is upper triangular (square, m = k): k ≥ i0.</summary>
+    UpperA,
+    /// <summary>op(B) is lower triangular (square, k = n): k ≥ j0.</summary>
+    LowerB,
+    /// <summary>op(B) is upper triangular (square, k = n): k &lt; j1.</summary>
+    UpperB,
+}
+
 /// <summary>One GEMM call, with raw pointers to the pinned operands (alive for the duration of the call).</summary>
 internal readonly unsafe struct Problem<T>(bool transA, bool transB, int m, int n, int k, T alpha, T* a, int lda,
-    T* b, int ldb, T beta, T* c, int ldc) where T : unmanaged
+    T* b, int ldb, T beta, T* c, int ldc, TriangleClip clip = TriangleClip.None) where T : unmanaged
 {
     public readonly bool TransA = transA, TransB = transB;
     public readonly int M = m, N = n, K = k, Lda = lda, Ldb = ldb, Ldc = ldc;
     public readonly T Alpha = alpha, Beta = beta;
     public readonly T* A = a, B = b, C = c;
+    public readonly TriangleClip Clip = clip;
 
     /// <summary>The sub-product for rows [i0, i0+rows) and columns [j0, j0+cols) of C.</summary>
     public Problem<T> Block(int i0, int rows, int j0, int cols) => new(TransA, TransB, rows, cols, K, Alpha,
         TransA ? A + i0 : A + (nint)i0 * Lda, Lda,
         TransB ? B + (nint)j0 * Ldb : B + j0, Ldb,
-        Beta, C + (nint)i0 * Ldc + j0, Ldc);
+        Beta, C + (nint)i0 * Ldc + j0, Ldc, Clip);
 }
 
 public static partial class Gemm
@@ -43,7 +63,8 @@ public static partial class Gemm
         // A product started from inside a job of a parallel region (one of two concurrent products) stays on its thread.
         int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
         if (threads > 1) threads = (int)Math.Min(threads, Math.Max(1, work / ParallelThreshold));
-        bool splitColumns = p.N >= p.M;
+        // A triangular operand is never cut along its own dimension (the tiles' k ranges stay absolute, the halves equal).
+        bool splitColumns = p.Clip switch { TriangleClip.LowerA or TriangleClip.UpperA => true, TriangleClip.LowerB or TriangleClip.UpperB => false, _ => p.N >= p.M };
         int unit = splitColumns ? TK.NR : TK.MR;
         int extent = splitColumns ? p.N : p.M;
         threads = Math.Min(threads, (extent + unit - 1) / unit);
@@ -81,17 +102,29 @@ public static partial class Gemm
         int ncCap = Math.Min(ncMax, RoundUp(p.N, nr));
         T* packA = PackBuffers<T>.A(mcCap * kcCap);
         T* packB = PackBuffers<T>.B(ncCap * kcCap);
+        var clip = p.Clip;
+        if (clip != TriangleClip.None && p.Beta != T.One)
+        {
+            // A clipped tile may skip the first slab, so beta is applied up front and every slab accumulates.
+            for (int i = 0; i < p.M; i++)
+            {
+                var ci = new Span<T>(p.C + (nint)i * p.Ldc, p.N);
+                if (p.Beta == T.Zero) ci.Clear(); else TensorPrimitives.Multiply(ci, p.Beta, ci);
+            }
+        }
         for (int jc = 0; jc < p.N; jc += ncMax)
         {
             int nc = Math.Min(ncMax, p.N - jc);
             for (int pc = 0; pc < p.K; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, p.K - pc);
-                T beta = pc == 0 ? p.Beta : T.One;
+                if ((clip == TriangleClip.LowerB && pc + kc <= jc) || (clip == TriangleClip.UpperB && pc >= jc + nc)) continue;
+                T beta = clip != TriangleClip.None || pc > 0 ? T.One : p.Beta;
                 PackB(p, pc, jc, kc, nc, nr, packB);
                 for (int ic = 0; ic < p.M; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, p.M - ic);
+                    if ((clip == TriangleClip.LowerA && pc >= ic + mc) || (clip == TriangleClip.UpperA && pc + kc <= ic)) continue;
                     PackA(p, ic, pc, mc, kc, mr, packA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
@@ -99,8 +132,19 @@ public static partial class Gemm
                         T* bPanel = packB + (nint)jr * kc;
                         T* cCol = p.C + (nint)ic * p.Ldc + jc + jr;
                         for (int ir = 0; ir < mc; ir += mr)
-                            TK.Run(kc, packA + (nint)ir * kc, bPanel, cCol + (nint)ir * p.Ldc, p.Ldc,
-                                Math.Min(mr, mc - ir), nrEff, p.Alpha, beta);
+                        {
+                            int mrEff = Math.Min(mr, mc - ir), k0 = 0, k1 = kc;
+                            switch (clip)
+                            {
+                                case TriangleClip.LowerA: k1 = Math.Min(kc, ic + ir + mrEff - pc); break;
+                                case TriangleClip.UpperA: k0 = Math.Max(0, ic + ir - pc); break;
+                                case TriangleClip.LowerB: k0 = Math.Max(0, jc + jr - pc); break;
+                                case TriangleClip.UpperB: k1 = Math.Min(kc, jc + jr + nrEff - pc); break;
+                            }
+                            if (k1 <= k0) continue;
+                            TK.Run(k1 - k0, packA + (nint)ir * kc + (nint)k0 * mr, bPanel + (nint)k0 * nr, cCol + (nint)ir * p.Ldc, p.Ldc,
+                                mrEff, nrEff, p.Alpha, beta);
+                        }
                     }
                 }
             }

@@ -32,11 +32,30 @@ public static partial class Gemm
         => RunWith(GemmKernel.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 
     /// <summary>
+    /// Triangular product (BLAS trmm, out of place): <see cref="Run{T}"/> where op(A) (<see cref="TriangleClip.LowerA"/>,
+    /// <see cref="TriangleClip.UpperA"/>; m = k) or op(B) (<see cref="TriangleClip.LowerB"/>, <see cref="TriangleClip.UpperB"/>;
+    /// k = n) is triangular, at the GEMM's rate on the nonzero triangle only: each micro-tile runs over just the k its
+    /// rows or columns can reach. Entries of the other triangle are read only within <see cref="TriangleBand"/> of the
+    /// diagonal, and those must be zero; the rest of it is never read.
+    /// </summary>
+    internal static void RunTriangular<T>(TriangleClip clip, bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
+        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool onA = clip is TriangleClip.LowerA or TriangleClip.UpperA;
+        if (clip == TriangleClip.None || (onA ? m != k : k != n))
+            throw new ArgumentException($"Gemm: a triangular {(onA ? "op(A)" : "op(B)")} must be square, got m={m}, n={n}, k={k} ({clip})", nameof(clip));
+        RunWith(GemmKernel.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, clip);
+    }
+
+    /// <summary>How far past the diagonal a triangular operand of <see cref="RunTriangular{T}"/> is read (the widest micro-tile side).</summary>
+    internal const int TriangleBand = 32;
+
+    /// <summary>
     /// <see cref="Run{T}"/> on a chosen micro-kernel (<see cref="GemmKernel.Auto"/>: the widest accelerated one). The
     /// narrower widths are reached only through this seam, so tests check every kernel on one machine without a global switch.
     /// </summary>
     internal static unsafe void RunWith<T>(GemmKernel kernel, bool transA, bool transB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda,
-        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc) where T : unmanaged, IFloatingPointIeee754<T>
+        ReadOnlySpan<T> b, int ldb, T beta, Span<T> c, int ldc, TriangleClip clip = TriangleClip.None) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m < 0 || n < 0 || k < 0)
             throw new ArgumentException($"Gemm: dimensions must be non-negative, got m={m}, n={n}, k={k}");
@@ -53,8 +72,8 @@ public static partial class Gemm
         fixed (T* pb = &MemoryMarshal.GetReference(b))
         fixed (T* pc = &MemoryMarshal.GetReference(c))
         {
-            var p = new Problem<T>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            if (TrySkinny(p)) return;
+            var p = new Problem<T>(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, clip);
+            if (clip == TriangleClip.None && TrySkinny(p)) return;
             switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
             {
                 case GemmKernel.Vector512: Dispatch<T, VectorKernel<T, Vector512<T>, Width512<T>>>(p); break;

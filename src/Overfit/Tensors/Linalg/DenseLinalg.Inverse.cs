@@ -67,8 +67,7 @@ public static partial class DenseLinalg
     {
         if ((long)l.Length < (long)n * n || (long)inverse.Length < (long)n * n || (long)diagonalInverses.Length < (long)n * bw)
             throw new ArgumentException($"buffers too short for order {n}: factor {l.Length}, inverse {inverse.Length}, diagonal inverses {diagonalInverses.Length}");
-        if (Threading.Effective >= 2 && n > bw) InverseConcurrent(l, n, bw, diagonalInverses, inverse);
-        else InverseSplit(l, n, bw, diagonalInverses, inverse);
+        InverseRecursive(l, n, bw, diagonalInverses, inverse);
     }
 
     /// <summary>

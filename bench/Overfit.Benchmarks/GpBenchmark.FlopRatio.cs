@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using Overfit.GaussianProcesses;
+using Overfit.Tensors.Kernels;
+
+namespace Overfit.Benchmarks;
+
+public static partial class GpBenchmark
+{
+    /// <summary>
+    /// `gp --flop-ratio REPS`: one LML+gradient evaluation at the fitted hyperparameters against its floor, n³ flops at
+    /// the machine's DGEMM rate (half of an n×n×n product timed in the same run) plus the kernel work (the lower
+    /// triangle of K and the fused gradient contraction). The steps alternate repetition by repetition, so all see the
+    /// same machine load; each is the best of REPS. One JSON line with the times (ms) and the ratio.
+    /// </summary>
+    private static void FlopRatio(GaussianProcessRegressor gp, double[,] x2, double[] y, int n, int d, int reps)
+    {
+        var x = new double[n * d];
+        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = x2[i, j];
+        double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Sum() / n);
+        var yn = y.Select(v => (v - mean) / sd).ToArray();
+        var kernel = gp.FittedKernel!.Clone();
+        var theta = kernel.Theta;
+        var grad = new double[theta.Length];
+        var lml = new MarginalLikelihood(kernel, x, n, d, yn, 1e-10);
+        // The factor and weights of the contraction at the fitted point, for timing the kernel work alone.
+        var k = new double[n * n];
+        kernel.EvaluateLowerTriangle(x, n, d, k);
+        for (int i = 0; i < n; i++) k[i * n + i] += 1e-10;
+        var l = (double[])k.Clone();
+        int bw = DenseLinalg.CholeskyBlockWidth(n);
+        var diagonalInverses = new double[DenseLinalg.DiagonalInverseLength(n)];
+        DenseLinalg.TryCholeskyBlocked<double>(l, n, diagonalInverses, out _);
+        var alpha = (double[])yn.Clone();
+        DenseLinalg.CholeskySolveInPlace(l, n, alpha, 1);
+        var inverse = new double[n * n];
+        DenseLinalg.InverseFromCholeskyLower<double>(l, n, diagonalInverses, inverse);
+        var scratchK = new double[n * n];
+        var b = new double[n * n];
+        var c = new double[n * n];
+        for (int i = 0; i < b.Length; i++) b[i] = (i % 7) * 0.125 - 0.375;
+        var lInverse = new double[n * n];
+        DenseLinalg.ExperimentTrtri<double>(l, n, bw, diagonalInverses, lInverse);
+        var t2 = (double[])theta.Clone();
+        int flip = 0;
+        var steps = new (string Name, Action Body)[]
+        {
+            ("lml_grad_ms", () => { t2[0] = theta[0] + 1e-9 * (flip++ & 1); lml.Evaluate(t2, grad); }),
+            ("gemm_ms", () => Gemm.Multiply(false, false, n, n, n, 1.0, k, n, b, n, 0.0, c, n)),
+            ("kernel_ms", () => kernel.EvaluateLowerTriangle(x, n, d, scratchK)),
+            ("contract_ms", () => { Array.Clear(grad); kernel.ContractLowerWeights(x, n, d, new LowerWeights(inverse, alpha, n), grad); }),
+            ("cholesky_ms", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskyBlocked<double>(scratchK, n, diagonalInverses, out _); }),
+            ("inverse_ms", () => DenseLinalg.InverseFromCholeskyLower<double>(l, n, bw, diagonalInverses, c)),
+            ("inv_old", () => DenseLinalg.InverseConcurrent<double>(l, n, bw, diagonalInverses, c)),
+            ("inv_new", () => DenseLinalg.InverseRecursive<double>(l, n, bw, diagonalInverses, c)),
+            ("g512", () => Gemm.Multiply(false, false, 488, 512, 512, 1.0, k, n, lInverse, n, 0.0, c, n)),
+            ("trmmLB", () => Gemm.RunTriangular<double>(TriangleClip.LowerB, false, false, 488, 512, 512, 1.0, k, n, lInverse, n, 0.0, c, n)),
+            ("trmmUA", () => Gemm.RunTriangular<double>(TriangleClip.UpperA, true, false, 512, 488, 512, 1.0, lInverse, n, k, n, 0.0, c, n)),
+            ("syrk512", () => Gemm.SymmetricRankK(true, 512, 488, 1.0, k, n, 0.0, c, n)),
+            ("trtri_new", () => DenseLinalg.ExperimentTrtri<double>(l, n, bw, diagonalInverses, c)),
+            ("lauum_new", () => { lInverse.CopyTo(c, 0); DenseLinalg.ExperimentLauum<double>(l, n, bw, diagonalInverses, c); }),
+        };
+        var best = new double[steps.Length];
+        Array.Fill(best, double.MaxValue);
+        for (int r = -1; r < reps; r++)
+            for (int s = 0; s < steps.Length; s++)
+            {
+                var sw = Stopwatch.StartNew();
+                steps[s].Body();
+                if (r >= 0) best[s] = Math.Min(best[s], sw.Elapsed.TotalMilliseconds);
+            }
+        double floor = best[1] / 2 + best[2] + best[3];
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine("{\"bench\":\"gp_flop_ratio\",\"n\":" + n.ToString(inv) + ",\"d\":" + d.ToString(inv) + ",\"threads\":" + Overfit.Threading.Effective.ToString(inv) + "," +
+            string.Join(",", steps.Select((st, i) => string.Format(inv, "\"{0}\":{1:0.00}", st.Name, best[i]))) +
+            string.Format(inv, ",\"floor_ms\":{0:0.00},\"ratio\":{1:0.000}}}", floor, best[0] / floor));
+    }
+}

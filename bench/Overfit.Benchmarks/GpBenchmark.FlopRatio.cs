@@ -39,6 +39,9 @@ public static partial class GpBenchmark
         var b = new double[n * n];
         var c = new double[n * n];
         for (int i = 0; i < b.Length; i++) b[i] = (i % 7) * 0.125 - 0.375;
+        var dinv64 = new double[n * 128];
+        var dinv256 = new double[n * 256];
+        { var l64 = (double[])k.Clone(); DenseLinalg.TryCholeskyRecursive<double>(l64, n, 64, dinv64, out _); }
         var lInverse = new double[n * n];
         DenseLinalg.ExperimentTrtri<double>(l, n, bw, diagonalInverses, lInverse);
         var t2 = (double[])theta.Clone();
@@ -50,6 +53,13 @@ public static partial class GpBenchmark
             ("kernel_ms", () => kernel.EvaluateLowerTriangle(x, n, d, scratchK)),
             ("contract_ms", () => { Array.Clear(grad); kernel.ContractLowerWeights(x, n, d, new LowerWeights(inverse, alpha, n), grad); }),
             ("cholesky_ms", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskyBlocked<double>(scratchK, n, diagonalInverses, out _); }),
+            ("chol_rec", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskyRecursive<double>(scratchK, n, bw, diagonalInverses, out _); }),
+            ("chol_rec64", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskyRecursive<double>(scratchK, n, 64, dinv64, out _); }),
+            ("inv_new64", () => DenseLinalg.InverseRecursive<double>(l, n, 64, dinv64, c)),
+            ("chol_rec96", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskyRecursive<double>(scratchK, n, 96, dinv64, out _); }),
+            ("chol_rec256", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskyRecursive<double>(scratchK, n, 256, dinv256, out _); }),
+            ("chol_split", () => { k.CopyTo(scratchK, 0); DenseLinalg.TryCholeskySplit<double>(scratchK, n, bw, diagonalInverses, out _); }),
+            ("copyk", () => { k.CopyTo(scratchK, 0); }),
             ("inverse_ms", () => DenseLinalg.InverseFromCholeskyLower<double>(l, n, bw, diagonalInverses, c)),
             ("inv_old", () => DenseLinalg.InverseConcurrent<double>(l, n, bw, diagonalInverses, c)),
             ("inv_new", () => DenseLinalg.InverseRecursive<double>(l, n, bw, diagonalInverses, c)),

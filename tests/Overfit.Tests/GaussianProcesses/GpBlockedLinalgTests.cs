@@ -119,6 +119,8 @@ public class GpBlockedLinalgTests
     [InlineData(300, 64)]
     [InlineData(250, 96)]
     [InlineData(200, 24)]
+    [InlineData(1000, 0)]
+    [InlineData(777, 96)]
     public void ConcurrentCholeskyMatchesTheOneCoreFactor(int n, int blockWidth)
     {
         var k = KernelMatrix(n);
@@ -128,9 +130,7 @@ public class GpBlockedLinalgTests
         Assert.True(DenseLinalg.TryCholeskySplit<double>(reference, n, bw, referenceInverses, out _));
         var l = (double[])k.Clone();
         var inverses = new double[n * bw];
-        Assert.True(n > bw
-            ? DenseLinalg.TryCholeskyConcurrent<double>(l, n, bw, inverses, out int pivot)
-            : DenseLinalg.TryCholeskyBlocked<double>(l, n, bw, inverses, out pivot));
+        Assert.True(DenseLinalg.TryCholeskyRecursive<double>(l, n, bw, inverses, out int pivot));
         Assert.Equal(-1, pivot);
         for (int i = 0; i < n; i++)
         {

@@ -14,9 +14,10 @@ public abstract class BinaryKernel : Kernel
     /// <summary>The right operand k2.</summary>
     public Kernel K2 { get; }
 
+    private readonly RenamedHyperparameters _hyperparameters = new();
+
     /// <inheritdoc/>
-    public override IReadOnlyList<Hyperparameter> Hyperparameters =>
-        [.. K1.Hyperparameters.Select(h => h.Renamed("k1__")), .. K2.Hyperparameters.Select(h => h.Renamed("k2__"))];
+    public override IReadOnlyList<Hyperparameter> Hyperparameters => _hyperparameters.Get(K1, "k1__", K2, "k2__");
 
     /// <inheritdoc/>
     public override bool IsStationary => K1.IsStationary && K2.IsStationary;

@@ -25,8 +25,10 @@ public sealed class Exponentiation : Kernel
     /// <summary>The fixed exponent p.</summary>
     public double Exponent { get; }
 
+    private readonly RenamedHyperparameters _hyperparameters = new();
+
     /// <inheritdoc/>
-    public override IReadOnlyList<Hyperparameter> Hyperparameters => [.. Base.Hyperparameters.Select(h => h.Renamed("kernel__"))];
+    public override IReadOnlyList<Hyperparameter> Hyperparameters => _hyperparameters.Get(Base, "kernel__");
 
     /// <inheritdoc/>
     public override bool IsStationary => Base.IsStationary;

@@ -67,25 +67,18 @@ public static partial class GpBenchmark
         {
             var lb2 = new double[n * n]; var dinv2 = new double[n * bw]; var w2 = new double[n * n]; var s2 = new double[n * n];
             Time($"chol{bw}", () => { k.CopyTo(lb2, 0); DenseLinalg.TryCholeskySplit<double>(lb2, n, bw, dinv2, out _); });
-            Time($"inv{bw}", () => DenseLinalg.InverseSplit<double>(lb2, n, bw, dinv2, w2));
+            Time($"inv{bw}", () => DenseLinalg.InverseFromCholeskyLower<double>(lb2, n, bw, dinv2, w2));
             Time($"chol-concurrent{bw}", () => { k.CopyTo(lb2, 0); DenseLinalg.TryCholeskyConcurrent<double>(lb2, n, bw, dinv2, out _); });
-            Time($"inv-concurrent{bw}", () => DenseLinalg.InverseConcurrent<double>(lb2, n, bw, dinv2, w2));
         }
         var lb = new double[n * n];
         var dinv = new double[DenseLinalg.DiagonalInverseLength(n)];
         var scratch = new double[n * n];
         var wb = new double[n * n];
         Time("chol-blocked", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskySplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
-        Time("inv-blocked", () => DenseLinalg.InverseSplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
-        Time("inv-concurrent", () => DenseLinalg.InverseConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
-        for (int rep = 0; rep < 2; rep++)
-            foreach (int chunk in new[] { 64, 96, 128 })
-                Time($"inv-concurrent, product chunks {chunk}", () => DenseLinalg.InverseConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb, chunk));
+        Time("inv-blocked", () => DenseLinalg.InverseFromCholeskyLower<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
         Time("chol-concurrent", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskyConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
         Time("chol-blocked", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskySplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
         Time("chol-concurrent", () => { k.CopyTo(lb, 0); DenseLinalg.TryCholeskyConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _); });
-        Time("inv-blocked", () => DenseLinalg.InverseSplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
-        Time("inv-concurrent", () => DenseLinalg.InverseConcurrent<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb));
         int nbw = DenseLinalg.CholeskyBlockWidth(n);
         Time("diagfactors", () => { for (int j0 = 0; j0 < n; j0 += nbw) { int jb = Math.Min(nbw, n - j0); for (int i = 0; i < jb; i++) k.AsSpan((j0 + i) * n + j0, jb).CopyTo(lb.AsSpan((j0 + i) * n + j0)); DenseLinalg.FactorDiagonalBlock<double>(lb, n, j0, jb, out _); } });
         var diagScratch = new double[n * nbw];
@@ -100,13 +93,13 @@ public static partial class GpBenchmark
         Time("lauum-gemms", () => { for (int i0 = 0; i0 < n; i0 += nbw) { int ib = Math.Min(nbw, n - i0); Gemm.Multiply(true, false, ib, i0 + ib, n - i0, 1.0, scratch.AsSpan(i0 * n + i0), n, scratch.AsSpan(i0 * n), n, 0.0, wb.AsSpan(i0 * n), n); } });
         Time("syrk-full", () => Gemm.SymmetricRankK(false, n, n, 1.0, k, n, 0.0, wb, n));
         DenseLinalg.TryCholeskySplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _);
-        DenseLinalg.InverseSplit<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb);
+        DenseLinalg.InverseFromCholeskyLower<double>(lb, n, DenseLinalg.CholeskyBlockWidth(n), dinv, wb);
         double e1 = 0, e2 = 0;
         for (int i = 0; i < n; i++) for (int j = 0; j <= i; j++) { e1 = Math.Max(e1, Math.Abs(lb[i * n + j] - l[i * n + j])); e2 = Math.Max(e2, Math.Abs(wb[i * n + j] - w[i * n + j]) / Math.Abs(w[i * n + i])); }
         Console.WriteLine($"blocked vs jitter-ladder entry: factor max diff {e1:G3}, inverse max rel diff {e2:G3}");
         var cl = new double[n * n];
         DenseLinalg.TryCholeskySplit<double>(kl, n, DenseLinalg.CholeskyBlockWidth(n), dinv, out _);
-        DenseLinalg.InverseSplit<double>(kl, n, DenseLinalg.CholeskyBlockWidth(n), dinv, cl);
+        DenseLinalg.InverseFromCholeskyLower<double>(kl, n, DenseLinalg.CholeskyBlockWidth(n), dinv, cl);
         var ycopy = (double[])yn.Clone();
         DenseLinalg.CholeskySolveInPlace(kl, n, ycopy, 1);
         var wl = (double[])cl.Clone();

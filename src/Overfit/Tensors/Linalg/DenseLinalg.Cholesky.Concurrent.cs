@@ -33,7 +33,7 @@ public static partial class DenseLinalg
                     // Panel: L21 = A21·L11⁻ᵀ, one product split across the cores (on a copy of A21).
                     var copy = panel.AsSpan(0, rest * jb);
                     for (int i = 0; i < rest; i++) a.Slice((j1 + i) * n + j0, jb).CopyTo(copy.Slice(i * jb, jb));
-                    Gemm.Run(false, true, rest, jb, jb, T.One, copy, jb, diagonalInverses.Slice(j0 * bw, jb * bw), bw, T.Zero, a[(j1 * n + j0)..], n);
+                    Gemm.RunTriangular(TriangleClip.UpperB, false, true, rest, jb, jb, T.One, copy, jb, diagonalInverses.Slice(j0 * bw, jb * bw), bw, T.Zero, a[(j1 * n + j0)..], n);
                     // Trailing update A22 −= L21·L21ᵀ (lower triangle) in two pieces of about equal work, one per core:
                     // the top rows [j1, mid), which hold the next diagonal block, and then that block's factorization
                     // (the look-ahead); and the rows [mid, n).

@@ -96,7 +96,7 @@ public static partial class DenseLinalg
                 // Panel: L21 = A21·L11⁻ᵀ (one GEMM on a copy of A21).
                 var panel = panelArray.AsSpan(0, rest * jb);
                 for (int i = 0; i < rest; i++) a.Slice((j1 + i) * n + j0, jb).CopyTo(panel.Slice(i * jb, jb));
-                Gemm.Run(false, true, rest, jb, jb, T.One, panel, jb, inv, bw, T.Zero, a[(j1 * n + j0)..], n);
+                Gemm.RunTriangular(TriangleClip.UpperB, false, true, rest, jb, jb, T.One, panel, jb, inv, bw, T.Zero, a[(j1 * n + j0)..], n);
                 // Trailing: A22 −= L21·L21ᵀ, lower triangle only.
                 Gemm.RunSymmetric(false, rest, jb, -T.One, a[(j1 * n + j0)..], n, T.One, a[(j1 * n + j1)..], n, fillUpper: false);
             }
@@ -125,7 +125,7 @@ public static partial class DenseLinalg
         if (!FactorAndInvertDiagonalBlock(a, n, w, o, m1, inv, r, scratch, out failedPivot)) return false;
         var copy = scratch.AsSpan(0, m2 * m1);
         for (int i = 0; i < m2; i++) a.Slice((o + m1 + i) * n + o, m1).CopyTo(copy.Slice(i * m1, m1));
-        Gemm.Run(false, true, m2, m1, m1, T.One, copy, m1, inv[(r * w + r)..], w, T.Zero, a[((o + m1) * n + o)..], n);
+        Gemm.RunTriangular(TriangleClip.UpperB, false, true, m2, m1, m1, T.One, copy, m1, inv[(r * w + r)..], w, T.Zero, a[((o + m1) * n + o)..], n);
         Gemm.RunSymmetric(false, m2, m1, -T.One, a[((o + m1) * n + o)..], n, T.One, a[((o + m1) * n + o + m1)..], n, fillUpper: false);
         if (!FactorAndInvertDiagonalBlock(a, n, w, o + m1, m2, inv, r + m1, scratch, out failedPivot)) return false;
         // Lower-left block of the inverse: −L22⁻¹·(L21·L11⁻¹); the upper-right block is zero.

@@ -4,9 +4,12 @@ using System.Runtime.CompilerServices;
 namespace Overfit.Tensors.Kernels;
 
 /// <summary>
-/// The one inverse from a Cholesky factor (LAPACK's trtri + lauum pattern): L⁻¹ by block rows as GEMMs against the
-/// inverses of the diagonal blocks, then the lower triangle of L⁻ᵀL⁻¹ by block rows as one GEMM plus one lower-only
-/// rank-k update each. About 2n³/3 flops, all in GEMM-shaped calls, and no n×n scratch beyond the result.
+/// The one inverse from a Cholesky factor (LAPACK's trtri + lauum pattern, by recursive halving):
+/// X = L⁻¹ splits as X11 = L11⁻¹, X22 = L22⁻¹, X21 = −X22·(L21·X11), and the lower triangle of XᵀX as
+/// C11 = X11ᵀX11 + X21ᵀX21, C21 = X22ᵀX21, C22 = X22ᵀX22. About 2n³/3 flops, almost all in the products of the top
+/// levels, which are large enough for the GEMM to run near its peak split across the cores; the triangular factors
+/// go through <see cref="Gemm.RunTriangular{T}"/>, which skips their zero half tile by tile. The two halves of each
+/// level are independent and run side by side, one per core.
 /// </summary>
 public static partial class DenseLinalg
 {
@@ -54,8 +57,7 @@ public static partial class DenseLinalg
     /// <summary>
     /// The inverse's one entry point: lower triangle of A⁻¹ = L⁻ᵀL⁻¹ into <paramref name="inverse"/> (strict upper triangle
     /// unspecified) from the factor and diagonal-block inverses of <see cref="TryCholeskyBlocked{T}(Span{T}, int, Span{T}, out int)"/>.
-    /// With two or more threads and more than one block it runs the side-by-side variant, otherwise the one whose
-    /// products are each split across the cores.
+    /// Only the factor's lower triangle is read.
     /// </summary>
     internal static void InverseFromCholeskyLower<T>(ReadOnlySpan<T> l, int n, ReadOnlySpan<T> diagonalInverses, Span<T> inverse)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -70,60 +72,151 @@ public static partial class DenseLinalg
         InverseRecursive(l, n, bw, diagonalInverses, inverse);
     }
 
+    /// <summary>Triangles up to this order are multiplied as full (zero-padded) blocks: cheaper than another level of small products.</summary>
+    private const int TriangleLeaf = 64;
+
     /// <summary>
-    /// Starts block row J of X = L⁻¹: its diagonal block is L_JJ⁻¹ (stored bw wide in <paramref name="diagonalInverses"/>)
-    /// and everything right of it is zero; the part left of it is written by the caller's products.
+    /// Lower triangle of A⁻¹ = L⁻ᵀL⁻¹ into <paramref name="inverse"/> from the factor and the inverses of its bw-wide
+    /// diagonal blocks; buffers already checked. L⁻¹ is formed in the result buffer (with zeros in the band right of
+    /// the diagonal that the triangular products read) and turned into A⁻¹ in place; scratch (at most n²/2 in all)
+    /// comes from the array pool.
     /// </summary>
-    private static void SeedInverseBlockRow<T>(Span<T> x, int n, int bw, int j0, int jb, ReadOnlySpan<T> diagonalInverses)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void InverseRecursive<T>(ReadOnlySpan<T> l, int n, int bw, ReadOnlySpan<T> diagonalInverses, Span<T> inverse)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
-        for (int i = 0; i < jb; i++)
+        if (n == 0) return;
+        fixed (T* pl = l, pd = diagonalInverses, px = inverse)
         {
-            var row = x.Slice((j0 + i) * n, n);
-            inv.Slice(i * bw, jb).CopyTo(row[j0..]);
-            row[(j0 + jb)..].Clear();
+            var m = new InverseOperands<T>((nint)pl, (nint)pd, (nint)px, n, bw);
+            ZeroAboveDiagonal(inverse, n);
+            InvertTriangle(m, 0, n);
+            MultiplyTransposedByItself(m, 0, n);
         }
     }
 
-    /// <summary>The blocked inverse with each block product split across the cores (the one-thread path). L⁻¹ is formed in the result buffer and overwritten block row by block row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void InverseSplit<T>(ReadOnlySpan<T> l, int n, int bw, ReadOnlySpan<T> diagonalInverses, Span<T> inverse)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Pinned factor, diagonal inverses and result of one inversion (addresses, so halves can run as delegates on two cores).</summary>
+    private readonly unsafe struct InverseOperands<T>(nint l, nint diagonalInverses, nint x, int n, int bw) where T : unmanaged
     {
-        var x = inverse[..(n * n)];
+        public readonly int N = n, Bw = bw;
+        public T* L(int row, int col) => (T*)l + (nint)row * N + col;
+        public T* X(int row, int col) => (T*)x + (nint)row * N + col;
+        public T* DiagonalInverse(int row) => (T*)diagonalInverses + (nint)row * Bw;
+    }
+
+    /// <summary>
+    /// X[o.., o..] = L[o.., o..]⁻¹ for the m×m diagonal block at o (o a multiple of bw): the diagonal blocks are copied
+    /// from the factorization's inverses; larger blocks split at a block boundary near the middle.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void InvertTriangle<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = m.N, bw = m.Bw;
+        if (size <= bw)
+        {
+            for (int i = 0; i < size; i++)
+                new ReadOnlySpan<T>(m.DiagonalInverse(o + i), size).CopyTo(new Span<T>(m.X(o + i, o), size));
+            return;
+        }
+        int blocks = (size + bw - 1) / bw, m1 = (blocks + 1) / 2 * bw, m2 = size - m1;
+        Gemm.Concurrently(() => InvertTriangle(m, o, m1), () => InvertTriangle(m, o + m1, m2));
         var pool = System.Buffers.ArrayPool<T>.Shared;
-        var tArray = pool.Rent(Math.Max(1, n * bw));
+        var scratch = pool.Rent(m2 * m1);
         try
         {
-            // X = L⁻¹ by block rows: X_JJ = L_JJ⁻¹, X_J,<J = −X_JJ·(L_J,<J·X_<J,<J). Row J is zero right of its block.
-            for (int j0 = 0; j0 < n; j0 += bw)
+            fixed (T* t = scratch)
             {
-                int jb = Math.Min(bw, n - j0);
-                SeedInverseBlockRow(x, n, bw, j0, jb, diagonalInverses);
-                if (j0 == 0) continue;
-                var t = tArray.AsSpan(0, jb * j0);
-                // T = L_J,<J·X_<J,<J by column chunks: chunk [c0, c1) of X is zero above row c0, so its product
-                // starts there (about half the flops of one full product, in a few large GEMMs).
-                for (int c0 = 0; c0 < j0; c0 += bw)
-                {
-                    int cw = Math.Min(bw, j0 - c0);
-                    Gemm.Run(false, false, jb, cw, j0 - c0, T.One, l[(j0 * n + c0)..], n, x[(c0 * n + c0)..], n, T.Zero, t[c0..], j0);
-                }
-                Gemm.Run(false, false, jb, j0, jb, -T.One, diagonalInverses.Slice(j0 * bw, jb * bw), bw, t, j0, T.Zero, x[(j0 * n)..], n);
-            }
-            // A⁻¹ = XᵀX by block rows: for J ≤ I the blocks of X above row I are zero, so block row I of the lower
-            // triangle is X_≥I,Iᵀ·X_≥I,≤I: a GEMM with a long inner dimension left of the diagonal block and a
-            // lower-only rank-k update on it. Block row I reads only rows ≥ I of X, so, going down, each result is
-            // staged in T and then written over the rows of X that no later block row reads.
-            for (int i0 = 0; i0 < n; i0 += bw)
-            {
-                int ib = Math.Min(bw, n - i0), i1 = i0 + ib;
-                var t = tArray.AsSpan(0, ib * i1);
-                if (i0 > 0) Gemm.Run(true, false, ib, i0, n - i0, T.One, x[(i0 * n + i0)..], n, x[(i0 * n)..], n, T.Zero, t, i1);
-                Gemm.RunSymmetric(true, ib, n - i0, T.One, x[(i0 * n + i0)..], n, T.Zero, t[i0..], i1, fillUpper: false);
-                for (int i = 0; i < ib; i++) t.Slice(i * i1, i0 + i + 1).CopyTo(x[((i0 + i) * n)..]);
+                // T = L21·X11, then X21 = −X22·T.
+                TriangularMultiply(false, false, m1, m2, T.One, m.X(o, o), n, m.L(o + m1, o), n, T.Zero, t, m1);
+                TriangularMultiply(true, false, m2, m1, -T.One, m.X(o + m1, o + m1), n, t, m1, T.Zero, m.X(o + m1, o), n);
             }
         }
-        finally { pool.Return(tArray); }
+        finally { pool.Return(scratch); }
+    }
+
+    /// <summary>
+    /// Lower triangle of XᵀX over the lower-triangular m×m diagonal block at o of X, in place (LAPACK's lauum).
+    /// C21 = X22ᵀX21 and X21ᵀX21 are formed first (they read the original blocks), then both halves recurse side by side.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MultiplyTransposedByItself<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = m.N;
+        var pool = System.Buffers.ArrayPool<T>.Shared;
+        if (size <= TriangleLeaf)
+        {
+            var leaf = pool.Rent(size * size);
+            try
+            {
+                var x = leaf.AsSpan(0, size * size);
+                CopyLowerPadded(m.X(o, o), n, size, x);
+                Gemm.RunSymmetric(true, size, size, T.One, x, size, T.Zero, new Span<T>(m.X(o, o), Extent(size, size, n)), n, fillUpper: false);
+            }
+            finally { pool.Return(leaf); }
+            return;
+        }
+        int m1 = (size / 2 + 7) / 8 * 8, m2 = size - m1;
+        var cornerArray = pool.Rent(m2 * m1);
+        var gramArray = pool.Rent(m1 * m1);
+        try
+        {
+            fixed (T* corner = cornerArray, gram = gramArray)
+            {
+                TriangularMultiply(true, true, m2, m1, T.One, m.X(o + m1, o + m1), n, m.X(o + m1, o), n, T.Zero, corner, m1);
+                Gemm.RunSymmetric(true, m1, m2, T.One, new ReadOnlySpan<T>(m.X(o + m1, o), Extent(m2, m1, n)), n, T.Zero,
+                    new Span<T>(gram, m1 * m1), m1, fillUpper: false);
+                Gemm.Concurrently(() => MultiplyTransposedByItself(m, o, m1), () => MultiplyTransposedByItself(m, o + m1, m2));
+                for (int i = 0; i < m1; i++)
+                {
+                    var row = new Span<T>(m.X(o + i, o), i + 1);
+                    System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<T>(gram + (nint)i * m1, i + 1), row);
+                }
+                for (int i = 0; i < m2; i++)
+                    new ReadOnlySpan<T>(corner + (nint)i * m1, m1).CopyTo(new Span<T>(m.X(o + m1 + i, o), m1));
+            }
+        }
+        finally
+        {
+            pool.Return(cornerArray);
+            pool.Return(gramArray);
+        }
+    }
+
+    /// <summary>
+    /// C = alpha·op(W)·B + beta·C (<paramref name="left"/>) or C = alpha·B·op(W) + beta·C with W the lower triangle of
+    /// the m×m matrix at <paramref name="w"/> and B m×<paramref name="other"/> (left) or <paramref name="other"/>×m (right);
+    /// C must not overlap W or B (BLAS trmm, out of place). W's strict upper triangle must hold zeros within
+    /// <see cref="Gemm.TriangleBand"/> of the diagonal and is not read beyond.
+    /// </summary>
+    internal static unsafe void TriangularMultiply<T>(bool left, bool transW, int m, int other, T alpha, T* w, int ldw, T* b, int ldb, T beta, T* c, int ldc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || other == 0) return;
+        int rowsB = left ? m : other, colsB = left ? other : m;
+        var wSpan = new ReadOnlySpan<T>(w, Extent(m, m, ldw));
+        var bSpan = new ReadOnlySpan<T>(b, Extent(rowsB, colsB, ldb));
+        var cSpan = new Span<T>(c, Extent(rowsB, colsB, ldc));
+        if (left) Gemm.RunTriangular(transW ? TriangleClip.UpperA : TriangleClip.LowerA, transW, false, m, other, m, alpha, wSpan, ldw, bSpan, ldb, beta, cSpan, ldc);
+        else Gemm.RunTriangular(transW ? TriangleClip.UpperB : TriangleClip.LowerB, false, transW, other, m, m, alpha, bSpan, ldb, wSpan, ldw, beta, cSpan, ldc);
+    }
+
+    /// <summary>Zeros the band of <see cref="Gemm.TriangleBand"/> entries right of the diagonal, where the triangular products read.</summary>
+    private static void ZeroAboveDiagonal<T>(Span<T> x, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i + 1 < n; i++) x.Slice(i * n + i + 1, Math.Min(Gemm.TriangleBand, n - i - 1)).Clear();
+    }
+
+    /// <summary>Elements a rows×cols matrix with row stride ld spans (0 when empty).</summary>
+    private static int Extent(int rows, int cols, int ld) => rows == 0 || cols == 0 ? 0 : checked((rows - 1) * ld + cols);
+
+    /// <summary>Copies the lower triangle of the m×m matrix at <paramref name="source"/> into a dense m×m block with zeros above the diagonal.</summary>
+    private static unsafe void CopyLowerPadded<T>(T* source, int ld, int m, Span<T> target) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = target.Slice(i * m, m);
+            new ReadOnlySpan<T>(source + (nint)i * ld, i + 1).CopyTo(row);
+            row[(i + 1)..].Clear();
+        }
     }
 }

@@ -72,7 +72,7 @@ public static partial class DenseLinalg
         InverseRecursive(l, n, bw, diagonalInverses, inverse);
     }
 
-    /// <summary>Triangles up to this order are multiplied as full (zero-padded) blocks: cheaper than another level of small products.</summary>
+    /// <summary>lauum's diagonal blocks up to this order are one rank-k update of a zero-padded copy: cheaper than another level of small products.</summary>
     private const int TriangleLeaf = 64;
 
     /// <summary>

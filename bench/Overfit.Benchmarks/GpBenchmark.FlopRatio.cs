@@ -17,10 +17,7 @@ public static partial class GpBenchmark
     /// </summary>
     private static void FlopRatio(GaussianProcessRegressor gp, double[,] x2, double[] y, int n, int d, int reps)
     {
-        var x = new double[n * d];
-        for (int i = 0; i < n; i++) for (int j = 0; j < d; j++) x[i * d + j] = x2[i, j];
-        double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Sum() / n);
-        var yn = y.Select(v => (v - mean) / sd).ToArray();
+        var (x, yn) = RowMajorStandardized(x2, y, n, d);
         var kernel = gp.FittedKernel!.Clone();
         var theta = kernel.Theta;
         var grad = new double[theta.Length];

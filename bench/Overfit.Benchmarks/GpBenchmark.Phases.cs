@@ -7,6 +7,15 @@ namespace Overfit.Benchmarks;
 
 public static partial class GpBenchmark
 {
+    /// <summary>The inputs as a row-major n×d array and the targets standardized as the regressor's normalizeY does.</summary>
+    private static (double[] X, double[] Y) RowMajorStandardized(double[,] x2, double[] y, int n, int d)
+    {
+        var x = new double[n * d];
+        for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) x[i * d + c] = x2[i, c];
+        double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Sum() / n);
+        return (x, y.Select(v => (v - mean) / sd).ToArray());
+    }
+
     /// <summary>
     /// `gp --phases`: minimum over warm repetitions of each step of one log-marginal-likelihood evaluation at the
     /// fitted hyperparameters (kernel matrix, Cholesky, solve, inverse, weight matrix, gradient contraction), the
@@ -25,10 +34,7 @@ public static partial class GpBenchmark
             Console.WriteLine("fits right after: " + string.Join(", ", fits0.Select(f => f.ToString("0", CultureInfo.InvariantCulture))) + " ms");
         }
         Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "lml: fitted {0:0.000000000}, re-evaluated {1:0.000000000}", gp.LogMarginalLikelihoodValue, gp.LogMarginalLikelihood()));
-        var x = new double[n * d];
-        for (int i = 0; i < n; i++) for (int c = 0; c < d; c++) x[i * d + c] = x2[i, c];
-        double mean = y.Average(), sd = Math.Sqrt(y.Select(v => (v - mean) * (v - mean)).Sum() / n);
-        var yn = y.Select(v => (v - mean) / sd).ToArray();
+        var (x, yn) = RowMajorStandardized(x2, y, n, d);
         var kernel = gp.FittedKernel!.Clone();
         var theta = kernel.Theta;
         var k = new double[n * n];

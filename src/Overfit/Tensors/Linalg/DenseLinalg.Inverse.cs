@@ -136,7 +136,7 @@ public static partial class DenseLinalg
 
     /// <summary>
     /// Lower triangle of XᵀX over the lower-triangular m×m diagonal block at o of X, in place (LAPACK's lauum).
-    /// C21 = X22ᵀX21 and X21ᵀX21 are formed first (they read the original blocks), then both halves recurse side by side.
+    /// C21 = X22ᵀX21 is formed first, then both halves recurse side by side, then X21ᵀX21 is added to the left one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MultiplyTransposedByItself<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
@@ -157,29 +157,21 @@ public static partial class DenseLinalg
         }
         int m1 = (size / 2 + 7) / 8 * 8, m2 = size - m1;
         var cornerArray = pool.Rent(m2 * m1);
-        var gramArray = pool.Rent(m1 * m1);
         try
         {
-            fixed (T* corner = cornerArray, gram = gramArray)
+            fixed (T* corner = cornerArray)
             {
+                // C21 = X22ᵀX21 is staged (it reads X22, which the right half overwrites); X21 itself stays until the end,
+                // so X21ᵀX21 goes straight onto the left half's result.
                 TriangularMultiply(true, true, m2, m1, T.One, m.X(o + m1, o + m1), n, m.X(o + m1, o), n, T.Zero, corner, m1);
-                Gemm.RunSymmetric(true, m1, m2, T.One, new ReadOnlySpan<T>(m.X(o + m1, o), Extent(m2, m1, n)), n, T.Zero,
-                    new Span<T>(gram, m1 * m1), m1, fillUpper: false);
                 Gemm.Concurrently(() => MultiplyTransposedByItself(m, o, m1), () => MultiplyTransposedByItself(m, o + m1, m2));
-                for (int i = 0; i < m1; i++)
-                {
-                    var row = new Span<T>(m.X(o + i, o), i + 1);
-                    System.Numerics.Tensors.TensorPrimitives.Add(row, new ReadOnlySpan<T>(gram + (nint)i * m1, i + 1), row);
-                }
+                Gemm.RunSymmetric(true, m1, m2, T.One, new ReadOnlySpan<T>(m.X(o + m1, o), Extent(m2, m1, n)), n, T.One,
+                    new Span<T>(m.X(o, o), Extent(m1, m1, n)), n, fillUpper: false);
                 for (int i = 0; i < m2; i++)
                     new ReadOnlySpan<T>(corner + (nint)i * m1, m1).CopyTo(new Span<T>(m.X(o + m1 + i, o), m1));
             }
         }
-        finally
-        {
-            pool.Return(cornerArray);
-            pool.Return(gramArray);
-        }
+        finally { pool.Return(cornerArray); }
     }
 
     /// <summary>

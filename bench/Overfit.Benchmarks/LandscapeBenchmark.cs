@@ -53,6 +53,8 @@ public static class LandscapeBenchmark
 
         var v = analysis.Parameters.Select(p => Tensor.Randn(p.Shape, new Generator(1))).ToArray();
         if (args.Contains("--breakdown")) return Breakdown(model, batch, analysis.Parameters.ToArray(), v);
+        if (MlpBenchmark.StringOption(args, "--loop") is { } loop)
+            return Loop(loop, int.Parse(MlpBenchmark.StringOption(args, "--reps") ?? "1000000", CultureInfo.InvariantCulture), model, batch, analysis, v);
         for (int i = 0; i < 3; i++) analysis.Hvp(v);
         var times = new double[10];
         for (int i = 0; i < times.Length; i++)
@@ -139,6 +141,45 @@ public static class LandscapeBenchmark
             Array.Sort(t[k]);
             Console.WriteLine(Invariant($"{{\"bench\":\"landscape\",\"phase\":\"{names[k]}\",\"median_s\":{t[k][10]:F5}}}"));
         }
+        return 0;
+    }
+
+    /// <summary>
+    /// --loop r_passes|prepare|hvp|top2 [--reps N]: repeats one phase (at most N times, at most 5 s) for a sampling
+    /// profiler such as perf, and prints the wall and process CPU times of the first 13 reps (the hvp case's 3 warm-ups
+    /// and 10 timed products) and the medians of the second half (warm).
+    /// </summary>
+    private static int Loop(string phase, int reps, Module model, Batch batch, HessianAnalysis analysis, Tensor[] v)
+    {
+        Tensor Loss(Tensor output, Batch b) => Functional.CrossEntropy(output, b.Labels!);
+        var plan = PearlmutterPlan.TryCreate(model, analysis.Parameters.ToArray()) ?? throw new InvalidOperationException("the R-operator does not apply to this model");
+        var state = phase is "r_passes" ? plan.Prepare(batch, Loss)! : null;
+        var wall = new List<double>();
+        var cpu = new List<double>();
+        var process = Process.GetCurrentProcess();
+        var total = Stopwatch.StartNew();
+        Console.Error.WriteLine(Invariant($"loop start {Stopwatch.GetTimestamp() / 1e9:F6}"));
+        while (total.Elapsed.TotalSeconds < 5 && wall.Count < reps)
+        {
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
+            var c = Stopwatch.StartNew();
+            switch (phase)
+            {
+                case "r_passes": plan.Hvp(state!, v); break;
+                case "prepare": plan.Prepare(batch, Loss)!.Dispose(); break;
+                case "top2": analysis.TopEigen(2, 100, 1e-3, seed: 0); break;
+                default: analysis.Hvp(v); break;
+            }
+            wall.Add(c.Elapsed.TotalSeconds);
+            process.Refresh();
+            cpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
+        }
+        Console.Error.WriteLine(Invariant($"loop end {Stopwatch.GetTimestamp() / 1e9:F6}"));
+        Console.Error.WriteLine(string.Join(" ", wall.Take(60).Select(t => Invariant($"{t * 1e3:F1}"))));
+        int first = Math.Min(13, wall.Count);
+        double Median(List<double> xs) { var s = xs.Skip(xs.Count / 2).Order().ToArray(); return s[s.Length / 2]; }
+        Console.WriteLine(Invariant($"{{\"bench\":\"landscape\",\"loop\":\"{phase}\",\"reps\":{wall.Count},\"first13_wall_s\":{wall.Take(first).Sum():F5},\"first13_cpu_s\":{cpu.Take(first).Sum():F5},\"warm_wall_s\":{Median(wall):F5},\"warm_cpu_s\":{Median(cpu):F5},\"min_wall_s\":{wall.Min():F5}}}"));
         return 0;
     }
 

@@ -120,23 +120,50 @@ public sealed class HessianAnalysis
         return sum!;
     }
 
-    private Tensor[] BatchHvp(int j, Batch b, Tensor[] v)
+    /// <summary>
+    /// H·v into <paramref name="output"/> (contiguous tensors of the parameters' shapes and dtype, owned by the caller),
+    /// which an iterative method reuses from product to product: with one batch on the R-operator the product is written
+    /// there directly, otherwise it is formed as <see cref="Hvp"/> does and copied.
+    /// </summary>
+    internal void HvpInto(Tensor[] v, Tensor[] output)
     {
-        if (TakesROperator(b))
+        if (_objective.Batches.Length != 1)
         {
-            var state = _held?[j] ?? _plan.Prepare(b, _objective.Loss);
-            if (state is not null)
-            {
-                if (_held is not null && _held[j] is null && _heldElements + state.Elements <= HeldElementBudget)
-                {
-                    _held[j] = state;
-                    _heldElements += state.Elements;
-                }
-                var hv = _plan.Hvp(state, v);
-                if (_held?[j] != state) state.Dispose();
-                return hv;
-            }
+            var sum = Hvp(v);
+            for (int k = 0; k < output.Length; k++) output[k].CopyFrom(sum[k]);
+            return;
+        }
+        HvpCount++;
+        // A single batch's share is 1: its product is the result.
+        var hv = BatchHvp(0, _objective.Batches[0], v, output);
+        for (int k = 0; k < output.Length; k++)
+            if (!ReferenceEquals(hv[k], output[k])) output[k].CopyFrom(hv[k]);
+    }
+
+    /// <summary>Batch <paramref name="j"/>'s forward and δ state, kept while the weights are held (within the budget); null when the loss reads the weights.</summary>
+    private PearlmutterPlan.BatchState? Prepare(int j, Batch b)
+    {
+        var state = _plan!.Prepare(b, _objective.Loss);
+        if (state is null)
+        {
             _lossReachesParameters = true; // the loss itself reads the weights: the R passes would miss that part
+            return null;
+        }
+        if (_held is not null && _heldElements + state.Elements <= HeldElementBudget)
+        {
+            _held[j] = state;
+            _heldElements += state.Elements;
+        }
+        return state;
+    }
+
+    private Tensor[] BatchHvp(int j, Batch b, Tensor[] v, Tensor[]? into = null)
+    {
+        if (TakesROperator(b) && (_held?[j] ?? Prepare(j, b)) is { } state)
+        {
+            var hv = _plan.Hvp(state, v, into);
+            if (_held?[j] != state) state.Dispose();
+            return hv;
         }
         return DoubleBackwardHvp(b, v);
     }
@@ -181,6 +208,8 @@ public sealed class HessianAnalysis
         var values = new List<double>();
         var vectors = new List<Tensor[]>();
         var iterations = new List<int>();
+        // The iterate and its product live in two buffers for the whole run: no vector is allocated per iteration.
+        var hv = ParameterVector.ZerosLike(Parameters);
         for (int e = 0; e < k; e++)
         {
             var v = ParameterVector.Normalize(ParameterVector.Gaussian(Parameters, gen));
@@ -188,10 +217,10 @@ public sealed class HessianAnalysis
             int it = 0;
             for (; it < maxIter; it++)
             {
-                v = ParameterVector.Orthonormalize(v, vectors);
-                var hv = Hvp(v);
+                ParameterVector.OrthonormalizeInPlace(v, vectors);
+                HvpInto(v, hv);
                 double rayleigh = ParameterVector.Dot(hv, v);
-                v = ParameterVector.Normalize(hv);
+                ParameterVector.NormalizeInto(v, hv);
                 if (eigenvalue is double previous && Math.Abs(previous - rayleigh) / (Math.Abs(previous) + 1e-6) < tol)
                 {
                     eigenvalue = rayleigh;

@@ -129,10 +129,20 @@ internal sealed partial class PearlmutterPlan
 
         private static long Count(Tensor?[] ts) => ts.Sum(t => (long)(t?.Numel ?? 0));
 
+        /// <summary>Buffers of the R passes, two per step (its R value and its R δ), made at the first product and reused by the next.</summary>
+        private Tensor?[]? _scratch;
+
+        /// <summary>The buffer for <paramref name="role"/> (0: R value, 1: R δ) of step <paramref name="step"/>, of <paramref name="shape"/>; contents unspecified.</summary>
+        public Tensor Scratch(int step, int role, int[] shape)
+        {
+            _scratch ??= new Tensor?[2 * Values.Length];
+            return _scratch[2 * step + role] ??= Tensor.Uninitialized(shape, Values[0].DType);
+        }
+
         /// <summary>Gives the buffers back to the storage pool (those no view or graph shares).</summary>
         public void Dispose()
         {
-            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures })
+            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures, _scratch ?? [] })
                 foreach (var t in set) t?.Dispose();
         }
     }

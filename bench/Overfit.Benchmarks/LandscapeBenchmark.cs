@@ -172,11 +172,13 @@ public static class LandscapeBenchmark
                 default: analysis.Hvp(v); break;
             }
             wall.Add(c.Elapsed.TotalSeconds);
+            if (wall.Count == 1) Console.Error.WriteLine(Invariant($"loop first {Stopwatch.GetTimestamp() / 1e9:F6}"));
             process.Refresh();
             cpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
         }
         Console.Error.WriteLine(Invariant($"loop end {Stopwatch.GetTimestamp() / 1e9:F6}"));
-        Console.Error.WriteLine(string.Join(" ", wall.Take(60).Select(t => Invariant($"{t * 1e3:F1}"))));
+        Console.Error.WriteLine("wall ms: " + string.Join(" ", wall.Take(40).Select(t => Invariant($"{t * 1e3:F1}"))));
+        Console.Error.WriteLine("cpu ms:  " + string.Join(" ", cpu.Take(40).Select(t => Invariant($"{t * 1e3:F1}"))));
         int first = Math.Min(13, wall.Count);
         double Median(List<double> xs) { var s = xs.Skip(xs.Count / 2).Order().ToArray(); return s[s.Length / 2]; }
         Console.WriteLine(Invariant($"{{\"bench\":\"landscape\",\"loop\":\"{phase}\",\"reps\":{wall.Count},\"first13_wall_s\":{wall.Take(first).Sum():F5},\"first13_cpu_s\":{cpu.Take(first).Sum():F5},\"warm_wall_s\":{Median(wall):F5},\"warm_cpu_s\":{Median(cpu):F5},\"min_wall_s\":{wall.Min():F5}}}"));

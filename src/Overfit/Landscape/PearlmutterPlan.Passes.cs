@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Overfit.NN;
 using Overfit.Tensors;
 using Overfit.Tensors.Kernels;
@@ -30,7 +29,7 @@ internal sealed partial class PearlmutterPlan
             rValues[i + 1] = _steps[i] switch
             {
                 LinearStep l => RForwardLinear(l, s.Values[i], r, direction, s.Scratch(i, 0, s.Values[i + 1].Shape)),
-                ActivationStep => r is null ? null : Multiply(s.Slopes[i]!, r, s.Scratch(i, 0, r.Shape)),
+                ActivationStep => r is null ? null : ProductSum(s.Slopes[i]!, r, null, null, s.Scratch(i, 0, r.Shape)),
                 _ => r?.Reshape(s.Values[i + 1].Shape),
             };
         }
@@ -120,19 +119,13 @@ internal sealed partial class PearlmutterPlan
     }
 
     /// <summary>Rδ_u = Rδ_y⊙f'(u) + (δ_y⊙f''(u))⊙R u, in the state's buffer for step <paramref name="i"/>.</summary>
-    private Tensor? RBackwardActivation(Tensor? rDelta, Tensor slope, Tensor? curvature, Tensor? ru, BatchState s, int i)
+    private static Tensor? RBackwardActivation(Tensor? rDelta, Tensor slope, Tensor? curvature, Tensor? ru, BatchState s, int i)
     {
         bool curved = curvature is not null && ru is not null;
         if (rDelta is null && !curved) return null;
         var r = s.Scratch(i, 1, slope.Shape);
-        if (rDelta is null) return Multiply(curvature!, ru!, r);
-        Multiply(rDelta, slope, r);
-        if (curved)
-        {
-            if (_dtype == DType.Float32) TensorPrimitives.MultiplyAdd(curvature!.AsSpan<float>(), ru!.AsSpan<float>(), r.AsSpan<float>(), r.AsSpan<float>());
-            else TensorPrimitives.MultiplyAdd(curvature!.AsSpan<double>(), ru!.AsSpan<double>(), r.AsSpan<double>(), r.AsSpan<double>());
-        }
-        return r;
+        if (rDelta is null) return ProductSum(curvature!, ru!, null, null, r);
+        return curved ? ProductSum(rDelta, slope, curvature, ru, r) : ProductSum(rDelta, slope, null, null, r);
     }
 
     private static int Rows(Tensor t, int features) => t.Numel / features;
@@ -151,15 +144,7 @@ internal sealed partial class PearlmutterPlan
             NNFunctional.Multiply(transA, transB, m, n, k, 1.0, a.AsSpan<double>(), lda, b.AsSpan<double>(), ldb, accumulate ? 1.0 : 0.0, c.AsSpan<double>(), n);
     }
 
-    /// <summary>a⊙b (a, b contiguous, of one shape) into the state's buffer <paramref name="into"/>; <paramref name="into"/> returned.</summary>
-    private static Tensor Multiply(Tensor a, Tensor b, Tensor into)
-    {
-        if (a.DType == DType.Float32) TensorPrimitives.Multiply(a.AsSpan<float>(), b.AsSpan<float>(), into.AsSpan<float>());
-        else TensorPrimitives.Multiply(a.AsSpan<double>(), b.AsSpan<double>(), into.AsSpan<double>());
-        return into;
-    }
-
-    private static Tensor Multiply(Tensor a, Tensor b) => Multiply(a, b, Tensor.Uninitialized(a.Shape, a.DType));
+    private static Tensor Multiply(Tensor a, Tensor b) => ProductSum(a, b, null, null, Tensor.Uninitialized(a.Shape, a.DType));
 
     private static void Clear(Tensor t)
     {
@@ -175,23 +160,5 @@ internal sealed partial class PearlmutterPlan
             if (target.DType == DType.Float32) row.AsSpan<float>().CopyTo(target.AsSpan<float>().Slice(r * len, len));
             else row.AsSpan<double>().CopyTo(target.AsSpan<double>().Slice(r * len, len));
         }
-    }
-
-    /// <summary>The column sums of the rows×cols matrix <paramref name="t"/> into <paramref name="sum"/> (the bias rows of H·v).</summary>
-    private static void ColumnSums(Tensor t, int rows, int cols, Tensor sum)
-    {
-        if (t.DType == DType.Float32) ColumnSums(t.AsSpan<float>(), rows, cols, sum.AsSpan<float>());
-        else ColumnSums(t.AsSpan<double>(), rows, cols, sum.AsSpan<double>());
-    }
-
-    private static void ColumnSums<T>(ReadOnlySpan<T> t, int rows, int cols, Span<T> sum) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        if (rows == 0)
-        {
-            sum.Clear();
-            return;
-        }
-        t[..cols].CopyTo(sum);
-        for (int r = 1; r < rows; r++) TensorPrimitives.Add(sum, t.Slice(r * cols, cols), sum);
     }
 }

@@ -9,7 +9,7 @@ public sealed partial class HessianAnalysis
     /// <summary>
     /// H·v, averaged over the batches (each batch's HVP weighted by its share of the samples). A network that is a chain
     /// of Linear layers, elementwise activations (ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softplus, ELU, SiLU) and
-    /// Flatten/Identity/Dropout-in-eval, under a loss of its output alone, takes Pearlmutter's R-operator (a forward and
+    /// Flatten/Identity/Dropout-in-eval/BatchNorm1d-in-eval on [N, C] rows, under a loss of its output alone, takes Pearlmutter's R-operator (a forward and
     /// a δ pass, then one R-forward and one R-backward pass); any other model or loss, a double backward
     /// (torch.autograd.grad with create_graph, as PyHessian does). Both give the same product up to rounding.
     /// </summary>
@@ -57,7 +57,8 @@ public sealed partial class HessianAnalysis
         var state = _plan!.Prepare(b, _objective.Loss);
         if (state is null)
         {
-            _lossReachesParameters = true; // the loss itself reads the weights: the R passes would miss that part
+            // The loss itself reads the weights (the R passes would miss that part), or a BatchNorm1d sees [N, C, L] inputs.
+            _lossReachesParameters = true;
             return null;
         }
         if (_held is not null && _heldElements + state.Elements <= HeldElementBudget)

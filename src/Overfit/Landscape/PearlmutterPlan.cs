@@ -7,7 +7,8 @@ namespace Overfit.Landscape;
 
 /// <summary>
 /// Hessian-vector products by Pearlmutter's R-operator for a network that is one chain of Linear layers, elementwise
-/// activations and modules that pass values on (Flatten, Identity, Dropout in eval mode), under any loss of its output.
+/// activations, eval-mode BatchNorm1d on [N, C] rows (a fixed per-feature affine map, PearlmutterPlan.BatchNorm.cs) and
+/// modules that pass values on (Flatten, Identity, Dropout in eval mode), under any loss of its output.
 /// A forward pass keeps every step's input; a backward pass forms the output gradients δ only (no weight gradients);
 /// then, per direction v, an R-forward pass (R z = R x·Wᵀ + x·V_Wᵀ + V_b, R y = f'(u)⊙R u) and an R-backward pass
 /// (R ∂L/∂W = Rδᵀ·x + δᵀ·R x, R ∂L/∂b = Σ Rδ, Rδ_x = Rδ·W + δ·V_W, Rδ_u = Rδ_y⊙f'(u) + δ_y⊙f''(u)⊙R u).
@@ -40,7 +41,7 @@ internal sealed partial class PearlmutterPlan
 
     /// <summary>
     /// A plan when <paramref name="model"/> is such a chain and <paramref name="parameters"/> are weights and biases of
-    /// its Linear layers (each once, all of one floating dtype); null otherwise (the caller runs the double backward).
+    /// its Linear layers and the γ and β of its BatchNorm1d layers (each once, all of one floating dtype); null otherwise (the caller runs the double backward).
     /// </summary>
     public static PearlmutterPlan? TryCreate(Module model, IReadOnlyList<Tensor> parameters)
     {
@@ -76,6 +77,21 @@ internal sealed partial class PearlmutterPlan
                 case Tanh or Sigmoid or GELU or Softplus or ELU or SiLU:
                     steps[i] = new ActivationStep(chain[i], PiecewiseLinear: false);
                     break;
+                case BatchNorm1d bn:
+                    if (!layers.Add(bn)) return null;
+                    int g = bn.Weight is null ? -1 : ModuleChain.IndexOf(parameters, bn.Weight);
+                    int be = bn.Bias is null ? -1 : ModuleChain.IndexOf(parameters, bn.Bias);
+                    foreach (int k in (int[])[g, be])
+                    {
+                        if (k < 0) continue;
+                        if (covered[k]) return null;
+                        covered[k] = true;
+                    }
+                    if (g >= 0 && (dtype ??= bn.Weight!.DType) != bn.Weight!.DType) return null;
+                    if (be >= 0 && (dtype ??= bn.Bias!.DType) != bn.Bias!.DType) return null;
+                    if (first < 0 && (g >= 0 || be >= 0)) first = i;
+                    steps[i] = new BatchNormStep(bn, g, be);
+                    break;
                 case Flatten or Identity or Dropout:
                     steps[i] = new PassStep(chain[i]);
                     break;
@@ -89,7 +105,7 @@ internal sealed partial class PearlmutterPlan
 
     /// <summary>
     /// Whether the plan holds for <paramref name="batch"/> as the model is now: every Dropout in eval mode (or p = 0),
-    /// the layers still holding the parameters, and inputs of the parameters' dtype.
+    /// every BatchNorm1d in eval mode with running statistics, the layers still holding the parameters, and inputs of the parameters' dtype.
     /// </summary>
     public bool CanRun(Batch batch)
     {
@@ -97,6 +113,9 @@ internal sealed partial class PearlmutterPlan
         foreach (var step in _steps)
         {
             if (step.Module is Dropout d && d.Training && d.P > 0) return false;
+            // Batch statistics would make the layer a function of the whole batch: only the running ones are a fixed map.
+            if (step is BatchNormStep n && (!Fixed(n.Layer) || (n.WeightIndex >= 0 && !ReferenceEquals(n.Layer.Weight, _parameters[n.WeightIndex]))
+                || (n.BiasIndex >= 0 && !ReferenceEquals(n.Layer.Bias, _parameters[n.BiasIndex])))) return false;
             if (step is LinearStep l && ((l.WeightIndex >= 0 && !ReferenceEquals(l.Layer.Weight, _parameters[l.WeightIndex]))
                 || (l.BiasIndex >= 0 && !ReferenceEquals(l.Layer.Bias, _parameters[l.BiasIndex])))) return false;
         }
@@ -118,6 +137,9 @@ internal sealed partial class PearlmutterPlan
         /// <summary>δ_y⊙f''(u) of those that are not piecewise linear.</summary>
         public required Tensor?[] Curvatures { get; init; }
 
+        /// <summary>inv, scale and x̂ of the BatchNorm steps.</summary>
+        public required NormState?[] Norms { get; init; }
+
         /// <summary>The output as a leaf, and the loss's gradient with respect to it with its graph (null when the loss is linear in the output).</summary>
         public required Tensor OutputLeaf { get; init; }
 
@@ -125,7 +147,7 @@ internal sealed partial class PearlmutterPlan
         public required Tensor? OutputGradient { get; init; }
 
         /// <summary>Elements held, for the caller's memory budget.</summary>
-        public long Elements => Values.Sum(t => (long)t.Numel) + Count(Deltas) + Count(Slopes) + Count(Curvatures);
+        public long Elements => Values.Sum(t => (long)t.Numel) + Count(Deltas) + Count(Slopes) + Count(Curvatures) + Norms.Sum(m => (long)(m?.Normalized.Numel ?? 0));
 
         private static long Count(Tensor?[] ts) => ts.Sum(t => (long)(t?.Numel ?? 0));
 
@@ -142,14 +164,15 @@ internal sealed partial class PearlmutterPlan
         /// <summary>Gives the buffers back to the storage pool (those no view or graph shares).</summary>
         public void Dispose()
         {
-            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures, _scratch ?? [] })
+            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures, _scratch ?? [], Norms.Select(m => m?.Normalized).ToArray() })
                 foreach (var t in set) t?.Dispose();
         }
     }
 
     /// <summary>
     /// The forward and δ pass on <paramref name="batch"/>; null when <paramref name="loss"/> reaches anything that
-    /// requires grad besides the output (a penalty on the weights, say), which the R passes would miss.
+    /// requires grad besides the output (a penalty on the weights, say), which the R passes would miss, or when a
+    /// BatchNorm1d's input is not [N, C] rows.
     /// </summary>
     public BatchState? Prepare(Batch batch, Func<Tensor, Batch, Tensor> loss)
     {
@@ -157,6 +180,7 @@ internal sealed partial class PearlmutterPlan
         var values = new Tensor[n + 1];
         var slopes = new Tensor?[n];
         var slopeGraphs = new (Tensor U, Tensor Slope)?[n];
+        var norms = new NormState?[n];
         values[0] = batch.Inputs.Detach().Contiguous();
         for (int i = 0; i < n; i++)
         {
@@ -178,6 +202,7 @@ internal sealed partial class PearlmutterPlan
                 using var _ = AG.NoGrad();
                 y = _steps[i] is LinearStep l ? NNFunctional.Linear(x, l.Layer.Weight, l.Layer.Bias) : _steps[i].Module.Forward(x);
             }
+            if (_steps[i] is BatchNormStep b && (norms[i] = Normalize(b, x)) is null) return null; // not [N, C] rows
             values[i + 1] = y.Contiguous();
         }
 
@@ -204,6 +229,9 @@ internal sealed partial class PearlmutterPlan
                     deltas[i] = Multiply(d, slopes[i]!);
                     if (slopeGraphs[i] is var (u, slope)) curvatures[i] = AG.Gradient(slope, [u], d)[0].Detach().Contiguous();
                     break;
+                case BatchNormStep:
+                    deltas[i] = ScaleColumns(d, norms[i]!.Scale);
+                    break;
                 default:
                     deltas[i] = d.Reshape(values[i].Shape);
                     break;
@@ -211,7 +239,7 @@ internal sealed partial class PearlmutterPlan
         }
         return new BatchState
         {
-            Values = values, Deltas = deltas, Slopes = slopes, Curvatures = curvatures,
+            Values = values, Deltas = deltas, Slopes = slopes, Curvatures = curvatures, Norms = norms,
             OutputLeaf = leaf, OutputGradient = gradient.RequiresGrad ? gradient : null,
         };
     }

@@ -56,16 +56,21 @@ public static class LandscapeBenchmark
         if (args.Contains("--breakdown")) return Breakdown(model, batch, analysis.Parameters.ToArray(), v);
         if (MlpBenchmark.StringOption(args, "--loop") is { } loop)
             return Loop(loop, int.Parse(MlpBenchmark.StringOption(args, "--reps") ?? "1000000", CultureInfo.InvariantCulture), model, batch, analysis, v);
-        for (int i = 0; i < 3; i++) analysis.Hvp(v);
-        var times = new double[10];
-        for (int i = 0; i < times.Length; i++)
+        // Median of 10 lone products.
+        double MedianHvp()
         {
-            var clock = Stopwatch.StartNew();
-            analysis.Hvp(v);
-            times[i] = clock.Elapsed.TotalSeconds;
+            var times = new double[10];
+            for (int i = 0; i < times.Length; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                analysis.Hvp(v);
+                times[i] = clock.Elapsed.TotalSeconds;
+            }
+            Array.Sort(times);
+            return times[times.Length / 2];
         }
-        Array.Sort(times);
-        double hvp = times[times.Length / 2];
+        for (int i = 0; i < 3; i++) analysis.Hvp(v);
+        double hvp = MedianHvp();
 
         int before = analysis.HvpCount;
         var watch = Stopwatch.StartNew();
@@ -81,14 +86,7 @@ public static class LandscapeBenchmark
 
         // The same lone product once the process is warm (after the iterative methods' 170-odd products), as the
         // anchor's timed products come after its eigsh and Hutchinson runs: the gap to the hvp case is JIT warm-up.
-        for (int i = 0; i < times.Length; i++)
-        {
-            var clock = Stopwatch.StartNew();
-            analysis.Hvp(v);
-            times[i] = clock.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        double hvpWarm = times[times.Length / 2];
+        double hvpWarm = MedianHvp();
 
         var lambdas = Enumerable.Range(0, 50).Select(i => (double)(float)(-1 + 2.0 * i / 49)).ToArray();
         var surface = new LossSurface(model, Loss, [batch]);

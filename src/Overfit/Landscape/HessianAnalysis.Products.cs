@@ -9,7 +9,7 @@ public sealed partial class HessianAnalysis
     /// <summary>
     /// H·v, averaged over the batches (each batch's HVP weighted by its share of the samples). A network that is a chain
     /// of Linear layers, elementwise activations (ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softplus, ELU, SiLU) and
-    /// Flatten/Identity/Dropout-in-eval/BatchNorm1d-in-eval on [N, C] rows, under a loss of its output alone, takes Pearlmutter's R-operator (a forward and
+    /// Flatten/Identity/Dropout-in-eval, BatchNorm1d in eval mode on [N, C] rows and LayerNorm, under a loss of its output alone, takes Pearlmutter's R-operator (a forward and
     /// a δ pass, then one R-forward and one R-backward pass); any other model or loss, a double backward
     /// (torch.autograd.grad with create_graph, as PyHessian does). Both give the same product up to rounding.
     /// </summary>

@@ -71,7 +71,7 @@ public sealed partial class HessianAnalysis
         _plan = PearlmutterPlan.TryCreate(model, Parameters);
     }
 
-    /// <summary>True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations, eval-mode BatchNorm1d and pass-through modules); else by double backward.</summary>
+    /// <summary>True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations, eval-mode BatchNorm1d, LayerNorm and pass-through modules); else by double backward.</summary>
     internal bool UsesROperator => _objective.Batches.All(TakesROperator);
 
     /// <summary>Whether a batch's product goes through the plan: there is one, the loss reads only the output, and the plan can run the batch.</summary>

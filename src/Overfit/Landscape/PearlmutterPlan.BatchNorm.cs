@@ -14,10 +14,13 @@ namespace Overfit.Landscape;
 internal sealed partial class PearlmutterPlan
 {
     /// <summary>An eval-mode BatchNorm1d; the positions of its weight (γ) and bias (β) among the parameters (−1 where not among them).</summary>
-    private sealed record BatchNormStep(BatchNorm1d Layer, int WeightIndex, int BiasIndex) : Step(Layer);
+    private sealed record BatchNormStep(BatchNorm1d Layer, int WeightIndex, int BiasIndex) : ParameterizedStep(Layer, WeightIndex, BiasIndex)
+    {
+        public override (Tensor? Weight, Tensor? Bias) Held => (Layer.Weight, Layer.Bias);
+    }
 
     /// <summary>What a BatchNorm step's R rules read: inv per feature, scale = inv·γ (inv without affine), and x̂ for γ's rows.</summary>
-    internal sealed record NormState(Tensor Inv, Tensor Scale, Tensor Normalized);
+    internal sealed record NormState(Tensor Inv, Tensor Scale, Tensor Normalized) : NormalizationState(Normalized);
 
     /// <summary>Whether a BatchNorm layer computes the fixed affine map: eval mode with running statistics.</summary>
     private static bool Fixed(BatchNormBase bn) => !bn.Training && bn.TrackRunningStats && bn.RunningMean is not null && bn.RunningVar is not null;
@@ -96,7 +99,7 @@ internal sealed partial class PearlmutterPlan
     /// <summary>The layer's rows of H·v (γ: Σ Rδ_y·x̂ + δ_y·R x·inv; β: Σ Rδ_y) and, unless it is the first parameterized step, R δ at its input.</summary>
     private Tensor? RBackwardBatchNorm(BatchNormStep b, int i, BatchState s, Tensor? rx, Tensor? rDelta, Tensor[] v, Tensor?[] hv, bool[] written)
     {
-        var norm = s.Norms[i]!;
+        var norm = (NormState)s.Norms[i]!;
         var delta = s.Deltas[i + 1]!;
         Tensor? vg = b.WeightIndex >= 0 ? v[b.WeightIndex] : null;
         int cols = norm.Inv.Numel;

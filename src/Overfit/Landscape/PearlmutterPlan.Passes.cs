@@ -30,7 +30,8 @@ internal sealed partial class PearlmutterPlan
             {
                 LinearStep l => RForwardLinear(l, s.Values[i], r, direction, s.Scratch(i, 0, s.Values[i + 1].Shape)),
                 ActivationStep => r is null ? null : ProductSum(s.Slopes[i]!, r, null, null, s.Scratch(i, 0, r.Shape)),
-                BatchNormStep b => RForwardBatchNorm(b, s.Norms[i]!, r, direction, s.Scratch(i, 0, s.Values[i + 1].Shape)),
+                BatchNormStep b => RForwardBatchNorm(b, (NormState)s.Norms[i]!, r, direction, s.Scratch(i, 0, s.Values[i + 1].Shape)),
+                LayerNormStep ln => RForwardLayerNorm(ln, i, s, r, direction),
                 _ => r?.Reshape(s.Values[i + 1].Shape),
             };
         }
@@ -45,6 +46,7 @@ internal sealed partial class PearlmutterPlan
                 LinearStep l => RBackwardLinear(l, i, s, rValues[i], rDelta, direction, hv, written),
                 ActivationStep => RBackwardActivation(rDelta, s.Slopes[i]!, s.Curvatures[i], rValues[i], s, i),
                 BatchNormStep b => RBackwardBatchNorm(b, i, s, rValues[i], rDelta, direction, hv, written),
+                LayerNormStep ln => RBackwardLayerNorm(ln, i, s, rValues[i], rDelta, direction, hv, written),
                 _ => rDelta?.Reshape(s.Values[i].Shape),
             };
         }

@@ -58,7 +58,7 @@ public sealed partial class HessianAnalysis
         if (state is null)
         {
             // The loss itself reads the weights (the R passes would miss that part), or a BatchNorm1d sees [N, C, L] inputs.
-            _lossReachesParameters = true;
+            _planRefused = true;
             return null;
         }
         if (_held is not null && _heldElements + state.Elements <= HeldElementBudget)

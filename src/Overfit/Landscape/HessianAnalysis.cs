@@ -53,7 +53,7 @@ public sealed partial class HessianAnalysis
     private readonly BatchedObjective _objective;
     private readonly PearlmutterPlan? _plan;
     /// <summary>Set once a batch's forward and δ pass found the plan inapplicable (the loss reads the weights, or a BatchNorm1d input is not [N, C]).</summary>
-    private bool _lossReachesParameters;
+    private bool _planRefused;
     private PearlmutterPlan.BatchState?[]? _held;
     private long _heldElements;
 
@@ -71,12 +71,15 @@ public sealed partial class HessianAnalysis
         _plan = PearlmutterPlan.TryCreate(model, Parameters);
     }
 
-    /// <summary>True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations, eval-mode BatchNorm1d, LayerNorm and pass-through modules); else by double backward.</summary>
+    /// <summary>
+    /// True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations, eval-mode BatchNorm1d,
+    /// LayerNorm and pass-through modules); else by double backward.
+    /// </summary>
     internal bool UsesROperator => _objective.Batches.All(TakesROperator);
 
     /// <summary>Whether a batch's product goes through the plan: there is one, the loss reads only the output, and the plan can run the batch.</summary>
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_plan))]
-    private bool TakesROperator(Batch b) => _plan is not null && !_lossReachesParameters && _plan.CanRun(b);
+    private bool TakesROperator(Batch b) => _plan is not null && !_planRefused && _plan.CanRun(b);
 
     /// <summary>The parameters the Hessian is taken with respect to; vectors are lists of tensors of their shapes.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }

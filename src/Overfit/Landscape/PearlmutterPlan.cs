@@ -8,7 +8,8 @@ namespace Overfit.Landscape;
 /// <summary>
 /// Hessian-vector products by Pearlmutter's R-operator for a network that is one chain of Linear layers, elementwise
 /// activations, eval-mode BatchNorm1d on [N, C] rows (a fixed per-feature affine map, PearlmutterPlan.BatchNorm.cs),
-/// LayerNorm (its R rules in PearlmutterPlan.LayerNorm.cs) and modules that pass values on (Flatten, Identity, Dropout in eval mode), under any loss of its output.
+/// LayerNorm (its R rules in PearlmutterPlan.LayerNorm.cs) and modules that pass values on (Flatten, Identity, Dropout
+/// in eval mode), under any loss of its output.
 /// A forward pass keeps every step's input; a backward pass forms the output gradients δ only (no weight gradients);
 /// then, per direction v, an R-forward pass (R z = R x·Wᵀ + x·V_Wᵀ + V_b, R y = f'(u)⊙R u) and an R-backward pass
 /// (R ∂L/∂W = Rδᵀ·x + δᵀ·R x, R ∂L/∂b = Σ Rδ, Rδ_x = Rδ·W + δ·V_W, Rδ_u = Rδ_y⊙f'(u) + δ_y⊙f''(u)⊙R u).
@@ -51,7 +52,8 @@ internal sealed partial class PearlmutterPlan
 
     /// <summary>
     /// A plan when <paramref name="model"/> is such a chain and <paramref name="parameters"/> are weights and biases of
-    /// its Linear layers and the γ and β of its BatchNorm1d and LayerNorm layers (each once, all of one floating dtype); null otherwise (the caller runs the double backward).
+    /// its Linear layers and the γ and β of its BatchNorm1d and LayerNorm layers (each once, all of one floating dtype);
+    /// null otherwise (the caller runs the double backward).
     /// </summary>
     public static PearlmutterPlan? TryCreate(Module model, IReadOnlyList<Tensor> parameters)
     {
@@ -116,7 +118,8 @@ internal sealed partial class PearlmutterPlan
 
     /// <summary>
     /// Whether the plan holds for <paramref name="batch"/> as the model is now: every Dropout in eval mode (or p = 0),
-    /// every BatchNorm1d in eval mode with running statistics, the layers still holding the parameters, and inputs of the parameters' dtype.
+    /// every BatchNorm1d in eval mode with running statistics, the layers still holding the parameters, and inputs of
+    /// the parameters' dtype.
     /// </summary>
     public bool CanRun(Batch batch)
     {
@@ -147,7 +150,7 @@ internal sealed partial class PearlmutterPlan
         /// <summary>δ_y⊙f''(u) of those that are not piecewise linear.</summary>
         public required Tensor?[] Curvatures { get; init; }
 
-        /// <summary>inv, scale and x̂ of the BatchNorm steps.</summary>
+        /// <summary>What the R rules of the BatchNorm and LayerNorm steps read (x̂ and per-feature or per-row factors).</summary>
         public required NormalizationState?[] Norms { get; init; }
 
         /// <summary>The output as a leaf, and the loss's gradient with respect to it with its graph (null when the loss is linear in the output).</summary>

@@ -168,6 +168,7 @@ public static class LandscapeBenchmark
         var state = phase is "r_passes" ? plan.Prepare(batch, Loss)! : null;
         var wall = new List<double>();
         var cpu = new List<double>();
+        var bytes = new List<long>();
         var process = Process.GetCurrentProcess();
         var total = Stopwatch.StartNew();
         Console.Error.WriteLine(Invariant($"loop start {Stopwatch.GetTimestamp() / 1e9:F6}"));
@@ -175,6 +176,7 @@ public static class LandscapeBenchmark
         {
             process.Refresh();
             var cpu0 = process.TotalProcessorTime;
+            long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
             var c = Stopwatch.StartNew();
             switch (phase)
             {
@@ -184,6 +186,7 @@ public static class LandscapeBenchmark
                 default: analysis.Hvp(v); break;
             }
             wall.Add(c.Elapsed.TotalSeconds);
+            bytes.Add(GC.GetTotalAllocatedBytes(precise: true) - bytes0);
             if (wall.Count == 1) Console.Error.WriteLine(Invariant($"loop first {Stopwatch.GetTimestamp() / 1e9:F6}"));
             process.Refresh();
             cpu.Add((process.TotalProcessorTime - cpu0).TotalSeconds);
@@ -191,6 +194,7 @@ public static class LandscapeBenchmark
         Console.Error.WriteLine(Invariant($"loop end {Stopwatch.GetTimestamp() / 1e9:F6}"));
         Console.Error.WriteLine("wall ms: " + string.Join(" ", wall.Take(40).Select(t => Invariant($"{t * 1e3:F1}"))));
         Console.Error.WriteLine("cpu ms:  " + string.Join(" ", cpu.Take(40).Select(t => Invariant($"{t * 1e3:F1}"))));
+        Console.Error.WriteLine("alloc KB: " + string.Join(" ", bytes.Take(40).Select(b => Invariant($"{b / 1024}"))));
         int first = Math.Min(13, wall.Count);
         double Median(List<double> xs) { var s = xs.Skip(xs.Count / 2).Order().ToArray(); return s[s.Length / 2]; }
         Console.WriteLine(Invariant($"{{\"bench\":\"landscape\",\"loop\":\"{phase}\",\"reps\":{wall.Count},\"first13_wall_s\":{wall.Take(first).Sum():F5},\"first13_cpu_s\":{cpu.Take(first).Sum():F5},\"warm_wall_s\":{Median(wall):F5},\"warm_cpu_s\":{Median(cpu):F5},\"min_wall_s\":{wall.Min():F5}}}"));

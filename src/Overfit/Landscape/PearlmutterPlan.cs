@@ -201,14 +201,27 @@ internal sealed partial class PearlmutterPlan
             Tensor y;
             if (_steps[i] is ActivationStep a && i > _first)
             {
-                // f'(u) through the activation's own rule; with its graph when f'' is needed later.
-                var u = x.Detach();
-                u.RequiresGrad = true;
-                var output = a.Module.Forward(u);
-                var slope = AG.Gradient(output, [u], Tensor.OnesLike(output), createGraph: !a.PiecewiseLinear)[0];
-                slopes[i] = slope.Detach().Contiguous();
-                if (slope.RequiresGrad) slopeGraphs[i] = (u, slope);
-                y = output.Detach();
+                // f'(u) through the activation's own rule; with its graph when f'' is needed later. The input is made a
+                // leaf for the moment rather than viewed (a view would keep its buffer from going back to the pool when
+                // the state is disposed); it is this plan's own tensor, downstream of a parameterized step.
+                x.RequiresGrad = true;
+                var output = a.Module.Forward(x);
+                Tensor slope;
+                using (var ones = Tensor.OnesLike(output)) slope = AG.Gradient(output, [x], ones, createGraph: !a.PiecewiseLinear)[0];
+                if (slope.RequiresGrad)
+                {
+                    slopes[i] = slope.Detach().Contiguous();
+                    slopeGraphs[i] = (x, slope);
+                    y = output.Detach(); // the slope's graph may read the output (tanh' = 1 − y²)
+                }
+                else
+                {
+                    slopes[i] = slope.Contiguous();
+                    x.RequiresGrad = false;
+                    output.Dispose();
+                    using var _ = AG.NoGrad();
+                    y = a.Module.Forward(x);
+                }
             }
             else
             {
@@ -241,7 +254,11 @@ internal sealed partial class PearlmutterPlan
                     break;
                 case ActivationStep:
                     deltas[i] = Multiply(d, slopes[i]!);
-                    if (slopeGraphs[i] is var (u, slope)) curvatures[i] = AG.Gradient(slope, [u], d)[0].Detach().Contiguous();
+                    if (slopeGraphs[i] is var (u, slope))
+                    {
+                        curvatures[i] = AG.Gradient(slope, [u], d)[0].Detach().Contiguous();
+                        u.RequiresGrad = false;
+                    }
                     break;
                 case BatchNormStep:
                     deltas[i] = ScaleColumns(d, ((NormState)norms[i]!).Scale);

@@ -157,12 +157,18 @@ public static class LandscapeBenchmark
     }
 
     /// <summary>
-    /// --loop r_passes|prepare|hvp|top2 [--reps N]: repeats one phase (at most N times, at most 5 s) for a sampling
-    /// profiler such as perf, and prints the wall and process CPU times of the first 13 reps (the hvp case's 3 warm-ups
-    /// and 10 timed products) and the medians of the second half (warm).
+    /// --loop r_passes|prepare|hvp|top2 [--reps N]: repeats one phase (at most N times, at most 5 s), e.g. under
+    /// `perf record -k mono`. On stderr: the monotonic clock at the start, after the first call and at the end (to cut
+    /// the profile to the loop), and each of the first 40 calls' wall time, process CPU time and allocated KB. On stdout:
+    /// the sums over the first 13 calls (the hvp case's 3 warm-ups and 10 timed products) and the medians of the second half.
     /// </summary>
     private static int Loop(string phase, int reps, Module model, Batch batch, HessianAnalysis analysis, Tensor[] v)
     {
+        if (phase is not ("r_passes" or "prepare" or "hvp" or "top2"))
+        {
+            Console.Error.WriteLine($"--loop: expected r_passes, prepare, hvp or top2, got '{phase}'");
+            return 2;
+        }
         Tensor Loss(Tensor output, Batch b) => Functional.CrossEntropy(output, b.Labels!);
         var plan = PearlmutterPlan.TryCreate(model, analysis.Parameters.ToArray()) ?? throw new InvalidOperationException("the R-operator does not apply to this model");
         var state = phase is "r_passes" ? plan.Prepare(batch, Loss)! : null;

@@ -13,7 +13,8 @@ namespace Overfit.Tensors.Kernels;
 /// </summary>
 internal static class Activations
 {
-    /// <summary>Runs a double op over float data: widen each vector, apply, narrow (one rounding per result).</summary>
+    /// <summary>Runs a double op over float data: widen each vector, apply, narrow (one rounding per result). Not inlined, as <see cref="VectorLoops"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void MapWidened<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> d) where TOp : struct, IUnaryOp<double>
     {
         int i = 0, w = Vector<float>.Count;

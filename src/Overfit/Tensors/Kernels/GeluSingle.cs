@@ -19,6 +19,7 @@ namespace Overfit.Tensors.Kernels;
 /// where x·Φ(x) is not. For x ≥ 0 the result is x − x·Φ(−a).</item>
 /// </list>
 /// x = +∞ gives +∞; x = −∞ and NaN give NaN, as in PyTorch and the Float64 op.
+/// On 512-bit lanes, vectors with every |x| &lt; 4 take the much cheaper table path instead (<see cref="GeluSingleTable"/>).
 /// </summary>
 internal readonly struct GeluSingleOp : IWideUnaryOp<float>
 {
@@ -42,11 +43,21 @@ internal readonly struct GeluSingleOp : IWideUnaryOp<float>
         0.009973556734621525f, -0.06649038195610046f, 0.3989422917366028f,
     ];
 
-    public float Invoke(float x) => Invoke(new Vector<float>(x))[0];
+    // One value goes through the same lanes as a full vector would, so a result does not depend on its position.
+    public float Invoke(float x) => GeluSingleTable.IsSupported ? Invoke(Vector512.Create(x))[0] : Invoke(new Vector<float>(x))[0];
 
     public Vector<float> Invoke(Vector<float> x) => Gelu<Vector<float>, VectorLanes<float>>(x);
 
-    public Vector512<float> Invoke(Vector512<float> x) => Gelu<Vector512<float>, Lanes512<float>>(x);
+    public Vector512<float> Invoke(Vector512<float> x)
+    {
+        // The table path where every lane is below its limit (NaN is not), the general one otherwise.
+        if (GeluSingleTable.IsSupported)
+        {
+            var a = Vector512.Abs(x);
+            if (Vector512.LessThanAll(a, Vector512.Create(GeluSingleTable.Limit))) return GeluSingleTable.Gelu(x, a);
+        }
+        return Gelu<Vector512<float>, Lanes512<float>>(x);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Gelu<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>

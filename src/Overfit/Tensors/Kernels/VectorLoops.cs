@@ -63,9 +63,29 @@ internal static class VectorLoops
     {
         CheckLength(x.Length, d.Length);
         int i = 0, w = Vector512<T>.Count;
-        if (Vector512.IsHardwareAccelerated)
-            for (; i <= x.Length - w; i += w) op.Invoke(Vector512.Create(x.Slice(i, w))).CopyTo(d.Slice(i));
-        if (i < x.Length) Map(op, x.Slice(i), d.Slice(i));
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Map(op, x, d);
+            return;
+        }
+        for (; i <= x.Length - w; i += w) op.Invoke(Vector512.Create(x.Slice(i, w))).CopyTo(d.Slice(i));
+        if (i < x.Length) WideTail(op, x.Slice(i), d.Slice(i));
+    }
+
+    /// <summary>
+    /// The last partial block of <see cref="MapWide"/> on the same 512-bit lanes, padded with zeros, so that an op whose
+    /// 512-bit form computes differently from its narrower ones (Float32 GELU) gives each value the same result wherever
+    /// it sits in the span. A method of its own: a stackalloc in the loop's method would keep that method from being
+    /// recompiled with profile data.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WideTail<T, TOp>(TOp op, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IWideUnaryOp<T>
+    {
+        Span<T> pad = stackalloc T[Vector512<T>.Count];
+        pad.Clear();
+        x.CopyTo(pad);
+        op.Invoke(Vector512.Create((ReadOnlySpan<T>)pad)).CopyTo(pad);
+        pad.Slice(0, x.Length).CopyTo(d);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

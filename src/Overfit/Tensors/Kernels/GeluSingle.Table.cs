@@ -17,7 +17,7 @@ namespace Overfit.Tensors.Kernels;
 /// cancellation: the result is at least x/2) for x ≥ 0, within 2 ulp (TranscendentalUlpTests). The polynomial's
 /// variable u = 8a − (j + 1/2) is exact, because 8a is: rounding a itself would cost up to a²·2⁻²⁴ in Φ(−a).
 /// </summary>
-internal static class GeluSingleTable
+internal static partial class GeluSingleTable
 {
     /// <summary>The fast path covers |x| below this.</summary>
     public const float Limit = 4f;

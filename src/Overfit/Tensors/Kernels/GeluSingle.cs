@@ -113,3 +113,50 @@ internal readonly struct GeluSingleOp : IWideUnaryOp<float>
         return L.Select(negative, m, positive);
     }
 }
+
+/// <summary>
+/// The derivative of Float32 GELU, Φ(x) + x·φ(x): on 512-bit lanes from <see cref="GeluSingleTable.Derivative"/> where
+/// every lane has |x| &lt; 4; otherwise (and without 512-bit lanes) <see cref="GeluDerivativeOp"/> in double on widened
+/// lanes, rounded once at the end.
+/// </summary>
+internal readonly struct GeluDerivativeSingleOp : IWideUnaryOp<float>
+{
+    private static readonly GeluDerivativeOp Widened = new(true);
+
+    // One value goes through the same lanes as a full vector would, so a result does not depend on its position.
+    public float Invoke(float x) => GeluSingleTable.IsSupported ? Invoke(Vector512.Create(x))[0] : (float)Widened.Invoke((double)x);
+
+    public Vector<float> Invoke(Vector<float> x)
+    {
+        Vector.Widen(x, out var lo, out var hi);
+        return Vector.Narrow(Widened.Invoke(lo), Widened.Invoke(hi));
+    }
+
+    public Vector512<float> Invoke(Vector512<float> x)
+    {
+        if (GeluSingleTable.IsSupported)
+        {
+            var a = Vector512.Abs(x);
+            if (Vector512.LessThanAll(a, Vector512.Create(GeluSingleTable.Limit))) return GeluSingleTable.Derivative(x, a);
+        }
+        return General(x);
+    }
+
+    /// <summary>A vector with some |x| ≥ 4, ±∞ or NaN, in double (rare: kept out of the loop's code).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> General(Vector512<float> x)
+    {
+        Span<float> values = stackalloc float[Vector512<float>.Count];
+        x.CopyTo(values);
+        Activations.MapWidened(Widened, values, values);
+        return Vector512.Create((ReadOnlySpan<float>)values);
+    }
+}
+
+/// <summary>The GELU gradient g·(Φ(x) + x·φ(x)) for Float32 data, from x and the incoming gradient g (<see cref="GeluDerivativeSingleOp"/>).</summary>
+internal readonly struct GeluGradSingleOp : IWideBinaryOp<float>
+{
+    public float Invoke(float x, float g) => g * new GeluDerivativeSingleOp().Invoke(x);
+    public Vector<float> Invoke(Vector<float> x, Vector<float> g) => g * new GeluDerivativeSingleOp().Invoke(x);
+    public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g) => g * new GeluDerivativeSingleOp().Invoke(x);
+}

@@ -47,8 +47,12 @@ internal readonly struct GeluKernel : IUnaryKernel
     }
 }
 
-/// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (see <see cref="GeluDerivativeOp"/>; Float32 on widened lanes).</summary>
+/// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (<see cref="GeluDerivativeSingleOp"/> for Float32, <see cref="GeluDerivativeOp"/> for Float64).</summary>
 internal readonly struct GeluDerivativeKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluDerivativeOp(typeof(T) == typeof(float)), x, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) VectorLoops.MapWide(new GeluDerivativeSingleOp(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
+        else Activations.Apply(new GeluDerivativeOp(false), x, d);
+    }
 }

@@ -12,7 +12,7 @@ internal interface IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
     Vector<T> Invoke(Vector<T> x);
 }
 
-/// <summary>A unary op that also has a 512-bit form (<see cref="VectorLoops.MapWide"/> uses it where the hardware has 512-bit lanes).</summary>
+/// <summary>A unary op that also has a 512-bit form (<see cref="VectorLoops.MapWide{T, TOp}(TOp, ReadOnlySpan{T}, Span{T})"/> uses it where the hardware has 512-bit lanes).</summary>
 internal interface IWideUnaryOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     Vector512<T> Invoke(Vector512<T> x);
@@ -23,6 +23,12 @@ internal interface IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     T Invoke(T x, T y);
     Vector<T> Invoke(Vector<T> x, Vector<T> y);
+}
+
+/// <summary>A binary op that also has a 512-bit form (<see cref="VectorLoops.MapWide{T, TOp}(TOp, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>).</summary>
+internal interface IWideBinaryOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    Vector512<T> Invoke(Vector512<T> x, Vector512<T> y);
 }
 
 /// <summary>An elementwise function of three values, in scalar and SIMD form.</summary>
@@ -78,7 +84,7 @@ internal static class VectorLoops
     }
 
     /// <summary>
-    /// The last partial block of <see cref="MapWide"/> on the same 512-bit lanes, padded with zeros, so that an op whose
+    /// The last partial block of <see cref="MapWide{T, TOp}(TOp, ReadOnlySpan{T}, Span{T})"/> on the same 512-bit lanes, padded with zeros, so that an op whose
     /// 512-bit form computes differently from its narrower ones (Float32 GELU) gives each value the same result wherever
     /// it sits in the span. A method of its own: a stackalloc in the loop's method would keep that method from being
     /// recompiled with profile data.
@@ -103,6 +109,62 @@ internal static class VectorLoops
         if (Vector.IsHardwareAccelerated)
             for (; i + w <= n; i += w) op.Invoke(Vector.LoadUnsafe(ref xs, i), Vector.LoadUnsafe(ref ys, i)).StoreUnsafe(ref ds, i);
         for (; i < n; i++) Unsafe.Add(ref ds, i) = op.Invoke(Unsafe.Add(ref xs, i), Unsafe.Add(ref ys, i));
+    }
+
+    /// <summary>
+    /// The binary <see cref="Map{T, TOp}(TOp, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> on 512-bit blocks where
+    /// <see cref="Vector512.IsHardwareAccelerated"/>, the last partial block padded with zeros on the same lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void MapWide<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IWideBinaryOp<T>
+    {
+        CheckLength(x.Length, y.Length);
+        CheckLength(x.Length, d.Length);
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Map(op, x, y, d);
+            return;
+        }
+        ref T xs = ref MemoryMarshal.GetReference(x), ys = ref MemoryMarshal.GetReference(y), ds = ref MemoryMarshal.GetReference(d);
+        nuint i = 0, n = (nuint)x.Length, w = (nuint)Vector512<T>.Count;
+        for (; i + w <= n; i += w) op.Invoke(Vector512.LoadUnsafe(ref xs, i), Vector512.LoadUnsafe(ref ys, i)).StoreUnsafe(ref ds, i);
+        if (i < n) WideTail(op, x.Slice((int)i), y.Slice((int)i), d.Slice((int)i));
+    }
+
+    /// <summary>The binary <see cref="MapWide{T, TOp}(TOp, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> with a scalar second operand.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void MapWide<T, TOp>(TOp op, ReadOnlySpan<T> x, T y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IWideBinaryOp<T>
+    {
+        CheckLength(x.Length, d.Length);
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Map(op, x, y, d);
+            return;
+        }
+        ref T xs = ref MemoryMarshal.GetReference(x), ds = ref MemoryMarshal.GetReference(d);
+        nuint i = 0, n = (nuint)x.Length, w = (nuint)Vector512<T>.Count;
+        var vy = Vector512.Create(y);
+        for (; i + w <= n; i += w) op.Invoke(Vector512.LoadUnsafe(ref xs, i), vy).StoreUnsafe(ref ds, i);
+        if (i < n)
+        {
+            Span<T> ys = stackalloc T[(int)w];
+            ys.Fill(y);
+            WideTail(op, x.Slice((int)i), ys.Slice(0, (int)(n - i)), d.Slice((int)i));
+        }
+    }
+
+    /// <summary>The last partial block of the binary <see cref="MapWide{T, TOp}(TOp, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/> (see the unary one).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WideTail<T, TOp>(TOp op, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IWideBinaryOp<T>
+    {
+        Span<T> px = stackalloc T[Vector512<T>.Count];
+        Span<T> py = stackalloc T[Vector512<T>.Count];
+        px.Clear();
+        py.Clear();
+        x.CopyTo(px);
+        y.CopyTo(py);
+        op.Invoke(Vector512.Create((ReadOnlySpan<T>)px), Vector512.Create((ReadOnlySpan<T>)py)).CopyTo(px);
+        px.Slice(0, x.Length).CopyTo(d);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

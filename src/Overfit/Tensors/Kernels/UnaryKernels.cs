@@ -26,7 +26,8 @@ internal readonly struct ReluKernel : IUnaryKernel
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, d);
 }
 
-internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d); }
+/// <summary>e^x − 1 without the cancellation near 0 (<see cref="ExpM1Op{T}"/>).</summary>
+internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.MapWide(new ExpM1Op<T>(), x, d); }
 
 /// <summary>
 /// Softplus log(1 + e^x) computed stably as max(x, 0) + log1p(e^−|x|) in one SIMD pass; the log1p keeps full

@@ -96,28 +96,14 @@ internal static partial class GeluSingleTable
         -4.237998840750379e-10f, -1.2929494974667222e-10f, -1.7054831505380896e-11f, 1.1070151045844412e-10f,
         2.6717942094856006e-11f, 4.7288548077339954e-11f, 3.9056556599970094e-11f, -1.5040298867452506e-11f,
     ];
-    private static readonly Vector512<float> s_d5a = First(s_d5), s_d5b = Second(s_d5);
-    private static readonly Vector512<float> s_d4a = First(s_d4), s_d4b = Second(s_d4);
-    private static readonly Vector512<float> s_d3a = First(s_d3), s_d3b = Second(s_d3);
-    private static readonly Vector512<float> s_d2a = First(s_d2), s_d2b = Second(s_d2);
-    private static readonly Vector512<float> s_d1a = First(s_d1), s_d1b = Second(s_d1);
-    private static readonly Vector512<float> s_d0a = First(s_d0), s_d0b = Second(s_d0);
-    private static readonly Vector512<float> s_d0LoA = First(s_d0lo), s_d0LoB = Second(s_d0lo);
+
+    private static readonly PieceTable s_derivative = new(s_d5, s_d4, s_d3, s_d2, s_d1, s_d0, s_d0lo);
 
     /// <summary>Φ(x) + x·φ(x), given a = |x| &lt; <see cref="Limit"/> in every lane (call only where <see cref="IsSupported"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Derivative(Vector512<float> x, Vector512<float> a)
     {
-        var v = a * Vector512.Create(Scale);
-        var j = Vector512.Floor(v);
-        var u = v - (j + Vector512.Create(0.5f));
-        var index = Avx512F.ConvertToVector512Int32WithTruncation(j);
-        var r = Avx512F.PermuteVar16x32x2(s_d5a, index, s_d5b);
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_d4a, index, s_d4b));
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_d3a, index, s_d3b));
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_d2a, index, s_d2b));
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_d1a, index, s_d1b));
-        var h = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_d0LoA, index, s_d0LoB)) + Avx512F.PermuteVar16x32x2(s_d0a, index, s_d0b);
+        var h = Evaluate(s_derivative, a, out var c0) + c0;
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), h, Vector512<float>.One - h);
     }
 }

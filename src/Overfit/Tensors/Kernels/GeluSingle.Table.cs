@@ -109,13 +109,7 @@ internal static partial class GeluSingleTable
         -1.9972665882272977e-11f, -1.9664927672358168e-11f, -1.3541862943500238e-11f, 1.1320162689176794e-11f,
         2.525357744101453e-12f, -3.1600633568218406e-13f, -1.683275480807156e-12f, -2.8627911131083594e-13f,
     ];
-    private static readonly Vector512<float> s_c5a = First(s_c5), s_c5b = Second(s_c5);
-    private static readonly Vector512<float> s_c4a = First(s_c4), s_c4b = Second(s_c4);
-    private static readonly Vector512<float> s_c3a = First(s_c3), s_c3b = Second(s_c3);
-    private static readonly Vector512<float> s_c2a = First(s_c2), s_c2b = Second(s_c2);
-    private static readonly Vector512<float> s_c1a = First(s_c1), s_c1b = Second(s_c1);
-    private static readonly Vector512<float> s_c0a = First(s_c0), s_c0b = Second(s_c0);
-    private static readonly Vector512<float> s_c0LoA = First(s_c0lo), s_c0LoB = Second(s_c0lo);
+    private static readonly PieceTable s_gelu = new(s_c5, s_c4, s_c3, s_c2, s_c1, s_c0, s_c0lo);
 
     /// <summary>Whether this machine runs the fast path (it needs AVX-512's two-register permute).</summary>
     public static bool IsSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
@@ -124,20 +118,9 @@ internal static partial class GeluSingleTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Gelu(Vector512<float> x, Vector512<float> a)
     {
-        var v = a * Vector512.Create(Scale);
-        var j = Vector512.Floor(v);
-        var u = v - (j + Vector512.Create(0.5f));
-        // j is a whole number in [0, 31]: the plain truncating conversion (Vector512.ConvertToInt32 adds the saturation fix-ups).
-        var index = Avx512F.ConvertToVector512Int32WithTruncation(j);
-        var r = Avx512F.PermuteVar16x32x2(s_c5a, index, s_c5b);
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_c4a, index, s_c4b));
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_c3a, index, s_c3b));
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_c2a, index, s_c2b));
-        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_c1a, index, s_c1b));
         // Φ(−a) = c0 + (c0Lo + u·r) as hi + lo (Fast2Sum: |c0| is the larger), so that its rounding does not add a
         // whole ulp of the product on top of the product's own.
-        var c0 = Avx512F.PermuteVar16x32x2(s_c0a, index, s_c0b);
-        var small = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(s_c0LoA, index, s_c0LoB));
+        var small = Evaluate(s_gelu, a, out var c0);
         var hi = c0 + small;
         var xLo = x * (small - (hi - c0));
         // x·Φ(−a) for x < 0 rounded once; x − x·Φ(−a) for x ≥ 0 rounded twice (the second time by far less than an ulp).
@@ -146,7 +129,36 @@ internal static partial class GeluSingleTable
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), negative, positive);
     }
 
-    private static Vector512<float> First(float[] table) => Vector512.Create(table.AsSpan(0, 16));
+    /// <summary>
+    /// A function of the table at a (every lane below <see cref="Limit"/>) as c0 (returned in <paramref name="c0"/>)
+    /// plus the returned c0Lo + u·r(u), r the rest of the piece's polynomial; the caller adds the two.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Evaluate(PieceTable t, Vector512<float> a, out Vector512<float> c0)
+    {
+        var v = a * Vector512.Create(Scale);
+        var j = Vector512.Floor(v);
+        var u = v - (j + Vector512.Create(0.5f));
+        // j is a whole number in [0, 31]: the plain truncating conversion (Vector512.ConvertToInt32 adds the saturation fix-ups).
+        var index = Avx512F.ConvertToVector512Int32WithTruncation(j);
+        var r = Avx512F.PermuteVar16x32x2(t.C5a, index, t.C5b);
+        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C4a, index, t.C4b));
+        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C3a, index, t.C3b));
+        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C2a, index, t.C2b));
+        r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C1a, index, t.C1b));
+        c0 = Avx512F.PermuteVar16x32x2(t.C0a, index, t.C0b);
+        return Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C0LoA, index, t.C0LoB));
+    }
 
-    private static Vector512<float> Second(float[] table) => Vector512.Create(table.AsSpan(16, 16));
+    /// <summary>One function's 32 pieces: per coefficient (highest power first, then the constant as hi and lo) a 32-entry table held as two vectors, entries 0–15 and 16–31.</summary>
+    private sealed class PieceTable(float[] c5, float[] c4, float[] c3, float[] c2, float[] c1, float[] c0, float[] c0Lo)
+    {
+        public readonly Vector512<float> C5a = First(c5), C5b = Second(c5), C4a = First(c4), C4b = Second(c4), C3a = First(c3), C3b = Second(c3);
+        public readonly Vector512<float> C2a = First(c2), C2b = Second(c2), C1a = First(c1), C1b = Second(c1), C0a = First(c0), C0b = Second(c0);
+        public readonly Vector512<float> C0LoA = First(c0Lo), C0LoB = Second(c0Lo);
+
+        private static Vector512<float> First(float[] table) => Vector512.Create(table.AsSpan(0, 16));
+
+        private static Vector512<float> Second(float[] table) => Vector512.Create(table.AsSpan(16, 16));
+    }
 }

@@ -54,9 +54,7 @@ internal static partial class VectorMath
     {
         var limit = L.Create(700.0);
         var c = L.MinNative(L.MaxNative(x, L.Create(-700.0)), limit);
-        var n = L.Round(L.Multiply(c, L.Create(1.4426950408889634)));
-        var r = L.Fma(n, L.Create(-0.6931471805599453), c);
-        r = L.Fma(n, L.Create(-2.3190468138462996e-17), r);
+        var r = ReduceDouble<TV, L>(c, out var n);
         // P(r) = 1/2 + r/6 + … + r¹¹/13!, so that r + r²·P(r) reaches r¹³; Estrin's scheme as in ExpDouble.
         var r2 = L.Multiply(r, r);
         var r4 = L.Multiply(r2, r2);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Overfit.BayesianOptimization;
+using Overfit.Tensors;
 using Overfit.Tuning;
 
 namespace Overfit.Benchmarks;
@@ -10,9 +11,10 @@ namespace Overfit.Benchmarks;
 /// minimizes the function with a study on each seed (every coordinate a SuggestFloat) and prints the quartiles of the
 /// final regret and the median seconds per trial. With `--init sobol` each study first runs the 2(d + 1) scrambled-Sobol
 /// points `bench bo` starts from (same seed, enqueued), and `gp` then counts them as its startup trials. `--noise-floor V`
-/// sets the GP's lower bound on the noise variance (standardized units; BoTorch's 1e-4 by default). `--stream numpy`
-/// (TPE only) gives the sampler numpy's RandomState(seed) streams, the draws of Optuna 3.1's TPESampler(seed=seed), so
-/// each seed repeats Optuna's run (the anchor's loop) at this sampler's speed. `--first-seed F` runs seeds F..F+seeds-1.
+/// sets the GP's lower bound on the noise variance (standardized units; BoTorch's 1e-4 by default). A seeded TPE
+/// or random sampler draws from numpy's RandomState(seed) streams, as Optuna 3.1's do, so each seed repeats Optuna's run
+/// (the anchor's loop) at this sampler's speed; `--stream xoshiro` (TPE only) gives the TPE sampler two xoshiro256**
+/// streams of `Generator(seed)` instead, to compare the same sampler on another generator. `--first-seed F` runs seeds F..F+seeds-1.
 /// `tuning --overhead --storage memory --sampler random|tpe --trials 1000 [--anchor PATH] --json`: times ask + 4
 /// SuggestFloat on [-5, 5] + tell with no objective cost, the loop of the Optuna overhead anchor. The storage may also be
 /// sqlite:///PATH or postgresql://USER@HOST:PORT/DB. With `--workers N` (and optionally `--objective-ms MS`, an
@@ -95,9 +97,9 @@ public static partial class TuningBenchmark
             return 0;
         }
         if (init is not null and not "sobol") { Console.Error.WriteLine($"tuning: unknown --init '{init}'; expected sobol"); return 2; }
-        if (stream is not null && (stream != "numpy" || sampler != "tpe"))
+        if (stream is not null && (stream != "xoshiro" || sampler != "tpe"))
         {
-            Console.Error.WriteLine($"tuning: --stream takes numpy, with --sampler tpe; got {stream} with {sampler}");
+            Console.Error.WriteLine($"tuning: --stream takes xoshiro, with --sampler tpe; got {stream} with {sampler}");
             return 2;
         }
         if (firstSeed < 0 || (long)firstSeed + seeds > uint.MaxValue) { Console.Error.WriteLine($"tuning: --first-seed must be in 0..{uint.MaxValue} - seeds, got {firstSeed}"); return 2; }
@@ -119,7 +121,7 @@ public static partial class TuningBenchmark
                 ? new BoTorchLoopOptions { ModelOptions = new SingleTaskGPOptions { NoiseFloor = floor, NoiseBounds = (floor, 10.0) } } : null;
             var study = Study.Create(sampler: sampler == "gp" && (init is not null || gpOptions is not null)
                     ? new GPSampler(seed: (ulong)seed, nStartupTrials: init is null ? 10 : initial, options: gpOptions)
-                    : stream is not null ? new TpeSampler(new NumpyRandomState((uint)seed).NextDouble, new NumpyRandomState((uint)seed).NextDouble)
+                    : stream is not null ? new TpeSampler(new Generator((ulong)seed).NextDouble, new Generator((ulong)seed).NextDouble)
                     : factory((ulong)seed),
                 pruner: new NopPruner());
             if (init is not null)

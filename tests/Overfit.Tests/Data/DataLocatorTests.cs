@@ -90,6 +90,51 @@ public class DataLocatorTests
     }
 
     [Fact]
+    public void AVerifiedCopyIsTrustedUntilItsFilesChange()
+    {
+        using var temp = DataFixtures.NewTempDirectory();
+        var subset = DataFixtures.FashionMnistSubset;
+        string cacheRoot = Path.Combine(temp.Path, "cache"), copy = Path.Combine(cacheRoot, "fashion-mnist");
+        CopyFixture(copy);
+        var locator = new DataLocator([new DataRoot(cacheRoot, DataRootKind.UserCache)], cacheRoot);
+        Assert.Equal(copy, locator.Locate(subset).Directory);
+        string record = File.ReadAllText(Path.Combine(cacheRoot, "verified.json"));
+        foreach (var file in subset.Files) Assert.Contains(Path.GetFileName(DataLocator.ResolveFile(copy, file)!), record);
+
+        // A file rewritten with its old length and modification time (what the record keys on) is trusted without
+        // hashing; `overfit data check` (DatasetVerifier) still hashes and catches it.
+        string labels = Path.Combine(copy, "t10k-labels-idx1-ubyte.gz");
+        DateTime modified = File.GetLastWriteTimeUtc(labels);
+        byte[] bytes = File.ReadAllBytes(labels);
+        bytes[^5] ^= 0xff; // inside the gzip trailer's CRC: the content no longer checks out
+        File.WriteAllBytes(labels, bytes);
+        File.SetLastWriteTimeUtc(labels, modified);
+        Assert.Equal(copy, locator.Locate(subset).Directory);
+        Assert.Contains(DatasetVerifier.Verify(subset, copy), c => !c.Ok);
+
+        // Any change of modification time sends the file through the md5 check again.
+        File.SetLastWriteTimeUtc(labels, modified.AddSeconds(1));
+        LocateResult after = locator.Locate(subset);
+        Assert.False(after.Found);
+        Assert.Single(after.CorruptCopies);
+
+        // Deleted copies leave the record at its next write.
+        Directory.Delete(copy, recursive: true);
+        string other = Path.Combine(temp.Path, "other");
+        CopyFixture(other);
+        Assert.Equal(other, new DataLocator([new DataRoot(other, DataRootKind.Explicit)], cacheRoot).Locate(subset).Directory);
+        record = File.ReadAllText(Path.Combine(cacheRoot, "verified.json"));
+        Assert.Contains("other", record);
+        Assert.DoesNotContain("fashion-mnist", record);
+
+        // Without a cache there is no record: every lookup hashes.
+        var uncached = new DataLocator([new DataRoot(Path.Combine(temp.Path, "elsewhere"), DataRootKind.Explicit)], null);
+        CopyFixture(Path.Combine(temp.Path, "elsewhere"));
+        Assert.Equal(Path.Combine(temp.Path, "elsewhere"), uncached.Locate(subset).Directory);
+        Assert.False(File.Exists(Path.Combine(temp.Path, "elsewhere", "verified.json")));
+    }
+
+    [Fact]
     public void ACorruptCopyIsSkippedAndNeverHidesAGoodOneFurtherDown()
     {
         using var temp = DataFixtures.NewTempDirectory();

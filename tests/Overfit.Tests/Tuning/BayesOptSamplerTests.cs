@@ -44,11 +44,13 @@ public class BayesOptSamplerTests
             study.Optimize(t => Branin(t.SuggestFloat("x1", -5, 10), t.SuggestFloat("x2", 0, 15)), nTrials: 25);
             return study.BestValue;
         }
-        double bo = Run(new BayesOptSampler(seed: 1) { WarmupPoints = 2000 });
-        Assert.Equal(bo, Run(new BayesOptSampler(seed: 1) { WarmupPoints = 2000 }));
-        double random = Run(new RandomSampler(1));
-        Assert.True(bo < random, $"bayes_opt sampler {bo} vs random {random}");
-        Assert.True(bo - 0.397887 < 1.0, $"regret {bo - 0.397887}"); // UCB with kappa 2.576 still explores at 25 trials
+        ulong[] seeds = [1, 2, 3, 4, 5];
+        double[] bo = seeds.Select(s => Run(new BayesOptSampler(seed: s) { WarmupPoints = 2000 })).Order().ToArray();
+        Assert.Contains(Run(new BayesOptSampler(seed: 1) { WarmupPoints = 2000 }), bo);
+        double[] random = seeds.Select(s => Run(new RandomSampler(s))).Order().ToArray();
+        // Compared over five seeds: one seed of 25 random trials lands near the minimum often enough to beat a single run.
+        Assert.True(bo[2] < random[2], $"median best value: bayes_opt sampler {bo[2]} vs random {random[2]}");
+        Assert.True(bo[2] - 0.397887 < 1.0, $"median regret {bo[2] - 0.397887}"); // UCB with kappa 2.576 still explores at 25 trials
     }
 
     [Fact]

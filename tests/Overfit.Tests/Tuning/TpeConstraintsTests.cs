@@ -67,8 +67,12 @@ public sealed class TpeConstraintsTests(ITestOutputHelper output)
             feasibleWithout += plain.Trials.Skip(10).Count(Feasible);
         }
         output.WriteLine($"best feasible with constraints [{string.Join(", ", bestWith)}], without [{string.Join(", ", bestWithout)}]; feasible model-guided trials {feasibleWith} vs {feasibleWithout}");
-        Assert.All(bestWith, b => Assert.InRange(b, 0.5, 0.7));
-        Assert.True(bestWith.Average() < 0.6, $"mean best feasible value {bestWith.Average()}");
+        // Optuna 3.1's TPESampler(seed=s, constraints_func=...) on the same problem (Debian python3-optuna): the seeded
+        // sampler draws numpy's streams, so each run is Optuna's run.
+        double[] optuna = [0.6467238868511105, 0.8053212903648224, 0.5434592922139865];
+        for (int s = 0; s < 3; s++) Assert.Equal(optuna[s], bestWith[s], 1e-9);
+        Assert.All(bestWith, b => Assert.InRange(b, 0.5, 0.85));
+        Assert.True(bestWith.Average() < 0.7, $"mean best feasible value {bestWith.Average()}");
         Assert.True(bestWith.Sum() < bestWithout.Sum(), $"with constraints {bestWith.Sum()}, without {bestWithout.Sum()}");
         Assert.True(feasibleWith > 1.5 * feasibleWithout, $"feasible model-guided trials: {feasibleWith} with constraints, {feasibleWithout} without");
     }

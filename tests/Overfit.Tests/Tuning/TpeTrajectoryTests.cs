@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Overfit.BayesianOptimization;
+using Overfit.Tensors;
 using Overfit.Tuning;
 
 namespace Overfit.Tests.Tuning;
@@ -11,7 +12,8 @@ namespace Overfit.Tests.Tuning;
 /// from the truncated mixture and the l/g arg-max — must come out the same, trial after trial, here. Cases: Branin
 /// (100 trials, 5 seeds), Hartmann6, Branin with pruned trials, a space of log float, int, log int, stepped float and
 /// categorical parameters, and multivariate TPE on the last two. Further cases are plain Optuna runs on numpy's
-/// streams, which the sampler reproduces when handed <see cref="NumpyRandomState"/>.
+/// streams — <c>TPESampler(seed=seed)</c> and <c>RandomSampler(seed=seed)</c> — which the seeded samplers here
+/// reproduce as they are, since they draw from numpy's <c>RandomState(seed)</c> (<see cref="NumpyRandomState"/>).
 /// </summary>
 public class TpeTrajectoryTests
 {
@@ -48,7 +50,7 @@ public class TpeTrajectoryTests
         };
     }
 
-    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 18).Select(i => new object[] { i });
+    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 24).Select(i => new object[] { i });
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -56,26 +58,29 @@ public class TpeTrajectoryTests
     {
         var root = Fixture.Value.RootElement;
         var cases = root.GetProperty("cases");
-        Assert.Equal(18, cases.GetArrayLength());
+        Assert.Equal(24, cases.GetArrayLength());
         var c = cases[index];
         string func = c.GetProperty("func").GetString()!;
-        int seed = c.GetProperty("seed").GetInt32();
-        bool multivariate = c.GetProperty("options").TryGetProperty("multivariate", out var mv) && mv.GetBoolean();
+        long seed = c.GetProperty("seed").GetInt64();
+        var options = c.GetProperty("options");
+        bool multivariate = options.TryGetProperty("multivariate", out var mv) && mv.GetBoolean();
+        bool random = options.TryGetProperty("sampler", out var kind) && kind.GetString() == "random";
         var expected = c.GetProperty("trials");
         bool numpy = c.GetProperty("stream").GetString() == "numpy";
-        var sampler = numpy ? new TpeSampler(new NumpyRandomState((uint)seed).NextDouble, new NumpyRandomState((uint)seed).NextDouble)
-            : new TpeSampler(seed: (ulong)seed, multivariate: multivariate);
+        ISampler sampler = random ? new RandomSampler((ulong)seed)
+            : numpy ? new TpeSampler(seed: (ulong)seed, multivariate: multivariate)
+            : new TpeSampler(new Generator((ulong)seed).NextDouble, new Generator((ulong)seed).NextDouble, multivariate);
         var study = Study.Create(sampler: sampler, pruner: new NopPruner());
-        if (func == "mixed")
+        if (func == "mixed" && !numpy)
             foreach (var p in root.GetProperty("mixed_startup").EnumerateArray())
                 study.EnqueueTrial(p.EnumerateObject().ToDictionary(e => e.Name,
                     e => e.Value.ValueKind == JsonValueKind.String ? e.Value.GetString() : (object?)e.Value.GetDouble()));
         study.Optimize(Objective(func), nTrials: expected.GetArrayLength());
-        string label = $"{func} seed {seed}{(multivariate ? " multivariate" : "")}{(numpy ? " numpy" : "")}";
+        string label = $"{func} seed {seed}{(random ? " random" : "")}{(multivariate ? " multivariate" : "")}{(numpy ? " numpy" : "")}";
         // From a trial whose pick was a tie between different values (a categorical's l/g equal for two choices) the
         // last bit decides, and the runs may part; everything before it must agree.
         int compared = c.GetProperty("first_tie") is { ValueKind: JsonValueKind.Number } tie ? tie.GetInt32() : expected.GetArrayLength();
-        Assert.True(compared >= 20, $"{label}: only {compared} trials before the first tie");
+        Assert.True(compared >= 27, $"{label}: only {compared} trials before the first tie");
         for (int n = 0; n < compared; n++)
         {
             var row = expected[n];
@@ -104,12 +109,15 @@ public class TpeTrajectoryTests
     public void NumpyRandomStateDrawsNumpysNumbers()
     {
         // numpy.random.RandomState(seed).random_sample(3) and the 1,000th draw (Debian python3-numpy).
-        (uint Seed, double[] First, double Thousandth)[] expected =
+        (ulong Seed, double[] First, double Thousandth)[] expected =
         [
             (0, [0.5488135039273248, 0.7151893663724195, 0.6027633760716439], 0.6771411441114241),
             (1, [0.417022004702574, 0.7203244934421581, 0.00011437481734488664], 0.7744772660150796),
             (12345, [0.9296160928171479, 0.3163755545817859, 0.18391881167709445], 0.30860519994571),
             (4294967295, [0.0976320289940138, 0.9123828453026218, 0.78903530185164], 0.556626859384112),
+            // Seeds numpy refuses as integers, seeded by their 32-bit halves: RandomState([low, high]).
+            (1099511627781, [0.5043802970418443, 0.2686044399723282, 0.9257865475671585], 0.8339863868477599),
+            (ulong.MaxValue, [0.021825695401270107, 0.3380953268613758, 0.21196748656082065], 0.9009945166016444),
         ];
         foreach (var (seed, first, thousandth) in expected)
         {

@@ -93,12 +93,15 @@ public sealed class DataLocator
     /// <summary>
     /// Looks in every root, in order, for a folder holding all of the dataset's files that pass
     /// <see cref="DatasetVerifier"/> (md5); a copy with a truncated or modified file is skipped (recorded as a corrupt
-    /// attempt) so that it never hides a good copy further down. <paramref name="verify"/> false checks existence only.
+    /// attempt) so that it never hides a good copy further down. Files verified before and unchanged since (same
+    /// length and modification time, as recorded in the cache) are not hashed again. <paramref name="verify"/> false
+    /// checks existence only.
     /// </summary>
     public LocateResult Locate(DatasetInfo dataset, bool verify = true)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         var attempts = new List<LookupAttempt>();
+        VerificationRecord? record = null;
         foreach (var root in Roots)
         {
             var candidates = new List<string> { Path.Combine(root.Path, dataset.DirectoryName) };
@@ -110,7 +113,7 @@ public sealed class DataLocator
                 bool found = missing is null;
                 string detail = !System.IO.Directory.Exists(directory) ? "no such directory"
                     : found ? "all files present" : $"missing {missing}";
-                FileCheck? failed = found && verify ? DatasetVerifier.Verify(dataset, directory).FirstOrDefault(c => !c.Ok) : null;
+                FileCheck? failed = found && verify ? Verify(dataset, directory, ref record) : null;
                 if (failed is not null)
                 {
                     attempts.Add(new LookupAttempt(root, directory, false, $"corrupt copy skipped: {failed.Name}: {failed.Detail}", Corrupt: true));
@@ -122,6 +125,19 @@ public sealed class DataLocator
             }
         }
         return new LocateResult(dataset, null, attempts);
+    }
+
+    /// <summary>
+    /// The first file of the copy in <paramref name="directory"/> that fails its check, or null. Files the cache's
+    /// <see cref="VerificationRecord"/> holds as verified and unchanged are trusted; a copy that passes is recorded.
+    /// </summary>
+    private FileCheck? Verify(DatasetInfo dataset, string directory, ref VerificationRecord? record)
+    {
+        if (CacheRoot is not null) record ??= VerificationRecord.Open(CacheRoot);
+        if (record is not null && record.Holds(dataset, directory)) return null;
+        var failed = DatasetVerifier.Verify(dataset, directory).FirstOrDefault(c => !c.Ok);
+        if (failed is null) record?.Add(dataset, directory);
+        return failed;
     }
 
     /// <summary>The path of <paramref name="file"/> in <paramref name="directory"/>: the name as listed, or for a .gz name the decompressed file.</summary>

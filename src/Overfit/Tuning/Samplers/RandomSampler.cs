@@ -1,15 +1,19 @@
-using Overfit.Tensors;
-
 namespace Overfit.Tuning;
 
-/// <summary>Samples every parameter independently and uniformly in its transformed space (Optuna's RandomSampler).</summary>
+/// <summary>
+/// Samples every parameter independently and uniformly in its transformed space (Optuna's RandomSampler). A seeded
+/// sampler draws from numpy's <c>RandomState(seed)</c> stream with Optuna's arithmetic (one number per numeric
+/// parameter, one per choice of a categorical, taking the largest), so it proposes what Optuna 3.1's
+/// <c>RandomSampler(seed=seed)</c> proposes, trial for trial.
+/// </summary>
 public sealed class RandomSampler : ISampler
 {
     private readonly Func<double> _uniform;
     private readonly Lock _lock = new();
 
-    /// <summary>A null seed draws one from the system's entropy.</summary>
-    public RandomSampler(ulong? seed = null) => _uniform = new Generator(seed ?? (ulong)Random.Shared.NextInt64()).NextDouble;
+    /// <summary>Seeds numpy's generator as <c>RandomState(seed)</c> does (seeds of 2³² and above, which numpy refuses, by
+    /// their two 32-bit halves); a null seed draws one from the system's entropy.</summary>
+    public RandomSampler(ulong? seed = null) => _uniform = new NumpyRandomState(seed ?? (ulong)Random.Shared.NextInt64()).NextDouble;
 
     /// <summary>Draws from another stream of uniform numbers in [0, 1) (a seam for comparing against other generators).</summary>
     internal RandomSampler(Func<double> uniform) => _uniform = uniform;
@@ -23,9 +27,20 @@ public sealed class RandomSampler : ISampler
     public double SampleIndependent(Study study, FrozenTrial trial, string paramName, Distribution distribution)
     {
         ArgumentNullException.ThrowIfNull(distribution);
-        double u;
-        lock (_lock) u = _uniform();
-        return SampleUniform(distribution, u);
+        lock (_lock)
+        {
+            if (distribution is not CategoricalDistribution c) return SampleUniform(distribution, _uniform());
+            // Optuna one-hot encodes a categorical and draws each column uniformly in [0, 1]; the largest (the first
+            // of equal ones) is the choice.
+            int best = 0;
+            double bestU = _uniform();
+            for (int k = 1; k < c.Choices.Count; k++)
+            {
+                double u = _uniform();
+                if (u > bestU) (best, bestU) = (k, u);
+            }
+            return best;
+        }
     }
 
     /// <summary>

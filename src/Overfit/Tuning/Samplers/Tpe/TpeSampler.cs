@@ -37,7 +37,7 @@ public sealed partial class TpeSampler : ISampler
     /// <param name="nEiCandidates">draws from the "below" estimator scored per suggestion (default 24)</param>
     /// <param name="gamma">size of the "below" set from the number of finished trials; null is <see cref="DefaultGamma"/></param>
     /// <param name="weights">observation weights from their count; null is <see cref="DefaultWeights"/></param>
-    /// <param name="seed">seed of the draws; null draws one</param>
+    /// <param name="seed">seed of numpy's <c>RandomState(seed)</c> streams the draws come from, as in Optuna; null draws one</param>
     /// <param name="multivariate">one joint estimator over the intersection search space (default false)</param>
     /// <param name="group">split the space into groups that always occur together (needs multivariate)</param>
     /// <param name="constantLiar">count running trials as the worst observations (default false)</param>
@@ -57,16 +57,17 @@ public sealed partial class TpeSampler : ISampler
         (_nStartupTrials, _nEiCandidates, _gamma) = (nStartupTrials, nEiCandidates, gamma ?? DefaultGamma);
         (_multivariate, _group, _constantLiar, _constraintsFunc) = (multivariate, group, constantLiar, constraintsFunc);
         ulong s = seed ?? (ulong)Random.Shared.NextInt64();
-        // Like Optuna, the TPE draws and the startup RandomSampler use two generators seeded alike.
-        _uniform = new Generator(s).NextDouble;
+        // Like Optuna, the TPE draws and the startup RandomSampler use two of numpy's generators seeded alike, so a
+        // seeded run is Optuna's TPESampler(seed=seed) run.
+        _uniform = new NumpyRandomState(s).NextDouble;
         _randomSampler = new RandomSampler(s);
         if (group) _groupSpace = new GroupDecomposedSearchSpace(includePruned: true);
     }
 
     /// <summary>Optuna's defaults, drawing the TPE step's uniform numbers from <paramref name="uniform"/> and the startup
-    /// trials' from <paramref name="startupUniform"/> instead of two seeded generators (a seam for running the sampler on
-    /// another generator's stream, such as numpy's).</summary>
-    internal TpeSampler(Func<double> uniform, Func<double> startupUniform) : this(seed: 0)
+    /// trials' from <paramref name="startupUniform"/> instead of two of numpy's generators (a seam for running the
+    /// sampler on another generator's stream).</summary>
+    internal TpeSampler(Func<double> uniform, Func<double> startupUniform, bool multivariate = false) : this(seed: 0, multivariate: multivariate)
     {
         _uniform = uniform;
         _randomSampler = new RandomSampler(startupUniform);

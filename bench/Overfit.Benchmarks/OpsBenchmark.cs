@@ -9,7 +9,7 @@ namespace Overfit.Benchmarks;
 
 /// <summary>
 /// `ops`: elementwise, reduction and softmax kernels on 1M elements, Float32 and Float64, on 1 and 2 threads,
-/// plus the backward pass of relu, sigmoid and softmax. Each call's result is disposed, as PyTorch frees it when
+/// plus the backward pass of relu, sigmoid, softmax and GELU. Each call's result is disposed, as PyTorch frees it when
 /// the last reference goes, so the storage pool serves the next call. Per case: median time, bytes allocated and
 /// gen0/gen2 collections per call.
 /// Options: --json (one JSON line per case), --reps N (timed repetitions, median reported),
@@ -22,7 +22,7 @@ public static class OpsBenchmark
     private const int Rows = 1024; // softmax and logsumexp run over the rows of a [1024, 1024] matrix
 
     private static readonly string[] Ops = ["add", "mul", "add_row", "exp", "tanh", "sigmoid", "relu", "softplus", "gelu",
-        "sum", "max", "sum_rows", "softmax_rows", "log_softmax_rows", "logsumexp_rows", "relu_backward", "sigmoid_backward", "softmax_backward"];
+        "sum", "max", "sum_rows", "softmax_rows", "log_softmax_rows", "logsumexp_rows", "relu_backward", "sigmoid_backward", "softmax_backward", "gelu_backward"];
 
     public static int Run(string[] args)
     {
@@ -113,6 +113,7 @@ public static class OpsBenchmark
             "logsumexp_rows" => () => m.LogSumExp(1),
             "relu_backward" => Backward(m, my, t => t.Relu()),
             "sigmoid_backward" => Backward(m, my, t => t.Sigmoid()),
+            "gelu_backward" => Backward(m, my, t => t.Gelu()),
             _ => Backward(m, my, t => t.Softmax(1)),
         };
         return MedianMs(f, reps);

@@ -75,6 +75,7 @@ def main():
                 "relu_backward": backward_case(m, my, torch.relu),
                 "sigmoid_backward": backward_case(m, my, torch.sigmoid),
                 "softmax_backward": backward_case(m, my, lambda t: torch.softmax(t, dim=1)),
+                "gelu_backward": backward_case(m, my, F.gelu),
             }
             wanted = set(args.ops.split(",")) if args.ops else set(cases)
             for op, f in cases.items():

@@ -45,14 +45,15 @@ public sealed record SpectralDensity(double[][] Nodes, double[][] Weights)
 /// (Hutchinson) and the spectral density (stochastic Lanczos quadrature). The model is used in whatever mode the
 /// caller left it (call <see cref="Module.Eval"/> first for PyHessian's usual setting); every method is seeded.
 /// </summary>
-public sealed class HessianAnalysis
+public sealed partial class HessianAnalysis
 {
     /// <summary>Elements of forward/δ state kept per run of a method that holds the weights fixed (256 MiB in Float32).</summary>
     private const long HeldElementBudget = 1L << 26;
 
     private readonly BatchedObjective _objective;
     private readonly PearlmutterPlan? _plan;
-    private bool _lossReachesParameters;
+    /// <summary>Set once a batch's forward and δ pass found the plan inapplicable (the loss reads the weights, or a BatchNorm1d input is not [N, C]).</summary>
+    private bool _planRefused;
     private PearlmutterPlan.BatchState?[]? _held;
     private long _heldElements;
 
@@ -70,12 +71,15 @@ public sealed class HessianAnalysis
         _plan = PearlmutterPlan.TryCreate(model, Parameters);
     }
 
-    /// <summary>True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations and pass-through modules); else by double backward.</summary>
+    /// <summary>
+    /// True when products run by Pearlmutter's R-operator (a chain of Linear layers, activations, eval-mode BatchNorm1d,
+    /// LayerNorm and pass-through modules); else by double backward.
+    /// </summary>
     internal bool UsesROperator => _objective.Batches.All(TakesROperator);
 
     /// <summary>Whether a batch's product goes through the plan: there is one, the loss reads only the output, and the plan can run the batch.</summary>
     [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_plan))]
-    private bool TakesROperator(Batch b) => _plan is not null && !_lossReachesParameters && _plan.CanRun(b);
+    private bool TakesROperator(Batch b) => _plan is not null && !_planRefused && _plan.CanRun(b);
 
     /// <summary>The parameters the Hessian is taken with respect to; vectors are lists of tensors of their shapes.</summary>
     public IReadOnlyList<Tensor> Parameters { get; }
@@ -96,78 +100,6 @@ public sealed class HessianAnalysis
     }
 
     /// <summary>
-    /// H·v, averaged over the batches (each batch's HVP weighted by its share of the samples). A network that is a chain
-    /// of Linear layers, elementwise activations (ReLU, LeakyReLU, Tanh, Sigmoid, GELU, Softplus, ELU, SiLU) and
-    /// Flatten/Identity/Dropout-in-eval, under a loss of its output alone, takes Pearlmutter's R-operator (a forward and
-    /// a δ pass, then one R-forward and one R-backward pass); any other model or loss, a double backward
-    /// (torch.autograd.grad with create_graph, as PyHessian does). Both give the same product up to rounding.
-    /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="v"/> does not hold one tensor per parameter.</exception>
-    public Tensor[] Hvp(Tensor[] v)
-    {
-        ArgumentNullException.ThrowIfNull(v);
-        if (v.Length != Parameters.Count) throw new ArgumentException($"v needs one tensor per parameter: {Parameters.Count} expected, {v.Length} given", nameof(v));
-        HvpCount++;
-        Tensor[]? sum = null;
-        for (int j = 0; j < _objective.Batches.Length; j++)
-        {
-            var b = _objective.Batches[j];
-            var hv = BatchHvp(j, b, v);
-            double share = _objective.Share(b);
-            // A single batch's product is the result itself (share 1): no scaled copy.
-            sum = sum is null ? (share == 1 ? hv : ParameterVector.Scale(hv, share)) : ParameterVector.Combine(1, sum, share, hv);
-        }
-        return sum!;
-    }
-
-    private Tensor[] BatchHvp(int j, Batch b, Tensor[] v)
-    {
-        if (TakesROperator(b))
-        {
-            var state = _held?[j] ?? _plan.Prepare(b, _objective.Loss);
-            if (state is not null)
-            {
-                if (_held is not null && _held[j] is null && _heldElements + state.Elements <= HeldElementBudget)
-                {
-                    _held[j] = state;
-                    _heldElements += state.Elements;
-                }
-                var hv = _plan.Hvp(state, v);
-                if (_held?[j] != state) state.Dispose();
-                return hv;
-            }
-            _lossReachesParameters = true; // the loss itself reads the weights: the R passes would miss that part
-        }
-        return DoubleBackwardHvp(b, v);
-    }
-
-    /// <summary>One batch's H·v by double backward through the whole graph (the general path, and the reference for the R-operator).</summary>
-    internal Tensor[] DoubleBackwardHvp(Batch b, Tensor[] v) => AG.HessianVectorProduct(_objective.LossOf(b), [.. Parameters], v);
-
-    /// <summary>
-    /// Holds the weights and batches fixed until disposed, as the iterative methods do: each batch's forward activations
-    /// and output gradients (and the loss gradient's graph) are kept across its products, so each product costs only the
-    /// R passes (PyHessian likewise keeps its gradient graph and redoes only the second backward). Nested holds share one.
-    /// </summary>
-    private WeightsHeld HoldWeights()
-    {
-        if (_held is not null) return new WeightsHeld(null);
-        _held = new PearlmutterPlan.BatchState?[_objective.Batches.Length];
-        _heldElements = 0;
-        return new WeightsHeld(this);
-    }
-
-    private readonly struct WeightsHeld(HessianAnalysis? owner) : IDisposable
-    {
-        public void Dispose()
-        {
-            if (owner?._held is not { } held) return;
-            owner._held = null;
-            foreach (var state in held) state?.Dispose();
-        }
-    }
-
-    /// <summary>
     /// The <paramref name="k"/> largest eigenvalues by power iteration with deflation, PyHessian's eigenvalues():
     /// each start is Gaussian; every iterate is orthonormalized against the eigenvectors already found; it stops
     /// when the Rayleigh quotient changes by less than <paramref name="tol"/> relative (|Δ|/(|λ| + 1e-6)).
@@ -181,6 +113,8 @@ public sealed class HessianAnalysis
         var values = new List<double>();
         var vectors = new List<Tensor[]>();
         var iterations = new List<int>();
+        // The iterate and its product live in two buffers for the whole run: no vector is allocated per iteration.
+        var hv = ParameterVector.ZerosLike(Parameters);
         for (int e = 0; e < k; e++)
         {
             var v = ParameterVector.Normalize(ParameterVector.Gaussian(Parameters, gen));
@@ -188,10 +122,10 @@ public sealed class HessianAnalysis
             int it = 0;
             for (; it < maxIter; it++)
             {
-                v = ParameterVector.Orthonormalize(v, vectors);
-                var hv = Hvp(v);
+                ParameterVector.OrthonormalizeInPlace(v, vectors);
+                HvpInto(v, hv);
                 double rayleigh = ParameterVector.Dot(hv, v);
-                v = ParameterVector.Normalize(hv);
+                ParameterVector.NormalizeInto(v, hv);
                 if (eigenvalue is double previous && Math.Abs(previous - rayleigh) / (Math.Abs(previous) + 1e-6) < tol)
                 {
                     eigenvalue = rayleigh;
@@ -246,10 +180,12 @@ public sealed class HessianAnalysis
         var gen = new Generator(seed);
         var samples = new List<double>();
         double trace = 0;
+        var hv = ParameterVector.ZerosLike(Parameters); // one buffer for every sample's product
         for (int i = 0; i < maxIter; i++)
         {
             var v = ParameterVector.Rademacher(Parameters, gen);
-            samples.Add(ParameterVector.Dot(Hvp(v), v));
+            HvpInto(v, hv);
+            samples.Add(ParameterVector.Dot(hv, v));
             double mean = samples.Average();
             if (Math.Abs(mean - trace) / (Math.Abs(trace) + 1e-6) < tol) return new TraceEstimate(mean, [.. samples]);
             trace = mean;

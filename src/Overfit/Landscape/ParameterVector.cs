@@ -57,11 +57,27 @@ internal static class ParameterVector
     public static Tensor[] Orthonormalize(Tensor[] x, IEnumerable<Tensor[]> basis)
     {
         var r = Array.ConvertAll(x, t => t.Detach().Contiguous().Clone());
-        foreach (var u in basis) AddScaled(r, -Dot(r, u), u);
-        double norm = Norm(r);
-        ScaleInPlace(r, norm > 0 ? 1 / norm : 0);
+        OrthonormalizeInPlace(r, basis);
         return r;
     }
+
+    /// <summary><see cref="Orthonormalize"/> in place (x contiguous and owned by the caller).</summary>
+    public static void OrthonormalizeInPlace(Tensor[] x, IEnumerable<Tensor[]> basis)
+    {
+        foreach (var u in basis) AddScaled(x, -Dot(x, u), u);
+        double norm = Norm(x);
+        ScaleInto(x, x, norm > 0 ? 1 / norm : 0);
+    }
+
+    /// <summary>y ← x / ‖x‖ (zero stays zero), <see cref="Normalize"/> into the caller's contiguous <paramref name="y"/>, which may be x.</summary>
+    public static void NormalizeInto(Tensor[] y, Tensor[] x)
+    {
+        double norm = Norm(x);
+        ScaleInto(y, x, norm > 0 ? 1 / norm : 0);
+    }
+
+    /// <summary>Zero vectors of the parameters' shapes and dtypes, for the in-place updates.</summary>
+    public static Tensor[] ZerosLike(IReadOnlyList<Tensor> like) => like.Select(p => Tensor.Zeros(p.Shape, p.DType)).ToArray();
 
     /// <summary>y ← y + a·x in place (y contiguous and owned by the caller).</summary>
     public static void AddScaled(Tensor[] y, double a, Tensor[] x)
@@ -76,12 +92,14 @@ internal static class ParameterVector
         }
     }
 
-    private static void ScaleInPlace(Tensor[] y, double a)
+    /// <summary>y ← a·x elementwise, the factor rounded to the dtype first as <see cref="Scale"/> does (y contiguous and owned by the caller; it may be x).</summary>
+    private static void ScaleInto(Tensor[] y, Tensor[] x, double a)
     {
-        foreach (var t in y)
+        for (int k = 0; k < y.Length; k++)
         {
-            if (t.DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<float>(), (float)a, t.AsSpan<float>());
-            else System.Numerics.Tensors.TensorPrimitives.Multiply(t.AsSpan<double>(), a, t.AsSpan<double>());
+            var xs = x[k].IsContiguous ? x[k] : x[k].Detach().Contiguous();
+            if (y[k].DType == DType.Float32) System.Numerics.Tensors.TensorPrimitives.Multiply(xs.AsSpan<float>(), (float)a, y[k].AsSpan<float>());
+            else System.Numerics.Tensors.TensorPrimitives.Multiply(xs.AsSpan<double>(), a, y[k].AsSpan<double>());
         }
     }
 

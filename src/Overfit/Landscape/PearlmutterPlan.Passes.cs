@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Overfit.NN;
 using Overfit.Tensors;
 using Overfit.Tensors.Kernels;
@@ -9,11 +8,19 @@ namespace Overfit.Landscape;
 
 internal sealed partial class PearlmutterPlan
 {
-    /// <summary>H·v for the batch of <paramref name="s"/>: one R-forward and one R-backward pass; one tensor per parameter.</summary>
-    public Tensor[] Hvp(BatchState s, Tensor[] v)
+    /// <summary>
+    /// H·v for the batch of <paramref name="s"/>: one R-forward and one R-backward pass; one tensor per parameter,
+    /// written into <paramref name="into"/> when given (contiguous tensors of the parameters' shapes and dtype, which an
+    /// iterative method reuses from product to product), else into new tensors. Every intermediate lives in buffers the
+    /// state keeps for its next product, so a product allocates nothing beyond its result and the loss's small second backward.
+    /// </summary>
+    public Tensor[] Hvp(BatchState s, Tensor[] v, Tensor[]? into = null)
     {
         int n = _steps.Length;
-        var direction = Array.ConvertAll(v, t => (t.DType == _dtype ? t.Detach() : t.Detach().To(_dtype)).Contiguous());
+        var direction = Array.ConvertAll(v, t => t.DType == _dtype && t.IsContiguous ? t : t.Detach().To(_dtype).Contiguous());
+        var hv = new Tensor?[_parameters.Count];
+        if (into is not null) Array.Copy(into, hv, hv.Length);
+        var written = new bool[hv.Length];
         // rValues[i] = R(Values[i]); null stands for zero (everything before the first parameterized layer).
         var rValues = new Tensor?[n + 1];
         for (int i = _first; i < n; i++)
@@ -21,8 +28,10 @@ internal sealed partial class PearlmutterPlan
             var r = rValues[i];
             rValues[i + 1] = _steps[i] switch
             {
-                LinearStep l => RForwardLinear(l, s.Values[i], r, direction, s.Values[i + 1].Shape),
-                ActivationStep => r is null ? null : Multiply(s.Slopes[i]!, r),
+                LinearStep l => RForwardLinear(l, s.Values[i], r, direction, s.Scratch(i, 0, s.Values[i + 1].Shape)),
+                ActivationStep => r is null ? null : ProductSum(s.Slopes[i]!, r, null, null, s.Scratch(i, 0, r.Shape)),
+                BatchNormStep b => RForwardBatchNorm(b, (NormState)s.Norms[i]!, r, direction, s.Scratch(i, 0, s.Values[i + 1].Shape)),
+                LayerNormStep ln => RForwardLayerNorm(ln, i, s, r, direction),
                 _ => r?.Reshape(s.Values[i + 1].Shape),
             };
         }
@@ -30,31 +39,32 @@ internal sealed partial class PearlmutterPlan
         Tensor? rDelta = rValues[n] is null || s.OutputGradient is null ? null
             : AG.Gradient(s.OutputGradient, [s.OutputLeaf], rValues[n], retainGraph: true)[0].Detach().Contiguous();
 
-        var hv = new Tensor?[_parameters.Count];
         for (int i = n - 1; i >= _first; i--)
         {
-            var previous = rDelta;
             rDelta = _steps[i] switch
             {
-                LinearStep l => RBackwardLinear(l, i, s, rValues[i], rDelta, direction, hv),
-                ActivationStep => RBackwardActivation(rDelta, s.Slopes[i]!, s.Curvatures[i], rValues[i]),
+                LinearStep l => RBackwardLinear(l, i, s, rValues[i], rDelta, direction, hv, written),
+                ActivationStep => RBackwardActivation(rDelta, s.Slopes[i]!, s.Curvatures[i], rValues[i], s, i),
+                BatchNormStep b => RBackwardBatchNorm(b, i, s, rValues[i], rDelta, direction, hv, written),
+                LayerNormStep ln => RBackwardLayerNorm(ln, i, s, rValues[i], rDelta, direction, hv, written),
                 _ => rDelta?.Reshape(s.Values[i].Shape),
             };
-            // Intermediates go back to the storage pool (a no-op for any that a view still shares).
-            previous?.Dispose();
         }
-        foreach (var r in rValues) r?.Dispose();
-        for (int k = 0; k < hv.Length; k++) hv[k] ??= Tensor.ZerosLike(_parameters[k]);
+        for (int k = 0; k < hv.Length; k++)
+        {
+            if (written[k]) continue;
+            if (hv[k] is null) hv[k] = Tensor.ZerosLike(_parameters[k]);
+            else Clear(hv[k]!);
+        }
         return hv!;
     }
 
-    /// <summary>R z = V_b + x·V_Wᵀ + R x·Wᵀ, accumulated in one buffer by the GEMM's beta; null when all three are zero.</summary>
-    private Tensor? RForwardLinear(LinearStep l, Tensor x, Tensor? rx, Tensor[] v, int[] shape)
+    /// <summary>R z = V_b + x·V_Wᵀ + R x·Wᵀ, accumulated in <paramref name="rz"/> by the GEMM's beta; null when all three are zero.</summary>
+    private Tensor? RForwardLinear(LinearStep l, Tensor x, Tensor? rx, Tensor[] v, Tensor rz)
     {
         Tensor? vw = l.WeightIndex >= 0 ? v[l.WeightIndex] : null, vb = l.BiasIndex >= 0 ? v[l.BiasIndex] : null;
         if (rx is null && vw is null && vb is null) return null;
         int rows = Rows(x, l.Layer.InFeatures), inF = l.Layer.InFeatures, outF = l.Layer.OutFeatures;
-        var rz = Tensor.Uninitialized(shape, _dtype);
         bool started = false;
         if (vb is not null)
         {
@@ -71,10 +81,11 @@ internal sealed partial class PearlmutterPlan
     }
 
     /// <summary>
-    /// The layer's rows of H·v (Rδᵀ·x + δᵀ·R x, Σ Rδ) and, unless it is the first parameterized layer, R δ at its
-    /// input (Rδ·W + δ·V_W). The two products are independent, so large ones run on two cores, as a Linear's backward does.
+    /// The layer's rows of H·v (Rδᵀ·x + δᵀ·R x, Σ Rδ), written into <paramref name="hv"/>'s tensors (new ones where
+    /// null), and, unless it is the first parameterized layer, R δ at its input (Rδ·W + δ·V_W) in the state's buffer.
+    /// The two products are independent, so large ones run on two cores, as a Linear's backward does.
     /// </summary>
-    private Tensor? RBackwardLinear(LinearStep l, int i, BatchState s, Tensor? rx, Tensor? rDelta, Tensor[] v, Tensor?[] hv)
+    private Tensor? RBackwardLinear(LinearStep l, int i, BatchState s, Tensor? rx, Tensor? rDelta, Tensor[] v, Tensor?[] hv, bool[] written)
     {
         var x = s.Values[i];
         var delta = s.Deltas[i + 1]!;
@@ -82,8 +93,8 @@ internal sealed partial class PearlmutterPlan
         Tensor? vw = l.WeightIndex >= 0 ? v[l.WeightIndex] : null;
         bool wantInput = i > _first && (rDelta is not null || vw is not null);
         bool wantWeight = l.WeightIndex >= 0 && (rDelta is not null || rx is not null);
-        var dx = wantInput ? Tensor.Uninitialized(x.Shape, _dtype) : null;
-        var dw = wantWeight ? Tensor.Uninitialized([outF, inF], _dtype) : null;
+        var dx = wantInput ? s.Scratch(i, 1, x.Shape) : null;
+        var dw = wantWeight ? (hv[l.WeightIndex] ??= Tensor.Uninitialized([outF, inF], _dtype)) : null;
         void Weight()
         {
             if (dw is null) return;
@@ -102,23 +113,23 @@ internal sealed partial class PearlmutterPlan
             Weight();
             Input();
         }
-        if (dw is not null) hv[l.WeightIndex] = dw;
-        if (l.BiasIndex >= 0 && rDelta is not null) hv[l.BiasIndex] = ColumnSums(rDelta, rows, outF);
+        if (dw is not null) written[l.WeightIndex] = true;
+        if (l.BiasIndex >= 0 && rDelta is not null)
+        {
+            ColumnSums(rDelta, rows, outF, hv[l.BiasIndex] ??= Tensor.Uninitialized([outF], _dtype));
+            written[l.BiasIndex] = true;
+        }
         return dx;
     }
 
-    /// <summary>Rδ_u = Rδ_y⊙f'(u) + (δ_y⊙f''(u))⊙R u.</summary>
-    private Tensor? RBackwardActivation(Tensor? rDelta, Tensor slope, Tensor? curvature, Tensor? ru)
+    /// <summary>Rδ_u = Rδ_y⊙f'(u) + (δ_y⊙f''(u))⊙R u, in the state's buffer for step <paramref name="i"/>.</summary>
+    private static Tensor? RBackwardActivation(Tensor? rDelta, Tensor slope, Tensor? curvature, Tensor? ru, BatchState s, int i)
     {
         bool curved = curvature is not null && ru is not null;
-        if (rDelta is null) return curved ? Multiply(curvature!, ru!) : null;
-        var r = Multiply(rDelta, slope);
-        if (curved)
-        {
-            if (_dtype == DType.Float32) TensorPrimitives.MultiplyAdd(curvature!.AsSpan<float>(), ru!.AsSpan<float>(), r.AsSpan<float>(), r.AsSpan<float>());
-            else TensorPrimitives.MultiplyAdd(curvature!.AsSpan<double>(), ru!.AsSpan<double>(), r.AsSpan<double>(), r.AsSpan<double>());
-        }
-        return r;
+        if (rDelta is null && !curved) return null;
+        var r = s.Scratch(i, 1, slope.Shape);
+        if (rDelta is null) return ProductSum(curvature!, ru!, null, null, r);
+        return curved ? ProductSum(rDelta, slope, curvature, ru, r) : ProductSum(rDelta, slope, null, null, r);
     }
 
     private static int Rows(Tensor t, int features) => t.Numel / features;
@@ -137,12 +148,12 @@ internal sealed partial class PearlmutterPlan
             NNFunctional.Multiply(transA, transB, m, n, k, 1.0, a.AsSpan<double>(), lda, b.AsSpan<double>(), ldb, accumulate ? 1.0 : 0.0, c.AsSpan<double>(), n);
     }
 
-    private static Tensor Multiply(Tensor a, Tensor b)
+    private static Tensor Multiply(Tensor a, Tensor b) => ProductSum(a, b, null, null, Tensor.Uninitialized(a.Shape, a.DType));
+
+    private static void Clear(Tensor t)
     {
-        var r = Tensor.Uninitialized(a.Shape, a.DType);
-        if (a.DType == DType.Float32) TensorPrimitives.Multiply(a.AsSpan<float>(), b.AsSpan<float>(), r.AsSpan<float>());
-        else TensorPrimitives.Multiply(a.AsSpan<double>(), b.AsSpan<double>(), r.AsSpan<double>());
-        return r;
+        if (t.DType == DType.Float32) t.AsSpan<float>().Clear();
+        else t.AsSpan<double>().Clear();
     }
 
     private static void FillRows(Tensor target, Tensor row, int rows)
@@ -153,16 +164,5 @@ internal sealed partial class PearlmutterPlan
             if (target.DType == DType.Float32) row.AsSpan<float>().CopyTo(target.AsSpan<float>().Slice(r * len, len));
             else row.AsSpan<double>().CopyTo(target.AsSpan<double>().Slice(r * len, len));
         }
-    }
-
-    private static Tensor ColumnSums(Tensor t, int rows, int cols)
-    {
-        var sum = Tensor.Zeros([cols], t.DType);
-        for (int r = 0; r < rows; r++)
-        {
-            if (t.DType == DType.Float32) TensorPrimitives.Add(sum.AsSpan<float>(), t.AsSpan<float>().Slice(r * cols, cols), sum.AsSpan<float>());
-            else TensorPrimitives.Add(sum.AsSpan<double>(), t.AsSpan<double>().Slice(r * cols, cols), sum.AsSpan<double>());
-        }
-        return sum;
     }
 }

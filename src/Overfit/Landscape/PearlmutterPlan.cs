@@ -7,7 +7,9 @@ namespace Overfit.Landscape;
 
 /// <summary>
 /// Hessian-vector products by Pearlmutter's R-operator for a network that is one chain of Linear layers, elementwise
-/// activations and modules that pass values on (Flatten, Identity, Dropout in eval mode), under any loss of its output.
+/// activations, eval-mode BatchNorm1d on [N, C] rows (a fixed per-feature affine map, PearlmutterPlan.BatchNorm.cs),
+/// LayerNorm (its R rules in PearlmutterPlan.LayerNorm.cs) and modules that pass values on (Flatten, Identity, Dropout
+/// in eval mode), under any loss of its output.
 /// A forward pass keeps every step's input; a backward pass forms the output gradients δ only (no weight gradients);
 /// then, per direction v, an R-forward pass (R z = R x·Wᵀ + x·V_Wᵀ + V_b, R y = f'(u)⊙R u) and an R-backward pass
 /// (R ∂L/∂W = Rδᵀ·x + δᵀ·R x, R ∂L/∂b = Σ Rδ, Rδ_x = Rδ·W + δ·V_W, Rδ_u = Rδ_y⊙f'(u) + δ_y⊙f''(u)⊙R u).
@@ -21,8 +23,18 @@ internal sealed partial class PearlmutterPlan
 {
     private abstract record Step(Module Module);
 
-    /// <summary>A Linear layer; the positions of its weight and bias among the parameters (−1 where not among them).</summary>
-    private sealed record LinearStep(Linear Layer, int WeightIndex, int BiasIndex) : Step(Layer);
+    /// <summary>A layer with a weight and a bias; their positions among the parameters (−1 where not among them).</summary>
+    private abstract record ParameterizedStep(Module Module, int WeightIndex, int BiasIndex) : Step(Module)
+    {
+        /// <summary>The tensors the layer holds now (a caller may have swapped them since the plan was made).</summary>
+        public abstract (Tensor? Weight, Tensor? Bias) Held { get; }
+    }
+
+    /// <summary>A Linear layer.</summary>
+    private sealed record LinearStep(Linear Layer, int WeightIndex, int BiasIndex) : ParameterizedStep(Layer, WeightIndex, BiasIndex)
+    {
+        public override (Tensor? Weight, Tensor? Bias) Held => (Layer.Weight, Layer.Bias);
+    }
 
     /// <summary>An elementwise activation; piecewise-linear ones (f'' = 0 almost everywhere) skip the curvature term.</summary>
     private sealed record ActivationStep(Module Module, bool PiecewiseLinear) : Step(Module);
@@ -40,7 +52,8 @@ internal sealed partial class PearlmutterPlan
 
     /// <summary>
     /// A plan when <paramref name="model"/> is such a chain and <paramref name="parameters"/> are weights and biases of
-    /// its Linear layers (each once, all of one floating dtype); null otherwise (the caller runs the double backward).
+    /// its Linear layers and the γ and β of its BatchNorm1d and LayerNorm layers (each once, all of one floating dtype);
+    /// null otherwise (the caller runs the double backward).
     /// </summary>
     public static PearlmutterPlan? TryCreate(Module model, IReadOnlyList<Tensor> parameters)
     {
@@ -56,18 +69,7 @@ internal sealed partial class PearlmutterPlan
             switch (chain[i])
             {
                 case Linear linear:
-                    // A layer that runs twice would put one weight in two places of the chain.
-                    if (!layers.Add(linear)) return null;
-                    int w = ModuleChain.IndexOf(parameters, linear.Weight);
-                    int b = linear.Bias is null ? -1 : ModuleChain.IndexOf(parameters, linear.Bias);
-                    foreach (int k in (int[])[w, b])
-                    {
-                        if (k < 0) continue;
-                        if (covered[k]) return null;
-                        covered[k] = true;
-                    }
-                    if ((dtype ??= linear.Weight.DType) != linear.Weight.DType || (linear.Bias is not null && linear.Bias.DType != dtype)) return null;
-                    if (first < 0 && (w >= 0 || b >= 0)) first = i;
+                    if (Claim(i, linear, linear.Weight, linear.Bias) is not var (w, b)) return null;
                     steps[i] = new LinearStep(linear, w, b);
                     break;
                 case ReLU or LeakyReLU:
@@ -75,6 +77,14 @@ internal sealed partial class PearlmutterPlan
                     break;
                 case Tanh or Sigmoid or GELU or Softplus or ELU or SiLU:
                     steps[i] = new ActivationStep(chain[i], PiecewiseLinear: false);
+                    break;
+                case BatchNorm1d bn:
+                    if (Claim(i, bn, bn.Weight, bn.Bias) is not var (g, be)) return null;
+                    steps[i] = new BatchNormStep(bn, g, be);
+                    break;
+                case LayerNorm ln:
+                    if (Claim(i, ln, LayerNormParameter(ln, "weight"), LayerNormParameter(ln, "bias")) is not var (lg, lb)) return null;
+                    steps[i] = new LayerNormStep(ln, lg, lb);
                     break;
                 case Flatten or Identity or Dropout:
                     steps[i] = new PassStep(chain[i]);
@@ -85,11 +95,31 @@ internal sealed partial class PearlmutterPlan
         }
         if (first < 0 || Array.IndexOf(covered, false) >= 0 || dtype is not (DType.Float32 or DType.Float64)) return null;
         return new PearlmutterPlan(steps, first, parameters, dtype.Value);
+
+        // The positions of step at's weight and bias among the parameters, each claimed once; null when the layer runs
+        // twice (one weight in two places of the chain), a parameter is claimed twice, or the dtypes differ.
+        (int, int)? Claim(int at, Module layer, Tensor? weight, Tensor? bias)
+        {
+            if (!layers.Add(layer)) return null;
+            int w = weight is null ? -1 : ModuleChain.IndexOf(parameters, weight);
+            int b = bias is null ? -1 : ModuleChain.IndexOf(parameters, bias);
+            foreach (int k in (int[])[w, b])
+            {
+                if (k < 0) continue;
+                if (covered[k]) return null;
+                covered[k] = true;
+            }
+            foreach (var t in new[] { weight, bias })
+                if (t is not null && (dtype ??= t.DType) != t.DType) return null;
+            if (first < 0 && (w >= 0 || b >= 0)) first = at;
+            return (w, b);
+        }
     }
 
     /// <summary>
     /// Whether the plan holds for <paramref name="batch"/> as the model is now: every Dropout in eval mode (or p = 0),
-    /// the layers still holding the parameters, and inputs of the parameters' dtype.
+    /// every BatchNorm1d in eval mode with running statistics, the layers still holding the parameters, and inputs of
+    /// the parameters' dtype.
     /// </summary>
     public bool CanRun(Batch batch)
     {
@@ -97,8 +127,10 @@ internal sealed partial class PearlmutterPlan
         foreach (var step in _steps)
         {
             if (step.Module is Dropout d && d.Training && d.P > 0) return false;
-            if (step is LinearStep l && ((l.WeightIndex >= 0 && !ReferenceEquals(l.Layer.Weight, _parameters[l.WeightIndex]))
-                || (l.BiasIndex >= 0 && !ReferenceEquals(l.Layer.Bias, _parameters[l.BiasIndex])))) return false;
+            // Batch statistics would make the layer a function of the whole batch: only the running ones are a fixed map.
+            if (step is BatchNormStep n && !Fixed(n.Layer)) return false;
+            if (step is ParameterizedStep p && p.Held is var (weight, bias)
+                && ((p.WeightIndex >= 0 && !ReferenceEquals(weight, _parameters[p.WeightIndex])) || (p.BiasIndex >= 0 && !ReferenceEquals(bias, _parameters[p.BiasIndex])))) return false;
         }
         return true;
     }
@@ -118,6 +150,9 @@ internal sealed partial class PearlmutterPlan
         /// <summary>δ_y⊙f''(u) of those that are not piecewise linear.</summary>
         public required Tensor?[] Curvatures { get; init; }
 
+        /// <summary>What the R rules of the BatchNorm and LayerNorm steps read (x̂ and per-feature or per-row factors).</summary>
+        public required NormalizationState?[] Norms { get; init; }
+
         /// <summary>The output as a leaf, and the loss's gradient with respect to it with its graph (null when the loss is linear in the output).</summary>
         public required Tensor OutputLeaf { get; init; }
 
@@ -125,21 +160,32 @@ internal sealed partial class PearlmutterPlan
         public required Tensor? OutputGradient { get; init; }
 
         /// <summary>Elements held, for the caller's memory budget.</summary>
-        public long Elements => Values.Sum(t => (long)t.Numel) + Count(Deltas) + Count(Slopes) + Count(Curvatures);
+        public long Elements => Values.Sum(t => (long)t.Numel) + Count(Deltas) + Count(Slopes) + Count(Curvatures) + Norms.Sum(m => (long)(m?.Normalized.Numel ?? 0));
 
         private static long Count(Tensor?[] ts) => ts.Sum(t => (long)(t?.Numel ?? 0));
+
+        /// <summary>Buffers of the R passes, three per step (its R value, its R δ, and R x̂ of a LayerNorm), made at the first product and reused by the next.</summary>
+        private Tensor?[]? _scratch;
+
+        /// <summary>The buffer for <paramref name="role"/> (0: R value, 1: R δ, 2: R x̂) of step <paramref name="step"/>, of <paramref name="shape"/>; contents unspecified.</summary>
+        public Tensor Scratch(int step, int role, int[] shape)
+        {
+            _scratch ??= new Tensor?[3 * Values.Length];
+            return _scratch[3 * step + role] ??= Tensor.Uninitialized(shape, Values[0].DType);
+        }
 
         /// <summary>Gives the buffers back to the storage pool (those no view or graph shares).</summary>
         public void Dispose()
         {
-            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures })
+            foreach (var set in new[] { Values, Deltas, Slopes, Curvatures, _scratch ?? [], Norms.Select(m => m?.Normalized).ToArray() })
                 foreach (var t in set) t?.Dispose();
         }
     }
 
     /// <summary>
     /// The forward and δ pass on <paramref name="batch"/>; null when <paramref name="loss"/> reaches anything that
-    /// requires grad besides the output (a penalty on the weights, say), which the R passes would miss.
+    /// requires grad besides the output (a penalty on the weights, say), which the R passes would miss, or when a
+    /// BatchNorm1d's input is not [N, C] rows.
     /// </summary>
     public BatchState? Prepare(Batch batch, Func<Tensor, Batch, Tensor> loss)
     {
@@ -147,6 +193,7 @@ internal sealed partial class PearlmutterPlan
         var values = new Tensor[n + 1];
         var slopes = new Tensor?[n];
         var slopeGraphs = new (Tensor U, Tensor Slope)?[n];
+        var norms = new NormalizationState?[n];
         values[0] = batch.Inputs.Detach().Contiguous();
         for (int i = 0; i < n; i++)
         {
@@ -154,20 +201,35 @@ internal sealed partial class PearlmutterPlan
             Tensor y;
             if (_steps[i] is ActivationStep a && i > _first)
             {
-                // f'(u) through the activation's own rule; with its graph when f'' is needed later.
-                var u = x.Detach();
-                u.RequiresGrad = true;
-                var output = a.Module.Forward(u);
-                var slope = AG.Gradient(output, [u], Tensor.OnesLike(output), createGraph: !a.PiecewiseLinear)[0];
-                slopes[i] = slope.Detach().Contiguous();
-                if (slope.RequiresGrad) slopeGraphs[i] = (u, slope);
-                y = output.Detach();
+                // f'(u) through the activation's own rule; with its graph when f'' is needed later. The input is made a
+                // leaf for the moment rather than viewed (a view would keep its buffer from going back to the pool when
+                // the state is disposed); it is this plan's own tensor, downstream of a parameterized step.
+                x.RequiresGrad = true;
+                var output = a.Module.Forward(x);
+                Tensor slope;
+                using (var ones = Tensor.OnesLike(output)) slope = AG.Gradient(output, [x], ones, createGraph: !a.PiecewiseLinear)[0];
+                if (slope.RequiresGrad)
+                {
+                    slopes[i] = slope.Detach().Contiguous();
+                    slopeGraphs[i] = (x, slope);
+                    y = output.Detach(); // the slope's graph may read the output (tanh' = 1 − y²)
+                }
+                else
+                {
+                    slopes[i] = slope.Contiguous();
+                    x.RequiresGrad = false;
+                    output.Dispose();
+                    using var _ = AG.NoGrad();
+                    y = a.Module.Forward(x);
+                }
             }
             else
             {
                 using var _ = AG.NoGrad();
                 y = _steps[i] is LinearStep l ? NNFunctional.Linear(x, l.Layer.Weight, l.Layer.Bias) : _steps[i].Module.Forward(x);
             }
+            if (_steps[i] is BatchNormStep b && (norms[i] = Normalize(b, x)) is null) return null; // not [N, C] rows
+            if (_steps[i] is LayerNormStep ln) norms[i] = Normalize(ln, x);
             values[i + 1] = y.Contiguous();
         }
 
@@ -192,7 +254,17 @@ internal sealed partial class PearlmutterPlan
                     break;
                 case ActivationStep:
                     deltas[i] = Multiply(d, slopes[i]!);
-                    if (slopeGraphs[i] is var (u, slope)) curvatures[i] = AG.Gradient(slope, [u], d)[0].Detach().Contiguous();
+                    if (slopeGraphs[i] is var (u, slope))
+                    {
+                        curvatures[i] = AG.Gradient(slope, [u], d)[0].Detach().Contiguous();
+                        u.RequiresGrad = false;
+                    }
+                    break;
+                case BatchNormStep:
+                    deltas[i] = ScaleColumns(d, ((NormState)norms[i]!).Scale);
+                    break;
+                case LayerNormStep ln:
+                    deltas[i] = LayerNormDelta(ln, (LayerNormState)norms[i]!, d);
                     break;
                 default:
                     deltas[i] = d.Reshape(values[i].Shape);
@@ -201,7 +273,7 @@ internal sealed partial class PearlmutterPlan
         }
         return new BatchState
         {
-            Values = values, Deltas = deltas, Slopes = slopes, Curvatures = curvatures,
+            Values = values, Deltas = deltas, Slopes = slopes, Curvatures = curvatures, Norms = norms,
             OutputLeaf = leaf, OutputGradient = gradient.RequiresGrad ? gradient : null,
         };
     }

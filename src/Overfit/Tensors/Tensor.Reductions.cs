@@ -14,7 +14,7 @@ public sealed partial class Tensor
         var c = ContiguousData();
         int n = Numel, pieces = KernelThreads.Pieces(n);
         double s;
-        if (pieces == 1) s = DType == DType.Float32 ? SumBlocks(c.AsSpan<float>()) : TensorPrimitives.Sum(c.AsSpan<double>());
+        if (pieces == 1) s = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>()) : TensorPrimitives.Sum(c.AsSpan<double>());
         else
         {
             // One partial sum per core, added in a fixed order (the result does not depend on timing).
@@ -24,7 +24,7 @@ public sealed partial class Tensor
             {
                 int from = p * block, count = Math.Min(block, n - from);
                 if (count <= 0) return;
-                partial[p] = DType == DType.Float32 ? SumBlocks(c.AsSpan<float>().Slice(from, count)) : TensorPrimitives.Sum(c.AsSpan<double>().Slice(from, count));
+                partial[p] = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>().Slice(from, count)) : TensorPrimitives.Sum(c.AsSpan<double>().Slice(from, count));
             });
             s = 0;
             foreach (var v in partial) s += v;
@@ -141,14 +141,6 @@ public sealed partial class Tensor
             else SumEachRow(moved.AsSpan<double>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<double>().Slice(r0, count));
         });
         return result;
-    }
-
-    /// <summary>A Float32 sum taken in blocks of 4096 whose SIMD sums are added in double, which keeps large sums accurate.</summary>
-    private static double SumBlocks(ReadOnlySpan<float> span)
-    {
-        double s = 0;
-        for (int i = 0; i < span.Length; i += 4096) s += TensorPrimitives.Sum(span.Slice(i, Math.Min(4096, span.Length - i)));
-        return s;
     }
 
     private static void SumRowsInto<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>

@@ -134,7 +134,9 @@ public sealed partial class Tensor
     public Tensor Gelu()
     {
         var x = this;
-        return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [g.Mul(IsCreatingGraph ? x.GeluDerivative() : x.MapKernel<GeluDerivativeKernel>())]);
+        // The gradient g·(Φ(x) + x·φ(x)) in one pass, with no derivative tensor in between.
+        return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [IsCreatingGraph ? g.Mul(x.GeluDerivative())
+            : Broadcasting.WideBinaryOp(x, g, new GeluGradSingleOp(), new GeluGradOp(), "Gelu backward")]);
     }
 
     /// <summary>Φ(x) + x·φ(x) as a recorded op (createGraph mode); its derivative is φ(x)·(2 − x²).</summary>

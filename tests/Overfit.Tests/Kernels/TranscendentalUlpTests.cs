@@ -154,7 +154,7 @@ public class TranscendentalUlpTests(ITestOutputHelper output)
         return Math.Log(u) * (t / (u - 1));
     }
 
-    private static long UlpDistance(float a, float b)
+    internal static long UlpDistance(float a, float b)
     {
         if (float.IsNaN(a) || float.IsNaN(b)) return float.IsNaN(a) && float.IsNaN(b) ? 0 : long.MaxValue;
         return Math.Abs((long)Ordered(BitConverter.SingleToInt32Bits(a)) - Ordered(BitConverter.SingleToInt32Bits(b)));

@@ -9,11 +9,13 @@ namespace Overfit.Tensors.Kernels;
 /// SIMD tanh, sigmoid, softplus and GELU on the own exp (<see cref="VectorMath"/>), accurate to a few ulp over the
 /// whole range, subnormal results and ±∞/NaN included (checked against <see cref="Math"/> by the ulp tests).
 /// tanh, sigmoid, softplus and GELU (Float32: GeluSingle.cs) run in the data's own precision; the GELU derivative is
-/// written once, in double, and Float32 runs it on widened lanes, rounding once at the end.
+/// written once in double, which Float32 runs on widened lanes (rounding once at the end) for vectors its table path
+/// (<see cref="GeluSingleTable"/>) does not cover.
 /// </summary>
 internal static class Activations
 {
-    /// <summary>Runs a double op over float data: widen each vector, apply, narrow (one rounding per result).</summary>
+    /// <summary>Runs a double op over float data: widen each vector, apply, narrow (one rounding per result). Not inlined, as <see cref="VectorLoops"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void MapWidened<TOp>(TOp op, ReadOnlySpan<float> x, Span<float> d) where TOp : struct, IUnaryOp<double>
     {
         int i = 0, w = Vector<float>.Count;
@@ -209,4 +211,13 @@ internal readonly struct GeluDerivativeOp(bool forSingle) : IUnaryOp<double>
         var cdf = Vector.ConditionalSelect(Vector.LessThan(x, Vector<double>.Zero), tail, Vector<double>.One - tail);
         return Vector.FusedMultiplyAdd(x * e, new Vector<double>(InvSqrt2Pi), cdf);
     }
+}
+
+/// <summary>The GELU gradient g·(Φ(x) + x·φ(x)) for Float64 data, from x and the incoming gradient g (<see cref="GeluDerivativeOp"/>).</summary>
+internal readonly struct GeluGradOp : IBinaryOp<double>
+{
+    private static readonly GeluDerivativeOp Derivative = new(false);
+
+    public double Invoke(double x, double g) => g * Derivative.Invoke(x);
+    public Vector<double> Invoke(Vector<double> x, Vector<double> g) => g * Derivative.Invoke(x);
 }

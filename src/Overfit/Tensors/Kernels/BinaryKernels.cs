@@ -83,6 +83,15 @@ internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : stru
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
 }
 
+/// <summary><see cref="OpRows{TOp, T}"/> for an op with a 512-bit form: rows with a span first operand run on 512-bit lanes.</summary>
+internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, IWideBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
+    public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
+    // A scalar first operand (an x broadcast against a gradient) is rare enough for the narrow loop.
+    public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+}
+
 /// <summary>Runs a binary kernel over two tensors with NumPy broadcasting, one inner row at a time.</summary>
 internal static class Broadcasting
 {
@@ -92,6 +101,10 @@ internal static class Broadcasting
     /// <summary>Broadcasts an op instance (one per dtype, since ops may carry parameters of their element type).</summary>
     public static Tensor BinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IBinaryOp<float> where TD : struct, IBinaryOp<double>
         => Binary(a, b, new OpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
+
+    /// <summary><see cref="BinaryOp{TF, TD}"/> with a Float32 op that has a 512-bit form.</summary>
+    public static Tensor WideBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IWideBinaryOp<float> where TD : struct, IBinaryOp<double>
+        => Binary(a, b, new WideOpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
 
     private static Tensor Binary<KF, KD>(Tensor a, Tensor b, KF kf, KD kd, string op) where KF : struct, IRowKernel<float> where KD : struct, IRowKernel<double>
     {

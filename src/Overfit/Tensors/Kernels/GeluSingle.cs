@@ -19,6 +19,7 @@ namespace Overfit.Tensors.Kernels;
 /// where x·Φ(x) is not. For x ≥ 0 the result is x − x·Φ(−a).</item>
 /// </list>
 /// x = +∞ gives +∞; x = −∞ and NaN give NaN, as in PyTorch and the Float64 op.
+/// On 512-bit lanes, vectors with every |x| &lt; 4 take the much cheaper table path instead (<see cref="GeluSingleTable"/>).
 /// </summary>
 internal readonly struct GeluSingleOp : IWideUnaryOp<float>
 {
@@ -42,11 +43,21 @@ internal readonly struct GeluSingleOp : IWideUnaryOp<float>
         0.009973556734621525f, -0.06649038195610046f, 0.3989422917366028f,
     ];
 
-    public float Invoke(float x) => Invoke(new Vector<float>(x))[0];
+    // One value goes through the same lanes as a full vector would, so a result does not depend on its position.
+    public float Invoke(float x) => GeluSingleTable.IsSupported ? Invoke(Vector512.Create(x))[0] : Invoke(new Vector<float>(x))[0];
 
     public Vector<float> Invoke(Vector<float> x) => Gelu<Vector<float>, VectorLanes<float>>(x);
 
-    public Vector512<float> Invoke(Vector512<float> x) => Gelu<Vector512<float>, Lanes512<float>>(x);
+    public Vector512<float> Invoke(Vector512<float> x)
+    {
+        // The table path where every lane is below its limit (NaN is not), the general one otherwise.
+        if (GeluSingleTable.IsSupported)
+        {
+            var a = Vector512.Abs(x);
+            if (Vector512.LessThanAll(a, Vector512.Create(GeluSingleTable.Limit))) return GeluSingleTable.Gelu(x, a);
+        }
+        return Gelu<Vector512<float>, Lanes512<float>>(x);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Gelu<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>
@@ -101,4 +112,51 @@ internal readonly struct GeluSingleOp : IWideUnaryOp<float>
         positive = L.Select(L.IsEqual(x, L.Create(float.PositiveInfinity)), x, positive);
         return L.Select(negative, m, positive);
     }
+}
+
+/// <summary>
+/// The derivative of Float32 GELU, Φ(x) + x·φ(x): on 512-bit lanes from <see cref="GeluSingleTable.Derivative"/> where
+/// every lane has |x| &lt; 4; otherwise (and without 512-bit lanes) <see cref="GeluDerivativeOp"/> in double on widened
+/// lanes, rounded once at the end.
+/// </summary>
+internal readonly struct GeluDerivativeSingleOp : IWideUnaryOp<float>
+{
+    private static readonly GeluDerivativeOp Widened = new(true);
+
+    // One value goes through the same lanes as a full vector would, so a result does not depend on its position.
+    public float Invoke(float x) => GeluSingleTable.IsSupported ? Invoke(Vector512.Create(x))[0] : (float)Widened.Invoke((double)x);
+
+    public Vector<float> Invoke(Vector<float> x)
+    {
+        Vector.Widen(x, out var lo, out var hi);
+        return Vector.Narrow(Widened.Invoke(lo), Widened.Invoke(hi));
+    }
+
+    public Vector512<float> Invoke(Vector512<float> x)
+    {
+        if (GeluSingleTable.IsSupported)
+        {
+            var a = Vector512.Abs(x);
+            if (Vector512.LessThanAll(a, Vector512.Create(GeluSingleTable.Limit))) return GeluSingleTable.Derivative(x, a);
+        }
+        return General(x);
+    }
+
+    /// <summary>A vector with some |x| ≥ 4, ±∞ or NaN, in double (rare: kept out of the loop's code).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> General(Vector512<float> x)
+    {
+        Span<float> values = stackalloc float[Vector512<float>.Count];
+        x.CopyTo(values);
+        Activations.MapWidened(Widened, values, values);
+        return Vector512.Create((ReadOnlySpan<float>)values);
+    }
+}
+
+/// <summary>The GELU gradient g·(Φ(x) + x·φ(x)) for Float32 data, from x and the incoming gradient g (<see cref="GeluDerivativeSingleOp"/>).</summary>
+internal readonly struct GeluGradSingleOp : IWideBinaryOp<float>
+{
+    public float Invoke(float x, float g) => g * new GeluDerivativeSingleOp().Invoke(x);
+    public Vector<float> Invoke(Vector<float> x, Vector<float> g) => g * new GeluDerivativeSingleOp().Invoke(x);
+    public Vector512<float> Invoke(Vector512<float> x, Vector512<float> g) => g * new GeluDerivativeSingleOp().Invoke(x);
 }

@@ -153,9 +153,14 @@ public static partial class Gemm
 
     private static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
 
-    /// <summary>Per-thread pinned packing buffers, grown on demand and reused across calls.</summary>
+    /// <summary>
+    /// Per-thread pinned packing buffers, grown on demand and reused across calls, each starting on a 64-byte boundary:
+    /// the micro-kernel reads the packed B panel one full vector at a time, and a 512-bit load that straddles two cache
+    /// lines costs two (an array's data is only 16-byte aligned, so which way a run went depended on where the GC put it).
+    /// </summary>
     private static unsafe class PackBuffers<T> where T : unmanaged
     {
+        private const int Alignment = 64;
         [ThreadStatic] private static T[]? s_a;
         [ThreadStatic] private static T[]? s_b;
 
@@ -164,9 +169,11 @@ public static partial class Gemm
 
         private static T* Get(ref T[]? buffer, int length)
         {
-            if (buffer is null || buffer.Length < length)
-                buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, 64), pinned: true);
-            return (T*)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
+            int slack = Alignment / sizeof(T);
+            if (buffer is null || buffer.Length < length + slack)
+                buffer = GC.AllocateUninitializedArray<T>(Math.Max(length, 64) + slack, pinned: true);
+            nint start = (nint)Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
+            return (T*)((start + Alignment - 1) & ~(nint)(Alignment - 1));
         }
     }
 }

@@ -16,7 +16,12 @@ internal interface IMicroKernel<T> where T : unmanaged
 
 internal static class MicroKernels
 {
-    /// <summary>Adds the valid mr×nr corner of a scratch tile (already scaled by alpha) into C.</summary>
+    /// <summary>
+    /// Adds the valid mr×nr corner of a scratch tile (already scaled by alpha) into C. Every product whose sides are not
+    /// multiples of the tile ends here, from its first call on: compiled optimized at once, like the kernels that call it,
+    /// instead of running its element loops as unoptimized first-tier code until the tiered JIT gets to it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void StorePartial<T>(T* tile, int tileStride, T* c, int ldc, int mr, int nr, T beta) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i < mr; i++)

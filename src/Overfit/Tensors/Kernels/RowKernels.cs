@@ -203,11 +203,33 @@ internal static class RowKernels
         {
             var yr = y.Slice(r * len, len);
             var gr = g.Slice(r * len, len);
-            var d = dst.Slice(r * len, len);
-            T dot = TensorPrimitives.Dot(gr, yr);
-            TensorPrimitives.Subtract(gr, dot, d);
-            TensorPrimitives.Multiply(d, yr, d);
+            ScaledDifference(yr, gr, TensorPrimitives.Dot(gr, yr), dst.Slice(r * len, len));
         }
+    }
+
+    /// <summary>
+    /// d = (g − s)·y in one pass (the row's y and g are still in L1 from the dot; a subtract pass and a multiply pass
+    /// went over d twice more). Rounded as those two passes were: the difference, then the product.
+    /// </summary>
+    // Never inlined, for the reason given at ExpShiftedSum.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ScaledDifference<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> g, T s, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            int w = Vector512<T>.Count;
+            var vs = Vector512.Create(s);
+            for (; i <= y.Length - w; i += w)
+                ((Vector512.Create(g.Slice(i, w)) - vs) * Vector512.Create(y.Slice(i, w))).CopyTo(d.Slice(i));
+        }
+        else if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<T>.Count;
+            var vs = new Vector<T>(s);
+            for (; i <= y.Length - w; i += w) ((new Vector<T>(g.Slice(i)) - vs) * new Vector<T>(y.Slice(i))).CopyTo(d.Slice(i));
+        }
+        for (; i < y.Length; i++) d[i] = (g[i] - s) * y[i];
     }
 
     /// <summary>Log-softmax backward per row: g − exp(y) · Σ g.</summary>

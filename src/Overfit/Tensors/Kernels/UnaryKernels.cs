@@ -26,7 +26,8 @@ internal readonly struct ReluKernel : IUnaryKernel
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Max(x, T.Zero, d);
 }
 
-internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.ExpM1(x, d); }
+/// <summary>e^x − 1 without the cancellation near 0 (<see cref="ExpM1Op{T}"/>).</summary>
+internal readonly struct ExpM1Kernel : IUnaryKernel { public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => VectorLoops.MapWide(new ExpM1Op<T>(), x, d); }
 
 /// <summary>
 /// Softplus log(1 + e^x) computed stably as max(x, 0) + log1p(e^−|x|) in one SIMD pass; the log1p keeps full
@@ -47,8 +48,12 @@ internal readonly struct GeluKernel : IUnaryKernel
     }
 }
 
-/// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (see <see cref="GeluDerivativeOp"/>; Float32 on widened lanes).</summary>
+/// <summary>Derivative of exact GELU: Φ(x) + x φ(x) (<see cref="GeluDerivativeSingleOp"/> for Float32, <see cref="GeluDerivativeOp"/> for Float64).</summary>
 internal readonly struct GeluDerivativeKernel : IUnaryKernel
 {
-    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> => Activations.Apply(new GeluDerivativeOp(typeof(T) == typeof(float)), x, d);
+    public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float)) VectorLoops.MapWide(new GeluDerivativeSingleOp(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
+        else Activations.Apply(new GeluDerivativeOp(false), x, d);
+    }
 }

@@ -106,14 +106,21 @@ internal static partial class VectorMath
         return L.Select(L.IsEqual(x, x), e, x);
     }
 
+    /// <summary>Cody–Waite reduction c = n·ln 2 + r, |r| ≤ ln 2 / 2, for Float64 (ln 2 as a double and the rest).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ReduceDouble<TV, L>(TV c, out TV n) where TV : struct where L : ILanes<TV, double>
+    {
+        n = L.Round(L.Multiply(c, L.Create(1.4426950408889634)));
+        var r = L.Fma(n, L.Create(-0.6931471805599453), c);
+        return L.Fma(n, L.Create(-2.3190468138462996e-17), r);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpDouble<TV, L>(TV x) where TV : struct where L : ILanes<TV, double>
     {
         // e^710 overflows and e^−746 rounds to 0 (below half the smallest subnormal, 2^−1075).
         var c = L.MinNative(L.MaxNative(x, L.Create(-746.0)), L.Create(710.0));
-        var n = L.Round(L.Multiply(c, L.Create(1.4426950408889634)));
-        var r = L.Fma(n, L.Create(-0.6931471805599453), c);
-        r = L.Fma(n, L.Create(-2.3190468138462996e-17), r);
+        var r = ReduceDouble<TV, L>(c, out var n);
         // Degree 13 is a long chain of dependent FMAs: the terms from r⁴ on go by Estrin's scheme (four FMAs deep
         // instead of ten), the last four by Horner's rule, which keeps the rounding of the leading terms as small.
         var r2 = L.Multiply(r, r);

@@ -27,6 +27,15 @@ public static class Program
             Console.Error.WriteLine($"usage: Overfit.Benchmarks NAME [options] --json; NAME is one of: {string.Join(", ", Benchmarks.Keys)}");
             return 2;
         }
-        return run(args[1..]);
+        try
+        {
+            return run(args[1..]);
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            // Option values are parsed where each benchmark reads them; a malformed number ends here as one line.
+            Console.Error.WriteLine($"{args[0]}: an option's value is not a valid number: {e.Message}");
+            return 2;
+        }
     }
 }

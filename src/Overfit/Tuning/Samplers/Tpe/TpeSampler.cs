@@ -1,5 +1,3 @@
-using Overfit.Tensors;
-
 namespace Overfit.Tuning;
 
 /// <summary>

@@ -17,8 +17,8 @@ public static partial class DenseLinalg
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var pool = System.Buffers.ArrayPool<T>.Shared;
-        var diagonalScratch = pool.Rent(bw * bw);
-        var panel = pool.Rent(n * bw);
+        var diagonalScratch = pool.Rent(checked((int)((long)bw * bw)));
+        var panel = pool.Rent(checked((int)((long)n * bw)));
         try
         {
             if (!FactorAndInvertDiagonalBlock(a, n, bw, 0, bw, diagonalInverses[..(bw * bw)], 0, diagonalScratch, out failedPivot)) return false;

@@ -28,7 +28,7 @@ public static partial class DenseLinalg
     internal static int CholeskyBlockWidth(int n) => n <= 2048 ? 128 : 256;
 
     /// <summary>Storage for the inverses of the diagonal blocks: block starting at row o lives at rows o.. of an n×<see cref="CholeskyBlockWidth"/> array.</summary>
-    internal static int DiagonalInverseLength(int n) => checked(n * CholeskyBlockWidth(n));
+    internal static int DiagonalInverseLength(int n) => checked((int)((long)n * CholeskyBlockWidth(n)));
 
     /// <summary>
     /// Lower Cholesky in place, strict upper triangle zeroed on success (the public entry's contract). Small matrices
@@ -84,7 +84,7 @@ public static partial class DenseLinalg
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var pool = System.Buffers.ArrayPool<T>.Shared;
-        var panelArray = pool.Rent(Math.Max(1, n * bw));
+        var panelArray = pool.Rent(Math.Max(1, checked((int)((long)n * bw))));
         try
         {
             for (int j0 = 0; j0 < n; j0 += bw)

@@ -121,7 +121,7 @@ public static partial class DenseLinalg
         int blocks = (size + bw - 1) / bw, m1 = (blocks + 1) / 2 * bw, m2 = size - m1;
         Gemm.Concurrently(() => InvertTriangle(m, o, m1), () => InvertTriangle(m, o + m1, m2));
         var pool = System.Buffers.ArrayPool<T>.Shared;
-        var scratch = pool.Rent(m2 * m1);
+        var scratch = pool.Rent(checked((int)((long)m2 * m1)));
         try
         {
             fixed (T* t = scratch)
@@ -145,7 +145,7 @@ public static partial class DenseLinalg
         var pool = System.Buffers.ArrayPool<T>.Shared;
         if (size <= TriangleLeaf)
         {
-            var leaf = pool.Rent(size * size);
+            var leaf = pool.Rent(checked((int)((long)size * size)));
             try
             {
                 var x = leaf.AsSpan(0, size * size);
@@ -156,7 +156,7 @@ public static partial class DenseLinalg
             return;
         }
         int m1 = (size / 2 + 7) / 8 * 8, m2 = size - m1;
-        var cornerArray = pool.Rent(m2 * m1);
+        var cornerArray = pool.Rent(checked((int)((long)m2 * m1)));
         try
         {
             fixed (T* corner = cornerArray)

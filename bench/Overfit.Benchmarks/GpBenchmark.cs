@@ -41,6 +41,7 @@ public static partial class GpBenchmark
             }
         }
         if (d < 5) { Console.Error.WriteLine($"--d must be >= 5 (Friedman #1 uses five inputs), got {d}"); return 2; }
+        if (phases < 0 || flopRatio < 0) { Console.Error.WriteLine($"--phases and --flop-ratio take a number of repetitions >= 1, got {phases} and {flopRatio}"); return 2; }
         if (method is not ("exact" or "sparse")) { Console.Error.WriteLine($"--method must be exact or sparse, got {method}"); return 2; }
         if (method == "sparse") return RunSparse(n, d, nTest, inducing, subsample, maxIter, json);
         var rng = new Generator(0);

@@ -145,6 +145,51 @@ public class GpBlockedLinalgTests
     }
 
     [Theory]
+    [InlineData(300, 64)]
+    [InlineData(333, 96)]
+    [InlineData(1000, 128)]
+    public void ConcurrentCholeskyPiecesInTurnOnOneThreadGiveTheSameFactor(int n, int bw)
+    {
+        // Inside a job of a parallel region the two pieces of each block column run one after the other on one thread
+        // (top first, so the bottom piece never waits on a piece that has not started); Float32 and Float64.
+        var k = KernelMatrix(n);
+        var reference = (double[])k.Clone();
+        Assert.True(DenseLinalg.TryCholeskySplit<double>(reference, n, bw, new double[n * bw], out _));
+        var l = (double[])k.Clone();
+        bool ok = false;
+        Gemm.Concurrently(() => ok = DenseLinalg.TryCholeskyConcurrent<double>(l, n, bw, new double[n * bw], out _), () => { });
+        Assert.True(ok);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(l[i * n + j] - reference[i * n + j]) <= 1e-12 * Math.Sqrt(k[i * n + i] * k[j * n + j]) + 1e-13, $"L[{i},{j}]");
+        var k32 = Array.ConvertAll(k, v => (float)v);
+        var reference32 = (float[])k32.Clone();
+        Assert.True(DenseLinalg.TryCholeskySplit<float>(reference32, n, bw, new float[n * bw], out _));
+        var l32 = (float[])k32.Clone();
+        Assert.True(DenseLinalg.TryCholeskyConcurrent<float>(l32, n, bw, new float[n * bw], out _));
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j <= i; j++)
+                Assert.True(Math.Abs(l32[i * n + j] - reference32[i * n + j]) <= 2e-5f * MathF.Sqrt(k32[i * n + i] * k32[j * n + j]), $"Float32 L[{i},{j}]");
+    }
+
+    [Theory]
+    [InlineData(872, 128, 128)]
+    [InlineData(104, 128, 104)]
+    [InlineData(5, 24, 5)]
+    [InlineData(200, 96, 96)]
+    [InlineData(1744, 256, 256)]
+    public void ConcurrentCholeskyCutBalancesTheTwoPieces(int rest, int width, int nextWidth)
+    {
+        int h = DenseLinalg.ConcurrentCholeskyCut(rest, width, nextWidth);
+        Assert.InRange(h, nextWidth, rest);
+        Assert.True(h == rest || (h - nextWidth) % 8 == 0, $"cut {h} is neither the end nor 8-aligned from {nextWidth}");
+        // The top piece's modeled cost first exceeds the bottom's within one step of 8 rows of the cut.
+        double Top(int r) => 1.1 * r * (double)r / 2 * width + 2.0 * Math.Pow(nextWidth, 3) + (r - nextWidth) * nextWidth * (double)nextWidth / 2;
+        double Bottom(int r) => ((rest - r) * (double)r + 1.1 * (rest - r) * (double)(rest - r) / 2) * width + (rest - r) * nextWidth * (double)nextWidth / 2;
+        if (h < rest && h > nextWidth) Assert.True(Top(h - 8) <= Bottom(h - 8) && Top(Math.Min(rest, h + 8)) >= Bottom(Math.Min(rest, h + 8)), $"cut {h}");
+    }
+
+    [Theory]
     [InlineData(200)]
     [InlineData(260)]
     public void ConcurrentCholeskyReportsTheFailingPivot(int failingRow)

@@ -49,6 +49,26 @@ public sealed class TriangularGemmTests
         finally { Gemm.MaxThreads = saved; }
     }
 
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void StaleNaNInThePackingBuffersIsNeverRead(string kernel)
+    {
+        // A triangular operand packs only the depths its tiles read; the rest of each packed panel keeps whatever the
+        // previous product left there. A product of NaN operands on this thread (below the threading threshold) fills
+        // the packing buffers with NaN first, so a read of an unpacked depth would show in the result.
+        var rng = new Random(29);
+        var kind = Enum.Parse<GemmKernel>(kernel);
+        var nan = new double[140 * 140];
+        Array.Fill(nan, double.NaN);
+        var sink = new double[140 * 140];
+        foreach (var clip in new[] { TriangleClip.LowerA, TriangleClip.UpperA, TriangleClip.LowerB, TriangleClip.UpperB })
+            foreach (bool trans in new[] { false, true })
+            {
+                Gemm.RunWith(kind, false, false, 100, 100, 100, 1.0, nan, 140, nan, 140, 0.0, sink, 140);
+                Compare<double>(rng, clip, trans, !trans, 97, 61, 1, 0, pad: 1, kind);
+            }
+    }
+
     [Fact]
     public void AClipThatDoesNotFitTheShapeIsRejected()
     {

@@ -2,7 +2,10 @@ namespace Overfit.GaussianProcesses;
 
 /// <summary>
 /// Splits the upper-triangle row loop i &lt; j of an n×n symmetric computation into chunks with equal pair counts
-/// (row i owns n−1−i pairs), so that two cores finish together.
+/// (row i owns n−1−i pairs), so that two cores finish together. At most <see cref="Threading.Effective"/> threads run
+/// them; the chunks do not depend on that count, so per-chunk sums come out the same however many threads run.
+/// (Running the chunks on the GEMM's own workers instead measured slower: 16.0 against 15.3 ms per LML and gradient
+/// at n = 1000.)
 /// </summary>
 internal static class PairParallel
 {
@@ -34,6 +37,6 @@ internal static class PairParallel
         int chunks = ChunkCount(n);
         if (chunks == 1) { body(0, 0, n); return; }
         var b = Boundaries(n, chunks);
-        Parallel.For(0, chunks, c => body(c, b[c], b[c + 1]));
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Threading.Effective }, c => body(c, b[c], b[c + 1]));
     }
 }

@@ -17,12 +17,16 @@ public static partial class Gemm
         for (int ir = 0; ir < mc; ir += mr)
         {
             int rows = Math.Min(mr, mc - ir);
-            T* panel = dst + (nint)ir * kc;
+            // A triangular op(A) packs only the depths its tile reads (the driver's clip); the rest of the panel is never read.
+            var (q0, q1) = PackedDepths(p.Clip, ic + ir, rows, pc, kc);
+            if (q1 <= q0) continue;
+            int depth = q1 - q0;
+            T* panel = dst + (nint)ir * kc + (nint)q0 * mr;
             if (p.TransA)
             {
                 // Stored A is k×m: column p of op(A) is a contiguous run of the stored row p.
-                T* src = p.A + (nint)pc * p.Lda + ic + ir;
-                for (int q = 0; q < kc; q++, src += p.Lda, panel += mr)
+                T* src = p.A + (nint)(pc + q0) * p.Lda + ic + ir;
+                for (int q = 0; q < depth; q++, src += p.Lda, panel += mr)
                 {
                     int r = 0;
                     for (; r < rows; r++) panel[r] = src[r];
@@ -31,28 +35,43 @@ public static partial class Gemm
             }
             else
             {
-                T* src = p.A + (nint)(ic + ir) * p.Lda + pc;
+                T* src = p.A + (nint)(ic + ir) * p.Lda + pc + q0;
                 if (typeof(T) == typeof(float) && rows == 6 && mr == 6 && Avx.IsSupported)
                 {
-                    PackRowsTransposed6((float*)src, p.Lda, kc, (float*)panel);
+                    PackRowsTransposed6((float*)src, p.Lda, depth, (float*)panel);
                     continue;
                 }
                 if (typeof(T) == typeof(double) && rows == 6 && mr == 6 && Avx.IsSupported)
                 {
-                    PackRowsTransposed6((double*)src, p.Lda, kc, (double*)panel);
+                    PackRowsTransposed6((double*)src, p.Lda, depth, (double*)panel);
                     continue;
                 }
                 int r = 0;
                 for (; r < rows; r++)
                 {
                     T* row = src + (nint)r * p.Lda;
-                    for (int q = 0; q < kc; q++) panel[q * mr + r] = row[q];
+                    for (int q = 0; q < depth; q++) panel[q * mr + r] = row[q];
                 }
                 for (; r < mr; r++)
-                    for (int q = 0; q < kc; q++) panel[q * mr + r] = T.Zero;
+                    for (int q = 0; q < depth; q++) panel[q * mr + r] = T.Zero;
             }
         }
     }
+
+    /// <summary>
+    /// The depths [q0, q1) of the slab starting at depth <paramref name="pc"/> (kc deep) that the micro-tiles of the
+    /// panel at absolute row (A side) or column (B side) <paramref name="start"/>, <paramref name="count"/> wide, read
+    /// under <paramref name="clip"/>: the same bounds as the driver's per-tile clip, so packing skips the zero triangle.
+    /// A clip of the other operand leaves the whole slab.
+    /// </summary>
+    private static (int Q0, int Q1) PackedDepths(TriangleClip clip, int start, int count, int pc, int kc, bool onB = false) => (clip, onB) switch
+    {
+        (TriangleClip.LowerA, false) => (0, Math.Min(kc, start + count - pc)),
+        (TriangleClip.UpperA, false) => (Math.Max(0, start - pc), kc),
+        (TriangleClip.LowerB, true) => (Math.Max(0, start - pc), kc),
+        (TriangleClip.UpperB, true) => (0, Math.Min(kc, start + count - pc)),
+        _ => (0, kc),
+    };
 
     /// <summary>
     /// Packs op(B)[pc..pc+kc, jc..jc+nc] into NR-column panels: panel j holds, for each p, the NR values of row p
@@ -64,19 +83,23 @@ public static partial class Gemm
         for (int jr = 0; jr < nc; jr += nr)
         {
             int cols = Math.Min(nr, nc - jr);
-            T* panel = dst + (nint)jr * kc;
+            // A triangular op(B) packs only the depths its tiles read (the driver's clip); the rest is never read.
+            var (q0, q1) = PackedDepths(p.Clip, jc + jr, cols, pc, kc, onB: true);
+            if (q1 <= q0) continue;
+            int depth = q1 - q0;
+            T* panel = dst + (nint)jr * kc + (nint)q0 * nr;
             if (!p.TransB)
             {
-                T* src = p.B + (nint)pc * p.Ldb + jc + jr;
+                T* src = p.B + (nint)(pc + q0) * p.Ldb + jc + jr;
                 if (cols == nr)
                 {
                     nuint bytes = (nuint)(nr * sizeof(T));
-                    for (int q = 0; q < kc; q++, src += p.Ldb, panel += nr)
+                    for (int q = 0; q < depth; q++, src += p.Ldb, panel += nr)
                         Buffer.MemoryCopy(src, panel, bytes, bytes);
                 }
                 else
                 {
-                    for (int q = 0; q < kc; q++, src += p.Ldb, panel += nr)
+                    for (int q = 0; q < depth; q++, src += p.Ldb, panel += nr)
                     {
                         int j = 0;
                         for (; j < cols; j++) panel[j] = src[j];
@@ -87,27 +110,27 @@ public static partial class Gemm
             else
             {
                 // Stored B is n×k: column j of op(B) is the contiguous stored row j.
-                T* src = p.B + (nint)(jc + jr) * p.Ldb + pc;
+                T* src = p.B + (nint)(jc + jr) * p.Ldb + pc + q0;
                 if (typeof(T) == typeof(float) && cols == nr && nr % 8 == 0 && Avx.IsSupported)
                 {
                     for (int j0 = 0; j0 < nr; j0 += 8)
-                        PackRowsTransposed8((float*)src + (nint)j0 * p.Ldb, p.Ldb, kc, (float*)panel + j0, nr);
+                        PackRowsTransposed8((float*)src + (nint)j0 * p.Ldb, p.Ldb, depth, (float*)panel + j0, nr);
                     continue;
                 }
                 if (typeof(T) == typeof(double) && cols == nr && nr % 4 == 0 && Avx.IsSupported)
                 {
                     for (int j0 = 0; j0 < nr; j0 += 4)
-                        PackRowsTransposed4((double*)src + (nint)j0 * p.Ldb, p.Ldb, kc, (double*)panel + j0, nr);
+                        PackRowsTransposed4((double*)src + (nint)j0 * p.Ldb, p.Ldb, depth, (double*)panel + j0, nr);
                     continue;
                 }
                 int j = 0;
                 for (; j < cols; j++)
                 {
                     T* row = src + (nint)j * p.Ldb;
-                    for (int q = 0; q < kc; q++) panel[q * nr + j] = row[q];
+                    for (int q = 0; q < depth; q++) panel[q * nr + j] = row[q];
                 }
                 for (; j < nr; j++)
-                    for (int q = 0; q < kc; q++) panel[q * nr + j] = T.Zero;
+                    for (int q = 0; q < depth; q++) panel[q * nr + j] = T.Zero;
             }
         }
     }

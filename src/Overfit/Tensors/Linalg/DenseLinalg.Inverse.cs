@@ -96,7 +96,7 @@ public static partial class DenseLinalg
     }
 
     /// <summary>Pinned factor, diagonal inverses and result of one inversion (addresses, so halves can run as delegates on two cores).</summary>
-    private readonly unsafe struct InverseOperands<T>(nint l, nint diagonalInverses, nint x, int n, int bw) where T : unmanaged
+    internal readonly unsafe struct InverseOperands<T>(nint l, nint diagonalInverses, nint x, int n, int bw) where T : unmanaged
     {
         public readonly int N = n, Bw = bw;
         public T* L(int row, int col) => (T*)l + (nint)row * N + col;
@@ -109,7 +109,7 @@ public static partial class DenseLinalg
     /// from the factorization's inverses; larger blocks split at a block boundary near the middle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void InvertTriangle<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static unsafe void InvertTriangle<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = m.N, bw = m.Bw;
         if (size <= bw)
@@ -139,7 +139,7 @@ public static partial class DenseLinalg
     /// C21 = X22ᵀX21 is formed first, then both halves recurse side by side, then X21ᵀX21 is added to the left one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MultiplyTransposedByItself<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static unsafe void MultiplyTransposedByItself<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = m.N;
         var pool = System.Buffers.ArrayPool<T>.Shared;
@@ -162,11 +162,22 @@ public static partial class DenseLinalg
             fixed (T* corner = cornerArray)
             {
                 // C21 = X22ᵀX21 is staged (it reads X22, which the right half overwrites); X21 itself stays until the end,
-                // so X21ᵀX21 goes straight onto the left half's result.
-                TriangularMultiply(true, true, m2, m1, T.One, m.X(o + m1, o + m1), n, m.X(o + m1, o), n, T.Zero, corner, m1);
-                Gemm.Concurrently(() => MultiplyTransposedByItself(m, o, m1), () => MultiplyTransposedByItself(m, o + m1, m2));
-                Gemm.RunSymmetric(true, m1, m2, T.One, new ReadOnlySpan<T>(m.X(o + m1, o), Extent(m2, m1, n)), n, T.One,
-                    new Span<T>(m.X(o, o), Extent(m1, m1, n)), n, fillUpper: false);
+                // so X21ᵀX21 goes straight onto the left half's result. Two chains of about equal work run side by side,
+                // each product whole on its core (no operand packed twice, one join): the left half and then X21ᵀX21 onto
+                // it; C21 and then the right half.
+                nint cornerAddress = (nint)corner;
+                Gemm.Concurrently(
+                    () =>
+                    {
+                        MultiplyTransposedByItself(m, o, m1);
+                        Gemm.RunSymmetric(true, m1, m2, T.One, new ReadOnlySpan<T>(m.X(o + m1, o), Extent(m2, m1, n)), n, T.One,
+                            new Span<T>(m.X(o, o), Extent(m1, m1, n)), n, fillUpper: false);
+                    },
+                    () =>
+                    {
+                        TriangularMultiply(true, true, m2, m1, T.One, m.X(o + m1, o + m1), n, m.X(o + m1, o), n, T.Zero, (T*)cornerAddress, m1);
+                        MultiplyTransposedByItself(m, o + m1, m2);
+                    });
                 for (int i = 0; i < m2; i++)
                     new ReadOnlySpan<T>(corner + (nint)i * m1, m1).CopyTo(new Span<T>(m.X(o + m1 + i, o), m1));
             }
@@ -193,7 +204,7 @@ public static partial class DenseLinalg
     }
 
     /// <summary>Zeros the band of <see cref="Gemm.TriangleBand"/> entries right of the diagonal, where the triangular products read.</summary>
-    private static void ZeroAboveDiagonal<T>(Span<T> x, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static void ZeroAboveDiagonal<T>(Span<T> x, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i + 1 < n; i++) x.Slice(i * n + i + 1, Math.Min(Gemm.TriangleBand, n - i - 1)).Clear();
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.GaussianProcesses;
 
@@ -76,8 +77,50 @@ public sealed partial class Matern : StationaryKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ValuesAndGradientFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
     {
-        if (Nu != 2.5) { base.ValuesAndGradientFactors(r2, values, factors); return; }
-        // Vectorized ν = 5/2 with t = √(5r²), e = exp(−t): k = (1 + t + t²/3)e, g = 5/3 (1 + t)e.
+        if (Nu != 2.5) base.ValuesAndGradientFactors(r2, values, factors);
+        else if (Vector512.IsHardwareAccelerated) FiveHalvesValuesAndFactors(r2, values, factors);
+        else ValuesAndGradientFactorsByPasses(r2, values, factors);
+    }
+
+    /// <summary>
+    /// ν = 5/2 k(r²) into <paramref name="values"/> and g(r²) into <paramref name="factors"/> on 512-bit vectors.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void FiveHalvesValuesAndFactors(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
+    {
+        if (values.Length < r2.Length || factors.Length < r2.Length) throw new ArgumentException($"values and factors must hold {r2.Length} elements, got {values.Length} and {factors.Length}");
+        // ν = 5/2 with t = √(5r²), e = exp(−t): k = (1 + t + t²/3)e, g = 5/3 (1 + t)e, in one pass of 512-bit vectors
+        // (the tail through a padded vector), each lane the same operations in the same order as the passes.
+        fixed (double* rp = r2, vp = values, fp = factors)
+        {
+            int n = r2.Length, j = 0;
+            for (; j <= n - 8; j += 8) ValuesAndFactors52(Vector512.Load(rp + j), vp + j, fp + j);
+            if (j < n)
+            {
+                double* pad = stackalloc double[24];
+                for (int q = 0; q < 8; q++) pad[q] = j + q < n ? rp[j + q] : 0;
+                ValuesAndFactors52(Vector512.Load(pad), pad + 8, pad + 16);
+                for (int q = 0; j + q < n; q++) { vp[j + q] = pad[8 + q]; fp[j + q] = pad[16 + q]; }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void ValuesAndFactors52(Vector512<double> r2, double* values, double* factors)
+    {
+        var one = Vector512.Create(1.0);
+        var t2 = r2 * Vector512.Create(5.0);
+        var t = Vector512.Sqrt(t2);
+        var v = t2 * Vector512.Create(1.0 / 3.0) + t + one;
+        var f = t + one;
+        var e = Vector512.Exp(one - f);
+        (v * e).Store(values);
+        (f * e * Vector512.Create(5.0 / 3.0)).Store(factors);
+    }
+
+    /// <summary>ν = 5/2 values and gradient factors by whole-row passes (where 512-bit vectors are not accelerated).</summary>
+    internal static void ValuesAndGradientFactorsByPasses(ReadOnlySpan<double> r2, Span<double> values, Span<double> factors)
+    {
         System.Numerics.Tensors.TensorPrimitives.Multiply(r2, 5.0, values);          // t²
         System.Numerics.Tensors.TensorPrimitives.Sqrt(values, factors);              // t
         System.Numerics.Tensors.TensorPrimitives.Multiply(values, 1.0 / 3.0, values); // t²/3
@@ -96,8 +139,42 @@ public sealed partial class Matern : StationaryKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void ValuesFromSquaredDistances(Span<double> r2)
     {
-        if (Nu != 2.5) { base.ValuesFromSquaredDistances(r2); return; }
-        // Vectorized ν = 5/2: t = √(5r²); k = (1 + t + t²/3)·exp(−t).
+        if (Nu != 2.5) base.ValuesFromSquaredDistances(r2);
+        else if (Vector512.IsHardwareAccelerated) FiveHalvesValues(r2);
+        else ValuesByPasses(r2);
+    }
+
+    /// <summary>ν = 5/2 k(r²) in place on 512-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void FiveHalvesValues(Span<double> r2)
+    {
+        // ν = 5/2: t = √(5r²); k = (1 + t + t²/3)·exp(−t), in place, one pass of 512-bit vectors (the tail padded), each
+        // lane the same operations in the same order as the passes.
+        fixed (double* rp = r2)
+        {
+            int n = r2.Length, j = 0;
+            for (; j <= n - 8; j += 8) Values52(Vector512.Load(rp + j)).Store(rp + j);
+            if (j < n)
+            {
+                double* pad = stackalloc double[8];
+                for (int q = 0; q < 8; q++) pad[q] = j + q < n ? rp[j + q] : 0;
+                Values52(Vector512.Load(pad)).Store(pad);
+                for (int q = 0; j + q < n; q++) rp[j + q] = pad[q];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Values52(Vector512<double> r2)
+    {
+        var t2 = r2 * Vector512.Create(5.0);
+        var t = Vector512.Sqrt(t2);
+        return (Vector512.Create(1.0) + t + t2 / Vector512.Create(3.0)) * Vector512.Exp(-t);
+    }
+
+    /// <summary>ν = 5/2 values by whole-row passes (where 512-bit vectors are not accelerated).</summary>
+    internal static void ValuesByPasses(Span<double> r2)
+    {
         Span<double> e = r2.Length <= 4096 ? stackalloc double[r2.Length] : new double[r2.Length];
         System.Numerics.Tensors.TensorPrimitives.Multiply(r2, 5.0, r2);
         System.Numerics.Tensors.TensorPrimitives.Sqrt(r2, e);

@@ -42,6 +42,25 @@ public abstract partial class StationaryKernel
     private static unsafe void SquaredDistancesToPoint(double* xt, int n, int d, double* point, double* r2, int count)
     {
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j <= count - 16; j += 16)
+            {
+                var acc0 = Vector512<double>.Zero;
+                var acc1 = Vector512<double>.Zero;
+                for (int c = 0; c < d; c++)
+                {
+                    var p = Vector512.Create(point[c]);
+                    double* col = xt + (nint)c * n + j;
+                    var t0 = Vector512.Load(col) - p;
+                    var t1 = Vector512.Load(col + 8) - p;
+                    acc0 = Vector512.FusedMultiplyAdd(t0, t0, acc0);
+                    acc1 = Vector512.FusedMultiplyAdd(t1, t1, acc1);
+                }
+                acc0.Store(r2 + j);
+                acc1.Store(r2 + j + 8);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             for (; j <= count - 8; j += 8)

@@ -96,7 +96,7 @@ public static partial class DenseLinalg
     }
 
     /// <summary>Pinned factor, diagonal inverses and result of one inversion (addresses, so halves can run as delegates on two cores).</summary>
-    internal readonly unsafe struct InverseOperands<T>(nint l, nint diagonalInverses, nint x, int n, int bw) where T : unmanaged
+    private readonly unsafe struct InverseOperands<T>(nint l, nint diagonalInverses, nint x, int n, int bw) where T : unmanaged
     {
         public readonly int N = n, Bw = bw;
         public T* L(int row, int col) => (T*)l + (nint)row * N + col;
@@ -109,7 +109,7 @@ public static partial class DenseLinalg
     /// from the factorization's inverses; larger blocks split at a block boundary near the middle.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void InvertTriangle<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void InvertTriangle<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = m.N, bw = m.Bw;
         if (size <= bw)
@@ -139,7 +139,7 @@ public static partial class DenseLinalg
     /// C21 = X22ᵀX21 is formed first, then both halves recurse side by side, then X21ᵀX21 is added to the left one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void MultiplyTransposedByItself<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
+    private static unsafe void MultiplyTransposedByItself<T>(InverseOperands<T> m, int o, int size) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = m.N;
         var pool = System.Buffers.ArrayPool<T>.Shared;
@@ -204,7 +204,7 @@ public static partial class DenseLinalg
     }
 
     /// <summary>Zeros the band of <see cref="Gemm.TriangleBand"/> entries right of the diagonal, where the triangular products read.</summary>
-    internal static void ZeroAboveDiagonal<T>(Span<T> x, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void ZeroAboveDiagonal<T>(Span<T> x, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (int i = 0; i + 1 < n; i++) x.Slice(i * n + i + 1, Math.Min(Gemm.TriangleBand, n - i - 1)).Clear();
     }

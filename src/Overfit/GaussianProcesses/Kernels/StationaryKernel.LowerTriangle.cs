@@ -1,3 +1,4 @@
+using Overfit.Tensors.Kernels;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -42,49 +43,42 @@ public abstract partial class StationaryKernel
     private static unsafe void SquaredDistancesToPoint(double* xt, int n, int d, double* point, double* r2, int count)
     {
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; j <= count - 16; j += 16)
-            {
-                var acc0 = Vector512<double>.Zero;
-                var acc1 = Vector512<double>.Zero;
-                for (int c = 0; c < d; c++)
-                {
-                    var p = Vector512.Create(point[c]);
-                    double* col = xt + (nint)c * n + j;
-                    var t0 = Vector512.Load(col) - p;
-                    var t1 = Vector512.Load(col + 8) - p;
-                    acc0 = Vector512.FusedMultiplyAdd(t0, t0, acc0);
-                    acc1 = Vector512.FusedMultiplyAdd(t1, t1, acc1);
-                }
-                acc0.Store(r2 + j);
-                acc1.Store(r2 + j + 8);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j <= count - 8; j += 8)
-            {
-                var acc0 = Vector256<double>.Zero;
-                var acc1 = Vector256<double>.Zero;
-                for (int c = 0; c < d; c++)
-                {
-                    var p = Vector256.Create(point[c]);
-                    double* col = xt + (nint)c * n + j;
-                    var t0 = Vector256.Load(col) - p;
-                    var t1 = Vector256.Load(col + 4) - p;
-                    acc0 = Vector256.FusedMultiplyAdd(t0, t0, acc0);
-                    acc1 = Vector256.FusedMultiplyAdd(t1, t1, acc1);
-                }
-                acc0.Store(r2 + j);
-                acc1.Store(r2 + j + 4);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) j = SquaredDistanceVectors<Vector512<double>, Width512<double>>(xt, n, d, point, r2, count, j);
+        if (Vector256.IsHardwareAccelerated) j = SquaredDistanceVectors<Vector256<double>, Width256<double>>(xt, n, d, point, r2, count, j);
         for (; j < count; j++)
         {
             double s = 0;
             for (int c = 0; c < d; c++) { double t = xt[(nint)c * n + j] - point[c]; s = Math.FusedMultiplyAdd(t, t, s); }
             r2[j] = s;
         }
+    }
+
+    /// <summary>
+    /// The vector part of <see cref="SquaredDistancesToPoint"/> from column <paramref name="j"/>, two vectors of the width
+    /// <typeparamref name="TW"/> at a time (written once over the width); returns the first column it left.
+    /// t = col − p is formed as fma(−1, p, col), which rounds the same.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe int SquaredDistanceVectors<TV, TW>(double* xt, int n, int d, double* point, double* r2, int count, int j)
+        where TV : struct where TW : IVectorWidth<TV, double>
+    {
+        int w = TW.Count;
+        var minusOne = TW.Broadcast(-1.0);
+        for (; j <= count - 2 * w; j += 2 * w)
+        {
+            TV acc0 = default, acc1 = default;
+            for (int c = 0; c < d; c++)
+            {
+                var p = TW.Broadcast(point[c]);
+                double* col = xt + (nint)c * n + j;
+                var t0 = TW.Fma(minusOne, p, TW.Load(col));
+                var t1 = TW.Fma(minusOne, p, TW.Load(col + w));
+                acc0 = TW.Fma(t0, t0, acc0);
+                acc1 = TW.Fma(t1, t1, acc1);
+            }
+            TW.Store(acc0, r2 + j);
+            TW.Store(acc1, r2 + j + w);
+        }
+        return j;
     }
 }

@@ -92,6 +92,14 @@ internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : 
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
 }
 
+/// <summary><see cref="WideOpRows{TOp, T}"/> for a lane-wise op: long span⊕span rows are written past the caches (<see cref="VectorLoops.MapStreaming{T, TOp}"/>).</summary>
+internal readonly struct StreamingOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.MapStreaming(op, x, y, d);
+    public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
+    public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+}
+
 /// <summary>Runs a binary kernel over two tensors with NumPy broadcasting, one inner row at a time.</summary>
 internal static class Broadcasting
 {
@@ -105,6 +113,10 @@ internal static class Broadcasting
     /// <summary><see cref="BinaryOp{TF, TD}"/> with a Float32 op that has a 512-bit form.</summary>
     public static Tensor WideBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IWideBinaryOp<float> where TD : struct, IBinaryOp<double>
         => Binary(a, b, new WideOpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
+
+    /// <summary><see cref="BinaryOp{TF, TD}"/> for lane-wise ops with 512-bit forms in both dtypes (the gradients of the pointwise activations).</summary>
+    public static Tensor LanewiseBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, ILanewiseBinaryOp<float> where TD : struct, ILanewiseBinaryOp<double>
+        => Binary(a, b, new StreamingOpRows<TF, float>(opF), new StreamingOpRows<TD, double>(opD), op);
 
     private static Tensor Binary<KF, KD>(Tensor a, Tensor b, KF kf, KD kd, string op) where KF : struct, IRowKernel<float> where KD : struct, IRowKernel<double>
     {

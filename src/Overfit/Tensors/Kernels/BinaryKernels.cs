@@ -67,6 +67,34 @@ internal interface IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d);
     void Apply(ReadOnlySpan<T> x, T y, Span<T> d);
     void Apply(T x, ReadOnlySpan<T> y, Span<T> d);
+
+    /// <summary>
+    /// Each row of a contiguous block against one row (block ⊕ row, or row ⊕ block when <paramref name="rowFirst"/>);
+    /// <paramref name="stream"/>: the output is large enough to be written past the caches where the kernel can.
+    /// </summary>
+    void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream);
+}
+
+/// <summary>The row-by-row form of <see cref="IRowKernel{T}.ApplyRows"/>, for kernels without a one-loop form.</summary>
+internal static class RowByRow
+{
+    public static void Apply<TK, T>(TK kernel, ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int len = row.Length;
+        if (len == 0) return;
+        for (int r = 0; r < block.Length; r += len)
+        {
+            if (rowFirst) kernel.Apply(row, block.Slice(r, len), d.Slice(r, len));
+            else kernel.Apply(block.Slice(r, len), row, d.Slice(r, len));
+        }
+    }
+
+    /// <summary>A lane-wise op over the block in one loop (<see cref="VectorLoops.MapRows{T, TOp}"/>), its operands swapped when the row comes first.</summary>
+    public static void Lanewise<TOp, T>(TOp op, ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rowFirst) VectorLoops.MapRows(new SwappedOp<TOp, T>(op), block, row, d, stream);
+        else VectorLoops.MapRows(op, block, row, d, stream);
+    }
 }
 
 internal readonly struct StaticRows<TK, T> : IRowKernel<T> where TK : struct, IBinaryKernel where T : unmanaged, IFloatingPointIeee754<T>
@@ -74,6 +102,16 @@ internal readonly struct StaticRows<TK, T> : IRowKernel<T> where TK : struct, IB
     public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TK.Apply(x, y, d);
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TK.Apply(x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TK.Apply(x, y, d);
+
+    // The four arithmetic kernels are exactly rounded IEEE operations: their lane-wise ops give the same bits in one loop.
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream)
+    {
+        if (typeof(TK) == typeof(AddKernel)) RowByRow.Lanewise(new AddOp<T>(), block, row, d, rowFirst, stream);
+        else if (typeof(TK) == typeof(SubKernel)) RowByRow.Lanewise(new SubOp<T>(), block, row, d, rowFirst, stream);
+        else if (typeof(TK) == typeof(MulKernel)) RowByRow.Lanewise(new MulOp<T>(), block, row, d, rowFirst, stream);
+        else if (typeof(TK) == typeof(DivKernel)) RowByRow.Lanewise(new DivOp<T>(), block, row, d, rowFirst, stream);
+        else RowByRow.Apply(this, block, row, d, rowFirst);
+    }
 }
 
 internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -81,6 +119,7 @@ internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : stru
     public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
 }
 
 /// <summary><see cref="OpRows{TOp, T}"/> for an op with a 512-bit form: rows with a span first operand run on 512-bit lanes.</summary>
@@ -90,6 +129,7 @@ internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : 
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
     // A scalar first operand (an x broadcast against a gradient) is rare enough for the narrow loop.
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
 }
 
 /// <summary><see cref="WideOpRows{TOp, T}"/> for a lane-wise op: long span⊕span rows are written past the caches (<see cref="VectorLoops.MapStreaming{T, TOp}"/>).</summary>
@@ -98,6 +138,7 @@ internal readonly struct StreamingOpRows<TOp, T>(TOp op) : IRowKernel<T> where T
     public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.MapStreaming(op, x, y, d);
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Lanewise(op, block, row, d, rowFirst, stream);
 }
 
 /// <summary>Runs a binary kernel over two tensors with NumPy broadcasting, one inner row at a time.</summary>
@@ -193,15 +234,11 @@ internal static class Broadcasting
         if (row)
         {
             int rows = n / len;
-            KernelThreads.For(rows, KernelThreads.Pieces(n), (r0, count) =>
-            {
-                var pr = new ReadOnlySpan<T>(p, po, len);
-                for (int r = r0; r < r0 + count; r++)
-                {
-                    if (swapped) kernel.Apply(pr, x.AsSpan(xo + r * len, len), d.AsSpan(r * len, len));
-                    else kernel.Apply(x.AsSpan(xo + r * len, len), pr, d.AsSpan(r * len, len));
-                }
-            }, align: 1);
+            int pieces = KernelThreads.Pieces(n);
+            // Each piece's output decides whether it is written past the caches.
+            bool stream = (long)n / pieces * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= VectorLoops.StreamingMinBytes;
+            KernelThreads.For(rows, pieces, (r0, count) =>
+                kernel.ApplyRows(x.AsSpan(xo + r0 * len, count * len), new ReadOnlySpan<T>(p, po, len), d.AsSpan(r0 * len, count * len), swapped, stream), align: 1);
         }
         else
         {

@@ -137,3 +137,43 @@ internal readonly struct CompareOp<T>(Comparison kind) : IBinaryOp<T> where T : 
         return Vector.ConditionalSelect(mask, Vector<T>.One, Vector<T>.Zero);
     }
 }
+
+/// <summary>x + y as a lane-wise op (IEEE addition, so the same bits as TensorPrimitives.Add), for the row-broadcast loop.</summary>
+internal readonly struct AddOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x + y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x + y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x + y;
+}
+
+/// <summary>x − y as a lane-wise op.</summary>
+internal readonly struct SubOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x - y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x - y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x - y;
+}
+
+/// <summary>x · y as a lane-wise op.</summary>
+internal readonly struct MulOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x * y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x * y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x * y;
+}
+
+/// <summary>x / y as a lane-wise op.</summary>
+internal readonly struct DivOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x / y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x / y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x / y;
+}
+
+/// <summary>op(y, x): a lane-wise op with its operands swapped (a broadcast row as the first operand).</summary>
+internal readonly struct SwappedOp<TOp, T>(TOp op) : ILanewiseBinaryOp<T> where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => op.Invoke(y, x);
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => op.Invoke(y, x);
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => op.Invoke(y, x);
+}

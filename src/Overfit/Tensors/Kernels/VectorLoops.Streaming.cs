@@ -37,24 +37,93 @@ internal static partial class VectorLoops
             MapWide(op, x, y, d);
             return;
         }
-        nuint n = (nuint)d.Length, w = (nuint)Vector512<T>.Count;
         fixed (T* px = &MemoryMarshal.GetReference(x), py = &MemoryMarshal.GetReference(y), pd = &MemoryMarshal.GetReference(d))
+            Stream(op, px, py, pd, (nuint)d.Length);
+        // Non-temporal stores are weakly ordered: fence them before the caller (or another thread) reads d.
+        Sse.StoreFence();
+    }
+
+    /// <summary>
+    /// d[r, j] = op(block[r, j], row[j]) over the rows of a contiguous [rows, row.Length] block in one loop (the op
+    /// inlined, no call per row): a bias added to every row of a batch. With <paramref name="stream"/> (callers pass
+    /// it when the output is at least <see cref="StreamingMinBytes"/>) the whole block is written as one span with
+    /// aligned non-temporal stores, as <see cref="MapStreaming{T, TOp}"/> writes it, the row read at the matching column
+    /// (streaming each row on its own would mix cached and non-temporal stores in the cache lines rows share: slower
+    /// than no streaming at all).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static unsafe void MapRows<T, TOp>(TOp op, ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool stream) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ILanewiseBinaryOp<T>
+    {
+        CheckLength(block.Length, d.Length);
+        int len = row.Length;
+        if (len == 0) return;
+        if (block.Length % len != 0) throw new ArgumentException($"a block of {block.Length} elements is not made of rows of {len}");
+        nuint n = (nuint)block.Length, w = (nuint)Vector512<T>.Count, rowLength = (nuint)len;
+        if (!Vector512.IsHardwareAccelerated || !Sse.IsSupported || n < w || (!stream && rowLength < w))
         {
-            var first = op.Invoke(Vector512.Load(px), Vector512.Load(py));
-            var last = op.Invoke(Vector512.Load(px + (n - w)), Vector512.Load(py + (n - w)));
-            nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T);
-            for (; i + 2 * w <= n; i += 2 * w)
-            {
-                var a = op.Invoke(Vector512.Load(px + i), Vector512.Load(py + i));
-                var b = op.Invoke(Vector512.Load(px + i + w), Vector512.Load(py + i + w));
-                Vector512.StoreAlignedNonTemporal(a, pd + i);
-                Vector512.StoreAlignedNonTemporal(b, pd + i + w);
-            }
-            if (i + w <= n) Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), Vector512.Load(py + i)), pd + i);
-            // Non-temporal stores are weakly ordered: fence them before the caller (or another thread) reads d.
-            Sse.StoreFence();
-            Vector512.Store(first, pd);
-            Vector512.Store(last, pd + (n - w));
+            for (int r = 0; r < block.Length; r += len) MapWide(op, block.Slice(r, len), row, d.Slice(r, len));
+            return;
         }
+        fixed (T* px = &MemoryMarshal.GetReference(block), py = &MemoryMarshal.GetReference(row), pd = &MemoryMarshal.GetReference(d))
+        {
+            if (stream)
+            {
+                T* wrap = stackalloc T[(int)w];
+                var first = op.Invoke(Vector512.Load(px), RowVector(py, rowLength, 0, wrap));
+                var last = op.Invoke(Vector512.Load(px + (n - w)), RowVector(py, rowLength, (n - w) % rowLength, wrap));
+                nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T), j = i % rowLength;
+                for (; i + w <= n; i += w)
+                {
+                    Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), RowVector(py, rowLength, j, wrap)), pd + i);
+                    j += w;
+                    while (j >= rowLength) j -= rowLength;
+                }
+                Sse.StoreFence();
+                Vector512.Store(first, pd);
+                Vector512.Store(last, pd + (n - w));
+                return;
+            }
+            for (nuint r = 0; r < n; r += rowLength)
+            {
+                // The row's last vector, which overlaps the one before it when the row is not a whole number of vectors,
+                // is computed before anything of the row is stored (in-place use) and written last (the op is lane-wise).
+                var last = op.Invoke(Vector512.Load(px + r + (rowLength - w)), Vector512.Load(py + (rowLength - w)));
+                for (nuint i = 0; i + w <= rowLength; i += w) Vector512.Store(op.Invoke(Vector512.Load(px + r + i), Vector512.Load(py + i)), pd + r + i);
+                Vector512.Store(last, pd + r + (rowLength - w));
+            }
+        }
+    }
+
+    /// <summary>The row's elements from column j on, wrapping past its end into the next row's start (gathered in <paramref name="wrap"/> then).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<T> RowVector<T>(T* row, nuint length, nuint j, T* wrap) where T : unmanaged
+    {
+        nuint w = (nuint)Vector512<T>.Count;
+        if (j + w <= length) return Vector512.Load(row + j);
+        for (nuint k = 0; k < w; k++) wrap[k] = row[(j + k) % length];
+        return Vector512.Load(wrap);
+    }
+
+    /// <summary>
+    /// The streaming loop over n ≥ one vector of elements: aligned non-temporal stores in the middle, the unaligned first
+    /// and last blocks computed before anything is stored and written last (the caller fences).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Stream<T, TOp>(TOp op, T* px, T* py, T* pd, nuint n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ILanewiseBinaryOp<T>
+    {
+        nuint w = (nuint)Vector512<T>.Count;
+        var first = op.Invoke(Vector512.Load(px), Vector512.Load(py));
+        var last = op.Invoke(Vector512.Load(px + (n - w)), Vector512.Load(py + (n - w)));
+        nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T);
+        for (; i + 2 * w <= n; i += 2 * w)
+        {
+            var a = op.Invoke(Vector512.Load(px + i), Vector512.Load(py + i));
+            var b = op.Invoke(Vector512.Load(px + i + w), Vector512.Load(py + i + w));
+            Vector512.StoreAlignedNonTemporal(a, pd + i);
+            Vector512.StoreAlignedNonTemporal(b, pd + i + w);
+        }
+        if (i + w <= n) Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), Vector512.Load(py + i)), pd + i);
+        Vector512.Store(first, pd);
+        Vector512.Store(last, pd + (n - w));
     }
 }

@@ -137,8 +137,8 @@ public sealed partial class Tensor
         var moved = suffix && IsContiguous ? this : src.Permute(perm).Contiguous();
         RowKernels.ForRows(outer, inner, (r0, count) =>
         {
-            if (DType == DType.Float32) Summation.SumRows(moved.AsSpan<float>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<float>().Slice(r0, count));
-            else Summation.SumRows(moved.AsSpan<double>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<double>().Slice(r0, count));
+            if (DType == DType.Float32) SumEachRow(moved.AsSpan<float>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<float>().Slice(r0, count));
+            else SumEachRow(moved.AsSpan<double>().Slice(r0 * inner, count * inner), count, inner, result.AsSpan<double>().Slice(r0, count));
         });
         return result;
     }
@@ -147,5 +147,10 @@ public sealed partial class Tensor
     {
         dst.Clear();
         for (int r = 0; r < rows; r++) TensorPrimitives.Add(dst, src.Slice(r * cols, cols), dst);
+    }
+
+    private static void SumEachRow<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int r = 0; r < rows; r++) dst[r] = cols == 0 ? T.Zero : TensorPrimitives.Sum(src.Slice(r * cols, cols));
     }
 }

@@ -72,45 +72,4 @@ internal static class Summation
         for (int i = 0; i < span.Length; i += 4096) s += TensorPrimitives.Sum(span.Slice(i, Math.Min(4096, span.Length - i)));
         return s;
     }
-
-    /// <summary>
-    /// dst[r] = Σ src[r, ·] for each row of a contiguous [rows, cols] block (torch.sum over the last dim) in one loop:
-    /// four 512-bit accumulators per row, added pairwise, then across lanes, then the row's tail. A TensorPrimitives.Sum
-    /// per row cost a call, its checks and its own tail handling for every row (as much as a tenth of a 1024-wide row's
-    /// time). Float32 rows add in float lanes, as TensorPrimitives.Sum and PyTorch's row reduction do.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void SumRows<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
-    {
-        if ((long)rows * cols > src.Length || dst.Length < rows) throw new ArgumentException($"SumRows: {rows}×{cols} rows need {(long)rows * cols} elements and {rows} outputs, got {src.Length} and {dst.Length}");
-        ref T start = ref MemoryMarshal.GetReference(src);
-        nuint len = (nuint)cols, w = Vector512.IsHardwareAccelerated ? (nuint)Vector512<T>.Count : nuint.MaxValue / 8;
-        for (int r = 0; r < rows; r++)
-        {
-            ref T row = ref Unsafe.Add(ref start, (nuint)r * len);
-            nuint i = 0;
-            T s = T.Zero;
-            if (len >= 2 * w)
-            {
-                // Scalar adds up to a 64-byte boundary: a 512-bit load that straddles two cache lines costs two.
-                unsafe
-                {
-                    nuint head = (64 - (nuint)Unsafe.AsPointer(ref row) % 64) % 64 / (nuint)Unsafe.SizeOf<T>();
-                    for (; i < head; i++) s += Unsafe.Add(ref row, i);
-                }
-                Vector512<T> a0 = Vector512<T>.Zero, a1 = Vector512<T>.Zero, a2 = Vector512<T>.Zero, a3 = Vector512<T>.Zero;
-                for (; i + 4 * w <= len; i += 4 * w)
-                {
-                    a0 += Vector512.LoadUnsafe(ref row, i);
-                    a1 += Vector512.LoadUnsafe(ref row, i + w);
-                    a2 += Vector512.LoadUnsafe(ref row, i + 2 * w);
-                    a3 += Vector512.LoadUnsafe(ref row, i + 3 * w);
-                }
-                for (; i + w <= len; i += w) a0 += Vector512.LoadUnsafe(ref row, i);
-                s += Vector512.Sum((a0 + a1) + (a2 + a3));
-            }
-            for (; i < len; i++) s += Unsafe.Add(ref row, i);
-            dst[r] = s;
-        }
-    }
 }

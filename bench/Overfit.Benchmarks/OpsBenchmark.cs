@@ -23,7 +23,7 @@ public static class OpsBenchmark
     private const int N = 1 << 20;
     private const int Rows = 1024; // softmax and logsumexp run over the rows of a [1024, 1024] matrix
 
-    private static readonly string[] Ops = ["add", "mul", "add_row", "exp", "tanh", "sigmoid", "relu", "softplus", "gelu",
+    private static readonly string[] Ops = ["add", "mul", "add_row", "mul_col", "exp", "tanh", "sigmoid", "relu", "softplus", "gelu",
         "sum", "max", "sum_rows", "softmax_rows", "log_softmax_rows", "logsumexp_rows", "relu_backward", "sigmoid_backward", "softmax_backward", "gelu_backward"];
 
     public static int Run(string[] args)
@@ -99,6 +99,7 @@ public static class OpsBenchmark
         using var x = Tensor.Randn([N], gen, dtype);
         using var y = Tensor.Randn([N], gen, dtype);
         using var bias = Tensor.Randn([N / Rows], gen, dtype);
+        using var column = Tensor.Randn([Rows, 1], gen, dtype);
         var m = x.Reshape(Rows, N / Rows);
         var my = y.Reshape(Rows, N / Rows);
         Func<Tensor> f = op switch
@@ -106,6 +107,7 @@ public static class OpsBenchmark
             "add" => () => x.Add(y),
             "mul" => () => x.Mul(y),
             "add_row" => () => m.Add(bias),
+            "mul_col" => () => m.Mul(column),
             "exp" => () => x.Exp(),
             "tanh" => () => x.Tanh(),
             "sigmoid" => () => x.Sigmoid(),

@@ -64,17 +64,17 @@ public class FastPathTests
     }
 
     /// <summary>
-    /// Row broadcasts whose output is at least VectorLoops.StreamingMinBytes run as one loop over the block with
-    /// non-temporal stores: the same bits as the element-by-element definition (each element one IEEE operation, which
-    /// the double computation below rounds to the same float), for rows narrower and wider than a vector, the block at an
-    /// offset (another start alignment), the row as either operand, on one and on two threads.
+    /// Row and column broadcasts whose output is at least VectorLoops.StreamingMinBytes run as one loop over the block
+    /// with non-temporal stores: the same bits as the element-by-element definition (each element one IEEE operation,
+    /// which the double computation below rounds to the same float), for rows narrower and wider than a vector, the block
+    /// at an offset (another start alignment), the broadcast operand on either side, on one and on two threads.
     /// </summary>
     [Theory]
     [InlineData(DType.Float32, 1)]
     [InlineData(DType.Float32, 2)]
     [InlineData(DType.Float64, 1)]
     [InlineData(DType.Float64, 2)]
-    public void LargeRowBroadcastsAreExact(DType dtype, int threads)
+    public void LargeRowAndColumnBroadcastsAreExact(DType dtype, int threads)
     {
         int saved = Threading.NumThreads;
         try
@@ -85,11 +85,16 @@ public class FastPathTests
                 var big = Tensor.Randn([rows + 1, cols], new Generator(8), dtype);
                 var m = big.Narrow(0, 1, rows); // contiguous, at an offset of one row
                 var row = Tensor.Randn([cols], new Generator(9), dtype).Abs().Add(0.5);
-                double[] a = m.ToDoubleArray(), r = row.ToDoubleArray();
+                var column = Tensor.Randn([rows, 1], new Generator(10), dtype).Abs().Add(0.5);
+                double[] a = m.ToDoubleArray(), r = row.ToDoubleArray(), c = column.ToDoubleArray();
                 Exact((i, j) => a[i * cols + j] + r[j], m.Add(row));
                 Exact((i, j) => r[j] - a[i * cols + j], row.Sub(m));
                 Exact((i, j) => a[i * cols + j] * r[j], m.Mul(row));
                 Exact((i, j) => r[j] / a[i * cols + j], row.Div(m));
+                Exact((i, j) => a[i * cols + j] - c[i], m.Sub(column));
+                Exact((i, j) => c[i] + a[i * cols + j], column.Add(m));
+                Exact((i, j) => a[i * cols + j] / c[i], m.Div(column));
+                Exact((i, j) => c[i] * a[i * cols + j], column.Mul(m));
 
                 void Exact(Func<int, int, double> f, Tensor actual)
                 {

@@ -73,6 +73,9 @@ internal interface IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <paramref name="stream"/>: the output is large enough to be written past the caches where the kernel can.
     /// </summary>
     void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream);
+
+    /// <summary>Each row of a contiguous block against its own value of <paramref name="column"/> (one per row), as <see cref="ApplyRows"/>.</summary>
+    void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream);
 }
 
 /// <summary>The row-by-row form of <see cref="IRowKernel{T}.ApplyRows"/>, for kernels without a one-loop form.</summary>
@@ -87,6 +90,25 @@ internal static class RowByRow
             if (rowFirst) kernel.Apply(row, block.Slice(r, len), d.Slice(r, len));
             else kernel.Apply(block.Slice(r, len), row, d.Slice(r, len));
         }
+    }
+
+    /// <summary>The row-by-row form of <see cref="IRowKernel{T}.ApplyColumns"/>.</summary>
+    public static void ApplyColumns<TK, T>(TK kernel, ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (column.Length == 0) return;
+        int len = block.Length / column.Length;
+        for (int r = 0; r < column.Length; r++)
+        {
+            if (columnFirst) kernel.Apply(column[r], block.Slice(r * len, len), d.Slice(r * len, len));
+            else kernel.Apply(block.Slice(r * len, len), column[r], d.Slice(r * len, len));
+        }
+    }
+
+    /// <summary>A lane-wise op over the block in one loop (<see cref="VectorLoops.MapColumns{T, TOp}"/>), its operands swapped when the column comes first.</summary>
+    public static void LanewiseColumns<TOp, T>(TOp op, ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (columnFirst) VectorLoops.MapColumns(new SwappedOp<TOp, T>(op), block, column, d, stream);
+        else VectorLoops.MapColumns(op, block, column, d, stream);
     }
 
     /// <summary>A lane-wise op over the block in one loop (<see cref="VectorLoops.MapRows{T, TOp}"/>), its operands swapped when the row comes first.</summary>
@@ -112,6 +134,15 @@ internal readonly struct StaticRows<TK, T> : IRowKernel<T> where TK : struct, IB
         else if (typeof(TK) == typeof(DivKernel)) RowByRow.Lanewise(new DivOp<T>(), block, row, d, rowFirst, stream);
         else RowByRow.Apply(this, block, row, d, rowFirst);
     }
+
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream)
+    {
+        if (typeof(TK) == typeof(AddKernel)) RowByRow.LanewiseColumns(new AddOp<T>(), block, column, d, columnFirst, stream);
+        else if (typeof(TK) == typeof(SubKernel)) RowByRow.LanewiseColumns(new SubOp<T>(), block, column, d, columnFirst, stream);
+        else if (typeof(TK) == typeof(MulKernel)) RowByRow.LanewiseColumns(new MulOp<T>(), block, column, d, columnFirst, stream);
+        else if (typeof(TK) == typeof(DivKernel)) RowByRow.LanewiseColumns(new DivOp<T>(), block, column, d, columnFirst, stream);
+        else RowByRow.ApplyColumns(this, block, column, d, columnFirst);
+    }
 }
 
 internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -120,6 +151,7 @@ internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : stru
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
 }
 
 /// <summary><see cref="OpRows{TOp, T}"/> for an op with a 512-bit form: rows with a span first operand run on 512-bit lanes.</summary>
@@ -130,6 +162,7 @@ internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : 
     // A scalar first operand (an x broadcast against a gradient) is rare enough for the narrow loop.
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
 }
 
 /// <summary><see cref="WideOpRows{TOp, T}"/> for a lane-wise op: long span⊕span rows are written past the caches (<see cref="VectorLoops.MapStreaming{T, TOp}"/>).</summary>
@@ -139,6 +172,7 @@ internal readonly struct StreamingOpRows<TOp, T>(TOp op) : IRowKernel<T> where T
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Lanewise(op, block, row, d, rowFirst, stream);
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.LanewiseColumns(op, block, column, d, columnFirst, stream);
 }
 
 /// <summary>Runs a binary kernel over two tensors with NumPy broadcasting, one inner row at a time.</summary>
@@ -231,26 +265,20 @@ internal static class Broadcasting
         var d = result.Data<T>();
         int xo = full.Offset, po = part.Offset, len = part.Numel;
         int n = result.Numel;
+        int pieces = KernelThreads.Pieces(n);
+        // Each piece's output decides whether it is written past the caches.
+        bool stream = (long)n / pieces * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= VectorLoops.StreamingMinBytes;
         if (row)
         {
             int rows = n / len;
-            int pieces = KernelThreads.Pieces(n);
-            // Each piece's output decides whether it is written past the caches.
-            bool stream = (long)n / pieces * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= VectorLoops.StreamingMinBytes;
             KernelThreads.For(rows, pieces, (r0, count) =>
                 kernel.ApplyRows(x.AsSpan(xo + r0 * len, count * len), new ReadOnlySpan<T>(p, po, len), d.AsSpan(r0 * len, count * len), swapped, stream), align: 1);
         }
         else
         {
             int inner = n / len;
-            KernelThreads.For(len, KernelThreads.Pieces(n), (r0, count) =>
-            {
-                for (int r = r0; r < r0 + count; r++)
-                {
-                    if (swapped) kernel.Apply(p[po + r], x.AsSpan(xo + r * inner, inner), d.AsSpan(r * inner, inner));
-                    else kernel.Apply(x.AsSpan(xo + r * inner, inner), p[po + r], d.AsSpan(r * inner, inner));
-                }
-            }, align: 1);
+            KernelThreads.For(len, pieces, (r0, count) =>
+                kernel.ApplyColumns(x.AsSpan(xo + r0 * inner, count * inner), new ReadOnlySpan<T>(p, po + r0, count), d.AsSpan(r0 * inner, count * inner), swapped, stream), align: 1);
         }
         return true;
     }

@@ -94,6 +94,67 @@ internal static partial class VectorLoops
         }
     }
 
+    /// <summary>
+    /// d[r, j] = op(block[r, j], column[r]) over the rows of a contiguous [column.Length, cols] block in one loop (each
+    /// row against its own value: a [R, 1] column broadcast). With <paramref name="stream"/> the block is written as one
+    /// span with aligned non-temporal stores, as in <see cref="MapRows{T, TOp}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static unsafe void MapColumns<T, TOp>(TOp op, ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool stream) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ILanewiseBinaryOp<T>
+    {
+        CheckLength(block.Length, d.Length);
+        int rows = column.Length;
+        if (rows == 0) return;
+        if (block.Length % rows != 0) throw new ArgumentException($"a block of {block.Length} elements is not made of {rows} rows");
+        int cols = block.Length / rows;
+        nuint n = (nuint)block.Length, w = (nuint)Vector512<T>.Count, rowLength = (nuint)cols;
+        if (!Vector512.IsHardwareAccelerated || !Sse.IsSupported || cols == 0 || n < w || (!stream && rowLength < w))
+        {
+            for (int r = 0; r < rows; r++) MapWide(op, block.Slice(r * cols, cols), column[r], d.Slice(r * cols, cols));
+            return;
+        }
+        fixed (T* px = &MemoryMarshal.GetReference(block), pc = &MemoryMarshal.GetReference(column), pd = &MemoryMarshal.GetReference(d))
+        {
+            if (stream)
+            {
+                T* wrap = stackalloc T[(int)w];
+                var first = op.Invoke(Vector512.Load(px), ColumnVector(pc, rowLength, 0, wrap));
+                var last = op.Invoke(Vector512.Load(px + (n - w)), ColumnVector(pc, rowLength, n - w, wrap));
+                nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T), r = i / rowLength, j = i % rowLength;
+                for (; i + w <= n; i += w)
+                {
+                    var c = j + w <= rowLength ? Vector512.Create(pc[r]) : ColumnVector(pc, rowLength, i, wrap);
+                    Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), c), pd + i);
+                    j += w;
+                    while (j >= rowLength)
+                    {
+                        j -= rowLength;
+                        r++;
+                    }
+                }
+                Sse.StoreFence();
+                Vector512.Store(first, pd);
+                Vector512.Store(last, pd + (n - w));
+                return;
+            }
+            for (nuint r = 0, at = 0; r < (nuint)rows; r++, at += rowLength)
+            {
+                var c = Vector512.Create(pc[r]);
+                var last = op.Invoke(Vector512.Load(px + at + (rowLength - w)), c);
+                for (nuint i = 0; i + w <= rowLength; i += w) Vector512.Store(op.Invoke(Vector512.Load(px + at + i), c), pd + at + i);
+                Vector512.Store(last, pd + at + (rowLength - w));
+            }
+        }
+    }
+
+    /// <summary>The column values of the block's elements from flat index i on (each element's own row's value), gathered in <paramref name="wrap"/>.</summary>
+    private static unsafe Vector512<T> ColumnVector<T>(T* column, nuint rowLength, nuint i, T* wrap) where T : unmanaged
+    {
+        nuint w = (nuint)Vector512<T>.Count;
+        for (nuint k = 0; k < w; k++) wrap[k] = column[(i + k) / rowLength];
+        return Vector512.Load(wrap);
+    }
+
     /// <summary>The row's elements from column j on, wrapping past its end into the next row's start (gathered in <paramref name="wrap"/> then).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe Vector512<T> RowVector<T>(T* row, nuint length, nuint j, T* wrap) where T : unmanaged

@@ -7,7 +7,7 @@ namespace Overfit.Tests.Kernels;
 /// <summary>
 /// <see cref="VectorLoops.MapStreaming{T, TOp}"/> (non-temporal, 64-byte aligned stores for outputs of at least
 /// <see cref="VectorLoops.StreamingMinBytes"/>) against the op's scalar form, element by element and bit for bit, at four
-/// start alignment (first, second, fourth and last lane of a 64-byte line), at lengths that leave partial first and last
+/// start alignments (first, second, fourth and last lane of a 64-byte line), at lengths that leave partial first and last
 /// blocks, in place, and through the tensors' backward rules.
 /// </summary>
 public class StreamingStoreTests

@@ -38,9 +38,10 @@ internal static partial class VectorLoops
             return;
         }
         fixed (T* px = &MemoryMarshal.GetReference(x), py = &MemoryMarshal.GetReference(y), pd = &MemoryMarshal.GetReference(d))
-            Stream(op, px, py, pd, (nuint)d.Length);
-        // Non-temporal stores are weakly ordered: fence them before the caller (or another thread) reads d.
-        Sse.StoreFence();
+        {
+            var operand = new SpanOperand<T>(py);
+            Stream(op, px, ref operand, pd, (nuint)d.Length);
+        }
     }
 
     /// <summary>
@@ -64,23 +65,13 @@ internal static partial class VectorLoops
             for (int r = 0; r < block.Length; r += len) MapWide(op, block.Slice(r, len), row, d.Slice(r, len));
             return;
         }
+        var wrap = new WrapBuffer();
         fixed (T* px = &MemoryMarshal.GetReference(block), py = &MemoryMarshal.GetReference(row), pd = &MemoryMarshal.GetReference(d))
         {
             if (stream)
             {
-                T* wrap = stackalloc T[(int)w];
-                var first = op.Invoke(Vector512.Load(px), RowVector(py, rowLength, 0, wrap));
-                var last = op.Invoke(Vector512.Load(px + (n - w)), RowVector(py, rowLength, (n - w) % rowLength, wrap));
-                nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T), j = i % rowLength;
-                for (; i + w <= n; i += w)
-                {
-                    Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), RowVector(py, rowLength, j, wrap)), pd + i);
-                    j += w;
-                    while (j >= rowLength) j -= rowLength;
-                }
-                Sse.StoreFence();
-                Vector512.Store(first, pd);
-                Vector512.Store(last, pd + (n - w));
+                var operand = new RowOperand<T>(py, rowLength, (T*)Unsafe.AsPointer(ref wrap));
+                Stream(op, px, ref operand, pd, n);
                 return;
             }
             for (nuint r = 0; r < n; r += rowLength)
@@ -113,28 +104,13 @@ internal static partial class VectorLoops
             for (int r = 0; r < rows; r++) MapWide(op, block.Slice(r * cols, cols), column[r], d.Slice(r * cols, cols));
             return;
         }
+        var wrap = new WrapBuffer();
         fixed (T* px = &MemoryMarshal.GetReference(block), pc = &MemoryMarshal.GetReference(column), pd = &MemoryMarshal.GetReference(d))
         {
             if (stream)
             {
-                T* wrap = stackalloc T[(int)w];
-                var first = op.Invoke(Vector512.Load(px), ColumnVector(pc, rowLength, 0, wrap));
-                var last = op.Invoke(Vector512.Load(px + (n - w)), ColumnVector(pc, rowLength, n - w, wrap));
-                nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T), r = i / rowLength, j = i % rowLength;
-                for (; i + w <= n; i += w)
-                {
-                    var c = j + w <= rowLength ? Vector512.Create(pc[r]) : ColumnVector(pc, rowLength, i, wrap);
-                    Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), c), pd + i);
-                    j += w;
-                    while (j >= rowLength)
-                    {
-                        j -= rowLength;
-                        r++;
-                    }
-                }
-                Sse.StoreFence();
-                Vector512.Store(first, pd);
-                Vector512.Store(last, pd + (n - w));
+                var operand = new ColumnOperand<T>(pc, rowLength, (T*)Unsafe.AsPointer(ref wrap));
+                Stream(op, px, ref operand, pd, n);
                 return;
             }
             for (nuint r = 0, at = 0; r < (nuint)rows; r++, at += rowLength)
@@ -147,44 +123,123 @@ internal static partial class VectorLoops
         }
     }
 
-    /// <summary>The column values of the block's elements from flat index i on (each element's own row's value), gathered in <paramref name="wrap"/>.</summary>
-    private static unsafe Vector512<T> ColumnVector<T>(T* column, nuint rowLength, nuint i, T* wrap) where T : unmanaged
-    {
-        nuint w = (nuint)Vector512<T>.Count;
-        for (nuint k = 0; k < w; k++) wrap[k] = column[(i + k) / rowLength];
-        return Vector512.Load(wrap);
-    }
-
-    /// <summary>The row's elements from column j on, wrapping past its end into the next row's start (gathered in <paramref name="wrap"/> then).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<T> RowVector<T>(T* row, nuint length, nuint j, T* wrap) where T : unmanaged
-    {
-        nuint w = (nuint)Vector512<T>.Count;
-        if (j + w <= length) return Vector512.Load(row + j);
-        for (nuint k = 0; k < w; k++) wrap[k] = row[(j + k) % length];
-        return Vector512.Load(wrap);
-    }
-
     /// <summary>
-    /// The streaming loop over n ≥ one vector of elements: aligned non-temporal stores in the middle, the unaligned first
-    /// and last blocks computed before anything is stored and written last (the caller fences).
+    /// The streaming loop: d[i] = op(x[i], y's lanes for i) over n ≥ one vector of elements, aligned non-temporal stores in
+    /// the middle, the unaligned first and last blocks computed before anything is stored and written last, then the fence
+    /// (non-temporal stores are weakly ordered: the caller, or another thread, reads d next).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Stream<T, TOp>(TOp op, T* px, T* py, T* pd, nuint n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ILanewiseBinaryOp<T>
+    private static unsafe void Stream<T, TOp, TY>(TOp op, T* px, ref TY y, T* pd, nuint n) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, ILanewiseBinaryOp<T> where TY : struct, IStreamOperand<T>
     {
         nuint w = (nuint)Vector512<T>.Count;
-        var first = op.Invoke(Vector512.Load(px), Vector512.Load(py));
-        var last = op.Invoke(Vector512.Load(px + (n - w)), Vector512.Load(py + (n - w)));
+        var first = op.Invoke(Vector512.Load(px), y.At(0));
+        var last = op.Invoke(Vector512.Load(px + (n - w)), y.At(n - w));
         nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T);
-        for (; i + 2 * w <= n; i += 2 * w)
+        y.Seek(i);
+        for (; i + w <= n; i += w)
         {
-            var a = op.Invoke(Vector512.Load(px + i), Vector512.Load(py + i));
-            var b = op.Invoke(Vector512.Load(px + i + w), Vector512.Load(py + i + w));
-            Vector512.StoreAlignedNonTemporal(a, pd + i);
-            Vector512.StoreAlignedNonTemporal(b, pd + i + w);
+            Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), y.Current()), pd + i);
+            y.Advance();
         }
-        if (i + w <= n) Vector512.StoreAlignedNonTemporal(op.Invoke(Vector512.Load(px + i), Vector512.Load(py + i)), pd + i);
+        Sse.StoreFence();
         Vector512.Store(first, pd);
         Vector512.Store(last, pd + (n - w));
     }
+}
+
+/// <summary>The second operand of <see cref="VectorLoops"/>' streaming loop, read one 512-bit vector at a time along the output.</summary>
+internal interface IStreamOperand<T> where T : unmanaged
+{
+    /// <summary>The lanes for output elements i..i+w−1 (any i; called twice per loop).</summary>
+    Vector512<T> At(nuint i);
+
+    /// <summary>Positions the operand at output element i.</summary>
+    void Seek(nuint i);
+
+    /// <summary>The lanes at the current position.</summary>
+    Vector512<T> Current();
+
+    /// <summary>Moves one vector on.</summary>
+    void Advance();
+}
+
+/// <summary>A plain span: element i of the output reads element i.</summary>
+internal unsafe struct SpanOperand<T>(T* y) : IStreamOperand<T> where T : unmanaged
+{
+    private nuint _i;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<T> At(nuint i) => Vector512.Load(y + i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Seek(nuint i) => _i = i;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<T> Current() => Vector512.Load(y + _i);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Advance() => _i += (nuint)Vector512<T>.Count;
+}
+
+/// <summary>A row repeated down a block: output element i reads row[i mod length]; a vector that runs past the row's end wraps (gathered in the scratch).</summary>
+internal unsafe struct RowOperand<T>(T* row, nuint length, T* scratch) : IStreamOperand<T> where T : unmanaged
+{
+    private nuint _j;
+
+    public readonly Vector512<T> At(nuint i) => From(i % length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public void Seek(nuint i) => _j = i % length;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public readonly Vector512<T> Current() => From(_j);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Advance()
+    {
+        _j += (nuint)Vector512<T>.Count;
+        while (_j >= length) _j -= length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly Vector512<T> From(nuint j)
+    {
+        nuint w = (nuint)Vector512<T>.Count;
+        if (j + w <= length) return Vector512.Load(row + j);
+        for (nuint k = 0; k < w; k++) scratch[k] = row[(j + k) % length];
+        return Vector512.Load(scratch);
+    }
+}
+
+/// <summary>One value per row of a block: output element i reads column[i / rowLength]; a vector that spans two rows is gathered in the scratch.</summary>
+internal unsafe struct ColumnOperand<T>(T* column, nuint rowLength, T* scratch) : IStreamOperand<T> where T : unmanaged
+{
+    private nuint _r, _j;
+
+    public readonly Vector512<T> At(nuint i) => Gather(i);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Seek(nuint i)
+    {
+        _r = i / rowLength;
+        _j = i % rowLength;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Vector512<T> Current() => _j + (nuint)Vector512<T>.Count <= rowLength ? Vector512.Create(column[_r]) : Gather(_r * rowLength + _j);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Advance()
+    {
+        _j += (nuint)Vector512<T>.Count;
+        while (_j >= rowLength)
+        {
+            _j -= rowLength;
+            _r++;
+        }
+    }
+
+    private readonly Vector512<T> Gather(nuint i)
+    {
+        nuint w = (nuint)Vector512<T>.Count;
+        for (nuint k = 0; k < w; k++) scratch[k] = column[(i + k) / rowLength];
+        return Vector512.Load(scratch);
+    }
+}
+
+/// <summary>Room for one 512-bit vector of any element type, on the stack (no stackalloc, which would keep the loop's method from being recompiled with profile data).</summary>
+[InlineArray(64)]
+internal struct WrapBuffer
+{
+    private byte _first;
 }

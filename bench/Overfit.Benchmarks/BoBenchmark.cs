@@ -20,13 +20,13 @@ public static class BoBenchmark
         {
             switch (args[i])
             {
-                case "--func": func = args[++i]; break;
-                case "--evals": evals = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--first-seed": firstSeed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--method": method = args[++i]; break;
-                case "--priors": priors = args[++i]; break;
-                case "--init": initialPoints = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--func": func = BenchOptions.Next(args, ref i); break;
+                case "--evals": evals = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--seeds": seeds = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--first-seed": firstSeed = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--method": method = BenchOptions.Next(args, ref i); break;
+                case "--priors": priors = BenchOptions.Next(args, ref i); break;
+                case "--init": initialPoints = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
                 case "--verbose": verbose = true; break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;

@@ -26,13 +26,13 @@ public static partial class DashboardBenchmark
         {
             switch (args[i])
             {
-                case "--trials": trials = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--new": added = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--db": db = args[++i]; break;
+                case "--trials": trials = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--new": added = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--db": db = BenchOptions.Next(args, ref i); break;
                 case "--json": json = true; break;
                 case "--anchor": anchor = true; break;
                 case "--browser": browser = true; break;
-                case "--browser-runs": browserRuns = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--browser-runs": browserRuns = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
                 case "--importance": importance = true; break;
                 default: Console.Error.WriteLine($"dashboard: unknown argument '{args[i]}'"); return 2;
             }

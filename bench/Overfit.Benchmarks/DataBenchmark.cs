@@ -19,8 +19,9 @@ public static class DataBenchmark
 {
     public static int Run(string[] args)
     {
-        int repeats = IntOption(args, "--repeats", 5), batchSize = IntOption(args, "--batch", 128);
-        bool json = args.Contains("--json");
+        var o = BenchOptions.Parse(args, ["--repeats", "--batch"], ["--json"]);
+        int repeats = o.Int("--repeats", 5, min: 1), batchSize = o.Int("--batch", 128, min: 1);
+        bool json = o.Flag("--json");
         var rows = new List<Dictionary<string, object>>();
 
         string? debian = DataLocator.ResolveFile("/usr/share/datasets/fashion-mnist", DatasetCatalog.FashionMnist.Files[0]) is null ? null : "/usr/share/datasets/fashion-mnist";
@@ -125,11 +126,5 @@ public static class DataBenchmark
         var labels = new int[count];
         for (int i = 0; i < count; i++) labels[i] = i % 10;
         return new ImageDataset(pixels, count, channels, height, width, labels, DatasetCatalog.FashionMnistClasses);
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) && v > 0 ? v : fallback;
     }
 }

@@ -22,13 +22,21 @@ internal static class GemmBenchmark
         var sizes = new List<(int, int, int)>();
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--reps" && i + 1 < args.Length) reps = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            else if (args[i] == "--size" && i + 1 < args.Length)
+            switch (args[i])
             {
-                var parts = args[++i].Split('x');
-                sizes.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture)));
+                case "--json" or "--linalg" or "--syrk": break;
+                case "--reps": reps = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--size":
+                    string size = BenchOptions.Next(args, ref i);
+                    var parts = size.Split('x');
+                    if (parts.Length != 3 || !parts.All(q => int.TryParse(q, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0))
+                        throw new BenchOptionException($"--size expects MxNxK with three positive whole numbers, got '{size}'");
+                    sizes.Add((int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture), int.Parse(parts[2], CultureInfo.InvariantCulture)));
+                    break;
+                default: throw new BenchOptionException($"unknown option '{args[i]}'; expected --json --reps N --size MxNxK --linalg --syrk");
             }
         }
+        if (reps < 1) throw new BenchOptionException($"--reps expects a whole number >= 1, got {reps}");
         if (sizes.Count == 0) sizes.AddRange(DefaultSizes);
         var blas = OpenBlas.TryLoad();
         // The set-up line goes to stderr under --json so stdout stays one JSON object per line.

@@ -26,17 +26,17 @@ public static partial class GpBenchmark
         {
             switch (args[i])
             {
-                case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--d": d = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--n": n = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--d": d = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
                 case "--json": json = true; break;
-                case "--phases": phases = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--flop-ratio": flopRatio = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--method": method = args[++i]; break;
-                case "--inducing": inducing = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--subsample": subsample = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--maxiter": maxIter = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--lml-noise": lmlNoiseStep = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--dump": dump = args[++i]; break;
+                case "--phases": phases = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--flop-ratio": flopRatio = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--method": method = BenchOptions.Next(args, ref i); break;
+                case "--inducing": inducing = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--subsample": subsample = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--maxiter": maxIter = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--lml-noise": lmlNoiseStep = double.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--dump": dump = BenchOptions.Next(args, ref i); break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}; expected --n N --d D --json [--phases REPS] [--flop-ratio REPS] [--method exact|sparse --inducing M --subsample N --maxiter K] [--lml-noise STEP [--dump PATH]]"); return 2;
             }
         }

@@ -22,10 +22,10 @@ public static class ImportanceBenchmark
         {
             switch (args[i])
             {
-                case "--evaluator": evaluator = args[++i]; break;
-                case "--trials": trials = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--params": parameters = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--anchor": anchor = args[++i]; break;
+                case "--evaluator": evaluator = BenchOptions.Next(args, ref i); break;
+                case "--trials": trials = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--params": parameters = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--anchor": anchor = BenchOptions.Next(args, ref i); break;
                 case "--json": json = true; break;
                 default: Console.Error.WriteLine($"importance: unknown option {args[i]}"); return 2;
             }

@@ -22,9 +22,10 @@ public static class LandscapeBenchmark
 {
     public static int Run(string[] args)
     {
-        bool json = args.Contains("--json");
-        string? modelPath = MlpBenchmark.StringOption(args, "--model"), batchPath = MlpBenchmark.StringOption(args, "--batch");
-        string? anchor = MlpBenchmark.StringOption(args, "--anchor");
+        var o = BenchOptions.Parse(args, ["--model", "--batch", "--anchor", "--loop", "--reps"], ["--json", "--breakdown"]);
+        bool json = o.Flag("--json");
+        string? modelPath = o.String("--model"), batchPath = o.String("--batch");
+        string? anchor = o.String("--anchor");
         var model = new SimpleNetwork(new ReLU(), generator: new Generator(0));
         Batch batch;
         if (modelPath is not null) Checkpoint.Load(model, modelPath);
@@ -53,9 +54,9 @@ public static class LandscapeBenchmark
         var analysis = new HessianAnalysis(model, Loss, [batch]);
 
         var v = analysis.Parameters.Select(p => Tensor.Randn(p.Shape, new Generator(1))).ToArray();
-        if (args.Contains("--breakdown")) return Breakdown(model, batch, analysis.Parameters.ToArray(), v);
-        if (MlpBenchmark.StringOption(args, "--loop") is { } loop)
-            return Loop(loop, int.Parse(MlpBenchmark.StringOption(args, "--reps") ?? "1000000", CultureInfo.InvariantCulture), model, batch, analysis, v);
+        if (o.Flag("--breakdown")) return Breakdown(model, batch, analysis.Parameters.ToArray(), v);
+        if (o.String("--loop") is { } loop)
+            return Loop(loop, o.Int("--reps", 1_000_000, min: 1), model, batch, analysis, v);
         // Median of 10 lone products.
         double MedianHvp()
         {

@@ -17,10 +17,11 @@ public static class LinearBenchmark
 {
     public static int Run(string[] args)
     {
-        int n = IntOption(args, "--n", 5000), p = IntOption(args, "--p", 200);
-        string? anchor = StringOption(args, "--anchor");
+        var o = BenchOptions.Parse(args, ["--n", "--p", "--anchor", "--calls", "--reps", "--threads", "--dump"], ["--json", "--breakdown", "--trace", "--anchor-both"]);
+        int n = o.Int("--n", 5000, min: 1), p = o.Int("--p", 200, min: 1);
+        string? anchor = o.String("--anchor");
         var (x, y) = Problem(n, p, seed: 0);
-        if (args.Contains("--breakdown")) return LinearBreakdown.Run(args, n, p, x, y);
+        if (o.Flag("--breakdown")) return LinearBreakdown.Run(o, n, p, x, y);
         var alphas50 = Enumerable.Range(0, 50).Select(i => Math.Pow(10, -3 + 6.0 * i / 49)).ToArray();
 
         var cases = new (string Name, Action Fit)[]
@@ -47,14 +48,14 @@ public static class LinearBenchmark
         var ours = new Dictionary<string, double>();
         foreach (var (name, fit) in cases)
         {
-            var times = new double[IntOption(args, "--calls", 3)];
+            var times = new double[o.Int("--calls", 3, min: 1)];
             for (int r = 0; r < times.Length; r++)
             {
                 var sw = Stopwatch.StartNew();
                 fit();
                 times[r] = sw.Elapsed.TotalSeconds;
             }
-            if (args.Contains("--trace")) Console.Error.WriteLine($"{name}: {string.Join(", ", times.Select(t => (t * 1e3).ToString("0.00", CultureInfo.InvariantCulture)))} ms");
+            if (o.Flag("--trace")) Console.Error.WriteLine($"{name}: {string.Join(", ", times.Select(t => (t * 1e3).ToString("0.00", CultureInfo.InvariantCulture)))} ms");
             Array.Sort(times);
             ours[name] = times[times.Length / 2];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -65,7 +66,7 @@ public static class LinearBenchmark
             RunAnchor(anchor, n, p, ours, unsetOpenBlasOverrides: false);
             // The environment may pin OpenBLAS to its AVX2 (Haswell) kernels; rerun with the overrides removed so OpenBLAS
             // picks its own (AVX-512) kernels: the stricter comparison.
-            if (args.Contains("--anchor-both")) RunAnchor(anchor, n, p, ours, unsetOpenBlasOverrides: true);
+            if (o.Flag("--anchor-both")) RunAnchor(anchor, n, p, ours, unsetOpenBlasOverrides: true);
         }
         return 0;
     }
@@ -120,17 +121,5 @@ public static class LinearBenchmark
             if (ours.TryGetValue(name, out var o))
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-22} overfit {o,8:0.0000}s  sklearn {sk,8:0.0000}s  ratio {o / sk,6:0.00}"));
         }
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string? StringOption(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }

@@ -14,10 +14,10 @@ namespace Overfit.Benchmarks;
 /// </summary>
 internal static class LinearBreakdown
 {
-    public static int Run(string[] args, int n, int p, double[,] x, double[] y)
+    public static int Run(BenchOptions o, int n, int p, double[,] x, double[] y)
     {
-        int reps = IntOption(args, "--reps", 30);
-        Gemm.MaxThreads = IntOption(args, "--threads", Gemm.MaxThreads);
+        int reps = o.Int("--reps", 30, min: 1);
+        Gemm.MaxThreads = o.Int("--threads", Gemm.MaxThreads, min: 1);
         var view = DenseInput.Matrix(x, "x");
         var flat = view.Span.ToArray();
         var g = new double[p * p];
@@ -67,11 +67,11 @@ internal static class LinearBreakdown
 
         var lasso = ElasticNetPath.Run(plain, grid1, 1.0, 1000, 1e-4, false);
         var enet = ElasticNetPath.Run(plain, grid5, 0.5, 1000, 1e-4, false);
-        if (Array.IndexOf(args, "--dump") is int d and >= 0 && d + 1 < args.Length)
+        if (o.String("--dump") is { } dump)
         {
             // X (row-major) then y as raw little-endian doubles, and the sweeps per alpha, to compare with scikit-learn's
             // return_n_iter on the very same data.
-            using (var f = File.Create(args[d + 1]))
+            using (var f = File.Create(dump))
             {
                 f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(view.Span));
                 f.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(y.AsSpan()));
@@ -81,11 +81,5 @@ internal static class LinearBreakdown
         }
         Console.WriteLine($"sweeps: lasso path {lasso.Iterations.Sum()}, enet path {enet.Iterations.Sum()}, Lasso(0.1) {new Lasso(0.1).Fit(x, y).Iterations}");
         return 0;
-    }
-
-    private static int IntOption(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

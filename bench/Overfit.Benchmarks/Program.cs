@@ -31,6 +31,11 @@ public static class Program
         {
             return run(args[1..]);
         }
+        catch (BenchOptionException e)
+        {
+            Console.Error.WriteLine($"{args[0]}: {e.Message}");
+            return 2;
+        }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
             // Option values are parsed where each benchmark reads them; a malformed number ends here as one line.

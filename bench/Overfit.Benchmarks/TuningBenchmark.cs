@@ -47,20 +47,20 @@ public static partial class TuningBenchmark
         {
             switch (args[i])
             {
-                case "--func": func = args[++i]; break;
-                case "--sampler": sampler = args[++i]; break;
-                case "--storage": storage = args[++i]; break;
-                case "--trials": trials = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--seeds": seeds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--anchor": anchor = args[++i]; break;
-                case "--init": init = args[++i]; break;
-                case "--stream": stream = args[++i]; break;
-                case "--first-seed": firstSeed = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--noise-floor": noiseFloor = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--func": func = BenchOptions.Next(args, ref i); break;
+                case "--sampler": sampler = BenchOptions.Next(args, ref i); break;
+                case "--storage": storage = BenchOptions.Next(args, ref i); break;
+                case "--trials": trials = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--seeds": seeds = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--anchor": anchor = BenchOptions.Next(args, ref i); break;
+                case "--init": init = BenchOptions.Next(args, ref i); break;
+                case "--stream": stream = BenchOptions.Next(args, ref i); break;
+                case "--first-seed": firstSeed = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--noise-floor": noiseFloor = double.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
                 case "--overhead": overhead = true; break;
-                case "--workers": workers = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--objective-ms": objectiveMs = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--worker-study": workerStudy = args[++i]; break;
+                case "--workers": workers = int.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--objective-ms": objectiveMs = double.Parse(BenchOptions.Next(args, ref i), CultureInfo.InvariantCulture); break;
+                case "--worker-study": workerStudy = BenchOptions.Next(args, ref i); break;
                 case "--json": json = true; break;
                 default: Console.Error.WriteLine($"tuning: unknown option {args[i]}"); return 2;
             }

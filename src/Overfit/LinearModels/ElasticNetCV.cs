@@ -99,7 +99,7 @@ public partial class ElasticNetCV : LinearModel
             // Folds are independent (each reads the shared statistics and writes only its own column of mse), so they
             // run side by side; the result does not depend on the order.
             double l1Ratio = L1Ratios[r];
-            Parallel.For(0, Cv, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) }, f =>
+            Threading.For(Cv, f =>
             {
                 var train = stats.Training(f, FitIntercept);
                 var path = ElasticNetPath.Run(PenalizedProblem.FromGram(train), grid, l1Ratio, MaxIter, Tol, Positive);

@@ -13,7 +13,8 @@ public sealed record StudyProgress(int FinishedTrials, int? TotalTrials, TimeSpa
 public sealed partial class Study
 {
     /// <summary>
-    /// Runs trials until <paramref name="nTrials"/> are done (across all <paramref name="nJobs"/> threads), the
+    /// Runs trials until <paramref name="nTrials"/> are done (across all <paramref name="nJobs"/> threads; −1 means
+    /// <see cref="Threading.Effective"/>, Optuna's n_jobs=-1), the
     /// <paramref name="timeout"/> passes, or <see cref="Stop"/> is called (Optuna's optimize). A
     /// <see cref="TrialPrunedException"/> marks the trial PRUNED; any other exception marks it FAIL with the message in
     /// the system attribute <see cref="FailReasonKey"/>, and is rethrown unless its type is listed in <paramref name="catch"/>.
@@ -41,8 +42,8 @@ public sealed partial class Study
     {
         if (nTrials is < 0) throw new ArgumentOutOfRangeException(nameof(nTrials), nTrials, $"nTrials must be >= 0, got {nTrials}");
         if (timeout is { } t0 && t0 < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, $"timeout must be >= 0, got {timeout}");
-        if (nJobs == -1) nJobs = Environment.ProcessorCount;
-        if (nJobs < 1) throw new ArgumentOutOfRangeException(nameof(nJobs), nJobs, $"nJobs must be >= 1 or -1 (one per core), got {nJobs}");
+        if (nJobs == -1) nJobs = Threading.Effective;
+        if (nJobs < 1) throw new ArgumentOutOfRangeException(nameof(nJobs), nJobs, $"nJobs must be >= 1 or -1 (Overfit.Threading.Effective threads), got {nJobs}");
         foreach (var type in catchTypes ?? [])
             if (!typeof(Exception).IsAssignableFrom(type)) throw new ArgumentException($"catch: expected exception types, got {type.Name}", nameof(catchTypes));
         var callbackList = callbacks?.ToArray() ?? [];

@@ -120,7 +120,7 @@ public static class AcquisitionOptimizer
         var starts = BoltzmannSelect(rawValues, numRestarts, options.BoltzmannEta, new Generator(options.Seed + 7919));
 
         var results = new (double[] X, double Value)[starts.Length];
-        Parallel.For(0, starts.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxDegreeOfParallelism) }, r =>
+        Threading.For(starts.Length, r =>
         {
             var u0 = new double[dim];
             for (int j = 0; j < dim; j++) u0[j] = Math.Clamp((rawX[starts[r] * dim + j] - offset[j]) / scale[j], lo[j], hi[j]);
@@ -141,7 +141,7 @@ public static class AcquisitionOptimizer
             for (int j = 0; j < dim; j++) x[j] = offset[j] + scale[j] * res.X[j];
             foreach (var j in Enumerable.Range(0, dim).Where(j => integers.Contains(j % d))) x[j] = Math.Round(x[j]);
             results[r] = (x, acq.Evaluate(x, q));
-        });
+        }, options.MaxDegreeOfParallelism);
         int bestIndex = 0;
         for (int r = 1; r < results.Length; r++)
             if (results[r].Value > results[bestIndex].Value || double.IsNaN(results[bestIndex].Value)) bestIndex = r;

@@ -19,7 +19,7 @@ public sealed record AcquisitionOptimizerOptions
     public int MaxCategoricalCombinations { get; init; } = 64;
     /// <summary>Temperature of the Boltzmann selection of restart points (BoTorch's eta).</summary>
     public double BoltzmannEta { get; init; } = 1.0;
-    /// <summary>Restarts optimized in parallel.</summary>
+    /// <summary>Restarts optimized in parallel (default 2), never more than <see cref="Threading.Effective"/>.</summary>
     public int MaxDegreeOfParallelism { get; init; } = 2;
 }
 

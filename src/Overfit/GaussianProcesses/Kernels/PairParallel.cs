@@ -9,7 +9,14 @@ internal static class PairParallel
     /// <summary>Below this many pairs threading costs more than it saves.</summary>
     private const long SerialPairs = 40_000;
 
-    public static int ChunkCount(int n) => (long)n * n / 2 < SerialPairs ? 1 : Math.Max(1, Environment.ProcessorCount) * 4;
+    /// <summary>Chunks for an n×n pair loop: one below <see cref="SerialPairs"/> or on one thread, else four per thread.</summary>
+    public static int ChunkCount(int n) => (long)n * n / 2 < SerialPairs ? 1 : 4 * Threading.Effective;
+
+    /// <summary>
+    /// Chunks of rows for an n×m block (k(X, Y), its gradient contraction): one below 100,000 entries or on one thread,
+    /// else four per thread (no more than the rows).
+    /// </summary>
+    public static int RowChunkCount(int n, int m) => (long)n * m < 100_000 ? 1 : Math.Min(n, 4 * Threading.Effective);
 
     /// <summary>Row boundaries of <paramref name="chunks"/> chunks with roughly equal upper-triangle pair counts.</summary>
     public static int[] Boundaries(int n, int chunks)
@@ -34,6 +41,6 @@ internal static class PairParallel
         int chunks = ChunkCount(n);
         if (chunks == 1) { body(0, 0, n); return; }
         var b = Boundaries(n, chunks);
-        Parallel.For(0, chunks, c => body(c, b[c], b[c + 1]));
+        Threading.For(chunks, c => body(c, b[c], b[c + 1]));
     }
 }

@@ -16,7 +16,7 @@ public abstract partial class StationaryKernel
         var inv = InverseLengthScales(d);
         var yt = ScaledTransposed(y, m, d);
         bool wantY = !gradY.IsEmpty;
-        int chunks = (long)n * m < 100_000 ? 1 : Math.Min(n, 4 * Environment.ProcessorCount);
+        int chunks = PairParallel.RowChunkCount(n, m);
         var partial = new double[chunks * (d + 1)];
         var partialY = wantY ? new double[chunks * d * m] : [];
         fixed (double* xp = x)
@@ -56,7 +56,7 @@ public abstract partial class StationaryKernel
                 partial[chunk * (d + 1) + d] = value;
             }
             if (chunks == 1) Rows(0);
-            else Parallel.For(0, chunks, Rows);
+            else Threading.For(chunks, Rows);
         }
         if (wantY)
             for (int ch = 0; ch < chunks; ch++)

@@ -91,14 +91,14 @@ public abstract partial class StationaryKernel : Kernel
         ExactInference.RequireLength(k.Length, (long)n * m, nameof(k));
         var yt = ScaledTransposed(y, m, d);
         var inv = InverseLengthScales(d);
-        int chunks = (long)n * m < 100_000 ? 1 : Math.Min(n, 4 * Environment.ProcessorCount);
+        int chunks = PairParallel.RowChunkCount(n, m);
         fixed (double* xp = x)
         fixed (double* kp = k)
         fixed (double* yp = yt)
         {
             double* xptr = xp, kptr = kp, ytp = yp;
             if (chunks == 1) { EvaluateRows(xptr, ytp, inv, kptr, 0, n, m, d); return; }
-            Parallel.For(0, chunks, c => EvaluateRows(xptr, ytp, inv, kptr, (int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks), m, d));
+            Threading.For(chunks, c => EvaluateRows(xptr, ytp, inv, kptr, (int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks), m, d));
         }
     }
 

@@ -32,7 +32,7 @@ internal static class RowStatistics
             nint ax = (nint)px, ay = (nint)py, ar = (nint)pr, an = (nint)pn;
             if (threads == 1) pn[0] = Rows((double*)ax, 0, n, p, (double*)ay, yMean, center, pr, width);
             else
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+                Threading.For(threads, t =>
                 {
                     int r0 = (int)((long)n * t / threads), r1 = (int)((long)n * (t + 1) / threads);
                     ((double*)an)[t] = Rows((double*)ax, r0, r1, p, (double*)ay, yMean, center, (double*)ar + (nint)t * width, width);

@@ -25,7 +25,7 @@ internal static class Fanova
         if (trees.All(t => t.Variance == 0))
             throw new InvalidOperationException("every tree of the fANOVA forest has zero total variance (all target values equal, or a single trial); importances are undefined");
         var result = new double[columns.Length];
-        Parallel.For(0, columns.Length, p =>
+        Threading.For(columns.Length, p =>
         {
             double sum = 0;
             int count = 0;

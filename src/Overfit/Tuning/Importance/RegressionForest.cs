@@ -50,7 +50,7 @@ internal static class RegressionForest
         var seeds = new ulong[nTrees];
         for (int t = 0; t < nTrees; t++) seeds[t] = master.NextUInt64();
         var trees = new RegressionTree[nTrees];
-        Parallel.For(0, nTrees, t =>
+        Threading.For(nTrees, t =>
         {
             var rng = new Generator(seeds[t]);
             var weights = new double[n];

@@ -28,37 +28,23 @@ public static class OpsBenchmark
 
     public static int Run(string[] args)
     {
-        bool json = args.Contains("--json");
-        bool torch = args.Contains("--torch");
-        int reps = 30;
-        int ri = Array.IndexOf(args, "--reps");
-        if (ri >= 0 && (ri + 1 >= args.Length || !int.TryParse(args[ri + 1], out reps) || reps < 1))
-        {
-            Console.Error.WriteLine("--reps needs a positive integer");
-            return 2;
-        }
+        var o = BenchOptions.Parse(args, ["--reps", "--threads", "--ops"], ["--json", "--torch"]);
+        bool json = o.Flag("--json");
+        bool torch = o.Flag("--torch");
+        int reps = o.Int("--reps", 30, min: 1);
         int[] threadCounts = [1, 2];
-        int ti = Array.IndexOf(args, "--threads");
-        if (ti >= 0)
+        if (o.String("--threads") is { } threadList)
         {
-            try { threadCounts = args[ti + 1].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(); }
-            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException) { threadCounts = []; }
-            if (threadCounts.Length == 0 || threadCounts.Any(t => t < 1))
-            {
-                Console.Error.WriteLine("--threads needs a comma-separated list of positive integers, e.g. 1,2");
-                return 2;
-            }
+            threadCounts = threadList.Split(',').Select(s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int t) ? t : 0).ToArray();
+            if (threadCounts.Any(t => t < 1))
+                throw new BenchOptionException($"--threads expects a comma-separated list of positive whole numbers, e.g. 1,2, got '{threadList}'");
         }
         string[] ops = Ops;
-        int oi = Array.IndexOf(args, "--ops");
-        if (oi >= 0)
+        if (o.String("--ops") is { } opList)
         {
-            ops = oi + 1 < args.Length ? args[oi + 1].Split(',') : [];
-            if (ops.Length == 0 || ops.Any(o => !Ops.Contains(o)))
-            {
-                Console.Error.WriteLine($"--ops needs a comma-separated list of cases from: {string.Join(",", Ops)}");
-                return 2;
-            }
+            ops = opList.Split(',');
+            if (ops.Any(op => !Ops.Contains(op)))
+                throw new BenchOptionException($"--ops expects a comma-separated list of cases from {string.Join(",", Ops)}, got '{opList}'");
         }
         var torchUnset = torch ? RunTorch(reps, threadCounts, ops, coreType: null) : null;
         var torchSkylakeX = torch && torchUnset is not null ? RunTorch(reps, threadCounts, ops, coreType: "SkylakeX") : null;

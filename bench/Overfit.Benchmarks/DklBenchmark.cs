@@ -20,9 +20,9 @@ public static class DklBenchmark
 {
     public static int Run(string[] args)
     {
-        int n = 1000, reps = 15;
-        if (!SizeRepsOptions.TryParse(args, ref n, ref reps, out bool json)) return 2;
-        if (n < 10 || reps < 1) { Console.Error.WriteLine($"--n must be >= 10 and --reps >= 1, got {n} and {reps}"); return 2; }
+        var o = BenchOptions.Parse(args, ["--n", "--reps"], ["--json"]);
+        int n = o.Int("--n", 1000, min: 10), reps = o.Int("--reps", 15, min: 1);
+        bool json = o.Flag("--json");
         var data = NonStationaryData.StepChirpSample(0, n);
         var x = new double[n, 1];
         for (int i = 0; i < n; i++) x[i, 0] = data.X[i];

@@ -14,9 +14,9 @@ public static class EighBenchmark
 {
     public static int Run(string[] args)
     {
-        int n = 200, reps = 9;
-        if (!SizeRepsOptions.TryParse(args, ref n, ref reps, out bool json)) return 2;
-        if (n < 1 || reps < 1) { Console.Error.WriteLine($"--n and --reps must be >= 1, got {n} and {reps}"); return 2; }
+        var o = BenchOptions.Parse(args, ["--n", "--reps"], ["--json"]);
+        int n = o.Int("--n", 200, min: 1), reps = o.Int("--reps", 9, min: 1);
+        bool json = o.Flag("--json");
         var rng = new Generator(0);
         var a = new double[n * n];
         for (int i = 0; i < n; i++)

@@ -24,16 +24,18 @@ public static class MlpBenchmark
 {
     public static int Run(string[] args)
     {
-        int epochs = IntOption(args, "--epochs", 10);
-        int batch = IntOption(args, "--batch", 128);
-        int threads = IntOption(args, "--threads", Environment.ProcessorCount);
-        int seed = IntOption(args, "--seed", 0);
-        int limit = IntOption(args, "--limit", int.MaxValue);
-        string dir = StringOption(args, "--data") ?? "/usr/share/datasets/fashion-mnist/";
-        string? save = StringOption(args, "--save");
-        bool json = args.Contains("--json");
+        var o = BenchOptions.Parse(args, ["--epochs", "--batch", "--threads", "--seed", "--limit", "--data", "--save"],
+            ["--json", "--profile", "--alternate", "--alternate-step", "--step-after-backward"]);
+        int epochs = o.Int("--epochs", 10, min: 1);
+        int batch = o.Int("--batch", 128, min: 1);
+        int threads = o.Int("--threads", Environment.ProcessorCount, min: 1);
+        int seed = o.Int("--seed", 0, min: 0);
+        int limit = o.Int("--limit", int.MaxValue, min: 1);
+        string dir = o.String("--data") ?? "/usr/share/datasets/fashion-mnist/";
+        string? save = o.String("--save");
+        bool json = o.Flag("--json");
         Gemm.MaxThreads = threads;
-        if (args.Contains("--profile")) return MlpStepProfile.Run(args, batch, threads);
+        if (o.Flag("--profile")) return MlpStepProfile.Run(o, batch, threads);
 
         var (trainX, trainRows) = Images(Path.Combine(dir, "train-images-idx3-ubyte.gz"));
         var trainY = Labels(Path.Combine(dir, "train-labels-idx1-ubyte.gz"));
@@ -46,13 +48,13 @@ public static class MlpBenchmark
         var opt = new Adam(model.Parameters(), lr: 1e-3);
         var loss = new CrossEntropyLoss();
         var batchX = new float[batch * 784];
-        bool alternate = args.Contains("--alternate");
-        bool alternateStep = args.Contains("--alternate-step");
+        bool alternate = o.Flag("--alternate");
+        bool alternateStep = o.Flag("--alternate-step");
         for (int epoch = 1; epoch <= epochs; epoch++)
         {
             // --alternate: odd epochs on one thread, even ones on T, to compare both in one process and one window.
             int epochThreads = alternate && epoch % 2 == 1 ? 1 : threads;
-            bool stepAfter = args.Contains("--step-after-backward") || (alternateStep && epoch % 2 == 1);
+            bool stepAfter = o.Flag("--step-after-backward") || (alternateStep && epoch % 2 == 1);
             Gemm.MaxThreads = epochThreads;
             model.Train();
             var perm = gen.Permutation(trainRows);
@@ -157,18 +159,5 @@ public static class MlpBenchmark
 
     private static GZipStream OpenGzip(string path) => new(File.OpenRead(path), CompressionMode.Decompress);
 
-    internal static int IntOption(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        if (i < 0) return fallback;
-        if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v <= 0)
-            throw new ArgumentException($"{name} needs a positive integer, got '{(i + 1 < args.Length ? args[i + 1] : "")}'");
-        return v;
-    }
 
-    internal static string? StringOption(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
-    }
 }

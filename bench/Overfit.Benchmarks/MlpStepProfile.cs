@@ -19,11 +19,11 @@ namespace Overfit.Benchmarks;
 /// </summary>
 internal static class MlpStepProfile
 {
-    public static int Run(string[] args, int batch, int threads)
+    public static int Run(BenchOptions o, int batch, int threads)
     {
         int steps = 600;
-        bool alternateStep = args.Contains("--alternate-step");
-        bool stepAfter = args.Contains("--step-after-backward");
+        bool alternateStep = o.Flag("--alternate-step");
+        bool stepAfter = o.Flag("--step-after-backward");
         string tag = "";
         Gemm.MaxThreads = threads;
         var gen = new Generator(0);

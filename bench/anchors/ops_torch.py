@@ -54,12 +54,14 @@ def main():
             x = torch.randn(N, dtype=dtype)
             y = torch.randn(N, dtype=dtype)
             bias = torch.randn(N // ROWS, dtype=dtype)
+            column = torch.randn(ROWS, 1, dtype=dtype)
             m = x.reshape(ROWS, N // ROWS)
             my = y.reshape(ROWS, N // ROWS)
             cases = {
                 "add": lambda: x + y,
                 "mul": lambda: x * y,
                 "add_row": lambda: m + bias,
+                "mul_col": lambda: m * column,
                 "exp": lambda: torch.exp(x),
                 "tanh": lambda: torch.tanh(x),
                 "sigmoid": lambda: torch.sigmoid(x),

@@ -137,8 +137,9 @@ public static partial class NNFunctional
             int gOffset;
             if (masked is not null)
             {
-                // The masked gradient lives only inside this rule, so it comes from (and goes back to) a pool.
-                VectorLoops.Map(new ReluGradOp<T>(), reluOutput!.AsSpan<T>(), (ReadOnlySpan<T>)g.AsSpan<T>(), masked.AsSpan(0, n));
+                // The masked gradient lives only inside this rule, so it comes from (and goes back to) a pool. On
+                // 512-bit lanes, with ordinary stores: the GEMMs read it right away, from the cache.
+                VectorLoops.MapWide(new ReluGradOp<T>(), reluOutput!.AsSpan<T>(), (ReadOnlySpan<T>)g.AsSpan<T>(), masked.AsSpan(0, n));
                 (gData, gOffset) = (masked, 0);
             }
             else (gData, gOffset) = (g.Data<T>(), g.Offset);

@@ -14,7 +14,7 @@ public sealed partial class Tensor
         var c = ContiguousData();
         int n = Numel, pieces = KernelThreads.Pieces(n);
         double s;
-        if (pieces == 1) s = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>()) : TensorPrimitives.Sum(c.AsSpan<double>());
+        if (pieces == 1) s = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>()) : Summation.Sum(c.AsSpan<double>());
         else
         {
             // One partial sum per core, added in a fixed order (the result does not depend on timing).
@@ -24,7 +24,7 @@ public sealed partial class Tensor
             {
                 int from = p * block, count = Math.Min(block, n - from);
                 if (count <= 0) return;
-                partial[p] = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>().Slice(from, count)) : TensorPrimitives.Sum(c.AsSpan<double>().Slice(from, count));
+                partial[p] = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>().Slice(from, count)) : Summation.Sum(c.AsSpan<double>().Slice(from, count));
             });
             s = 0;
             foreach (var v in partial) s += v;

@@ -29,6 +29,10 @@ public sealed partial class Tensor
     internal static Tensor ZipOp<TF, TD>(Tensor x, Tensor y, TF opF, TD opD, string name) where TF : struct, IBinaryOp<float> where TD : struct, IBinaryOp<double>
         => Broadcasting.BinaryOp(x, y, opF, opD, name); // reads the data only: no views made, nothing recorded
 
+    /// <summary><see cref="ZipOp{TF, TD}"/> for a lane-wise op with 512-bit forms: large outputs are written past the caches.</summary>
+    internal static Tensor ZipLanewise<TF, TD>(Tensor x, Tensor y, TF opF, TD opD, string name) where TF : struct, ILanewiseBinaryOp<float> where TD : struct, ILanewiseBinaryOp<double>
+        => Broadcasting.LanewiseBinaryOp(x, y, opF, opD, name);
+
     /// <summary>Applies a scalar function elementwise (no autograd); only for cold paths without a SIMD kernel.</summary>
     internal Tensor Map(Func<double, double> f)
     {
@@ -103,14 +107,14 @@ public sealed partial class Tensor
     {
         var r = MapKernel<TanhKernel>();
         // Without a graph to build, the rule is one fused pass (same arithmetic, same rounding).
-        return Record(r, "Tanh", [this], g => [IsGradEnabled ? g.Mul(r.Mul(r).Neg().Add(1.0)) : ZipOp(r, g, new TanhGradOp<float>(), new TanhGradOp<double>(), "Tanh backward")]);
+        return Record(r, "Tanh", [this], g => [IsGradEnabled ? g.Mul(r.Mul(r).Neg().Add(1.0)) : ZipLanewise(r, g, new TanhGradOp<float>(), new TanhGradOp<double>(), "Tanh backward")]);
     }
 
     /// <summary>Elementwise logistic 1 / (1 + e^−x) (torch.sigmoid); derivative σ(1 − σ).</summary>
     public Tensor Sigmoid()
     {
         var r = MapKernel<SigmoidKernel>();
-        return Record(r, "Sigmoid", [this], g => [IsGradEnabled ? g.Mul(r).Mul(r.Neg().Add(1.0)) : ZipOp(r, g, new SigmoidGradOp<float>(), new SigmoidGradOp<double>(), "Sigmoid backward")]);
+        return Record(r, "Sigmoid", [this], g => [IsGradEnabled ? g.Mul(r).Mul(r.Neg().Add(1.0)) : ZipLanewise(r, g, new SigmoidGradOp<float>(), new SigmoidGradOp<double>(), "Sigmoid backward")]);
     }
 
     /// <summary>max(x, 0); gradient 0 at x = 0, as in PyTorch.</summary>
@@ -118,7 +122,7 @@ public sealed partial class Tensor
     {
         var r = MapKernel<ReluKernel>();
         return Record(r, "Relu", [this], g => [IsCreatingGraph ? g.Mul(r.Gt(0.0))
-            : ZipOp(r, g, new ReluGradOp<float>(), new ReluGradOp<double>(), "Relu backward")]);
+            : ZipLanewise(r, g, new ReluGradOp<float>(), new ReluGradOp<double>(), "Relu backward")]);
     }
 
     /// <summary>x for x &gt; 0, negativeSlope·x otherwise (torch.nn.functional.leaky_relu, default slope 0.01).</summary>

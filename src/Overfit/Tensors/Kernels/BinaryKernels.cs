@@ -67,6 +67,56 @@ internal interface IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
     void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d);
     void Apply(ReadOnlySpan<T> x, T y, Span<T> d);
     void Apply(T x, ReadOnlySpan<T> y, Span<T> d);
+
+    /// <summary>
+    /// Each row of a contiguous block against one row (block ⊕ row, or row ⊕ block when <paramref name="rowFirst"/>);
+    /// <paramref name="stream"/>: the output is large enough to be written past the caches where the kernel can.
+    /// </summary>
+    void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream);
+
+    /// <summary>Each row of a contiguous block against its own value of <paramref name="column"/> (one per row), as <see cref="ApplyRows"/>.</summary>
+    void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream);
+}
+
+/// <summary>The row-by-row form of <see cref="IRowKernel{T}.ApplyRows"/>, for kernels without a one-loop form.</summary>
+internal static class RowByRow
+{
+    public static void Apply<TK, T>(TK kernel, ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int len = row.Length;
+        if (len == 0) return;
+        for (int r = 0; r < block.Length; r += len)
+        {
+            if (rowFirst) kernel.Apply(row, block.Slice(r, len), d.Slice(r, len));
+            else kernel.Apply(block.Slice(r, len), row, d.Slice(r, len));
+        }
+    }
+
+    /// <summary>The row-by-row form of <see cref="IRowKernel{T}.ApplyColumns"/>.</summary>
+    public static void ApplyColumns<TK, T>(TK kernel, ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst) where TK : struct, IRowKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (column.Length == 0) return;
+        int len = block.Length / column.Length;
+        for (int r = 0; r < column.Length; r++)
+        {
+            if (columnFirst) kernel.Apply(column[r], block.Slice(r * len, len), d.Slice(r * len, len));
+            else kernel.Apply(block.Slice(r * len, len), column[r], d.Slice(r * len, len));
+        }
+    }
+
+    /// <summary>A lane-wise op over the block in one loop (<see cref="VectorLoops.MapColumns{T, TOp}"/>), its operands swapped when the column comes first.</summary>
+    public static void LanewiseColumns<TOp, T>(TOp op, ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (columnFirst) VectorLoops.MapColumns(new SwappedOp<TOp, T>(op), block, column, d, stream);
+        else VectorLoops.MapColumns(op, block, column, d, stream);
+    }
+
+    /// <summary>A lane-wise op over the block in one loop (<see cref="VectorLoops.MapRows{T, TOp}"/>), its operands swapped when the row comes first.</summary>
+    public static void Lanewise<TOp, T>(TOp op, ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rowFirst) VectorLoops.MapRows(new SwappedOp<TOp, T>(op), block, row, d, stream);
+        else VectorLoops.MapRows(op, block, row, d, stream);
+    }
 }
 
 internal readonly struct StaticRows<TK, T> : IRowKernel<T> where TK : struct, IBinaryKernel where T : unmanaged, IFloatingPointIeee754<T>
@@ -74,6 +124,25 @@ internal readonly struct StaticRows<TK, T> : IRowKernel<T> where TK : struct, IB
     public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => TK.Apply(x, y, d);
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => TK.Apply(x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => TK.Apply(x, y, d);
+
+    // The four arithmetic kernels are exactly rounded IEEE operations: their lane-wise ops give the same bits in one loop.
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream)
+    {
+        if (typeof(TK) == typeof(AddKernel)) RowByRow.Lanewise(new AddOp<T>(), block, row, d, rowFirst, stream);
+        else if (typeof(TK) == typeof(SubKernel)) RowByRow.Lanewise(new SubOp<T>(), block, row, d, rowFirst, stream);
+        else if (typeof(TK) == typeof(MulKernel)) RowByRow.Lanewise(new MulOp<T>(), block, row, d, rowFirst, stream);
+        else if (typeof(TK) == typeof(DivKernel)) RowByRow.Lanewise(new DivOp<T>(), block, row, d, rowFirst, stream);
+        else RowByRow.Apply(this, block, row, d, rowFirst);
+    }
+
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream)
+    {
+        if (typeof(TK) == typeof(AddKernel)) RowByRow.LanewiseColumns(new AddOp<T>(), block, column, d, columnFirst, stream);
+        else if (typeof(TK) == typeof(SubKernel)) RowByRow.LanewiseColumns(new SubOp<T>(), block, column, d, columnFirst, stream);
+        else if (typeof(TK) == typeof(MulKernel)) RowByRow.LanewiseColumns(new MulOp<T>(), block, column, d, columnFirst, stream);
+        else if (typeof(TK) == typeof(DivKernel)) RowByRow.LanewiseColumns(new DivOp<T>(), block, column, d, columnFirst, stream);
+        else RowByRow.ApplyColumns(this, block, column, d, columnFirst);
+    }
 }
 
 internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -81,6 +150,8 @@ internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : stru
     public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.Map(op, x, y, d);
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
 }
 
 /// <summary><see cref="OpRows{TOp, T}"/> for an op with a 512-bit form: rows with a span first operand run on 512-bit lanes.</summary>
@@ -90,6 +161,18 @@ internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : 
     public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
     // A scalar first operand (an x broadcast against a gradient) is rare enough for the narrow loop.
     public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
+}
+
+/// <summary><see cref="WideOpRows{TOp, T}"/> for a lane-wise op: long span⊕span rows are written past the caches (<see cref="VectorLoops.MapStreaming{T, TOp}"/>).</summary>
+internal readonly struct StreamingOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.MapStreaming(op, x, y, d);
+    public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
+    public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
+    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Lanewise(op, block, row, d, rowFirst, stream);
+    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.LanewiseColumns(op, block, column, d, columnFirst, stream);
 }
 
 /// <summary>Runs a binary kernel over two tensors with NumPy broadcasting, one inner row at a time.</summary>
@@ -105,6 +188,10 @@ internal static class Broadcasting
     /// <summary><see cref="BinaryOp{TF, TD}"/> with a Float32 op that has a 512-bit form.</summary>
     public static Tensor WideBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IWideBinaryOp<float> where TD : struct, IBinaryOp<double>
         => Binary(a, b, new WideOpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
+
+    /// <summary><see cref="BinaryOp{TF, TD}"/> for lane-wise ops with 512-bit forms in both dtypes (the gradients of the pointwise activations).</summary>
+    public static Tensor LanewiseBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, ILanewiseBinaryOp<float> where TD : struct, ILanewiseBinaryOp<double>
+        => Binary(a, b, new StreamingOpRows<TF, float>(opF), new StreamingOpRows<TD, double>(opD), op);
 
     private static Tensor Binary<KF, KD>(Tensor a, Tensor b, KF kf, KD kd, string op) where KF : struct, IRowKernel<float> where KD : struct, IRowKernel<double>
     {
@@ -178,30 +265,20 @@ internal static class Broadcasting
         var d = result.Data<T>();
         int xo = full.Offset, po = part.Offset, len = part.Numel;
         int n = result.Numel;
+        int pieces = KernelThreads.Pieces(n);
+        // Each piece's output decides whether it is written past the caches.
+        bool stream = (long)n / pieces * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= VectorLoops.StreamingMinBytes;
         if (row)
         {
             int rows = n / len;
-            KernelThreads.For(rows, KernelThreads.Pieces(n), (r0, count) =>
-            {
-                var pr = new ReadOnlySpan<T>(p, po, len);
-                for (int r = r0; r < r0 + count; r++)
-                {
-                    if (swapped) kernel.Apply(pr, x.AsSpan(xo + r * len, len), d.AsSpan(r * len, len));
-                    else kernel.Apply(x.AsSpan(xo + r * len, len), pr, d.AsSpan(r * len, len));
-                }
-            }, align: 1);
+            KernelThreads.For(rows, pieces, (r0, count) =>
+                kernel.ApplyRows(x.AsSpan(xo + r0 * len, count * len), new ReadOnlySpan<T>(p, po, len), d.AsSpan(r0 * len, count * len), swapped, stream), align: 1);
         }
         else
         {
             int inner = n / len;
-            KernelThreads.For(len, KernelThreads.Pieces(n), (r0, count) =>
-            {
-                for (int r = r0; r < r0 + count; r++)
-                {
-                    if (swapped) kernel.Apply(p[po + r], x.AsSpan(xo + r * inner, inner), d.AsSpan(r * inner, inner));
-                    else kernel.Apply(x.AsSpan(xo + r * inner, inner), p[po + r], d.AsSpan(r * inner, inner));
-                }
-            }, align: 1);
+            KernelThreads.For(len, pieces, (r0, count) =>
+                kernel.ApplyColumns(x.AsSpan(xo + r0 * inner, count * inner), new ReadOnlySpan<T>(p, po + r0, count), d.AsSpan(r0 * inner, count * inner), swapped, stream), align: 1);
         }
         return true;
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Overfit.Tensors.Kernels;
 
@@ -34,10 +35,11 @@ internal readonly struct SignOp<T> : IUnaryOp<T> where T : unmanaged, IFloatingP
 }
 
 /// <summary>Gradient of a rectifier from its output r and the incoming gradient g: r > 0 ? g : 0.</summary>
-internal readonly struct ReluGradOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct ReluGradOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T r, T g) => r > T.Zero ? g : T.Zero;
     public Vector<T> Invoke(Vector<T> r, Vector<T> g) => Vector.ConditionalSelect(Vector.GreaterThan(r, Vector<T>.Zero), g, Vector<T>.Zero);
+    public Vector512<T> Invoke(Vector512<T> r, Vector512<T> g) => Vector512.ConditionalSelect(Vector512.GreaterThan(r, Vector512<T>.Zero), g, Vector512<T>.Zero);
 }
 
 /// <summary>Gradient of leaky ReLU from its input x: x > 0 ? g : slope·g.</summary>
@@ -73,17 +75,19 @@ internal readonly struct ClampGradOp<T>(T lo, T hi) : IBinaryOp<T> where T : unm
 }
 
 /// <summary>Gradient of the logistic sigmoid from its output r: g·r·(1 − r), one pass instead of four ops.</summary>
-internal readonly struct SigmoidGradOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct SigmoidGradOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T r, T g) => g * r * (T.One - r);
     public Vector<T> Invoke(Vector<T> r, Vector<T> g) => g * r * (Vector<T>.One - r);
+    public Vector512<T> Invoke(Vector512<T> r, Vector512<T> g) => g * r * (Vector512<T>.One - r);
 }
 
 /// <summary>Gradient of tanh from its output r: g·(1 − r²).</summary>
-internal readonly struct TanhGradOp<T> : IBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct TanhGradOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public T Invoke(T r, T g) => g * (T.One - r * r);
     public Vector<T> Invoke(Vector<T> r, Vector<T> g) => g * (Vector<T>.One - r * r);
+    public Vector512<T> Invoke(Vector512<T> r, Vector512<T> g) => g * (Vector512<T>.One - r * r);
 }
 
 /// <summary>Keeps g where the condition c is non-zero (or where it is zero, when <c>whereZero</c>), else 0.</summary>
@@ -132,4 +136,44 @@ internal readonly struct CompareOp<T>(Comparison kind) : IBinaryOp<T> where T : 
         };
         return Vector.ConditionalSelect(mask, Vector<T>.One, Vector<T>.Zero);
     }
+}
+
+/// <summary>x + y as a lane-wise op (IEEE addition, so the same bits as TensorPrimitives.Add), for the row-broadcast loop.</summary>
+internal readonly struct AddOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x + y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x + y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x + y;
+}
+
+/// <summary>x − y as a lane-wise op.</summary>
+internal readonly struct SubOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x - y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x - y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x - y;
+}
+
+/// <summary>x · y as a lane-wise op.</summary>
+internal readonly struct MulOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x * y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x * y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x * y;
+}
+
+/// <summary>x / y as a lane-wise op.</summary>
+internal readonly struct DivOp<T> : ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => x / y;
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => x / y;
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => x / y;
+}
+
+/// <summary>op(y, x): a lane-wise op with its operands swapped (a broadcast row as the first operand).</summary>
+internal readonly struct SwappedOp<TOp, T>(TOp op) : ILanewiseBinaryOp<T> where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T Invoke(T x, T y) => op.Invoke(y, x);
+    public Vector<T> Invoke(Vector<T> x, Vector<T> y) => op.Invoke(y, x);
+    public Vector512<T> Invoke(Vector512<T> x, Vector512<T> y) => op.Invoke(y, x);
 }

@@ -72,4 +72,44 @@ internal static class Summation
         for (int i = 0; i < span.Length; i += 4096) s += TensorPrimitives.Sum(span.Slice(i, Math.Min(4096, span.Length - i)));
         return s;
     }
+
+    /// <summary>
+    /// Σ x for Float64 data: scalar adds up to a 64-byte boundary, then eight 512-bit accumulators (64 partial sums, added
+    /// pairwise at the end), then the tail. TensorPrimitives.Sum read the span with unaligned loads, half of which
+    /// straddled two cache lines: 0.30-0.35 ms for 1M elements on one thread against 0.29 now, interleaved in one window
+    /// (PyTorch: 0.30-0.32 ms).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double Sum(ReadOnlySpan<double> x)
+    {
+        if (!Vector512.IsHardwareAccelerated) return TensorPrimitives.Sum(x);
+        ref double start = ref MemoryMarshal.GetReference(x);
+        nuint i = 0, n = (nuint)x.Length;
+        double s = 0;
+        unsafe
+        {
+            nuint misaligned = (nuint)Unsafe.AsPointer(ref start) % 64 / sizeof(double);
+            if (misaligned != 0)
+                for (nuint head = Math.Min(n, 8 - misaligned); i < head; i++) s += Unsafe.Add(ref start, i);
+        }
+        if (n - i >= 64)
+        {
+            Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (; n - i >= 64; i += 64)
+            {
+                a0 += Vector512.LoadUnsafe(ref start, i);
+                a1 += Vector512.LoadUnsafe(ref start, i + 8);
+                a2 += Vector512.LoadUnsafe(ref start, i + 16);
+                a3 += Vector512.LoadUnsafe(ref start, i + 24);
+                a4 += Vector512.LoadUnsafe(ref start, i + 32);
+                a5 += Vector512.LoadUnsafe(ref start, i + 40);
+                a6 += Vector512.LoadUnsafe(ref start, i + 48);
+                a7 += Vector512.LoadUnsafe(ref start, i + 56);
+            }
+            for (; n - i >= 8; i += 8) a0 += Vector512.LoadUnsafe(ref start, i);
+            s += Vector512.Sum(((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)));
+        }
+        for (; i < n; i++) s += Unsafe.Add(ref start, i);
+        return s;
+    }
 }

@@ -51,7 +51,7 @@ internal interface ITernaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// The loops index by reference after one length check per span: with a Slice and its bounds checks per vector, a
 /// memory-bound op such as the ReLU gradient spent about 20 instructions on every 32 bytes.
 /// </summary>
-internal static class VectorLoops
+internal static partial class VectorLoops
 {
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Map<T, TOp>(TOp op, ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T> where TOp : struct, IUnaryOp<T>

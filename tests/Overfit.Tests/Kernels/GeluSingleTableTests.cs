@@ -1,4 +1,5 @@
 using Overfit.Tensors;
+using Overfit.Tensors.Kernels;
 using Xunit.Abstractions;
 
 namespace Overfit.Tests.Kernels;
@@ -55,6 +56,33 @@ public class GeluSingleTableTests(ITestOutputHelper output)
         }
         for (int i = n - 13; i < n; i++)
             Assert.Equal(whole[i], Tensor.FromArray([values[i]]).To(DType.Float32).Gelu().ToDoubleArray()[0]);
+    }
+
+    /// <summary>
+    /// The chunked loop (every block through the table path, a chunk with some |x| ≥ 4, ±∞ or NaN redone by the general
+    /// op) gives the same bits as the op block by block, for lengths around the chunk size and a partial last block.
+    /// </summary>
+    [Fact]
+    public void ChunkedLoopMatchesTheOpBlockByBlock()
+    {
+        if (!GeluSingleTable.IsSupported) return; // only 512-bit lanes have the table path (the kernel then uses the op's loop)
+        var rng = new Random(13);
+        foreach (int n in new[] { 1, 31, 32, 255, 256, 257, 3 * 256 + 45, 4096 })
+        {
+            var x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float)(rng.NextDouble() * 8 - 4);
+            // Out-of-table values in some chunks only: one large value, infinities and NaN.
+            if (n > 300) { x[300] = 7.5f; x[n - 2] = float.NegativeInfinity; }
+            if (n > 2000) { x[1500] = float.NaN; x[1700] = float.PositiveInfinity; x[2100] = -4f; }
+            var chunked = new float[n];
+            var blockwise = new float[n];
+            GeluSingleTable.Map(x, chunked);
+            VectorLoops.MapWide(new GeluSingleOp(), x, blockwise);
+            for (int i = 0; i < n; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(chunked[i]) == BitConverter.SingleToInt32Bits(blockwise[i]),
+                    $"n = {n}, gelu({x[i]:R}): chunked loop {chunked[i]:R}, block by block {blockwise[i]:R}");
+        }
+        Assert.Throws<ArgumentException>(() => GeluSingleTable.Map(new float[4], new float[3]));
     }
 
     /// <summary>

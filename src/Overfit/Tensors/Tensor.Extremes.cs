@@ -30,9 +30,7 @@ public sealed partial class Tensor
         {
             int from = p * block, len = Math.Min(block, n - from);
             if (len <= 0) { value[p] = double.NaN; return; } // never the result: shares are non-empty but for the last
-            value[p] = DType == DType.Float32
-                ? (max ? System.Numerics.Tensors.TensorPrimitives.Max(AsSpan<float>().Slice(from, len)) : System.Numerics.Tensors.TensorPrimitives.Min(AsSpan<float>().Slice(from, len)))
-                : (max ? System.Numerics.Tensors.TensorPrimitives.Max(AsSpan<double>().Slice(from, len)) : System.Numerics.Tensors.TensorPrimitives.Min(AsSpan<double>().Slice(from, len)));
+            value[p] = DType == DType.Float32 ? Extremes.Of(AsSpan<float>().Slice(from, len), max) : Extremes.Of(AsSpan<double>().Slice(from, len), max);
         });
         double best = value[0];
         for (int p = 1; p < pieces && (p * (long)block) < n; p++)

@@ -43,7 +43,7 @@ public abstract partial class StationaryKernel
     private static unsafe void SquaredDistancesToPoint(double* xt, int n, int d, double* point, double* r2, int count)
     {
         int j = 0;
-        if (Vector512.IsHardwareAccelerated) j = SquaredDistanceVectors<Vector512<double>, Width512<double>>(xt, n, d, point, r2, count, j);
+        if (Vector512.IsHardwareAccelerated) j = SquaredDistanceVectors<Vector512<double>, Lanes512<double>>(xt, n, d, point, r2, count, j);
         if (Vector256.IsHardwareAccelerated) j = SquaredDistanceVectors<Vector256<double>, Width256<double>>(xt, n, d, point, r2, count, j);
         for (; j < count; j++)
         {
@@ -71,10 +71,10 @@ public abstract partial class StationaryKernel
             {
                 var p = TW.Broadcast(point[c]);
                 double* col = xt + (nint)c * n + j;
-                var t0 = TW.Fma(minusOne, p, TW.Load(col));
-                var t1 = TW.Fma(minusOne, p, TW.Load(col + w));
-                acc0 = TW.Fma(t0, t0, acc0);
-                acc1 = TW.Fma(t1, t1, acc1);
+                var t0 = TW.MultiplyAddEstimate(minusOne, p, TW.Load(col));
+                var t1 = TW.MultiplyAddEstimate(minusOne, p, TW.Load(col + w));
+                acc0 = TW.MultiplyAddEstimate(t0, t0, acc0);
+                acc1 = TW.MultiplyAddEstimate(t1, t1, acc1);
             }
             TW.Store(acc0, r2 + j);
             TW.Store(acc1, r2 + j + w);

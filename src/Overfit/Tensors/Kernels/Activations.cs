@@ -98,9 +98,9 @@ internal readonly struct SigmoidOp<T> : IWideUnaryOp<T> where T : unmanaged, IFl
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Sigmoid<TV, L>(TV x, TV e) where TV : struct where L : ILanes<TV, T>
     {
-        var one = L.Create(T.One);
+        var one = L.Broadcast(T.One);
         // NaN: e is NaN and both branches give NaN.
-        return L.Divide(L.Select(L.GreaterThanOrEqual(x, L.Create(T.Zero)), one, e), L.Add(one, e));
+        return L.Divide(L.Select(L.GreaterThanOrEqual(x, L.Broadcast(T.Zero)), one, e), L.Add(one, e));
     }
 }
 

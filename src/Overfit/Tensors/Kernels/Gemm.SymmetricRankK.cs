@@ -46,7 +46,7 @@ public static partial class Gemm
                 var p = new Problem<T>(transA, !transA, n, n, k, alpha, pa, lda, pa, lda, beta, pc, ldc);
                 switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
                 {
-                    case GemmKernel.Vector512: SymmetricTiles<T, VectorKernel<T, Vector512<T>, Width512<T>>>(p, fillUpper); break;
+                    case GemmKernel.Vector512: SymmetricTiles<T, VectorKernel<T, Vector512<T>, Lanes512<T>>>(p, fillUpper); break;
                     case GemmKernel.Vector256: SymmetricTiles<T, VectorKernel<T, Vector256<T>, Width256<T>>>(p, fillUpper); break;
                     case GemmKernel.Vector128: SymmetricTiles<T, VectorKernel<T, Vector128<T>, Width128<T>>>(p, fillUpper); break;
                     default: SymmetricTiles<T, KernelScalar<T>>(p, fillUpper); break;
@@ -82,7 +82,7 @@ public static partial class Gemm
     /// </summary>
     private static unsafe void SymmetricTiles<T, TK>(Problem<T> p, bool fillUpper) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        int n = p.M, mr = typeof(TK) == typeof(VectorKernel<T, Vector512<T>, Width512<T>>) ? SharedMR : TK.MR;
+        int n = p.M, mr = typeof(TK) == typeof(VectorKernel<T, Vector512<T>, Lanes512<T>>) ? SharedMR : TK.MR;
         long work = (long)n * n / 2 * p.K;
         // Inside a job of GemmWorkers the other cores are busy with its sibling jobs (as in the driver).
         int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
@@ -144,7 +144,7 @@ public static partial class Gemm
     /// <summary>Rows [r0, r1) of the lower triangle: the shared-panel path on Vector512, the general one otherwise.</summary>
     private static unsafe void TriangleRows<T, TK>(Problem<T> p, int r0, int r1, bool fillUpper, T* extra = null) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
-        if (typeof(TK) == typeof(VectorKernel<T, Vector512<T>, Width512<T>>)) SymmetricRowsShared(p, r0, r1, fillUpper, extra);
+        if (typeof(TK) == typeof(VectorKernel<T, Vector512<T>, Lanes512<T>>)) SymmetricRowsShared(p, r0, r1, fillUpper, extra);
         else SymmetricRows<T, TK>(p, r0, r1, fillUpper);
     }
 

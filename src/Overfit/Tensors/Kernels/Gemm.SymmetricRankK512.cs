@@ -108,7 +108,7 @@ public static partial class Gemm
             long work = (long)m * m / 2 * k;
             int threads = GemmWorkers.InsideJob ? 1 : Threading.Effective;
             if (threads > 1) threads = (int)Math.Min(Math.Min(threads, k), Math.Max(1, work / ParallelThreshold));
-            if (threads > 1) SymmetricDepthSplit<double, VectorKernel<double, Vector512<double>, Width512<double>>>(p, false, threads, pv);
+            if (threads > 1) SymmetricDepthSplit<double, VectorKernel<double, Vector512<double>, Lanes512<double>>>(p, false, threads, pv);
             else SymmetricRowsShared(p, 0, m, false, pv);
         }
         return true;
@@ -130,14 +130,14 @@ public static partial class Gemm
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + w);
-            var x = Vector512.Create(a[0]); c00 = Width512<T>.Fma(x, b0, c00); c01 = Width512<T>.Fma(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Width512<T>.Fma(x, b0, c10); c11 = Width512<T>.Fma(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Width512<T>.Fma(x, b0, c20); c21 = Width512<T>.Fma(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Width512<T>.Fma(x, b0, c30); c31 = Width512<T>.Fma(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Width512<T>.Fma(x, b0, c40); c41 = Width512<T>.Fma(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Width512<T>.Fma(x, b0, c50); c51 = Width512<T>.Fma(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Width512<T>.Fma(x, b0, c60); c61 = Width512<T>.Fma(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Width512<T>.Fma(x, b0, c70); c71 = Width512<T>.Fma(x, b1, c71);
+            var x = Vector512.Create(a[0]); c00 = Lanes512<T>.MultiplyAddEstimate(x, b0, c00); c01 = Lanes512<T>.MultiplyAddEstimate(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Lanes512<T>.MultiplyAddEstimate(x, b0, c10); c11 = Lanes512<T>.MultiplyAddEstimate(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Lanes512<T>.MultiplyAddEstimate(x, b0, c20); c21 = Lanes512<T>.MultiplyAddEstimate(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Lanes512<T>.MultiplyAddEstimate(x, b0, c30); c31 = Lanes512<T>.MultiplyAddEstimate(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Lanes512<T>.MultiplyAddEstimate(x, b0, c40); c41 = Lanes512<T>.MultiplyAddEstimate(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Lanes512<T>.MultiplyAddEstimate(x, b0, c50); c51 = Lanes512<T>.MultiplyAddEstimate(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Lanes512<T>.MultiplyAddEstimate(x, b0, c60); c61 = Lanes512<T>.MultiplyAddEstimate(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Lanes512<T>.MultiplyAddEstimate(x, b0, c70); c71 = Lanes512<T>.MultiplyAddEstimate(x, b1, c71);
             a += stride;
             b += stride;
         }
@@ -147,14 +147,14 @@ public static partial class Gemm
         int ld = full ? ldc : stride;
         int mode = !full || beta == T.Zero ? 0 : beta == T.One ? 1 : 2;
         var vb = Vector512.Create(beta);
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c00, c01, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c10, c11, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c20, c21, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c30, c31, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c40, c41, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c50, c51, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c60, c61, va, vb, mode); dst += ld;
-        VectorKernel<T, Vector512<T>, Width512<T>>.StoreRow(dst, w, c70, c71, va, vb, mode);
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c00, c01, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c10, c11, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c20, c21, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c30, c31, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c40, c41, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c50, c51, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c60, c61, va, vb, mode); dst += ld;
+        VectorKernel<T, Vector512<T>, Lanes512<T>>.StoreRow(dst, w, c70, c71, va, vb, mode);
         if (!full && scratch != c) MicroKernels.StorePartial(scratch, stride, c, ldc, rows, cols, beta);
     }
 
@@ -167,14 +167,14 @@ public static partial class Gemm
         for (int q = 0; q < kc; q++)
         {
             var b0 = Vector512.Load(b);
-            c0 = Width512<T>.Fma(Vector512.Create(a[0]), b0, c0);
-            c1 = Width512<T>.Fma(Vector512.Create(a[1]), b0, c1);
-            c2 = Width512<T>.Fma(Vector512.Create(a[2]), b0, c2);
-            c3 = Width512<T>.Fma(Vector512.Create(a[3]), b0, c3);
-            c4 = Width512<T>.Fma(Vector512.Create(a[4]), b0, c4);
-            c5 = Width512<T>.Fma(Vector512.Create(a[5]), b0, c5);
-            c6 = Width512<T>.Fma(Vector512.Create(a[6]), b0, c6);
-            c7 = Width512<T>.Fma(Vector512.Create(a[7]), b0, c7);
+            c0 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[0]), b0, c0);
+            c1 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[1]), b0, c1);
+            c2 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[2]), b0, c2);
+            c3 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[3]), b0, c3);
+            c4 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[4]), b0, c4);
+            c5 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[5]), b0, c5);
+            c6 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[6]), b0, c6);
+            c7 = Lanes512<T>.MultiplyAddEstimate(Vector512.Create(a[7]), b0, c7);
             a += stride;
             b += stride;
         }

@@ -12,24 +12,8 @@ internal interface IVectorWidth<TV, T> where T : unmanaged
     static abstract unsafe void Store(TV v, T* p);
     static abstract TV Broadcast(T x);
     static abstract TV Multiply(TV x, TV y);
-    /// <summary>x·y + acc, fused where the hardware has FMA.</summary>
-    static abstract TV Fma(TV x, TV y, TV acc);
-}
-
-internal readonly struct Width512<T> : IVectorWidth<Vector512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public static int Count => Vector512<T>.Count;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector512<T> Load(T* p) => Vector512.Load(p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector512<T> v, T* p) => v.Store(p);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T x) => Vector512.Create(x);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> x, Vector512<T> y) => x * y;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<T> Fma(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
-    {
-        if (typeof(T) == typeof(float)) return Vector512.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        if (typeof(T) == typeof(double)) return Vector512.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
-        return x * y + acc;
-    }
+    /// <summary>x·y + acc, fused where the hardware has FMA (one rounding or two, whichever is faster).</summary>
+    static abstract TV MultiplyAddEstimate(TV x, TV y, TV acc);
 }
 
 internal readonly struct Width256<T> : IVectorWidth<Vector256<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -40,7 +24,7 @@ internal readonly struct Width256<T> : IVectorWidth<Vector256<T>, T> where T : u
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Broadcast(T x) => Vector256.Create(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Multiply(Vector256<T> x, Vector256<T> y) => x * y;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<T> Fma(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
+    public static Vector256<T> MultiplyAddEstimate(Vector256<T> x, Vector256<T> y, Vector256<T> acc)
     {
         if (typeof(T) == typeof(float)) return Vector256.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double)) return Vector256.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
@@ -56,7 +40,7 @@ internal readonly struct Width128<T> : IVectorWidth<Vector128<T>, T> where T : u
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Broadcast(T x) => Vector128.Create(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Multiply(Vector128<T> x, Vector128<T> y) => x * y;
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<T> Fma(Vector128<T> x, Vector128<T> y, Vector128<T> acc)
+    public static Vector128<T> MultiplyAddEstimate(Vector128<T> x, Vector128<T> y, Vector128<T> acc)
     {
         if (typeof(T) == typeof(float)) return Vector128.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
         if (typeof(T) == typeof(double)) return Vector128.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
@@ -108,12 +92,12 @@ internal readonly struct VectorKernel<T, TV, TW> : IMicroKernel<T>
         {
             var b0 = TW.Load(b);
             var b1 = TW.Load(b + w);
-            var x = TW.Broadcast(a[0]); c00 = TW.Fma(x, b0, c00); c01 = TW.Fma(x, b1, c01);
-            x = TW.Broadcast(a[1]); c10 = TW.Fma(x, b0, c10); c11 = TW.Fma(x, b1, c11);
-            x = TW.Broadcast(a[2]); c20 = TW.Fma(x, b0, c20); c21 = TW.Fma(x, b1, c21);
-            x = TW.Broadcast(a[3]); c30 = TW.Fma(x, b0, c30); c31 = TW.Fma(x, b1, c31);
-            x = TW.Broadcast(a[4]); c40 = TW.Fma(x, b0, c40); c41 = TW.Fma(x, b1, c41);
-            x = TW.Broadcast(a[5]); c50 = TW.Fma(x, b0, c50); c51 = TW.Fma(x, b1, c51);
+            var x = TW.Broadcast(a[0]); c00 = TW.MultiplyAddEstimate(x, b0, c00); c01 = TW.MultiplyAddEstimate(x, b1, c01);
+            x = TW.Broadcast(a[1]); c10 = TW.MultiplyAddEstimate(x, b0, c10); c11 = TW.MultiplyAddEstimate(x, b1, c11);
+            x = TW.Broadcast(a[2]); c20 = TW.MultiplyAddEstimate(x, b0, c20); c21 = TW.MultiplyAddEstimate(x, b1, c21);
+            x = TW.Broadcast(a[3]); c30 = TW.MultiplyAddEstimate(x, b0, c30); c31 = TW.MultiplyAddEstimate(x, b1, c31);
+            x = TW.Broadcast(a[4]); c40 = TW.MultiplyAddEstimate(x, b0, c40); c41 = TW.MultiplyAddEstimate(x, b1, c41);
+            x = TW.Broadcast(a[5]); c50 = TW.MultiplyAddEstimate(x, b0, c50); c51 = TW.MultiplyAddEstimate(x, b1, c51);
             a += 6;
             b += 2 * w;
         }
@@ -142,13 +126,13 @@ internal readonly struct VectorKernel<T, TV, TW> : IMicroKernel<T>
         }
         else if (mode == 1)
         {
-            TW.Store(TW.Fma(acc0, alpha, TW.Load(c)), c);
-            TW.Store(TW.Fma(acc1, alpha, TW.Load(c + w)), c + w);
+            TW.Store(TW.MultiplyAddEstimate(acc0, alpha, TW.Load(c)), c);
+            TW.Store(TW.MultiplyAddEstimate(acc1, alpha, TW.Load(c + w)), c + w);
         }
         else
         {
-            TW.Store(TW.Fma(acc0, alpha, TW.Multiply(TW.Load(c), beta)), c);
-            TW.Store(TW.Fma(acc1, alpha, TW.Multiply(TW.Load(c + w), beta)), c + w);
+            TW.Store(TW.MultiplyAddEstimate(acc0, alpha, TW.Multiply(TW.Load(c), beta)), c);
+            TW.Store(TW.MultiplyAddEstimate(acc1, alpha, TW.Multiply(TW.Load(c + w), beta)), c + w);
         }
     }
 }

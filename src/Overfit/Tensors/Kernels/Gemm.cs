@@ -76,7 +76,7 @@ public static partial class Gemm
             if (clip == TriangleClip.None && TrySkinny(p)) return;
             switch (kernel == GemmKernel.Auto ? SelectKernel() : kernel)
             {
-                case GemmKernel.Vector512: Dispatch<T, VectorKernel<T, Vector512<T>, Width512<T>>>(p); break;
+                case GemmKernel.Vector512: Dispatch<T, VectorKernel<T, Vector512<T>, Lanes512<T>>>(p); break;
                 case GemmKernel.Vector256: Dispatch<T, VectorKernel<T, Vector256<T>, Width256<T>>>(p); break;
                 case GemmKernel.Vector128: Dispatch<T, VectorKernel<T, Vector128<T>, Width128<T>>>(p); break;
                 default: Dispatch<T, KernelScalar<T>>(p); break;

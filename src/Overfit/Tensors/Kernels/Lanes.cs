@@ -9,14 +9,14 @@ namespace Overfit.Tensors.Kernels;
 /// (256-bit here, the JIT's default even on AVX-512 machines) and <see cref="Vector512{T}"/> (used where
 /// <see cref="Vector512.IsHardwareAccelerated"/>; PyTorch runs these kernels on 512-bit lanes too). The math is written
 /// once, generic over the lane type; every member is inlined, so it compiles to the same instructions as hand-written code.
-/// Masks are vectors of <typeparamref name="T"/> with all bits set where the comparison holds.
+/// Masks are vectors of <typeparamref name="T"/> with all bits set where the comparison holds. It extends the lane
+/// width the GEMM micro-kernel is written against (<see cref="IVectorWidth{TV, T}"/>: loads, stores, broadcasts, products),
+/// so one adapter per vector type serves both.
 /// </summary>
-internal interface ILanes<TV, T> where TV : struct where T : unmanaged
+internal interface ILanes<TV, T> : IVectorWidth<TV, T> where TV : struct where T : unmanaged
 {
-    static abstract TV Create(T x);
     static abstract TV Add(TV a, TV b);
     static abstract TV Subtract(TV a, TV b);
-    static abstract TV Multiply(TV a, TV b);
     static abstract TV Divide(TV a, TV b);
     /// <summary>a·b + c with one rounding.</summary>
     static abstract TV Fma(TV a, TV b, TV c);
@@ -51,8 +51,8 @@ internal static class LanePolynomial
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Horner<TV, L, T>(T[] c, TV z) where TV : struct where L : ILanes<TV, T> where T : unmanaged
     {
-        var p = L.Create(c[0]);
-        for (int i = 1; i < c.Length; i++) p = L.Fma(p, z, L.Create(c[i]));
+        var p = L.Broadcast(c[0]);
+        for (int i = 1; i < c.Length; i++) p = L.Fma(p, z, L.Broadcast(c[i]));
         return p;
     }
 }
@@ -60,12 +60,23 @@ internal static class LanePolynomial
 /// <summary><see cref="ILanes{TV, T}"/> on <see cref="Vector{T}"/>.</summary>
 internal readonly struct VectorLanes<T> : ILanes<Vector<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Create(T x) => new(x);
+    public static int Count => Vector<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector<T> Load(T* p) => Vector.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector<T> v, T* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Broadcast(T x) => new(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Add(Vector<T> a, Vector<T> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Subtract(Vector<T> a, Vector<T> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Multiply(Vector<T> a, Vector<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Divide(Vector<T> a, Vector<T> b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Fma(Vector<T> a, Vector<T> b, Vector<T> c) => VectorMath.Fma(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> MultiplyAddEstimate(Vector<T> x, Vector<T> y, Vector<T> acc)
+    {
+        if (typeof(T) == typeof(float)) return Vector.MultiplyAddEstimate(x.As<T, float>(), y.As<T, float>(), acc.As<T, float>()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector.MultiplyAddEstimate(x.As<T, double>(), y.As<T, double>(), acc.As<T, double>()).As<double, T>();
+        return x * y + acc;
+    }
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> Abs(Vector<T> a) => Vector.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> MinNative(Vector<T> a, Vector<T> b) => Vector.MinNative(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector<T> MaxNative(Vector<T> a, Vector<T> b) => Vector.MaxNative(a, b);
@@ -101,10 +112,13 @@ internal readonly struct VectorLanes<T> : ILanes<Vector<T>, T> where T : unmanag
     }
 }
 
-/// <summary><see cref="ILanes{TV, T}"/> on <see cref="Vector512{T}"/>.</summary>
+/// <summary><see cref="ILanes{TV, T}"/> on <see cref="Vector512{T}"/>; also the GEMM micro-kernel's 512-bit width.</summary>
 internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Create(T x) => Vector512.Create(x);
+    public static int Count => Vector512<T>.Count;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe Vector512<T> Load(T* p) => Vector512.Load(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static unsafe void Store(Vector512<T> v, T* p) => v.Store(p);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Broadcast(T x) => Vector512.Create(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Subtract(Vector512<T> a, Vector512<T> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Multiply(Vector512<T> a, Vector512<T> b) => a * b;
@@ -126,6 +140,14 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanag
     {
         if (typeof(T) == typeof(float)) return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
         return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAddEstimate(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
+    {
+        if (typeof(T) == typeof(float)) return Vector512.MultiplyAddEstimate(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        if (typeof(T) == typeof(double)) return Vector512.MultiplyAddEstimate(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        return x * y + acc;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -43,7 +43,7 @@ internal static partial class VectorMath
     private static TV ExpSingle<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>
     {
         // e^89 overflows and e^−104 rounds to 0 (below half the smallest subnormal, 2^−150).
-        var c = L.MinNative(L.MaxNative(x, L.Create(-104f)), L.Create(89f));
+        var c = L.MinNative(L.MaxNative(x, L.Broadcast(-104f)), L.Broadcast(89f));
         var r = ReduceSingle<TV, L>(c, out var n);
         return Reconstruct<TV, L, float>(x, n, r, HighSingle<TV, L>(r), 87f);
     }
@@ -52,18 +52,18 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ReduceSingle<TV, L>(TV c, out TV n) where TV : struct where L : ILanes<TV, float>
     {
-        n = L.Round(L.Multiply(c, L.Create(1.44269504f)));
+        n = L.Round(L.Multiply(c, L.Broadcast(1.44269504f)));
         // ln 2 = Ln2Hi + Ln2Lo: Ln2Hi is ln 2 rounded to float, Ln2Lo the rest.
-        var r = L.Fma(n, L.Create(-0.693147182f), c);
-        return L.Fma(n, L.Create(1.90465432e-9f), r);
+        var r = L.Fma(n, L.Broadcast(-0.693147182f), c);
+        return L.Fma(n, L.Broadcast(1.90465432e-9f), r);
     }
 
     /// <summary>The r⁴ to r⁷ part of e^r's Taylor polynomial over r⁴, in two independent FMAs (Estrin's scheme).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV HighSingle<TV, L>(TV r) where TV : struct where L : ILanes<TV, float>
     {
-        var e0 = L.Fma(r, L.Create(1f / 120), L.Create(1f / 24));
-        var e1 = L.Fma(r, L.Create(1f / 5040), L.Create(1f / 720));
+        var e0 = L.Fma(r, L.Broadcast(1f / 120), L.Broadcast(1f / 24));
+        var e1 = L.Fma(r, L.Broadcast(1f / 5040), L.Broadcast(1f / 720));
         return L.Fma(L.Multiply(r, r), e1, e0);
     }
 
@@ -78,12 +78,12 @@ internal static partial class VectorMath
     public static TV ExpScaled<TV, L>(TV c, TV lo, TV f, TV fLo) where TV : struct where L : ILanes<TV, float>
     {
         var r = L.Add(ReduceSingle<TV, L>(c, out var n), lo);
-        var p = L.Fma(HighSingle<TV, L>(r), r, L.Create(1f / 6));
-        p = L.Fma(p, r, L.Create(0.5f));
-        p = L.Fma(p, r, L.Create(1f));
+        var p = L.Fma(HighSingle<TV, L>(r), r, L.Broadcast(1f / 6));
+        p = L.Fma(p, r, L.Broadcast(0.5f));
+        p = L.Fma(p, r, L.Broadcast(1f));
         var m = L.Add(f, L.Fma(L.Multiply(f, r), p, fLo));
-        if (L.AllGreaterThanOrEqual(n, L.Create(-125f))) return L.Multiply(m, L.PowerOfTwo(n));
-        var n1 = L.Floor(L.Multiply(n, L.Create(0.5f)));
+        if (L.AllGreaterThanOrEqual(n, L.Broadcast(-125f))) return L.Multiply(m, L.PowerOfTwo(n));
+        var n1 = L.Floor(L.Multiply(n, L.Broadcast(0.5f)));
         return L.Multiply(L.Multiply(m, L.PowerOfTwo(n1)), L.PowerOfTwo(L.Subtract(n, n1)));
     }
 
@@ -95,13 +95,13 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Reconstruct<TV, L, T>(TV x, TV n, TV r, TV high, T normalLimit) where TV : struct where L : ILanes<TV, T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var one = L.Create(T.One);
-        var p = L.Fma(high, r, L.Create(T.CreateTruncating(1.0 / 6)));
-        p = L.Fma(p, r, L.Create(T.CreateTruncating(0.5)));
+        var one = L.Broadcast(T.One);
+        var p = L.Fma(high, r, L.Broadcast(T.CreateTruncating(1.0 / 6)));
+        p = L.Fma(p, r, L.Broadcast(T.CreateTruncating(0.5)));
         p = L.Fma(p, r, one);
         p = L.Fma(p, r, one);
-        if (L.AllLessThanOrEqual(L.Abs(x), L.Create(normalLimit))) return L.Multiply(p, L.PowerOfTwo(n));
-        var n1 = L.Floor(L.Multiply(n, L.Create(T.CreateTruncating(0.5))));
+        if (L.AllLessThanOrEqual(L.Abs(x), L.Broadcast(normalLimit))) return L.Multiply(p, L.PowerOfTwo(n));
+        var n1 = L.Floor(L.Multiply(n, L.Broadcast(T.CreateTruncating(0.5))));
         var e = L.Multiply(L.Multiply(p, L.PowerOfTwo(n1)), L.PowerOfTwo(L.Subtract(n, n1)));
         return L.Select(L.IsEqual(x, x), e, x);
     }
@@ -110,26 +110,26 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ReduceDouble<TV, L>(TV c, out TV n) where TV : struct where L : ILanes<TV, double>
     {
-        n = L.Round(L.Multiply(c, L.Create(1.4426950408889634)));
-        var r = L.Fma(n, L.Create(-0.6931471805599453), c);
-        return L.Fma(n, L.Create(-2.3190468138462996e-17), r);
+        n = L.Round(L.Multiply(c, L.Broadcast(1.4426950408889634)));
+        var r = L.Fma(n, L.Broadcast(-0.6931471805599453), c);
+        return L.Fma(n, L.Broadcast(-2.3190468138462996e-17), r);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpDouble<TV, L>(TV x) where TV : struct where L : ILanes<TV, double>
     {
         // e^710 overflows and e^−746 rounds to 0 (below half the smallest subnormal, 2^−1075).
-        var c = L.MinNative(L.MaxNative(x, L.Create(-746.0)), L.Create(710.0));
+        var c = L.MinNative(L.MaxNative(x, L.Broadcast(-746.0)), L.Broadcast(710.0));
         var r = ReduceDouble<TV, L>(c, out var n);
         // Degree 13 is a long chain of dependent FMAs: the terms from r⁴ on go by Estrin's scheme (four FMAs deep
         // instead of ten), the last four by Horner's rule, which keeps the rounding of the leading terms as small.
         var r2 = L.Multiply(r, r);
         var r4 = L.Multiply(r2, r2);
-        var e0 = L.Fma(r, L.Create(1.0 / 120), L.Create(1.0 / 24));
-        var e1 = L.Fma(r, L.Create(1.0 / 5040), L.Create(1.0 / 720));
-        var e2 = L.Fma(r, L.Create(1.0 / 362880), L.Create(1.0 / 40320));
-        var e3 = L.Fma(r, L.Create(1.0 / 39916800), L.Create(1.0 / 3628800));
-        var e4 = L.Fma(r, L.Create(1.0 / 6227020800), L.Create(1.0 / 479001600));
+        var e0 = L.Fma(r, L.Broadcast(1.0 / 120), L.Broadcast(1.0 / 24));
+        var e1 = L.Fma(r, L.Broadcast(1.0 / 5040), L.Broadcast(1.0 / 720));
+        var e2 = L.Fma(r, L.Broadcast(1.0 / 362880), L.Broadcast(1.0 / 40320));
+        var e3 = L.Fma(r, L.Broadcast(1.0 / 39916800), L.Broadcast(1.0 / 3628800));
+        var e4 = L.Fma(r, L.Broadcast(1.0 / 6227020800), L.Broadcast(1.0 / 479001600));
         var f0 = L.Fma(r2, e1, e0);
         var f1 = L.Fma(r2, e3, e2);
         var g0 = L.Fma(r4, f1, f0);

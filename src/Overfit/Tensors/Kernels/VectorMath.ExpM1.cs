@@ -36,15 +36,15 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpM1Single<TV, L>(TV x) where TV : struct where L : ILanes<TV, float>
     {
-        var limit = L.Create(80f);
-        var c = L.MinNative(L.MaxNative(x, L.Create(-80f)), limit);
+        var limit = L.Broadcast(80f);
+        var c = L.MinNative(L.MaxNative(x, L.Broadcast(-80f)), limit);
         var r = ReduceSingle<TV, L>(c, out var n);
         // P(r) = 1/2 + r/6 + … + r⁵/5040, so that r + r²·P(r) reaches r⁷ (remainder below 2⁻²⁶ relative).
-        var p = L.Fma(r, L.Create(1f / 5040), L.Create(1f / 720));
-        p = L.Fma(p, r, L.Create(1f / 120));
-        p = L.Fma(p, r, L.Create(1f / 24));
-        p = L.Fma(p, r, L.Create(1f / 6));
-        p = L.Fma(p, r, L.Create(0.5f));
+        var p = L.Fma(r, L.Broadcast(1f / 5040), L.Broadcast(1f / 720));
+        p = L.Fma(p, r, L.Broadcast(1f / 120));
+        p = L.Fma(p, r, L.Broadcast(1f / 24));
+        p = L.Fma(p, r, L.Broadcast(1f / 6));
+        p = L.Fma(p, r, L.Broadcast(0.5f));
         var result = Combine<TV, L, float>(x, n, L.Fma(L.Multiply(r, r), p, r));
         return L.AllLessThanOrEqual(L.Abs(x), limit) ? result : FarSingle<TV, L>(x, c, result);
     }
@@ -52,18 +52,18 @@ internal static partial class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpM1Double<TV, L>(TV x) where TV : struct where L : ILanes<TV, double>
     {
-        var limit = L.Create(700.0);
-        var c = L.MinNative(L.MaxNative(x, L.Create(-700.0)), limit);
+        var limit = L.Broadcast(700.0);
+        var c = L.MinNative(L.MaxNative(x, L.Broadcast(-700.0)), limit);
         var r = ReduceDouble<TV, L>(c, out var n);
         // P(r) = 1/2 + r/6 + … + r¹¹/13!, so that r + r²·P(r) reaches r¹³; Estrin's scheme as in ExpDouble.
         var r2 = L.Multiply(r, r);
         var r4 = L.Multiply(r2, r2);
-        var e0 = L.Fma(r, L.Create(1.0 / 6), L.Create(0.5));
-        var e1 = L.Fma(r, L.Create(1.0 / 120), L.Create(1.0 / 24));
-        var e2 = L.Fma(r, L.Create(1.0 / 5040), L.Create(1.0 / 720));
-        var e3 = L.Fma(r, L.Create(1.0 / 362880), L.Create(1.0 / 40320));
-        var e4 = L.Fma(r, L.Create(1.0 / 39916800), L.Create(1.0 / 3628800));
-        var e5 = L.Fma(r, L.Create(1.0 / 6227020800), L.Create(1.0 / 479001600));
+        var e0 = L.Fma(r, L.Broadcast(1.0 / 6), L.Broadcast(0.5));
+        var e1 = L.Fma(r, L.Broadcast(1.0 / 120), L.Broadcast(1.0 / 24));
+        var e2 = L.Fma(r, L.Broadcast(1.0 / 5040), L.Broadcast(1.0 / 720));
+        var e3 = L.Fma(r, L.Broadcast(1.0 / 362880), L.Broadcast(1.0 / 40320));
+        var e4 = L.Fma(r, L.Broadcast(1.0 / 39916800), L.Broadcast(1.0 / 3628800));
+        var e5 = L.Fma(r, L.Broadcast(1.0 / 6227020800), L.Broadcast(1.0 / 479001600));
         var f0 = L.Fma(r2, e1, e0);
         var f1 = L.Fma(r2, e3, e2);
         var f2 = L.Fma(r2, e5, e4);
@@ -77,18 +77,18 @@ internal static partial class VectorMath
     private static TV Combine<TV, L, T>(TV x, TV n, TV m) where TV : struct where L : ILanes<TV, T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = L.PowerOfTwo(n);
-        return L.Select(L.IsEqual(x, L.Create(T.Zero)), x, L.Fma(s, m, L.Subtract(s, L.Create(T.One))));
+        return L.Select(L.IsEqual(x, L.Broadcast(T.Zero)), x, L.Fma(s, m, L.Subtract(s, L.Broadcast(T.One))));
     }
 
     /// <summary>e^x − 1 as exp minus one in the lanes beyond the limit or NaN (rare, so kept out of the loop's code).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TV FarSingle<TV, L>(TV x, TV clamped, TV result) where TV : struct where L : ILanes<TV, float>
-        => L.Select(L.IsEqual(x, clamped), result, L.Subtract(ExpSingle<TV, L>(x), L.Create(1f)));
+        => L.Select(L.IsEqual(x, clamped), result, L.Subtract(ExpSingle<TV, L>(x), L.Broadcast(1f)));
 
     /// <summary>The Float64 twin of <see cref="FarSingle{TV, L}"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static TV FarDouble<TV, L>(TV x, TV clamped, TV result) where TV : struct where L : ILanes<TV, double>
-        => L.Select(L.IsEqual(x, clamped), result, L.Subtract(ExpDouble<TV, L>(x), L.Create(1.0)));
+        => L.Select(L.IsEqual(x, clamped), result, L.Subtract(ExpDouble<TV, L>(x), L.Broadcast(1.0)));
 }
 
 /// <summary>e^x − 1 elementwise on <see cref="VectorMath.ExpM1{T}(Vector{T})"/>, 512-bit lanes where the hardware has them.</summary>

@@ -26,10 +26,7 @@ public static partial class DenseLinalg
             if (!FactorAndInvertDiagonalBlock(a, n, bw, 0, bw, diagonalInverses[..(bw * bw)], 0, diagonalScratch, out failedPivot)) return false;
             // The first panel, L21 = A21·L11⁻ᵀ, is one product split across the cores (on a copy of A21); later panels
             // are solved inside the pieces.
-            int first = n - bw;
-            var copy = panel.AsSpan(0, first * bw);
-            for (int i = 0; i < first; i++) a.Slice((bw + i) * n, bw).CopyTo(copy.Slice(i * bw, bw));
-            Gemm.RunTriangular(TriangleClip.UpperB, false, true, first, bw, bw, T.One, copy, bw, diagonalInverses[..(bw * bw)], bw, T.Zero, a[(bw * n)..], n);
+            SolvePanelRows(a, n, bw, n - bw, 0, bw, diagonalInverses[..(bw * bw)], bw, panel);
             fixed (T* pa = a, pd = diagonalInverses, pp = panel)
             {
                 nint aa = (nint)pa, ad = (nint)pd, ap = (nint)pp;
@@ -50,11 +47,9 @@ public static partial class DenseLinalg
                     void SolveNextPanelRows(int r0, int r1)
                     {
                         if (r1 <= r0) return;
-                        var m = new Span<T>((T*)aa, len);
-                        var rows = new Span<T>((T*)ap + (nint)(r0 - j2) * nextWidth, (r1 - r0) * nextWidth);
-                        for (int i = r0; i < r1; i++) m.Slice(i * n + j1, nextWidth).CopyTo(rows.Slice((i - r0) * nextWidth, nextWidth));
+                        var scratch = new Span<T>((T*)ap + (nint)(r0 - j2) * nextWidth, (r1 - r0) * nextWidth);
                         var inverse = new ReadOnlySpan<T>((T*)ad + (nint)j1 * bw, nextWidth * bw);
-                        Gemm.RunTriangular(TriangleClip.UpperB, false, true, r1 - r0, nextWidth, nextWidth, T.One, rows, nextWidth, inverse, bw, T.Zero, m[(r0 * n + j1)..], n);
+                        SolvePanelRows(new Span<T>((T*)aa, len), n, r0, r1 - r0, j1, nextWidth, inverse, bw, scratch);
                     }
 
                     // Never waits, so the pieces also finish when both run in turn on one thread (Top first).

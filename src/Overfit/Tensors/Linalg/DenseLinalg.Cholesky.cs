@@ -93,10 +93,7 @@ public static partial class DenseLinalg
                 var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
                 if (!FactorAndInvertDiagonalBlock(a, n, bw, j0, jb, inv, 0, panelArray, out failedPivot)) return false;
                 if (rest == 0) break;
-                // Panel: L21 = A21·L11⁻ᵀ (one GEMM on a copy of A21).
-                var panel = panelArray.AsSpan(0, rest * jb);
-                for (int i = 0; i < rest; i++) a.Slice((j1 + i) * n + j0, jb).CopyTo(panel.Slice(i * jb, jb));
-                Gemm.RunTriangular(TriangleClip.UpperB, false, true, rest, jb, jb, T.One, panel, jb, inv, bw, T.Zero, a[(j1 * n + j0)..], n);
+                SolvePanelRows(a, n, j1, rest, j0, jb, inv, bw, panelArray);
                 // Trailing: A22 −= L21·L21ᵀ, lower triangle only.
                 Gemm.RunSymmetric(false, rest, jb, -T.One, a[(j1 * n + j0)..], n, T.One, a[(j1 * n + j1)..], n, fillUpper: false);
             }
@@ -104,6 +101,20 @@ public static partial class DenseLinalg
         finally { pool.Return(panelArray); }
         failedPivot = -1;
         return true;
+    }
+
+    /// <summary>
+    /// The panel solve of a blocked Cholesky for <paramref name="rows"/> rows from <paramref name="r0"/>:
+    /// L[r, c0..c0+w) = A[r, c0..c0+w)·L11⁻ᵀ, where <paramref name="inverse"/> holds L11⁻¹ (w×w, row stride
+    /// <paramref name="ldInverse"/>, zeros above the diagonal), computed by the triangular GEMM on a copy of those rows
+    /// in <paramref name="scratch"/> (at least rows·w long), since the product writes where it reads.
+    /// </summary>
+    private static void SolvePanelRows<T>(Span<T> a, int n, int r0, int rows, int c0, int w, ReadOnlySpan<T> inverse, int ldInverse, Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var copy = scratch[..(rows * w)];
+        for (int i = 0; i < rows; i++) a.Slice((r0 + i) * n + c0, w).CopyTo(copy.Slice(i * w, w));
+        Gemm.RunTriangular(TriangleClip.UpperB, false, true, rows, w, w, T.One, copy, w, inverse, ldInverse, T.Zero, a[(r0 * n + c0)..], n);
     }
 
     /// <summary>
@@ -123,9 +134,7 @@ public static partial class DenseLinalg
         }
         int m1 = m / 2, m2 = m - m1;
         if (!FactorAndInvertDiagonalBlock(a, n, w, o, m1, inv, r, scratch, out failedPivot)) return false;
-        var copy = scratch.AsSpan(0, m2 * m1);
-        for (int i = 0; i < m2; i++) a.Slice((o + m1 + i) * n + o, m1).CopyTo(copy.Slice(i * m1, m1));
-        Gemm.RunTriangular(TriangleClip.UpperB, false, true, m2, m1, m1, T.One, copy, m1, inv[(r * w + r)..], w, T.Zero, a[((o + m1) * n + o)..], n);
+        SolvePanelRows(a, n, o + m1, m2, o, m1, inv[(r * w + r)..], w, scratch);
         Gemm.RunSymmetric(false, m2, m1, -T.One, a[((o + m1) * n + o)..], n, T.One, a[((o + m1) * n + o + m1)..], n, fillUpper: false);
         if (!FactorAndInvertDiagonalBlock(a, n, w, o + m1, m2, inv, r + m1, scratch, out failedPivot)) return false;
         // Lower-left block of the inverse: −L22⁻¹·(L21·L11⁻¹); the upper-right block is zero.

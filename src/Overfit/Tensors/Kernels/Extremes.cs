@@ -26,13 +26,8 @@ internal static class Extremes
         nuint n = (nuint)x.Length, w = (nuint)Vector512<T>.Count, i = 0;
         T best = x[0];
         bool nan = false;
-        // Scalar steps up to a 64-byte boundary: a 512-bit load that straddles two cache lines costs two.
-        unsafe
-        {
-            nuint misaligned = (nuint)Unsafe.AsPointer(ref start) % 64 / (nuint)sizeof(T);
-            if (misaligned != 0)
-                for (nuint head = w - misaligned; i < head; i++) Step(Unsafe.Add(ref start, i), max, ref best, ref nan);
-        }
+        // Scalar steps up to a cache-line boundary: a 512-bit load that straddles two lines costs two.
+        for (nuint head = CacheLine.ElementsToBoundary(ref start); i < head; i++) Step(Unsafe.Add(ref start, i), max, ref best, ref nan);
         var a0 = Vector512.Create(best);
         var a1 = a0; var a2 = a0; var a3 = a0;
         var ordered = Vector512<T>.AllBitsSet;

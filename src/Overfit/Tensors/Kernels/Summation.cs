@@ -26,13 +26,8 @@ internal static class Summation
         ref float start = ref MemoryMarshal.GetReference(x);
         nuint i = 0, n = (nuint)x.Length;
         double s = 0;
-        // Scalar adds up to a 64-byte boundary: a 512-bit load that straddles two cache lines costs two.
-        unsafe
-        {
-            nuint misaligned = (nuint)Unsafe.AsPointer(ref start) % 64 / sizeof(float);
-            if (misaligned != 0)
-                for (nuint head = Math.Min(n, 16 - misaligned); i < head; i++) s += Unsafe.Add(ref start, i);
-        }
+        // Scalar adds up to a cache-line boundary: a 512-bit load that straddles two lines costs two.
+        for (nuint head = Math.Min(n, CacheLine.ElementsToBoundary(ref start)); i < head; i++) s += Unsafe.Add(ref start, i);
         Vector512<double> d0 = default, d1 = default;
         while (n - i >= 128)
         {
@@ -86,12 +81,7 @@ internal static class Summation
         ref double start = ref MemoryMarshal.GetReference(x);
         nuint i = 0, n = (nuint)x.Length;
         double s = 0;
-        unsafe
-        {
-            nuint misaligned = (nuint)Unsafe.AsPointer(ref start) % 64 / sizeof(double);
-            if (misaligned != 0)
-                for (nuint head = Math.Min(n, 8 - misaligned); i < head; i++) s += Unsafe.Add(ref start, i);
-        }
+        for (nuint head = Math.Min(n, CacheLine.ElementsToBoundary(ref start)); i < head; i++) s += Unsafe.Add(ref start, i);
         if (n - i >= 64)
         {
             Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;

@@ -134,7 +134,7 @@ internal static partial class VectorLoops
         nuint w = (nuint)Vector512<T>.Count;
         var first = op.Invoke(Vector512.Load(px), y.At(0));
         var last = op.Invoke(Vector512.Load(px + (n - w)), y.At(n - w));
-        nuint i = (64 - ((nuint)pd & 63)) % 64 / (nuint)sizeof(T);
+        nuint i = CacheLine.ElementsToBoundary(pd);
         y.Seek(i);
         for (; i + w <= n; i += w)
         {

@@ -17,23 +17,18 @@ public sealed partial class Tensor
     public Tensor Min() => IsContiguous && Numel > 0 ? ExtremeOfAll(max: false) : Flatten().Min(0).Values;
 
     /// <summary>
-    /// Max or min of a contiguous tensor. The value comes from a plain SIMD max/min per core's share (about half
+    /// Max or min of a contiguous tensor. The value comes from a plain SIMD max/min per chunk (about half
     /// the time of an arg-max); where the first winning element matters (the gradient, or a zero maximum, whose
     /// sign is that of the first zero as in PyTorch), <see cref="ArgExtremeOfAll"/> finds it.
     /// </summary>
     private Tensor ExtremeOfAll(bool max)
     {
-        int n = Numel, pieces = KernelThreads.Pieces(n);
-        int block = (n + pieces - 1) / pieces;
-        var value = new double[pieces];
-        GemmWorkers.Run(pieces, p =>
-        {
-            int from = p * block, len = Math.Min(block, n - from);
-            if (len <= 0) { value[p] = double.NaN; return; } // never the result: shares are non-empty but for the last
-            value[p] = DType == DType.Float32 ? Extremes.Of(AsSpan<float>().Slice(from, len), max) : Extremes.Of(AsSpan<double>().Slice(from, len), max);
-        });
+        int n = Numel, pieces = KernelThreads.Pieces(n), chunks = KernelThreads.Chunks(n, pieces);
+        var value = new double[chunks];
+        KernelThreads.ForChunks(n, pieces, (chunk, from, len) =>
+            value[chunk] = DType == DType.Float32 ? Extremes.Of(AsSpan<float>().Slice(from, len), max) : Extremes.Of(AsSpan<double>().Slice(from, len), max));
         double best = value[0];
-        for (int p = 1; p < pieces && (p * (long)block) < n; p++)
+        for (int p = 1; p < chunks; p++)
             if (double.IsNaN(value[p]) || (!double.IsNaN(best) && (max ? value[p] > best : value[p] < best))) best = value[p];
         if (best == 0) best = ArgExtremeOfAll(max).Value; // −0 or +0: the first zero's sign
         var r = Scalar(best, DType);
@@ -50,29 +45,26 @@ public sealed partial class Tensor
         });
     }
 
-    /// <summary>Flat index and value of the first largest (smallest) element: one row kernel per core over its share, then the first winner among the shares.</summary>
+    /// <summary>Flat index and value of the first largest (smallest) element: one row kernel per chunk, then the first winner among the chunks.</summary>
     private (int Index, double Value) ArgExtremeOfAll(bool max)
     {
-        int n = Numel, pieces = KernelThreads.Pieces(n);
-        int block = (n + pieces - 1) / pieces;
-        var index = new int[pieces];
-        var value = new double[pieces];
-        float[]? f32 = DType == DType.Float32 ? new float[pieces] : null;
-        double[]? f64 = f32 is null ? new double[pieces] : null;
-        GemmWorkers.Run(pieces, p =>
+        int n = Numel, pieces = KernelThreads.Pieces(n), chunks = KernelThreads.Chunks(n, pieces);
+        var index = new int[chunks];
+        var value = new double[chunks];
+        float[]? f32 = DType == DType.Float32 ? new float[chunks] : null;
+        double[]? f64 = f32 is null ? new double[chunks] : null;
+        KernelThreads.ForChunks(n, pieces, (p, from, len) =>
         {
-            int from = p * block, len = Math.Min(block, n - from);
-            if (len <= 0) { index[p] = -1; return; }
             if (f32 is not null) RowKernels.ArgExtreme<float>(AsSpan<float>().Slice(from, len), 1, len, max, index.AsSpan(p, 1), f32.AsSpan(p, 1));
             else RowKernels.ArgExtreme<double>(AsSpan<double>().Slice(from, len), 1, len, max, index.AsSpan(p, 1), f64.AsSpan(p, 1));
             value[p] = f32 is not null ? f32[p] : f64![p];
             index[p] += from;
         });
-        // Shares in order: the first NaN wins, else the first strictly better value (ties keep the earlier share).
+        // Chunks in order: the first NaN wins, else the first strictly better value (ties keep the earlier chunk).
         int best = 0;
-        for (int p = 1; p < pieces; p++)
+        for (int p = 1; p < chunks; p++)
         {
-            if (index[p] < 0 || double.IsNaN(value[best])) continue;
+            if (double.IsNaN(value[best])) continue;
             if (double.IsNaN(value[p]) || (max ? value[p] > value[best] : value[p] < value[best])) best = p;
         }
         return (index[best], value[best]);

@@ -17,15 +17,10 @@ public sealed partial class Tensor
         if (pieces == 1) s = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>()) : Summation.Sum(c.AsSpan<double>());
         else
         {
-            // One partial sum per core, added in a fixed order (the result does not depend on timing).
-            var partial = new double[pieces];
-            int block = (n + pieces - 1) / pieces;
-            GemmWorkers.Run(pieces, p =>
-            {
-                int from = p * block, count = Math.Min(block, n - from);
-                if (count <= 0) return;
-                partial[p] = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>().Slice(from, count)) : Summation.Sum(c.AsSpan<double>().Slice(from, count));
-            });
+            // One partial sum per chunk, added in a fixed order (the result does not depend on which thread ran which chunk).
+            var partial = new double[KernelThreads.Chunks(n, pieces)];
+            KernelThreads.ForChunks(n, pieces, (chunk, from, count) =>
+                partial[chunk] = DType == DType.Float32 ? Summation.Sum(c.AsSpan<float>().Slice(from, count)) : Summation.Sum(c.AsSpan<double>().Slice(from, count)));
             s = 0;
             foreach (var v in partial) s += v;
         }

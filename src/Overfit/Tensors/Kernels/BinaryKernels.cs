@@ -266,19 +266,19 @@ internal static class Broadcasting
         int xo = full.Offset, po = part.Offset, len = part.Numel;
         int n = result.Numel;
         int pieces = KernelThreads.Pieces(n);
-        // Each piece's output decides whether it is written past the caches.
+        // Each thread's share of the output decides whether it is written past the caches.
         bool stream = (long)n / pieces * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= VectorLoops.StreamingMinBytes;
         if (row)
         {
             int rows = n / len;
             KernelThreads.For(rows, pieces, (r0, count) =>
-                kernel.ApplyRows(x.AsSpan(xo + r0 * len, count * len), new ReadOnlySpan<T>(p, po, len), d.AsSpan(r0 * len, count * len), swapped, stream), align: 1);
+                kernel.ApplyRows(x.AsSpan(xo + r0 * len, count * len), new ReadOnlySpan<T>(p, po, len), d.AsSpan(r0 * len, count * len), swapped, stream), align: 1, elementsPerIndex: len);
         }
         else
         {
             int inner = n / len;
             KernelThreads.For(len, pieces, (r0, count) =>
-                kernel.ApplyColumns(x.AsSpan(xo + r0 * inner, count * inner), new ReadOnlySpan<T>(p, po + r0, count), d.AsSpan(r0 * inner, count * inner), swapped, stream), align: 1);
+                kernel.ApplyColumns(x.AsSpan(xo + r0 * inner, count * inner), new ReadOnlySpan<T>(p, po + r0, count), d.AsSpan(r0 * inner, count * inner), swapped, stream), align: 1, elementsPerIndex: inner);
         }
         return true;
     }

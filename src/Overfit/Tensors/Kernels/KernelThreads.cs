@@ -24,22 +24,80 @@ internal static class KernelThreads
     }
 
     /// <summary>
-    /// Runs body(start, count) over [0, <paramref name="n"/>) cut into <paramref name="pieces"/> ranges, each a
-    /// multiple of <paramref name="align"/> long except the last (so rows or SIMD blocks are never split).
+    /// Chunks each piece's range is cut into. A thread that has finished its own range takes the chunks of another
+    /// range no thread has started yet, from its far end: when one core is slowed by another process (or its worker
+    /// wakes late), the other does more than half instead of waiting, while each core still starts on, and mostly
+    /// keeps, the half it had in the op before (its cache).
     /// </summary>
-    public static void For(int n, int pieces, Action<int, int> body, int align = 16)
+    private const int ChunksPerPiece = 4;
+
+    /// <summary>
+    /// Fewest elements in a chunk: 1 MB of Float32. Each chunk is one call of the kernel, and the streaming kernels write
+    /// past the caches only spans of at least <see cref="VectorLoops.StreamingMinBytes"/>; smaller chunks would turn that
+    /// off for the outputs whose halves it pays for.
+    /// </summary>
+    private const int MinChunkElements = 1 << 18;
+
+    /// <summary>
+    /// Number of chunks <see cref="ForChunks"/> cuts [0, <paramref name="n"/>) into for <paramref name="pieces"/> threads,
+    /// where each index stands for <paramref name="elementsPerIndex"/> elements (a row's length). Fixed by the sizes alone,
+    /// so per-chunk partial results are added in an order that does not depend on timing.
+    /// </summary>
+    public static int Chunks(int n, int pieces, int align = 16, int elementsPerIndex = 1)
+    {
+        if (pieces <= 1) return 1;
+        long units = (n + (long)align - 1) / align;
+        long perPiece = (long)n * elementsPerIndex / pieces / MinChunkElements;
+        return pieces * (int)Math.Clamp(Math.Min(perPiece, units / pieces), 1, ChunksPerPiece);
+    }
+
+    /// <summary>
+    /// Runs body(start, count) over [0, <paramref name="n"/>) cut into <paramref name="pieces"/> ranges for as many
+    /// threads, each range cut into chunks that are a multiple of <paramref name="align"/> long except the last (so rows
+    /// or SIMD blocks are never split); see <see cref="ForChunks"/>.
+    /// </summary>
+    public static void For(int n, int pieces, Action<int, int> body, int align = 16, int elementsPerIndex = 1)
     {
         if (pieces <= 1)
         {
             body(0, n);
             return;
         }
-        long unitsTotal = (n + (long)align - 1) / align;
+        ForChunks(n, pieces, (_, start, count) => body(start, count), align, elementsPerIndex);
+    }
+
+    /// <summary>
+    /// Runs body(chunk, start, count) once for each of the <see cref="Chunks"/> non-empty chunks of [0, <paramref name="n"/>),
+    /// on up to <paramref name="pieces"/> threads: thread p takes its own range's chunks in order, then claims what is left
+    /// of the others' ranges from their ends. Every chunk is claimed before it runs, so none runs twice.
+    /// </summary>
+    public static void ForChunks(int n, int pieces, Action<int, int, int> body, int align = 16, int elementsPerIndex = 1)
+    {
+        int chunks = Chunks(n, pieces, align, elementsPerIndex);
+        long units = (n + (long)align - 1) / align;
+        void Run(int c)
+        {
+            int start = (int)Math.Min(n, units * c / chunks * align);
+            int end = (int)Math.Min(n, units * (c + 1) / chunks * align);
+            if (end > start) body(c, start, end - start);
+        }
+        if (chunks == 1)
+        {
+            Run(0);
+            return;
+        }
+        int perPiece = chunks / pieces;
+        var claimed = new int[chunks];
         GemmWorkers.Run(pieces, p =>
         {
-            int start = (int)Math.Min(n, unitsTotal * p / pieces * align);
-            int end = (int)Math.Min(n, unitsTotal * (p + 1) / pieces * align);
-            if (end > start) body(start, end - start);
+            for (int c = p * perPiece; c < (p + 1) * perPiece; c++)
+                if (Interlocked.Exchange(ref claimed[c], 1) == 0) Run(c);
+            for (int q = 1; q < pieces; q++)
+            {
+                int other = (p + q) % pieces;
+                for (int c = (other + 1) * perPiece - 1; c >= other * perPiece; c--)
+                    if (Interlocked.Exchange(ref claimed[c], 1) == 0) Run(c);
+            }
         });
     }
 }

@@ -15,7 +15,7 @@ internal static class RowKernels
     public static void ForRows(int rows, int len, Action<int, int> body)
     {
         if (rows == 0) return;
-        KernelThreads.For(rows, Math.Min(rows, KernelThreads.Pieces((long)rows * len)), body, align: 1);
+        KernelThreads.For(rows, Math.Min(rows, KernelThreads.Pieces((long)rows * len)), body, align: 1, elementsPerIndex: len);
     }
 
     /// <summary>Index and value of each row's maximum (or minimum); the first NaN wins, as in PyTorch.</summary>

@@ -97,9 +97,8 @@ public static partial class Gemm
     private static unsafe void Blocked<T, TK>(Problem<T> p) where T : unmanaged, IFloatingPointIeee754<T> where TK : IMicroKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        // KC = 256 keeps one packed B micro-panel (KC×NR: 32 KB for both dtypes on Vector512) in L1 while the
-        // MC×KC block of A (~96-192 KB) sits in L2; NC bounds the packed B slab to a few MB.
-        int kcMax = 256;
+        // NC bounds the packed B slab to a few MB.
+        int kcMax = SlabDepth;
         int mcMax = Math.Max(mr, 96 / mr * mr);
         int ncMax = Math.Max(nr, 2048 / nr * nr);
         int kcCap = Math.Min(kcMax, p.K);
@@ -108,7 +107,9 @@ public static partial class Gemm
         T* packA = PackBuffers<T>.A(mcCap * kcCap);
         T* packB = PackBuffers<T>.B(ncCap * kcCap);
         var clip = p.Clip;
-        if (clip != TriangleClip.None && p.Beta != T.One)
+        // With one slab of k no clipped tile is skipped (the triangle is square), so beta goes to the kernel as usual.
+        bool clippedSlabs = clip != TriangleClip.None && p.K > kcMax;
+        if (clippedSlabs && p.Beta != T.One)
         {
             // A clipped tile may skip the first slab, so beta is applied up front and every slab accumulates.
             for (int i = 0; i < p.M; i++)
@@ -124,7 +125,7 @@ public static partial class Gemm
             {
                 int kc = Math.Min(kcMax, p.K - pc);
                 if ((clip == TriangleClip.LowerB && pc + kc <= jc) || (clip == TriangleClip.UpperB && pc >= jc + nc)) continue;
-                T beta = clip != TriangleClip.None || pc > 0 ? T.One : p.Beta;
+                T beta = clippedSlabs || pc > 0 ? T.One : p.Beta;
                 PackB(p, pc, jc, kc, nc, nr, packB);
                 for (int ic = 0; ic < p.M; ic += mcMax)
                 {
@@ -155,6 +156,12 @@ public static partial class Gemm
             }
         }
     }
+
+    /// <summary>
+    /// Depth of one packed slab of k (KC): 256 keeps one packed B micro-panel (KC×NR: 32 KB for both dtypes on
+    /// Vector512) in L1 while the MC×KC block of A (~96-192 KB) sits in L2.
+    /// </summary>
+    internal const int SlabDepth = 256;
 
     private static int RoundUp(int x, int unit) => (x + unit - 1) / unit * unit;
 

@@ -47,6 +47,24 @@ public static partial class Gemm
         RunWith(GemmKernel.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, clip);
     }
 
+    /// <summary>
+    /// A ← alpha·A·op(W) in place on a rows×w block of rows (row stride <paramref name="lda"/>), W the w×w triangle
+    /// <paramref name="w"/> (<paramref name="clip"/> <see cref="TriangleClip.LowerB"/> or <see cref="TriangleClip.UpperB"/>,
+    /// read as <see cref="RunTriangular{T}"/> reads it). In place is safe here because, with w at most one slab deep
+    /// (<see cref="SlabDepth"/>) and one block of columns, the driver packs each block of rows before it writes them, never
+    /// reads them again, and splits the work across threads by rows; so the blocked Cholesky's panel solve needs no copy
+    /// of its rows.
+    /// </summary>
+    internal static void RunTriangularRowsInPlace<T>(TriangleClip clip, bool transW, int rows, int width, T alpha, Span<T> a, int lda,
+        ReadOnlySpan<T> w, int ldw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (clip is not (TriangleClip.LowerB or TriangleClip.UpperB))
+            throw new ArgumentException($"Gemm: an in-place row product needs the triangle on the right (LowerB or UpperB), got {clip}", nameof(clip));
+        if (width > SlabDepth)
+            throw new ArgumentException($"Gemm: an in-place row product is at most {SlabDepth} wide (one slab), got {width}", nameof(width));
+        RunWith(GemmKernel.Auto, false, transW, rows, width, width, alpha, a, lda, w, ldw, T.Zero, a, lda, clip);
+    }
+
     /// <summary>How far past the diagonal a triangular operand of <see cref="RunTriangular{T}"/> is read (the widest micro-tile side).</summary>
     internal const int TriangleBand = 32;
 

@@ -20,16 +20,15 @@ public static partial class DenseLinalg
     {
         var pool = System.Buffers.ArrayPool<T>.Shared;
         var diagonalScratch = pool.Rent(checked((int)((long)bw * bw)));
-        var panel = pool.Rent(checked((int)((long)n * bw)));
         try
         {
             if (!FactorAndInvertDiagonalBlock(a, n, bw, 0, bw, diagonalInverses[..(bw * bw)], 0, diagonalScratch, out failedPivot)) return false;
-            // The first panel, L21 = A21·L11⁻ᵀ, is one product split across the cores (on a copy of A21); later panels
-            // are solved inside the pieces.
-            SolvePanelRows(a, n, bw, n - bw, 0, bw, diagonalInverses[..(bw * bw)], bw, panel);
-            fixed (T* pa = a, pd = diagonalInverses, pp = panel)
+            // The first panel, L21 = A21·L11⁻ᵀ, is one product split across the cores; later panels are solved inside
+            // the pieces.
+            SolvePanelRows(a, n, bw, n - bw, 0, bw, diagonalInverses[..(bw * bw)], bw);
+            fixed (T* pa = a, pd = diagonalInverses)
             {
-                nint aa = (nint)pa, ad = (nint)pd, ap = (nint)pp;
+                nint aa = (nint)pa, ad = (nint)pd;
                 int len = n * n, failed = -1;
                 for (int j0 = 0; j0 < n; j0 += bw)
                 {
@@ -43,13 +42,12 @@ public static partial class DenseLinalg
                     Gemm.Concurrently(Top, Bottom);
                     if (failed >= 0) { failedPivot = failed; return false; }
 
-                    // Rows [r0, r1) of the next panel: L[r, j1..j2) = A[r, j1..j2)·L22⁻ᵀ, on a copy (each piece its own rows of it).
+                    // Rows [r0, r1) of the next panel: L[r, j1..j2) = A[r, j1..j2)·L22⁻ᵀ (each piece its own rows of it).
                     void SolveNextPanelRows(int r0, int r1)
                     {
                         if (r1 <= r0) return;
-                        var scratch = new Span<T>((T*)ap + (nint)(r0 - j2) * nextWidth, (r1 - r0) * nextWidth);
                         var inverse = new ReadOnlySpan<T>((T*)ad + (nint)j1 * bw, nextWidth * bw);
-                        SolvePanelRows(new Span<T>((T*)aa, len), n, r0, r1 - r0, j1, nextWidth, inverse, bw, scratch);
+                        SolvePanelRows(new Span<T>((T*)aa, len), n, r0, r1 - r0, j1, nextWidth, inverse, bw);
                     }
 
                     // Never waits, so the pieces also finish when both run in turn on one thread (Top first).
@@ -84,7 +82,6 @@ public static partial class DenseLinalg
         finally
         {
             pool.Return(diagonalScratch);
-            pool.Return(panel);
         }
         failedPivot = -1;
         return true;

@@ -58,12 +58,8 @@ internal static class KernelThreads
     /// </summary>
     public static void For(int n, int pieces, Action<int, int> body, int align = 16, int elementsPerIndex = 1)
     {
-        if (pieces <= 1)
-        {
-            body(0, n);
-            return;
-        }
-        ForChunks(n, pieces, (_, start, count) => body(start, count), align, elementsPerIndex);
+        if (pieces <= 1) body(0, n);
+        else new ChunkedLoop(n, pieces, align, elementsPerIndex, body, null).Run();
     }
 
     /// <summary>
@@ -72,32 +68,47 @@ internal static class KernelThreads
     /// of the others' ranges from their ends. Every chunk is claimed before it runs, so none runs twice.
     /// </summary>
     public static void ForChunks(int n, int pieces, Action<int, int, int> body, int align = 16, int elementsPerIndex = 1)
+        => new ChunkedLoop(n, pieces, align, elementsPerIndex, null, body).Run();
+
+    /// <summary>One call's chunks, claims and body: one object (and one delegate for the workers) per call, so an op's allocation stays small.</summary>
+    private sealed class ChunkedLoop(int n, int pieces, int align, int elementsPerIndex, Action<int, int>? ranges, Action<int, int, int>? chunked)
     {
-        int chunks = Chunks(n, pieces, align, elementsPerIndex);
-        long units = (n + (long)align - 1) / align;
-        void Run(int c)
+        private readonly int _chunks = Chunks(n, pieces, align, elementsPerIndex);
+        private readonly long _units = (n + (long)align - 1) / align;
+        private int[] _claimed = [];
+
+        public void Run()
         {
-            int start = (int)Math.Min(n, units * c / chunks * align);
-            int end = (int)Math.Min(n, units * (c + 1) / chunks * align);
-            if (end > start) body(c, start, end - start);
+            if (_chunks == 1)
+            {
+                RunChunk(0);
+                return;
+            }
+            _claimed = new int[_chunks];
+            GemmWorkers.Run(pieces, Piece);
         }
-        if (chunks == 1)
+
+        /// <summary>Thread p: its own range's chunks in order, then what is left of the others' ranges, from their ends.</summary>
+        private void Piece(int p)
         {
-            Run(0);
-            return;
-        }
-        int perPiece = chunks / pieces;
-        var claimed = new int[chunks];
-        GemmWorkers.Run(pieces, p =>
-        {
+            int perPiece = _chunks / pieces;
             for (int c = p * perPiece; c < (p + 1) * perPiece; c++)
-                if (Interlocked.Exchange(ref claimed[c], 1) == 0) Run(c);
+                if (Interlocked.Exchange(ref _claimed[c], 1) == 0) RunChunk(c);
             for (int q = 1; q < pieces; q++)
             {
                 int other = (p + q) % pieces;
                 for (int c = (other + 1) * perPiece - 1; c >= other * perPiece; c--)
-                    if (Interlocked.Exchange(ref claimed[c], 1) == 0) Run(c);
+                    if (Interlocked.Exchange(ref _claimed[c], 1) == 0) RunChunk(c);
             }
-        });
+        }
+
+        private void RunChunk(int c)
+        {
+            int start = (int)Math.Min(n, _units * c / _chunks * align);
+            int end = (int)Math.Min(n, _units * (c + 1) / _chunks * align);
+            if (end <= start) return;
+            if (ranges is not null) ranges(start, end - start);
+            else chunked!(c, start, end - start);
+        }
     }
 }

@@ -40,8 +40,8 @@ public partial class Adam
     /// <summary>
     /// The non-AMSGrad update in one fused pass. Each element needs a square root and two divisions, rounded as
     /// PyTorch's: on 512-bit lanes the division by the bias correction's square root (the same for every element)
-    /// goes through <see cref="KnownDivisor"/>, the other stays a division. They bound the pass more than memory does: the widest
-    /// vectors and both cores pay off on the large weight matrices.
+    /// goes through <see cref="KnownDivisor"/>, the other stays a division. They bound the pass more than memory does:
+    /// the widest vectors and both cores pay off on the large weight matrices.
     /// </summary>
     private static unsafe void AdamUpdate<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> m, Span<T> v, AdamScalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -84,21 +84,21 @@ public static partial class DenseLinalg
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var pool = System.Buffers.ArrayPool<T>.Shared;
-        var panelArray = pool.Rent(checked((int)((long)bw * bw)));
+        var diagonalScratch = pool.Rent(checked((int)((long)bw * bw)));
         try
         {
             for (int j0 = 0; j0 < n; j0 += bw)
             {
                 int jb = Math.Min(bw, n - j0), j1 = j0 + jb, rest = n - j1;
                 var inv = diagonalInverses.Slice(j0 * bw, jb * bw);
-                if (!FactorAndInvertDiagonalBlock(a, n, bw, j0, jb, inv, 0, panelArray, out failedPivot)) return false;
+                if (!FactorAndInvertDiagonalBlock(a, n, bw, j0, jb, inv, 0, diagonalScratch, out failedPivot)) return false;
                 if (rest == 0) break;
                 SolvePanelRows(a, n, j1, rest, j0, jb, inv, bw);
                 // Trailing: A22 −= L21·L21ᵀ, lower triangle only.
                 Gemm.RunSymmetric(false, rest, jb, -T.One, a[(j1 * n + j0)..], n, T.One, a[(j1 * n + j1)..], n, fillUpper: false);
             }
         }
-        finally { pool.Return(panelArray); }
+        finally { pool.Return(diagonalScratch); }
         failedPivot = -1;
         return true;
     }

@@ -68,6 +68,21 @@ public partial class Adam
         }
     }
 
+    /// <summary>
+    /// One vector of the update: m and v advanced in place, the new parameters returned, and the denominator
+    /// √v̂ + ε they were divided by. The constants are broadcast here; the loop is bound by its square roots and divisions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<T> Update512<T>(in AdamScalars<T> s, Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v,
+        out Vector512<T> denominator) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var d = g + Vector512.Create(s.WeightDecay) * p;
+        m = Vector512.Create(s.Beta1) * m + Vector512.Create(s.OneMinusBeta1) * d;
+        v = Vector512.Create(s.Beta2) * v + Vector512.Create(s.OneMinusBeta2) * (d * d);
+        denominator = KnownDivisor.Divide(Vector512.Sqrt(v), Vector512.Create(s.Bc2Sqrt), Vector512.Create(s.Bc2Reciprocal)) + Vector512.Create(s.Eps);
+        return p - Vector512.Create(s.StepSize) * (m / denominator);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void AdamRange<T>(T* p, T* g, T* m, T* v, int from, int to, AdamScalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -75,19 +90,22 @@ public partial class Adam
         int k = from;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            var b1 = Vector512.Create(s.Beta1); var b2 = Vector512.Create(s.Beta2);
-            var c1 = Vector512.Create(s.OneMinusBeta1); var c2 = Vector512.Create(s.OneMinusBeta2);
-            var eps = Vector512.Create(s.Eps); var bc2 = Vector512.Create(s.Bc2Sqrt); var bc2r = Vector512.Create(s.Bc2Reciprocal);
-            var step = Vector512.Create(s.StepSize); var wd = Vector512.Create(s.WeightDecay);
             for (; k <= to - Vector512<T>.Count; k += Vector512<T>.Count)
             {
                 var pk = Vector512.Load(p + k);
-                var d = Vector512.Load(g + k) + wd * pk;
-                var mk = b1 * Vector512.Load(m + k) + c1 * d;
-                var vk = b2 * Vector512.Load(v + k) + c2 * (d * d);
+                var gk = Vector512.Load(g + k);
+                var mk = Vector512.Load(m + k);
+                var vk = Vector512.Load(v + k);
+                // Moments of units whose gradient stays zero decay into subnormals, which this loop would pay dearly for.
+                if (typeof(T) == typeof(float) && AdamTinyLanes.AnyTiny(gk.AsSingle(), mk.AsSingle(), vk.AsSingle()))
+                {
+                    AdamTinyLanes.Update((float*)(p + k), (float*)(g + k), (float*)(m + k), (float*)(v + k), Unsafe.As<AdamScalars<T>, AdamScalars<float>>(ref s));
+                    continue;
+                }
+                pk = Update512(s, pk, gk, ref mk, ref vk, out _);
                 mk.Store(m + k);
                 vk.Store(v + k);
-                (pk - step * (mk / (KnownDivisor.Divide(Vector512.Sqrt(vk), bc2, bc2r) + eps))).Store(p + k);
+                pk.Store(p + k);
             }
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)

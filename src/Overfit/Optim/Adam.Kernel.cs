@@ -32,6 +32,35 @@ internal static class KnownDivisor
     }
 }
 
+/// <summary>Adam's per-step constants broadcast to 512-bit lanes once per pass, and the update of one vector of parameters.</summary>
+internal readonly struct AdamLanes512<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector512<T> _beta1, _beta2, _oneMinusBeta1, _oneMinusBeta2, _eps, _bc2Sqrt, _bc2Reciprocal, _stepSize, _weightDecay;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public AdamLanes512(in AdamScalars<T> s)
+    {
+        _beta1 = Vector512.Create(s.Beta1); _beta2 = Vector512.Create(s.Beta2);
+        _oneMinusBeta1 = Vector512.Create(s.OneMinusBeta1); _oneMinusBeta2 = Vector512.Create(s.OneMinusBeta2);
+        _eps = Vector512.Create(s.Eps); _bc2Sqrt = Vector512.Create(s.Bc2Sqrt); _bc2Reciprocal = Vector512.Create(s.Bc2Reciprocal);
+        _stepSize = Vector512.Create(s.StepSize); _weightDecay = Vector512.Create(s.WeightDecay);
+    }
+
+    /// <summary>
+    /// One vector of the update: m and v advanced in place, the new parameters returned, and the denominator √v̂ + ε
+    /// they were divided by. Bound by its square roots and divisions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector512<T> Update(Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v, out Vector512<T> denominator)
+    {
+        var d = g + _weightDecay * p;
+        m = _beta1 * m + _oneMinusBeta1 * d;
+        v = _beta2 * v + _oneMinusBeta2 * (d * d);
+        denominator = KnownDivisor.Divide(Vector512.Sqrt(v), _bc2Sqrt, _bc2Reciprocal) + _eps;
+        return p - _stepSize * (m / denominator);
+    }
+}
+
 public partial class Adam
 {
     /// <summary>Parameters at least this long are updated in two halves on two cores (when GEMM may use two threads).</summary>
@@ -69,18 +98,27 @@ public partial class Adam
     }
 
     /// <summary>
-    /// One vector of the update: m and v advanced in place, the new parameters returned, and the denominator
-    /// √v̂ + ε they were divided by. The constants are broadcast here; the loop is bound by its square roots and divisions.
+    /// The update of the vectors from k on (starting at most at <paramref name="last"/>), until a Float32 vector whose first
+    /// moment has a lane near zero (<see cref="AdamTinyLanes.AnyTiny"/>); returns where it stopped (past
+    /// <paramref name="last"/> when done).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<T> Update512<T>(in AdamScalars<T> s, Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v,
-        out Vector512<T> denominator) where T : unmanaged, IFloatingPointIeee754<T>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int Ordinary512<T>(T* p, T* g, T* m, T* v, int k, int last, in AdamScalars<T> s)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var d = g + Vector512.Create(s.WeightDecay) * p;
-        m = Vector512.Create(s.Beta1) * m + Vector512.Create(s.OneMinusBeta1) * d;
-        v = Vector512.Create(s.Beta2) * v + Vector512.Create(s.OneMinusBeta2) * (d * d);
-        denominator = KnownDivisor.Divide(Vector512.Sqrt(v), Vector512.Create(s.Bc2Sqrt), Vector512.Create(s.Bc2Reciprocal)) + Vector512.Create(s.Eps);
-        return p - Vector512.Create(s.StepSize) * (m / denominator);
+        var lanes = new AdamLanes512<T>(s);
+        for (; k <= last; k += Vector512<T>.Count)
+        {
+            var mk = Vector512.Load(m + k);
+            // Moments of units whose gradient stays zero decay into subnormals, which this loop would pay dearly for.
+            if (typeof(T) == typeof(float) && AdamTinyLanes.AnyTiny(mk.AsSingle())) return k;
+            var vk = Vector512.Load(v + k);
+            var pk = lanes.Update(Vector512.Load(p + k), Vector512.Load(g + k), ref mk, ref vk, out _);
+            mk.Store(m + k);
+            vk.Store(v + k);
+            pk.Store(p + k);
+        }
+        return k;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -90,23 +128,11 @@ public partial class Adam
         int k = from;
         if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
         {
-            for (; k <= to - Vector512<T>.Count; k += Vector512<T>.Count)
-            {
-                var pk = Vector512.Load(p + k);
-                var gk = Vector512.Load(g + k);
-                var mk = Vector512.Load(m + k);
-                var vk = Vector512.Load(v + k);
-                // Moments of units whose gradient stays zero decay into subnormals, which this loop would pay dearly for.
-                if (typeof(T) == typeof(float) && AdamTinyLanes.AnyTiny(gk.AsSingle(), mk.AsSingle(), vk.AsSingle()))
-                {
-                    AdamTinyLanes.Update((float*)(p + k), (float*)(g + k), (float*)(m + k), (float*)(v + k), Unsafe.As<AdamScalars<T>, AdamScalars<float>>(ref s));
-                    continue;
-                }
-                pk = Update512(s, pk, gk, ref mk, ref vk, out _);
-                mk.Store(m + k);
-                vk.Store(v + k);
-                pk.Store(p + k);
-            }
+            // The ordinary loop stops at a Float32 vector with a moment near zero; such runs (a dead unit's row) go
+            // through AdamTinyLanes, and the loop resumes after them. No call inside the loop keeps its constants in registers.
+            int last = to - Vector512<T>.Count;
+            while ((k = Ordinary512(p, g, m, v, k, last, s)) <= last)
+                k = AdamTinyLanes.UpdateWhileTiny((float*)p, (float*)g, (float*)m, (float*)v, k, last, Unsafe.BitCast<AdamScalars<T>, AdamScalars<float>>(s));
         }
         else if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
         {

@@ -26,13 +26,13 @@ internal static unsafe class AdamTinyLanes
 
     private const double TwoTo149 = 7.1362384635297994e44, TwoToMinus149 = 1.4012984643248171e-45, SmallestNormal = 1.1754943508222875e-38;
 
-    /// <summary>True when a lane of g is nonzero below 2^-50 or a lane of m or v is nonzero below 2^-110.</summary>
+    /// <summary>
+    /// True when a lane of m is nonzero below 2^-110: the decay of a unit that gets no gradient, the one way moments come
+    /// this close to zero in training. (A tiny gradient or second moment with an ordinary m still gives the right bits in
+    /// the ordinary loop, only slower; this check is on every vector, so it looks at m alone.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool AnyTiny(Vector512<float> g, Vector512<float> m, Vector512<float> v)
-    {
-        var tiny = Tiny(g, TinyGradientBits) | Tiny(m, TinyMomentBits) | Tiny(v, TinyMomentBits);
-        return tiny != Vector512<uint>.Zero;
-    }
+    public static bool AnyTiny(Vector512<float> m) => Tiny(m, TinyMomentBits) != Vector512<uint>.Zero;
 
     /// <summary>All bits set in the lanes where 0 &lt; |x| &lt; the Float32 whose bits are <paramref name="limitBits"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -42,10 +42,26 @@ internal static unsafe class AdamTinyLanes
 
     /// <summary>
     /// The update of lanes 0..15, bit for bit as the vector loop computes it. The common case is a unit whose gradient is
-    /// zero and whose first moment is tiny: there m ← RN(β₁·m) is rounded on the subnormal grid in Float64, v ← RN(β₂·v)
-    /// is ordinary, and the parameter provably does not move (the step is below a quarter of its ulp), so the other
-    /// lanes run the ordinary update with those m read as zero. Anything else takes <see cref="UpdateEmulated"/>.
+    /// zero and whose first moment is tiny: there m ← RN(β₁·m) is counted on the subnormal grid (<see cref="Decay"/>), v ←
+    /// RN(β₂·v) is ordinary (or counted the same way once tiny itself), and the parameter provably does not move (the step
+    /// is below a quarter of its ulp), so the other lanes run the ordinary update with those moments read as zero.
+    /// Anything else takes <see cref="UpdateEmulated"/>.
     /// </summary>
+    /// <summary>
+    /// <see cref="Update"/> on the vector at k and each following one (up to <paramref name="last"/>) while its first
+    /// moment has a lane near zero; returns the index of the first vector it did not update.
+    /// </summary>
+    public static int UpdateWhileTiny(float* p, float* g, float* m, float* v, int k, int last, in AdamScalars<float> s)
+    {
+        do
+        {
+            Update(p + k, g + k, m + k, v + k, s);
+            k += 16;
+        }
+        while (k <= last && AnyTiny(Vector512.Load(m + k)));
+        return k;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Update(float* p, float* g, float* m, float* v, in AdamScalars<float> s)
     {
@@ -54,23 +70,28 @@ internal static unsafe class AdamTinyLanes
         var m0 = Vector512.Load(m);
         var v0 = Vector512.Load(v);
         var tinyM = Tiny(m0, TinyMomentBits).AsSingle();
+        var tinyV = Tiny(v0, TinyMomentBits).AsSingle();
         var zeroG = Vector512.Equals(gk, Vector512<float>.Zero);
-        // β₁ > 1/2 keeps RN(β₁·m) nonzero, so adding the zero c₁·d cannot change it (or its sign).
-        bool decayOnly = s.WeightDecay == 0f && s.Beta1 > 0.5f
+        var zeroOrTinyM = tinyM | Vector512.Equals(m0, Vector512<float>.Zero);
+        // β > 1/2 keeps RN(β·m) and RN(β·v) nonzero, so adding the zero c·d cannot change them (or their signs). A tiny
+        // v (after tens of thousands of zero gradients) is allowed where m is tiny or zero: the lane's step is then zero
+        // or provably lost, whatever √v̂ adds to ε, so the ordinary update may read that v as zero (ε > 0).
+        bool decayOnly = s.WeightDecay == 0f && s.Beta1 > 0.5f && s.Beta2 > 0.5f && s.Eps > 0f
             && Tiny(gk, TinyGradientBits) == Vector512<uint>.Zero
-            && Tiny(v0, TinyMomentBits) == Vector512<uint>.Zero
-            && Vector512.AndNot(tinyM, zeroG) == Vector512<float>.Zero;
+            && Vector512.AndNot(tinyM, zeroG) == Vector512<float>.Zero
+            && Vector512.AndNot(tinyV, zeroG & zeroOrTinyM) == Vector512<float>.Zero;
         if (decayOnly)
         {
             var mk = Vector512.ConditionalSelect(tinyM, Vector512<float>.Zero, m0);
-            var vk = v0;
-            var pNew = Adam.Update512(s, pk, gk, ref mk, ref vk, out var denominator);
-            // |RN(step·RN(m'/den))| ≤ step·2^-110·(1 + 2^-22)/den stays below ulp(p)/4 > |p|·2^-26 wherever |p|·den ≥ step·2^-83.
+            var vk = Vector512.ConditionalSelect(tinyV, Vector512<float>.Zero, v0);
+            var pNew = new AdamLanes512<float>(s).Update(pk, gk, ref mk, ref vk, out var denominator);
+            // |RN(step·RN(m'/den))| ≤ step·2^-110·(1 + 2^-22)/den stays below ulp(p)/4 > |p|·2^-26 wherever |p|·den ≥ step·2^-83
+            // (the denominator computed here is at most the true one).
             var still = Vector512.GreaterThanOrEqual(Vector512.Abs(pk) * denominator, Vector512.Create(s.StepSize * TwoToMinus83));
             if (Vector512.AndNot(tinyM, still) == Vector512<float>.Zero)
             {
                 Vector512.ConditionalSelect(tinyM, Decay(m0, s.Beta1), mk).Store(m);
-                vk.Store(v);
+                Vector512.ConditionalSelect(tinyV, Decay(v0, s.Beta2), vk).Store(v);
                 pNew.Store(p);
                 return;
             }
@@ -98,21 +119,21 @@ internal static unsafe class AdamTinyLanes
     }
 
     /// <summary>
-    /// RN(β₁·m) for |m| &lt; 2^-110 (β₁ in (1/2, 1)) without subnormal arithmetic. Below 2^-125 a Float32 is its magnitude
+    /// RN(β·m) for |m| &lt; 2^-110 (β in (1/2, 1)) without subnormal arithmetic. Below 2^-125 a Float32 is its magnitude
     /// bits times 2^-149 (the subnormals and the lowest binade alike), so the product rounds to an integer count of 2^-149:
-    /// exact in Float64 (a 24-bit by 25-bit product), rounded to even by the conversion back. Above, β₁·m is normal.
+    /// exact in Float64 (a 24-bit by 25-bit product), rounded to even by the conversion back. Above, β·m is normal.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Decay(Vector512<float> m, float beta1)
+    private static Vector512<float> Decay(Vector512<float> m, float beta)
     {
         var bits = m.AsInt32();
         var magnitude = bits & Vector512.Create(0x7FFF_FFFF);
         var onGrid = Vector512.LessThan(magnitude, Vector512.Create(0x0100_0000));
-        var b = Vector512.Create((double)beta1);
+        var b = Vector512.Create((double)beta);
         var low = Avx512F.ConvertToVector256Int32(Avx512F.ConvertToVector512Double(magnitude.GetLower()) * b, FloatRoundingMode.ToEven);
         var high = Avx512F.ConvertToVector256Int32(Avx512F.ConvertToVector512Double(magnitude.GetUpper()) * b, FloatRoundingMode.ToEven);
         var counted = (Vector512.Create(low, high) | (bits & Vector512.Create(unchecked((int)0x8000_0000)))).AsSingle();
-        var product = Vector512.Create(beta1) * Vector512.ConditionalSelect(onGrid.AsSingle(), Vector512<float>.Zero, m);
+        var product = Vector512.Create(beta) * Vector512.ConditionalSelect(onGrid.AsSingle(), Vector512<float>.Zero, m);
         return Vector512.ConditionalSelect(onGrid.AsSingle(), counted, product);
     }
 

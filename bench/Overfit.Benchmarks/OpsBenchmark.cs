@@ -14,9 +14,11 @@ namespace Overfit.Benchmarks;
 /// gen0/gen2 collections per call.
 /// Options: --json (one JSON line per case), --reps N (timed repetitions, median reported),
 /// --threads 1,2 (thread counts), --torch (also runs bench/anchors/ops_torch.py with /usr/bin/python3 at the same
-/// thread counts, twice: with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, and with OPENBLAS_CORETYPE=SkylakeX, where
-/// an OpenBLAS that misreads the machine picks its AVX-512 kernels; torch_ms is the faster run's median, and
-/// torch_unset_ms / torch_skylakex_ms give both), --ops a,b (only these cases, e.g. exp,gelu).
+/// thread counts: with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, and with OPENBLAS_CORETYPE=SkylakeX, where an
+/// OpenBLAS that misreads the machine picks its AVX-512 kernels; torch_ms is the faster setting's median, and
+/// torch_unset_ms / torch_skylakex_ms give both), --passes N (whole passes, alternating with the anchor's, which
+/// switches OpenBLAS setting each pass; each side reports per case its best median over its passes; default 2 with
+/// --torch, the least that runs both settings, else 1), --ops a,b (only these cases, e.g. exp,gelu).
 /// </summary>
 public static class OpsBenchmark
 {
@@ -28,7 +30,7 @@ public static class OpsBenchmark
 
     public static int Run(string[] args)
     {
-        var o = BenchOptions.Parse(args, ["--reps", "--threads", "--ops"], ["--json", "--torch"]);
+        var o = BenchOptions.Parse(args, ["--reps", "--threads", "--ops", "--passes"], ["--json", "--torch"]);
         bool json = o.Flag("--json");
         bool torch = o.Flag("--torch");
         int reps = o.Int("--reps", 30, min: 1);
@@ -46,37 +48,61 @@ public static class OpsBenchmark
             if (ops.Any(op => !Ops.Contains(op)))
                 throw new BenchOptionException($"--ops expects a comma-separated list of cases from {string.Join(",", Ops)}, got '{opList}'");
         }
-        var torchUnset = torch ? RunTorch(reps, threadCounts, ops, coreType: null) : null;
-        var torchSkylakeX = torch && torchUnset is not null ? RunTorch(reps, threadCounts, ops, coreType: "SkylakeX") : null;
-        if (torch && (torchUnset is null || torchSkylakeX is null)) return 1;
-        // The anchor at its best: per case, the faster of the two settings.
-        var torchMs = torchUnset?.ToDictionary(e => e.Key, e => torchSkylakeX!.TryGetValue(e.Key, out var sx) && sx.Median < e.Value.Median ? sx : e.Value);
+        int passes = o.Int("--passes", torch ? 2 : 1, min: 1);
+        if (torch && passes < 2)
+            throw new BenchOptionException($"--passes expects at least 2 with --torch (the anchor runs once per OpenBLAS setting, alternating), got {passes}");
+        var ours = new Dictionary<(string, string, int), (double Ms, double MinMs, long Bytes, double Gen0, double Gen2)>();
+        Dictionary<(string, string, int), (double Median, double Min)>? torchUnset = torch ? [] : null, torchSkylakeX = torch ? [] : null;
         int savedThreads = Gemm.MaxThreads;
         try
         {
-            foreach (int threads in threadCounts)
+            // Whole passes alternate with the anchor's (one OpenBLAS setting per pass), and each side keeps, per case, its
+            // best median over the passes: on this host two threads now and then run at about the speed of one for a
+            // minute or more, and a single pass of either side may fall into such a minute.
+            for (int pass = 0; pass < passes; pass++)
             {
-                Gemm.MaxThreads = threads;
-                foreach (var dtype in new[] { DType.Float32, DType.Float64 })
-                    foreach (var op in ops)
-                    {
-                        var (ms, minMs, bytes, gen0, gen2) = Measure(op, dtype, reps);
-                        string name = dtype.Name();
-                        (double Median, double Min)? anchor = torchMs is not null && torchMs.TryGetValue((op, name, threads), out var v) ? v : null;
-                        double? t = anchor?.Median;
-                        string unset = torchUnset is not null && torchUnset.TryGetValue((op, name, threads), out var u) ? Fmt(u.Median) : "null";
-                        string skylakeX = torchSkylakeX is not null && torchSkylakeX.TryGetValue((op, name, threads), out var sx) ? Fmt(sx.Median) : "null";
-                        if (json)
-                            Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"threads\":{threads},\"n\":{N},\"overfit_ms\":{Fmt(ms)},\"overfit_min_ms\":{Fmt(minMs)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")},\"torch_min_ms\":{(anchor is { } a ? Fmt(a.Min) : "null")},\"torch_unset_ms\":{unset},\"torch_skylakex_ms\":{skylakeX},\"ratio\":{(t is double tr ? Fmt(ms / tr) : "null")},\"alloc_bytes_per_call\":{bytes},\"gen0_per_call\":{Fmt(gen0)},\"gen2_per_call\":{Fmt(gen2)}}}");
-                        else
-                            Console.WriteLine($"{op,-18} {name,-8} threads={threads}  overfit {ms,8:F3} ms  alloc {bytes,8} B/call  gen0 {gen0,5:F2} gen2 {gen2,5:F2}/call"
-                                + (t is double tv2 ? $"  torch {tv2,8:F3} ms  overfit/torch {ms / tv2,5:F2}" : ""));
-                    }
+                if (torch)
+                {
+                    var anchor = RunTorch(reps, threadCounts, ops, coreType: pass % 2 == 0 ? null : "SkylakeX");
+                    if (anchor is null) return 1;
+                    foreach (var (key, value) in anchor)
+                        KeepBest(pass % 2 == 0 ? torchUnset! : torchSkylakeX!, key, value, (a, b) => a.Median <= b.Median ? a : b);
+                }
+                foreach (int threads in threadCounts)
+                {
+                    Gemm.MaxThreads = threads;
+                    foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+                        foreach (var op in ops)
+                            KeepBest(ours, (op, dtype.Name(), threads), Measure(op, dtype, reps),
+                                (a, b) => (Math.Min(a.Ms, b.Ms), Math.Min(a.MinMs, b.MinMs), Math.Max(a.Bytes, b.Bytes), Math.Max(a.Gen0, b.Gen0), Math.Max(a.Gen2, b.Gen2)));
+                }
             }
         }
         finally { Gemm.MaxThreads = savedThreads; }
+        // The anchor at its best: per case, the faster of the two settings.
+        var torchMs = torchUnset?.ToDictionary(e => e.Key, e => torchSkylakeX!.TryGetValue(e.Key, out var sx) && sx.Median < e.Value.Median ? sx : e.Value);
+        foreach (int threads in threadCounts)
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+                foreach (var op in ops)
+                {
+                    string name = dtype.Name();
+                    var (ms, minMs, bytes, gen0, gen2) = ours[(op, name, threads)];
+                    (double Median, double Min)? anchor = torchMs is not null && torchMs.TryGetValue((op, name, threads), out var v) ? v : null;
+                    double? t = anchor?.Median;
+                    string unset = torchUnset is not null && torchUnset.TryGetValue((op, name, threads), out var u) ? Fmt(u.Median) : "null";
+                    string skylakeX = torchSkylakeX is not null && torchSkylakeX.TryGetValue((op, name, threads), out var sx) ? Fmt(sx.Median) : "null";
+                    if (json)
+                        Console.WriteLine($"{{\"bench\":\"ops\",\"op\":\"{op}\",\"dtype\":\"{name}\",\"threads\":{threads},\"n\":{N},\"passes\":{passes},\"overfit_ms\":{Fmt(ms)},\"overfit_min_ms\":{Fmt(minMs)},\"torch_ms\":{(t is double tv ? Fmt(tv) : "null")},\"torch_min_ms\":{(anchor is { } a ? Fmt(a.Min) : "null")},\"torch_unset_ms\":{unset},\"torch_skylakex_ms\":{skylakeX},\"ratio\":{(t is double tr ? Fmt(ms / tr) : "null")},\"alloc_bytes_per_call\":{bytes},\"gen0_per_call\":{Fmt(gen0)},\"gen2_per_call\":{Fmt(gen2)}}}");
+                    else
+                        Console.WriteLine($"{op,-18} {name,-8} threads={threads}  overfit {ms,8:F3} ms  alloc {bytes,8} B/call  gen0 {gen0,5:F2} gen2 {gen2,5:F2}/call"
+                            + (t is double tv2 ? $"  torch {tv2,8:F3} ms  overfit/torch {ms / tv2,5:F2}" : ""));
+                }
         return 0;
     }
+
+    /// <summary>Stores value under key, or the better of it and the value already there.</summary>
+    private static void KeepBest<TKey, TValue>(Dictionary<TKey, TValue> best, TKey key, TValue value, Func<TValue, TValue, TValue> better) where TKey : notnull
+        => best[key] = best.TryGetValue(key, out var old) ? better(old, value) : value;
 
     /// <summary>Median time, bytes allocated per call and collections per call of one case.</summary>
     private static (double Ms, double MinMs, long Bytes, double Gen0, double Gen2) Measure(string op, DType dtype, int reps)

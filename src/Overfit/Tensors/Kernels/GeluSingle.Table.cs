@@ -142,15 +142,37 @@ internal static partial class GeluSingleTable
     /// (call only where <see cref="IsSupported"/>). Every block goes through the table path unconditionally and is
     /// stored, two blocks per iteration; a chunk of <see cref="Chunk"/> values with some |x| ≥ <see cref="Limit"/>
     /// (or NaN) is then redone by the general op (one chunk in about 16 of standard normal data). One integer maximum per
-    /// block in place of a compare and branch per block, and no call inside the loop (so nothing is kept on the stack).
+    /// block in place of a compare and branch per block; the loop over the blocks is <see cref="TableChunks"/>.
     /// </summary>
     public static void Map(ReadOnlySpan<float> x, Span<float> d)
     {
         if (x.Length != d.Length) throw new ArgumentException($"Expected an output of the input's length {x.Length}, got {d.Length}.", nameof(d));
         ref float xs = ref MemoryMarshal.GetReference(x), ds = ref MemoryMarshal.GetReference(d);
-        int w = Vector512<float>.Count, i = 0;
+        int i = 0;
+        while (i + Chunk <= x.Length)
+        {
+            i = TableChunks(ref xs, ref ds, i, x.Length);
+            if (i + Chunk > x.Length) break;
+            Redo(x.Slice(i, Chunk), d.Slice(i, Chunk));
+            i += Chunk;
+        }
+        if (i < x.Length) Redo(x.Slice(i), d.Slice(i));
+    }
+
+    /// <summary>
+    /// The table path over whole chunks from <paramref name="i"/> on; returns the first chunk with some |x| ≥
+    /// <see cref="Limit"/> or NaN (written, to be redone by the caller), or where the whole chunks end. A method of its
+    /// own so that its loop has no call beside it: with one, the compiled loop kept its counter in the stack frame,
+    /// storing and reloading it every block, and wherever that slot's address matched a table vector's in its low 12
+    /// bits, the table's loads waited on the store (the processor compares only those bits first); the slot is in each
+    /// thread's own stack, so one thread, one process, was slow and the next not (two threads: 0.23 or 0.45-0.6 ms).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int TableChunks(ref float xs, ref float ds, int i, int length)
+    {
+        int w = Vector512<float>.Count;
         var limit = Vector512.Create(Limit).AsInt32();
-        for (; i + Chunk <= x.Length; i += Chunk)
+        for (; i + Chunk <= length; i += Chunk)
         {
             // The largest |x| of the chunk, compared as integers (|x| ≥ 0 orders as its bits do; NaN's bits exceed +∞'s).
             var largest = Vector512<int>.Zero;
@@ -164,9 +186,9 @@ internal static partial class GeluSingleTable
                 Gelu(x1, a1).StoreUnsafe(ref ds, (nuint)(k + w));
                 largest = Vector512.Max(largest, Vector512.Max(a0.AsInt32(), a1.AsInt32()));
             }
-            if (!Vector512.LessThanAll(largest, limit)) Redo(x.Slice(i, Chunk), d.Slice(i, Chunk));
+            if (!Vector512.LessThanAll(largest, limit)) return i;
         }
-        if (i < x.Length) Redo(x.Slice(i), d.Slice(i));
+        return i;
     }
 
     /// <summary>The general loop over a few blocks (rare: kept out of <see cref="Map"/>'s code).</summary>

@@ -163,9 +163,10 @@ internal static partial class GeluSingleTable
     /// The table path over whole chunks from <paramref name="i"/> on; returns the first chunk with some |x| ≥
     /// <see cref="Limit"/> or NaN (written, to be redone by the caller), or where the whole chunks end. A method of its
     /// own so that its loop has no call beside it: with one, the compiled loop kept its counter in the stack frame,
-    /// storing and reloading it every block, and wherever that slot's address matched a table vector's in its low 12
-    /// bits, the table's loads waited on the store (the processor compares only those bits first); the slot is in each
-    /// thread's own stack, so one thread, one process, was slow and the next not (two threads: 0.23 or 0.45-0.6 ms).
+    /// storing and reloading it every block, and two threads took 0.23 ms in some processes and 0.45-0.6 ms in others,
+    /// one thread slower than the other. That fits the table's loads being held up by the store wherever the slot's
+    /// address matches a table vector's in its low 12 bits (all the processor compares at first), which depends on
+    /// where each thread's stack lies. Without the store: 0.23-0.35 ms in every process.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int TableChunks(ref float xs, ref float ds, int i, int length)

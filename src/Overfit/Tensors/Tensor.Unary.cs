@@ -140,7 +140,7 @@ public sealed partial class Tensor
         var x = this;
         // The gradient g·(Φ(x) + x·φ(x)) in one pass, with no derivative tensor in between.
         return Record(MapKernel<GeluKernel>(), "Gelu", [x], g => [IsCreatingGraph ? g.Mul(x.GeluDerivative())
-            : Broadcasting.WideBinaryOp(x, g, new GeluGradSingleOp(), new GeluGradOp(), "Gelu backward")]);
+            : Broadcasting.GeluGradient(x, g)]);
     }
 
     /// <summary>Φ(x) + x·φ(x) as a recorded op (createGraph mode); its derivative is φ(x)·(2 − x²).</summary>

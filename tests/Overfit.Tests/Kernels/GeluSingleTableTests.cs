@@ -60,7 +60,8 @@ public class GeluSingleTableTests(ITestOutputHelper output)
 
     /// <summary>
     /// The chunked loop (every block through the table path, a chunk with some |x| ≥ 4, ±∞ or NaN redone by the general
-    /// op) gives the same bits as the op block by block, for lengths around the chunk size and a partial last block.
+    /// op) gives the same bits as the op block by block, for GELU and for its gradient, for lengths around the chunk
+    /// size and a partial last block.
     /// </summary>
     [Fact]
     public void ChunkedLoopMatchesTheOpBlockByBlock()
@@ -81,8 +82,18 @@ public class GeluSingleTableTests(ITestOutputHelper output)
             for (int i = 0; i < n; i++)
                 Assert.True(BitConverter.SingleToInt32Bits(chunked[i]) == BitConverter.SingleToInt32Bits(blockwise[i]),
                     $"n = {n}, gelu({x[i]:R}): chunked loop {chunked[i]:R}, block by block {blockwise[i]:R}");
+            // The gradient g·GELU′(x) through the same loop.
+            var g = new float[n];
+            for (int i = 0; i < n; i++) g[i] = (float)(rng.NextDouble() * 4 - 2);
+            GeluSingleTable.MapGradient(x, g, chunked);
+            VectorLoops.MapWide(new GeluGradSingleOp(), x, g, blockwise);
+            for (int i = 0; i < n; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(chunked[i]) == BitConverter.SingleToInt32Bits(blockwise[i]),
+                    $"n = {n}, {g[i]:R}·gelu′({x[i]:R}): chunked loop {chunked[i]:R}, block by block {blockwise[i]:R}");
         }
         Assert.Throws<ArgumentException>(() => GeluSingleTable.Map(new float[4], new float[3]));
+        Assert.Throws<ArgumentException>(() => GeluSingleTable.MapGradient(new float[4], new float[3], new float[4]));
+        Assert.Throws<ArgumentException>(() => GeluSingleTable.MapGradient(new float[4], new float[4], new float[3]));
     }
 
     /// <summary>

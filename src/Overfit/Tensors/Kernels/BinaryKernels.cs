@@ -165,6 +165,24 @@ internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : 
     public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
 }
 
+/// <summary>
+/// Rows of the Float32 GELU gradient g·GELU′(x) (x first): span⊕span rows through the chunked table loop
+/// (<see cref="GeluSingleTable.MapGradient"/>) where 512-bit lanes have it, everything else as
+/// <see cref="WideOpRows{TOp, T}"/> with <see cref="GeluGradSingleOp"/> (the same bits either way).
+/// </summary>
+internal readonly struct GeluGradRows : IRowKernel<float>
+{
+    public void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
+    {
+        if (GeluSingleTable.IsSupported) GeluSingleTable.MapGradient(x, y, d);
+        else VectorLoops.MapWide(new GeluGradSingleOp(), x, y, d);
+    }
+    public void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => new WideOpRows<GeluGradSingleOp, float>(new()).Apply(x, y, d);
+    public void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => new WideOpRows<GeluGradSingleOp, float>(new()).Apply(x, y, d);
+    public void ApplyRows(ReadOnlySpan<float> block, ReadOnlySpan<float> row, Span<float> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
+    public void ApplyColumns(ReadOnlySpan<float> block, ReadOnlySpan<float> column, Span<float> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
+}
+
 /// <summary><see cref="WideOpRows{TOp, T}"/> for a lane-wise op: long span⊕span rows are written past the caches (<see cref="VectorLoops.MapStreaming{T, TOp}"/>).</summary>
 internal readonly struct StreamingOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -185,9 +203,8 @@ internal static class Broadcasting
     public static Tensor BinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IBinaryOp<float> where TD : struct, IBinaryOp<double>
         => Binary(a, b, new OpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
 
-    /// <summary><see cref="BinaryOp{TF, TD}"/> with a Float32 op that has a 512-bit form.</summary>
-    public static Tensor WideBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, IWideBinaryOp<float> where TD : struct, IBinaryOp<double>
-        => Binary(a, b, new WideOpRows<TF, float>(opF), new OpRows<TD, double>(opD), op);
+    /// <summary>The GELU gradient g·GELU′(x) (PyTorch's gelu_backward) with broadcasting.</summary>
+    public static Tensor GeluGradient(Tensor x, Tensor g) => Binary(x, g, new GeluGradRows(), new OpRows<GeluGradOp, double>(new GeluGradOp()), "Gelu backward");
 
     /// <summary><see cref="BinaryOp{TF, TD}"/> for lane-wise ops with 512-bit forms in both dtypes (the gradients of the pointwise activations).</summary>
     public static Tensor LanewiseBinaryOp<TF, TD>(Tensor a, Tensor b, TF opF, TD opD, string op) where TF : struct, ILanewiseBinaryOp<float> where TD : struct, ILanewiseBinaryOp<double>

@@ -142,21 +142,63 @@ internal static partial class GeluSingleTable
     /// (call only where <see cref="IsSupported"/>). Every block goes through the table path unconditionally and is
     /// stored, two blocks per iteration; a chunk of <see cref="Chunk"/> values with some |x| ≥ <see cref="Limit"/>
     /// (or NaN) is then redone by the general op (one chunk in about 16 of standard normal data). One integer maximum per
-    /// block in place of a compare and branch per block; the loop over the blocks is <see cref="TableChunks"/>.
+    /// block in place of a compare and branch per block; the loop over the blocks is <see cref="TableChunks{TOp}"/>.
     /// </summary>
-    public static void Map(ReadOnlySpan<float> x, Span<float> d)
+    public static void Map(ReadOnlySpan<float> x, Span<float> d) => Run<Values>(x, x, d);
+
+    /// <summary>
+    /// g·GELU′(x) into <paramref name="d"/> (all three the same length), bit for bit what the general loop with
+    /// <see cref="GeluGradSingleOp"/> gives, as <see cref="Map"/> computes GELU (call only where <see cref="IsSupported"/>).
+    /// </summary>
+    public static void MapGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> d)
+    {
+        if (g.Length != x.Length) throw new ArgumentException($"Expected a gradient of the input's length {x.Length}, got {g.Length}.", nameof(g));
+        Run<Gradients>(x, g, d);
+    }
+
+    /// <summary>What the chunked loop computes: a block on the table path, and a span on the general path.</summary>
+    private interface IChunkOp
+    {
+        /// <summary>The result for the block x at <paramref name="k"/> (a = |x|, every lane below <see cref="Limit"/>); <paramref name="other"/> is the second operand's start.</summary>
+        static abstract Vector512<float> Table(Vector512<float> x, Vector512<float> a, ref float other, nuint k);
+
+        /// <summary>The general op over spans (a chunk beyond the table, or the tail).</summary>
+        static abstract void General(ReadOnlySpan<float> x, ReadOnlySpan<float> other, Span<float> d);
+    }
+
+    /// <summary>GELU itself (the second operand is unused).</summary>
+    private readonly struct Values : IChunkOp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Table(Vector512<float> x, Vector512<float> a, ref float other, nuint k) => Gelu(x, a);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void General(ReadOnlySpan<float> x, ReadOnlySpan<float> other, Span<float> d) => VectorLoops.MapWide(new GeluSingleOp(), x, d);
+    }
+
+    /// <summary>The gradient g·GELU′(x), g the second operand.</summary>
+    private readonly struct Gradients : IChunkOp
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Table(Vector512<float> x, Vector512<float> a, ref float other, nuint k) => Vector512.LoadUnsafe(ref other, k) * Derivative(x, a);
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static void General(ReadOnlySpan<float> x, ReadOnlySpan<float> other, Span<float> d) => VectorLoops.MapWide(new GeluGradSingleOp(), x, other, d);
+    }
+
+    private static void Run<TOp>(ReadOnlySpan<float> x, ReadOnlySpan<float> other, Span<float> d) where TOp : struct, IChunkOp
     {
         if (x.Length != d.Length) throw new ArgumentException($"Expected an output of the input's length {x.Length}, got {d.Length}.", nameof(d));
-        ref float xs = ref MemoryMarshal.GetReference(x), ds = ref MemoryMarshal.GetReference(d);
+        ref float xs = ref MemoryMarshal.GetReference(x), os = ref MemoryMarshal.GetReference(other), ds = ref MemoryMarshal.GetReference(d);
         int i = 0;
         while (i + Chunk <= x.Length)
         {
-            i = TableChunks(ref xs, ref ds, i, x.Length);
+            i = TableChunks<TOp>(ref xs, ref os, ref ds, i, x.Length);
             if (i + Chunk > x.Length) break;
-            Redo(x.Slice(i, Chunk), d.Slice(i, Chunk));
+            TOp.General(x.Slice(i, Chunk), other.Slice(i, Chunk), d.Slice(i, Chunk));
             i += Chunk;
         }
-        if (i < x.Length) Redo(x.Slice(i), d.Slice(i));
+        if (i < x.Length) TOp.General(x.Slice(i), other.Slice(i), d.Slice(i));
     }
 
     /// <summary>
@@ -169,7 +211,7 @@ internal static partial class GeluSingleTable
     /// where each thread's stack lies. Without the store: 0.23-0.35 ms in every process.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int TableChunks(ref float xs, ref float ds, int i, int length)
+    private static int TableChunks<TOp>(ref float xs, ref float other, ref float ds, int i, int length) where TOp : struct, IChunkOp
     {
         int w = Vector512<float>.Count;
         var limit = Vector512.Create(Limit).AsInt32();
@@ -183,18 +225,14 @@ internal static partial class GeluSingleTable
                 var x1 = Vector512.LoadUnsafe(ref xs, (nuint)(k + w));
                 var a0 = Vector512.Abs(x0);
                 var a1 = Vector512.Abs(x1);
-                Gelu(x0, a0).StoreUnsafe(ref ds, (nuint)k);
-                Gelu(x1, a1).StoreUnsafe(ref ds, (nuint)(k + w));
+                TOp.Table(x0, a0, ref other, (nuint)k).StoreUnsafe(ref ds, (nuint)k);
+                TOp.Table(x1, a1, ref other, (nuint)(k + w)).StoreUnsafe(ref ds, (nuint)(k + w));
                 largest = Vector512.Max(largest, Vector512.Max(a0.AsInt32(), a1.AsInt32()));
             }
             if (!Vector512.LessThanAll(largest, limit)) return i;
         }
         return i;
     }
-
-    /// <summary>The general loop over a few blocks (rare: kept out of <see cref="Map"/>'s code).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Redo(ReadOnlySpan<float> x, Span<float> d) => VectorLoops.MapWide(new GeluSingleOp(), x, d);
 
     /// <summary>
     /// A function of the table at a (every lane below <see cref="Limit"/>) as c0 (returned in <paramref name="c0"/>)

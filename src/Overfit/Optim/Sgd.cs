@@ -7,7 +7,7 @@ namespace Overfit.Optim;
 /// Stochastic gradient descent (PyTorch's SGD): d = g + wd·θ (coupled decay); with momentum μ,
 /// b₁ = d, bₜ = μ·bₜ₋₁ + (1 − dampening)·d, and d = d + μ·bₜ (Nesterov) or d = bₜ; θ −= lr·d.
 /// </summary>
-public sealed class SGD : Optimizer
+public sealed partial class SGD : Optimizer
 {
     /// <summary>SGD over one group of parameters (like torch.optim.SGD; default lr 1e-3, no momentum).</summary>
     /// <exception cref="ArgumentOutOfRangeException">lr, momentum, dampening or weightDecay is negative.</exception>
@@ -42,20 +42,9 @@ public sealed class SGD : Optimizer
     /// <inheritdoc/>
     protected override void Update<T>(ParameterGroup group, Span<T> param, ReadOnlySpan<T> grad, Dictionary<string, Tensor> state, Tensor parameter)
     {
-        T lr = T.CreateTruncating(group.Lr), wd = T.CreateTruncating(group.WeightDecay);
-        T mu = T.CreateTruncating(Momentum), keep = T.CreateTruncating(1 - Dampening);
         bool first = !state.ContainsKey("momentum_buffer");
-        var buf = Momentum != 0 ? Buffer<T>(state, "momentum_buffer", parameter) : default;
-        for (int i = 0; i < param.Length; i++)
-        {
-            T d = grad[i];
-            if (group.WeightDecay != 0) d += wd * param[i];
-            if (Momentum != 0)
-            {
-                buf[i] = first ? d : mu * buf[i] + keep * d;
-                d = Nesterov ? d + mu * buf[i] : buf[i];
-            }
-            param[i] -= lr * d;
-        }
+        var buffer = Momentum != 0 ? Buffer<T>(state, "momentum_buffer", parameter) : default;
+        SgdUpdate(param, grad, buffer, new SgdScalars<T>(T.CreateTruncating(group.Lr), T.CreateTruncating(group.WeightDecay),
+            T.CreateTruncating(Momentum), T.CreateTruncating(1 - Dampening), group.WeightDecay != 0, Momentum != 0, first, Nesterov));
     }
 }

@@ -99,7 +99,7 @@ public partial class Adam
 
     /// <summary>
     /// The update of the vectors from k on (starting at most at <paramref name="last"/>), until a Float32 vector whose first
-    /// moment has a lane near zero (<see cref="AdamTinyLanes.AnyTiny"/>); returns where it stopped (past
+    /// moment has a lane near zero (<see cref="NearZeroFloat32.AnyTiny"/>); returns where it stopped (past
     /// <paramref name="last"/> when done).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -111,7 +111,7 @@ public partial class Adam
         {
             var mk = Vector512.Load(m + k);
             // Moments of units whose gradient stays zero decay into subnormals, which this loop would pay dearly for.
-            if (typeof(T) == typeof(float) && AdamTinyLanes.AnyTiny(mk.AsSingle())) return k;
+            if (typeof(T) == typeof(float) && NearZeroFloat32.AnyTiny(mk.AsSingle())) return k;
             var vk = Vector512.Load(v + k);
             var pk = lanes.Update(Vector512.Load(p + k), Vector512.Load(g + k), ref mk, ref vk, out _);
             mk.Store(m + k);

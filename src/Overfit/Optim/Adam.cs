@@ -72,7 +72,8 @@ public partial class Adam : Optimizer
         if (Decoupled && group.WeightDecay != 0)
         {
             T shrink = T.CreateTruncating(1 - group.Lr * group.WeightDecay);
-            for (int i = 0; i < param.Length; i++) param[i] *= shrink;
+            // One product per element, as the scalar loop did, on the widest vectors.
+            System.Numerics.Tensors.TensorPrimitives.Multiply(param, shrink, param);
         }
         if (!Amsgrad)
         {

@@ -81,19 +81,6 @@ public sealed unsafe class AdamTinyLanesTests
         }
     }
 
-    /// <summary>A moment a long run of zero gradients leaves: subnormal, in the lowest binades, below 2^-110, or zero.</summary>
-    private static float TinyOrZero(Random rng)
-    {
-        float sign = rng.Next(2) == 0 ? 1 : -1;
-        return rng.Next(4) switch
-        {
-            0 => sign * BitConverter.Int32BitsToSingle(rng.Next(1, 1 << 23)),
-            1 => sign * BitConverter.Int32BitsToSingle(rng.Next(1 << 23, 1 << 24)),
-            2 => sign * MathF.ScaleB(1 + rng.NextSingle(), rng.Next(-126, -110)),
-            _ => sign * 0f,
-        };
-    }
-
     private static float[] Sixteen(Func<int, float> f) => Enumerable.Range(0, 16).Select(f).ToArray();
 
     [Fact]
@@ -115,8 +102,8 @@ public sealed unsafe class AdamTinyLanesTests
             var dead = Sixteen(_ => rng.Next(4) != 0 ? 1f : 0f);
             return (Sixteen(_ => MathF.ScaleB(rng.NextSingle() - 0.5f, -rng.Next(0, 12))),
                 Sixteen(i => dead[i] == 1 ? (rng.Next(2) == 0 ? 0f : -0f) : MathF.ScaleB(rng.NextSingle() - 0.5f, -rng.Next(0, 20))),
-                Sixteen(i => dead[i] == 1 ? TinyOrZero(rng) : MathF.ScaleB(rng.NextSingle() - 0.5f, -rng.Next(0, 30))),
-                Sixteen(i => dead[i] == 1 && rng.Next(3) == 0 ? MathF.Abs(TinyOrZero(rng)) : MathF.ScaleB(rng.NextSingle(), -rng.Next(0, 60))));
+                Sixteen(i => dead[i] == 1 ? NearZeroValues.TinyOrZero(rng) : MathF.ScaleB(rng.NextSingle() - 0.5f, -rng.Next(0, 30))),
+                Sixteen(i => dead[i] == 1 && rng.Next(3) == 0 ? MathF.Abs(NearZeroValues.TinyOrZero(rng)) : MathF.ScaleB(rng.NextSingle(), -rng.Next(0, 60))));
         }, 20000, 2);
         // And any mix at all through the same entry (most of it falls through to the emulation).
         Compare(AdamTinyLanes.Update, rng => (Sixteen(_ => Draw(rng, allowZero: false)), Sixteen(_ => Draw(rng)),

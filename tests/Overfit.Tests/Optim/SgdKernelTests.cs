@@ -86,19 +86,9 @@ public sealed unsafe class SgdKernelTests
             }
     }
 
-    /// <summary>A momentum a long run of zero gradients leaves (subnormal, lowest binades, below 2^-110, or zero) or an ordinary one.</summary>
+    /// <summary>A momentum a long run of zero gradients leaves (<see cref="NearZeroValues.TinyOrZero"/>) or, one time in five, an ordinary one.</summary>
     private static float Momentum(Random rng)
-    {
-        float sign = rng.Next(2) == 0 ? 1 : -1;
-        return rng.Next(5) switch
-        {
-            0 => sign * BitConverter.Int32BitsToSingle(rng.Next(1, 1 << 23)),
-            1 => sign * BitConverter.Int32BitsToSingle(rng.Next(1 << 23, 1 << 24)),
-            2 => sign * MathF.ScaleB(1 + rng.NextSingle(), rng.Next(-126, -110)),
-            3 => sign * 0f,
-            _ => sign * MathF.ScaleB(1 + rng.NextSingle(), rng.Next(-30, 0)),
-        };
-    }
+        => rng.Next(5) == 4 ? (rng.Next(2) == 0 ? 1 : -1) * MathF.ScaleB(1 + rng.NextSingle(), rng.Next(-30, 0)) : NearZeroValues.TinyOrZero(rng);
 
     [Fact]
     public void NearZeroLanesMatchFloat32ArithmeticBitForBit()

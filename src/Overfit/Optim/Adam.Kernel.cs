@@ -11,6 +11,12 @@ internal readonly record struct AdamScalars<T>(T Beta1, T Beta2, T OneMinusBeta1
 {
     /// <summary>1/<see cref="Bc2Sqrt"/> rounded, for <see cref="KnownDivisor"/>'s division by it.</summary>
     public T Bc2Reciprocal { get; } = T.One / Bc2Sqrt;
+
+    /// <summary>
+    /// Whether the gradient gets the term wd·θ. Only a nonzero decay adds it, as PyTorch does: adding 0·θ would turn a
+    /// gradient of −0 into +0, and an infinite θ into NaN.
+    /// </summary>
+    public bool Decays => WeightDecay != T.Zero;
 }
 
 /// <summary>
@@ -36,6 +42,7 @@ internal static class KnownDivisor
 internal readonly struct AdamLanes512<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Vector512<T> _beta1, _beta2, _oneMinusBeta1, _oneMinusBeta2, _eps, _bc2Sqrt, _bc2Reciprocal, _stepSize, _weightDecay;
+    private readonly bool _decays;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public AdamLanes512(in AdamScalars<T> s)
@@ -44,6 +51,7 @@ internal readonly struct AdamLanes512<T> where T : unmanaged, IFloatingPointIeee
         _oneMinusBeta1 = Vector512.Create(s.OneMinusBeta1); _oneMinusBeta2 = Vector512.Create(s.OneMinusBeta2);
         _eps = Vector512.Create(s.Eps); _bc2Sqrt = Vector512.Create(s.Bc2Sqrt); _bc2Reciprocal = Vector512.Create(s.Bc2Reciprocal);
         _stepSize = Vector512.Create(s.StepSize); _weightDecay = Vector512.Create(s.WeightDecay);
+        _decays = s.Decays;
     }
 
     /// <summary>
@@ -53,7 +61,7 @@ internal readonly struct AdamLanes512<T> where T : unmanaged, IFloatingPointIeee
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<T> Update(Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v, out Vector512<T> denominator)
     {
-        var d = g + _weightDecay * p;
+        var d = _decays ? g + _weightDecay * p : g;
         m = _beta1 * m + _oneMinusBeta1 * d;
         v = _beta2 * v + _oneMinusBeta2 * (d * d);
         denominator = KnownDivisor.Divide(Vector512.Sqrt(v), _bc2Sqrt, _bc2Reciprocal) + _eps;
@@ -143,7 +151,8 @@ public partial class Adam
             for (; k <= to - Vector256<T>.Count; k += Vector256<T>.Count)
             {
                 var pk = Vector256.Load(p + k);
-                var d = Vector256.Load(g + k) + wd * pk;
+                var d = Vector256.Load(g + k);
+                if (s.Decays) d += wd * pk;
                 var mk = b1 * Vector256.Load(m + k) + c1 * d;
                 var vk = b2 * Vector256.Load(v + k) + c2 * (d * d);
                 mk.Store(m + k);
@@ -153,9 +162,10 @@ public partial class Adam
         }
         for (; k < to; k++)
         {
-            T d = g[k] + s.WeightDecay * p[k];
+            T d = s.Decays ? g[k] + s.WeightDecay * p[k] : g[k];
             m[k] = s.Beta1 * m[k] + s.OneMinusBeta1 * d;
-            v[k] = s.Beta2 * v[k] + s.OneMinusBeta2 * d * d;
+            // c₂·(d·d), as the vector loops group it, so an element's bits do not depend on where it falls.
+            v[k] = s.Beta2 * v[k] + s.OneMinusBeta2 * (d * d);
             p[k] -= s.StepSize * (m[k] / (T.Sqrt(v[k]) / s.Bc2Sqrt + s.Eps));
         }
     }

@@ -79,7 +79,8 @@ internal static unsafe class AdamTinyLanes
         for (int half = 0; half < 16; half += 8)
         {
             var pk = NearZeroFloat32.Widen(Vector256.Load(p + half));
-            var d = NearZeroFloat32.Round(NearZeroFloat32.Widen(Vector256.Load(g + half)) + NearZeroFloat32.Round(Vector512.Create((double)s.WeightDecay) * pk));
+            var gk = NearZeroFloat32.Widen(Vector256.Load(g + half));
+            var d = s.Decays ? NearZeroFloat32.Round(gk + NearZeroFloat32.Round(Vector512.Create((double)s.WeightDecay) * pk)) : gk;
             var mk = NearZeroFloat32.Round(NearZeroFloat32.Round(Vector512.Create((double)s.Beta1) * NearZeroFloat32.Widen(Vector256.Load(m + half))) + NearZeroFloat32.Round(Vector512.Create((double)s.OneMinusBeta1) * d));
             var vk = NearZeroFloat32.Round(NearZeroFloat32.Round(Vector512.Create((double)s.Beta2) * NearZeroFloat32.Widen(Vector256.Load(v + half)))
                 + NearZeroFloat32.Round(Vector512.Create((double)s.OneMinusBeta2) * NearZeroFloat32.Round(d * d)));

@@ -18,7 +18,7 @@ public sealed unsafe class AdamTinyLanesTests
     {
         for (int i = 0; i < p.Length; i++)
         {
-            float d = g[i] + s.WeightDecay * p[i];
+            float d = s.WeightDecay != 0 ? g[i] + s.WeightDecay * p[i] : g[i];
             m[i] = s.Beta1 * m[i] + s.OneMinusBeta1 * d;
             float dd = d * d;
             v[i] = s.Beta2 * v[i] + s.OneMinusBeta2 * dd;

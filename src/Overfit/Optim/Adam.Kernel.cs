@@ -12,10 +12,7 @@ internal readonly record struct AdamScalars<T>(T Beta1, T Beta2, T OneMinusBeta1
     /// <summary>1/<see cref="Bc2Sqrt"/> rounded, for <see cref="KnownDivisor"/>'s division by it.</summary>
     public T Bc2Reciprocal { get; } = T.One / Bc2Sqrt;
 
-    /// <summary>
-    /// Whether the gradient gets the term wd·θ. Only a nonzero decay adds it, as PyTorch does: adding 0·θ would turn a
-    /// gradient of −0 into +0, and an infinite θ into NaN.
-    /// </summary>
+    /// <summary>Whether the gradient gets the term wd·θ (<see cref="CoupledDecay"/>).</summary>
     public bool Decays => WeightDecay != T.Zero;
 }
 
@@ -61,7 +58,7 @@ internal readonly struct AdamLanes512<T> where T : unmanaged, IFloatingPointIeee
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<T> Update(Vector512<T> p, Vector512<T> g, ref Vector512<T> m, ref Vector512<T> v, out Vector512<T> denominator)
     {
-        var d = _decays ? g + _weightDecay * p : g;
+        var d = CoupledDecay.Apply(g, p, _weightDecay, _decays);
         m = _beta1 * m + _oneMinusBeta1 * d;
         v = _beta2 * v + _oneMinusBeta2 * (d * d);
         denominator = KnownDivisor.Divide(Vector512.Sqrt(v), _bc2Sqrt, _bc2Reciprocal) + _eps;
@@ -151,8 +148,7 @@ public partial class Adam
             for (; k <= to - Vector256<T>.Count; k += Vector256<T>.Count)
             {
                 var pk = Vector256.Load(p + k);
-                var d = Vector256.Load(g + k);
-                if (s.Decays) d += wd * pk;
+                var d = CoupledDecay.Apply(Vector256.Load(g + k), pk, wd, s.Decays);
                 var mk = b1 * Vector256.Load(m + k) + c1 * d;
                 var vk = b2 * Vector256.Load(v + k) + c2 * (d * d);
                 mk.Store(m + k);
@@ -162,7 +158,7 @@ public partial class Adam
         }
         for (; k < to; k++)
         {
-            T d = s.Decays ? g[k] + s.WeightDecay * p[k] : g[k];
+            T d = CoupledDecay.Apply(g[k], p[k], s.WeightDecay, s.Decays);
             m[k] = s.Beta1 * m[k] + s.OneMinusBeta1 * d;
             // c₂·(d·d), as the vector loops group it, so an element's bits do not depend on where it falls.
             v[k] = s.Beta2 * v[k] + s.OneMinusBeta2 * (d * d);

@@ -82,7 +82,7 @@ public partial class Adam : Optimizer
         }
         for (int k = 0; k < param.Length; k++)
         {
-            T d = coupledWd != T.Zero ? grad[k] + coupledWd * param[k] : grad[k];
+            T d = CoupledDecay.Apply(grad[k], param[k], coupledWd, coupledWd != T.Zero);
             m[k] = b1 * m[k] + c1 * d;
             v[k] = b2 * v[k] + c2 * d * d;
             T vk = vmax[k] = T.Max(vmax[k], v[k]);

@@ -16,9 +16,8 @@ public sealed partial class SGD
 
     /// <summary>
     /// The update in one pass over the parameter, its gradient and its momentum buffer, on the widest vectors, in the
-    /// scalar formula's order of operations (so the same bits): d = g (+ wd·θ), b = d or μ·b + (1 − dampening)·d,
-    /// d = d + μ·b (Nesterov) or b, θ −= lr·d. The weight decay term is added only when there is one, as in the
-    /// formula: adding 0·θ would turn a gradient of −0 into +0, and ±∞ in θ into NaN.
+    /// scalar formula's order of operations (so the same bits): d = g (+ wd·θ, <see cref="CoupledDecay"/>), b = d or
+    /// μ·b + (1 − dampening)·d, d = d + μ·b (Nesterov) or b, θ −= lr·d.
     /// </summary>
     private static unsafe void SgdUpdate<T>(Span<T> param, ReadOnlySpan<T> grad, Span<T> buffer, SgdScalars<T> s)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -64,8 +63,7 @@ public sealed partial class SGD
             for (; k <= to - Vector256<T>.Count; k += Vector256<T>.Count)
             {
                 var pk = Vector256.Load(p + k);
-                var d = Vector256.Load(g + k);
-                if (s.Decay) d += wd * pk;
+                var d = CoupledDecay.Apply(Vector256.Load(g + k), pk, wd, s.Decay);
                 if (s.UseMomentum)
                 {
                     var bk = s.First ? d : mu * Vector256.Load(b + k) + keep * d;
@@ -105,8 +103,7 @@ public sealed partial class SGD
     {
         for (int k = from; k < to; k++)
         {
-            T d = g[k];
-            if (s.Decay) d += s.WeightDecay * p[k];
+            T d = CoupledDecay.Apply(g[k], p[k], s.WeightDecay, s.Decay);
             if (s.UseMomentum)
             {
                 b[k] = s.First ? d : s.Momentum * b[k] + s.Keep * d;
@@ -135,7 +132,7 @@ internal readonly struct SgdLanes512<T> where T : unmanaged, IFloatingPointIeee7
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<T> Update(Vector512<T> p, Vector512<T> d, ref Vector512<T> b)
     {
-        if (_decay) d += _weightDecay * p;
+        d = CoupledDecay.Apply(d, p, _weightDecay, _decay);
         if (_useMomentum)
         {
             b = _first ? d : _momentum * b + _keep * d;

@@ -154,21 +154,10 @@ internal readonly struct OpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : stru
     public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
 }
 
-/// <summary><see cref="OpRows{TOp, T}"/> for an op with a 512-bit form: rows with a span first operand run on 512-bit lanes.</summary>
-internal readonly struct WideOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, IWideBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
-    public void Apply(ReadOnlySpan<T> x, T y, Span<T> d) => VectorLoops.MapWide(op, x, y, d);
-    // A scalar first operand (an x broadcast against a gradient) is rare enough for the narrow loop.
-    public void Apply(T x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.Map(op, x, y, d);
-    public void ApplyRows(ReadOnlySpan<T> block, ReadOnlySpan<T> row, Span<T> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
-    public void ApplyColumns(ReadOnlySpan<T> block, ReadOnlySpan<T> column, Span<T> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
-}
-
 /// <summary>
 /// Rows of the Float32 GELU gradient g·GELU′(x) (x first): span⊕span rows through the chunked table loop
-/// (<see cref="GeluSingleTable.MapGradient"/>) where 512-bit lanes have it, everything else as
-/// <see cref="WideOpRows{TOp, T}"/> with <see cref="GeluGradSingleOp"/> (the same bits either way).
+/// (<see cref="GeluSingleTable.MapGradient"/>) where 512-bit lanes have it, everything else through the general loops
+/// with <see cref="GeluGradSingleOp"/> (the same bits either way).
 /// </summary>
 internal readonly struct GeluGradRows : IRowKernel<float>
 {
@@ -177,13 +166,18 @@ internal readonly struct GeluGradRows : IRowKernel<float>
         if (GeluSingleTable.IsSupported) GeluSingleTable.MapGradient(x, y, d);
         else VectorLoops.MapWide(new GeluGradSingleOp(), x, y, d);
     }
-    public void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => new WideOpRows<GeluGradSingleOp, float>(new()).Apply(x, y, d);
-    public void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => new WideOpRows<GeluGradSingleOp, float>(new()).Apply(x, y, d);
+    public void Apply(ReadOnlySpan<float> x, float y, Span<float> d) => VectorLoops.MapWide(new GeluGradSingleOp(), x, y, d);
+    // A scalar first operand (an x broadcast against a gradient) is rare enough for the narrow loop.
+    public void Apply(float x, ReadOnlySpan<float> y, Span<float> d) => VectorLoops.Map(new GeluGradSingleOp(), x, y, d);
     public void ApplyRows(ReadOnlySpan<float> block, ReadOnlySpan<float> row, Span<float> d, bool rowFirst, bool stream) => RowByRow.Apply(this, block, row, d, rowFirst);
     public void ApplyColumns(ReadOnlySpan<float> block, ReadOnlySpan<float> column, Span<float> d, bool columnFirst, bool stream) => RowByRow.ApplyColumns(this, block, column, d, columnFirst);
 }
 
-/// <summary><see cref="WideOpRows{TOp, T}"/> for a lane-wise op: long span⊕span rows are written past the caches (<see cref="VectorLoops.MapStreaming{T, TOp}"/>).</summary>
+/// <summary>
+/// Rows of a lane-wise op with 512-bit forms: long span⊕span rows are written past the caches
+/// (<see cref="VectorLoops.MapStreaming{T, TOp}"/>), a scalar second operand runs on 512-bit lanes, a scalar first one on
+/// the narrow loop.
+/// </summary>
 internal readonly struct StreamingOpRows<TOp, T>(TOp op) : IRowKernel<T> where TOp : struct, ILanewiseBinaryOp<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public void Apply(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> d) => VectorLoops.MapStreaming(op, x, y, d);

@@ -68,9 +68,6 @@ internal readonly struct AdamLanes512<T> where T : unmanaged, IFloatingPointIeee
 
 public partial class Adam
 {
-    /// <summary>Parameters at least this long are updated in two halves on two cores (when GEMM may use two threads).</summary>
-    private const int ParallelLength = 1 << 15;
-
     /// <summary>
     /// The non-AMSGrad update in one fused pass. Each element needs a square root and two divisions, rounded as
     /// PyTorch's: on 512-bit lanes the division by the bias correction's square root (the same for every element)
@@ -86,17 +83,16 @@ public partial class Adam
         fixed (T* pm = m)
         fixed (T* pv = v)
         {
-            if (n < ParallelLength || Threading.Effective < 2)
+            int half = ParameterHalves.Split(n);
+            if (half == 0)
             {
                 AdamRange(pp, pg, pm, pv, 0, n, s);
                 return;
             }
             nint ap = (nint)pp, ag = (nint)pg, am = (nint)pm, av = (nint)pv;
-            // Halves aligned to 64 elements so both run whole vectors.
-            int half = n / 2 / 64 * 64;
             GemmWorkers.Run(2, i =>
             {
-                int from = i == 0 ? 0 : half, to = i == 0 ? half : n;
+                var (from, to) = ParameterHalves.Range(i, half, n);
                 AdamRange((T*)ap, (T*)ag, (T*)am, (T*)av, from, to, s);
             });
         }

@@ -49,7 +49,7 @@ internal static unsafe class AdamTinyLanes
         // β > 1/2 keeps RN(β·m) and RN(β·v) nonzero, so adding the zero c·d cannot change them (or their signs). A tiny
         // v (after tens of thousands of zero gradients) is allowed where m is tiny or zero: the lane's step is then zero
         // or provably lost, whatever √v̂ adds to ε, so the ordinary update may read that v as zero (ε > 0).
-        bool decayOnly = s.WeightDecay == 0f && s.Beta1 > 0.5f && s.Beta2 > 0.5f && s.Eps > 0f
+        bool decayOnly = !s.Decays && s.Beta1 > 0.5f && s.Beta2 > 0.5f && s.Eps > 0f
             && NearZeroFloat32.Tiny(gk, NearZeroFloat32.TinyGradientBits) == Vector512<uint>.Zero
             && Vector512.AndNot(tinyM, zeroG) == Vector512<float>.Zero
             && Vector512.AndNot(tinyV, zeroG & zeroOrTinyM) == Vector512<float>.Zero;

@@ -6,14 +6,11 @@ using Overfit.Tensors.Kernels;
 namespace Overfit.Optim;
 
 /// <summary>The per-step constants and switches of one SGD update (the constants in the parameter's precision).</summary>
-internal readonly record struct SgdScalars<T>(T Lr, T WeightDecay, T Momentum, T Keep, bool Decay, bool UseMomentum, bool First, bool Nesterov)
+internal readonly record struct SgdScalars<T>(T Lr, T WeightDecay, T Momentum, T Keep, bool Decays, bool UseMomentum, bool First, bool Nesterov)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 public sealed partial class SGD
 {
-    /// <summary>Parameters at least this long are updated in two halves on two cores (when GEMM may use two threads).</summary>
-    private const int ParallelLength = 1 << 15;
-
     /// <summary>
     /// The update in one pass over the parameter, its gradient and its momentum buffer, on the widest vectors, in the
     /// scalar formula's order of operations (so the same bits): d = g (+ wd·θ, <see cref="CoupledDecay"/>), b = d or
@@ -27,17 +24,16 @@ public sealed partial class SGD
         fixed (T* pg = grad)
         fixed (T* pb = buffer)
         {
-            if (n < ParallelLength || Threading.Effective < 2)
+            int half = ParameterHalves.Split(n);
+            if (half == 0)
             {
                 SgdRange(pp, pg, pb, 0, n, s);
                 return;
             }
             nint ap = (nint)pp, ag = (nint)pg, ab = (nint)pb;
-            // Halves aligned to 64 elements so both run whole vectors.
-            int half = n / 2 / 64 * 64;
             GemmWorkers.Run(2, i =>
             {
-                int from = i == 0 ? 0 : half, to = i == 0 ? half : n;
+                var (from, to) = ParameterHalves.Range(i, half, n);
                 SgdRange((T*)ap, (T*)ag, (T*)ab, from, to, s);
             });
         }
@@ -63,7 +59,7 @@ public sealed partial class SGD
             for (; k <= to - Vector256<T>.Count; k += Vector256<T>.Count)
             {
                 var pk = Vector256.Load(p + k);
-                var d = CoupledDecay.Apply(Vector256.Load(g + k), pk, wd, s.Decay);
+                var d = CoupledDecay.Apply(Vector256.Load(g + k), pk, wd, s.Decays);
                 if (s.UseMomentum)
                 {
                     var bk = s.First ? d : mu * Vector256.Load(b + k) + keep * d;
@@ -85,11 +81,12 @@ public sealed partial class SGD
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var lanes = new SgdLanes512<T>(s);
+        bool readsBuffer = s.UseMomentum && !s.First;
         for (; k <= last; k += Vector512<T>.Count)
         {
-            var bk = s.UseMomentum && !s.First ? Vector512.Load(b + k) : default;
+            var bk = readsBuffer ? Vector512.Load(b + k) : default;
             // Momentum of units whose gradient stays zero decays into subnormals, which this loop would pay dearly for.
-            if (typeof(T) == typeof(float) && s.UseMomentum && !s.First && NearZeroFloat32.AnyTiny(bk.AsSingle())) return k;
+            if (typeof(T) == typeof(float) && readsBuffer && NearZeroFloat32.AnyTiny(bk.AsSingle())) return k;
             var pk = lanes.Update(Vector512.Load(p + k), Vector512.Load(g + k), ref bk);
             if (s.UseMomentum) bk.Store(b + k);
             pk.Store(p + k);
@@ -103,7 +100,7 @@ public sealed partial class SGD
     {
         for (int k = from; k < to; k++)
         {
-            T d = CoupledDecay.Apply(g[k], p[k], s.WeightDecay, s.Decay);
+            T d = CoupledDecay.Apply(g[k], p[k], s.WeightDecay, s.Decays);
             if (s.UseMomentum)
             {
                 b[k] = s.First ? d : s.Momentum * b[k] + s.Keep * d;
@@ -118,21 +115,21 @@ public sealed partial class SGD
 internal readonly struct SgdLanes512<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Vector512<T> _lr, _weightDecay, _momentum, _keep;
-    private readonly bool _decay, _useMomentum, _first, _nesterov;
+    private readonly bool _decays, _useMomentum, _first, _nesterov;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public SgdLanes512(in SgdScalars<T> s)
     {
         _lr = Vector512.Create(s.Lr); _weightDecay = Vector512.Create(s.WeightDecay);
         _momentum = Vector512.Create(s.Momentum); _keep = Vector512.Create(s.Keep);
-        (_decay, _useMomentum, _first, _nesterov) = (s.Decay, s.UseMomentum, s.First, s.Nesterov);
+        (_decays, _useMomentum, _first, _nesterov) = (s.Decays, s.UseMomentum, s.First, s.Nesterov);
     }
 
     /// <summary>The new parameters; <paramref name="b"/> (the momentum buffer, read unless this is the first step) is advanced in place.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector512<T> Update(Vector512<T> p, Vector512<T> d, ref Vector512<T> b)
     {
-        d = CoupledDecay.Apply(d, p, _weightDecay, _decay);
+        d = CoupledDecay.Apply(d, p, _weightDecay, _decays);
         if (_useMomentum)
         {
             b = _first ? d : _momentum * b + _keep * d;
@@ -178,7 +175,7 @@ internal static unsafe class SgdTinyLanes
         var b0 = Vector512.Load(b);
         var tiny = NearZeroFloat32.Tiny(b0, NearZeroFloat32.TinyMomentBits).AsSingle();
         // μ > 1/2 keeps RN(μ·b) nonzero, so adding the zero (1 − dampening)·g cannot change it (or its sign).
-        bool decayOnly = !s.Decay && s.UseMomentum && !s.First && s.Momentum > 0.5f
+        bool decayOnly = !s.Decays && s.UseMomentum && !s.First && s.Momentum > 0.5f
             && NearZeroFloat32.Tiny(gk, NearZeroFloat32.TinyGradientBits) == Vector512<uint>.Zero
             && Vector512.AndNot(tiny, Vector512.Equals(gk, Vector512<float>.Zero)) == Vector512<float>.Zero;
         if (decayOnly)

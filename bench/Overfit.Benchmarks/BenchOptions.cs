@@ -42,12 +42,15 @@ internal sealed class BenchOptions
     /// <summary>The option's value, or null when it was not given.</summary>
     public string? String(string name) => _values.GetValueOrDefault(name);
 
-    /// <summary>The option's whole-number value (at least <paramref name="min"/>), or <paramref name="fallback"/> when it was not given.</summary>
-    public int Int(string name, int fallback, int min = int.MinValue)
+    /// <summary>The option's whole-number value (from <paramref name="min"/> to <paramref name="max"/>), or <paramref name="fallback"/> when it was not given.</summary>
+    public int Int(string name, int fallback, int min = int.MinValue, int max = int.MaxValue)
     {
         if (String(name) is not { } s) return fallback;
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min)
-            throw new BenchOptionException($"{name} expects a whole number{(min > int.MinValue ? $" >= {min}" : "")}, got '{s}'");
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < min || v > max)
+        {
+            string range = max < int.MaxValue ? $" from {min} to {max}" : min > int.MinValue ? $" >= {min}" : "";
+            throw new BenchOptionException($"{name} expects a whole number{range}, got '{s}'");
+        }
         return v;
     }
 }

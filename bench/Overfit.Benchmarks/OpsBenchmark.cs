@@ -16,7 +16,7 @@ namespace Overfit.Benchmarks;
 /// --threads 1,2 (thread counts), --torch (also runs bench/anchors/ops_torch.py with /usr/bin/python3 at the same
 /// thread counts: with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, and with OPENBLAS_CORETYPE=SkylakeX, where an
 /// OpenBLAS that misreads the machine picks its AVX-512 kernels; torch_ms is the faster setting's median, and
-/// torch_unset_ms / torch_skylakex_ms give both), --passes N (whole passes, alternating with the anchor's, which
+/// torch_unset_ms / torch_skylakex_ms give both), --passes N (1-100; whole passes, alternating with the anchor's, which
 /// switches OpenBLAS setting each pass; each side reports per case its best median over its passes; default 2 with
 /// --torch, the least that runs both settings, else 1), --ops a,b (only these cases, e.g. exp,gelu).
 /// </summary>
@@ -48,7 +48,7 @@ public static class OpsBenchmark
             if (ops.Any(op => !Ops.Contains(op)))
                 throw new BenchOptionException($"--ops expects a comma-separated list of cases from {string.Join(",", Ops)}, got '{opList}'");
         }
-        int passes = o.Int("--passes", torch ? 2 : 1, min: 1);
+        int passes = o.Int("--passes", torch ? 2 : 1, min: 1, max: 100);
         if (torch && passes < 2)
             throw new BenchOptionException($"--passes expects at least 2 with --torch (the anchor runs once per OpenBLAS setting, alternating), got {passes}");
         var ours = new Dictionary<(string, string, int), (double Ms, double MinMs, long Bytes, double Gen0, double Gen2)>();

@@ -63,7 +63,7 @@ internal static class KernelThreads
     }
 
     /// <summary>
-    /// Runs body(chunk, start, count) once for each of the <see cref="Chunks"/> non-empty chunks of [0, <paramref name="n"/>),
+    /// Runs body(chunk, start, count) once for each of the <see cref="Chunks"/> chunks of [0, <paramref name="n"/>) (none is empty),
     /// on up to <paramref name="pieces"/> threads: thread p takes its own range's chunks in order, then claims what is left
     /// of the others' ranges from their ends. Every chunk is claimed before it runs, so none runs twice.
     /// </summary>
